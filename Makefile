@@ -1,0 +1,53 @@
+# boardvm: a KVM VMM whose machine is compiled from a board file.
+#
+#   make                     boardc, and boardvm for the default board (pc)
+#   make BOARD=minimal       boardvm for boards/minimal.yaml
+#   make BOARD=path/x.yaml   boardvm for any board file
+#   make test [SANITIZE=1]   the whole suite (ASan+UBSan with SANITIZE=1)
+#   make check-generated     committed generated/ equals a fresh boardc run
+#   make bench               benchmarks (bench/)
+#   make fuzz                fuzz targets, bounded time (clang, libFuzzer)
+
+BOARD ?= pc
+CC ?= cc
+SANITIZE ?= 0
+
+ifeq ($(SANITIZE),1)
+BUILD := build/san
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	     -fno-sanitize-recover=undefined
+else
+BUILD := build
+SAN_FLAGS :=
+endif
+
+CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	  -Wshadow -Wstrict-prototypes -Wmissing-prototypes -MMD -MP \
+	  $(SAN_FLAGS) $(EXTRA_CFLAGS)
+LDFLAGS := $(SAN_FLAGS) $(EXTRA_LDFLAGS)
+
+# A board is a name under boards/ or a path to a board file. Shipped boards
+# generate into generated/<name>/ (committed); others into $(BUILD)/generated.
+ifneq ($(wildcard boards/$(BOARD).yaml),)
+BOARD_FILE := boards/$(BOARD).yaml
+BOARD_NAME := $(BOARD)
+GEN_DIR := generated/$(BOARD_NAME)
+else
+BOARD_FILE := $(BOARD)
+BOARD_NAME := $(basename $(notdir $(BOARD)))
+GEN_DIR := $(BUILD)/generated/$(BOARD_NAME)
+endif
+
+SHIPPED_BOARDS := $(basename $(notdir $(wildcard boards/*.yaml)))
+
+.PHONY: all test check-generated bench fuzz clean
+all: boardc vmm
+
+include dtc-like/boardc.mk
+-include vmm/vmm.mk
+-include devices/devices.mk
+-include tests/tests.mk
+-include bench/bench.mk
+
+clean:
+	rm -rf build

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What a device model sees. Devices never include KVM headers: they get
+ * offsets into their own block, an interrupt line object, a clock, and a
+ * few host services. The same code runs under KVM and in host-only tests.
+ */
+#ifndef BOARDVM_DEVICE_H
+#define BOARDVM_DEVICE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "registry.h"
+
+struct board_device;
+struct device;
+
+/* An interrupt line. level 1 = asserted; edge devices pulse 1 then 0. */
+struct irq_line {
+	void (*set_level)(struct irq_line *line, int level);
+	void *opaque;
+	int gsi;			/* -1 when the board wires none */
+	int level;			/* last level set, for tests and stats */
+};
+
+static inline void irq_line_set(struct irq_line *line, int level)
+{
+	if (line && line->gsi >= 0 && line->set_level)
+		line->set_level(line, level);
+	if (line)
+		line->level = level;
+}
+
+/* Monotonic time in nanoseconds; tests pass a virtual clock. */
+struct vclock {
+	uint64_t (*now_ns)(struct vclock *clock);
+	void *opaque;
+};
+
+static inline uint64_t vclock_now(struct vclock *clock)
+{
+	return clock->now_ns(clock);
+}
+
+/* Services of the VMM a device may ask for. */
+enum host_exit_reason {
+	HOST_EXIT_DEBUG,		/* debug-exit: status = the guest's code */
+	HOST_EXIT_RESET,		/* i8042 0xfe, triple fault */
+	HOST_EXIT_POWEROFF,
+};
+
+struct device_host {
+	/* Ask the VMM to stop all vCPUs and exit. */
+	void (*request_exit)(struct device_host *host,
+			     enum host_exit_reason why, int status);
+	int console_in;			/* fd or -1 */
+	int console_out;		/* fd or -1 */
+	void *opaque;
+};
+
+struct device {
+	const struct board_device *desc;	/* name, props, irq, bases */
+	const struct device_ops *ops;
+	struct irq_line irq;
+	struct vclock *clock;
+	struct device_host *host;
+	void *state;				/* the model's own */
+};
+
+/*
+ * Access handlers get the offset from the device's block base in that
+ * space and the access length (1, 2, 4 or 8). Reads fill `data`
+ * (little-endian, `len` bytes); unimplemented registers read as all-ones.
+ * notify() is the async doorbell: `reg` indexes the type's regs[], `slot`
+ * is the doorbell register within that region.
+ */
+struct device_ops {
+	int (*init)(struct device *dev);
+	void (*reset)(struct device *dev);
+	void (*destroy)(struct device *dev);
+	void (*pio_read)(struct device *dev, uint64_t offset, void *data,
+			 unsigned len);
+	void (*pio_write)(struct device *dev, uint64_t offset,
+			  const void *data, unsigned len);
+	void (*mmio_read)(struct device *dev, uint64_t offset, void *data,
+			  unsigned len);
+	void (*mmio_write)(struct device *dev, uint64_t offset,
+			   const void *data, unsigned len);
+	void (*notify)(struct device *dev, unsigned reg, unsigned slot);
+	/* An fd the I/O thread should poll for this device, and its handler. */
+	int (*poll_fd)(struct device *dev);
+	void (*poll_ready)(struct device *dev);
+};
+
+/* Property lookup on the resolved table (defaults already filled in). */
+const struct board_prop *device_prop(const struct device *dev,
+				     const char *name);
+uint64_t device_prop_number(const struct device *dev, const char *name);
+
+static inline uint64_t device_data_get(const void *data, unsigned len)
+{
+	const uint8_t *p = data;
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < len && i < 8; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+static inline void device_data_put(void *data, unsigned len, uint64_t v)
+{
+	uint8_t *p = data;
+
+	for (unsigned i = 0; i < len && i < 8; i++)
+		p[i] = v >> (8 * i);
+}
+
+#endif

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The device registry: every device type a board may name, declared once.
+ *
+ * boardc reads it to check boards (unknown types, unknown or missing
+ * properties, register layout, allowed bindings); the VMM reads it through
+ * the generated tables. A type's behaviour lives in devices/<source>.c,
+ * which defines `const struct device_ops <ops_symbol>`.
+ */
+#ifndef BOARDVM_REGISTRY_H
+#define BOARDVM_REGISTRY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Address space of a register region. */
+enum board_space {
+	SPACE_PIO,		/* x86 I/O ports, 0..0xffff */
+	SPACE_MMIO,		/* guest physical memory */
+	SPACE_BLOCK,		/* schema only: wherever the device is placed */
+};
+
+/*
+ * How the VMM serves a register region.
+ *   sync:      the vCPU exits to userspace; the handler runs on that exit.
+ *   async:     writes are KVM ioeventfd doorbells; the I/O thread calls
+ *              the device's notify(); other accesses fall back to sync.
+ *   coalesced: writes are buffered in KVM's coalesced MMIO/PIO ring and
+ *              replayed, in order, before the device's next sync access.
+ *   kernel:    emulated inside KVM (in-kernel irqchip, PIT); never exits.
+ */
+enum board_binding {
+	BINDING_SYNC,
+	BINDING_ASYNC,
+	BINDING_COALESCED,
+	BINDING_KERNEL,
+	NR_BINDINGS,
+};
+
+#define BINDING_BIT(b)		(1u << (b))
+#define BINDINGS_USER		(BINDING_BIT(BINDING_SYNC) | \
+				 BINDING_BIT(BINDING_ASYNC) | \
+				 BINDING_BIT(BINDING_COALESCED))
+
+enum prop_kind {
+	PROP_NUMBER,		/* integer, hex allowed */
+	PROP_SIZE,		/* integer with optional K/M/G/T suffix */
+	PROP_STRING,
+	PROP_BOOL,
+};
+
+enum irq_need {
+	IRQ_NONE,		/* the type has no interrupt line */
+	IRQ_OPTIONAL,		/* the board may wire one */
+	IRQ_REQUIRED,
+};
+
+/* One register region of a device type, at an offset in the device block. */
+struct reg_schema {
+	const char *name;		/* "regs", "doorbell", ... */
+	enum board_space space;
+	uint64_t offset;		/* from the device's base in that space */
+	uint64_t size;			/* bytes (ports for PIO) */
+	/*
+	 * Width of one doorbell register, for async: one ioeventfd is
+	 * registered per `width` bytes of the region.
+	 */
+	unsigned width;
+	enum board_binding default_binding;
+	unsigned allowed_bindings;	/* BINDING_BIT() mask */
+	const char *description;
+};
+
+struct prop_schema {
+	const char *name;
+	enum prop_kind kind;
+	bool required;
+	const char *default_value;	/* text, parsed like board input */
+	const char *description;
+};
+
+struct device_type {
+	const char *name;		/* as written in boards: "uart16550" */
+	const char *source;		/* devices/<source>.c; NULL: in KVM */
+	const char *ops_symbol;		/* its `const struct device_ops` */
+	const char *description;
+	const struct reg_schema *regs;
+	unsigned nr_regs;
+	const struct prop_schema *props;
+	unsigned nr_props;
+	enum irq_need irq;
+	bool irq_shareable;		/* level-triggered, may share a line */
+	/* Board-level roles the VMM acts on (in-kernel irqchip, PIT). */
+	bool kernel_irqchip;
+	bool kernel_pit;
+};
+
+/* Each type by name, for the generated tables (`.type = &device_type_i8042`). */
+extern const struct device_type device_type_cmos_rtc, device_type_debug_exit,
+	device_type_doorbell_demo, device_type_i8042, device_type_i8254,
+	device_type_i8259, device_type_ioapic, device_type_lapic,
+	device_type_pci_host, device_type_post_code, device_type_uart16550;
+
+/* All types, sorted by name. */
+extern const struct device_type *const device_types[];
+extern const unsigned nr_device_types;
+
+const struct device_type *device_type_find(const char *name);
+const struct reg_schema *device_type_reg(const struct device_type *type,
+					 const char *name);
+const struct prop_schema *device_type_prop(const struct device_type *type,
+					   const char *name);
+/* Bytes the type occupies in `space` (end of its last region there). */
+uint64_t device_type_span(const struct device_type *type,
+			  enum board_space space);
+
+const char *binding_name(enum board_binding binding);
+const char *space_name(enum board_space space);
+
+#endif

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * boardc's in-memory board: what every front end (YAML, the dtc-like text
+ * syntax) builds and every later stage (checks, layout, emitters) reads.
+ * Every node carries its source position.
+ *
+ * Pipeline (boardc.c):  board_from_yaml() | board_from_dts()
+ *                       -> board_check() -> board_layout()
+ *                       -> board_to_c() | board_to_map() | board_to_json()
+ *                          | board_to_svg() | board_to_yaml() | board_to_dts()
+ */
+#ifndef BOARDC_H
+#define BOARDC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../devices/registry.h"
+#include "srcpos.h"
+
+/* A value as written: its text, its position, and (if numeric) its value. */
+struct ir_value {
+	bool present;
+	char *text;			/* as written (scalar), or NULL */
+	uint64_t number;		/* parsed by the front end when numeric */
+	struct srcpos pos;
+};
+
+/* RAM regions, reserved ranges and MMIO/PIO windows. */
+struct ir_range {
+	char *name;
+	uint64_t base;
+	uint64_t size;
+	bool backed;			/* reserved only: memory behind it */
+	enum board_space space;		/* windows only: PIO or MMIO */
+	struct srcpos pos;		/* the whole entry */
+	struct srcpos base_pos;
+	struct srcpos size_pos;
+};
+
+/* io-ports: / mmio: placement of a device block. */
+struct ir_placement {
+	bool present;
+	bool is_auto;
+	uint64_t base;			/* fixed, or chosen by board_layout() */
+	char *window;			/* auto: window name, NULL = default */
+	struct srcpos pos;
+	struct srcpos window_pos;
+};
+
+struct ir_property {
+	char *name;
+	char *text;			/* scalar as written */
+	struct srcpos pos;		/* the key */
+	struct srcpos value_pos;
+};
+
+struct ir_binding {
+	char *reg;			/* register region name in the schema */
+	enum board_binding binding;
+	bool has_datamatch;
+	uint64_t datamatch;
+	struct srcpos pos;		/* the key */
+	struct srcpos value_pos;
+};
+
+struct ir_device {
+	char *name;
+	char *label;			/* text syntax label, or NULL */
+	char *type_name;
+	const struct device_type *type;	/* resolved by board_check() */
+	struct ir_placement pio;
+	struct ir_placement mmio;
+	bool has_irq;
+	unsigned irq;
+	struct srcpos irq_pos;
+	struct ir_property *props;
+	unsigned nr_props;
+	struct ir_binding *bindings;
+	unsigned nr_bindings;
+	struct srcpos pos;		/* the device entry */
+	struct srcpos name_pos;
+	struct srcpos type_pos;
+};
+
+/* A laid-out register region (board_layout() fills these). */
+struct ir_region {
+	struct ir_device *dev;
+	const struct reg_schema *reg;
+	unsigned reg_index;
+	enum board_space space;		/* PIO or MMIO, never BLOCK */
+	uint64_t base;
+	uint64_t size;
+	enum board_binding binding;
+	const struct ir_binding *bound;	/* the board's binding entry, or NULL */
+	struct srcpos pos;		/* where the region's address comes from */
+};
+
+struct board {
+	char *file;			/* as given on the command line */
+	char *name;
+	char *description;
+	struct srcpos pos;		/* the `board:` key */
+	struct srcpos description_pos;
+	unsigned cpus_default;
+	unsigned cpus_max;
+	struct srcpos cpus_pos;
+	uint64_t ram_default;
+	struct srcpos ram_pos;
+	struct ir_range *ram;		/* in the order guest RAM fills them */
+	unsigned nr_ram;
+	struct ir_range *reserved;
+	unsigned nr_reserved;
+	struct ir_range *windows;	/* mmio-windows: and io-windows: */
+	unsigned nr_windows;
+	struct ir_device *devices;	/* in file order */
+	unsigned nr_devices;
+	unsigned nr_irqs;		/* interrupt lines (IOAPIC pins) */
+	struct srcpos irqs_pos;
+
+	/* board_layout() */
+	struct ir_region *regions;	/* sorted by space, then base */
+	unsigned nr_regions;
+};
+
+/* Front ends: NULL on a parse error (diagnostics already printed). */
+struct board *board_from_yaml(const char *file);
+struct board *board_from_dts(const char *file);
+void board_free(struct board *board);
+
+/* Checks (checks.c). Returns the number of errors. */
+int board_check(struct board *board);
+int check_set_enabled(const char *name, bool enabled, bool is_error);
+void check_list(FILE *out);
+
+/* Layout (layout.c): places `auto` devices, builds board->regions. */
+int board_layout(struct board *board);
+
+/* Guest RAM of `mem` bytes laid into the board's RAM regions, in order. */
+struct ram_chunk {
+	const struct ir_range *region;
+	uint64_t base;
+	uint64_t size;
+};
+int board_ram_fill(const struct board *board, uint64_t mem,
+		   struct ram_chunk *chunks, unsigned max_chunks);
+
+/* Emitters. */
+int board_to_c(const struct board *board, const char *dir);
+int board_to_devices_mk(const struct board *board, FILE *out);
+int board_to_map(const struct board *board, uint64_t mem, FILE *out);
+int board_to_json(const struct board *board, uint64_t mem, FILE *out);
+int board_to_svg(const struct board *board, uint64_t mem, FILE *out);
+int board_to_yaml(const struct board *board, FILE *out);
+int board_to_dts(const struct board *board, FILE *out);
+
+/* numbers.c: "0x3f8", "4096", "4K", "512M", "3G", "1T"; false if bad. */
+bool parse_number(const char *text, uint64_t *value);
+bool parse_size(const char *text, uint64_t *value);
+bool parse_bool(const char *text, bool *value);
+bool parse_binding(const char *text, enum board_binding *binding);
+
+#endif

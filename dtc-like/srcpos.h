@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Source positions and diagnostics. Lines and columns are 1-based (libyaml
+ * marks are 0-based: front ends add 1). `included_from` chains positions
+ * through /include/ in the text syntax.
+ */
+#ifndef BOARDC_SRCPOS_H
+#define BOARDC_SRCPOS_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+
+struct srcpos {
+	const char *file;		/* interned: lives as long as boardc */
+	int first_line;
+	int first_column;
+	int last_line;
+	int last_column;
+	const struct srcpos *included_from;
+};
+
+/* Intern a file name so positions may keep pointing at it. */
+const char *srcpos_file(const char *name);
+
+/* "file:line:col" (static buffer rotation, 4 at a time). */
+const char *srcpos_string(const struct srcpos *pos);
+
+/*
+ * Diagnostics, printed to stderr as
+ *   file:line:col: error (check): message
+ *   file:line:col: note: message
+ * `check` may be NULL (syntax errors). A position with no file prints
+ * "boardc:" in its place.
+ */
+void diag_error(const struct srcpos *pos, const char *check,
+		const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void diag_warning(const struct srcpos *pos, const char *check,
+		  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void diag_note(const struct srcpos *pos, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Counts since start, for exit statuses. */
+int diag_error_count(void);
+int diag_warning_count(void);
+
+#endif

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The contract between boardc and the VMM: the shapes of the tables that
+ * boardc emits into generated/<board>/board.c. One board per binary, so the
+ * tables are plain globals at fixed addresses (board_regions, ...).
+ *
+ * Region index 0 is the "unmapped" sentinel: every map entry that no region
+ * claims is 0, so a lookup is an index and never a search.
+ */
+#ifndef BOARDVM_BOARD_TABLES_H
+#define BOARDVM_BOARD_TABLES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../devices/registry.h"
+
+struct device_ops;
+
+/* A property value, resolved (defaults filled in) by boardc. */
+struct board_prop {
+	const char *name;
+	enum prop_kind kind;
+	uint64_t number;		/* PROP_NUMBER, PROP_SIZE, PROP_BOOL */
+	const char *string;		/* PROP_STRING; also the text as written */
+};
+
+struct board_device {
+	const char *name;
+	const struct device_type *type;
+	const struct device_ops *ops;
+	int irq;			/* -1: not wired */
+	bool has_pio, has_mmio;
+	uint64_t pio_base;		/* block base in ports */
+	uint64_t mmio_base;		/* block base in guest physical memory */
+	const struct board_prop *props;
+	unsigned nr_props;
+	const char *srcpos;		/* "boards/pc.yaml:31:5" */
+};
+
+struct board_region {
+	const char *name;		/* "com1.regs" */
+	uint64_t base;			/* absolute port or guest physical address */
+	uint64_t size;
+	uint64_t offset;		/* of the region in its device's block */
+	uint16_t device;		/* index in board_devices */
+	uint16_t reg;			/* index in the type's regs[] */
+	uint8_t space;			/* enum board_space: PIO or MMIO */
+	uint8_t binding;		/* enum board_binding */
+	const char *srcpos;
+};
+
+/*
+ * A page-granular MMIO dispatch window. pages[(addr - base) >> 12] holds a
+ * region index, or BOARD_SUBPAGE | i for a page shared by several regions:
+ * then board_subpages[i] says how to index board_subpage_map for the byte
+ * offset within the page. Windows are the board's MMIO windows plus one
+ * per cluster of fixed platform MMIO outside them.
+ */
+#define BOARD_PAGE_SHIFT	12
+
+/* The generated board.h picks the narrowest type that holds every index. */
+#ifndef BOARD_INDEX_TYPE
+#define BOARD_INDEX_TYPE	uint16_t
+struct board_info {
+	const char *name;
+	const char *description;
+	const char *source;		/* the board file, as given to boardc */
+	unsigned cpus_default;
+	unsigned cpus_max;
+	uint64_t ram_default;		/* bytes */
+	unsigned nr_devices;
+	unsigned nr_regions;		/* including the sentinel at 0 */
+	unsigned nr_mmio_windows;
+	unsigned nr_subpages;
+	unsigned nr_ram;
+	unsigned nr_reserved;
+	unsigned nr_async;
+	bool kernel_irqchip;		/* KVM_CREATE_IRQCHIP */
+	bool kernel_pit;		/* KVM_CREATE_PIT2 */
+};
+
+extern const struct board_info board_info;
+extern const struct board_device board_devices[];
+extern const struct board_region board_regions[];
+extern const BOARD_INDEX_TYPE board_port_map[65536];
+extern struct board_mmio_window board_mmio_windows[];
+extern const struct board_subpage board_subpages[];
+extern const BOARD_INDEX_TYPE board_subpage_map[];
+extern const struct board_ram_region board_ram[];
+extern const struct board_reserved board_reserved[];
+extern const struct board_async board_async[];
+
+#endif
+#define BOARD_SUBPAGE	((BOARD_INDEX_TYPE)1 << (sizeof(BOARD_INDEX_TYPE) * 8 - 1))
+
+struct board_mmio_window {
+	const char *name;
+	uint64_t base;
+	uint64_t size;			/* a multiple of the page size */
+	BOARD_INDEX_TYPE *pages;	/* writable: PCI BARs move at run time */
+	bool relocatable;		/* a board MMIO window (BARs live here) */
+	const char *srcpos;
+};
+
+struct board_subpage {
+	uint32_t first;			/* into board_subpage_map */
+	uint8_t shift;			/* granule = 1 << shift bytes */
+};
+
+struct board_ram_region {
+	const char *name;
+	uint64_t base;
+	uint64_t size;
+	const char *srcpos;
+};
+
+struct board_reserved {
+	const char *name;
+	uint64_t base;
+	uint64_t size;
+	bool backed;			/* memory behind it (ROM, tables) */
+	const char *srcpos;
+};
+
+/*
+ * What to register with KVM. KVM_IOEVENTFD: one entry per doorbell
+ * register (region, address, width, optional datamatch, slot = the
+ * register's index within its region, handed to notify()). Coalesced: one
+ * zone per region.
+ */
+struct board_async {
+	uint32_t region;
+	uint8_t space;			/* enum board_space */
+	uint8_t binding;		/* BINDING_ASYNC or BINDING_COALESCED */
+	uint8_t len;			/* ioeventfd width; 0 for coalesced */
+	bool has_datamatch;
+	uint64_t addr;
+	uint64_t size;			/* coalesced zone size; = len for async */
+	uint64_t datamatch;
+	uint32_t slot;
+	const char *srcpos;
+};
+
+struct board_info {
+	const char *name;
+	const char *description;
+	const char *source;		/* the board file, as given to boardc */
+	unsigned cpus_default;
+	unsigned cpus_max;
+	uint64_t ram_default;		/* bytes */
+	unsigned nr_devices;
+	unsigned nr_regions;		/* including the sentinel at 0 */
+	unsigned nr_mmio_windows;
+	unsigned nr_subpages;
+	unsigned nr_ram;
+	unsigned nr_reserved;
+	unsigned nr_async;
+	bool kernel_irqchip;		/* KVM_CREATE_IRQCHIP */
+	bool kernel_pit;		/* KVM_CREATE_PIT2 */
+};
+
+extern const struct board_info board_info;
+extern const struct board_device board_devices[];
+extern const struct board_region board_regions[];
+extern const BOARD_INDEX_TYPE board_port_map[65536];
+extern struct board_mmio_window board_mmio_windows[];
+extern const struct board_subpage board_subpages[];
+extern const BOARD_INDEX_TYPE board_subpage_map[];
+extern const struct board_ram_region board_ram[];
+extern const struct board_reserved board_reserved[];
+extern const struct board_async board_async[];
+
+#endif
