@@ -129,8 +129,15 @@ struct board *board_from_yaml(const char *file);
 struct board *board_from_dts(const char *file);
 void board_free(struct board *board);
 
-/* Checks (checks.c). Returns the number of errors. */
+/*
+ * Checks (checks.c), in two phases so one run reports every error:
+ * board_check() on the tree as parsed (types, properties, names, numbers,
+ * bindings, irqs, fixed placements); board_check_layout() on the regions
+ * after board_layout() (overlaps, containment, alignment). Each returns
+ * the number of errors. Layout tolerates devices that failed phase one.
+ */
 int board_check(struct board *board);
+int board_check_layout(struct board *board);
 int check_set_enabled(const char *name, bool enabled, bool is_error);
 void check_list(FILE *out);
 

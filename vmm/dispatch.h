@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Exit dispatch: the only reader of the generated maps. KVM-free, so the
+ * device tests drive devices through exactly this code.
+ *
+ * Lookups are constant time: a port indexes board_port_map; an address
+ * selects one of a handful of MMIO windows and indexes its page map (and,
+ * for a shared page, the sub-page map). Index 0 is the unmapped sentinel.
+ * The exit path takes no lock and allocates nothing.
+ */
+#ifndef BOARDVM_DISPATCH_H
+#define BOARDVM_DISPATCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "board-tables.h"
+#include "../devices/device.h"
+
+/* Per vCPU (or per I/O thread) counters, one slot per region. */
+struct region_stats {
+	uint64_t reads;
+	uint64_t writes;
+	uint64_t notifies;		/* async doorbells served */
+	uint64_t coalesced;		/* buffered writes replayed */
+	uint64_t handler_ns;		/* time in the device handler */
+};
+
+struct dispatch_ctx {
+	unsigned vcpu;			/* for --trace-io; ~0u for the I/O thread */
+	bool trace;			/* --trace-io */
+	bool timing;			/* --stats: measure handler time */
+	struct region_stats *stats;	/* board_info.nr_regions entries */
+	FILE *trace_out;
+};
+
+/* Device instances, one per board_devices[] entry (same index). */
+extern struct device machine_devices[];
+
+struct machine_env {
+	struct device_host *host;
+	struct vclock *clock;
+	/* How an irq line reaches the interrupt controller (KVM or a test). */
+	void (*irq_set_level)(struct irq_line *line, int level);
+	void *irq_opaque;
+};
+
+int machine_devices_create(const struct machine_env *env);
+void machine_devices_reset(void);
+void machine_devices_destroy(void);
+
+static inline const struct board_region *dispatch_port_region(uint16_t port)
+{
+	return &board_regions[board_port_map[port]];
+}
+
+const struct board_region *dispatch_mmio_region(uint64_t addr);
+
+/*
+ * One access of `len` bytes (1, 2, 4, 8). Reads of unmapped space return
+ * all-ones, writes are dropped; both are counted and logged once. Returns
+ * the region the access went to (&board_regions[0] when unmapped).
+ */
+const struct board_region *dispatch_pio(struct dispatch_ctx *ctx,
+					uint16_t port, void *data,
+					unsigned len, bool is_write);
+const struct board_region *dispatch_mmio(struct dispatch_ctx *ctx,
+					 uint64_t addr, void *data,
+					 unsigned len, bool is_write);
+
+/* An async doorbell fired: board_async[index]. */
+void dispatch_notify(struct dispatch_ctx *ctx, unsigned async_index);
+
+/* Replay one buffered (coalesced) write, in ring order. */
+void dispatch_coalesced(struct dispatch_ctx *ctx, bool pio, uint64_t addr,
+			const void *data, unsigned len);
+
+/* Unmapped accesses seen so far (reads, writes), for --stats and tests. */
+void dispatch_unmapped_counts(uint64_t *reads, uint64_t *writes);
+
+#endif
