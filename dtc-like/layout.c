@@ -7,10 +7,3 @@ int board_layout(struct board *board)
 	fprintf(stderr, "boardc: not implemented yet\n");
 	return -1;
 }
-
-int board_ram_fill(const struct board *board, uint64_t mem, struct ram_chunk *chunks, unsigned max_chunks)
-{
-	fprintf(stderr, "boardc: not implemented yet\n");
-	return -1;
-}
-
