@@ -62,35 +62,6 @@ struct board_region {
 /* The generated board.h picks the narrowest type that holds every index. */
 #ifndef BOARD_INDEX_TYPE
 #define BOARD_INDEX_TYPE	uint16_t
-struct board_info {
-	const char *name;
-	const char *description;
-	const char *source;		/* the board file, as given to boardc */
-	unsigned cpus_default;
-	unsigned cpus_max;
-	uint64_t ram_default;		/* bytes */
-	unsigned nr_devices;
-	unsigned nr_regions;		/* including the sentinel at 0 */
-	unsigned nr_mmio_windows;
-	unsigned nr_subpages;
-	unsigned nr_ram;
-	unsigned nr_reserved;
-	unsigned nr_async;
-	bool kernel_irqchip;		/* KVM_CREATE_IRQCHIP */
-	bool kernel_pit;		/* KVM_CREATE_PIT2 */
-};
-
-extern const struct board_info board_info;
-extern const struct board_device board_devices[];
-extern const struct board_region board_regions[];
-extern const BOARD_INDEX_TYPE board_port_map[65536];
-extern struct board_mmio_window board_mmio_windows[];
-extern const struct board_subpage board_subpages[];
-extern const BOARD_INDEX_TYPE board_subpage_map[];
-extern const struct board_ram_region board_ram[];
-extern const struct board_reserved board_reserved[];
-extern const struct board_async board_async[];
-
 #endif
 #define BOARD_SUBPAGE	((BOARD_INDEX_TYPE)1 << (sizeof(BOARD_INDEX_TYPE) * 8 - 1))
 
