@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Fetches a stock Debian kernel and builds a busybox initramfs for it.
+#
+#   scripts/guest-image.sh [--flavour amd64|cloud-amd64] [--cache DIR]
+#
+# Prints the paths of what it made (bzImage, vmlinux, initrd) as shell
+# assignments. Everything lives in the cache (default
+# ${XDG_CACHE_HOME:-~/.cache}/boardvm), never in the git tree; a second run
+# reuses it. Uses apt-get download + dpkg -x: no root needed for the kernel
+# (busybox-static must be installed, scripts/install-deps.sh does it).
+#
+# The initramfs /init prints a marker, /proc/iomem, /proc/ioports,
+# /proc/interrupts and the CPU count, then powers off, or starts a shell
+# when the kernel command line has boardvm.shell=1.
+set -euo pipefail
+
+flavour=amd64
+cache=${XDG_CACHE_HOME:-$HOME/.cache}/boardvm
+while [ $# -gt 0 ]; do
+	case $1 in
+	--flavour) flavour=$2; shift 2 ;;
+	--cache) cache=$2; shift 2 ;;
+	-h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "guest-image.sh: unknown argument '$1' (try --help)" >&2; exit 1 ;;
+	esac
+done
+
+die() { echo "guest-image.sh: $*" >&2; exit 1; }
+
+# linux-image-amd64 is a metapackage: resolve the versioned image package.
+resolve_kernel_package() {
+	apt-cache depends "linux-image-$flavour" 2>/dev/null |
+		awk '/Depends: linux-image-[0-9]/ { print $2; exit }'
+}
+
+fetch_kernel() {
+	local pkg=$1 dir=$cache/$pkg
+	if [ -f "$dir/bzImage" ]; then
+		return
+	fi
+	mkdir -p "$dir/deb"
+	(cd "$dir/deb" && apt-get download "$pkg" >/dev/null) ||
+		die "apt-get download $pkg failed (run apt-get update?)"
+	dpkg -x "$dir"/deb/*.deb "$dir/root"
+	cp "$dir"/root/boot/vmlinuz-* "$dir/bzImage"
+	rm -rf "$dir/deb"
+}
+
+# The payload of a bzImage is a compressed ELF vmlinux (with the PVH note
+# where the kernel has CONFIG_PVH): find the compressed stream and unpack.
+extract_vmlinux() {
+	local img=$1 out=$2 magic tool off
+	[ -f "$out" ] && return
+	for magic in 'xz:\3757zXZ\000' 'zstd:(\265/\375' 'gzip:\037\213\010'; do
+		tool=${magic%%:*}
+		for off in $(LC_ALL=C grep -obUaP "$(printf '%b' "${magic#*:}" |
+				od -An -tx1 | sed 's/ /\\x/g')" "$img" |
+				cut -d: -f1); do
+			tail -c +$((off + 1)) "$img" | $tool -dc 2>/dev/null >"$out.tmp" || true
+			if [ "$(head -c 4 "$out.tmp" | od -An -tx1 | tr -d ' ')" = 7f454c46 ]; then
+				mv "$out.tmp" "$out"
+				return
+			fi
+		done
+	done
+	rm -f "$out.tmp"
+	die "could not find a compressed vmlinux inside $img"
+}
+
+build_initrd() {
+	local out=$1 root
+	[ -f "$out" ] && return
+	command -v busybox >/dev/null ||
+		die "busybox-static is not installed (run scripts/install-deps.sh)"
+	root=$(mktemp -d)
+	mkdir -p "$root"/{bin,proc,sys,dev}
+	cp "$(command -v busybox)" "$root/bin/busybox"
+	for applet in sh cat grep mount poweroff reboot echo nproc sleep; do
+		ln -s busybox "$root/bin/$applet"
+	done
+	cat >"$root/init" <<'INIT'
+#!/bin/sh
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+echo "boardvm-init: started"
+echo "boardvm-init: iomem begin"; cat /proc/iomem; echo "boardvm-init: iomem end"
+echo "boardvm-init: ioports begin"; cat /proc/ioports; echo "boardvm-init: ioports end"
+echo "boardvm-init: interrupts begin"; cat /proc/interrupts; echo "boardvm-init: interrupts end"
+echo "boardvm-init: cpus $(grep -c ^processor /proc/cpuinfo)"
+if grep -q 'boardvm.shell=1' /proc/cmdline; then
+	exec /bin/sh
+fi
+echo "boardvm-init: done"
+poweroff -f
+INIT
+	chmod +x "$root/init"
+	(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -9 >"$out"
+	rm -rf "$root"
+}
+
+pkg=$(resolve_kernel_package)
+[ -n "$pkg" ] || die "cannot resolve linux-image-$flavour (run apt-get update)"
+mkdir -p "$cache"
+fetch_kernel "$pkg"
+extract_vmlinux "$cache/$pkg/bzImage" "$cache/$pkg/vmlinux"
+build_initrd "$cache/initrd-busybox.img"
+echo "BZIMAGE=$cache/$pkg/bzImage"
+echo "VMLINUX=$cache/$pkg/vmlinux"
+echo "INITRD=$cache/initrd-busybox.img"

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages boardvm needs to build and test.
+# Runs apt-get only for what is missing, so it is quick the second time.
+set -euo pipefail
+packages=(build-essential libyaml-dev flex bison device-tree-compiler
+	  clang libclang-rt-14-dev librsvg2-bin valgrind linux-libc-dev
+	  busybox-static cpio)
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	exit 0
+fi
+sudo=
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+echo "installing: ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
