@@ -1,9 +1,37 @@
 // SPDX-License-Identifier: MIT
-/* PLACEHOLDER: replaced by its owner during this session. */
+/*
+ * Guest RAM of a given size laid into the board's RAM regions, in order:
+ * the IR side of vmm/ram-layout.c, which the VMM uses at run time, so
+ * `boardc map --mem` shows exactly what the guest will get.
+ */
+#include <stdlib.h>
+
 #include "boardc.h"
+#include "../vmm/ram-layout.h"
 
 int board_ram_fill(const struct board *board, uint64_t mem,
 		   struct ram_chunk *chunks, unsigned max_chunks)
 {
-	return -1;
+	struct ram_span *regions, *spans;
+	int n = -1;
+
+	regions = calloc(board->nr_ram + 1, sizeof(*regions));
+	spans = calloc(max_chunks + 1, sizeof(*spans));
+	if (!regions || !spans)
+		goto out_free;
+	for (unsigned i = 0; i < board->nr_ram; i++) {
+		regions[i].base = board->ram[i].base;
+		regions[i].size = board->ram[i].size;
+		regions[i].index = i;
+	}
+	n = ram_layout_fill(regions, board->nr_ram, mem, spans, max_chunks);
+	for (int i = 0; i < n; i++) {
+		chunks[i].region = &board->ram[spans[i].index];
+		chunks[i].base = spans[i].base;
+		chunks[i].size = spans[i].size;
+	}
+out_free:
+	free(spans);
+	free(regions);
+	return n;
 }

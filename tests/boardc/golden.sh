@@ -1,0 +1,2 @@
+#!/usr/bin/env bash
+echo "SKIP /boardc/golden: not written yet"
