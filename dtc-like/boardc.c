@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: MIT
+/*
+ * boardc: the board compiler. main() is only the pipeline:
+ *   front end -> board_check() -> board_layout() -> board_check_layout()
+ *   -> (exit 2 on any error) -> the emitter.
+ * Exit status: 0 ok, 1 parse or usage error, 2 check failure.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "boardc.h"
+
+#define BOARDC_VERSION	"0.1"
+
+enum input_syntax { INPUT_GUESS, INPUT_YAML, INPUT_DTS };
+enum output_format {
+	OUTPUT_NONE, OUTPUT_C, OUTPUT_MAP, OUTPUT_JSON, OUTPUT_SVG,
+	OUTPUT_YAML, OUTPUT_DTS,
+};
+
+struct options {
+	enum input_syntax input;
+	enum output_format output;
+	const char *out_path;
+	const char *file;
+	bool has_mem;
+	uint64_t mem;
+	bool map_command;		/* `boardc map ...` */
+};
+
+static const char *const output_names[] = {
+	[OUTPUT_C] = "c", [OUTPUT_MAP] = "map", [OUTPUT_JSON] = "json",
+	[OUTPUT_SVG] = "svg", [OUTPUT_YAML] = "yaml", [OUTPUT_DTS] = "dts",
+};
+
+static void usage(FILE *out)
+{
+	fputs(
+"usage: boardc [options] BOARD-FILE\n"
+"       boardc map [--mem SIZE] [--format text|json|svg] BOARD-FILE\n"
+"\n"
+"Checks a board file and compiles it into the tables boardvm is built\n"
+"from. With no -O, only checks.\n"
+"\n"
+"options:\n"
+"  -I, --in-format yaml|dts   input syntax (default: from the extension,\n"
+"                             .yaml/.yml or .dts)\n"
+"  -O, --out-format FORMAT    output: c (board.c, board.h, devices.mk),\n"
+"                             map (/proc/iomem and /proc/ioports style\n"
+"                             text), json, svg, yaml or dts\n"
+"  -o, --out PATH             -O c: the output directory (required);\n"
+"                             others: the output file (default: stdout)\n"
+"      --mem SIZE             guest RAM size for map, json and svg\n"
+"                             (default: the board's ram default), e.g. 3.5G\n"
+"      --format text|json|svg boardc map only: same as -O map|json|svg\n"
+"  -W, --warning [no-]CHECK   enable (disable) CHECK as a warning\n"
+"  -E, --error [no-]CHECK     enable (disable) CHECK as an error\n"
+"      --list-checks          list every check and whether it is on\n"
+"  -h, --help                 this help\n"
+"      --version              boardc's version\n"
+"\n"
+"exit status: 0 ok, 1 parse or usage error, 2 check failure\n",
+	      out);
+}
+
+/* Usage errors: name the bad argument, point at --help, exit 1. */
+static void __attribute__((noreturn, format(printf, 1, 2)))
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("boardc: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("; see 'boardc --help'\n", stderr);
+	exit(1);
+}
+
+static enum output_format output_parse(const char *text, const char *opt)
+{
+	for (unsigned i = OUTPUT_C; i <= OUTPUT_DTS; i++)
+		if (!strcmp(text, output_names[i]))
+			return (enum output_format)i;
+	usage_error("unknown output format '%s' for %s: use c, map, json, "
+		    "svg, yaml or dts", text, opt);
+}
+
+static enum output_format format_parse(const char *text)
+{
+	if (!strcmp(text, "text"))
+		return OUTPUT_MAP;
+	if (!strcmp(text, "json"))
+		return OUTPUT_JSON;
+	if (!strcmp(text, "svg"))
+		return OUTPUT_SVG;
+	usage_error("unknown map format '%s' for --format: use text, json "
+		    "or svg", text);
+}
+
+static enum input_syntax input_parse(const char *text)
+{
+	if (!strcmp(text, "yaml"))
+		return INPUT_YAML;
+	if (!strcmp(text, "dts"))
+		return INPUT_DTS;
+	usage_error("unknown input syntax '%s' for -I: use yaml or dts", text);
+}
+
+/* -W/-E [no-]CHECK */
+static void check_option(int opt, const char *arg)
+{
+	bool enabled = strncmp(arg, "no-", 3) != 0;
+	const char *name = enabled ? arg : arg + 3;
+
+	if (check_set_enabled(name, enabled, opt == 'E') < 0)
+		usage_error("unknown check '%s' in -%c %s: 'boardc "
+			    "--list-checks' lists them", name, opt, arg);
+}
+
+static enum input_syntax input_guess(const char *file)
+{
+	const char *dot = strrchr(file, '.');
+
+	if (dot && (!strcmp(dot, ".yaml") || !strcmp(dot, ".yml")))
+		return INPUT_YAML;
+	if (dot && !strcmp(dot, ".dts"))
+		return INPUT_DTS;
+	usage_error("cannot tell the syntax of '%s' from its extension "
+		    "(.yaml, .yml or .dts): give -I yaml or -I dts", file);
+}
+
+enum { OPT_MEM = 256, OPT_FORMAT, OPT_LIST_CHECKS, OPT_VERSION };
+
+static const struct option long_options[] = {
+	{ "in-format", required_argument, NULL, 'I' },
+	{ "out-format", required_argument, NULL, 'O' },
+	{ "out", required_argument, NULL, 'o' },
+	{ "warning", required_argument, NULL, 'W' },
+	{ "error", required_argument, NULL, 'E' },
+	{ "mem", required_argument, NULL, OPT_MEM },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "list-checks", no_argument, NULL, OPT_LIST_CHECKS },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void bad_option(char **argv, int opt)
+{
+	const char *arg = argv[optind - 1];
+
+	if (opt == ':')
+		usage_error("option '%s' needs an argument", arg);
+	if (optopt && optopt < 256)
+		usage_error("unknown option '-%c'", optopt);
+	usage_error("unknown option '%s'", arg);
+}
+
+static void options_parse(int argc, char **argv, struct options *o)
+{
+	int opt;
+
+	if (argc > 1 && !strcmp(argv[1], "map")) {
+		o->map_command = true;
+		o->output = OUTPUT_MAP;
+		argv++;
+		argc--;
+	}
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":I:O:o:W:E:h", long_options,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'I':
+			o->input = input_parse(optarg);
+			break;
+		case 'O':
+			o->output = output_parse(optarg, "-O");
+			break;
+		case 'o':
+			o->out_path = optarg;
+			break;
+		case 'W':
+		case 'E':
+			check_option(opt, optarg);
+			break;
+		case OPT_MEM:
+			if (!parse_size(optarg, &o->mem) || !o->mem)
+				usage_error("bad size '%s' for --mem: use a "
+					    "size like 512M or 3.5G", optarg);
+			o->has_mem = true;
+			break;
+		case OPT_FORMAT:
+			if (!o->map_command)
+				usage_error("--format is for 'boardc map'; "
+					    "use -O map|json|svg");
+			o->output = format_parse(optarg);
+			break;
+		case OPT_LIST_CHECKS:
+			check_list(stdout);
+			exit(0);
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case OPT_VERSION:
+			printf("boardc %s\n", BOARDC_VERSION);
+			exit(0);
+		default:
+			bad_option(argv, opt);
+		}
+	}
+	if (optind == argc)
+		usage_error("no board file given: usage: boardc [options] "
+			    "BOARD-FILE");
+	if (argc - optind > 1)
+		usage_error("one board file at a time: got '%s' and '%s'",
+			    argv[optind], argv[optind + 1]);
+	o->file = argv[optind];
+	if (o->output == OUTPUT_C && !o->out_path)
+		usage_error("-O c writes a directory: give it with -o DIR");
+	if (o->has_mem && o->output != OUTPUT_MAP &&
+	    o->output != OUTPUT_JSON && o->output != OUTPUT_SVG)
+		usage_error("--mem is for -O map, json or svg (or 'boardc "
+			    "map')");
+	if (o->input == INPUT_GUESS)
+		o->input = input_guess(o->file);
+}
+
+/* The checks, layout and second checks: true if the board is good. */
+static bool board_compile(struct board *board)
+{
+	bool ok = true;
+
+	if (board_check(board))
+		ok = false;
+	if (board_layout(board))
+		ok = false;
+	if (board_check_layout(board))
+		ok = false;
+	return ok && diag_error_count() == 0;
+}
+
+static int emit_stream(const struct board *board, const struct options *o,
+		       FILE *out)
+{
+	uint64_t mem = o->has_mem ? o->mem : board->ram_default;
+
+	switch (o->output) {
+	case OUTPUT_MAP:
+		return board_to_map(board, mem, out);
+	case OUTPUT_JSON:
+		return board_to_json(board, mem, out);
+	case OUTPUT_SVG:
+		return board_to_svg(board, mem, out);
+	case OUTPUT_YAML:
+		return board_to_yaml(board, out);
+	case OUTPUT_DTS:
+		return board_to_dts(board, out);
+	default:
+		return 0;
+	}
+}
+
+/* Writes the output; removes a partial output file on failure. */
+static int emit(const struct board *board, const struct options *o)
+{
+	FILE *out = stdout;
+	int err;
+
+	if (o->output == OUTPUT_NONE)
+		return 0;
+	if (o->output == OUTPUT_C)
+		return board_to_c(board, o->out_path) ? -1 : 0;
+	if (o->out_path) {
+		out = fopen(o->out_path, "w");
+		if (!out) {
+			fprintf(stderr, "boardc: cannot write '%s': %s\n",
+				o->out_path, strerror(errno));
+			return -1;
+		}
+	}
+	err = emit_stream(board, o, out);
+	if (fflush(out) || ferror(out)) {
+		fprintf(stderr, "boardc: cannot write '%s': %s\n",
+			o->out_path ? o->out_path : "stdout",
+			strerror(errno));
+		err = -1;
+	}
+	if (o->out_path) {
+		fclose(out);
+		if (err)
+			unlink(o->out_path);
+	}
+	return err ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct board *board;
+	int status = 0;
+
+	options_parse(argc, argv, &o);
+	if (o.input == INPUT_DTS)
+		board = board_from_dts(o.file);
+	else
+		board = board_from_yaml(o.file);
+	if (!board)
+		return 1;
+	if (!board_compile(board))
+		status = 2;
+	else if (emit(board, &o))
+		status = 1;
+	board_free(board);
+	return status;
+}

@@ -1,0 +1,1022 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The YAML front end: board_from_yaml() loads the file with libyaml's
+ * document API and walks it into the IR of boardc.h, keeping the position
+ * of every key and value. Mistakes are reported and the walk goes on, so
+ * one run shows all of them; any error makes the result NULL (exit 1).
+ *
+ * libyaml stops at its first syntax error, so a syntax error is reported
+ * alone. The walk follows the board language's fixed shape and never
+ * recurses on the document itself, so aliases (even cyclic ones) are safe.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "boardc.h"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+struct yaml_ctx {
+	const char *file;		/* interned */
+	yaml_document_t *doc;
+	struct board *board;
+};
+
+/* Most keys any mapping of the language has (a device: 7). */
+#define MAX_KEYS	9
+
+/* A mapping's known keys and, after map_collect(), what each maps to. */
+struct keyset {
+	const char *const *names;
+	unsigned nr;
+	const char *where;		/* "device 'com1'", for messages */
+	yaml_node_t *key[MAX_KEYS];
+	yaml_node_t *value[MAX_KEYS];
+};
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (!p) {
+		fprintf(stderr, "boardc: out of memory\n");
+		exit(1);
+	}
+	return p;
+}
+
+static char *xstrdup(const char *s)
+{
+	size_t len = strlen(s) + 1;
+
+	return memcpy(xcalloc(1, len), s, len);
+}
+
+static struct srcpos yaml_pos(const struct yaml_ctx *ctx, yaml_mark_t start,
+			      yaml_mark_t end)
+{
+	return (struct srcpos){
+		.file = ctx->file,
+		.first_line = (int)start.line + 1,
+		.first_column = (int)start.column + 1,
+		.last_line = (int)end.line + 1,
+		.last_column = (int)end.column + 1,
+	};
+}
+
+static struct srcpos node_pos(const struct yaml_ctx *ctx,
+			      const yaml_node_t *node)
+{
+	return yaml_pos(ctx, node->start_mark, node->end_mark);
+}
+
+static yaml_node_t *node_get(const struct yaml_ctx *ctx, int index)
+{
+	return yaml_document_get_node(ctx->doc, index);
+}
+
+static const char *scalar_text(const yaml_node_t *node)
+{
+	return (const char *)node->data.scalar.value;
+}
+
+/* A plain empty scalar, `~` or `null`: YAML's "no value". */
+static bool node_is_null(const yaml_node_t *node)
+{
+	static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
+
+	if (node->type != YAML_SCALAR_NODE ||
+	    node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return false;
+	for (unsigned i = 0; i < ARRAY_SIZE(nulls); i++)
+		if (!strcmp(scalar_text(node), nulls[i]))
+			return true;
+	return false;
+}
+
+static const char *node_kind(const yaml_node_t *node)
+{
+	switch (node->type) {
+	case YAML_MAPPING_NODE:
+		return "a mapping";
+	case YAML_SEQUENCE_NODE:
+		return "a list";
+	case YAML_SCALAR_NODE:
+		return node_is_null(node) ? "no value" : "a scalar";
+	default:
+		return "nothing";
+	}
+}
+
+/* Is `node` of `type` (and a real value, for scalars)? Reports if not. */
+static bool expect_kind(struct yaml_ctx *ctx, const yaml_node_t *node,
+			yaml_node_type_t type, const char *what)
+{
+	static const char *const wanted[] = {
+		[YAML_SCALAR_NODE] = "a value",
+		[YAML_SEQUENCE_NODE] = "a list",
+		[YAML_MAPPING_NODE] = "a mapping",
+	};
+	struct srcpos pos = node_pos(ctx, node);
+
+	if (node->type == type && !node_is_null(node))
+		return true;
+	diag_error(&pos, "yaml_structure", "expected %s for %s, found %s",
+		   wanted[type], what, node_kind(node));
+	return false;
+}
+
+/* "name, type, io-ports" for "valid keys: ..." */
+static void keyset_list(const struct keyset *ks, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < ks->nr && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s%s",
+					 i ? ", " : "", ks->names[i]);
+}
+
+static int keyset_index(const struct keyset *ks, const char *name)
+{
+	for (unsigned i = 0; i < ks->nr; i++)
+		if (!strcmp(ks->names[i], name))
+			return (int)i;
+	return -1;
+}
+
+/*
+ * Sort a mapping's pairs into ks->key/value by name, reporting keys that
+ * are not scalars, unknown and duplicated. False if `map` is no mapping.
+ */
+static bool map_collect(struct yaml_ctx *ctx, yaml_node_t *map,
+			struct keyset *ks)
+{
+	yaml_node_pair_t *pair;
+
+	memset(ks->key, 0, sizeof(ks->key));
+	memset(ks->value, 0, sizeof(ks->value));
+	if (!expect_kind(ctx, map, YAML_MAPPING_NODE, ks->where))
+		return false;
+	for (pair = map->data.mapping.pairs.start;
+	     pair < map->data.mapping.pairs.top; pair++) {
+		yaml_node_t *key = node_get(ctx, pair->key);
+		yaml_node_t *value = node_get(ctx, pair->value);
+		struct srcpos pos;
+		char valid[256];
+		int i;
+
+		if (!key || !value)
+			continue;
+		pos = node_pos(ctx, key);
+		if (key->type != YAML_SCALAR_NODE) {
+			diag_error(&pos, "yaml_structure",
+				   "expected a key name in %s, found %s",
+				   ks->where, node_kind(key));
+			continue;
+		}
+		i = keyset_index(ks, scalar_text(key));
+		if (i < 0) {
+			keyset_list(ks, valid, sizeof(valid));
+			diag_error(&pos, "unknown_property",
+				   "unknown key '%s' in %s (valid keys: %s)",
+				   scalar_text(key), ks->where, valid);
+			continue;
+		}
+		if (ks->key[i]) {
+			struct srcpos first = node_pos(ctx, ks->key[i]);
+
+			diag_error(&pos, "duplicate_key",
+				   "duplicate key '%s' in %s: keep one",
+				   scalar_text(key), ks->where);
+			diag_note(&first, "first '%s' defined here",
+				  scalar_text(key));
+			continue;
+		}
+		ks->key[i] = key;
+		ks->value[i] = value;
+	}
+	return true;
+}
+
+/* The value of key `name`, or NULL (reporting it if `required`). */
+static yaml_node_t *keyset_get(struct yaml_ctx *ctx, const struct keyset *ks,
+			       const yaml_node_t *map, const char *name,
+			       bool required)
+{
+	int i = keyset_index(ks, name);
+	struct srcpos pos;
+
+	if (i >= 0 && ks->value[i])
+		return ks->value[i];
+	if (required) {
+		pos = node_pos(ctx, map);
+		diag_error(&pos, "missing_property",
+			   "%s has no '%s': add '%s: ...'", ks->where, name,
+			   name);
+	}
+	return NULL;
+}
+
+static struct srcpos keyset_key_pos(const struct yaml_ctx *ctx,
+				    const struct keyset *ks, const char *name)
+{
+	int i = keyset_index(ks, name);
+
+	return node_pos(ctx, ks->key[i]);
+}
+
+/* A string value; NULL (reported) if not a non-empty scalar. */
+static char *scalar_string(struct yaml_ctx *ctx, const yaml_node_t *node,
+			   const char *what)
+{
+	if (!expect_kind(ctx, node, YAML_SCALAR_NODE, what))
+		return NULL;
+	return xstrdup(scalar_text(node));
+}
+
+static bool scalar_number(struct yaml_ctx *ctx, const yaml_node_t *node,
+			  const char *what, uint64_t *value)
+{
+	struct srcpos pos = node_pos(ctx, node);
+
+	if (!expect_kind(ctx, node, YAML_SCALAR_NODE, what))
+		return false;
+	if (parse_number(scalar_text(node), value))
+		return true;
+	diag_error(&pos, "bad_number",
+		   "bad number '%s' for %s: write a decimal or 0x hex number "
+		   "below 2^64, like 1016 or 0x3f8 ('_' may separate digits)",
+		   scalar_text(node), what);
+	return false;
+}
+
+/* A number that must fit an `unsigned` field of the IR. */
+static bool scalar_unsigned(struct yaml_ctx *ctx, const yaml_node_t *node,
+			    const char *what, unsigned *value)
+{
+	struct srcpos pos = node_pos(ctx, node);
+	uint64_t v;
+
+	if (!scalar_number(ctx, node, what, &v))
+		return false;
+	if (v > UINT_MAX) {
+		diag_error(&pos, "bad_number",
+			   "number '%s' for %s is out of range: at most %u",
+			   scalar_text(node), what, UINT_MAX);
+		return false;
+	}
+	*value = (unsigned)v;
+	return true;
+}
+
+static bool scalar_size(struct yaml_ctx *ctx, const yaml_node_t *node,
+			const char *what, uint64_t *value)
+{
+	struct srcpos pos = node_pos(ctx, node);
+
+	if (!expect_kind(ctx, node, YAML_SCALAR_NODE, what))
+		return false;
+	if (parse_size(scalar_text(node), value))
+		return true;
+	diag_error(&pos, "bad_size",
+		   "bad size '%s' for %s: write whole bytes as a number with "
+		   "an optional K, M, G or T suffix, like 4096, 0x1000, 512M "
+		   "or 3.5G", scalar_text(node), what);
+	return false;
+}
+
+static bool scalar_bool(struct yaml_ctx *ctx, const yaml_node_t *node,
+			const char *what, bool *value)
+{
+	struct srcpos pos = node_pos(ctx, node);
+
+	if (!expect_kind(ctx, node, YAML_SCALAR_NODE, what))
+		return false;
+	if (parse_bool(scalar_text(node), value))
+		return true;
+	diag_error(&pos, "bad_bool",
+		   "bad boolean '%s' for %s: write true, false, yes or no",
+		   scalar_text(node), what);
+	return false;
+}
+
+/* The `name:` of a list entry, if it has a usable one, for messages. */
+static const char *entry_name(struct yaml_ctx *ctx, const yaml_node_t *map)
+{
+	yaml_node_pair_t *pair;
+
+	if (map->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (pair = map->data.mapping.pairs.start;
+	     pair < map->data.mapping.pairs.top; pair++) {
+		yaml_node_t *key = node_get(ctx, pair->key);
+		yaml_node_t *value = node_get(ctx, pair->value);
+
+		if (key && value && key->type == YAML_SCALAR_NODE &&
+		    !strcmp(scalar_text(key), "name") &&
+		    value->type == YAML_SCALAR_NODE && !node_is_null(value))
+			return scalar_text(value);
+	}
+	return NULL;
+}
+
+/* "device 'com1'" or, for an entry without a name, "device #3". */
+static void entry_where(struct yaml_ctx *ctx, const yaml_node_t *map,
+			const char *kind, unsigned index, char *buf,
+			size_t size)
+{
+	const char *name = entry_name(ctx, map);
+
+	if (name)
+		snprintf(buf, size, "%s '%s'", kind, name);
+	else
+		snprintf(buf, size, "%s #%u", kind, index + 1);
+}
+
+/* ---- ranges: ram regions, reserved, windows ---- */
+
+static const char *const range_keys[] = { "name", "base", "size", "backed" };
+
+static void range_from_yaml(struct yaml_ctx *ctx, yaml_node_t *map,
+			    const char *kind, unsigned index, bool backed_ok,
+			    struct ir_range *range)
+{
+	struct keyset ks = {
+		.names = range_keys,
+		.nr = backed_ok ? 4 : 3,
+	};
+	char where[192], what[256];
+	yaml_node_t *v;
+
+	entry_where(ctx, map, kind, index, where, sizeof(where));
+	ks.where = where;
+	range->pos = node_pos(ctx, map);
+	range->base_pos = range->pos;
+	range->size_pos = range->pos;
+	if (!map_collect(ctx, map, &ks))
+		return;
+	v = keyset_get(ctx, &ks, map, "name", true);
+	if (v) {
+		snprintf(what, sizeof(what), "'name' of %s", where);
+		range->name = scalar_string(ctx, v, what);
+	}
+	v = keyset_get(ctx, &ks, map, "base", true);
+	if (v) {
+		snprintf(what, sizeof(what), "'base' of %s", where);
+		range->base_pos = node_pos(ctx, v);
+		scalar_number(ctx, v, what, &range->base);
+	}
+	v = keyset_get(ctx, &ks, map, "size", true);
+	if (v) {
+		snprintf(what, sizeof(what), "'size' of %s", where);
+		range->size_pos = node_pos(ctx, v);
+		scalar_size(ctx, v, what, &range->size);
+	}
+	v = keyset_get(ctx, &ks, map, "backed", false);
+	if (v) {
+		snprintf(what, sizeof(what), "'backed' of %s", where);
+		scalar_bool(ctx, v, what, &range->backed);
+	}
+}
+
+/* A list of ranges; *nr is its length even where entries were bad. */
+static struct ir_range *ranges_from_yaml(struct yaml_ctx *ctx,
+					 yaml_node_t *seq, const char *what,
+					 const char *kind, bool backed_ok,
+					 enum board_space space, unsigned *nr)
+{
+	struct ir_range *ranges;
+	yaml_node_item_t *item;
+	unsigned n = 0;
+
+	*nr = 0;
+	if (!expect_kind(ctx, seq, YAML_SEQUENCE_NODE, what))
+		return NULL;
+	ranges = xcalloc((size_t)(seq->data.sequence.items.top -
+				  seq->data.sequence.items.start),
+			 sizeof(*ranges));
+	for (item = seq->data.sequence.items.start;
+	     item < seq->data.sequence.items.top; item++) {
+		yaml_node_t *entry = node_get(ctx, *item);
+
+		if (!entry)
+			continue;
+		ranges[n].space = space;
+		range_from_yaml(ctx, entry, kind, n, backed_ok, &ranges[n]);
+		n++;
+	}
+	*nr = n;
+	return ranges;
+}
+
+/* Appends to board->windows (mmio-windows and io-windows share it). */
+static void windows_from_yaml(struct yaml_ctx *ctx, yaml_node_t *seq,
+			      const char *what, const char *kind,
+			      enum board_space space)
+{
+	struct board *b = ctx->board;
+	struct ir_range *more, *all;
+	unsigned nr;
+
+	more = ranges_from_yaml(ctx, seq, what, kind, false, space, &nr);
+	if (!more)
+		return;
+	all = xcalloc(b->nr_windows + nr, sizeof(*all));
+	if (b->nr_windows)
+		memcpy(all, b->windows, b->nr_windows * sizeof(*all));
+	if (nr)
+		memcpy(all + b->nr_windows, more, nr * sizeof(*all));
+	free(b->windows);
+	free(more);
+	b->windows = all;
+	b->nr_windows += nr;
+}
+
+/* ---- cpus, ram ---- */
+
+static void cpus_from_yaml(struct yaml_ctx *ctx, yaml_node_t *map)
+{
+	static const char *const keys[] = { "default", "max" };
+	struct keyset ks = { .names = keys, .nr = 2, .where = "'cpus'" };
+	yaml_node_t *v;
+
+	if (!map_collect(ctx, map, &ks))
+		return;
+	v = keyset_get(ctx, &ks, map, "default", false);
+	if (v)
+		scalar_unsigned(ctx, v, "'cpus.default'",
+				&ctx->board->cpus_default);
+	v = keyset_get(ctx, &ks, map, "max", false);
+	if (v)
+		scalar_unsigned(ctx, v, "'cpus.max'", &ctx->board->cpus_max);
+}
+
+static void ram_from_yaml(struct yaml_ctx *ctx, yaml_node_t *map)
+{
+	static const char *const keys[] = { "default", "regions" };
+	struct keyset ks = { .names = keys, .nr = 2, .where = "'ram'" };
+	struct board *b = ctx->board;
+	yaml_node_t *v;
+
+	if (!map_collect(ctx, map, &ks))
+		return;
+	v = keyset_get(ctx, &ks, map, "default", true);
+	if (v) {
+		b->ram_pos = node_pos(ctx, v);
+		scalar_size(ctx, v, "'ram.default'", &b->ram_default);
+	}
+	v = keyset_get(ctx, &ks, map, "regions", true);
+	if (v) {
+		b->ram = ranges_from_yaml(ctx, v, "'ram.regions'",
+					  "RAM region", false, SPACE_MMIO,
+					  &b->nr_ram);
+		if (b->ram && !b->nr_ram) {
+			struct srcpos pos = node_pos(ctx, v);
+
+			diag_error(&pos, "missing_property",
+				   "'ram.regions' is empty: list at least one "
+				   "region ({name, base, size}) for guest RAM");
+		}
+	}
+}
+
+/* ---- devices ---- */
+
+/* io-ports: / mmio:  a base, `auto`, or {window: NAME}. */
+static void placement_from_yaml(struct yaml_ctx *ctx, yaml_node_t *node,
+				const char *key, const char *where,
+				struct ir_placement *pl)
+{
+	static const char *const keys[] = { "window" };
+	char what[256];
+	struct keyset ks = { .names = keys, .nr = 1, .where = what };
+	yaml_node_t *v;
+
+	snprintf(what, sizeof(what), "'%s' of %s", key, where);
+	pl->present = true;
+	pl->pos = node_pos(ctx, node);
+	if (node->type == YAML_MAPPING_NODE) {
+		pl->is_auto = true;
+		if (!map_collect(ctx, node, &ks))
+			return;
+		v = keyset_get(ctx, &ks, node, "window", true);
+		if (v) {
+			pl->window_pos = node_pos(ctx, v);
+			snprintf(what, sizeof(what), "'%s.window' of %s", key,
+				 where);
+			pl->window = scalar_string(ctx, v, what);
+		}
+		return;
+	}
+	if (!expect_kind(ctx, node, YAML_SCALAR_NODE, what))
+		return;
+	if (!strcmp(scalar_text(node), "auto")) {
+		pl->is_auto = true;
+		return;
+	}
+	if (!parse_number(scalar_text(node), &pl->base))
+		diag_error(&pl->pos, "bad_number",
+			   "bad placement '%s' for %s: write a base address "
+			   "(like 0x3f8), 'auto', or '{window: NAME}'",
+			   scalar_text(node), what);
+}
+
+static void properties_from_yaml(struct yaml_ctx *ctx, yaml_node_t *map,
+				 const char *where, struct ir_device *dev)
+{
+	char what[256];
+	yaml_node_pair_t *pair;
+
+	snprintf(what, sizeof(what), "'properties' of %s", where);
+	if (!expect_kind(ctx, map, YAML_MAPPING_NODE, what))
+		return;
+	dev->props = xcalloc((size_t)(map->data.mapping.pairs.top -
+				      map->data.mapping.pairs.start),
+			     sizeof(*dev->props));
+	for (pair = map->data.mapping.pairs.start;
+	     pair < map->data.mapping.pairs.top; pair++) {
+		yaml_node_t *key = node_get(ctx, pair->key);
+		yaml_node_t *value = node_get(ctx, pair->value);
+		struct ir_property *prop;
+		struct srcpos pos;
+
+		if (!key || !value)
+			continue;
+		pos = node_pos(ctx, key);
+		if (!expect_kind(ctx, key, YAML_SCALAR_NODE,
+				 "a property name"))
+			continue;
+		for (unsigned i = 0; i < dev->nr_props; i++) {
+			if (strcmp(dev->props[i].name, scalar_text(key)))
+				continue;
+			diag_error(&pos, "duplicate_key",
+				   "duplicate property '%s' in %s: keep one",
+				   scalar_text(key), where);
+			diag_note(&dev->props[i].pos,
+				  "first '%s' defined here", scalar_text(key));
+			goto next;
+		}
+		snprintf(what, sizeof(what), "property '%s' of %s",
+			 scalar_text(key), where);
+		if (!expect_kind(ctx, value, YAML_SCALAR_NODE, what))
+			continue;
+		prop = &dev->props[dev->nr_props++];
+		prop->name = xstrdup(scalar_text(key));
+		prop->text = xstrdup(scalar_text(value));
+		prop->pos = pos;
+		prop->value_pos = node_pos(ctx, value);
+next:		;
+	}
+}
+
+static void binding_word(struct yaml_ctx *ctx, yaml_node_t *node,
+			 const char *what, struct ir_binding *bd)
+{
+	struct srcpos pos = node_pos(ctx, node);
+
+	bd->value_pos = pos;
+	if (!expect_kind(ctx, node, YAML_SCALAR_NODE, what))
+		return;
+	if (!parse_binding(scalar_text(node), &bd->binding))
+		diag_error(&pos, "bad_binding",
+			   "bad binding '%s' for %s: write sync, async or "
+			   "coalesced%s", scalar_text(node), what,
+			   !strcmp(scalar_text(node), "kernel") ?
+			   " ('kernel' belongs to in-KVM device types only)" :
+			   "");
+}
+
+/* `reg: sync` or `reg: {binding: async, datamatch: N}` */
+static void binding_from_yaml(struct yaml_ctx *ctx, yaml_node_t *value,
+			      const char *what, struct ir_binding *bd)
+{
+	static const char *const keys[] = { "binding", "datamatch" };
+	struct keyset ks = { .names = keys, .nr = 2, .where = what };
+	char sub[320];
+	yaml_node_t *v;
+
+	if (value->type != YAML_MAPPING_NODE) {
+		binding_word(ctx, value, what, bd);
+		return;
+	}
+	bd->value_pos = node_pos(ctx, value);
+	if (!map_collect(ctx, value, &ks))
+		return;
+	v = keyset_get(ctx, &ks, value, "binding", true);
+	if (v) {
+		snprintf(sub, sizeof(sub), "'binding' of %s", what);
+		binding_word(ctx, v, sub, bd);
+	}
+	v = keyset_get(ctx, &ks, value, "datamatch", false);
+	if (v) {
+		snprintf(sub, sizeof(sub), "'datamatch' of %s", what);
+		bd->has_datamatch = scalar_number(ctx, v, sub, &bd->datamatch);
+	}
+}
+
+static void bindings_from_yaml(struct yaml_ctx *ctx, yaml_node_t *map,
+			       const char *where, struct ir_device *dev)
+{
+	char what[256];
+	yaml_node_pair_t *pair;
+
+	snprintf(what, sizeof(what), "'bindings' of %s", where);
+	if (!expect_kind(ctx, map, YAML_MAPPING_NODE, what))
+		return;
+	dev->bindings = xcalloc((size_t)(map->data.mapping.pairs.top -
+					 map->data.mapping.pairs.start),
+				sizeof(*dev->bindings));
+	for (pair = map->data.mapping.pairs.start;
+	     pair < map->data.mapping.pairs.top; pair++) {
+		yaml_node_t *key = node_get(ctx, pair->key);
+		yaml_node_t *value = node_get(ctx, pair->value);
+		struct ir_binding *bd;
+		struct srcpos pos;
+
+		if (!key || !value)
+			continue;
+		pos = node_pos(ctx, key);
+		if (!expect_kind(ctx, key, YAML_SCALAR_NODE,
+				 "a register name"))
+			continue;
+		for (unsigned i = 0; i < dev->nr_bindings; i++) {
+			if (strcmp(dev->bindings[i].reg, scalar_text(key)))
+				continue;
+			diag_error(&pos, "duplicate_key",
+				   "duplicate binding for '%s' in %s: keep one",
+				   scalar_text(key), where);
+			diag_note(&dev->bindings[i].pos,
+				  "first '%s' defined here", scalar_text(key));
+			goto next;
+		}
+		bd = &dev->bindings[dev->nr_bindings++];
+		bd->reg = xstrdup(scalar_text(key));
+		bd->pos = pos;
+		snprintf(what, sizeof(what), "register '%s' of %s",
+			 scalar_text(key), where);
+		binding_from_yaml(ctx, value, what, bd);
+next:		;
+	}
+}
+
+static const char *const device_keys[] = {
+	"name", "type", "io-ports", "mmio", "irq", "properties", "bindings",
+};
+
+static void device_from_yaml(struct yaml_ctx *ctx, yaml_node_t *map,
+			     unsigned index, struct ir_device *dev)
+{
+	struct keyset ks = {
+		.names = device_keys, .nr = ARRAY_SIZE(device_keys),
+	};
+	char where[192], what[256];
+	yaml_node_t *v;
+
+	entry_where(ctx, map, "device", index, where, sizeof(where));
+	ks.where = where;
+	dev->pos = node_pos(ctx, map);
+	dev->name_pos = dev->type_pos = dev->pos;
+	if (!map_collect(ctx, map, &ks))
+		return;
+	v = keyset_get(ctx, &ks, map, "name", true);
+	if (v) {
+		dev->name_pos = node_pos(ctx, v);
+		snprintf(what, sizeof(what), "'name' of %s", where);
+		dev->name = scalar_string(ctx, v, what);
+	}
+	v = keyset_get(ctx, &ks, map, "type", true);
+	if (v) {
+		dev->type_pos = node_pos(ctx, v);
+		snprintf(what, sizeof(what), "'type' of %s", where);
+		dev->type_name = scalar_string(ctx, v, what);
+	}
+	v = keyset_get(ctx, &ks, map, "io-ports", false);
+	if (v)
+		placement_from_yaml(ctx, v, "io-ports", where, &dev->pio);
+	v = keyset_get(ctx, &ks, map, "mmio", false);
+	if (v)
+		placement_from_yaml(ctx, v, "mmio", where, &dev->mmio);
+	v = keyset_get(ctx, &ks, map, "irq", false);
+	if (v) {
+		dev->irq_pos = node_pos(ctx, v);
+		snprintf(what, sizeof(what), "'irq' of %s", where);
+		dev->has_irq = scalar_unsigned(ctx, v, what, &dev->irq);
+	}
+	v = keyset_get(ctx, &ks, map, "properties", false);
+	if (v)
+		properties_from_yaml(ctx, v, where, dev);
+	v = keyset_get(ctx, &ks, map, "bindings", false);
+	if (v)
+		bindings_from_yaml(ctx, v, where, dev);
+}
+
+static void devices_from_yaml(struct yaml_ctx *ctx, yaml_node_t *seq)
+{
+	struct board *b = ctx->board;
+	yaml_node_item_t *item;
+
+	if (!expect_kind(ctx, seq, YAML_SEQUENCE_NODE, "'devices'"))
+		return;
+	b->devices = xcalloc((size_t)(seq->data.sequence.items.top -
+				      seq->data.sequence.items.start),
+			     sizeof(*b->devices));
+	for (item = seq->data.sequence.items.start;
+	     item < seq->data.sequence.items.top; item++) {
+		yaml_node_t *entry = node_get(ctx, *item);
+
+		if (!entry)
+			continue;
+		device_from_yaml(ctx, entry, b->nr_devices,
+				 &b->devices[b->nr_devices]);
+		b->nr_devices++;
+	}
+}
+
+/* ---- the top level ---- */
+
+static const char *const top_keys[] = {
+	"board", "description", "cpus", "irqs", "ram", "reserved",
+	"mmio-windows", "io-windows", "devices",
+};
+
+static void board_walk(struct yaml_ctx *ctx, yaml_node_t *root)
+{
+	struct keyset ks = {
+		.names = top_keys, .nr = ARRAY_SIZE(top_keys),
+		.where = "the board (top level)",
+	};
+	struct board *b = ctx->board;
+	yaml_node_t *v;
+
+	if (!map_collect(ctx, root, &ks))
+		return;
+	b->pos = node_pos(ctx, root);
+	v = keyset_get(ctx, &ks, root, "board", true);
+	if (v) {
+		b->pos = keyset_key_pos(ctx, &ks, "board");
+		b->name = scalar_string(ctx, v, "'board' (the board's name)");
+	}
+	v = keyset_get(ctx, &ks, root, "description", false);
+	if (v) {
+		b->description_pos = node_pos(ctx, v);
+		b->description = scalar_string(ctx, v, "'description'");
+	}
+	v = keyset_get(ctx, &ks, root, "cpus", false);
+	if (v) {
+		b->cpus_pos = keyset_key_pos(ctx, &ks, "cpus");
+		cpus_from_yaml(ctx, v);
+	}
+	v = keyset_get(ctx, &ks, root, "irqs", false);
+	if (v) {
+		b->irqs_pos = node_pos(ctx, v);
+		scalar_unsigned(ctx, v, "'irqs'", &b->nr_irqs);
+	}
+	v = keyset_get(ctx, &ks, root, "ram", true);
+	if (v) {
+		b->ram_pos = keyset_key_pos(ctx, &ks, "ram");
+		ram_from_yaml(ctx, v);
+	}
+	v = keyset_get(ctx, &ks, root, "reserved", false);
+	if (v)
+		b->reserved = ranges_from_yaml(ctx, v, "'reserved'",
+					       "reserved range", true,
+					       SPACE_MMIO, &b->nr_reserved);
+	v = keyset_get(ctx, &ks, root, "mmio-windows", false);
+	if (v)
+		windows_from_yaml(ctx, v, "'mmio-windows'", "MMIO window",
+				  SPACE_MMIO);
+	v = keyset_get(ctx, &ks, root, "io-windows", false);
+	if (v)
+		windows_from_yaml(ctx, v, "'io-windows'", "I/O window",
+				  SPACE_PIO);
+	v = keyset_get(ctx, &ks, root, "devices", false);
+	if (v)
+		devices_from_yaml(ctx, v);
+}
+
+/* ---- libyaml errors, loading ---- */
+
+/* Line and column of byte `offset` (reader errors carry only that). */
+static struct srcpos offset_pos(const struct yaml_ctx *ctx,
+				const unsigned char *buf, size_t len,
+				size_t offset)
+{
+	struct srcpos pos = { .file = ctx->file, .first_line = 1,
+			      .first_column = 1 };
+
+	for (size_t i = 0; i < offset && i < len; i++) {
+		if (buf[i] == '\n') {
+			pos.first_line++;
+			pos.first_column = 1;
+		} else {
+			pos.first_column++;
+		}
+	}
+	pos.last_line = pos.first_line;
+	pos.last_column = pos.first_column;
+	return pos;
+}
+
+static void report_yaml_error(const struct yaml_ctx *ctx,
+			      const yaml_parser_t *parser,
+			      const unsigned char *buf, size_t len)
+{
+	struct srcpos pos;
+	const char *problem = parser->problem ? parser->problem : "error";
+	const char *hint = "";
+
+	switch (parser->error) {
+	case YAML_MEMORY_ERROR:
+		fprintf(stderr, "boardc: out of memory reading %s\n",
+			ctx->file);
+		exit(1);
+	case YAML_READER_ERROR:
+		pos = offset_pos(ctx, buf, len, parser->problem_offset);
+		diag_error(&pos, "yaml_syntax",
+			   "%s (byte 0x%02x): a board file must be UTF-8 text",
+			   problem, (unsigned)parser->problem_value & 0xff);
+		return;
+	default:
+		break;
+	}
+	pos = yaml_pos(ctx, parser->problem_mark, parser->problem_mark);
+	if (parser->problem_mark.index < len &&
+	    buf[parser->problem_mark.index] == '\t')
+		hint = ": YAML indents with spaces, never tabs";
+	if (parser->context)
+		diag_error(&pos, "yaml_syntax", "%s %s%s", parser->context,
+			   problem, hint);
+	else
+		diag_error(&pos, "yaml_syntax", "%s%s", problem, hint);
+	if (parser->context && (parser->context_mark.line !=
+				parser->problem_mark.line ||
+				parser->context_mark.column !=
+				parser->problem_mark.column)) {
+		pos = yaml_pos(ctx, parser->context_mark,
+			       parser->context_mark);
+		diag_note(&pos, "the construct that failed started here");
+	}
+}
+
+static unsigned char *file_read(const char *file, size_t *len)
+{
+	FILE *f = fopen(file, "rb");
+	unsigned char *buf = NULL;
+	size_t size = 0, used = 0, n;
+
+	if (!f) {
+		fprintf(stderr, "boardc: cannot open board file '%s': %s\n",
+			file, strerror(errno));
+		return NULL;
+	}
+	do {
+		if (used == size) {
+			unsigned char *more;
+
+			size = size ? size * 2 : 8192;
+			more = realloc(buf, size);
+			if (!more) {
+				fprintf(stderr, "boardc: out of memory\n");
+				exit(1);
+			}
+			buf = more;
+		}
+		n = fread(buf + used, 1, size - used, f);
+		used += n;
+	} while (n);
+	if (ferror(f)) {
+		fprintf(stderr, "boardc: cannot read board file '%s': %s\n",
+			file, strerror(errno));
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	*len = used;
+	return buf;
+}
+
+/* One document: anything after the board is a mistake. */
+static void check_single_document(struct yaml_ctx *ctx, yaml_parser_t *parser,
+				  const unsigned char *buf, size_t len)
+{
+	yaml_document_t next;
+	yaml_node_t *root;
+	struct srcpos pos;
+
+	if (!yaml_parser_load(parser, &next)) {
+		report_yaml_error(ctx, parser, buf, len);
+		return;
+	}
+	root = yaml_document_get_root_node(&next);
+	if (root) {
+		pos = node_pos(ctx, root);
+		diag_error(&pos, "yaml_structure",
+			   "a second YAML document: a board file holds one "
+			   "board; remove this or the '---' before it");
+	}
+	yaml_document_delete(&next);
+}
+
+struct board *board_from_yaml(const char *file)
+{
+	int errors = diag_error_count();
+	struct yaml_ctx ctx = { .file = srcpos_file(file) };
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	unsigned char *buf;
+	size_t len;
+	struct board *board;
+
+	buf = file_read(file, &len);
+	if (!buf)
+		return NULL;
+	board = xcalloc(1, sizeof(*board));
+	board->file = xstrdup(file);
+	board->cpus_default = 1;
+	board->cpus_max = 1;
+	board->nr_irqs = 24;
+	ctx.board = board;
+
+	if (!yaml_parser_initialize(&parser)) {
+		fprintf(stderr, "boardc: out of memory\n");
+		exit(1);
+	}
+	yaml_parser_set_input_string(&parser, buf, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		report_yaml_error(&ctx, &parser, buf, len);
+		goto out_parser;
+	}
+	ctx.doc = &doc;
+	root = yaml_document_get_root_node(&doc);
+	if (!root) {
+		struct srcpos pos = { .file = ctx.file, .first_line = 1,
+				      .first_column = 1 };
+
+		diag_error(&pos, "yaml_structure",
+			   "the file holds no board: write at least "
+			   "'board: NAME' and 'ram:' with a default size and "
+			   "regions");
+	} else {
+		board_walk(&ctx, root);
+		check_single_document(&ctx, &parser, buf, len);
+	}
+	yaml_document_delete(&doc);
+out_parser:
+	yaml_parser_delete(&parser);
+	free(buf);
+	if (diag_error_count() > errors) {
+		board_free(board);
+		return NULL;
+	}
+	return board;
+}
+
+/* ---- freeing (the IR is the same whichever front end built it) ---- */
+
+static void ranges_free(struct ir_range *ranges, unsigned nr)
+{
+	for (unsigned i = 0; i < nr; i++)
+		free(ranges[i].name);
+	free(ranges);
+}
+
+static void device_free(struct ir_device *dev)
+{
+	free(dev->name);
+	free(dev->label);
+	free(dev->type_name);
+	free(dev->pio.window);
+	free(dev->mmio.window);
+	for (unsigned i = 0; i < dev->nr_props; i++) {
+		free(dev->props[i].name);
+		free(dev->props[i].text);
+	}
+	free(dev->props);
+	for (unsigned i = 0; i < dev->nr_bindings; i++)
+		free(dev->bindings[i].reg);
+	free(dev->bindings);
+}
+
+void board_free(struct board *board)
+{
+	if (!board)
+		return;
+	free(board->file);
+	free(board->name);
+	free(board->description);
+	ranges_free(board->ram, board->nr_ram);
+	ranges_free(board->reserved, board->nr_reserved);
+	ranges_free(board->windows, board->nr_windows);
+	for (unsigned i = 0; i < board->nr_devices; i++)
+		device_free(&board->devices[i]);
+	free(board->devices);
+	free(board->regions);
+	free(board);
+}
