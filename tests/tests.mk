@@ -8,6 +8,7 @@ TEST_DEPS := $(BOARDC)
 -include tests/devices/devices-tests.mk
 -include tests/guest/guest-tests.mk
 -include tests/linux/linux-tests.mk
+-include tests/fuzz/fuzz-tests.mk
 
 test: $(TEST_DEPS)
 	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run.sh $(TEST_SUITES)

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+/*
+ * libFuzzer target: one board file through boardc's whole pipeline, as
+ * boardc.c's main() runs it: front end, board_check(), board_layout(),
+ * board_check_layout() and, when the board is clean, every emitter (C into
+ * a scratch folder, the rest to /dev/null).
+ *
+ * Built twice: with FUZZ_DTS the input is the dtc-like text syntax
+ * (board_from_dts()), otherwise YAML (board_from_yaml()). The front ends
+ * read a file, so each input is written to one scratch file per process.
+ *
+ * State between inputs: diagnostics only count up (we compare counts, never
+ * reset them), check switches are never touched, srcpos interns the one
+ * scratch file name; the board is freed after every input, so leak
+ * detection sees anything the pipeline forgets.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "boardc.h"
+
+#ifdef FUZZ_DTS
+#define FUZZ_SUFFIX	".dts"
+#define board_from	board_from_dts
+#else
+#define FUZZ_SUFFIX	".yaml"
+#define board_from	board_from_yaml
+#endif
+
+static char input_path[64];
+static char output_dir[64];
+static FILE *devnull;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void fuzz_cleanup(void)
+{
+	static const char *const outputs[] = {
+		"board.c", "board.h", "devices.mk",
+	};
+	char path[96];
+
+	for (unsigned i = 0; i < sizeof(outputs) / sizeof(outputs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", output_dir, outputs[i]);
+		unlink(path);
+	}
+	rmdir(output_dir);
+	unlink(input_path);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	int fd;
+
+	snprintf(input_path, sizeof(input_path),
+		 "/tmp/boardc-fuzz-XXXXXX" FUZZ_SUFFIX);
+	fd = mkstemps(input_path, strlen(FUZZ_SUFFIX));
+	snprintf(output_dir, sizeof(output_dir), "/tmp/boardc-fuzz-out-XXXXXX");
+	devnull = fopen("/dev/null", "w");
+	if (fd < 0 || !mkdtemp(output_dir) || !devnull) {
+		perror("fuzz-boardc: scratch files in /tmp");
+		exit(1);
+	}
+	close(fd);
+	atexit(fuzz_cleanup);
+	return 0;
+}
+
+static int input_write(const uint8_t *data, size_t size)
+{
+	FILE *f = fopen(input_path, "w");
+
+	if (!f)
+		return -1;
+	if (size && fwrite(data, 1, size, f) != size) {
+		fclose(f);
+		return -1;
+	}
+	return fclose(f);
+}
+
+static void board_emit_all(const struct board *board)
+{
+	board_to_c(board, output_dir);
+	board_to_devices_mk(board, devnull);
+	board_to_map(board, board->ram_default, devnull);
+	board_to_json(board, board->ram_default, devnull);
+	board_to_svg(board, board->ram_default, devnull);
+	board_to_yaml(board, devnull);
+	board_to_dts(board, devnull);
+	fflush(devnull);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct board *board;
+	int errors_before = diag_error_count();
+
+	if (input_write(data, size)) {
+		perror("fuzz-boardc: writing the input");
+		abort();
+	}
+	board = board_from(input_path);
+	if (!board)
+		return 0;
+	board_check(board);
+	board_layout(board);
+	board_check_layout(board);
+	if (diag_error_count() == errors_before)
+		board_emit_all(board);
+	board_free(board);
+	return 0;
+}

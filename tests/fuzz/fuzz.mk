@@ -1,0 +1,84 @@
+# Fuzz targets for boardc (libFuzzer, clang): `make fuzz` builds them and
+# runs each for FUZZ_SECONDS (default 60); any crash, leak or sanitizer
+# report fails it. Crashing inputs land in build/fuzz/artifacts/; commit
+# them under tests/fuzz/regressions/ (tests/fuzz/regressions.sh replays
+# them in `make test`).
+#
+#   fuzz-yaml   board_from_yaml() -> checks -> layout -> every emitter
+#   fuzz-dts    the same through board_from_dts() (once the text syntax
+#               front end exists: dtc-like/dts-parser.y)
+#
+# The build is separate from $(BUILD): clang, -O1, ASan+UBSan+libFuzzer
+# coverage, whatever SANITIZE says. The corpus grows in build/fuzz/corpus-*
+# and is seeded at every run from boards/, tests/boardc/ and the
+# regression inputs (copied, never committed twice).
+
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_DIR := build/fuzz
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	    -fno-omit-frame-pointer
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Wno-unused-parameter \
+	       $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+FUZZ_LIB_SRCS := $(filter-out dtc-like/boardc.c,$(BOARDC_SRCS))
+FUZZ_LIB_OBJS := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_LIB_SRCS))
+FUZZ_TARGETS := $(FUZZ_DIR)/fuzz-yaml
+
+ifneq ($(wildcard dtc-like/dts-parser.y),)
+FUZZ_LIB_OBJS += $(FUZZ_DIR)/obj/dts-parser.o $(FUZZ_DIR)/obj/dts-lexer.o
+FUZZ_TARGETS += $(FUZZ_DIR)/fuzz-dts
+endif
+
+# libFuzzer options: -close_fd_mask=2 silences boardc's diagnostics but not
+# sanitizer reports (libFuzzer moves those to a duplicate of stderr).
+FUZZ_OPTS := -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	     -max_len=16384 -close_fd_mask=2 -print_final_stats=1 \
+	     -dict=tests/fuzz/boardc.dict
+
+.PHONY: fuzz fuzz-build
+fuzz-build: $(FUZZ_TARGETS)
+
+fuzz: $(FUZZ_TARGETS)
+	@rc=0; for t in $(notdir $(FUZZ_TARGETS)); do \
+		ext=$${t#fuzz-}; corpus=$(FUZZ_DIR)/corpus-$$ext; \
+		mkdir -p $$corpus $(FUZZ_DIR)/artifacts; \
+		tests/fuzz/seeds.sh $$ext $$corpus || exit 1; \
+		echo "== $$t: $(FUZZ_SECONDS)s, corpus $$corpus"; \
+		$(FUZZ_DIR)/$$t $(FUZZ_OPTS) \
+			-artifact_prefix=$(FUZZ_DIR)/artifacts/$$t- \
+			$$corpus >$(FUZZ_DIR)/$$t.log 2>&1 || { rc=1; \
+			tail -60 $(FUZZ_DIR)/$$t.log; \
+			echo "FAIL $$t: see $(FUZZ_DIR)/$$t.log; the input is in" \
+			     "$(FUZZ_DIR)/artifacts/: copy it to" \
+			     "tests/fuzz/regressions/<what>.$$ext"; \
+			continue; }; \
+		grep -E '^(#[0-9]+ *DONE|stat::number_of_executed_units)' \
+			$(FUZZ_DIR)/$$t.log | tail -1; \
+		echo "PASS $$t"; \
+	done; exit $$rc
+
+$(FUZZ_DIR)/fuzz-yaml: tests/fuzz/fuzz-boardc.c $(FUZZ_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Idtc-like -o $@ $^ -lyaml
+
+$(FUZZ_DIR)/fuzz-dts: tests/fuzz/fuzz-boardc.c $(FUZZ_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -DFUZZ_DTS -Idtc-like \
+		-o $@ $^ -lyaml
+
+$(FUZZ_DIR)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -Idtc-like -I$(BUILD)/boardc \
+		-c -o $@ $<
+
+# The text syntax's parser and lexer, from boardc's own flex/bison output.
+$(FUZZ_DIR)/obj/dts-%.o: $(BUILD)/boardc/dts-%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Wno-sign-compare -Wno-unused-function \
+		-Idtc-like -I$(BUILD)/boardc -c -o $@ $<
+
+ifneq ($(wildcard dtc-like/dts-parser.y),)
+$(FUZZ_DIR)/obj/dtc-like/dts-source.o: $(BUILD)/boardc/dts-parser.h
+endif
+
+-include $(FUZZ_LIB_OBJS:.o=.d)
