@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The host terminal behind a console UART. When the console's input is a
+ * tty, the UART puts it in raw mode (no line editing, no echo: the guest
+ * does both) at init and restores it at destroy. The VMM calls
+ * console_restore() on every other way out (fatal signals, exit()), so a
+ * crash never leaves the user's shell without echo.
+ */
+#ifndef BOARDVM_CONSOLE_H
+#define BOARDVM_CONSOLE_H
+
+/*
+ * Put `fd` in raw mode if it is a tty (else do nothing). Returns 0, or -1
+ * with errno set when the terminal refused. Only the first fd is saved.
+ */
+int console_raw_enter(int fd);
+
+/* Restore the saved terminal mode. Async-signal-safe; idempotent. */
+void console_restore(void);
+
+#endif
