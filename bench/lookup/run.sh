@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Runs the lookup benchmark binaries round-robin REPEAT times (default 3),
+# so a burst of load on the machine hits every board alike, and prints one
+# table of the medians (each binary already reports the median of its own
+# 11 runs; this takes the median of those), the ratios, and the targets:
+#   - the generated maps are flat: 65,536 regions within 20% of 16;
+#   - at 4,096 regions they take at most a third of binary search's time.
+#
+# usage: bench/lookup/run.sh BUILD/bench/lookup-N/lookup...
+set -euo pipefail
+repeat=${REPEAT:-3}
+raw=$(mktemp)
+trap 'rm -f "$raw"' EXIT
+for ((r = 0; r < repeat; r++)); do
+	for bin in "$@"; do
+		"$bin" >>"$raw"
+	done
+done
+
+echo "Lookup: median ns per lookup ($repeat x 11 runs of 1,048,576 lookups" \
+     "each; lower is better)"
+echo "map = generated tables (vmm/dispatch.h), bsearch = binary search over" \
+     "the sorted regions"
+awk -v repeat="$repeat" '
+function median(list,    v, n, i, j, t) {
+	n = split(list, v, " ")
+	for (i = 1; i <= n; i++)
+		for (j = i + 1; j <= n; j++)
+			if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
+	return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+}
+$1 == "RESULT" {
+	key = $2 SUBSEP $4 SUBSEP $5
+	if (!(key in map)) {
+		order[++nkeys] = key
+		regions[$2] = $3
+		if (!($2 in seen)) { seen[$2] = 1; boards[++nboards] = $2 }
+		if (!($4 SUBSEP $5 in seenpat)) {
+			seenpat[$4 SUBSEP $5] = 1
+			pats[++npats] = $4 SUBSEP $5
+		}
+	}
+	map[key] = map[key] " " $6
+	bs[key] = bs[key] " " $7
+}
+END {
+	printf "%-12s %8s  %-5s %-9s %8s %8s %12s\n", "board", "regions",
+	       "space", "pattern", "map", "bsearch", "map/bsearch"
+	for (i = 1; i <= nkeys; i++) {
+		split(order[i], k, SUBSEP)
+		m = median(map[order[i]]); b = median(bs[order[i]])
+		mm[order[i]] = m; bb[order[i]] = b
+		printf "%-12s %8d  %-5s %-9s %8.2f %8.2f %12.2f\n", k[1],
+		       regions[k[1]], k[2], k[3], m, b, b > 0 ? m / b : 0
+	}
+	first = boards[1]; last = boards[nboards]
+	printf "\nFlatness: map time on %s (%d regions) / %s (%d regions)\n",
+	       last, regions[last], first, regions[first]
+	flat_ok = 1
+	for (p = 1; p <= npats; p++) {
+		split(pats[p], k, SUBSEP)
+		r = mm[last SUBSEP pats[p]] / mm[first SUBSEP pats[p]]
+		rb = bb[last SUBSEP pats[p]] / bb[first SUBSEP pats[p]]
+		if (r > 1.2) flat_ok = 0
+		printf "  %-5s %-9s map %5.2fx   (bsearch %5.2fx)\n", k[1],
+		       k[2], r, rb
+	}
+	for (i = 1; i <= nboards; i++)
+		if (regions[boards[i]] >= 4096 && regions[boards[i]] < 8192)
+			mid = boards[i]
+	third_ok = 1
+	printf "\nmap / bsearch on %s (%d regions)\n", mid, regions[mid]
+	for (p = 1; p <= npats; p++) {
+		split(pats[p], k, SUBSEP)
+		r = mm[mid SUBSEP pats[p]] / bb[mid SUBSEP pats[p]]
+		if (r > 1 / 3) third_ok = 0
+		printf "  %-5s %-9s %5.2f\n", k[1], k[2], r
+	}
+	printf "\nTarget: map flat, %s within 20%% of %s: %s\n", last, first,
+	       flat_ok ? "met" : "MISSED (see docs/performance.md)"
+	printf "Target: map <= 1/3 of bsearch at %s: %s\n", mid,
+	       third_ok ? "met" : "MISSED (see docs/performance.md)"
+}' "$raw"
