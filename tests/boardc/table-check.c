@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Checks one board's generated tables (built with -I<its generated dir>)
+ * against the region list itself: every port and every interesting MMIO
+ * address must resolve, through the same constant-time lookup the VMM uses
+ * (vmm/dispatch.h), to the region a linear search finds, or to 0. Also
+ * checks the sub-page maps stay in bounds and the async entries describe
+ * their regions. Prints one PASS/FAIL line named by argv[1].
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "board.h"
+
+static const char *test_name;
+static unsigned failures;
+/* A variable, not the macro: it may be 0 (-Wtype-limits). */
+static uint64_t subpage_map_size = BOARD_SUBPAGE_MAP_SIZE;
+
+/* Reports the first failure only: one line per test. */
+static void __attribute__((format(printf, 1, 2))) fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (failures++)
+		return;
+	printf("FAIL %s: ", test_name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+/* The truth: a linear search of board_regions. */
+static unsigned region_search(unsigned space, uint64_t addr)
+{
+	for (unsigned i = 1; i < board_info.nr_regions; i++) {
+		const struct board_region *r = &board_regions[i];
+
+		if (r->space == space && addr >= r->base &&
+		    addr - r->base < r->size)
+			return i;
+	}
+	return 0;
+}
+
+/* What the VMM does: window, page, sub-page, bounds check. */
+static unsigned mmio_lookup(uint64_t addr)
+{
+	for (unsigned w = 0; w < board_info.nr_mmio_windows; w++) {
+		const struct board_mmio_window *win = &board_mmio_windows[w];
+		const struct board_region *r;
+		BOARD_INDEX_TYPE e;
+
+		if (addr < win->base || addr - win->base >= win->size)
+			continue;
+		e = win->pages[(addr - win->base) >> BOARD_PAGE_SHIFT];
+		if (e & BOARD_SUBPAGE) {
+			const struct board_subpage *sp =
+				&board_subpages[e & ~BOARD_SUBPAGE];
+			uint64_t i = sp->first + ((addr & 0xfff) >> sp->shift);
+
+			if (i >= subpage_map_size) {
+				fail("sub-page map index %" PRIu64 " out of "
+				     "bounds at 0x%" PRIx64, i, addr);
+				return 0;
+			}
+			e = board_subpage_map[i];
+		}
+		r = &board_regions[e];
+		return addr >= r->base && addr - r->base < r->size ? e : 0;
+	}
+	return 0;
+}
+
+static void check_mmio(uint64_t addr)
+{
+	unsigned want = region_search(SPACE_MMIO, addr);
+	unsigned got = mmio_lookup(addr);
+
+	if (got != want)
+		fail("address 0x%" PRIx64 ": lookup gives region %u, the "
+		     "region list says %u", addr, got, want);
+}
+
+static void check_ports(void)
+{
+	for (unsigned p = 0; p < 65536; p++)
+		if (board_port_map[p] != region_search(SPACE_PIO, p))
+			fail("port 0x%x: map gives %u, the region list "
+			     "says %u", p, (unsigned)board_port_map[p],
+			     region_search(SPACE_PIO, p));
+}
+
+static void check_regions_mmio(void)
+{
+	for (unsigned i = 1; i < board_info.nr_regions; i++) {
+		const struct board_region *r = &board_regions[i];
+
+		if (r->space != SPACE_MMIO)
+			continue;
+		check_mmio(r->base - 1);
+		check_mmio(r->base);
+		check_mmio(r->base + r->size - 1);
+		check_mmio(r->base + r->size);
+		if (!mmio_lookup(r->base))
+			fail("region %u at 0x%" PRIx64 " is in no window",
+			     i, r->base);
+	}
+	for (unsigned w = 0; w < board_info.nr_mmio_windows; w++) {
+		const struct board_mmio_window *win = &board_mmio_windows[w];
+
+		check_mmio(win->base);
+		check_mmio(win->base + win->size - 1);
+		if (w && win->base < board_mmio_windows[w - 1].base +
+				     board_mmio_windows[w - 1].size)
+			fail("window %u at 0x%" PRIx64 " overlaps the one "
+			     "before", w, win->base);
+		/* Every byte of every shared page. */
+		for (uint64_t pg = 0; pg < win->size >> 12; pg++)
+			if (win->pages[pg] & BOARD_SUBPAGE)
+				for (uint64_t b = 0; b < 4096; b++)
+					check_mmio(win->base + (pg << 12) + b);
+	}
+}
+
+static void check_async(void)
+{
+	for (unsigned i = 0; i < board_info.nr_async; i++) {
+		const struct board_async *a = &board_async[i];
+		const struct board_region *r = &board_regions[a->region];
+
+		if (!a->region || a->region >= board_info.nr_regions ||
+		    a->binding != r->binding || a->space != r->space ||
+		    a->addr < r->base ||
+		    a->addr + a->size > r->base + r->size ||
+		    (a->binding == BINDING_ASYNC &&
+		     (a->len != a->size ||
+		      a->addr != r->base + (uint64_t)a->slot * a->len)))
+			fail("async entry %u (region %u, addr 0x%" PRIx64
+			     ") does not match its region", i,
+			     (unsigned)a->region, a->addr);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	test_name = argc > 1 ? argv[1] : "/boardc/golden/tables";
+	if (board_regions[0].size || strcmp(board_regions[0].name, "unmapped"))
+		fail("region 0 must be the empty \"unmapped\" sentinel");
+	check_ports();
+	check_regions_mmio();
+	check_async();
+	if (!failures)
+		printf("PASS %s\n", test_name);
+	return 0;
+}
