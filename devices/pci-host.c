@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: MIT
+/*
+ * PCI host bridge, configuration mechanism #1: CONFIG_ADDRESS at +0
+ * (0xcf8), CONFIG_DATA at +4 (0xcfc).
+ *
+ * CONFIG_ADDRESS is only a 32-bit register: narrower writes to it are
+ * other I/O on a real chipset and are ignored here. CONFIG_DATA takes any
+ * size at any byte offset (0xcfc-0xcff select the byte within the dword).
+ * Bus 0 device 0 function 0 is the host bridge; every other function reads
+ * all-ones and ignores writes, which is how a guest sees "nothing there".
+ *
+ * Functions are a table of 256-byte configuration spaces with a write mask
+ * each, so a later PCI device is one more table entry (and its BARs a
+ * write mask plus a map update).
+ *
+ * Concurrency: CONFIG_ADDRESS and the config spaces are behind one mutex.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../vmm/board-tables.h"
+#include "device.h"
+
+/* Port offsets. */
+#define PCI_CONFIG_ADDRESS	0
+#define PCI_CONFIG_DATA		4
+#define PCI_CONFIG_DATA_END	8
+
+#define PCI_ADDR_ENABLE		0x80000000u
+#define PCI_ADDR_BUS(a)		(((a) >> 16) & 0xff)
+#define PCI_ADDR_DEVFN(a)	(((a) >> 8) & 0xff)
+#define PCI_ADDR_REG(a)		((a) & 0xfc)
+#define PCI_ADDR_MASK		0x80fffffcu	/* reserved bits read 0 */
+
+/* Configuration space header (type 0). */
+#define PCI_VENDOR_ID		0x00
+#define PCI_DEVICE_ID		0x02
+#define PCI_COMMAND		0x04
+#define PCI_STATUS		0x06
+#define PCI_REVISION_ID		0x08
+#define PCI_CLASS_PROG		0x09
+#define PCI_CLASS_DEVICE	0x0a
+#define PCI_HEADER_TYPE		0x0e
+#define PCI_CONFIG_SIZE		256
+
+#define PCI_COMMAND_IO		0x0001
+#define PCI_COMMAND_MEMORY	0x0002
+#define PCI_COMMAND_MASTER	0x0004
+
+#define PCI_CLASS_BRIDGE_HOST	0x0600
+#define PCI_HEADER_TYPE_NORMAL	0x00
+
+/* The host bridge: Intel 440FX's identity, as QEMU's PC presents it. */
+#define HOST_BRIDGE_VENDOR	0x8086
+#define HOST_BRIDGE_DEVICE	0x1237
+#define HOST_BRIDGE_REVISION	0x02
+#define HOST_BRIDGE_DEVFN	0x00
+
+#define PCI_NR_DEVFN		256
+
+struct pci_function {
+	uint8_t config[PCI_CONFIG_SIZE];
+	uint8_t wmask[PCI_CONFIG_SIZE];	/* bits the guest may write */
+};
+
+struct pci_host {
+	pthread_mutex_t lock;
+	uint32_t config_address;
+	struct pci_function *bus0[PCI_NR_DEVFN];	/* NULL: nothing there */
+	struct pci_function bridge;
+};
+
+static void pci_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+}
+
+static void pci_host_bridge_setup(struct pci_function *fn)
+{
+	memset(fn, 0, sizeof(*fn));
+	pci_put16(&fn->config[PCI_VENDOR_ID], HOST_BRIDGE_VENDOR);
+	pci_put16(&fn->config[PCI_DEVICE_ID], HOST_BRIDGE_DEVICE);
+	fn->config[PCI_REVISION_ID] = HOST_BRIDGE_REVISION;
+	fn->config[PCI_CLASS_PROG] = 0x00;
+	pci_put16(&fn->config[PCI_CLASS_DEVICE], PCI_CLASS_BRIDGE_HOST);
+	fn->config[PCI_HEADER_TYPE] = PCI_HEADER_TYPE_NORMAL;
+	pci_put16(&fn->config[PCI_COMMAND], PCI_COMMAND_MEMORY |
+		  PCI_COMMAND_IO);
+	pci_put16(&fn->wmask[PCI_COMMAND], PCI_COMMAND_IO |
+		  PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+}
+
+/* The function CONFIG_ADDRESS selects, or NULL (reads all-ones). */
+static struct pci_function *pci_selected(struct pci_host *h)
+{
+	uint32_t a = h->config_address;
+
+	if (!(a & PCI_ADDR_ENABLE) || PCI_ADDR_BUS(a) != 0)
+		return NULL;
+	return h->bus0[PCI_ADDR_DEVFN(a)];
+}
+
+/* Byte `i` of the CONFIG_DATA window (0xcfc + i), i in 0..3. */
+static uint8_t pci_data_read_byte(struct pci_host *h, unsigned i)
+{
+	struct pci_function *fn = pci_selected(h);
+
+	return fn ? fn->config[PCI_ADDR_REG(h->config_address) + i] : 0xff;
+}
+
+static void pci_data_write_byte(struct pci_host *h, unsigned i, uint8_t v)
+{
+	struct pci_function *fn = pci_selected(h);
+	unsigned reg = PCI_ADDR_REG(h->config_address) + i;
+
+	if (!fn)
+		return;
+	fn->config[reg] = (fn->config[reg] & ~fn->wmask[reg]) |
+			  (v & fn->wmask[reg]);
+}
+
+static void pci_host_pio_read(struct device *dev, uint64_t offset,
+			      void *data, unsigned len)
+{
+	struct pci_host *h = dev->state;
+	uint8_t *p = data;
+
+	pthread_mutex_lock(&h->lock);
+	for (unsigned i = 0; i < len; i++) {
+		uint64_t at = offset + i;
+
+		if (at < PCI_CONFIG_DATA)
+			p[i] = h->config_address >> (8 * at);
+		else if (at < PCI_CONFIG_DATA_END)
+			p[i] = pci_data_read_byte(h, at - PCI_CONFIG_DATA);
+		else
+			p[i] = 0xff;
+	}
+	pthread_mutex_unlock(&h->lock);
+}
+
+static void pci_host_pio_write(struct device *dev, uint64_t offset,
+			       const void *data, unsigned len)
+{
+	struct pci_host *h = dev->state;
+	const uint8_t *p = data;
+
+	pthread_mutex_lock(&h->lock);
+	if (offset == PCI_CONFIG_ADDRESS && len == 4) {
+		h->config_address = device_data_get(data, 4) & PCI_ADDR_MASK;
+	} else if (offset >= PCI_CONFIG_DATA) {
+		for (unsigned i = 0; i < len; i++)
+			if (offset + i < PCI_CONFIG_DATA_END)
+				pci_data_write_byte(h, offset + i -
+						    PCI_CONFIG_DATA, p[i]);
+	}
+	pthread_mutex_unlock(&h->lock);
+}
+
+static void pci_host_reset(struct device *dev)
+{
+	struct pci_host *h = dev->state;
+
+	pthread_mutex_lock(&h->lock);
+	h->config_address = 0;
+	pci_host_bridge_setup(&h->bridge);
+	pthread_mutex_unlock(&h->lock);
+}
+
+static int pci_host_init(struct device *dev)
+{
+	struct pci_host *h = calloc(1, sizeof(*h));
+
+	if (!h) {
+		fprintf(stderr, "boardvm: %s: out of memory for pci-host state\n",
+			dev->desc->name);
+		return -ENOMEM;
+	}
+	pthread_mutex_init(&h->lock, NULL);
+	pci_host_bridge_setup(&h->bridge);
+	h->bus0[HOST_BRIDGE_DEVFN] = &h->bridge;
+	dev->state = h;
+	return 0;
+}
+
+static void pci_host_destroy(struct device *dev)
+{
+	struct pci_host *h = dev->state;
+
+	if (!h)
+		return;
+	pthread_mutex_destroy(&h->lock);
+	free(h);
+	dev->state = NULL;
+}
+
+const struct device_ops pci_host_ops = {
+	.init		= pci_host_init,
+	.reset		= pci_host_reset,
+	.destroy	= pci_host_destroy,
+	.pio_read	= pci_host_pio_read,
+	.pio_write	= pci_host_pio_write,
+};
