@@ -1,0 +1,1501 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Checks, modelled on dtc's checks.c: a table of named checks, each one
+ * small function and one declaration line, with prerequisites (a check is
+ * skipped when one of its prerequisites found something), a phase (on the
+ * tree as parsed, or on the laid-out regions) and a level (error, warning
+ * or off) that -W/-E change by name.
+ *
+ * A check reports through check_msg() (and check_note() for the other
+ * party of a conflict). Its findings are printed when it finishes, sorted
+ * by board file position, so the output is in file order and
+ * deterministic whatever order the check walked things in.
+ *
+ * Everything here is O(n log n) in the number of devices and regions:
+ * name clashes, irq clashes and overlaps are found by sorting.
+ */
+#define _GNU_SOURCE		/* vasprintf, qsort_r */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boardc.h"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define PIO_LIMIT	0xffffull
+#define PAGE_SIZE	0x1000ull
+
+enum check_phase {
+	PHASE_FRONT,		/* reported by the front ends */
+	PHASE_TREE,		/* board_check() */
+	PHASE_LAYOUT,		/* board_check_layout() */
+};
+
+enum check_level { LEVEL_OFF, LEVEL_WARNING, LEVEL_ERROR };
+
+struct finding {
+	struct srcpos pos;
+	char *msg;
+	struct srcpos note_pos;
+	char *note;		/* or NULL */
+	unsigned seq;
+};
+
+struct check {
+	const char *name;
+	enum check_phase phase;
+	enum check_level level;
+	void (*fn)(struct check *c, struct board *b);
+	struct check **prereqs;
+	unsigned nr_prereqs;
+	const char *description;
+	/* one run */
+	bool failed;		/* found something, or a prerequisite did */
+	struct finding *findings;
+	unsigned nr_findings, max_findings;
+};
+
+static void out_of_memory(void)
+{
+	fprintf(stderr, "boardc: out of memory\n");
+	exit(1);
+}
+
+/* ---- reporting ---- */
+
+/* A position to report at: `pos` if it has one, else the board file. */
+static struct srcpos board_pos(const struct board *b,
+			       const struct srcpos *pos)
+{
+	struct srcpos p = { .file = srcpos_file(b->file),
+			    .first_line = 1, .first_column = 1 };
+
+	return pos && pos->file ? *pos : p;
+}
+
+static char *vformat(const char *fmt, va_list ap)
+{
+	char *s;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		out_of_memory();
+	return s;
+}
+
+static void __attribute__((format(printf, 3, 4)))
+check_msg(struct check *c, const struct srcpos *pos, const char *fmt, ...)
+{
+	struct finding *f;
+	va_list ap;
+
+	if (c->nr_findings == c->max_findings) {
+		c->max_findings = c->max_findings ? 2 * c->max_findings : 16;
+		f = realloc(c->findings, c->max_findings * sizeof(*f));
+		if (!f)
+			out_of_memory();
+		c->findings = f;
+	}
+	f = &c->findings[c->nr_findings];
+	*f = (struct finding){ .pos = *pos, .seq = c->nr_findings };
+	va_start(ap, fmt);
+	f->msg = vformat(fmt, ap);
+	va_end(ap);
+	c->nr_findings++;
+}
+
+/* The other party of the last finding. */
+static void __attribute__((format(printf, 3, 4)))
+check_note(struct check *c, const struct srcpos *pos, const char *fmt, ...)
+{
+	struct finding *f = &c->findings[c->nr_findings - 1];
+	va_list ap;
+
+	f->note_pos = *pos;
+	va_start(ap, fmt);
+	f->note = vformat(fmt, ap);
+	va_end(ap);
+}
+
+static int pos_cmp(const struct srcpos *a, const struct srcpos *b)
+{
+	int c;
+
+	if (a->file != b->file) {
+		c = strcmp(a->file ? a->file : "", b->file ? b->file : "");
+		if (c)
+			return c;
+	}
+	if (a->first_line != b->first_line)
+		return a->first_line < b->first_line ? -1 : 1;
+	if (a->first_column != b->first_column)
+		return a->first_column < b->first_column ? -1 : 1;
+	return 0;
+}
+
+static int finding_cmp(const void *x, const void *y)
+{
+	const struct finding *a = x, *b = y;
+	int c = pos_cmp(&a->pos, &b->pos);
+
+	if (c)
+		return c;
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* Print the findings in file order; the number of errors printed. */
+static int check_flush(struct check *c)
+{
+	int errors = 0;
+
+	qsort(c->findings, c->nr_findings, sizeof(*c->findings), finding_cmp);
+	for (unsigned i = 0; i < c->nr_findings; i++) {
+		struct finding *f = &c->findings[i];
+
+		if (c->level == LEVEL_ERROR) {
+			diag_error(&f->pos, c->name, "%s", f->msg);
+			errors++;
+		} else {
+			diag_warning(&f->pos, c->name, "%s", f->msg);
+		}
+		if (f->note)
+			diag_note(&f->note_pos, "%s", f->note);
+		free(f->msg);
+		free(f->note);
+	}
+	free(c->findings);
+	c->findings = NULL;
+	c->nr_findings = c->max_findings = 0;
+	return errors;
+}
+
+/* ---- helpers ---- */
+
+/* Rotating buffers for values printed several to a message. */
+static char *scratch(void)
+{
+	static char bufs[8][64];
+	static unsigned next;
+
+	return bufs[next++ % ARRAY_SIZE(bufs)];
+}
+
+static uint64_t range_last(uint64_t base, uint64_t size)
+{
+	if (!size)
+		return base;
+	return base + size - 1 < base ? UINT64_MAX : base + size - 1;
+}
+
+/* "0x3f8-0x3ff": inclusive, like /proc/ioports. */
+static const char *range_str(uint64_t base, uint64_t size)
+{
+	char *buf = scratch();
+
+	snprintf(buf, 64, "0x%llx-0x%llx", (unsigned long long)base,
+		 (unsigned long long)range_last(base, size));
+	return buf;
+}
+
+static const char *hex(uint64_t v)
+{
+	char *buf = scratch();
+
+	snprintf(buf, 64, "0x%llx", (unsigned long long)v);
+	return buf;
+}
+
+/* "512M", "3G"; hex where no suffix divides it. */
+static const char *size_str(uint64_t v)
+{
+	static const char suffix[] = "KMGT";
+	char *buf = scratch();
+	int s = -1;
+
+	while (s < 3 && v && !(v & ((1ull << (10 * (s + 2))) - 1)))
+		s++;
+	if (s < 0)
+		snprintf(buf, 64, "0x%llx", (unsigned long long)v);
+	else
+		snprintf(buf, 64, "%llu%c",
+			 (unsigned long long)(v >> (10 * (s + 1))), suffix[s]);
+	return buf;
+}
+
+static const char *dname(const struct ir_device *d)
+{
+	return d->name ? d->name : "(unnamed)";
+}
+
+static const char *rname(const struct ir_range *r)
+{
+	return r->name ? r->name : "(unnamed)";
+}
+
+static const char *window_kind(enum board_space space)
+{
+	return space == SPACE_PIO ? "I/O window" : "MMIO window";
+}
+
+static const char *placement_key(enum board_space space)
+{
+	return space == SPACE_PIO ? "io-ports" : "mmio";
+}
+
+static struct ir_placement *dev_placement(struct ir_device *d,
+					  enum board_space space)
+{
+	return space == SPACE_PIO ? &d->pio : &d->mmio;
+}
+
+/* Does the type have registers in `space` (SPACE_BLOCK: movable ones)? */
+static bool type_has_space(const struct device_type *t,
+			   enum board_space space)
+{
+	for (unsigned i = 0; i < t->nr_regs; i++)
+		if (t->regs[i].space == space)
+			return true;
+	return false;
+}
+
+/*
+ * Where the type's SPACE_BLOCK registers go: the device's placement space,
+ * I/O ports first if (wrongly) both are given, as board_layout() does.
+ */
+static enum board_space block_space(const struct ir_device *d)
+{
+	if (d->pio.present)
+		return SPACE_PIO;
+	if (d->mmio.present)
+		return SPACE_MMIO;
+	return SPACE_BLOCK;
+}
+
+/* Does the device have registers in `space` once laid out? */
+static bool dev_uses_space(const struct ir_device *d, enum board_space space)
+{
+	return type_has_space(d->type, space) ||
+	       (type_has_space(d->type, SPACE_BLOCK) &&
+		block_space(d) == space);
+}
+
+/* Bytes the device's block spans in `space`, as layout places it. */
+static uint64_t dev_span(const struct ir_device *d, enum board_space space)
+{
+	uint64_t span = 0;
+
+	for (unsigned i = 0; i < d->type->nr_regs; i++) {
+		const struct reg_schema *r = &d->type->regs[i];
+		bool here = r->space == space ||
+			    (r->space == SPACE_BLOCK &&
+			     block_space(d) == space);
+
+		if (here && r->offset + r->size > span)
+			span = r->offset + r->size;
+	}
+	return span;
+}
+
+/* "a, b, c" into buf. */
+struct list_buf {
+	char text[512];
+	size_t len;
+};
+
+static void list_add(struct list_buf *l, const char *item)
+{
+	int n;
+
+	if (l->len >= sizeof(l->text) - 1)
+		return;
+	n = snprintf(l->text + l->len, sizeof(l->text) - l->len, "%s%s",
+		     l->len ? ", " : "", item);
+	if (n > 0)
+		l->len += (size_t)n;
+	if (l->len >= sizeof(l->text) - 1)
+		strcpy(l->text + sizeof(l->text) - 5, "...");
+}
+
+static int window_find(const struct board *b, enum board_space space,
+		       const char *name, unsigned *count)
+{
+	int found = -1;
+
+	*count = 0;
+	for (unsigned i = 0; i < b->nr_windows; i++) {
+		const struct ir_range *w = &b->windows[i];
+
+		if (w->space != space)
+			continue;
+		if (name && (!w->name || strcmp(w->name, name)))
+			continue;
+		found = (int)i;
+		(*count)++;
+	}
+	return *count == 1 ? found : -1;
+}
+
+/* ---- phase one: the tree as parsed ---- */
+
+static void check_cpus(struct check *c, struct board *b)
+{
+	struct srcpos pos = board_pos(b, &b->cpus_pos);
+
+	if (!b->cpus_default)
+		check_msg(c, &pos, "cpus: default is 0: a board needs at "
+			  "least 1 CPU");
+	else if (b->cpus_default > b->cpus_max)
+		check_msg(c, &pos, "cpus: default %u is more than max %u: "
+			  "lower default or raise max", b->cpus_default,
+			  b->cpus_max);
+	if (b->cpus_max > 255)
+		check_msg(c, &pos, "cpus: max %u is more than 255, the most "
+			  "x86 APIC IDs allow: lower it", b->cpus_max);
+}
+
+struct named {
+	const char *name;
+	const struct srcpos *pos;
+	unsigned index;
+};
+
+static int named_cmp(const void *x, const void *y)
+{
+	const struct named *a = x, *b = y;
+	int c = strcmp(a->name, b->name);
+
+	if (c)
+		return c;
+	return (a->index > b->index) - (a->index < b->index);
+}
+
+/* Report every name defined again, with a note at its first definition. */
+static void names_unique(struct check *c, struct named *n, unsigned nr,
+			 const char *kind)
+{
+	unsigned first = 0;
+
+	qsort(n, nr, sizeof(*n), named_cmp);
+	for (unsigned i = 1; i < nr; i++) {
+		if (strcmp(n[i].name, n[first].name)) {
+			first = i;
+			continue;
+		}
+		check_msg(c, n[i].pos, "%s '%s' is defined twice: rename one",
+			  kind, n[i].name);
+		check_note(c, n[first].pos, "%s '%s' defined here", kind,
+			   n[first].name);
+	}
+}
+
+static void ranges_unique(struct check *c, struct named *n,
+			  const struct ir_range *r, unsigned nr,
+			  const char *kind)
+{
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < nr; i++)
+		if (r[i].name)
+			n[k++] = (struct named){ r[i].name, &r[i].pos, i };
+	names_unique(c, n, k, kind);
+}
+
+static void check_duplicate_name(struct check *c, struct board *b)
+{
+	unsigned max = b->nr_devices;
+	struct named *n;
+	unsigned k = 0;
+
+	if (b->nr_ram > max)
+		max = b->nr_ram;
+	if (b->nr_reserved > max)
+		max = b->nr_reserved;
+	if (b->nr_windows > max)
+		max = b->nr_windows;
+	n = calloc(max + 1, sizeof(*n));
+	if (!n)
+		out_of_memory();
+	for (unsigned i = 0; i < b->nr_devices; i++)
+		if (b->devices[i].name)
+			n[k++] = (struct named){ b->devices[i].name,
+						 &b->devices[i].name_pos, i };
+	names_unique(c, n, k, "device");
+	ranges_unique(c, n, b->ram, b->nr_ram, "RAM region");
+	ranges_unique(c, n, b->reserved, b->nr_reserved, "reserved range");
+	ranges_unique(c, n, b->windows, b->nr_windows, "window");
+	free(n);
+}
+
+/* Registers of the type in `space`, for messages: "master, slave". */
+static void reg_names(const struct device_type *t, enum board_space space,
+		      bool all, struct list_buf *l)
+{
+	for (unsigned i = 0; i < t->nr_regs; i++)
+		if (all || t->regs[i].space == space)
+			list_add(l, t->regs[i].name);
+}
+
+static void missing_placement(struct check *c, struct board *b,
+			      struct ir_device *d, enum board_space space)
+{
+	struct ir_placement *p = dev_placement(d, space);
+	struct list_buf names = { .len = 0 };
+	unsigned count;
+
+	if (!p->present || !p->is_auto || p->window)
+		return;
+	if (window_find(b, space, NULL, &count) >= 0)
+		return;
+	for (unsigned i = 0; i < b->nr_windows; i++)
+		if (b->windows[i].space == space)
+			list_add(&names, rname(&b->windows[i]));
+	if (!count)
+		check_msg(c, &p->pos, "device '%s': %s: auto needs the "
+			  "board's %s, but it has none: add %s or give a base",
+			  dname(d), placement_key(space), window_kind(space),
+			  space == SPACE_PIO ? "io-windows:" : "mmio-windows:");
+	else
+		check_msg(c, &p->pos, "device '%s': %s: auto is ambiguous: "
+			  "the board has %u %ss (%s): pick one with %s: "
+			  "{window: NAME}", dname(d), placement_key(space),
+			  count, window_kind(space), names.text,
+			  placement_key(space));
+}
+
+static void missing_device_property(struct check *c, struct board *b,
+				    struct ir_device *d)
+{
+	const struct device_type *t = d->type;
+	struct srcpos pos = board_pos(b, &d->pos);
+
+	for (unsigned i = 0; i < t->nr_props; i++)
+		if (t->props[i].required) {
+			bool found = false;
+
+			for (unsigned j = 0; j < d->nr_props && !found; j++)
+				found = !strcmp(d->props[j].name,
+						t->props[i].name);
+			if (!found)
+				check_msg(c, &pos, "device '%s': %s needs "
+					  "property '%s' (%s): add it under "
+					  "properties:", dname(d), t->name,
+					  t->props[i].name,
+					  t->props[i].description);
+		}
+	if (t->irq == IRQ_REQUIRED && !d->has_irq)
+		check_msg(c, &pos, "device '%s': %s needs an interrupt line: "
+			  "add irq: N", dname(d), t->name);
+}
+
+static void missing_device_placement(struct check *c, struct ir_device *d,
+				     const struct srcpos *pos)
+{
+	const struct device_type *t = d->type;
+
+	for (int s = SPACE_PIO; s <= SPACE_MMIO; s++) {
+		struct list_buf regs = { .len = 0 };
+
+		if (!type_has_space(t, s) || dev_placement(d, s)->present)
+			continue;
+		reg_names(t, s, false, &regs);
+		check_msg(c, pos, "device '%s': %s has %s registers (%s) "
+			  "but no %s: add %s: BASE or auto", dname(d),
+			  t->name, s == SPACE_PIO ? "I/O port" : "MMIO",
+			  regs.text, placement_key(s), placement_key(s));
+	}
+	if (type_has_space(t, SPACE_BLOCK) && !d->pio.present &&
+	    !d->mmio.present && !type_has_space(t, SPACE_PIO) &&
+	    !type_has_space(t, SPACE_MMIO))
+		check_msg(c, pos, "device '%s': %s must be placed somewhere: "
+			  "add io-ports: or mmio: (a base or auto)", dname(d),
+			  t->name);
+}
+
+static void check_missing_property(struct check *c, struct board *b)
+{
+	struct srcpos pos;
+
+	if (!b->name) {
+		pos = board_pos(b, &b->pos);
+		check_msg(c, &pos, "the board has no name: add board: NAME");
+	}
+	if (!b->nr_ram) {
+		pos = board_pos(b, &b->ram_pos);
+		check_msg(c, &pos, "the board has no RAM regions: add "
+			  "ram: regions: with at least one {name, base, "
+			  "size}");
+	}
+	for (unsigned i = 0; i < b->nr_devices; i++) {
+		struct ir_device *d = &b->devices[i];
+
+		pos = board_pos(b, &d->pos);
+		if (!d->type_name)
+			check_msg(c, &pos, "device '%s' has no type: add "
+				  "type: TYPE", dname(d));
+		if (!d->type)
+			continue;
+		missing_device_property(c, b, d);
+		missing_device_placement(c, d, &pos);
+		for (int s = SPACE_PIO; s <= SPACE_MMIO; s++)
+			if (dev_uses_space(d, s))
+				missing_placement(c, b, d, s);
+	}
+}
+
+/* Levenshtein distance, for "did you mean". */
+static unsigned edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned row[64], prev, tmp;
+
+	if (lb >= ARRAY_SIZE(row) || la >= ARRAY_SIZE(row))
+		return ~0u;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = (unsigned)i;
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned best = prev + (a[i - 1] != b[j - 1]);
+
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			tmp = row[j];
+			row[j] = best;
+			prev = tmp;
+		}
+	}
+	return row[lb];
+}
+
+/* The known type closest to `name`, if it is close enough to be a typo. */
+static const struct device_type *type_closest(const char *name)
+{
+	const struct device_type *best = NULL;
+	unsigned best_d = ~0u, limit = (unsigned)strlen(name) / 3;
+
+	if (limit < 2)
+		limit = 2;
+	for (unsigned i = 0; i < nr_device_types; i++) {
+		unsigned dist = edit_distance(name, device_types[i]->name);
+
+		if (dist < best_d) {
+			best_d = dist;
+			best = device_types[i];
+		}
+	}
+	return best_d <= limit ? best : NULL;
+}
+
+static void check_unknown_device_type(struct check *c, struct board *b)
+{
+	for (unsigned i = 0; i < b->nr_devices; i++) {
+		struct ir_device *d = &b->devices[i];
+		const struct device_type *near;
+		struct list_buf all = { .len = 0 };
+
+		if (!d->type_name || d->type)
+			continue;
+		near = type_closest(d->type_name);
+		if (near) {
+			check_msg(c, &d->type_pos, "device '%s': unknown type "
+				  "'%s': did you mean '%s'?", dname(d),
+				  d->type_name, near->name);
+			continue;
+		}
+		for (unsigned t = 0; t < nr_device_types; t++)
+			list_add(&all, device_types[t]->name);
+		check_msg(c, &d->type_pos, "device '%s': unknown type '%s': "
+			  "use one of %s", dname(d), d->type_name, all.text);
+	}
+}
+
+static void check_unknown_property(struct check *c, struct board *b)
+{
+	for (unsigned i = 0; i < b->nr_devices; i++) {
+		struct ir_device *d = &b->devices[i];
+		const struct device_type *t = d->type;
+		struct list_buf valid = { .len = 0 };
+
+		if (!t)
+			continue;
+		for (unsigned p = 0; p < t->nr_props; p++)
+			list_add(&valid, t->props[p].name);
+		for (unsigned p = 0; p < d->nr_props; p++) {
+			struct ir_property *prop = &d->props[p];
+
+			if (device_type_prop(t, prop->name))
+				continue;
+			if (t->nr_props)
+				check_msg(c, &prop->pos, "device '%s': %s has "
+					  "no property '%s' (valid: %s)",
+					  dname(d), t->name, prop->name,
+					  valid.text);
+			else
+				check_msg(c, &prop->pos, "device '%s': %s "
+					  "takes no properties: remove '%s'",
+					  dname(d), t->name, prop->name);
+		}
+	}
+}
+
+static bool prop_valid(const struct prop_schema *s, const char *text,
+		       const char **want)
+{
+	uint64_t v;
+	bool b;
+
+	switch (s->kind) {
+	case PROP_NUMBER:
+		*want = "a number: write decimal or 0x hex, like 4 or 0x10";
+		return parse_number(text, &v);
+	case PROP_SIZE:
+		*want = "a size: write a number with an optional K, M, G "
+			"or T suffix, like 4096 or 64K";
+		return parse_size(text, &v);
+	case PROP_BOOL:
+		*want = "a boolean: write true, false, yes or no";
+		return parse_bool(text, &b);
+	case PROP_STRING:
+		break;
+	}
+	return true;
+}
+
+static void check_bad_property_value(struct check *c, struct board *b)
+{
+	for (unsigned i = 0; i < b->nr_devices; i++) {
+		struct ir_device *d = &b->devices[i];
+
+		if (!d->type)
+			continue;
+		for (unsigned p = 0; p < d->nr_props; p++) {
+			struct ir_property *prop = &d->props[p];
+			const struct prop_schema *s;
+			const char *want;
+
+			s = device_type_prop(d->type, prop->name);
+			if (!s || prop_valid(s, prop->text ? prop->text : "",
+					     &want))
+				continue;
+			check_msg(c, &prop->value_pos, "device '%s': property "
+				  "'%s' is '%s', not %s", dname(d), prop->name,
+				  prop->text ? prop->text : "", want);
+		}
+	}
+}
+
+static void check_extra_placement(struct check *c, struct board *b)
+{
+	for (unsigned i = 0; i < b->nr_devices; i++) {
+		struct ir_device *d = &b->devices[i];
+		const struct device_type *t = d->type;
+		bool block;
+
+		if (!t)
+			continue;
+		block = type_has_space(t, SPACE_BLOCK);
+		if (block && d->pio.present && d->mmio.present &&
+		    !type_has_space(t, SPACE_PIO) &&
+		    !type_has_space(t, SPACE_MMIO)) {
+			check_msg(c, &d->mmio.pos, "device '%s': %s is placed "
+				  "once, in I/O ports or in MMIO: remove "
+				  "io-ports: or mmio:", dname(d), t->name);
+			check_note(c, &d->pio.pos, "io-ports of '%s' defined "
+				   "here", dname(d));
+			continue;
+		}
+		for (int s = SPACE_PIO; s <= SPACE_MMIO; s++) {
+			struct ir_placement *p = dev_placement(d, s);
+
+			if (!p->present || block || type_has_space(t, s))
+				continue;
+			check_msg(c, &p->pos, "device '%s': %s has no %s "
+				  "registers: remove %s:", dname(d), t->name,
+				  s == SPACE_PIO ? "I/O port" : "MMIO",
+				  placement_key(s));
+		}
+	}
+}
+
+static void check_unknown_register(struct check *c, struct board *b)
+{
+	for (unsigned i = 0; i < b->nr_devices; i++) {
+		struct ir_device *d = &b->devices[i];
+		struct list_buf regs = { .len = 0 };
+
+		if (!d->type)
+			continue;
+		reg_names(d->type, SPACE_BLOCK, true, &regs);
+		for (unsigned k = 0; k < d->nr_bindings; k++) {
+			struct ir_binding *bd = &d->bindings[k];
+
+			if (!device_type_reg(d->type, bd->reg))
+				check_msg(c, &bd->pos, "device '%s': %s has "
+					  "no register '%s' (registers: %s)",
+					  dname(d), d->type->name, bd->reg,
+					  regs.text);
+		}
+	}
+}
+
+static void allowed_names(unsigned mask, struct list_buf *l)
+{
+	for (int k = 0; k < NR_BINDINGS; k++)
+		if (mask & BINDING_BIT(k) && k != BINDING_KERNEL)
+			list_add(l, binding_name(k));
+}
+
+/* Bytes an async datamatch compares: the doorbell width (at most 8). */
+static unsigned datamatch_width(const struct reg_schema *r)
+{
+	uint64_t w = r->width ? r->width : r->size;
+
+	return w > 8 ? 8 : (unsigned)w;
+}
+
+static void bad_binding(struct check *c, struct ir_device *d,
+			struct ir_binding *bd, const struct reg_schema *r)
+{
+	struct list_buf ok = { .len = 0 };
+	unsigned width;
+
+	allowed_names(r->allowed_bindings, &ok);
+	if (!(r->allowed_bindings & BINDINGS_USER)) {
+		check_msg(c, &bd->value_pos, "device '%s': %s.%s is "
+			  "emulated inside KVM: remove its binding", dname(d),
+			  dname(d), r->name);
+		return;
+	}
+	if (bd->binding == BINDING_KERNEL ||
+	    !(r->allowed_bindings & BINDING_BIT(bd->binding))) {
+		check_msg(c, &bd->value_pos, "device '%s': register '%s' of "
+			  "%s cannot be %s: use %s", dname(d), r->name,
+			  d->type->name, binding_name(bd->binding), ok.text);
+		return;
+	}
+	if (!bd->has_datamatch)
+		return;
+	if (bd->binding != BINDING_ASYNC) {
+		check_msg(c, &bd->value_pos, "device '%s': datamatch on "
+			  "register '%s' needs binding async, not %s",
+			  dname(d), r->name, binding_name(bd->binding));
+		return;
+	}
+	width = datamatch_width(r);
+	if (width < 8 && bd->datamatch >> (8 * width))
+		check_msg(c, &bd->value_pos, "device '%s': datamatch %s does "
+			  "not fit the %u-byte register '%s': use at most %s",
+			  dname(d), hex(bd->datamatch), width, r->name,
+			  hex((1ull << (8 * width)) - 1));
+}
+
+static void check_bad_binding(struct check *c, struct board *b)
+{
+	for (unsigned i = 0; i < b->nr_devices; i++) {
+		struct ir_device *d = &b->devices[i];
+
+		if (!d->type)
+			continue;
+		for (unsigned k = 0; k < d->nr_bindings; k++) {
+			struct ir_binding *bd = &d->bindings[k];
+			const struct reg_schema *r;
+
+			r = device_type_reg(d->type, bd->reg);
+			if (r)
+				bad_binding(c, d, bd, r);
+		}
+	}
+}
+
+static void check_irq_unsupported(struct check *c, struct board *b)
+{
+	for (unsigned i = 0; i < b->nr_devices; i++) {
+		struct ir_device *d = &b->devices[i];
+
+		if (d->has_irq && d->type && d->type->irq == IRQ_NONE)
+			check_msg(c, &d->irq_pos, "device '%s': %s has no "
+				  "interrupt line: remove irq: %u", dname(d),
+				  d->type->name, d->irq);
+	}
+}
+
+static void check_irq_range(struct check *c, struct board *b)
+{
+	for (unsigned i = 0; i < b->nr_devices; i++) {
+		struct ir_device *d = &b->devices[i];
+
+		if (!d->has_irq || d->irq < b->nr_irqs)
+			continue;
+		if (!b->nr_irqs)
+			check_msg(c, &d->irq_pos, "device '%s': irq %u is out "
+				  "of range: the board has no interrupt lines "
+				  "(irqs: 0): raise irqs or remove irq:",
+				  dname(d), d->irq);
+		else
+			check_msg(c, &d->irq_pos, "device '%s': irq %u is out "
+				  "of range: the board has %u interrupt lines "
+				  "(0-%u): use a lower line or raise irqs",
+				  dname(d), d->irq, b->nr_irqs,
+				  b->nr_irqs - 1);
+	}
+}
+
+struct irq_user {
+	unsigned irq;
+	unsigned index;
+};
+
+static int irq_user_cmp(const void *x, const void *y)
+{
+	const struct irq_user *a = x, *b = y;
+
+	if (a->irq != b->irq)
+		return a->irq < b->irq ? -1 : 1;
+	return (a->index > b->index) - (a->index < b->index);
+}
+
+/*
+ * On each line, a device clashes with the first device before it unless
+ * both types may share; a shareable device only with the first one that
+ * may not.
+ */
+static void irq_line_check(struct check *c, struct board *b,
+			   const struct irq_user *u, unsigned n)
+{
+	struct ir_device *first = &b->devices[u[0].index];
+	struct ir_device *exclusive = NULL;
+
+	if (!first->type->irq_shareable)
+		exclusive = first;
+	for (unsigned i = 1; i < n; i++) {
+		struct ir_device *d = &b->devices[u[i].index];
+		struct ir_device *other = d->type->irq_shareable ? exclusive
+								 : first;
+
+		if (other) {
+			check_msg(c, &d->irq_pos, "device '%s': irq %u is "
+				  "already used by '%s', and only shareable "
+				  "(level-triggered) types may share a line: "
+				  "use another irq", dname(d), d->irq,
+				  dname(other));
+			check_note(c, &other->irq_pos, "device '%s' defined "
+				   "here", dname(other));
+		}
+		if (!exclusive && !d->type->irq_shareable)
+			exclusive = d;
+	}
+}
+
+static void check_irq_conflict(struct check *c, struct board *b)
+{
+	struct irq_user *u = calloc(b->nr_devices + 1, sizeof(*u));
+	unsigned n = 0, start = 0;
+
+	if (!u)
+		out_of_memory();
+	for (unsigned i = 0; i < b->nr_devices; i++) {
+		struct ir_device *d = &b->devices[i];
+
+		if (d->has_irq && d->type && d->type->irq != IRQ_NONE &&
+		    d->irq < b->nr_irqs)
+			u[n++] = (struct irq_user){ d->irq, i };
+	}
+	qsort(u, n, sizeof(*u), irq_user_cmp);
+	for (unsigned i = 1; i <= n; i++)
+		if (i == n || u[i].irq != u[start].irq) {
+			irq_line_check(c, b, &u[start], i - start);
+			start = i;
+		}
+	free(u);
+}
+
+/* ---- phase two: the laid-out regions ---- */
+
+/* One side of an overlap: a register region or a board range. */
+enum party_kind { PARTY_RAM, PARTY_RESERVED, PARTY_REGION, PARTY_WINDOW,
+		  NR_PARTY_KINDS };
+
+struct party {
+	enum party_kind kind;
+	uint64_t first, last;
+	uint64_t base, size;
+	const struct srcpos *pos;
+	const struct ir_range *range;
+	const struct ir_region *region;
+	unsigned seq;
+};
+
+static const char *party_label(const struct party *p)
+{
+	static const char *const kinds[] = {
+		[PARTY_RAM] = "RAM region",
+		[PARTY_RESERVED] = "reserved range",
+	};
+	char *buf;
+
+	if (p->kind == PARTY_REGION) {
+		buf = malloc(512);
+		if (!buf)
+			out_of_memory();
+		snprintf(buf, 512, "%s.%s", dname(p->region->dev),
+			 p->region->reg->name);
+		return buf;
+	}
+	if (asprintf(&buf, "%s %s", p->kind == PARTY_WINDOW ?
+		     window_kind(p->range->space) : kinds[p->kind],
+		     rname(p->range)) < 0)
+		out_of_memory();
+	return buf;
+}
+
+static struct party party_range(enum party_kind kind, const struct ir_range *r)
+{
+	return (struct party){
+		.kind = kind, .base = r->base, .size = r->size,
+		.first = r->base, .last = range_last(r->base, r->size),
+		.pos = &r->pos, .range = r,
+	};
+}
+
+static struct party party_region(const struct ir_region *r)
+{
+	return (struct party){
+		.kind = PARTY_REGION, .base = r->base, .size = r->size,
+		.first = r->base, .last = range_last(r->base, r->size),
+		.pos = &r->pos, .region = r,
+	};
+}
+
+static int party_cmp(const void *x, const void *y)
+{
+	const struct party *a = x, *b = y;
+
+	if (a->first != b->first)
+		return a->first < b->first ? -1 : 1;
+	if (a->last != b->last)
+		return a->last > b->last ? -1 : 1;
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* Report `a` overlapping `b` at whichever comes later in the file. */
+static void overlap_report(struct check *c, const struct party *a,
+			   const struct party *b, bool ports)
+{
+	const char *la, *lb;
+	int order = pos_cmp(a->pos, b->pos);
+
+	if (order < 0 || (!order && a->seq < b->seq)) {
+		const struct party *t = a;
+
+		a = b;
+		b = t;
+	}
+	la = party_label(a);
+	lb = party_label(b);
+	if (ports)
+		check_msg(c, a->pos, "%s ports %s overlap %s %s", la,
+			  range_str(a->base, a->size), lb,
+			  range_str(b->base, b->size));
+	else
+		check_msg(c, a->pos, "%s %s overlaps %s %s", la,
+			  range_str(a->base, a->size), lb,
+			  range_str(b->base, b->size));
+	check_note(c, b->pos, "%s defined here", lb);
+	free((char *)la);
+	free((char *)lb);
+}
+
+/*
+ * Sweep the parties in address order, remembering per kind the one that
+ * reaches furthest: each party that starts before that end overlaps it.
+ * `clash[a][b]` says which kinds may not overlap.
+ */
+static void overlap_sweep(struct check *c, struct party *p, size_t n,
+			  const bool clash[NR_PARTY_KINDS][NR_PARTY_KINDS],
+			  bool ports)
+{
+	const struct party *reach[NR_PARTY_KINDS] = { NULL };
+
+	for (size_t i = 0; i < n; i++)
+		p[i].seq = (unsigned)i;
+	qsort(p, n, sizeof(*p), party_cmp);
+	for (size_t i = 0; i < n; i++) {
+		const struct party *x = &p[i];
+
+		for (int k = 0; k < NR_PARTY_KINDS; k++)
+			if (clash[x->kind][k] && reach[k] &&
+			    reach[k]->last >= x->first)
+				overlap_report(c, x, reach[k], ports);
+		if (!reach[x->kind] || x->last > reach[x->kind]->last)
+			reach[x->kind] = x;
+	}
+}
+
+static struct party *parties_alloc(size_t n)
+{
+	struct party *p = calloc(n + 1, sizeof(*p));
+
+	if (!p)
+		out_of_memory();
+	return p;
+}
+
+static void check_pio_range(struct check *c, struct board *b)
+{
+	for (unsigned i = 0; i < b->nr_regions; i++) {
+		struct ir_region *r = &b->regions[i];
+		struct party p = party_region(r);
+		const char *label;
+
+		if (r->space != SPACE_PIO || p.last <= PIO_LIMIT)
+			continue;
+		label = party_label(&p);
+		check_msg(c, &r->pos, "%s ports %s are beyond 0xffff, the "
+			  "last I/O port: move the device below it", label,
+			  range_str(r->base, r->size));
+		free((char *)label);
+	}
+	for (unsigned i = 0; i < b->nr_windows; i++) {
+		struct ir_range *w = &b->windows[i];
+
+		if (w->space == SPACE_PIO &&
+		    range_last(w->base, w->size) > PIO_LIMIT)
+			check_msg(c, &w->pos, "I/O window %s %s is beyond "
+				  "0xffff, the last I/O port: shrink or move "
+				  "it", rname(w), range_str(w->base, w->size));
+	}
+}
+
+static void regions_overlap(struct check *c, struct board *b,
+			    enum board_space space)
+{
+	static const bool clash[NR_PARTY_KINDS][NR_PARTY_KINDS] = {
+		[PARTY_REGION][PARTY_REGION] = true,
+	};
+	struct party *p = parties_alloc(b->nr_regions);
+	size_t n = 0;
+
+	for (unsigned i = 0; i < b->nr_regions; i++)
+		if (b->regions[i].space == space)
+			p[n++] = party_region(&b->regions[i]);
+	overlap_sweep(c, p, n, clash, space == SPACE_PIO);
+	free(p);
+}
+
+static void check_pio_overlap(struct check *c, struct board *b)
+{
+	regions_overlap(c, b, SPACE_PIO);
+}
+
+static void check_mmio_overlap(struct check *c, struct board *b)
+{
+	regions_overlap(c, b, SPACE_MMIO);
+}
+
+static void check_ram_overlap(struct check *c, struct board *b)
+{
+	static const bool clash[NR_PARTY_KINDS][NR_PARTY_KINDS] = {
+		[PARTY_RAM] = { true, true, true, true },
+		[PARTY_RESERVED] = { [PARTY_RAM] = true,
+				     [PARTY_RESERVED] = true },
+		[PARTY_REGION] = { [PARTY_RAM] = true },
+		[PARTY_WINDOW] = { [PARTY_RAM] = true },
+	};
+	struct party *p = parties_alloc((size_t)b->nr_ram + b->nr_reserved +
+					b->nr_regions + b->nr_windows);
+	size_t n = 0;
+
+	for (unsigned i = 0; i < b->nr_ram; i++)
+		if (b->ram[i].size)
+			p[n++] = party_range(PARTY_RAM, &b->ram[i]);
+	for (unsigned i = 0; i < b->nr_reserved; i++)
+		if (b->reserved[i].size)
+			p[n++] = party_range(PARTY_RESERVED, &b->reserved[i]);
+	for (unsigned i = 0; i < b->nr_regions; i++)
+		if (b->regions[i].space == SPACE_MMIO)
+			p[n++] = party_region(&b->regions[i]);
+	for (unsigned i = 0; i < b->nr_windows; i++)
+		if (b->windows[i].space == SPACE_MMIO && b->windows[i].size)
+			p[n++] = party_range(PARTY_WINDOW, &b->windows[i]);
+	overlap_sweep(c, p, n, clash, false);
+	free(p);
+}
+
+static void check_ram_size(struct check *c, struct board *b)
+{
+	struct srcpos pos = board_pos(b, &b->ram_pos);
+	uint64_t total = 0;
+
+	for (unsigned i = 0; i < b->nr_ram; i++)
+		total = total + b->ram[i].size < total ? UINT64_MAX
+						       : total + b->ram[i].size;
+	if (!b->ram_default)
+		check_msg(c, &pos, "ram: default is 0: give the guest RAM "
+			  "size, like 512M");
+	else if (b->ram_default > total)
+		check_msg(c, &pos, "ram: default %s is more than the %s the "
+			  "RAM regions hold: lower it or add a region",
+			  size_str(b->ram_default), size_str(total));
+}
+
+/* The auto window named by a device that does not exist. */
+static void window_missing(struct check *c, struct board *b,
+			   struct ir_device *d, enum board_space space)
+{
+	struct ir_placement *p = dev_placement(d, space);
+	struct list_buf names = { .len = 0 };
+	unsigned count;
+
+	if (!p->present || !p->is_auto || !p->window)
+		return;
+	if (window_find(b, space, p->window, &count) >= 0 || count)
+		return;
+	for (unsigned i = 0; i < b->nr_windows; i++)
+		if (b->windows[i].space == space)
+			list_add(&names, rname(&b->windows[i]));
+	if (names.len)
+		check_msg(c, &p->window_pos, "device '%s': there is no %s "
+			  "'%s': use one of %s", dname(d), window_kind(space),
+			  p->window, names.text);
+	else
+		check_msg(c, &p->window_pos, "device '%s': there is no %s "
+			  "'%s': the board has none; add %s", dname(d),
+			  window_kind(space), p->window,
+			  space == SPACE_PIO ? "io-windows:" : "mmio-windows:");
+}
+
+static int party_first_cmp(const void *x, const void *y)
+{
+	const struct party *a = x, *b = y;
+
+	if (a->first != b->first)
+		return a->first < b->first ? -1 : 1;
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* A fixed region straddling a window's edge. */
+static void window_straddle(struct check *c, const struct ir_region *r,
+			    const struct party *w, const uint64_t *reach,
+			    size_t n)
+{
+	struct party rp = party_region(r);
+	size_t lo = 0, hi = n;
+
+	/* The windows starting at or below the region's last byte... */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (w[mid].first <= rp.last)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* ...walking back while one of them may still reach the region. */
+	while (lo-- > 0 && reach[lo] >= rp.first) {
+		const char *lr, *lw;
+
+		if (w[lo].last < rp.first ||
+		    (w[lo].first <= rp.first && w[lo].last >= rp.last))
+			continue;
+		lr = party_label(&rp);
+		lw = party_label(&w[lo]);
+		check_msg(c, &r->pos, "%s %s is partly inside %s %s: move it "
+			  "wholly inside or outside the window", lr,
+			  range_str(r->base, r->size), lw,
+			  range_str(w[lo].base, w[lo].size));
+		check_note(c, w[lo].pos, "%s defined here", lw);
+		free((char *)lr);
+		free((char *)lw);
+	}
+}
+
+static void windows_check_space(struct check *c, struct board *b,
+				enum board_space space)
+{
+	static const bool clash[NR_PARTY_KINDS][NR_PARTY_KINDS] = {
+		[PARTY_WINDOW][PARTY_WINDOW] = true,
+	};
+	struct party *w = parties_alloc(b->nr_windows);
+	uint64_t *reach = calloc(b->nr_windows + 1, sizeof(*reach));
+	size_t n = 0;
+
+	if (!reach)
+		out_of_memory();
+	for (unsigned i = 0; i < b->nr_windows; i++)
+		if (b->windows[i].space == space && b->windows[i].size)
+			w[n++] = party_range(PARTY_WINDOW, &b->windows[i]);
+	overlap_sweep(c, w, n, clash, false);
+	qsort(w, n, sizeof(*w), party_first_cmp);
+	for (size_t i = 0; i < n; i++)
+		reach[i] = i && reach[i - 1] > w[i].last ? reach[i - 1]
+							  : w[i].last;
+	for (unsigned i = 0; i < b->nr_regions && n; i++) {
+		const struct ir_region *r = &b->regions[i];
+
+		if (r->space == space &&
+		    !dev_placement(r->dev, space)->is_auto)
+			window_straddle(c, r, w, reach, n);
+	}
+	free(reach);
+	free(w);
+}
+
+static void check_window_containment(struct check *c, struct board *b)
+{
+	for (unsigned i = 0; i < b->nr_devices; i++)
+		if (b->devices[i].type)
+			for (int s = SPACE_PIO; s <= SPACE_MMIO; s++)
+				window_missing(c, b, &b->devices[i], s);
+	windows_check_space(c, b, SPACE_PIO);
+	windows_check_space(c, b, SPACE_MMIO);
+}
+
+/* Natural alignment of a region: its size's lowest set bit, up to 4 KiB. */
+static uint64_t region_align(uint64_t size)
+{
+	uint64_t a = size & -size;
+
+	return !a || a > PAGE_SIZE ? PAGE_SIZE : a;
+}
+
+static void check_mmio_alignment(struct check *c, struct board *b)
+{
+	for (unsigned i = 0; i < b->nr_regions; i++) {
+		const struct ir_region *r = &b->regions[i];
+		uint64_t align = region_align(r->size);
+		struct party p = party_region(r);
+		const char *label;
+
+		if (r->space != SPACE_MMIO || !(r->base & (align - 1)))
+			continue;
+		label = party_label(&p);
+		check_msg(c, &r->pos, "%s at %s is not aligned to its size "
+			  "(%s, at most 4 KiB): move it to a multiple of %s",
+			  label, hex(r->base), hex(align), hex(align));
+		free((char *)label);
+	}
+	for (unsigned i = 0; i < b->nr_ram; i++) {
+		const struct ir_range *r = &b->ram[i];
+
+		if (r->base & (PAGE_SIZE - 1))
+			check_msg(c, &r->base_pos, "RAM region %s base %s is "
+				  "not 4 KiB aligned: use a multiple of "
+				  "0x1000", rname(r), hex(r->base));
+	}
+	for (unsigned i = 0; i < b->nr_windows; i++) {
+		const struct ir_range *w = &b->windows[i];
+
+		if (w->space == SPACE_MMIO &&
+		    ((w->base | w->size) & (PAGE_SIZE - 1)))
+			check_msg(c, &w->pos, "MMIO window %s %s is not 4 KiB "
+				  "aligned: make its base and size multiples "
+				  "of 0x1000", rname(w),
+				  range_str(w->base, w->size));
+	}
+}
+
+/* An auto device that the layout could not place: its window is full. */
+static void device_unplaced(struct check *c, struct board *b,
+			    struct ir_device *d, enum board_space space,
+			    bool placed)
+{
+	struct ir_placement *p = dev_placement(d, space);
+	uint64_t span, align;
+	const struct ir_range *w;
+	unsigned count;
+	int wi;
+
+	if (placed || !p->present || !p->is_auto || !dev_uses_space(d, space))
+		return;
+	span = dev_span(d, space);
+	wi = window_find(b, space, p->window, &count);
+	if (!span || wi < 0)
+		return;
+	w = &b->windows[wi];
+	for (align = 1; align < span && align << 1; align <<= 1)
+		;
+	if (space == SPACE_MMIO && align < PAGE_SIZE)
+		align = PAGE_SIZE;
+	check_msg(c, &p->pos, "device '%s': no free %s bytes aligned to %s "
+		  "left in %s %s %s: enlarge the window or give a fixed base",
+		  dname(d), hex(span), hex(align), window_kind(space),
+		  rname(w), range_str(w->base, w->size));
+	check_note(c, &w->pos, "%s %s defined here", window_kind(space),
+		   rname(w));
+}
+
+static void check_layout_full(struct check *c, struct board *b)
+{
+	uint8_t *placed = calloc(b->nr_devices + 1, 1);
+
+	if (!placed)
+		out_of_memory();
+	for (unsigned i = 0; i < b->nr_regions; i++)
+		placed[b->regions[i].dev - b->devices] |=
+			1u << b->regions[i].space;
+	for (unsigned i = 0; i < b->nr_devices; i++)
+		if (b->devices[i].type)
+			for (int s = SPACE_PIO; s <= SPACE_MMIO; s++)
+				device_unplaced(c, b, &b->devices[i], s,
+						placed[i] & (1u << s));
+	free(placed);
+}
+
+/* ---- the table ---- */
+
+#define CHECK(nm, ph, lvl, desc, ...)					\
+	static struct check *nm##_prereqs[] = { __VA_ARGS__ };		\
+	static struct check nm##_check = {				\
+		.name = #nm, .phase = ph, .level = lvl,			\
+		.fn = check_##nm, .description = desc,			\
+		.prereqs = nm##_prereqs,				\
+		.nr_prereqs = ARRAY_SIZE(nm##_prereqs),			\
+	}
+/* Reported by the front ends; here so -W/-E and --list-checks know them. */
+#define FRONT_CHECK(nm, desc)						\
+	static struct check nm##_check = {				\
+		.name = #nm, .phase = PHASE_FRONT, .level = LEVEL_ERROR,	\
+		.description = desc,					\
+	}
+
+FRONT_CHECK(yaml_syntax, "the file is well-formed YAML");
+FRONT_CHECK(yaml_structure, "mappings, lists and values where expected");
+FRONT_CHECK(duplicate_key, "no key given twice in one mapping");
+FRONT_CHECK(bad_number, "numbers are decimal or 0x hex and fit");
+FRONT_CHECK(bad_size, "sizes are whole bytes, with K/M/G/T suffixes");
+FRONT_CHECK(bad_bool, "booleans are true, false, yes or no");
+CHECK(cpus, PHASE_TREE, LEVEL_ERROR, "0 < cpus default <= max <= 255");
+CHECK(duplicate_name, PHASE_TREE, LEVEL_ERROR,
+      "device, RAM region, reserved and window names are unique");
+CHECK(missing_property, PHASE_TREE, LEVEL_ERROR,
+      "required keys, properties and placements are given");
+CHECK(unknown_device_type, PHASE_TREE, LEVEL_ERROR,
+      "every device type is in the registry");
+CHECK(unknown_property, PHASE_TREE, LEVEL_ERROR,
+      "every key and device property is known");
+CHECK(bad_property_value, PHASE_TREE, LEVEL_ERROR,
+      "device property values suit their kind");
+CHECK(extra_placement, PHASE_TREE, LEVEL_ERROR,
+      "no placement in a space the device type has no registers in");
+CHECK(unknown_register, PHASE_TREE, LEVEL_ERROR,
+      "bindings name registers of the device type");
+CHECK(bad_binding, PHASE_TREE, LEVEL_ERROR,
+      "bindings are allowed for their register, datamatch fits");
+CHECK(irq_unsupported, PHASE_TREE, LEVEL_ERROR,
+      "irqs only on device types with an interrupt line");
+CHECK(irq_range, PHASE_TREE, LEVEL_ERROR, "every irq is below irqs");
+CHECK(irq_conflict, PHASE_TREE, LEVEL_ERROR,
+      "one device per interrupt line unless all may share it");
+CHECK(pio_range, PHASE_LAYOUT, LEVEL_ERROR,
+      "I/O port regions and windows end at 0xffff");
+CHECK(pio_overlap, PHASE_LAYOUT, LEVEL_ERROR,
+      "no two I/O port regions overlap");
+CHECK(mmio_overlap, PHASE_LAYOUT, LEVEL_ERROR,
+      "no two MMIO regions overlap");
+CHECK(ram_overlap, PHASE_LAYOUT, LEVEL_ERROR,
+      "RAM overlaps nothing; reserved ranges overlap no other");
+CHECK(ram_size, PHASE_LAYOUT, LEVEL_ERROR,
+      "ram default is not 0 and fits the RAM regions", &ram_overlap_check);
+CHECK(window_containment, PHASE_LAYOUT, LEVEL_ERROR,
+      "auto windows exist, fixed regions do not straddle a window, "
+      "windows do not overlap");
+CHECK(mmio_alignment, PHASE_LAYOUT, LEVEL_ERROR,
+      "MMIO regions naturally aligned; RAM and MMIO windows 4 KiB "
+      "aligned");
+CHECK(layout_full, PHASE_LAYOUT, LEVEL_ERROR,
+      "every auto device fits in its window");
+
+/* In the order they run (and are listed). */
+static struct check *const check_table[] = {
+	&yaml_syntax_check, &yaml_structure_check, &duplicate_key_check,
+	&bad_number_check, &bad_size_check, &bad_bool_check,
+	&cpus_check, &duplicate_name_check, &missing_property_check,
+	&unknown_device_type_check, &unknown_property_check,
+	&bad_property_value_check, &extra_placement_check,
+	&unknown_register_check, &bad_binding_check, &irq_unsupported_check,
+	&irq_range_check, &irq_conflict_check,
+	&pio_range_check, &pio_overlap_check, &mmio_overlap_check,
+	&ram_overlap_check, &ram_size_check, &window_containment_check,
+	&mmio_alignment_check, &layout_full_check,
+};
+
+static bool check_prereqs_failed(const struct check *c)
+{
+	for (unsigned i = 0; i < c->nr_prereqs; i++)
+		if (c->prereqs[i]->failed)
+			return true;
+	return false;
+}
+
+/* Run the enabled checks of one phase; the number of errors. */
+static int checks_run(struct board *b, enum check_phase phase)
+{
+	int errors = 0;
+
+	for (unsigned i = 0; i < ARRAY_SIZE(check_table); i++) {
+		struct check *c = check_table[i];
+
+		if (c->phase != phase)
+			continue;
+		c->failed = false;
+		if (c->level == LEVEL_OFF)
+			continue;
+		if (check_prereqs_failed(c)) {
+			c->failed = true;
+			continue;
+		}
+		c->fn(c, b);
+		c->failed = c->nr_findings > 0;
+		errors += check_flush(c);
+	}
+	return errors;
+}
+
+int board_check(struct board *board)
+{
+	for (unsigned i = 0; i < board->nr_devices; i++) {
+		struct ir_device *d = &board->devices[i];
+
+		d->type = d->type_name ? device_type_find(d->type_name) : NULL;
+	}
+	return checks_run(board, PHASE_TREE);
+}
+
+int board_check_layout(struct board *board)
+{
+	return checks_run(board, PHASE_LAYOUT);
+}
+
+int check_set_enabled(const char *name, bool enabled, bool is_error)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(check_table); i++) {
+		struct check *c = check_table[i];
+
+		if (strcmp(c->name, name))
+			continue;
+		if (!enabled)
+			c->level = LEVEL_OFF;
+		else
+			c->level = is_error ? LEVEL_ERROR : LEVEL_WARNING;
+		return 0;
+	}
+	return -1;
+}
+
+void check_list(FILE *out)
+{
+	static const char *const levels[] = {
+		[LEVEL_OFF] = "off", [LEVEL_WARNING] = "warning",
+		[LEVEL_ERROR] = "error",
+	};
+
+	for (unsigned i = 0; i < ARRAY_SIZE(check_table); i++) {
+		const struct check *c = check_table[i];
+
+		fprintf(out, "%-20s %-7s %s\n", c->name, levels[c->level],
+			c->description);
+	}
+}
