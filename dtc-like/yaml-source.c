@@ -27,18 +27,6 @@ struct yaml_ctx {
 	struct board *board;
 };
 
-/* Most keys any mapping of the language has (a device: 7). */
-#define MAX_KEYS	9
-
-/* A mapping's known keys and, after map_collect(), what each maps to. */
-struct keyset {
-	const char *const *names;
-	unsigned nr;
-	const char *where;		/* "device 'com1'", for messages */
-	yaml_node_t *key[MAX_KEYS];
-	yaml_node_t *value[MAX_KEYS];
-};
-
 static void *xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size);
@@ -126,10 +114,34 @@ static bool expect_kind(struct yaml_ctx *ctx, const yaml_node_t *node,
 
 	if (node->type == type && !node_is_null(node))
 		return true;
-	diag_error(&pos, "yaml_structure", "expected %s for %s, found %s",
-		   wanted[type], what, node_kind(node));
+	if (node->type == YAML_SCALAR_NODE && !node_is_null(node))
+		diag_error(&pos, "yaml_structure",
+			   "expected %s for %s, found the scalar '%.40s'",
+			   wanted[type], what, scalar_text(node));
+	else
+		diag_error(&pos, "yaml_structure",
+			   "expected %s for %s, found %s", wanted[type], what,
+			   node_kind(node));
 	return false;
 }
+
+/* Most keys any mapping of the language has (the top level: 9). */
+#define MAX_KEYS	9
+
+/*
+ * Walking a mapping whose keys the language fixes: keyset_next() hands out
+ * the known keys in file order, reporting on the way keys that are not
+ * scalars, unknown or repeated; keyset_require() then reports what was
+ * missing. `names` is indexed by each section's key enum.
+ */
+struct keyset {
+	const char *const *names;
+	unsigned nr;
+	const char *where;		/* "device 'com1'", for messages */
+	const yaml_node_t *map;
+	const yaml_node_pair_t *next;
+	const yaml_node_t *key[MAX_KEYS];	/* first occurrence of each */
+};
 
 /* "name, type, io-ports" for "valid keys: ..." */
 static void keyset_list(const struct keyset *ks, char *buf, size_t size)
@@ -150,28 +162,33 @@ static int keyset_index(const struct keyset *ks, const char *name)
 	return -1;
 }
 
-/*
- * Sort a mapping's pairs into ks->key/value by name, reporting keys that
- * are not scalars, unknown and duplicated. False if `map` is no mapping.
- */
-static bool map_collect(struct yaml_ctx *ctx, yaml_node_t *map,
-			struct keyset *ks)
+/* False (reported) if `map` is no mapping. */
+static bool keyset_start(struct yaml_ctx *ctx, struct keyset *ks,
+			 const yaml_node_t *map)
 {
-	yaml_node_pair_t *pair;
-
 	memset(ks->key, 0, sizeof(ks->key));
-	memset(ks->value, 0, sizeof(ks->value));
+	ks->map = map;
+	ks->next = NULL;
 	if (!expect_kind(ctx, map, YAML_MAPPING_NODE, ks->where))
 		return false;
-	for (pair = map->data.mapping.pairs.start;
-	     pair < map->data.mapping.pairs.top; pair++) {
-		yaml_node_t *key = node_get(ctx, pair->key);
-		yaml_node_t *value = node_get(ctx, pair->value);
-		struct srcpos pos;
-		char valid[256];
+	ks->next = map->data.mapping.pairs.start;
+	return true;
+}
+
+/* The next known key's index and value, in file order; -1 at the end. */
+static int keyset_next(struct yaml_ctx *ctx, struct keyset *ks,
+		       yaml_node_t **value)
+{
+	char valid[256];
+
+	for (; ks->next && ks->next < ks->map->data.mapping.pairs.top;
+	     ks->next++) {
+		yaml_node_t *key = node_get(ctx, ks->next->key);
+		struct srcpos pos, first;
 		int i;
 
-		if (!key || !value)
+		*value = node_get(ctx, ks->next->value);
+		if (!key || !*value)
 			continue;
 		pos = node_pos(ctx, key);
 		if (key->type != YAML_SCALAR_NODE) {
@@ -189,8 +206,7 @@ static bool map_collect(struct yaml_ctx *ctx, yaml_node_t *map,
 			continue;
 		}
 		if (ks->key[i]) {
-			struct srcpos first = node_pos(ctx, ks->key[i]);
-
+			first = node_pos(ctx, ks->key[i]);
 			diag_error(&pos, "duplicate_key",
 				   "duplicate key '%s' in %s: keep one",
 				   scalar_text(key), ks->where);
@@ -199,35 +215,28 @@ static bool map_collect(struct yaml_ctx *ctx, yaml_node_t *map,
 			continue;
 		}
 		ks->key[i] = key;
-		ks->value[i] = value;
+		ks->next++;
+		return i;
 	}
-	return true;
+	return -1;
 }
 
-/* The value of key `name`, or NULL (reporting it if `required`). */
-static yaml_node_t *keyset_get(struct yaml_ctx *ctx, const struct keyset *ks,
-			       const yaml_node_t *map, const char *name,
-			       bool required)
+/* After the walk: report key `i` if it never came; `hint` shows it. */
+static void keyset_require(struct yaml_ctx *ctx, const struct keyset *ks,
+			   unsigned i, const char *hint)
 {
-	int i = keyset_index(ks, name);
 	struct srcpos pos;
 
-	if (i >= 0 && ks->value[i])
-		return ks->value[i];
-	if (required) {
-		pos = node_pos(ctx, map);
-		diag_error(&pos, "missing_property",
-			   "%s has no '%s': add '%s: ...'", ks->where, name,
-			   name);
-	}
-	return NULL;
+	if (!ks->next || ks->key[i])
+		return;			/* not a mapping (reported), or there */
+	pos = node_pos(ctx, ks->map);
+	diag_error(&pos, "missing_property", "%s has no '%s': add '%s'",
+		   ks->where, ks->names[i], hint);
 }
 
 static struct srcpos keyset_key_pos(const struct yaml_ctx *ctx,
-				    const struct keyset *ks, const char *name)
+				    const struct keyset *ks, unsigned i)
 {
-	int i = keyset_index(ks, name);
-
 	return node_pos(ctx, ks->key[i]);
 }
 
@@ -341,7 +350,11 @@ static void entry_where(struct yaml_ctx *ctx, const yaml_node_t *map,
 
 /* ---- ranges: ram regions, reserved, windows ---- */
 
-static const char *const range_keys[] = { "name", "base", "size", "backed" };
+enum { RANGE_NAME, RANGE_BASE, RANGE_SIZE, RANGE_BACKED };
+static const char *const range_keys[] = {
+	[RANGE_NAME] = "name", [RANGE_BASE] = "base",
+	[RANGE_SIZE] = "size", [RANGE_BACKED] = "backed",
+};
 
 static void range_from_yaml(struct yaml_ctx *ctx, yaml_node_t *map,
 			    const char *kind, unsigned index, bool backed_ok,
@@ -353,39 +366,41 @@ static void range_from_yaml(struct yaml_ctx *ctx, yaml_node_t *map,
 	};
 	char where[192], what[256];
 	yaml_node_t *v;
+	int i;
 
 	entry_where(ctx, map, kind, index, where, sizeof(where));
 	ks.where = where;
 	range->pos = node_pos(ctx, map);
 	range->base_pos = range->pos;
 	range->size_pos = range->pos;
-	if (!map_collect(ctx, map, &ks))
+	if (!keyset_start(ctx, &ks, map))
 		return;
-	v = keyset_get(ctx, &ks, map, "name", true);
-	if (v) {
-		snprintf(what, sizeof(what), "'name' of %s", where);
-		range->name = scalar_string(ctx, v, what);
+	while ((i = keyset_next(ctx, &ks, &v)) >= 0) {
+		snprintf(what, sizeof(what), "'%s' of %s", range_keys[i],
+			 where);
+		switch (i) {
+		case RANGE_NAME:
+			range->name = scalar_string(ctx, v, what);
+			break;
+		case RANGE_BASE:
+			range->base_pos = node_pos(ctx, v);
+			scalar_number(ctx, v, what, &range->base);
+			break;
+		case RANGE_SIZE:
+			range->size_pos = node_pos(ctx, v);
+			scalar_size(ctx, v, what, &range->size);
+			break;
+		case RANGE_BACKED:
+			scalar_bool(ctx, v, what, &range->backed);
+			break;
+		}
 	}
-	v = keyset_get(ctx, &ks, map, "base", true);
-	if (v) {
-		snprintf(what, sizeof(what), "'base' of %s", where);
-		range->base_pos = node_pos(ctx, v);
-		scalar_number(ctx, v, what, &range->base);
-	}
-	v = keyset_get(ctx, &ks, map, "size", true);
-	if (v) {
-		snprintf(what, sizeof(what), "'size' of %s", where);
-		range->size_pos = node_pos(ctx, v);
-		scalar_size(ctx, v, what, &range->size);
-	}
-	v = keyset_get(ctx, &ks, map, "backed", false);
-	if (v) {
-		snprintf(what, sizeof(what), "'backed' of %s", where);
-		scalar_bool(ctx, v, what, &range->backed);
-	}
+	keyset_require(ctx, &ks, RANGE_NAME, "name: NAME");
+	keyset_require(ctx, &ks, RANGE_BASE, "base: ADDRESS");
+	keyset_require(ctx, &ks, RANGE_SIZE, "size: SIZE");
 }
 
-/* A list of ranges; *nr is its length even where entries were bad. */
+/* A list of ranges; *nr counts every entry, good or bad. */
 static struct ir_range *ranges_from_yaml(struct yaml_ctx *ctx,
 					 yaml_node_t *seq, const char *what,
 					 const char *kind, bool backed_ok,
@@ -440,50 +455,75 @@ static void windows_from_yaml(struct yaml_ctx *ctx, yaml_node_t *seq,
 
 /* ---- cpus, ram ---- */
 
+enum { CPUS_DEFAULT, CPUS_MAX };
+static const char *const cpus_keys[] = {
+	[CPUS_DEFAULT] = "default", [CPUS_MAX] = "max",
+};
+
 static void cpus_from_yaml(struct yaml_ctx *ctx, yaml_node_t *map)
 {
-	static const char *const keys[] = { "default", "max" };
-	struct keyset ks = { .names = keys, .nr = 2, .where = "'cpus'" };
+	struct keyset ks = { .names = cpus_keys, .nr = 2, .where = "'cpus'" };
+	struct board *b = ctx->board;
 	yaml_node_t *v;
+	int i;
 
-	if (!map_collect(ctx, map, &ks))
+	if (!keyset_start(ctx, &ks, map))
 		return;
-	v = keyset_get(ctx, &ks, map, "default", false);
-	if (v)
-		scalar_unsigned(ctx, v, "'cpus.default'",
-				&ctx->board->cpus_default);
-	v = keyset_get(ctx, &ks, map, "max", false);
-	if (v)
-		scalar_unsigned(ctx, v, "'cpus.max'", &ctx->board->cpus_max);
+	while ((i = keyset_next(ctx, &ks, &v)) >= 0) {
+		switch (i) {
+		case CPUS_DEFAULT:
+			scalar_unsigned(ctx, v, "'cpus.default'",
+					&b->cpus_default);
+			break;
+		case CPUS_MAX:
+			scalar_unsigned(ctx, v, "'cpus.max'", &b->cpus_max);
+			break;
+		}
+	}
+}
+
+enum { RAM_DEFAULT, RAM_REGIONS };
+static const char *const ram_keys[] = {
+	[RAM_DEFAULT] = "default", [RAM_REGIONS] = "regions",
+};
+
+static void ram_regions_from_yaml(struct yaml_ctx *ctx, yaml_node_t *seq)
+{
+	struct board *b = ctx->board;
+	struct srcpos pos;
+
+	b->ram = ranges_from_yaml(ctx, seq, "'ram.regions'", "RAM region",
+				  false, SPACE_MMIO, &b->nr_ram);
+	if (!b->ram || b->nr_ram)
+		return;
+	pos = node_pos(ctx, seq);
+	diag_error(&pos, "missing_property",
+		   "'ram.regions' is empty: list at least one region "
+		   "({name, base, size}) for guest RAM to fill");
 }
 
 static void ram_from_yaml(struct yaml_ctx *ctx, yaml_node_t *map)
 {
-	static const char *const keys[] = { "default", "regions" };
-	struct keyset ks = { .names = keys, .nr = 2, .where = "'ram'" };
+	struct keyset ks = { .names = ram_keys, .nr = 2, .where = "'ram'" };
 	struct board *b = ctx->board;
 	yaml_node_t *v;
+	int i;
 
-	if (!map_collect(ctx, map, &ks))
+	if (!keyset_start(ctx, &ks, map))
 		return;
-	v = keyset_get(ctx, &ks, map, "default", true);
-	if (v) {
-		b->ram_pos = node_pos(ctx, v);
-		scalar_size(ctx, v, "'ram.default'", &b->ram_default);
-	}
-	v = keyset_get(ctx, &ks, map, "regions", true);
-	if (v) {
-		b->ram = ranges_from_yaml(ctx, v, "'ram.regions'",
-					  "RAM region", false, SPACE_MMIO,
-					  &b->nr_ram);
-		if (b->ram && !b->nr_ram) {
-			struct srcpos pos = node_pos(ctx, v);
-
-			diag_error(&pos, "missing_property",
-				   "'ram.regions' is empty: list at least one "
-				   "region ({name, base, size}) for guest RAM");
+	while ((i = keyset_next(ctx, &ks, &v)) >= 0) {
+		switch (i) {
+		case RAM_DEFAULT:
+			b->ram_pos = node_pos(ctx, v);
+			scalar_size(ctx, v, "'ram.default'", &b->ram_default);
+			break;
+		case RAM_REGIONS:
+			ram_regions_from_yaml(ctx, v);
+			break;
 		}
 	}
+	keyset_require(ctx, &ks, RAM_DEFAULT, "default: SIZE");
+	keyset_require(ctx, &ks, RAM_REGIONS, "regions: [{name, base, size}]");
 }
 
 /* ---- devices ---- */
@@ -494,7 +534,7 @@ static void placement_from_yaml(struct yaml_ctx *ctx, yaml_node_t *node,
 				struct ir_placement *pl)
 {
 	static const char *const keys[] = { "window" };
-	char what[256];
+	char what[256], sub[320];
 	struct keyset ks = { .names = keys, .nr = 1, .where = what };
 	yaml_node_t *v;
 
@@ -503,15 +543,14 @@ static void placement_from_yaml(struct yaml_ctx *ctx, yaml_node_t *node,
 	pl->pos = node_pos(ctx, node);
 	if (node->type == YAML_MAPPING_NODE) {
 		pl->is_auto = true;
-		if (!map_collect(ctx, node, &ks))
+		if (!keyset_start(ctx, &ks, node))
 			return;
-		v = keyset_get(ctx, &ks, node, "window", true);
-		if (v) {
+		while (keyset_next(ctx, &ks, &v) >= 0) {
 			pl->window_pos = node_pos(ctx, v);
-			snprintf(what, sizeof(what), "'%s.window' of %s", key,
-				 where);
-			pl->window = scalar_string(ctx, v, what);
+			snprintf(sub, sizeof(sub), "'window' of %s", what);
+			pl->window = scalar_string(ctx, v, sub);
 		}
+		keyset_require(ctx, &ks, 0, "window: NAME");
 		return;
 	}
 	if (!expect_kind(ctx, node, YAML_SCALAR_NODE, what))
@@ -527,14 +566,51 @@ static void placement_from_yaml(struct yaml_ctx *ctx, yaml_node_t *node,
 			   scalar_text(node), what);
 }
 
+/*
+ * A free-form mapping (properties, bindings): its keys as scalars, each
+ * once. Returns the key, or NULL (reported) when this pair is to be
+ * skipped. `first` finds an earlier key of the same name.
+ */
+static const char *free_key(struct yaml_ctx *ctx, const yaml_node_t *key,
+			    const char *kind, const char *where,
+			    const struct srcpos *first)
+{
+	struct srcpos pos = node_pos(ctx, key);
+
+	if (key->type != YAML_SCALAR_NODE || node_is_null(key)) {
+		diag_error(&pos, "yaml_structure",
+			   "expected %s in %s, found %s", kind, where,
+			   node_kind(key));
+		return NULL;
+	}
+	if (first) {
+		diag_error(&pos, "duplicate_key",
+			   "duplicate key '%s' in %s: keep one",
+			   scalar_text(key), where);
+		diag_note(first, "first '%s' defined here", scalar_text(key));
+		return NULL;
+	}
+	return scalar_text(key);
+}
+
+static const struct srcpos *prop_find(const struct ir_device *dev,
+				      const char *name)
+{
+	for (unsigned i = 0; i < dev->nr_props; i++)
+		if (!strcmp(dev->props[i].name, name))
+			return &dev->props[i].pos;
+	return NULL;
+}
+
+/* Values stay text: checks.c knows each type's property kinds. */
 static void properties_from_yaml(struct yaml_ctx *ctx, yaml_node_t *map,
 				 const char *where, struct ir_device *dev)
 {
-	char what[256];
+	char in[256], what[320];
 	yaml_node_pair_t *pair;
 
-	snprintf(what, sizeof(what), "'properties' of %s", where);
-	if (!expect_kind(ctx, map, YAML_MAPPING_NODE, what))
+	snprintf(in, sizeof(in), "'properties' of %s", where);
+	if (!expect_kind(ctx, map, YAML_MAPPING_NODE, in))
 		return;
 	dev->props = xcalloc((size_t)(map->data.mapping.pairs.top -
 				      map->data.mapping.pairs.start),
@@ -544,34 +620,24 @@ static void properties_from_yaml(struct yaml_ctx *ctx, yaml_node_t *map,
 		yaml_node_t *key = node_get(ctx, pair->key);
 		yaml_node_t *value = node_get(ctx, pair->value);
 		struct ir_property *prop;
-		struct srcpos pos;
+		const char *name;
 
 		if (!key || !value)
 			continue;
-		pos = node_pos(ctx, key);
-		if (!expect_kind(ctx, key, YAML_SCALAR_NODE,
-				 "a property name"))
+		name = free_key(ctx, key, "a property name", in,
+				key->type == YAML_SCALAR_NODE ?
+				prop_find(dev, scalar_text(key)) : NULL);
+		if (!name)
 			continue;
-		for (unsigned i = 0; i < dev->nr_props; i++) {
-			if (strcmp(dev->props[i].name, scalar_text(key)))
-				continue;
-			diag_error(&pos, "duplicate_key",
-				   "duplicate property '%s' in %s: keep one",
-				   scalar_text(key), where);
-			diag_note(&dev->props[i].pos,
-				  "first '%s' defined here", scalar_text(key));
-			goto next;
-		}
-		snprintf(what, sizeof(what), "property '%s' of %s",
-			 scalar_text(key), where);
+		snprintf(what, sizeof(what), "property '%s' of %s", name,
+			 where);
 		if (!expect_kind(ctx, value, YAML_SCALAR_NODE, what))
 			continue;
 		prop = &dev->props[dev->nr_props++];
-		prop->name = xstrdup(scalar_text(key));
+		prop->name = xstrdup(name);
 		prop->text = xstrdup(scalar_text(value));
-		prop->pos = pos;
+		prop->pos = node_pos(ctx, key);
 		prop->value_pos = node_pos(ctx, value);
-next:		;
 	}
 }
 
@@ -592,42 +658,64 @@ static void binding_word(struct yaml_ctx *ctx, yaml_node_t *node,
 			   "");
 }
 
+enum { BINDING_KEY_BINDING, BINDING_KEY_DATAMATCH };
+static const char *const binding_keys[] = {
+	[BINDING_KEY_BINDING] = "binding",
+	[BINDING_KEY_DATAMATCH] = "datamatch",
+};
+
 /* `reg: sync` or `reg: {binding: async, datamatch: N}` */
 static void binding_from_yaml(struct yaml_ctx *ctx, yaml_node_t *value,
 			      const char *what, struct ir_binding *bd)
 {
-	static const char *const keys[] = { "binding", "datamatch" };
-	struct keyset ks = { .names = keys, .nr = 2, .where = what };
-	char sub[320];
+	struct keyset ks = { .names = binding_keys, .nr = 2, .where = what };
+	char sub[384];
 	yaml_node_t *v;
+	int i;
 
 	if (value->type != YAML_MAPPING_NODE) {
 		binding_word(ctx, value, what, bd);
 		return;
 	}
 	bd->value_pos = node_pos(ctx, value);
-	if (!map_collect(ctx, value, &ks))
+	if (!keyset_start(ctx, &ks, value))
 		return;
-	v = keyset_get(ctx, &ks, value, "binding", true);
-	if (v) {
-		snprintf(sub, sizeof(sub), "'binding' of %s", what);
-		binding_word(ctx, v, sub, bd);
+	while ((i = keyset_next(ctx, &ks, &v)) >= 0) {
+		snprintf(sub, sizeof(sub), "'%s' of %s", binding_keys[i],
+			 what);
+		switch (i) {
+		case BINDING_KEY_BINDING:
+			binding_word(ctx, v, sub, bd);
+			bd->value_pos = node_pos(ctx, v);
+			break;
+		case BINDING_KEY_DATAMATCH:
+			bd->has_datamatch = scalar_number(ctx, v, sub,
+							  &bd->datamatch);
+			break;
+		}
 	}
-	v = keyset_get(ctx, &ks, value, "datamatch", false);
-	if (v) {
-		snprintf(sub, sizeof(sub), "'datamatch' of %s", what);
-		bd->has_datamatch = scalar_number(ctx, v, sub, &bd->datamatch);
-	}
+	keyset_require(ctx, &ks, BINDING_KEY_BINDING,
+		       "binding: sync|async|coalesced");
 }
 
+static const struct srcpos *binding_find(const struct ir_device *dev,
+					 const char *reg)
+{
+	for (unsigned i = 0; i < dev->nr_bindings; i++)
+		if (!strcmp(dev->bindings[i].reg, reg))
+			return &dev->bindings[i].pos;
+	return NULL;
+}
+
+/* Register names stay unchecked: checks.c knows each type's registers. */
 static void bindings_from_yaml(struct yaml_ctx *ctx, yaml_node_t *map,
 			       const char *where, struct ir_device *dev)
 {
-	char what[256];
+	char in[256], what[320];
 	yaml_node_pair_t *pair;
 
-	snprintf(what, sizeof(what), "'bindings' of %s", where);
-	if (!expect_kind(ctx, map, YAML_MAPPING_NODE, what))
+	snprintf(in, sizeof(in), "'bindings' of %s", where);
+	if (!expect_kind(ctx, map, YAML_MAPPING_NODE, in))
 		return;
 	dev->bindings = xcalloc((size_t)(map->data.mapping.pairs.top -
 					 map->data.mapping.pairs.start),
@@ -637,36 +725,32 @@ static void bindings_from_yaml(struct yaml_ctx *ctx, yaml_node_t *map,
 		yaml_node_t *key = node_get(ctx, pair->key);
 		yaml_node_t *value = node_get(ctx, pair->value);
 		struct ir_binding *bd;
-		struct srcpos pos;
+		const char *reg;
 
 		if (!key || !value)
 			continue;
-		pos = node_pos(ctx, key);
-		if (!expect_kind(ctx, key, YAML_SCALAR_NODE,
-				 "a register name"))
+		reg = free_key(ctx, key, "a register name", in,
+			       key->type == YAML_SCALAR_NODE ?
+			       binding_find(dev, scalar_text(key)) : NULL);
+		if (!reg)
 			continue;
-		for (unsigned i = 0; i < dev->nr_bindings; i++) {
-			if (strcmp(dev->bindings[i].reg, scalar_text(key)))
-				continue;
-			diag_error(&pos, "duplicate_key",
-				   "duplicate binding for '%s' in %s: keep one",
-				   scalar_text(key), where);
-			diag_note(&dev->bindings[i].pos,
-				  "first '%s' defined here", scalar_text(key));
-			goto next;
-		}
 		bd = &dev->bindings[dev->nr_bindings++];
-		bd->reg = xstrdup(scalar_text(key));
-		bd->pos = pos;
-		snprintf(what, sizeof(what), "register '%s' of %s",
-			 scalar_text(key), where);
+		bd->reg = xstrdup(reg);
+		bd->pos = node_pos(ctx, key);
+		snprintf(what, sizeof(what), "register '%s' of %s", reg,
+			 where);
 		binding_from_yaml(ctx, value, what, bd);
-next:		;
 	}
 }
 
+enum {
+	DEV_NAME, DEV_TYPE, DEV_IO_PORTS, DEV_MMIO, DEV_IRQ, DEV_PROPERTIES,
+	DEV_BINDINGS,
+};
 static const char *const device_keys[] = {
-	"name", "type", "io-ports", "mmio", "irq", "properties", "bindings",
+	[DEV_NAME] = "name", [DEV_TYPE] = "type",
+	[DEV_IO_PORTS] = "io-ports", [DEV_MMIO] = "mmio", [DEV_IRQ] = "irq",
+	[DEV_PROPERTIES] = "properties", [DEV_BINDINGS] = "bindings",
 };
 
 static void device_from_yaml(struct yaml_ctx *ctx, yaml_node_t *map,
@@ -677,43 +761,48 @@ static void device_from_yaml(struct yaml_ctx *ctx, yaml_node_t *map,
 	};
 	char where[192], what[256];
 	yaml_node_t *v;
+	int i;
 
 	entry_where(ctx, map, "device", index, where, sizeof(where));
 	ks.where = where;
 	dev->pos = node_pos(ctx, map);
 	dev->name_pos = dev->type_pos = dev->pos;
-	if (!map_collect(ctx, map, &ks))
+	if (!keyset_start(ctx, &ks, map))
 		return;
-	v = keyset_get(ctx, &ks, map, "name", true);
-	if (v) {
-		dev->name_pos = node_pos(ctx, v);
-		snprintf(what, sizeof(what), "'name' of %s", where);
-		dev->name = scalar_string(ctx, v, what);
+	while ((i = keyset_next(ctx, &ks, &v)) >= 0) {
+		snprintf(what, sizeof(what), "'%s' of %s", device_keys[i],
+			 where);
+		switch (i) {
+		case DEV_NAME:
+			dev->name_pos = node_pos(ctx, v);
+			dev->name = scalar_string(ctx, v, what);
+			break;
+		case DEV_TYPE:
+			dev->type_pos = node_pos(ctx, v);
+			dev->type_name = scalar_string(ctx, v, what);
+			break;
+		case DEV_IO_PORTS:
+			placement_from_yaml(ctx, v, "io-ports", where,
+					    &dev->pio);
+			break;
+		case DEV_MMIO:
+			placement_from_yaml(ctx, v, "mmio", where, &dev->mmio);
+			break;
+		case DEV_IRQ:
+			dev->irq_pos = node_pos(ctx, v);
+			dev->has_irq = scalar_unsigned(ctx, v, what,
+						       &dev->irq);
+			break;
+		case DEV_PROPERTIES:
+			properties_from_yaml(ctx, v, where, dev);
+			break;
+		case DEV_BINDINGS:
+			bindings_from_yaml(ctx, v, where, dev);
+			break;
+		}
 	}
-	v = keyset_get(ctx, &ks, map, "type", true);
-	if (v) {
-		dev->type_pos = node_pos(ctx, v);
-		snprintf(what, sizeof(what), "'type' of %s", where);
-		dev->type_name = scalar_string(ctx, v, what);
-	}
-	v = keyset_get(ctx, &ks, map, "io-ports", false);
-	if (v)
-		placement_from_yaml(ctx, v, "io-ports", where, &dev->pio);
-	v = keyset_get(ctx, &ks, map, "mmio", false);
-	if (v)
-		placement_from_yaml(ctx, v, "mmio", where, &dev->mmio);
-	v = keyset_get(ctx, &ks, map, "irq", false);
-	if (v) {
-		dev->irq_pos = node_pos(ctx, v);
-		snprintf(what, sizeof(what), "'irq' of %s", where);
-		dev->has_irq = scalar_unsigned(ctx, v, what, &dev->irq);
-	}
-	v = keyset_get(ctx, &ks, map, "properties", false);
-	if (v)
-		properties_from_yaml(ctx, v, where, dev);
-	v = keyset_get(ctx, &ks, map, "bindings", false);
-	if (v)
-		bindings_from_yaml(ctx, v, where, dev);
+	keyset_require(ctx, &ks, DEV_NAME, "name: NAME");
+	keyset_require(ctx, &ks, DEV_TYPE, "type: TYPE");
 }
 
 static void devices_from_yaml(struct yaml_ctx *ctx, yaml_node_t *seq)
@@ -740,64 +829,79 @@ static void devices_from_yaml(struct yaml_ctx *ctx, yaml_node_t *seq)
 
 /* ---- the top level ---- */
 
-static const char *const top_keys[] = {
-	"board", "description", "cpus", "irqs", "ram", "reserved",
-	"mmio-windows", "io-windows", "devices",
+enum {
+	TOP_BOARD, TOP_DESCRIPTION, TOP_CPUS, TOP_IRQS, TOP_RAM, TOP_RESERVED,
+	TOP_MMIO_WINDOWS, TOP_IO_WINDOWS, TOP_DEVICES,
 };
+static const char *const top_keys[] = {
+	[TOP_BOARD] = "board", [TOP_DESCRIPTION] = "description",
+	[TOP_CPUS] = "cpus", [TOP_IRQS] = "irqs", [TOP_RAM] = "ram",
+	[TOP_RESERVED] = "reserved", [TOP_MMIO_WINDOWS] = "mmio-windows",
+	[TOP_IO_WINDOWS] = "io-windows", [TOP_DEVICES] = "devices",
+};
+
+static void top_key_from_yaml(struct yaml_ctx *ctx, const struct keyset *ks,
+			      int i, yaml_node_t *v)
+{
+	struct board *b = ctx->board;
+
+	switch (i) {
+	case TOP_BOARD:
+		b->pos = keyset_key_pos(ctx, ks, TOP_BOARD);
+		b->name = scalar_string(ctx, v, "'board' (the board's name)");
+		break;
+	case TOP_DESCRIPTION:
+		b->description_pos = node_pos(ctx, v);
+		b->description = scalar_string(ctx, v, "'description'");
+		break;
+	case TOP_CPUS:
+		b->cpus_pos = keyset_key_pos(ctx, ks, TOP_CPUS);
+		cpus_from_yaml(ctx, v);
+		break;
+	case TOP_IRQS:
+		b->irqs_pos = node_pos(ctx, v);
+		scalar_unsigned(ctx, v, "'irqs'", &b->nr_irqs);
+		break;
+	case TOP_RAM:
+		b->ram_pos = keyset_key_pos(ctx, ks, TOP_RAM);
+		ram_from_yaml(ctx, v);
+		break;
+	case TOP_RESERVED:
+		b->reserved = ranges_from_yaml(ctx, v, "'reserved'",
+					       "reserved range", true,
+					       SPACE_MMIO, &b->nr_reserved);
+		break;
+	case TOP_MMIO_WINDOWS:
+		windows_from_yaml(ctx, v, "'mmio-windows'", "MMIO window",
+				  SPACE_MMIO);
+		break;
+	case TOP_IO_WINDOWS:
+		windows_from_yaml(ctx, v, "'io-windows'", "I/O window",
+				  SPACE_PIO);
+		break;
+	case TOP_DEVICES:
+		devices_from_yaml(ctx, v);
+		break;
+	}
+}
 
 static void board_walk(struct yaml_ctx *ctx, yaml_node_t *root)
 {
 	struct keyset ks = {
 		.names = top_keys, .nr = ARRAY_SIZE(top_keys),
-		.where = "the board (top level)",
+		.where = "the board file",
 	};
-	struct board *b = ctx->board;
 	yaml_node_t *v;
+	int i;
 
-	if (!map_collect(ctx, root, &ks))
+	ctx->board->pos = node_pos(ctx, root);
+	if (!keyset_start(ctx, &ks, root))
 		return;
-	b->pos = node_pos(ctx, root);
-	v = keyset_get(ctx, &ks, root, "board", true);
-	if (v) {
-		b->pos = keyset_key_pos(ctx, &ks, "board");
-		b->name = scalar_string(ctx, v, "'board' (the board's name)");
-	}
-	v = keyset_get(ctx, &ks, root, "description", false);
-	if (v) {
-		b->description_pos = node_pos(ctx, v);
-		b->description = scalar_string(ctx, v, "'description'");
-	}
-	v = keyset_get(ctx, &ks, root, "cpus", false);
-	if (v) {
-		b->cpus_pos = keyset_key_pos(ctx, &ks, "cpus");
-		cpus_from_yaml(ctx, v);
-	}
-	v = keyset_get(ctx, &ks, root, "irqs", false);
-	if (v) {
-		b->irqs_pos = node_pos(ctx, v);
-		scalar_unsigned(ctx, v, "'irqs'", &b->nr_irqs);
-	}
-	v = keyset_get(ctx, &ks, root, "ram", true);
-	if (v) {
-		b->ram_pos = keyset_key_pos(ctx, &ks, "ram");
-		ram_from_yaml(ctx, v);
-	}
-	v = keyset_get(ctx, &ks, root, "reserved", false);
-	if (v)
-		b->reserved = ranges_from_yaml(ctx, v, "'reserved'",
-					       "reserved range", true,
-					       SPACE_MMIO, &b->nr_reserved);
-	v = keyset_get(ctx, &ks, root, "mmio-windows", false);
-	if (v)
-		windows_from_yaml(ctx, v, "'mmio-windows'", "MMIO window",
-				  SPACE_MMIO);
-	v = keyset_get(ctx, &ks, root, "io-windows", false);
-	if (v)
-		windows_from_yaml(ctx, v, "'io-windows'", "I/O window",
-				  SPACE_PIO);
-	v = keyset_get(ctx, &ks, root, "devices", false);
-	if (v)
-		devices_from_yaml(ctx, v);
+	while ((i = keyset_next(ctx, &ks, &v)) >= 0)
+		top_key_from_yaml(ctx, &ks, i, v);
+	keyset_require(ctx, &ks, TOP_BOARD, "board: NAME");
+	keyset_require(ctx, &ks, TOP_RAM,
+		       "ram: {default: SIZE, regions: [...]}");
 }
 
 /* ---- libyaml errors, loading ---- */
@@ -822,6 +926,9 @@ static struct srcpos offset_pos(const struct yaml_ctx *ctx,
 	pos.last_column = pos.first_column;
 	return pos;
 }
+
+static void yaml_context_note(const struct yaml_ctx *ctx,
+			      const yaml_parser_t *parser);
 
 static void report_yaml_error(const struct yaml_ctx *ctx,
 			      const yaml_parser_t *parser,
@@ -850,18 +957,32 @@ static void report_yaml_error(const struct yaml_ctx *ctx,
 	    buf[parser->problem_mark.index] == '\t')
 		hint = ": YAML indents with spaces, never tabs";
 	if (parser->context)
-		diag_error(&pos, "yaml_syntax", "%s %s%s", parser->context,
-			   problem, hint);
+		diag_error(&pos, "yaml_syntax", "%s %s%s", problem,
+			   parser->context, hint);
 	else
 		diag_error(&pos, "yaml_syntax", "%s%s", problem, hint);
 	if (parser->context && (parser->context_mark.line !=
 				parser->problem_mark.line ||
 				parser->context_mark.column !=
-				parser->problem_mark.column)) {
-		pos = yaml_pos(ctx, parser->context_mark,
-			       parser->context_mark);
-		diag_note(&pos, "the construct that failed started here");
-	}
+				parser->problem_mark.column))
+		yaml_context_note(ctx, parser);
+}
+
+/* "while parsing a flow sequence" -> "a flow sequence started here" */
+static void yaml_context_note(const struct yaml_ctx *ctx,
+			      const yaml_parser_t *parser)
+{
+	static const char *const verbs[] = {
+		"while parsing ", "while scanning ",
+	};
+	struct srcpos pos = yaml_pos(ctx, parser->context_mark,
+				     parser->context_mark);
+	const char *what = parser->context;
+
+	for (unsigned i = 0; i < ARRAY_SIZE(verbs); i++)
+		if (!strncmp(what, verbs[i], strlen(verbs[i])))
+			what += strlen(verbs[i]);
+	diag_note(&pos, "%s started here", what);
 }
 
 static unsigned char *file_read(const char *file, size_t *len)
