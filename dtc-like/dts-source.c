@@ -1,9 +1,1132 @@
 // SPDX-License-Identifier: MIT
-/* PLACEHOLDER: replaced by its owner during this session. */
+/*
+ * The dtc-like text syntax: board_from_dts() runs the flex/bison parser
+ * (dts-lexer.l, dts-parser.y), which builds a generic device tree; the
+ * top-level blocks (`/ { };` and `&label { };`) are merged as dtc merges
+ * them, and the tree is walked into the IR of boardc.h with every position
+ * kept. docs/board-format-dts.md maps each YAML key to its construct.
+ *
+ * Syntax errors stop before the walk (exit 1); mistakes in the tree's
+ * shape are reported with the YAML front end's check names
+ * (unknown_property, missing_property, duplicate_key, bad_number, ...).
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "boardc.h"
+#include "dts-parser.h"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+static struct dt_node *dt_root;
+static struct dt_ext *dt_exts;
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (!p) {
+		fprintf(stderr, "boardc: out of memory\n");
+		exit(1);
+	}
+	return p;
+}
+
+static char *xstrdup(const char *s)
+{
+	size_t len = strlen(s) + 1;
+
+	return memcpy(xcalloc(1, len), s, len);
+}
+
+/* ---- the generic tree, built by the parser's actions ---- */
+
+struct dt_node *dt_node_new(void)
+{
+	return xcalloc(1, sizeof(struct dt_node));
+}
+
+void dt_node_add_prop(struct dt_node *node, struct dt_prop *prop)
+{
+	struct dt_prop **p;
+
+	if (node->has_children)
+		diag_error(&prop->pos, NULL, "property '%s' after a subnode: "
+			   "device-tree source puts a node's properties before "
+			   "its subnodes; move it up", prop->name);
+	for (p = &node->props; *p; p = &(*p)->next)
+		;
+	*p = prop;
+}
+
+void dt_node_add_child(struct dt_node *node, struct dt_node *child)
+{
+	struct dt_node **p;
+
+	for (p = &node->children; *p; p = &(*p)->next)
+		;
+	*p = child;
+	child->parent = node;
+	node->has_children = true;
+}
+
+struct dt_prop *dt_prop_new(char *name, struct dt_chunk *value,
+			    const struct srcpos *pos,
+			    const struct srcpos *value_pos)
+{
+	struct dt_prop *prop = xcalloc(1, sizeof(*prop));
+
+	prop->name = name;
+	prop->value = value;
+	prop->pos = *pos;
+	prop->value_pos = *value_pos;
+	return prop;
+}
+
+struct dt_chunk *dt_chunk_string(char *string, const struct srcpos *pos)
+{
+	struct dt_chunk *c = xcalloc(1, sizeof(*c));
+
+	c->is_string = true;
+	c->string = string;
+	c->pos = *pos;
+	return c;
+}
+
+struct dt_chunk *dt_chunk_cells(unsigned bits, const struct srcpos *pos)
+{
+	struct dt_chunk *c = xcalloc(1, sizeof(*c));
+
+	c->bits = bits;
+	c->pos = *pos;
+	return c;
+}
+
+void dt_chunk_add_cell(struct dt_chunk *chunk, const struct dt_cell *cell)
+{
+	struct dt_cell *more;
+
+	more = realloc(chunk->cells, (chunk->nr_cells + 1) * sizeof(*more));
+	if (!more) {
+		fprintf(stderr, "boardc: out of memory\n");
+		exit(1);
+	}
+	chunk->cells = more;
+	chunk->cells[chunk->nr_cells++] = *cell;
+}
+
+struct dt_chunk *dt_chunk_append(struct dt_chunk *list, struct dt_chunk *c)
+{
+	struct dt_chunk **p;
+
+	for (p = &list; *p; p = &(*p)->next)
+		;
+	*p = c;
+	return list;
+}
+
+struct dt_label *dt_label_append(struct dt_label *list, char *name,
+				 const struct srcpos *pos)
+{
+	struct dt_label *l = xcalloc(1, sizeof(*l)), **p;
+
+	l->name = name;
+	l->pos = *pos;
+	for (p = &list; *p; p = &(*p)->next)
+		;
+	*p = l;
+	return list;
+}
+
+void dt_bad_bits(unsigned bits, const struct srcpos *pos)
+{
+	diag_error(pos, NULL, "bad /bits/ size %u: write 8, 16, 32 or 64",
+		   bits);
+}
+
+void dt_chunks_free(struct dt_chunk *c)
+{
+	while (c) {
+		struct dt_chunk *next = c->next;
+
+		for (unsigned i = 0; i < c->nr_cells; i++) {
+			free(c->cells[i].text);
+			free(c->cells[i].ref);
+		}
+		free(c->cells);
+		free(c->string);
+		free(c);
+		c = next;
+	}
+}
+
+void dt_prop_free(struct dt_prop *prop)
+{
+	dt_chunks_free(prop->value);
+	free(prop->name);
+	free(prop);
+}
+
+void dt_labels_free(struct dt_label *l)
+{
+	while (l) {
+		struct dt_label *next = l->next;
+
+		free(l->name);
+		free(l);
+		l = next;
+	}
+}
+
+void dt_node_free(struct dt_node *node)
+{
+	while (node) {
+		struct dt_node *next = node->next;
+
+		while (node->props) {
+			struct dt_prop *p = node->props;
+
+			node->props = p->next;
+			dt_prop_free(p);
+		}
+		dt_node_free(node->children);
+		dt_labels_free(node->labels);
+		free(node->name);
+		free(node);
+		node = next;
+	}
+}
+
+/*
+ * dtc's merge of a later block into a node: a property of the same name
+ * is replaced where it stands, a subnode of the same name merged, the rest
+ * appended. `src` is consumed.
+ */
+static void node_merge(struct dt_node *dst, struct dt_node *src)
+{
+	struct dt_label **lp;
+
+	for (lp = &dst->labels; *lp; lp = &(*lp)->next)
+		;
+	*lp = src->labels;
+	src->labels = NULL;
+	while (src->props) {
+		struct dt_prop *p = src->props, **old;
+
+		src->props = p->next;
+		p->next = NULL;
+		for (old = &dst->props; *old; old = &(*old)->next)
+			if (!strcmp((*old)->name, p->name))
+				break;
+		if (*old) {
+			p->next = (*old)->next;
+			dt_prop_free(*old);
+			*old = p;
+		} else {
+			*old = p;
+		}
+	}
+	while (src->children) {
+		struct dt_node *c = src->children, *d;
+
+		src->children = c->next;
+		c->next = NULL;
+		for (d = dst->children; d; d = d->next)
+			if (!strcmp(d->name, c->name))
+				break;
+		if (d) {
+			node_merge(d, c);
+		} else {
+			c->parent = NULL;
+			dt_node_add_child(dst, c);
+		}
+	}
+	dt_node_free(src);
+}
+
+void dt_root_merge(struct dt_node *node)
+{
+	node->name = xstrdup("/");
+	if (!dt_root) {
+		dt_root = node;
+		return;
+	}
+	node_merge(dt_root, node);
+}
+
+void dt_ext_add(char *ref, struct dt_node *node, const struct srcpos *pos)
+{
+	struct dt_ext *e = xcalloc(1, sizeof(*e)), **p;
+
+	e->ref = ref;
+	e->node = node;
+	e->pos = *pos;
+	for (p = &dt_exts; *p; p = &(*p)->next)
+		;
+	*p = e;
+}
+
+/* ---- references: &label and &{/path} ---- */
+
+static struct dt_node *label_find(struct dt_node *node, const char *label)
+{
+	for (; node; node = node->next) {
+		struct dt_node *found;
+
+		for (struct dt_label *l = node->labels; l; l = l->next)
+			if (!strcmp(l->name, label))
+				return node;
+		found = label_find(node->children, label);
+		if (found)
+			return found;
+	}
+	return NULL;
+}
+
+/* A path component matches "name@unit", or "name" if that is unique. */
+static struct dt_node *child_find(struct dt_node *node, const char *comp,
+				  size_t len)
+{
+	struct dt_node *match = NULL;
+	unsigned nr = 0;
+
+	for (struct dt_node *c = node->children; c; c = c->next) {
+		if (strlen(c->name) == len && !strncmp(c->name, comp, len))
+			return c;
+		if (!memchr(comp, '@', len) && !strncmp(c->name, comp, len) &&
+		    c->name[len] == '@') {
+			match = c;
+			nr++;
+		}
+	}
+	return nr == 1 ? match : NULL;
+}
+
+static struct dt_node *path_find(const char *path)
+{
+	struct dt_node *node = dt_root;
+
+	if (path[0] != '/')
+		return NULL;
+	while (node && *path) {
+		size_t len;
+
+		while (*path == '/')
+			path++;
+		len = strcspn(path, "/");
+		if (!len)
+			break;
+		node = child_find(node, path, len);
+		path += len;
+	}
+	return node;
+}
+
+/* "label" or "{/path}", as the lexer hands them over. */
+static struct dt_node *ref_find(const char *ref)
+{
+	char path[512];
+	size_t len = strlen(ref);
+
+	if (ref[0] != '{')
+		return label_find(dt_root, ref);
+	if (len < 2 || len - 2 >= sizeof(path))
+		return NULL;
+	memcpy(path, ref + 1, len - 2);
+	path[len - 2] = '\0';
+	return path_find(path);
+}
+
+static void report_unresolved(const struct srcpos *pos, const char *ref)
+{
+	if (ref[0] == '{')
+		diag_error(pos, NULL, "reference '&%s' names no node: check "
+			   "the path", ref);
+	else
+		diag_error(pos, NULL, "reference '&%s' names no node: define "
+			   "the label with '%s: name { ... };'", ref, ref);
+}
+
+/* dtc rejects a label on two nodes; so do we. */
+static void labels_check(struct dt_node *node)
+{
+	for (; node; node = node->next) {
+		for (struct dt_label *l = node->labels; l; l = l->next) {
+			struct dt_node *first = label_find(dt_root, l->name);
+			struct dt_label *fl;
+
+			if (first == node)
+				continue;
+			for (fl = first->labels; strcmp(fl->name, l->name);
+			     fl = fl->next)
+				;
+			diag_error(&l->pos, "duplicate_name", "label '%s' is "
+				   "on two nodes: labels are unique",
+				   l->name);
+			diag_note(&fl->pos, "'%s' defined here", l->name);
+		}
+		labels_check(node->children);
+	}
+}
+
+static void exts_apply(void)
+{
+	while (dt_exts) {
+		struct dt_ext *e = dt_exts;
+		struct dt_node *target = dt_root ? ref_find(e->ref) : NULL;
+
+		dt_exts = e->next;
+		if (target) {
+			node_merge(target, e->node);
+		} else {
+			report_unresolved(&e->pos, e->ref);
+			dt_node_free(e->node);
+		}
+		free(e->ref);
+		free(e);
+	}
+}
+
+/* ---- reading values ---- */
+
+/* "name" of "name@unit". */
+static char *node_basename(const struct dt_node *node)
+{
+	size_t len = strcspn(node->name, "@");
+	char *name = xcalloc(1, len + 1);
+
+	memcpy(name, node->name, len);
+	return name;
+}
+
+static struct dt_prop *prop_get(const struct dt_node *node,
+				const char *name)
+{
+	for (struct dt_prop *p = node->props; p; p = p->next)
+		if (!strcmp(p->name, name))
+			return p;
+	return NULL;
+}
+
+static struct dt_node *child_get(const struct dt_node *node,
+				 const char *name)
+{
+	for (struct dt_node *c = node->children; c; c = c->next)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+static const char *value_kind(const struct dt_prop *prop)
+{
+	if (!prop->value)
+		return "no value";
+	if (prop->value->next)
+		return "a list";
+	return prop->value->is_string ? "a string" : "<cells>";
+}
+
+static void report_kind(const struct dt_prop *prop, const char *wanted,
+			const char *what)
+{
+	diag_error(&prop->value_pos, "dts_structure",
+		   "expected %s for %s, found %s", wanted, what,
+		   value_kind(prop));
+}
+
+static bool prop_string(const struct dt_prop *prop, const char *what,
+			char **out)
+{
+	if (!prop->value || prop->value->next || !prop->value->is_string) {
+		report_kind(prop, "a \"string\"", what);
+		return false;
+	}
+	*out = xstrdup(prop->value->string);
+	return true;
+}
+
+/* The number of a cell chunk: <n>, <hi lo> or /bits/ 64 <n>. */
+static bool chunk_number(const struct dt_chunk *c, uint64_t *value)
+{
+	if (!c || c->is_string || !c->nr_cells || c->nr_cells > 2)
+		return false;
+	for (unsigned i = 0; i < c->nr_cells; i++)
+		if (c->cells[i].ref)
+			return false;
+	if (c->nr_cells == 1) {
+		*value = c->cells[0].value;
+		return true;
+	}
+	if (c->bits != 32)
+		return false;
+	*value = c->cells[0].value << 32 | c->cells[1].value;
+	return true;
+}
+
+static bool prop_number(const struct dt_prop *prop, const char *what,
+			uint64_t *value)
+{
+	if (!prop->value || prop->value->next ||
+	    !chunk_number(prop->value, value)) {
+		report_kind(prop, "<number> (or <hi lo> for 64 bits)", what);
+		return false;
+	}
+	return true;
+}
+
+static bool prop_unsigned(const struct dt_prop *prop, const char *what,
+			  unsigned *value)
+{
+	uint64_t v;
+
+	if (!prop_number(prop, what, &v))
+		return false;
+	if (v > UINT_MAX) {
+		diag_error(&prop->value_pos, "bad_number", "number 0x%llx for "
+			   "%s is out of range: at most %u",
+			   (unsigned long long)v, what, UINT_MAX);
+		return false;
+	}
+	*value = (unsigned)v;
+	return true;
+}
+
+static bool prop_flag(const struct dt_prop *prop, const char *what)
+{
+	if (prop->value) {
+		report_kind(prop, "no value (write 'name;')", what);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * A node's properties and subnodes against the names it may have:
+ * unknown ones are reported, as the YAML front end reports unknown keys.
+ */
+struct shape {
+	const char *where;		/* "device 'com1'" */
+	const char *const *props;
+	unsigned nr_props;
+	const char *const *nodes;	/* NULL: any subnode name */
+	unsigned nr_nodes;
+	bool any_props;			/* device properties */
+};
+
+static bool name_in(const char *name, const char *const *list, unsigned nr)
+{
+	for (unsigned i = 0; i < nr; i++)
+		if (!strcmp(list[i], name))
+			return true;
+	return false;
+}
+
+static void names_list(const char *const *list, unsigned nr, char *buf,
+		       size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < nr && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s%s",
+					 i ? ", " : "", list[i]);
+}
+
+static void shape_check(const struct dt_node *node, const struct shape *s)
+{
+	char valid[256];
+
+	for (struct dt_prop *p = node->props; p; p = p->next) {
+		if (s->any_props || name_in(p->name, s->props, s->nr_props))
+			continue;
+		names_list(s->props, s->nr_props, valid, sizeof(valid));
+		diag_error(&p->pos, "unknown_property", "unknown property "
+			   "'%s' in %s (valid properties: %s)", p->name,
+			   s->where, valid);
+	}
+	if (!s->nodes)
+		return;
+	for (struct dt_node *c = node->children; c; c = c->next) {
+		if (name_in(c->name, s->nodes, s->nr_nodes))
+			continue;
+		if (!s->nr_nodes) {
+			diag_error(&c->pos, "unknown_property", "unknown node "
+				   "'%s' in %s: it has no subnodes", c->name,
+				   s->where);
+			continue;
+		}
+		names_list(s->nodes, s->nr_nodes, valid, sizeof(valid));
+		diag_error(&c->pos, "unknown_property", "unknown node '%s' in "
+			   "%s (valid nodes: %s)", c->name, s->where, valid);
+	}
+}
+
+static void report_missing(const struct srcpos *pos, const char *where,
+			   const char *name, const char *example)
+{
+	diag_error(pos, "missing_property", "%s has no '%s': add '%s'",
+		   where, name, example);
+}
+
+/* #address-cells / #size-cells of a container (dtc's defaults: 2, 1). */
+static unsigned cells_of(const struct dt_node *node, const char *name,
+			 unsigned dflt)
+{
+	const struct dt_prop *p = prop_get(node, name);
+	unsigned v = dflt;
+	char what[128];
+
+	if (!p)
+		return dflt;
+	snprintf(what, sizeof(what), "'%s' of '%s'", name, node->name);
+	if (!prop_unsigned(p, what, &v))
+		return dflt;
+	if (v < 1 || v > 2) {
+		diag_error(&p->value_pos, "bad_number", "%s is %u: write <1> "
+			   "or <2> (32- or 64-bit values)", what, v);
+		return dflt;
+	}
+	return v;
+}
+
+/* A value of `n` cells starting at cells[at]; its position in `pos`. */
+static uint64_t cells_value(const struct dt_chunk *c, unsigned at,
+			    unsigned n, struct srcpos *pos)
+{
+	uint64_t v = 0;
+
+	*pos = c->cells[at].pos;
+	pos->last_line = c->cells[at + n - 1].pos.last_line;
+	pos->last_column = c->cells[at + n - 1].pos.last_column;
+	for (unsigned i = 0; i < n; i++)
+		v = v << 32 | c->cells[at + i].value;
+	return v;
+}
+
+/* ---- ranges: RAM regions, reserved, windows ---- */
+
+static const char *const range_props[] = { "reg", "backed" };
+
+static void range_from_dts(const struct dt_node *node, unsigned ac,
+			   unsigned sc, const char *kind, bool backed_ok,
+			   struct ir_range *range)
+{
+	char where[192], what[256];
+	struct shape s = {
+		.where = where, .props = range_props,
+		.nr_props = backed_ok ? 2 : 1, .nr_nodes = 0,
+		.nodes = range_props,
+	};
+	const struct dt_prop *reg = prop_get(node, "reg");
+	const struct dt_prop *backed = prop_get(node, "backed");
+
+	range->name = node_basename(node);
+	snprintf(where, sizeof(where), "%s '%s'", kind, range->name);
+	range->pos = node->pos;
+	range->base_pos = range->size_pos = node->pos;
+	shape_check(node, &s);
+	if (!reg) {
+		report_missing(&node->pos, where, "reg",
+			       "reg = <base size>;' (cells as #address-cells "
+			       "and #size-cells say");
+	} else if (!reg->value || reg->value->next || reg->value->is_string ||
+		   reg->value->bits != 32 ||
+		   reg->value->nr_cells != ac + sc) {
+		snprintf(what, sizeof(what), "'reg' of %s", where);
+		diag_error(&reg->value_pos, "dts_structure", "expected <base "
+			   "size> in %u + %u cells for %s, found %s", ac, sc,
+			   what, value_kind(reg));
+	} else {
+		range->base = cells_value(reg->value, 0, ac, &range->base_pos);
+		range->size = cells_value(reg->value, ac, sc,
+					  &range->size_pos);
+	}
+	if (backed_ok && backed) {
+		snprintf(what, sizeof(what), "'backed' of %s", where);
+		range->backed = prop_flag(backed, what);
+	}
+}
+
+static unsigned count_children(const struct dt_node *node)
+{
+	unsigned n = 0;
+
+	for (struct dt_node *c = node->children; c; c = c->next)
+		n++;
+	return n;
+}
+
+static const char *const container_props[] = {
+	"#address-cells", "#size-cells",
+};
+
+/* The subnodes of `node` as ranges, appended to *ranges. */
+static void ranges_from_dts(const struct dt_node *node, const char *kind,
+			    bool backed_ok, enum board_space space,
+			    struct ir_range **ranges, unsigned *nr)
+{
+	unsigned ac = cells_of(node, "#address-cells", 2);
+	unsigned sc = cells_of(node, "#size-cells", 1);
+	unsigned n = count_children(node);
+	struct ir_range *all;
+	char where[128];
+	struct shape s = {
+		.where = where, .props = container_props, .nr_props = 2,
+	};
+
+	snprintf(where, sizeof(where), "'%s'", node->name);
+	if (strcmp(node->name, "ram"))		/* ram: ram_from_dts() */
+		shape_check(node, &s);
+	all = xcalloc(*nr + n, sizeof(*all));
+	if (*nr)
+		memcpy(all, *ranges, *nr * sizeof(*all));
+	free(*ranges);
+	*ranges = all;
+	for (struct dt_node *c = node->children; c; c = c->next) {
+		all[*nr].space = space;
+		range_from_dts(c, ac, sc, kind, backed_ok, &all[*nr]);
+		(*nr)++;
+	}
+}
+
+/* ---- cpus, irqs, ram ---- */
+
+static void cpus_from_dts(struct board *b, const struct dt_node *node)
+{
+	static const char *const props[] = { "default", "max" };
+	struct shape s = {
+		.where = "'cpus'", .props = props, .nr_props = 2,
+		.nodes = props, .nr_nodes = 0,
+	};
+	const struct dt_prop *p;
+
+	b->cpus_pos = node->pos;
+	shape_check(node, &s);
+	p = prop_get(node, "default");
+	if (p)
+		prop_unsigned(p, "'cpus/default'", &b->cpus_default);
+	p = prop_get(node, "max");
+	if (p)
+		prop_unsigned(p, "'cpus/max'", &b->cpus_max);
+}
+
+/* The board's interrupt lines: an interrupt controller node. */
+static void irqs_from_dts(struct board *b, const struct dt_node *node)
+{
+	static const char *const props[] = {
+		"lines", "interrupt-controller", "#interrupt-cells",
+		"#address-cells",
+	};
+	struct shape s = {
+		.where = "'irqs'", .props = props, .nr_props = 4,
+		.nodes = props, .nr_nodes = 0,
+	};
+	const struct dt_prop *p;
+
+	b->irqs_pos = node->pos;
+	shape_check(node, &s);
+	p = prop_get(node, "lines");
+	if (!p) {
+		report_missing(&node->pos, "'irqs'", "lines",
+			       "lines = <24>;' (the number of interrupt lines");
+		return;
+	}
+	b->irqs_pos = p->value_pos;
+	prop_unsigned(p, "'irqs/lines'", &b->nr_irqs);
+}
+
+static void ram_from_dts(struct board *b, const struct dt_node *node)
+{
+	static const char *const props[] = {
+		"default", "#address-cells", "#size-cells",
+	};
+	struct shape s = {
+		.where = "'ram'", .props = props, .nr_props = 3,
+	};
+	const struct dt_prop *p = prop_get(node, "default");
+
+	b->ram_pos = node->pos;
+	shape_check(node, &s);
+	if (!p) {
+		report_missing(&node->pos, "'ram'", "default",
+			       "default = <0x0 0x20000000>;' (512M: the guest "
+			       "RAM size unless --mem says otherwise");
+	} else {
+		b->ram_pos = p->value_pos;
+		prop_number(p, "'ram/default'", &b->ram_default);
+	}
+	ranges_from_dts(node, "RAM region", false, SPACE_MMIO, &b->ram,
+			&b->nr_ram);
+	if (!b->nr_ram)
+		diag_error(&node->pos, "missing_property", "'ram' has no "
+			   "regions: add at least one, like 'ram@0 { reg = "
+			   "<0x0 0x0 0x0 0xc0000000>; };'");
+}
+
+/* ---- devices ---- */
+
+/* The window node a placement refers to: a child of `windows`. */
+static void placement_window(const struct dt_cell *cell,
+			     const char *windows, const char *what,
+			     struct ir_placement *pl)
+{
+	struct dt_node *node = ref_find(cell->ref);
+
+	pl->is_auto = true;
+	pl->window_pos = cell->pos;
+	if (!node) {
+		report_unresolved(&cell->pos, cell->ref);
+		return;
+	}
+	if (!node->parent || strcmp(node->parent->name, windows) ||
+	    node->parent->parent != dt_root) {
+		diag_error(&cell->pos, "dts_structure", "%s refers to '%s', "
+			   "which is not in '/%s': refer to a window there",
+			   what, node->name, windows);
+		return;
+	}
+	pl->window = node_basename(node);
+}
+
+/*
+ * io-ports / mmio: <base> (or <hi lo>), "auto", or <&window>: auto inside
+ * the window node the reference names.
+ */
+static void placement_from_dts(const struct dt_prop *prop,
+			       const char *windows, const char *where,
+			       struct ir_placement *pl)
+{
+	const struct dt_chunk *c = prop->value;
+	char what[256];
+
+	snprintf(what, sizeof(what), "'%s' of %s", prop->name, where);
+	pl->present = true;
+	pl->pos = prop->value_pos;
+	if (c && !c->next && c->is_string && !strcmp(c->string, "auto")) {
+		pl->is_auto = true;
+		return;
+	}
+	if (c && !c->next && !c->is_string && c->nr_cells == 1 &&
+	    c->cells[0].ref) {
+		placement_window(&c->cells[0], windows, what, pl);
+		return;
+	}
+	if (!c || c->next || !chunk_number(c, &pl->base))
+		report_kind(prop, "<base>, \"auto\" or <&window>", what);
+}
+
+/* Canonical text of a cell literal for the IR: as written. */
+static char *cell_text(const struct dt_cell *cell)
+{
+	char buf[32];
+
+	if (cell->text)
+		return xstrdup(cell->text);
+	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)cell->value);
+	return xstrdup(buf);
+}
+
+/*
+ * A device property as the text YAML would hold: `name;` is "true",
+ * "text" is text, <n> is n as written, <hi lo> its 64-bit value in hex.
+ */
+static bool property_text(const struct dt_prop *prop, const char *where,
+			  char **text)
+{
+	const struct dt_chunk *c = prop->value;
+	char what[256], buf[32];
+	uint64_t v;
+
+	if (!c) {
+		*text = xstrdup("true");
+		return true;
+	}
+	if (!c->next && c->is_string) {
+		*text = xstrdup(c->string);
+		return true;
+	}
+	if (!c->next && c->nr_cells == 1 && !c->cells[0].ref) {
+		*text = cell_text(&c->cells[0]);
+		return true;
+	}
+	if (!c->next && chunk_number(c, &v)) {
+		snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)v);
+		*text = xstrdup(buf);
+		return true;
+	}
+	snprintf(what, sizeof(what), "property '%s' of %s", prop->name,
+		 where);
+	report_kind(prop, "no value, \"text\" or <number>", what);
+	return false;
+}
+
+/* `reg = "async";` or `reg = "async", <datamatch>;` */
+static void binding_from_dts(const struct dt_prop *prop, const char *where,
+			     struct ir_binding *bd)
+{
+	const struct dt_chunk *c = prop->value;
+	char what[256];
+
+	snprintf(what, sizeof(what), "register '%s' of %s", prop->name,
+		 where);
+	bd->reg = xstrdup(prop->name);
+	bd->pos = prop->pos;
+	bd->value_pos = prop->value_pos;
+	if (!c || !c->is_string || (c->next && (c->next->next ||
+	    !chunk_number(c->next, &bd->datamatch)))) {
+		report_kind(prop, "\"sync\", \"async\", \"coalesced\" or "
+			    "\"async\", <datamatch>", what);
+		return;
+	}
+	bd->has_datamatch = c->next != NULL;
+	if (!parse_binding(c->string, &bd->binding))
+		diag_error(&c->pos, "bad_binding", "bad binding '%s' for %s: "
+			   "write sync, async or coalesced%s", c->string, what,
+			   !strcmp(c->string, "kernel") ? " ('kernel' belongs "
+			   "to in-KVM device types only)" : "");
+}
+
+static void bindings_from_dts(const struct dt_node *node, const char *where,
+			      struct ir_device *dev)
+{
+	unsigned n = 0;
+	char what[256];
+	struct shape s = { .where = what, .nodes = container_props };
+
+	snprintf(what, sizeof(what), "'bindings' of %s", where);
+	s.any_props = true;
+	shape_check(node, &s);
+	for (struct dt_prop *p = node->props; p; p = p->next)
+		n++;
+	dev->bindings = xcalloc(n, sizeof(*dev->bindings));
+	for (struct dt_prop *p = node->props; p; p = p->next)
+		binding_from_dts(p, where, &dev->bindings[dev->nr_bindings++]);
+}
+
+/* Structure, not type-specific properties: the rest of a device node. */
+static const char *const device_props[] = {
+	"compatible", "io-ports", "mmio", "interrupts",
+};
+static const char *const device_nodes[] = { "bindings" };
+
+static bool device_structural(const char *name)
+{
+	return name_in(name, device_props, ARRAY_SIZE(device_props));
+}
+
+static void device_from_dts(const struct dt_node *node,
+			    struct ir_device *dev)
+{
+	char where[192], what[256];
+	struct shape s = {
+		.where = where, .any_props = true,
+		.nodes = device_nodes, .nr_nodes = ARRAY_SIZE(device_nodes),
+	};
+	const struct dt_prop *p;
+	const struct dt_node *bindings;
+	unsigned n = 0;
+
+	dev->name = node_basename(node);
+	if (node->labels)
+		dev->label = xstrdup(node->labels->name);
+	snprintf(where, sizeof(where), "device '%s'", dev->name);
+	dev->pos = dev->name_pos = dev->type_pos = node->pos;
+	shape_check(node, &s);
+	p = prop_get(node, "compatible");
+	if (!p) {
+		report_missing(&node->pos, where, "compatible",
+			       "compatible = \"TYPE\";' (a device type, like "
+			       "\"uart16550\"");
+	} else {
+		dev->type_pos = p->value_pos;
+		snprintf(what, sizeof(what), "'compatible' of %s", where);
+		prop_string(p, what, &dev->type_name);
+	}
+	p = prop_get(node, "io-ports");
+	if (p)
+		placement_from_dts(p, "io-windows", where, &dev->pio);
+	p = prop_get(node, "mmio");
+	if (p)
+		placement_from_dts(p, "mmio-windows", where, &dev->mmio);
+	p = prop_get(node, "interrupts");
+	if (p) {
+		dev->irq_pos = p->value_pos;
+		snprintf(what, sizeof(what), "'interrupts' of %s", where);
+		dev->has_irq = prop_unsigned(p, what, &dev->irq);
+	}
+	for (p = node->props; p; p = p->next)
+		n += !device_structural(p->name);
+	dev->props = xcalloc(n, sizeof(*dev->props));
+	for (p = node->props; p; p = p->next) {
+		struct ir_property *prop = &dev->props[dev->nr_props];
+
+		if (device_structural(p->name) ||
+		    !property_text(p, where, &prop->text))
+			continue;
+		prop->name = xstrdup(p->name);
+		prop->pos = p->pos;
+		prop->value_pos = p->value_pos;
+		dev->nr_props++;
+	}
+	bindings = child_get(node, "bindings");
+	if (bindings)
+		bindings_from_dts(bindings, where, dev);
+}
+
+static void devices_from_dts(struct board *b, const struct dt_node *node)
+{
+	struct shape s = { .where = "'devices'" };
+
+	shape_check(node, &s);
+	b->devices = xcalloc(count_children(node), sizeof(*b->devices));
+	for (struct dt_node *c = node->children; c; c = c->next)
+		device_from_dts(c, &b->devices[b->nr_devices++]);
+}
+
+/* ---- the root ---- */
+
+static const char *const root_props[] = {
+	"model", "description", "interrupt-parent", "#address-cells",
+	"#size-cells",
+};
+static const char *const root_nodes[] = {
+	"cpus", "irqs", "ram", "reserved", "mmio-windows", "io-windows",
+	"devices",
+};
+
+static void board_walk(struct board *b, const struct dt_node *root)
+{
+	struct shape s = {
+		.where = "the root node", .props = root_props,
+		.nr_props = ARRAY_SIZE(root_props), .nodes = root_nodes,
+		.nr_nodes = ARRAY_SIZE(root_nodes),
+	};
+	const struct dt_prop *p;
+	const struct dt_node *n;
+
+	b->pos = root->pos;
+	shape_check(root, &s);
+	p = prop_get(root, "model");
+	if (!p) {
+		report_missing(&root->pos, "the root node", "model",
+			       "model = \"NAME\";' (the board's name");
+	} else {
+		b->pos = p->pos;
+		prop_string(p, "'model' (the board's name)", &b->name);
+	}
+	p = prop_get(root, "description");
+	if (p) {
+		b->description_pos = p->value_pos;
+		prop_string(p, "'description'", &b->description);
+	}
+	n = child_get(root, "cpus");
+	if (n)
+		cpus_from_dts(b, n);
+	n = child_get(root, "irqs");
+	if (n)
+		irqs_from_dts(b, n);
+	n = child_get(root, "ram");
+	if (n)
+		ram_from_dts(b, n);
+	else
+		report_missing(&root->pos, "the root node", "ram",
+			       "ram { default = <...>; NAME@BASE { reg = "
+			       "<...>; }; };'");
+	n = child_get(root, "reserved");
+	if (n)
+		ranges_from_dts(n, "reserved range", true, SPACE_MMIO,
+				&b->reserved, &b->nr_reserved);
+	n = child_get(root, "mmio-windows");
+	if (n)
+		ranges_from_dts(n, "MMIO window", false, SPACE_MMIO,
+				&b->windows, &b->nr_windows);
+	n = child_get(root, "io-windows");
+	if (n)
+		ranges_from_dts(n, "I/O window", false, SPACE_PIO,
+				&b->windows, &b->nr_windows);
+	n = child_get(root, "devices");
+	if (n)
+		devices_from_dts(b, n);
+}
+
+/* A name given twice in one node: dtc refuses, and so do we. */
+static void duplicates_check(const struct dt_node *node)
+{
+	for (; node; node = node->next) {
+		for (const struct dt_prop *p = node->props; p; p = p->next) {
+			const struct dt_prop *first = prop_get(node, p->name);
+
+			if (first == p)
+				continue;
+			diag_error(&p->pos, "duplicate_key", "duplicate "
+				   "property '%s' in '%s': keep one", p->name,
+				   node->name);
+			diag_note(&first->pos, "first '%s' defined here",
+				  p->name);
+		}
+		duplicates_check(node->children);
+	}
+}
+
+static struct board *board_new(const char *file)
+{
+	struct board *board = xcalloc(1, sizeof(*board));
+
+	board->file = xstrdup(file);
+	board->cpus_default = 1;
+	board->cpus_max = 1;
+	board->nr_irqs = 24;
+	return board;
+}
+
+static void parse_free(void)
+{
+	while (dt_exts) {
+		struct dt_ext *e = dt_exts;
+
+		dt_exts = e->next;
+		dt_node_free(e->node);
+		free(e->ref);
+		free(e);
+	}
+	dt_node_free(dt_root);
+	dt_root = NULL;
+}
 
 struct board *board_from_dts(const char *file)
 {
-	fprintf(stderr, "%s: the text syntax is not implemented yet\n", file);
-	return NULL;
+	int errors = diag_error_count();
+	struct board *board = NULL;
+	int failed;
+
+	if (!dts_lexer_start(file))
+		return NULL;
+	failed = dts_parse();
+	dts_lexer_finish();
+	if (failed || diag_error_count() > errors)
+		goto out;
+	if (!dt_root) {
+		struct srcpos pos = { .file = srcpos_file(file),
+				      .first_line = 1, .first_column = 1 };
+
+		diag_error(&pos, NULL, "the file holds no root node: write "
+			   "'/ { model = \"NAME\"; ... };'");
+		goto out;
+	}
+	exts_apply();
+	labels_check(dt_root);
+	duplicates_check(dt_root);
+	if (diag_error_count() > errors)
+		goto out;
+	board = board_new(file);
+	board_walk(board, dt_root);
+	if (diag_error_count() > errors) {
+		board_free(board);
+		board = NULL;
+	}
+out:
+	parse_free();
+	return board;
 }
