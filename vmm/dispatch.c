@@ -1,0 +1,459 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Exit dispatch: the only reader of the generated maps (vmm/dispatch.h).
+ *
+ * A port indexes board_port_map; an MMIO address selects one of the
+ * board's few windows, indexes its page map and, for a page that several
+ * regions share, the sub-page map; a final bounds check against the region
+ * catches the tail of a page (or sub-page granule) the region does not
+ * fill. The handler gets the offset in its device's block:
+ * region->offset + (addr - region->base).
+ *
+ * The access paths take no lock and allocate nothing: counters of
+ * unmapped accesses and the "logged once" sets are updated with atomics,
+ * per-region statistics live in the caller's dispatch_ctx (one per vCPU or
+ * I/O thread). Device models that several threads reach protect their own
+ * state. Logging an unmapped access, once per port or page, is the only
+ * slow path.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "board.h"
+#include "vmm/dispatch.h"
+
+#define DISPATCH_PAGE_MASK	((1ull << BOARD_PAGE_SHIFT) - 1)
+#define DISPATCH_NR_PORTS	65536
+/* MMIO pages whose first unmapped access is logged; later ones only count. */
+#define DISPATCH_LOGGED_PAGES	256
+
+struct device machine_devices[BOARD_NR_DEVICES];
+
+/* Variables, not the macros: a board may have none (-Wtype-limits). */
+static const unsigned nr_devices = BOARD_NR_DEVICES;
+static const unsigned nr_windows = BOARD_NR_MMIO_WINDOWS;
+static const unsigned nr_async = BOARD_NR_ASYNC;
+static const unsigned nr_regions = BOARD_NR_REGIONS;
+static const uint64_t subpage_map_size = BOARD_SUBPAGE_MAP_SIZE;
+
+static uint64_t unmapped_reads, unmapped_writes;
+static uint64_t logged_ports[DISPATCH_NR_PORTS / 64];	/* bit per port */
+static uint64_t logged_pages[DISPATCH_LOGGED_PAGES];	/* page + 1; 0: free */
+static int logged_pages_full;
+
+/* Devices */
+
+int machine_devices_create(const struct machine_env *env)
+{
+	int err = 0;
+
+	for (unsigned i = 0; i < nr_devices; i++) {
+		const struct board_device *desc = &board_devices[i];
+		struct device *dev = &machine_devices[i];
+
+		memset(dev, 0, sizeof(*dev));
+		dev->desc = desc;
+		dev->irq.set_level = env->irq_set_level;
+		dev->irq.opaque = env->irq_opaque;
+		dev->irq.gsi = desc->irq;
+		dev->clock = env->clock;
+		dev->host = env->host;
+		if (!desc->ops)		/* in KVM, or nothing to run */
+			continue;
+		if (desc->ops->init)
+			err = desc->ops->init(dev);
+		if (err < 0) {
+			fprintf(stderr, "boardvm: cannot create device %s (%s, "
+				"%s): %s\n", desc->name, desc->type->name,
+				desc->srcpos, strerror(-err));
+			goto err_destroy;
+		}
+		dev->ops = desc->ops;
+	}
+	return 0;
+
+err_destroy:
+	machine_devices_destroy();
+	return err;
+}
+
+void machine_devices_reset(void)
+{
+	for (unsigned i = 0; i < nr_devices; i++) {
+		struct device *dev = &machine_devices[i];
+
+		if (dev->ops && dev->ops->reset)
+			dev->ops->reset(dev);
+	}
+}
+
+/* In reverse order of creation; devices never created are skipped. */
+void machine_devices_destroy(void)
+{
+	for (unsigned i = nr_devices; i-- > 0;) {
+		struct device *dev = &machine_devices[i];
+
+		if (dev->ops && dev->ops->destroy)
+			dev->ops->destroy(dev);
+		memset(dev, 0, sizeof(*dev));
+	}
+}
+
+/* Lookup */
+
+const struct board_region *dispatch_mmio_region(uint64_t addr)
+{
+	for (unsigned w = 0; w < nr_windows; w++) {
+		const struct board_mmio_window *win = &board_mmio_windows[w];
+		uint64_t off = addr - win->base, i;
+		const struct board_region *r;
+		BOARD_INDEX_TYPE idx;
+
+		if (off >= win->size)
+			continue;
+		/* Pages of a relocatable window change when a BAR moves. */
+		idx = __atomic_load_n(&win->pages[off >> BOARD_PAGE_SHIFT],
+				      __ATOMIC_ACQUIRE);
+		if (idx & BOARD_SUBPAGE) {
+			const struct board_subpage *sp =
+				&board_subpages[idx & ~BOARD_SUBPAGE];
+
+			i = sp->first + ((off & DISPATCH_PAGE_MASK) >> sp->shift);
+			idx = i < subpage_map_size ? board_subpage_map[i] : 0;
+		}
+		r = &board_regions[idx];
+		/* Also sends index 0 (size 0) to the sentinel. */
+		return addr - r->base < r->size ? r : &board_regions[0];
+	}
+	return &board_regions[0];
+}
+
+/* Logging and tracing (slow paths) */
+
+static uint64_t dispatch_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* The region of `space` closest to `addr`, for "near ..." in messages. */
+static const struct board_region *region_nearest(unsigned space,
+						 uint64_t addr)
+{
+	const struct board_region *best = NULL;
+	uint64_t best_dist = UINT64_MAX;
+
+	for (unsigned i = 1; i < nr_regions; i++) {
+		const struct board_region *r = &board_regions[i];
+		uint64_t last = r->base + r->size - 1, dist = 0;
+
+		if (r->space != space || !r->size)
+			continue;
+		if (addr < r->base)
+			dist = r->base - addr;
+		else if (addr > last)
+			dist = addr - last;
+		if (dist < best_dist) {
+			best = r;
+			best_dist = dist;
+		}
+	}
+	return best;
+}
+
+/* True the first time a port is seen unmapped. */
+static bool port_first_time(uint16_t port)
+{
+	uint64_t bit = 1ull << (port % 64);
+
+	return !(__atomic_fetch_or(&logged_ports[port / 64], bit,
+				   __ATOMIC_RELAXED) & bit);
+}
+
+/* True the first time a page is seen unmapped (open addressing, CAS). */
+static bool page_first_time(uint64_t addr)
+{
+	uint64_t key = (addr >> BOARD_PAGE_SHIFT) + 1;
+	unsigned h = (key * 0x9e3779b97f4a7c15ull) >> 56;
+
+	for (unsigned n = 0; n < DISPATCH_LOGGED_PAGES; n++) {
+		uint64_t *slot = &logged_pages[(h + n) % DISPATCH_LOGGED_PAGES];
+		uint64_t seen = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+
+		if (!seen && __atomic_compare_exchange_n(slot, &seen, key,
+				false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			return true;
+		if (seen == key)
+			return false;
+	}
+	if (!__atomic_exchange_n(&logged_pages_full, 1, __ATOMIC_RELAXED))
+		fprintf(stderr, "boardvm: more than %u unmapped MMIO pages "
+			"accessed; accesses to further pages are only counted, "
+			"see --stats\n", DISPATCH_LOGGED_PAGES);
+	return false;
+}
+
+static void unmapped_log(unsigned space, uint64_t addr, unsigned len,
+			 bool is_write, const struct board_region *r)
+{
+	const char *dir = is_write ? "write to" : "read from";
+	const char *what = space == SPACE_PIO ? "port" : "address";
+
+	if (r != &board_regions[0]) {
+		fprintf(stderr, "boardvm: unhandled %s %s 0x%" PRIx64
+			" (size %u): %s 0x%" PRIx64 "-0x%" PRIx64 " (%s) has "
+			"no %s handler (binding %s); further unmapped accesses "
+			"are counted, see --stats\n", dir, what, addr, len,
+			r->name, r->base, r->base + r->size - 1, r->srcpos,
+			is_write ? "write" : "read",
+			binding_name(r->binding));
+		return;
+	}
+	r = region_nearest(space, addr);
+	if (!r) {
+		fprintf(stderr, "boardvm: unmapped %s %s 0x%" PRIx64
+			" (size %u); the board declares nothing in that space; "
+			"further unmapped accesses are counted, see --stats\n",
+			dir, what, addr, len);
+		return;
+	}
+	fprintf(stderr, "boardvm: unmapped %s %s 0x%" PRIx64 " (size %u) "
+		"near %s 0x%" PRIx64 "-0x%" PRIx64 " (%s); further unmapped "
+		"accesses are counted, see --stats\n", dir, what, addr, len,
+		r->name, r->base, r->base + r->size - 1, r->srcpos);
+}
+
+static void dispatch_trace(const struct dispatch_ctx *ctx, unsigned space,
+			   const char *op, uint64_t addr, unsigned len,
+			   uint64_t value, const struct board_region *r)
+{
+	FILE *out = ctx->trace_out ? ctx->trace_out : stderr;
+	char who[16];
+
+	if (ctx->vcpu == ~0u)
+		snprintf(who, sizeof(who), "io");
+	else
+		snprintf(who, sizeof(who), "vcpu%u", ctx->vcpu);
+	if (r == &board_regions[0])
+		fprintf(out, "trace-io: %s %s %s 0x%" PRIx64 " len %u data "
+			"0x%" PRIx64 " -> unmapped\n", who, space_name(space),
+			op, addr, len, value);
+	else
+		fprintf(out, "trace-io: %s %s %s 0x%" PRIx64 " len %u data "
+			"0x%" PRIx64 " -> %s+0x%" PRIx64 "\n", who,
+			space_name(space), op, addr, len, value, r->name,
+			addr - r->base);
+}
+
+/* Access */
+
+static bool access_len_ok(unsigned len)
+{
+	return len == 1 || len == 2 || len == 4 || len == 8;
+}
+
+typedef void (*dispatch_read_fn)(struct device *, uint64_t, void *,
+				 unsigned);
+typedef void (*dispatch_write_fn)(struct device *, uint64_t, const void *,
+				  unsigned);
+
+static dispatch_read_fn region_reader(const struct board_region *r,
+				      const struct device *dev)
+{
+	if (!dev->ops)
+		return NULL;
+	return r->space == SPACE_PIO ? dev->ops->pio_read : dev->ops->mmio_read;
+}
+
+static dispatch_write_fn region_writer(const struct board_region *r,
+				       const struct device *dev)
+{
+	if (!dev->ops)
+		return NULL;
+	return r->space == SPACE_PIO ? dev->ops->pio_write :
+				       dev->ops->mmio_write;
+}
+
+/* Reads all-ones, writes dropped; counted always, logged once per place. */
+static const struct board_region *
+dispatch_unmapped(struct dispatch_ctx *ctx, unsigned space, uint64_t addr,
+		  void *data, unsigned len, bool is_write,
+		  const struct board_region *r)
+{
+	bool first;
+
+	if (!is_write)
+		memset(data, 0xff, len < 8 ? len : 8);
+	__atomic_fetch_add(is_write ? &unmapped_writes : &unmapped_reads, 1,
+			   __ATOMIC_RELAXED);
+	if (ctx && ctx->stats) {
+		if (is_write)
+			ctx->stats[0].writes++;
+		else
+			ctx->stats[0].reads++;
+	}
+	first = space == SPACE_PIO ? port_first_time(addr) :
+				     page_first_time(addr);
+	if (first)
+		unmapped_log(space, addr, len, is_write, r);
+	if (ctx && ctx->trace)
+		dispatch_trace(ctx, space, is_write ? "write" : "read", addr,
+			       len, device_data_get(data, len),
+			       &board_regions[0]);
+	return &board_regions[0];
+}
+
+static const struct board_region *
+dispatch_access(struct dispatch_ctx *ctx, unsigned space,
+		const struct board_region *r, uint64_t addr, void *data,
+		unsigned len, bool is_write)
+{
+	struct device *dev = &machine_devices[r->device];
+	struct region_stats *st;
+	dispatch_write_fn wr = NULL;
+	dispatch_read_fn rd = NULL;
+	uint64_t offset, t0 = 0;
+
+	if (r == &board_regions[0] || !access_len_ok(len))
+		return dispatch_unmapped(ctx, space, addr, data, len, is_write,
+					 &board_regions[0]);
+	if (is_write)
+		wr = region_writer(r, dev);
+	else
+		rd = region_reader(r, dev);
+	if (!wr && !rd)
+		return dispatch_unmapped(ctx, space, addr, data, len, is_write,
+					 r);
+
+	offset = r->offset + (addr - r->base);
+	if (ctx && ctx->timing)
+		t0 = dispatch_now_ns();
+	if (wr) {
+		wr(dev, offset, data, len);
+	} else {
+		memset(data, 0xff, len);	/* what a handler leaves */
+		rd(dev, offset, data, len);
+	}
+	if (!ctx)
+		return r;
+	st = ctx->stats ? &ctx->stats[r - board_regions] : NULL;
+	if (st && ctx->timing)
+		st->handler_ns += dispatch_now_ns() - t0;
+	if (st && is_write)
+		st->writes++;
+	else if (st)
+		st->reads++;
+	if (ctx->trace)
+		dispatch_trace(ctx, space, is_write ? "write" : "read", addr,
+			       len, device_data_get(data, len), r);
+	return r;
+}
+
+const struct board_region *dispatch_pio(struct dispatch_ctx *ctx,
+					uint16_t port, void *data,
+					unsigned len, bool is_write)
+{
+	return dispatch_access(ctx, SPACE_PIO, dispatch_port_region(port),
+			       port, data, len, is_write);
+}
+
+const struct board_region *dispatch_mmio(struct dispatch_ctx *ctx,
+					 uint64_t addr, void *data,
+					 unsigned len, bool is_write)
+{
+	return dispatch_access(ctx, SPACE_MMIO, dispatch_mmio_region(addr),
+			       addr, data, len, is_write);
+}
+
+/*
+ * An ioeventfd fired. With a datamatch the value written is known, so the
+ * doorbell is replayed as that write (the device cannot tell it from a
+ * sync one); without, the device's notify() learns the region and slot.
+ */
+void dispatch_notify(struct dispatch_ctx *ctx, unsigned async_index)
+{
+	const struct board_async *a;
+	const struct board_region *r;
+	struct device *dev;
+	dispatch_write_fn wr;
+	uint8_t value[8];
+	uint64_t t0 = 0;
+
+	if (async_index >= nr_async)
+		return;
+	a = &board_async[async_index];
+	r = &board_regions[a->region];
+	dev = &machine_devices[r->device];
+	wr = region_writer(r, dev);
+	if (ctx && ctx->timing)
+		t0 = dispatch_now_ns();
+	if (a->has_datamatch && wr && access_len_ok(a->len)) {
+		device_data_put(value, a->len, a->datamatch);
+		wr(dev, r->offset + (a->addr - r->base), value, a->len);
+	} else if (dev->ops && dev->ops->notify) {
+		dev->ops->notify(dev, r->reg, a->slot);
+	}
+	if (!ctx)
+		return;
+	if (ctx->stats) {
+		ctx->stats[a->region].notifies++;
+		if (ctx->timing)
+			ctx->stats[a->region].handler_ns +=
+				dispatch_now_ns() - t0;
+	}
+	if (ctx->trace)
+		dispatch_trace(ctx, a->space, "notify", a->addr, a->len,
+			       a->has_datamatch ? a->datamatch : 0, r);
+}
+
+void dispatch_coalesced(struct dispatch_ctx *ctx, bool pio, uint64_t addr,
+			const void *data, unsigned len)
+{
+	unsigned space = pio ? SPACE_PIO : SPACE_MMIO;
+	const struct board_region *r;
+	struct device *dev;
+	dispatch_write_fn wr = NULL;
+	uint8_t buf[8] = { 0 };
+	uint64_t t0 = 0;
+
+	if (pio)
+		r = addr < DISPATCH_NR_PORTS ? dispatch_port_region(addr) :
+					       &board_regions[0];
+	else
+		r = dispatch_mmio_region(addr);
+	dev = &machine_devices[r->device];
+	if (r != &board_regions[0] && access_len_ok(len))
+		wr = region_writer(r, dev);
+	if (!wr) {
+		memcpy(buf, data, len < 8 ? len : 8);
+		dispatch_unmapped(ctx, space, addr, buf, len, true, r);
+		return;
+	}
+	if (ctx && ctx->timing)
+		t0 = dispatch_now_ns();
+	wr(dev, r->offset + (addr - r->base), data, len);
+	if (!ctx)
+		return;
+	if (ctx->stats) {
+		ctx->stats[r - board_regions].coalesced++;
+		if (ctx->timing)
+			ctx->stats[r - board_regions].handler_ns +=
+				dispatch_now_ns() - t0;
+	}
+	if (ctx->trace)
+		dispatch_trace(ctx, space, "coalesced", addr, len,
+			       device_data_get(data, len), r);
+}
+
+void dispatch_unmapped_counts(uint64_t *reads, uint64_t *writes)
+{
+	if (reads)
+		*reads = __atomic_load_n(&unmapped_reads, __ATOMIC_RELAXED);
+	if (writes)
+		*writes = __atomic_load_n(&unmapped_writes, __ATOMIC_RELAXED);
+}
