@@ -4,7 +4,6 @@
 TEST_SUITES :=
 TEST_DEPS := $(BOARDC)
 -include tests/boardc/boardc-tests.mk
--include tests/boardc/golden-tests.mk
 -include tests/devices/devices-tests.mk
 -include tests/guest/guest-tests.mk
 -include tests/linux/linux-tests.mk
