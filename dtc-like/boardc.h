@@ -157,6 +157,9 @@ int board_ram_fill(const struct board *board, uint64_t mem,
 int board_to_c(const struct board *board, const char *dir);
 int board_to_devices_mk(const struct board *board, FILE *out);
 int board_to_map(const struct board *board, uint64_t mem, FILE *out);
+/* One section of the map alone: "iomem", "ioports" or "e820"; NULL: all. */
+int board_to_map_section(const struct board *board, uint64_t mem,
+			 const char *section, FILE *out);
 int board_to_json(const struct board *board, uint64_t mem, FILE *out);
 int board_to_svg(const struct board *board, uint64_t mem, FILE *out);
 int board_to_yaml(const struct board *board, FILE *out);
