@@ -31,6 +31,7 @@ struct options {
 	bool has_mem;
 	uint64_t mem;
 	bool map_command;		/* `boardc map ...` */
+	const char *section;		/* --section: one map section */
 };
 
 static const char *const output_names[] = {
@@ -42,7 +43,8 @@ static void usage(FILE *out)
 {
 	fputs(
 "usage: boardc [options] BOARD-FILE\n"
-"       boardc map [--mem SIZE] [--format text|json|svg] BOARD-FILE\n"
+"       boardc map [--mem SIZE] [--format text|json|svg]\n"
+"                  [--section iomem|ioports|e820] BOARD-FILE\n"
 "\n"
 "Checks a board file and compiles it into the tables boardvm is built\n"
 "from. With no -O, only checks.\n"
@@ -58,6 +60,8 @@ static void usage(FILE *out)
 "      --mem SIZE             guest RAM size for map, json and svg\n"
 "                             (default: the board's ram default), e.g. 3.5G\n"
 "      --format text|json|svg boardc map only: same as -O map|json|svg\n"
+"      --section iomem|ioports|e820\n"
+"                             -O map: print that section alone\n"
 "  -W, --warning [no-]CHECK   enable (disable) CHECK as a warning\n"
 "  -E, --error [no-]CHECK     enable (disable) CHECK as an error\n"
 "      --list-checks          list every check and whether it is on\n"
@@ -135,7 +139,8 @@ static enum input_syntax input_guess(const char *file)
 		    "(.yaml, .yml or .dts): give -I yaml or -I dts", file);
 }
 
-enum { OPT_MEM = 256, OPT_FORMAT, OPT_LIST_CHECKS, OPT_VERSION };
+enum { OPT_MEM = 256, OPT_FORMAT, OPT_LIST_CHECKS, OPT_VERSION,
+       OPT_SECTION };
 
 static const struct option long_options[] = {
 	{ "in-format", required_argument, NULL, 'I' },
@@ -144,6 +149,7 @@ static const struct option long_options[] = {
 	{ "warning", required_argument, NULL, 'W' },
 	{ "error", required_argument, NULL, 'E' },
 	{ "mem", required_argument, NULL, OPT_MEM },
+	{ "section", required_argument, NULL, OPT_SECTION },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "list-checks", no_argument, NULL, OPT_LIST_CHECKS },
 	{ "help", no_argument, NULL, 'h' },
@@ -201,6 +207,15 @@ static void options_parse(int argc, char **argv, struct options *o)
 					    "use -O map|json|svg");
 			o->output = format_parse(optarg);
 			break;
+		case OPT_SECTION:
+			if (strcmp(optarg, "iomem") &&
+			    strcmp(optarg, "ioports") &&
+			    strcmp(optarg, "e820"))
+				usage_error("unknown map section '%s' for "
+					    "--section: use iomem, ioports or "
+					    "e820", optarg);
+			o->section = optarg;
+			break;
 		case OPT_LIST_CHECKS:
 			check_list(stdout);
 			exit(0);
@@ -227,6 +242,9 @@ static void options_parse(int argc, char **argv, struct options *o)
 	    o->output != OUTPUT_JSON && o->output != OUTPUT_SVG)
 		usage_error("--mem is for -O map, json or svg (or 'boardc "
 			    "map')");
+	if (o->section && o->output != OUTPUT_MAP)
+		usage_error("--section is for the text map (-O map or "
+			    "'boardc map')");
 	if (o->input == INPUT_GUESS)
 		o->input = input_guess(o->file);
 }
@@ -252,7 +270,7 @@ static int emit_stream(const struct board *board, const struct options *o,
 
 	switch (o->output) {
 	case OUTPUT_MAP:
-		return board_to_map(board, mem, out);
+		return board_to_map_section(board, mem, o->section, out);
 	case OUTPUT_JSON:
 		return board_to_json(board, mem, out);
 	case OUTPUT_SVG:
