@@ -1,10 +1,200 @@
 // SPDX-License-Identifier: MIT
-/* PLACEHOLDER: replaced by its owner during this session. */
+/*
+ * board_to_yaml(): the IR printed back as a YAML board (boardc -O yaml).
+ * Canonical and deterministic: every key in the order of
+ * docs/board-format.md, cpus and irqs always written, sizes with a binary
+ * suffix where one is exact, addresses in hex; comments are not kept.
+ * Property values are written as the text they hold, so the board reads
+ * back to the same IR.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "boardc.h"
+
+/*
+ * Can `s` be written as a plain scalar that reads back as itself? The
+ * YAML front end takes a plain scalar's text as written, except the
+ * empty and null spellings.
+ */
+static bool plain_ok(const char *s)
+{
+	static const char *const nulls[] = { "~", "null", "Null", "NULL" };
+	size_t len = strlen(s);
+
+	if (!len || s[0] == ' ' || s[len - 1] == ' ' || s[len - 1] == ':')
+		return false;
+	for (unsigned i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++)
+		if (!strcmp(s, nulls[i]))
+			return false;
+	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') ||
+	      (s[0] >= '0' && s[0] <= '9') || strchr("._/(+", s[0])))
+		return false;
+	if (strstr(s, ": ") || strstr(s, " #"))
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e ||
+		    *s == '"' || *s == '\\')
+			return false;
+	return true;
+}
+
+static void yaml_scalar(FILE *out, const char *s)
+{
+	if (plain_ok(s)) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", out);
+		else if (c == '\t')
+			fputs("\\t", out);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(out, "\\x%02x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+/* 512M, 3G, 1T where exact and short; hex otherwise. */
+static void yaml_size(FILE *out, uint64_t v)
+{
+	static const char suffix[] = "TGMK";
+
+	for (unsigned i = 0; i < 4 && v; i++) {
+		unsigned shift = 40 - 10 * i;
+
+		if (v % (1ULL << shift) == 0 && (v >> shift) < 1024) {
+			fprintf(out, "%" PRIu64 "%c", v >> shift, suffix[i]);
+			return;
+		}
+	}
+	fprintf(out, "0x%" PRIx64, v);
+}
+
+/* A list entry {name, base, size[, backed]}, `indent` spaces in. */
+static void emit_range(FILE *out, const struct ir_range *r, int indent)
+{
+	fprintf(out, "%*s- name: ", indent, "");
+	yaml_scalar(out, r->name ? r->name : "");
+	fprintf(out, "\n%*sbase: 0x%" PRIx64 "\n%*ssize: ", indent + 2, "",
+		r->base, indent + 2, "");
+	yaml_size(out, r->size);
+	fputc('\n', out);
+	if (r->backed)
+		fprintf(out, "%*sbacked: true\n", indent + 2, "");
+}
+
+static void emit_windows(FILE *out, const struct board *board,
+			 enum board_space space)
+{
+	bool any = false;
+
+	for (unsigned i = 0; i < board->nr_windows; i++) {
+		if (board->windows[i].space != space)
+			continue;
+		if (!any)
+			fputs(space == SPACE_PIO ? "io-windows:\n" :
+			      "mmio-windows:\n", out);
+		any = true;
+		emit_range(out, &board->windows[i], 2);
+	}
+}
+
+static void emit_placement(FILE *out, const char *key,
+			   const struct ir_placement *pl)
+{
+	if (!pl->present)
+		return;
+	fprintf(out, "    %s:", key);
+	if (pl->is_auto && pl->window) {
+		fputs("\n      window: ", out);
+		yaml_scalar(out, pl->window);
+	} else if (pl->is_auto) {
+		fputs(" auto", out);
+	} else {
+		fprintf(out, " 0x%" PRIx64, pl->base);
+	}
+	fputc('\n', out);
+}
+
+static void emit_bindings(FILE *out, const struct ir_device *dev)
+{
+	if (!dev->nr_bindings)
+		return;
+	fputs("    bindings:\n", out);
+	for (unsigned i = 0; i < dev->nr_bindings; i++) {
+		const struct ir_binding *b = &dev->bindings[i];
+
+		fputs("      ", out);
+		yaml_scalar(out, b->reg);
+		if (b->has_datamatch)
+			fprintf(out, ":\n        binding: %s\n"
+				"        datamatch: 0x%" PRIx64 "\n",
+				binding_name(b->binding), b->datamatch);
+		else
+			fprintf(out, ": %s\n", binding_name(b->binding));
+	}
+}
+
+static void emit_device(FILE *out, const struct ir_device *dev)
+{
+	fputs("  - name: ", out);
+	yaml_scalar(out, dev->name ? dev->name : "");
+	fputs("\n    type: ", out);
+	yaml_scalar(out, dev->type_name ? dev->type_name : "");
+	fputc('\n', out);
+	emit_placement(out, "io-ports", &dev->pio);
+	emit_placement(out, "mmio", &dev->mmio);
+	if (dev->has_irq)
+		fprintf(out, "    irq: %u\n", dev->irq);
+	if (dev->nr_props)
+		fputs("    properties:\n", out);
+	for (unsigned i = 0; i < dev->nr_props; i++) {
+		fputs("      ", out);
+		yaml_scalar(out, dev->props[i].name);
+		fputs(": ", out);
+		yaml_scalar(out, dev->props[i].text);
+		fputc('\n', out);
+	}
+	emit_bindings(out, dev);
+}
 
 int board_to_yaml(const struct board *board, FILE *out)
 {
-	fprintf(stderr, "boardc: not implemented yet\n");
-	return -1;
+	fputs("board: ", out);
+	yaml_scalar(out, board->name ? board->name : "");
+	fputc('\n', out);
+	if (board->description) {
+		fputs("description: ", out);
+		yaml_scalar(out, board->description);
+		fputc('\n', out);
+	}
+	fprintf(out, "cpus:\n  default: %u\n  max: %u\nirqs: %u\n",
+		board->cpus_default, board->cpus_max, board->nr_irqs);
+	fputs("ram:\n  default: ", out);
+	yaml_size(out, board->ram_default);
+	fputs("\n  regions:\n", out);
+	for (unsigned i = 0; i < board->nr_ram; i++) {
+		emit_range(out, &board->ram[i], 4);
+	}
+	if (board->nr_reserved)
+		fputs("reserved:\n", out);
+	for (unsigned i = 0; i < board->nr_reserved; i++)
+		emit_range(out, &board->reserved[i], 2);
+	emit_windows(out, board, SPACE_MMIO);
+	emit_windows(out, board, SPACE_PIO);
+	if (board->nr_devices)
+		fputs("devices:\n", out);
+	for (unsigned i = 0; i < board->nr_devices; i++)
+		emit_device(out, &board->devices[i]);
+	return ferror(out) ? -1 : 0;
 }
-
