@@ -1176,38 +1176,39 @@ static int party_first_cmp(const void *x, const void *y)
 	return (a->seq > b->seq) - (a->seq < b->seq);
 }
 
-/* A fixed region straddling a window's edge. */
-static void window_straddle(struct check *c, const struct ir_region *r,
-			    const struct party *w, const uint64_t *reach,
-			    size_t n)
+/* A fixed device block straddling a window's edge. */
+static void window_straddle(struct check *c, struct ir_device *d,
+			    enum board_space space, const struct party *w,
+			    const uint64_t *reach, size_t n)
 {
-	struct party rp = party_region(r);
+	struct ir_placement *p = dev_placement(d, space);
+	uint64_t span = dev_span(d, space);
+	uint64_t last = range_last(p->base, span);
 	size_t lo = 0, hi = n;
 
-	/* The windows starting at or below the region's last byte... */
+	/* The windows starting at or below the block's last byte... */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (w[mid].first <= rp.last)
+		if (w[mid].first <= last)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	/* ...walking back while one of them may still reach the region. */
-	while (lo-- > 0 && reach[lo] >= rp.first) {
-		const char *lr, *lw;
+	/* ...walking back while one of them may still reach the block. */
+	while (lo-- > 0 && reach[lo] >= p->base) {
+		const char *lw;
 
-		if (w[lo].last < rp.first ||
-		    (w[lo].first <= rp.first && w[lo].last >= rp.last))
+		if (w[lo].last < p->base ||
+		    (w[lo].first <= p->base && w[lo].last >= last))
 			continue;
-		lr = party_label(&rp);
 		lw = party_label(&w[lo]);
-		check_msg(c, &r->pos, "%s %s is partly inside %s %s: move it "
-			  "wholly inside or outside the window", lr,
-			  range_str(r->base, r->size), lw,
+		check_msg(c, &p->pos, "device '%s': %s %s is partly inside "
+			  "%s %s: move it wholly inside or outside the "
+			  "window", dname(d), placement_key(space),
+			  range_str(p->base, span), lw,
 			  range_str(w[lo].base, w[lo].size));
 		check_note(c, w[lo].pos, "%s defined here", lw);
-		free((char *)lr);
 		free((char *)lw);
 	}
 }
@@ -1232,12 +1233,13 @@ static void windows_check_space(struct check *c, struct board *b,
 	for (size_t i = 0; i < n; i++)
 		reach[i] = i && reach[i - 1] > w[i].last ? reach[i - 1]
 							  : w[i].last;
-	for (unsigned i = 0; i < b->nr_regions && n; i++) {
-		const struct ir_region *r = &b->regions[i];
+	for (unsigned i = 0; i < b->nr_devices && n; i++) {
+		struct ir_device *d = &b->devices[i];
+		struct ir_placement *p = dev_placement(d, space);
 
-		if (r->space == space &&
-		    !dev_placement(r->dev, space)->is_auto)
-			window_straddle(c, r, w, reach, n);
+		if (d->type && p->present && !p->is_auto &&
+		    dev_uses_space(d, space) && dev_span(d, space))
+			window_straddle(c, d, space, w, reach, n);
 	}
 	free(reach);
 	free(w);
@@ -1363,6 +1365,7 @@ static void check_layout_full(struct check *c, struct board *b)
 
 FRONT_CHECK(yaml_syntax, "the file is well-formed YAML");
 FRONT_CHECK(yaml_structure, "mappings, lists and values where expected");
+FRONT_CHECK(dts_structure, "text syntax nodes and cells have the expected shape");
 FRONT_CHECK(duplicate_key, "no key given twice in one mapping");
 FRONT_CHECK(bad_number, "numbers are decimal or 0x hex and fit");
 FRONT_CHECK(bad_size, "sizes are whole bytes, with K/M/G/T suffixes");
@@ -1410,7 +1413,8 @@ CHECK(layout_full, PHASE_LAYOUT, LEVEL_ERROR,
 
 /* In the order they run (and are listed). */
 static struct check *const check_table[] = {
-	&yaml_syntax_check, &yaml_structure_check, &duplicate_key_check,
+	&yaml_syntax_check, &yaml_structure_check, &dts_structure_check,
+	&duplicate_key_check,
 	&bad_number_check, &bad_size_check, &bad_bool_check,
 	&cpus_check, &duplicate_name_check, &missing_property_check,
 	&unknown_device_type_check, &unknown_property_check,

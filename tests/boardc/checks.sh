@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# boardc's checks as a table: levels switched with -W/-E, prerequisites,
+# one error board per check, the shipped boards clean, and check + layout
+# time on large generated boards.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+BUILD=${BUILD:-build}
+SANITIZE=${SANITIZE:-0}
+boardc=$BUILD/boardc/boardc
+errors=tests/boardc/errors
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+if [ ! -x "$boardc" ]; then
+	echo "FAIL /boardc/checks: $boardc not built (run 'make boardc')"
+	exit 1
+fi
+
+# run ARGS...: $status, $err (stdout is dropped)
+run() {
+	"$boardc" "$@" >/dev/null 2>"$tmp/err"
+	status=$?
+	err=$(cat "$tmp/err")
+}
+
+# expect NAME STATUS PATTERN ARGS...: exit STATUS, and stderr matches the
+# extended regex PATTERN (empty PATTERN: stderr must be empty).
+expect() {
+	local name=$1 want=$2 pattern=$3
+	shift 3
+	run "$@"
+	if [ "$status" -ne "$want" ]; then
+		echo "FAIL /boardc/checks/$name: status $status, expected $want; stderr: $err"
+	elif [ -z "$pattern" ] && [ -n "$err" ]; then
+		echo "FAIL /boardc/checks/$name: expected no output, got: $err"
+	elif [ -n "$pattern" ] && ! grep -Eq -- "$pattern" "$tmp/err"; then
+		echo "FAIL /boardc/checks/$name: no /$pattern/ in: $err"
+	else
+		echo "PASS /boardc/checks/$name"
+	fi
+}
+
+# Levels: off (-W no-, -E no-), warning (-W: printed, status 0), error.
+expect W_no_silent 0 "" -W no-pio_overlap $errors/pio_overlap.yaml
+expect E_no_silent 0 "" -E no-irq_conflict $errors/irq_conflict.yaml
+expect W_is_warning 0 \
+	'^tests/boardc/errors/pio_overlap.yaml:15:15: warning \(pio_overlap\): com2.regs ports 0x3f8-0x3ff overlap com1.regs 0x3f8-0x3ff$' \
+	-W pio_overlap $errors/pio_overlap.yaml
+expect W_keeps_note 0 '^tests/boardc/errors/pio_overlap.yaml:12:15: note: com1.regs defined here$' \
+	-W pio_overlap $errors/pio_overlap.yaml
+expect E_after_W_is_error 2 'error \(pio_overlap\)' \
+	-W pio_overlap -E pio_overlap $errors/pio_overlap.yaml
+expect W_no_then_E_enables 2 'error \(pio_overlap\)' \
+	-W no-pio_overlap -E pio_overlap $errors/pio_overlap.yaml
+# A disabled check leaves the others alone.
+expect W_no_only_that_check 2 'error \(pio_overlap\)' \
+	-W no-irq_conflict $errors/several_errors.yaml
+run -W no-irq_conflict $errors/several_errors.yaml
+if grep -q irq_conflict "$tmp/err"; then
+	echo "FAIL /boardc/checks/W_no_only_that_check_silent: irq_conflict still reported: $err"
+else
+	echo "PASS /boardc/checks/W_no_only_that_check_silent"
+fi
+
+# Prerequisites: ram_size is skipped while ram_overlap fails (the error
+# board shows only the overlap); with ram_overlap off, ram_size runs.
+expect prerequisite_disabled_runs_dependent 2 \
+	'error \(ram_size\): ram: default 8G is more than the 2G the RAM regions hold' \
+	-W no-ram_overlap $errors/ram_size_prerequisite.yaml
+run $errors/ram_size_prerequisite.yaml
+if [ "$status" -eq 2 ] && ! grep -q "(ram_size)" "$tmp/err"; then
+	echo "PASS /boardc/checks/prerequisite_failed_skips_dependent"
+else
+	echo "FAIL /boardc/checks/prerequisite_failed_skips_dependent: status $status, stderr: $err"
+fi
+
+# Every check of the table has its own error board, and every error board
+# named after a check shows that check.
+"$boardc" --list-checks >"$tmp/list" 2>&1
+missing= silent=
+while read -r name _; do
+	case $name in
+	yaml_*|dts_*|duplicate_key|bad_number|bad_size|bad_bool) continue ;;
+	esac
+	[ -f "$errors/$name.yaml" ] || missing="$missing $name"
+done <"$tmp/list"
+for board in $errors/*.yaml; do
+	name=${board##*/}
+	name=${name%.yaml}
+	case $name in yaml_*|several_errors|*_prerequisite) continue ;; esac
+	check=$(awk -v n="$name" '$1 == n || index(n, $1 "_") == 1 { print $1 }' "$tmp/list" | head -n1)
+	[ -n "$check" ] || continue
+	grep -q "($check)" "$errors/${name}.expected" 2>/dev/null ||
+		silent="$silent $name"
+done
+if [ -n "$missing" ]; then
+	echo "FAIL /boardc/checks/every_check_tested: no error board for:$missing"
+elif [ -n "$silent" ]; then
+	echo "FAIL /boardc/checks/every_check_tested: boards not showing their check:$silent"
+else
+	echo "PASS /boardc/checks/every_check_tested"
+fi
+
+# One run reports the errors of many checks, tree and layout phase alike.
+run $errors/several_errors.yaml
+n=$(grep -o 'error ([a-z_]*)' "$tmp/err" | sort -u | wc -l)
+if [ "$status" -eq 2 ] && [ "$n" -ge 5 ]; then
+	echo "PASS /boardc/checks/all_errors_in_one_run"
+else
+	echo "FAIL /boardc/checks/all_errors_in_one_run: status $status, $n distinct checks reported"
+fi
+
+# The shipped boards pass every check, silently.
+for board in boards/*.yaml; do
+	name=${board##*/}
+	expect "shipped/${name%.yaml}" 0 "" "$board"
+done
+
+# Check and layout in well under a second on big boards. The budget is
+# for the whole run, YAML parsing included (sanitizers: 10x).
+timed() {
+	local name=$1 limit_ms=$2 board=$3
+	local start end ms
+	[ "$SANITIZE" = 1 ] && limit_ms=$((limit_ms * 10))
+	start=$(date +%s%N)
+	run "$board"
+	end=$(date +%s%N)
+	ms=$(( (end - start) / 1000000 ))
+	if [ "$status" -ne 0 ]; then
+		echo "FAIL /boardc/checks/$name: status $status: $(head -n3 "$tmp/err")"
+	elif [ "$ms" -gt "$limit_ms" ]; then
+		echo "FAIL /boardc/checks/$name: took ${ms} ms, budget ${limit_ms} ms"
+	else
+		echo "PASS /boardc/checks/$name"
+	fi
+}
+if [ -x scripts/gen-board.sh ]; then
+	scripts/gen-board.sh --devices 10000 --auto big-auto >"$tmp/big-auto.yaml"
+	scripts/gen-board.sh --devices 10000 big-fixed >"$tmp/big-fixed.yaml"
+	scripts/gen-board.sh --regions 65536 --auto regions >"$tmp/regions.yaml"
+	timed devices_10000_auto 1000 "$tmp/big-auto.yaml"
+	timed devices_10000_fixed 1000 "$tmp/big-fixed.yaml"
+	timed regions_65536 2000 "$tmp/regions.yaml"
+else
+	echo "SKIP /boardc/checks/big_boards: scripts/gen-board.sh is missing"
+fi
