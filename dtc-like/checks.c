@@ -1263,6 +1263,22 @@ static uint64_t region_align(uint64_t size)
 	return !a || a > PAGE_SIZE ? PAGE_SIZE : a;
 }
 
+/* RAM, reserved ranges and MMIO windows: memslots and maps are pages. */
+static void range_page_aligned(struct check *c, enum party_kind kind,
+			       const struct ir_range *r)
+{
+	struct party p = party_range(kind, r);
+	const char *label;
+
+	if (!((r->base | r->size) & (PAGE_SIZE - 1)))
+		return;
+	label = party_label(&p);
+	check_msg(c, &r->pos, "%s %s is not 4 KiB aligned: make its base "
+		  "and size multiples of 0x1000", label,
+		  range_str(r->base, r->size));
+	free((char *)label);
+}
+
 static void check_mmio_alignment(struct check *c, struct board *b)
 {
 	for (unsigned i = 0; i < b->nr_regions; i++) {
@@ -1279,24 +1295,13 @@ static void check_mmio_alignment(struct check *c, struct board *b)
 			  label, hex(r->base), hex(align), hex(align));
 		free((char *)label);
 	}
-	for (unsigned i = 0; i < b->nr_ram; i++) {
-		const struct ir_range *r = &b->ram[i];
-
-		if (r->base & (PAGE_SIZE - 1))
-			check_msg(c, &r->base_pos, "RAM region %s base %s is "
-				  "not 4 KiB aligned: use a multiple of "
-				  "0x1000", rname(r), hex(r->base));
-	}
-	for (unsigned i = 0; i < b->nr_windows; i++) {
-		const struct ir_range *w = &b->windows[i];
-
-		if (w->space == SPACE_MMIO &&
-		    ((w->base | w->size) & (PAGE_SIZE - 1)))
-			check_msg(c, &w->pos, "MMIO window %s %s is not 4 KiB "
-				  "aligned: make its base and size multiples "
-				  "of 0x1000", rname(w),
-				  range_str(w->base, w->size));
-	}
+	for (unsigned i = 0; i < b->nr_ram; i++)
+		range_page_aligned(c, PARTY_RAM, &b->ram[i]);
+	for (unsigned i = 0; i < b->nr_reserved; i++)
+		range_page_aligned(c, PARTY_RESERVED, &b->reserved[i]);
+	for (unsigned i = 0; i < b->nr_windows; i++)
+		if (b->windows[i].space == SPACE_MMIO)
+			range_page_aligned(c, PARTY_WINDOW, &b->windows[i]);
 }
 
 /* An auto device that the layout could not place: its window is full. */
@@ -1365,7 +1370,7 @@ static void check_layout_full(struct check *c, struct board *b)
 
 FRONT_CHECK(yaml_syntax, "the file is well-formed YAML");
 FRONT_CHECK(yaml_structure, "mappings, lists and values where expected");
-FRONT_CHECK(dts_structure, "text syntax nodes and cells have the expected shape");
+FRONT_CHECK(dts_structure, "text syntax nodes and cells are well-formed");
 FRONT_CHECK(duplicate_key, "no key given twice in one mapping");
 FRONT_CHECK(bad_number, "numbers are decimal or 0x hex and fit");
 FRONT_CHECK(bad_size, "sizes are whole bytes, with K/M/G/T suffixes");
@@ -1406,8 +1411,8 @@ CHECK(window_containment, PHASE_LAYOUT, LEVEL_ERROR,
       "auto windows exist, fixed regions do not straddle a window, "
       "windows do not overlap");
 CHECK(mmio_alignment, PHASE_LAYOUT, LEVEL_ERROR,
-      "MMIO regions naturally aligned; RAM and MMIO windows 4 KiB "
-      "aligned");
+      "MMIO regions naturally aligned; RAM, reserved ranges and MMIO "
+      "windows 4 KiB aligned");
 CHECK(layout_full, PHASE_LAYOUT, LEVEL_ERROR,
       "every auto device fits in its window");
 
