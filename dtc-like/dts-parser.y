@@ -228,6 +228,8 @@ item:
 nodedef:
 	  '{' stmts '}' ';'
 		{ $$ = $2; }
+	| '{' stmts '}' error
+		{ $$ = $2; yyerrok; }
 	;
 
 stmts:
@@ -344,6 +346,17 @@ static bool expects(const yysymbol_kind_t *exp, int n, yysymbol_kind_t tok)
 	return false;
 }
 
+/* The same for a character token such as ';' (named "';'" by bison). */
+static bool expects_char(const yysymbol_kind_t *exp, int n, char c)
+{
+	char quoted[4] = { '\'', c, '\'', '\0' };
+
+	for (int i = 0; i < n; i++)
+		if (!strcmp(yysymbol_name(exp[i]), quoted))
+			return true;
+	return false;
+}
+
 /* "';', '{' or a name": what would have fitted, for the general case. */
 static void expected_list(const yysymbol_kind_t *exp, int n, char *buf,
 			  size_t size)
@@ -390,11 +403,11 @@ static void report_expected(const yysymbol_kind_t *exp, int n,
 			   "file, found %s", found);
 		return;
 	}
-	if (expects(exp, n, ',') && expects(exp, n, ';')) {
+	if (expects_char(exp, n, ',') && expects_char(exp, n, ';')) {
 		report_missing("';'", "property", name);
 		return;
 	}
-	if (expects(exp, n, '=') && expects(exp, n, '{')) {
+	if (expects_char(exp, n, '=') && expects_char(exp, n, '{')) {
 		diag_error(at, NULL, "expected '=', ';' or '{' after '%s', "
 			   "found %s", name, found);
 		return;
@@ -412,18 +425,18 @@ static void report_expected(const yysymbol_kind_t *exp, int n,
 			   found);
 		return;
 	}
-	if (expects(exp, n, YYSYMBOL_DT_NAME) && expects(exp, n, '}')) {
+	if (expects(exp, n, YYSYMBOL_DT_NAME) && expects_char(exp, n, '}')) {
 		dts_lexer_open_node(&open, &open_pos);
 		diag_error(at, NULL, "expected a property, a node or '};' in "
 			   "node '%s', found %s", open, found);
 		return;
 	}
-	if (expects(exp, n, '/') && expects(exp, n, YYSYMBOL_DT_REF)) {
+	if (expects_char(exp, n, '/') && expects(exp, n, YYSYMBOL_DT_REF)) {
 		diag_error(at, NULL, "expected '/ {' or '&label {' at the top "
 			   "level, found %s", found);
 		return;
 	}
-	if (n == 1 && exp[0] == ';') {
+	if (n == 1 && expects_char(exp, n, ';')) {
 		struct srcpos end = dts_lexer_prev_end();
 		const char *closed = dts_lexer_closed_node();
 
