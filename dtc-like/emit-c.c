@@ -338,29 +338,51 @@ static unsigned subpage_shift(const struct ir_region *regions,
 }
 
 /*
- * Sub-page map entries a shared page needs: up to the end of its last
- * region. The granules after it read the next page's entries, which name
- * regions of another page: the reader's bounds check against the region
- * turns them into "unmapped", as it does for every byte no region claims.
- * Without this, a board of 10,000 small MMIO devices would carry 1024
- * entries per device.
+ * The granules of a shared page that regions use: [lead, end). Only those
+ * need entries of their own. The granules before and after them read the
+ * neighbouring pages' entries, which name regions of another page: the
+ * reader's bounds check against the region turns them into "unmapped", as
+ * it does for every byte no region claims. Without this, a board of
+ * 10,000 small MMIO devices would carry 1024 entries per device.
  */
-static uint64_t subpage_used(const struct ir_region *regions,
-			     const struct subpage_plan *sp)
+static void subpage_used(const struct ir_region *regions,
+			 const struct subpage_plan *sp, uint64_t *lead,
+			 uint64_t *end)
 {
+	const struct ir_region *first = &regions[sp->first];
 	const struct ir_region *last = &regions[sp->first + sp->count - 1];
-	uint64_t end = last->base + last->size - sp->page;
+	uint64_t to = last->base + last->size - sp->page;
 
-	if (end > PAGE_SIZE)
-		end = PAGE_SIZE;
-	return (end + (1ull << sp->shift) - 1) >> sp->shift;
+	if (to > PAGE_SIZE)
+		to = PAGE_SIZE;
+	*lead = first->base > sp->page ?
+		(first->base - sp->page) >> sp->shift : 0;
+	*end = (to + (1ull << sp->shift) - 1) >> sp->shift;
+}
+
+/*
+ * Place a shared page's entries right after the previous page's (its lead
+ * may reach back over them), keeping every granule of every page inside
+ * the array.
+ */
+static void subpage_place(struct c_plan *plan, struct subpage_plan *sp,
+			  uint64_t *cursor)
+{
+	uint64_t lead, end;
+
+	subpage_used(plan->board->regions, sp, &lead, &end);
+	sp->map_first = *cursor > lead ? *cursor - lead : 0;
+	*cursor = sp->map_first + end;
+	if (sp->map_first + (PAGE_SIZE >> sp->shift) > plan->subpage_map_size)
+		plan->subpage_map_size = sp->map_first +
+					 (PAGE_SIZE >> sp->shift);
 }
 
 /* Pages touched by more than one region of a window's run. */
 static int plan_subpages(struct c_plan *plan)
 {
 	const struct ir_region *regions = plan->board->regions;
-	uint64_t last_tail = 0;
+	uint64_t cursor = 0;
 	unsigned cap = 0;
 
 	for (unsigned w = 0; w < plan->nr_windows; w++)
@@ -387,25 +409,32 @@ static int plan_subpages(struct c_plan *plan)
 			sp->first = i;
 			sp->count = j - i + 1;
 			sp->shift = subpage_shift(regions, i, sp->count, page);
-			sp->map_first = plan->subpage_map_size;
-			plan->subpage_map_size += subpage_used(regions, sp);
-			last_tail = (PAGE_SIZE >> sp->shift) -
-				    subpage_used(regions, sp);
+			subpage_place(plan, sp, &cursor);
 			/* The last region may go on into the next page. */
 			i = j - 1;
 		}
 	}
-	/* The last shared page keeps its whole map. */
-	plan->subpage_map_size += last_tail;
 	return 0;
 }
 
-/* ioeventfds per async region: one per `width` bytes. */
+/*
+ * Bytes per ioeventfd of an async region: the schema's `width`, or, for a
+ * register that names none, 4 (a 32-bit register) when the size allows,
+ * else 2 or 1: KVM accepts only lengths of 1, 2, 4 and 8.
+ */
+static uint64_t async_width(const struct ir_region *r)
+{
+	if (r->reg && r->reg->width)
+		return r->reg->width;
+	if (!(r->size & 3))
+		return 4;
+	return r->size & 1 ? 1 : 2;
+}
+
+/* ioeventfds per async region: one per width bytes. */
 static unsigned async_slots(const struct ir_region *r)
 {
-	uint64_t width = r->reg && r->reg->width ? r->reg->width : r->size;
-
-	return width ? (unsigned)(r->size / width) : 0;
+	return (unsigned)(r->size / async_width(r));
 }
 
 static int plan_board(struct c_plan *plan, const struct board *board)
@@ -998,7 +1027,7 @@ static void emit_async_entry(FILE *out, unsigned index,
 			     unsigned slot)
 {
 	bool async = r->binding == BINDING_ASYNC;
-	uint64_t len = async ? r->size / async_slots(r) : 0;
+	uint64_t len = async ? async_width(r) : 0;
 	bool dm = async && r->bound && r->bound->has_datamatch;
 	const char *pos = srcpos_string(binding_pos(r));
 

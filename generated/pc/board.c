@@ -619,7 +619,7 @@ const struct board_ram_region board_ram[BOARD_NR_RAM] = {
 	[0] = {	/* boards/pc.yaml:13:7 */
 		.name = "base-ram",
 		.base = 0x0,
-		.size = 0x9fc00,
+		.size = 0x9f000,
 		.srcpos = "boards/pc.yaml:13:7",
 	},
 	[1] = {	/* boards/pc.yaml:16:7 */
@@ -639,8 +639,8 @@ const struct board_ram_region board_ram[BOARD_NR_RAM] = {
 const struct board_reserved board_reserved[BOARD_NR_RESERVED] = {
 	[0] = {	/* boards/pc.yaml:23:5 */
 		.name = "ebda",
-		.base = 0x9fc00,
-		.size = 0x400,
+		.base = 0x9f000,
+		.size = 0x1000,
 		.backed = true,
 		.srcpos = "boards/pc.yaml:23:5",
 	},

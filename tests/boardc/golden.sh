@@ -1,2 +1,132 @@
 #!/usr/bin/env bash
-echo "SKIP /boardc/golden: not written yet"
+# Golden outputs of boardc's layout consumers (-O c, the text map, JSON),
+# the generated tables checked through the VMM's lookup, determinism, and
+# the committed generated/ of every shipped board.
+#
+# Each good board tests/boardc/good/NAME.yaml has its expected outputs in
+# tests/boardc/good/NAME/: c/ (board.c, board.h, devices.mk), map.txt,
+# map.json, and optionally map-MEM.txt for `boardc map --mem MEM`.
+#
+# usage: tests/boardc/golden.sh            run (from anywhere)
+#        tests/boardc/golden.sh --update   rewrite the expected outputs
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+BUILD=${BUILD:-build}
+BOARDC=$BUILD/boardc/boardc
+CC=${CC:-cc}
+CFLAGS="-std=gnu11 -O1 -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow
+	-Wstrict-prototypes -Wmissing-prototypes"
+if [ "${SANITIZE:-0}" = 1 ]; then
+	CFLAGS="$CFLAGS -fsanitize=address,undefined -fno-sanitize-recover=undefined"
+fi
+update=0
+[ "${1:-}" = --update ] && update=1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; }
+
+# compare NAME EXPECTED ACTUAL: diff -r, or install ACTUAL with --update.
+compare() {
+	if [ $update = 1 ]; then
+		rm -rf "$2"
+		mkdir -p "$(dirname "$2")"
+		cp -r "$3" "$2"
+		echo "updated $2"
+	elif diff -ru "$2" "$3" >"$tmp/diff" 2>&1; then
+		pass "$1"
+	else
+		fail "$1" "differs from $2: $(sed -n 3,12p "$tmp/diff" | tr '\n' '|')"
+	fi
+}
+
+# run NAME OUTPUT BOARDC-ARGS...: boardc into OUTPUT; FAIL if it fails.
+run() {
+	local name=$1 out=$2
+	shift 2
+	if ! "$BOARDC" "$@" >"$out" 2>"$tmp/err"; then
+		fail "$name" "boardc $* failed: $(head -3 "$tmp/err" | tr '\n' '|')"
+		return 1
+	fi
+}
+
+# tables NAME DIR: compile DIR/board.c with -Werror and check its lookups.
+tables() {
+	local name=$1 dir=$2 ops=$tmp/ops.c
+	{
+		echo '#include "devices/device.h"'
+		sed -n 's/^extern const struct device_ops \(.*\);$/const struct device_ops \1;/p' \
+			"$dir/board.c"
+	} >"$ops"
+	# shellcheck disable=SC2086
+	if ! $CC $CFLAGS -I"$dir" -I. -o "$tmp/table-check" \
+		tests/boardc/table-check.c "$dir/board.c" "$ops" \
+		devices/registry.c 2>"$tmp/err"; then
+		fail "$name" "$dir/board.c does not compile: $(head -3 "$tmp/err" | tr '\n' '|')"
+		return
+	fi
+	"$tmp/table-check" "$name" || fail "$name" "table-check crashed"
+}
+
+for yaml in tests/boardc/good/*.yaml; do
+	b=$(basename "$yaml" .yaml)
+	want=tests/boardc/good/$b
+	t=/boardc/golden/$b
+	mkdir -p "$tmp/$b"
+
+	if run "$t/c" /dev/null -O c -o "$tmp/$b/c" "$yaml"; then
+		compare "$t/c" "$want/c" "$tmp/$b/c"
+		tables "$t/tables" "$tmp/$b/c"
+		if run "$t/deterministic" /dev/null -O c -o "$tmp/$b/c2" "$yaml"; then
+			if diff -r "$tmp/$b/c" "$tmp/$b/c2" >/dev/null; then
+				pass "$t/deterministic"
+			else
+				fail "$t/deterministic" "two runs of -O c differ"
+			fi
+		fi
+	fi
+	run "$t/map" "$tmp/$b/map.txt" map "$yaml" &&
+		compare "$t/map" "$want/map.txt" "$tmp/$b/map.txt"
+	run "$t/json" "$tmp/$b/map.json" map --format json "$yaml" &&
+		compare "$t/json" "$want/map.json" "$tmp/$b/map.json"
+	for f in "$want"/map-*.txt; do
+		[ -e "$f" ] || continue
+		mem=$(basename "$f" .txt)
+		mem=${mem#map-}
+		run "$t/map-$mem" "$tmp/$b/map-$mem.txt" map --mem "$mem" "$yaml" &&
+			compare "$t/map-$mem" "$f" "$tmp/$b/map-$mem.txt"
+	done
+done
+[ $update = 1 ] && exit 0
+
+# The committed tables of every shipped board: up to date, and correct.
+if out=$(make --no-print-directory -s check-generated SANITIZE="${SANITIZE:-0}" 2>&1); then
+	pass /boardc/golden/check-generated
+else
+	fail /boardc/golden/check-generated "$(echo "$out" | tail -3 | tr '\n' '|')"
+fi
+for dir in generated/*/; do
+	tables "/boardc/golden/generated/$(basename "$dir")/tables" "${dir%/}"
+done
+
+# Sections print alone, exactly as in the whole map.
+yaml=tests/boardc/good/windows.yaml
+if run /boardc/golden/map-section "$tmp/e820" map --section e820 "$yaml"; then
+	if grep -qx 'BIOS-e820: .*' "$tmp/e820" &&
+	   ! grep -qv '^BIOS-e820: ' "$tmp/e820" &&
+	   grep -qF -f "$tmp/e820" tests/boardc/good/windows/map.txt; then
+		pass /boardc/golden/map-section
+	else
+		fail /boardc/golden/map-section "--section e820 printed more or other than the e820 lines"
+	fi
+fi
+
+# RAM larger than the board's regions is an error that says so.
+if "$BOARDC" map --mem 7G "$yaml" >/dev/null 2>"$tmp/err"; then
+	fail /boardc/golden/mem-too-large "--mem 7G on 6 GiB of RAM regions succeeded"
+elif grep -q 'do not fit in the RAM regions' "$tmp/err"; then
+	pass /boardc/golden/mem-too-large
+else
+	fail /boardc/golden/mem-too-large "unexpected message: $(head -1 "$tmp/err")"
+fi
