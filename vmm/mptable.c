@@ -141,10 +141,11 @@ static int mp_add_io_irqs(struct mp_builder *b, const struct mptable_args *a,
 		if (d->irq < 0)
 			continue;
 		if (d->irq >= MP_IOAPIC_PINS)
-			return fail(err, errlen, "device %s (%s) has irq %d;"
+			return fail(err, errlen, "device %s%s%s has irq %d;"
 				    " the I/O APIC has pins 0-%d: wire it"
 				    " below %d in the board", d->name,
-				    d->srcpos ? d->srcpos : "board", d->irq,
+				    d->srcpos ? " at " : "",
+				    d->srcpos ? d->srcpos : "", d->irq,
 				    MP_IOAPIC_PINS - 1, MP_IOAPIC_PINS);
 		if (!by_irq[d->irq] && d->irq != 2)
 			by_irq[d->irq] = mp_add_irq(b, MP_INTSRC, MP_INT,
@@ -201,11 +202,13 @@ static int mp_build(struct mp_builder *b, const struct mptable_args *a,
 }
 
 /*
- * In [lo, hi): a 16-byte aligned floating pointer inside a scan area,
- * the configuration table right after it. Returns the floating pointer's
- * address, or 0 when it does not fit.
+ * In [lo, hi): a 16-byte aligned floating pointer inside a scan area, the
+ * configuration table right after it, or else at lo when it fits before
+ * it. Returns the floating pointer's address (the table's in *table), or
+ * 0 when they do not fit.
  */
-static uint64_t mp_fit(uint64_t lo, uint64_t hi, size_t table_size)
+static uint64_t mp_fit(uint64_t lo, uint64_t hi, size_t table_size,
+		       uint64_t *table)
 {
 	for (unsigned i = 0; i < sizeof(mp_scan_areas) /
 				 sizeof(mp_scan_areas[0]); i++) {
@@ -217,7 +220,11 @@ static uint64_t mp_fit(uint64_t lo, uint64_t hi, size_t table_size)
 		a = (a + 15) & ~15ull;
 		if (a + sizeof(struct mp_floating) > end)
 			continue;
-		if (a + sizeof(struct mp_floating) + table_size <= hi)
+		*table = a + sizeof(struct mp_floating);
+		if (*table + table_size <= hi)
+			return a;
+		*table = lo;
+		if (lo + table_size <= a)
 			return a;
 	}
 	return 0;
@@ -226,7 +233,7 @@ static uint64_t mp_fit(uint64_t lo, uint64_t hi, size_t table_size)
 /* The range the table goes in: see mptable.h. */
 static uint64_t mp_place(const struct mptable_args *a,
 			 const struct guest_ram *ram, size_t size,
-			 const char **where)
+			 uint64_t *table, const char **where)
 {
 	for (unsigned i = 0; i < a->nr_reserved; i++) {
 		const struct board_reserved *r = &a->reserved[i];
@@ -235,7 +242,7 @@ static uint64_t mp_place(const struct mptable_args *a,
 		if (!r->backed || r->base + r->size > ONE_MIB ||
 		    !guest_ram_ptr(ram, r->base, r->size))
 			continue;
-		at = mp_fit(r->base, r->base + r->size, size);
+		at = mp_fit(r->base, r->base + r->size, size, table);
 		if (at) {
 			*where = r->name;
 			return at;
@@ -249,7 +256,7 @@ static uint64_t mp_place(const struct mptable_args *a,
 		    !guest_ram_ptr(ram, top - 0x400, 0x400))
 			continue;
 		*where = r->name;
-		return mp_fit(top - 0x400, top, size);
+		return mp_fit(top - 0x400, top, size, table);
 	}
 	return 0;
 }
@@ -260,8 +267,8 @@ int mptable_write(const struct mptable_args *args, struct guest_ram *ram,
 	struct mp_builder b = { .len = 0 };
 	struct mp_floating *mpf;
 	const char *where = NULL;
-	uint64_t at;
-	uint8_t *p;
+	uint64_t at, table = 0;
+	uint8_t *mpf_host, *table_host;
 
 	memset(info, 0, sizeof(*info));
 	if (!args->kernel_irqchip)
@@ -271,7 +278,7 @@ int mptable_write(const struct mptable_args *args, struct guest_ram *ram,
 			    " 255", args->nr_cpus);
 	if (mp_build(&b, args, err, errlen) < 0)
 		return -1;
-	at = mp_place(args, ram, b.len, &where);
+	at = mp_place(args, ram, b.len, &table, &where);
 	if (!at)
 		return fail(err, errlen, "no room for the MP table (%zu bytes"
 			    " for %u CPUs): the board needs a backed reserved"
@@ -279,20 +286,21 @@ int mptable_write(const struct mptable_args *args, struct guest_ram *ram,
 			    " 0xf0000-0xfffff with room for it (like ebda or"
 			    " bios-rom on the pc board)", b.len + 16,
 			    args->nr_cpus);
-	p = guest_ram_ptr(ram, at, sizeof(*mpf) + b.len);
-	if (!p)
+	mpf_host = guest_ram_ptr(ram, at, sizeof(*mpf));
+	table_host = guest_ram_ptr(ram, table, b.len);
+	if (!mpf_host || !table_host)
 		return fail(err, errlen, "the MP table at 0x%" PRIx64 " is"
 			    " not mapped in guest memory", at);
-	mpf = (struct mp_floating *)p;
+	mpf = (struct mp_floating *)mpf_host;
 	memset(mpf, 0, sizeof(*mpf));
 	memcpy(mpf->signature, MP_FLOATING_SIGNATURE, 4);
-	mpf->physptr = at + sizeof(*mpf);
+	mpf->physptr = table;
 	mpf->length = 1;
 	mpf->spec_rev = MP_SPEC_REV;
 	mpf->checksum = -mptable_sum(mpf, sizeof(*mpf));
-	memcpy(p + sizeof(*mpf), b.buf, b.len);
+	memcpy(table_host, b.buf, b.len);
 	info->floating_addr = at;
-	info->config_addr = at + sizeof(*mpf);
+	info->config_addr = table;
 	info->config_size = b.len;
 	info->where = where;
 	return 0;

@@ -7,9 +7,10 @@
  * Where: the floating pointer must lie where Linux scans for it (the first
  * KiB, 0x9fc00-0x9ffff, or 0xf0000-0xfffff). The loader takes the first
  * backed reserved range inside the first 1 MiB that covers such a spot
- * (on the pc board: `ebda` at 0x9fc00), else the last KiB of base RAM when
- * base RAM ends at 640 KiB; the configuration table follows the floating
- * pointer in the same range.
+ * (on the pc board: `ebda`, 0x9f000-0x9ffff, pointer at 0x9fc00), else
+ * the last KiB of base RAM when base RAM ends at 640 KiB. The
+ * configuration table follows the floating pointer in the same range (or
+ * precedes it there, when it does not fit after).
  */
 #ifndef BOARDVM_MPTABLE_H
 #define BOARDVM_MPTABLE_H
