@@ -49,7 +49,7 @@
 #define GDT_CODE32		0x00cf9b000000ffffull
 #define GDT_DATA		0x00cf93000000ffffull
 #define GDT_TSS			0x00008b0000000067ull
-#define GDT_ENTRIES		5
+#define GDT_ENTRIES		6	/* a long-mode TSS takes two slots */
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -9,7 +9,7 @@
  * board's RAM regions and reserved ranges, as in `boardc map --mem`.
  *
  * Guest memory used below 1 MiB (must be RAM or backed, checked):
- *   0x0500  GDT (null, null, code 0x10, data 0x18, TSS 0x20)
+ *   0x0500  GDT (null, null, code 0x10, data 0x18, TSS 0x20 + its upper half)
  *   0x6000  boot stack top (grows down)
  *   0x7000  zero page (bzImage) or start_info + modlist + memmap (PVH)
  *   0x9000  PML4, 0xa000 PDPT, 0xb000-0xefff four PDs (2 MiB pages, 4 GiB)
