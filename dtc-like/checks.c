@@ -148,6 +148,8 @@ static int check_flush(struct check *c)
 {
 	int errors = 0;
 
+	if (!c->nr_findings)
+		return 0;
 	qsort(c->findings, c->nr_findings, sizeof(*c->findings), finding_cmp);
 	for (unsigned i = 0; i < c->nr_findings; i++) {
 		struct finding *f = &c->findings[i];
