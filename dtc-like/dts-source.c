@@ -774,8 +774,22 @@ static void placement_window(const struct dt_cell *cell,
 {
 	struct dt_node *node = ref_find(cell->ref);
 
+	size_t len = strlen(windows);
+	const char *name;
+
 	pl->is_auto = true;
 	pl->window_pos = cell->pos;
+	/*
+	 * &{/mmio-windows/NAME} naming no node is a window that does not
+	 * exist: window_containment says so, as it does for YAML.
+	 */
+	if (!node && !strncmp(cell->ref, "{/", 2) &&
+	    !strncmp(cell->ref + 2, windows, len) && cell->ref[len + 2] == '/') {
+		name = cell->ref + len + 3;
+		pl->window = xcalloc(1, strlen(name));
+		memcpy(pl->window, name, strcspn(name, "@}/"));
+		return;
+	}
 	if (!node) {
 		report_unresolved(&cell->pos, cell->ref);
 		return;
