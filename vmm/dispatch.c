@@ -198,12 +198,24 @@ static bool page_first_time(uint64_t addr)
 	return false;
 }
 
+static bool access_len_ok(unsigned len)
+{
+	return len == 1 || len == 2 || len == 4 || len == 8;
+}
+
 static void unmapped_log(unsigned space, uint64_t addr, unsigned len,
 			 bool is_write, const struct board_region *r)
 {
 	const char *dir = is_write ? "write to" : "read from";
 	const char *what = space == SPACE_PIO ? "port" : "address";
 
+	if (!access_len_ok(len)) {
+		fprintf(stderr, "boardvm: unsupported %s of size %u at %s 0x%"
+			PRIx64 " (only 1, 2, 4 or 8 bytes): dropped; further "
+			"unmapped accesses are counted, see --stats\n",
+			is_write ? "write" : "read", len, what, addr);
+		return;
+	}
 	if (r != &board_regions[0]) {
 		fprintf(stderr, "boardvm: unhandled %s %s 0x%" PRIx64
 			" (size %u): %s 0x%" PRIx64 "-0x%" PRIx64 " (%s) has "
@@ -251,11 +263,6 @@ static void dispatch_trace(const struct dispatch_ctx *ctx, unsigned space,
 }
 
 /* Access */
-
-static bool access_len_ok(unsigned len)
-{
-	return len == 1 || len == 2 || len == 4 || len == 8;
-}
 
 typedef void (*dispatch_read_fn)(struct device *, uint64_t, void *,
 				 unsigned);

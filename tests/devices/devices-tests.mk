@@ -1,0 +1,43 @@
+# Device tests without KVM: one program per board, built from that board's
+# generated tables (-I. -Igenerated/<board>), the real vmm/dispatch.c and
+# every device model, with the fake environment of tests/devices/harness.c.
+# Objects go under $(BUILD)/tests/devices/<board>/ (per board: they see its
+# board.h) and $(BUILD)/tests/devices/models/ (board-independent).
+
+DEVTEST_BOARDS := pc bindings
+DEVTEST_DIR := $(BUILD)/tests/devices
+DEVTEST_MODEL_SRCS := $(filter-out devices/registry.c, \
+			$(wildcard devices/*.c)) devices/registry.c
+DEVTEST_MODEL_OBJS := $(patsubst devices/%.c,$(DEVTEST_DIR)/models/%.o, \
+			$(DEVTEST_MODEL_SRCS))
+DEVTEST_BINS := $(foreach b,$(DEVTEST_BOARDS),$(DEVTEST_DIR)/$(b)/$(b)-tests)
+
+$(DEVTEST_DIR)/models/%.o: devices/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -I. -c -o $@ $<
+
+# Sources built once per board: name them with the board's directory.
+define devtest_board
+$(DEVTEST_DIR)/$(1)/%.o: tests/devices/%.c generated/$(1)/board.h
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) -I. -Igenerated/$(1) -Itests/devices -c -o $$@ $$<
+
+$(DEVTEST_DIR)/$(1)/dispatch.o: vmm/dispatch.c generated/$(1)/board.h
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) -I. -Igenerated/$(1) -c -o $$@ $$<
+
+$(DEVTEST_DIR)/$(1)/board.o: generated/$(1)/board.c generated/$(1)/board.h
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) -I. -Igenerated/$(1) -c -o $$@ $$<
+
+$(DEVTEST_DIR)/$(1)/$(1)-tests: $(addprefix $(DEVTEST_DIR)/$(1)/, \
+		$(1)-tests.o harness.o map-test.o dispatch.o board.o) \
+		$(DEVTEST_MODEL_OBJS)
+	$$(CC) $$(LDFLAGS) -pthread -o $$@ $$^
+endef
+$(foreach b,$(DEVTEST_BOARDS),$(eval $(call devtest_board,$(b))))
+
+-include $(wildcard $(DEVTEST_DIR)/*/*.d)
+
+TEST_SUITES += $(DEVTEST_BINS)
+TEST_DEPS += $(DEVTEST_BINS)
