@@ -106,7 +106,7 @@ static bool expect_kind(struct yaml_ctx *ctx, const yaml_node_t *node,
 			yaml_node_type_t type, const char *what)
 {
 	static const char *const wanted[] = {
-		[YAML_SCALAR_NODE] = "a value",
+		[YAML_SCALAR_NODE] = "a single value",
 		[YAML_SEQUENCE_NODE] = "a list",
 		[YAML_MAPPING_NODE] = "a mapping",
 	};
@@ -945,9 +945,15 @@ static void report_yaml_error(const struct yaml_ctx *ctx,
 		exit(1);
 	case YAML_READER_ERROR:
 		pos = offset_pos(ctx, buf, len, parser->problem_offset);
-		diag_error(&pos, "yaml_syntax",
-			   "%s (byte 0x%02x): a board file must be UTF-8 text",
-			   problem, (unsigned)parser->problem_value & 0xff);
+		if (parser->problem_offset < len)
+			diag_error(&pos, "yaml_syntax",
+				   "%s (byte 0x%02x): a board file must be "
+				   "UTF-8 text", problem,
+				   buf[parser->problem_offset]);
+		else
+			diag_error(&pos, "yaml_syntax",
+				   "%s at the end of the file: a board file "
+				   "must be UTF-8 text", problem);
 		return;
 	default:
 		break;
