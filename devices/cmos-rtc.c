@@ -284,7 +284,8 @@ static uint8_t rtc_read_c(struct cmos_rtc *rtc)
 	rtc->last_c_ns = now;
 	if (b & RTC_B_SET)
 		return 0;
-	if ((now - rtc->base_ns) / NS_PER_SEC != (last - rtc->base_ns) / NS_PER_SEC)
+	if ((now - rtc->base_ns) / NS_PER_SEC !=
+	    (last - rtc->base_ns) / NS_PER_SEC)
 		c |= RTC_C_UF;
 	/* Periodic rate r (1..15): 32768 >> (r - 1) Hz. */
 	if (rate && now - last >= (NS_PER_SEC << (rate - 1)) / 32768)

@@ -108,6 +108,12 @@ static void i8042_push(struct i8042 *c, uint8_t byte)
 		c->queue[(c->head + c->count++) % I8042_QUEUE] = byte;
 }
 
+static bool i8042_is_write_ram(uint8_t cmd)
+{
+	return cmd >= I8042_CMD_WRITE_RAM &&
+	       cmd < I8042_CMD_WRITE_RAM + I8042_RAM;
+}
+
 static void i8042_update_irq(struct device *dev, struct i8042 *c)
 {
 	int level = c->count && (c->ram[0] & I8042_CTR_KBDINT);
@@ -175,7 +181,7 @@ static void i8042_data_write(struct device *dev, struct i8042 *c,
 
 	c->pending_cmd = 0;
 	c->status &= ~I8042_STR_CMDDAT;
-	if (cmd >= I8042_CMD_WRITE_RAM && cmd < I8042_CMD_WRITE_RAM + I8042_RAM) {
+	if (i8042_is_write_ram(cmd)) {
 		c->ram[cmd - I8042_CMD_WRITE_RAM] = byte;
 		c->status = (c->status & ~I8042_STR_SYS) |
 			    (c->ram[0] & I8042_CTR_SYS);
@@ -205,8 +211,7 @@ static void i8042_command(struct device *dev, struct i8042 *c, uint8_t cmd)
 		i8042_push(c, c->ram[cmd - I8042_CMD_READ_RAM]);
 		return;
 	}
-	if ((cmd >= I8042_CMD_WRITE_RAM && cmd < I8042_CMD_WRITE_RAM + I8042_RAM) ||
-	    cmd == I8042_CMD_WRITE_OUTPUT || cmd == I8042_CMD_WRITE_KBD_OUT ||
+	if (i8042_is_write_ram(cmd) || cmd == I8042_CMD_WRITE_OUTPUT || cmd == I8042_CMD_WRITE_KBD_OUT ||
 	    cmd == I8042_CMD_WRITE_AUX_OUT || cmd == I8042_CMD_WRITE_AUX) {
 		c->pending_cmd = cmd;
 		return;
@@ -262,8 +267,9 @@ static uint8_t i8042_read_byte(struct i8042 *c, uint64_t offset)
 
 	switch (offset) {
 	case I8042_DATA:
-		if (!c->count)
-			return c->queue[(c->head + I8042_QUEUE - 1) % I8042_QUEUE];
+		if (!c->count)	/* empty: the last byte again */
+			return c->queue[(c->head + I8042_QUEUE - 1) %
+					I8042_QUEUE];
 		byte = c->queue[c->head];
 		c->head = (c->head + 1) % I8042_QUEUE;
 		c->count--;

@@ -54,8 +54,8 @@ static int post_code_init(struct device *dev)
 {
 	dev->state = calloc(1, sizeof(struct post_code));
 	if (!dev->state) {
-		fprintf(stderr, "boardvm: %s: out of memory for post-code state\n",
-			dev->desc->name);
+		fprintf(stderr, "boardvm: %s: out of memory for post-code "
+			"state\n", dev->desc->name);
 		return -ENOMEM;
 	}
 	return 0;

@@ -80,7 +80,8 @@
 #define UART_LSR_BI	0x10
 #define UART_LSR_THRE	0x20
 #define UART_LSR_TEMT	0x40
-#define UART_LSR_ERRORS	(UART_LSR_OE | UART_LSR_PE | UART_LSR_FE | UART_LSR_BI)
+#define UART_LSR_ERRORS	(UART_LSR_OE | UART_LSR_PE | UART_LSR_FE | \
+			 UART_LSR_BI)
 
 #define UART_MSR_DCTS	0x01
 #define UART_MSR_DDSR	0x02
@@ -95,7 +96,8 @@
 #define UART_MSR_IDLE	(UART_MSR_CTS | UART_MSR_DSR | UART_MSR_DCD)
 
 #define UART_FIFO_SIZE	16
-#define UART_HOST_RING	4096	/* bytes read from the host, not yet in RX */
+/* Bytes read from the host that the receive FIFO has no room for yet. */
+#define UART_HOST_RING	4096
 #define UART_DIVISOR_9600 12
 
 static const uint8_t uart_rx_trigger[4] = { 1, 4, 8, 14 };
@@ -411,8 +413,8 @@ static int uart_init(struct device *dev)
 	struct uart16550 *u = calloc(1, sizeof(*u));
 
 	if (!u) {
-		fprintf(stderr, "boardvm: %s: out of memory for uart16550 state\n",
-			dev->desc->name);
+		fprintf(stderr, "boardvm: %s: out of memory for uart16550 "
+			"state\n", dev->desc->name);
 		return -ENOMEM;
 	}
 	pthread_mutex_init(&u->lock, NULL);

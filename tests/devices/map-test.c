@@ -59,8 +59,9 @@ void test_constant_time_map(void)
 	}
 	for (unsigned w = 0; w < board_info.nr_mmio_windows; w++) {
 		const struct board_mmio_window *win = &board_mmio_windows[w];
+		uint64_t page = 1 << BOARD_PAGE_SHIFT;
 
-		for (uint64_t off = 0; off < win->size; off += 1 << BOARD_PAGE_SHIFT) {
+		for (uint64_t off = 0; off < win->size; off += page) {
 			check_mmio(win->base + off);
 			check_mmio(win->base + off + 0x7ff);
 		}
