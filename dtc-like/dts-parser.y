@@ -257,6 +257,13 @@ subnode:
 		{ $$ = $2; $$->name = $1; $$->pos = @1; }
 	| labels DT_NAME nodedef
 		{ $$ = $3; $$->name = $2; $$->pos = @2; $$->labels = $1; }
+	| DT_NAME '='
+		{
+			diag_error(&@2, NULL, "'%s = {': a node takes no '=', "
+				   "write '%s {'", $1, $1);
+		}
+	  nodedef
+		{ $$ = $4; $$->name = $1; $$->pos = @1; }
 	;
 
 labels:
@@ -393,6 +400,11 @@ static void report_expected(const yysymbol_kind_t *exp, int n,
 	char list[256];
 
 	if (tok == YYSYMBOL_YYEOF && dts_lexer_open_node(&open, &open_pos)) {
+		static const void *reported;	/* once per file */
+
+		if (reported == at->file)
+			return;
+		reported = at->file;
 		diag_error(at, NULL, "expected '};' to close node '%s' before "
 			   "the end of the file", open);
 		diag_note(&open_pos, "node '%s' starts here", open);

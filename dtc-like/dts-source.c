@@ -419,13 +419,22 @@ static struct dt_node *child_get(const struct dt_node *node,
 	return NULL;
 }
 
+/* "a string", "3 cells", ... for "found ..." (4 at a time). */
 static const char *value_kind(const struct dt_prop *prop)
 {
+	static char bufs[4][32];
+	static unsigned next;
+	char *buf = bufs[next++ % 4];
+
 	if (!prop->value)
 		return "no value";
 	if (prop->value->next)
 		return "a list";
-	return prop->value->is_string ? "a string" : "<cells>";
+	if (prop->value->is_string)
+		return "a string";
+	snprintf(buf, sizeof(bufs[0]), "%u cell%s", prop->value->nr_cells,
+		 prop->value->nr_cells == 1 ? "" : "s");
+	return buf;
 }
 
 static void report_kind(const struct dt_prop *prop, const char *wanted,
@@ -564,10 +573,11 @@ static void shape_check(const struct dt_node *node, const struct shape *s)
 }
 
 static void report_missing(const struct srcpos *pos, const char *where,
-			   const char *name, const char *example)
+			   const char *name, const char *example,
+			   const char *why)
 {
-	diag_error(pos, "missing_property", "%s has no '%s': add '%s'",
-		   where, name, example);
+	diag_error(pos, "missing_property", "%s has no '%s': add '%s' (%s)",
+		   where, name, example, why);
 }
 
 /* #address-cells / #size-cells of a container (dtc's defaults: 2, 1). */
@@ -629,15 +639,23 @@ static void range_from_dts(const struct dt_node *node, unsigned ac,
 	shape_check(node, &s);
 	if (!reg) {
 		report_missing(&node->pos, where, "reg",
-			       "reg = <base size>;' (cells as #address-cells "
-			       "and #size-cells say");
+			       "reg = <base size>;", "in the cells that "
+			       "#address-cells and #size-cells say");
 	} else if (!reg->value || reg->value->next || reg->value->is_string ||
 		   reg->value->bits != 32 ||
 		   reg->value->nr_cells != ac + sc) {
+		char found[32];
+
 		snprintf(what, sizeof(what), "'reg' of %s", where);
+		if (reg->value && !reg->value->next && !reg->value->is_string)
+			snprintf(found, sizeof(found), "%u cells",
+				 reg->value->nr_cells);
+		else
+			snprintf(found, sizeof(found), "%s", value_kind(reg));
 		diag_error(&reg->value_pos, "dts_structure", "expected <base "
-			   "size> in %u + %u cells for %s, found %s", ac, sc,
-			   what, value_kind(reg));
+			   "size> in %u + %u cells for %s (#address-cells and "
+			   "#size-cells of '%s'), found %s", ac, sc, what,
+			   node->parent->name, found);
 	} else {
 		range->base = cells_value(reg->value, 0, ac, &range->base_pos);
 		range->size = cells_value(reg->value, ac, sc,
@@ -730,7 +748,7 @@ static void irqs_from_dts(struct board *b, const struct dt_node *node)
 	p = prop_get(node, "lines");
 	if (!p) {
 		report_missing(&node->pos, "'irqs'", "lines",
-			       "lines = <24>;' (the number of interrupt lines");
+			       "lines = <24>;", "the number of interrupt lines");
 		return;
 	}
 	b->irqs_pos = p->value_pos;
@@ -751,8 +769,8 @@ static void ram_from_dts(struct board *b, const struct dt_node *node)
 	shape_check(node, &s);
 	if (!p) {
 		report_missing(&node->pos, "'ram'", "default",
-			       "default = <0x0 0x20000000>;' (512M: the guest "
-			       "RAM size unless --mem says otherwise");
+			       "default = <0x0 0x20000000>;", "the guest RAM "
+			       "size, here 512M, unless --mem says otherwise");
 	} else {
 		b->ram_pos = p->value_pos;
 		prop_number(p, "'ram/default'", &b->ram_default);
@@ -951,7 +969,7 @@ static void device_from_dts(const struct dt_node *node,
 	p = prop_get(node, "compatible");
 	if (!p) {
 		report_missing(&node->pos, where, "compatible",
-			       "compatible = \"TYPE\";' (a device type, like "
+			       "compatible = \"TYPE\";", "a device type, like "
 			       "\"uart16550\"");
 	} else {
 		dev->type_pos = p->value_pos;
@@ -1025,7 +1043,7 @@ static void board_walk(struct board *b, const struct dt_node *root)
 	p = prop_get(root, "model");
 	if (!p) {
 		report_missing(&root->pos, "the root node", "model",
-			       "model = \"NAME\";' (the board's name");
+			       "model = \"NAME\";", "the board's name");
 	} else {
 		b->pos = p->pos;
 		prop_string(p, "'model' (the board's name)", &b->name);
@@ -1047,7 +1065,8 @@ static void board_walk(struct board *b, const struct dt_node *root)
 	else
 		report_missing(&root->pos, "the root node", "ram",
 			       "ram { default = <...>; NAME@BASE { reg = "
-			       "<...>; }; };'");
+			       "<...>; }; };", "the guest RAM size and where "
+			       "RAM goes");
 	n = child_get(root, "reserved");
 	if (n)
 		ranges_from_dts(n, "reserved range", true, SPACE_MMIO,
