@@ -390,14 +390,15 @@ static void names_unique(struct check *c, struct named *n, unsigned nr,
 	}
 }
 
+/* Ranges of one kind (windows: of one space, as {window: NAME} looks). */
 static void ranges_unique(struct check *c, struct named *n,
 			  const struct ir_range *r, unsigned nr,
-			  const char *kind)
+			  const char *kind, int space)
 {
 	unsigned k = 0;
 
 	for (unsigned i = 0; i < nr; i++)
-		if (r[i].name)
+		if (r[i].name && (space < 0 || (int)r[i].space == space))
 			n[k++] = (struct named){ r[i].name, &r[i].pos, i };
 	names_unique(c, n, k, kind);
 }
@@ -422,9 +423,13 @@ static void check_duplicate_name(struct check *c, struct board *b)
 			n[k++] = (struct named){ b->devices[i].name,
 						 &b->devices[i].name_pos, i };
 	names_unique(c, n, k, "device");
-	ranges_unique(c, n, b->ram, b->nr_ram, "RAM region");
-	ranges_unique(c, n, b->reserved, b->nr_reserved, "reserved range");
-	ranges_unique(c, n, b->windows, b->nr_windows, "window");
+	ranges_unique(c, n, b->ram, b->nr_ram, "RAM region", -1);
+	ranges_unique(c, n, b->reserved, b->nr_reserved, "reserved range",
+		      -1);
+	ranges_unique(c, n, b->windows, b->nr_windows, "MMIO window",
+		      SPACE_MMIO);
+	ranges_unique(c, n, b->windows, b->nr_windows, "I/O window",
+		      SPACE_PIO);
 	free(n);
 }
 
@@ -1366,7 +1371,8 @@ static void check_layout_full(struct check *c, struct board *b)
 /* Reported by the front ends; here so -W/-E and --list-checks know them. */
 #define FRONT_CHECK(nm, desc)						\
 	static struct check nm##_check = {				\
-		.name = #nm, .phase = PHASE_FRONT, .level = LEVEL_ERROR,	\
+		.name = #nm, .phase = PHASE_FRONT,			\
+		.level = LEVEL_ERROR,					\
 		.description = desc,					\
 	}
 

@@ -63,7 +63,7 @@ struct layout {
 	struct busy *busy[2];		/* per space, sorted by first */
 	size_t nr_busy[2];
 	struct window_space *spaces;	/* one per board->windows[] */
-	unsigned *window_order;		/* window indices by (space, name) */
+	unsigned *window_order;		/* indices by (space, name) */
 };
 
 static uint64_t range_last(uint64_t base, uint64_t size)
@@ -155,7 +155,8 @@ static int layout_collect_busy(struct layout *l)
 	size_t max[2] = { 0, 0 };
 
 	for (unsigned i = 0; i < b->nr_ram; i++)
-		if (busy_add(l, SPACE_MMIO, b->ram[i].base, b->ram[i].size, max))
+		if (busy_add(l, SPACE_MMIO, b->ram[i].base, b->ram[i].size,
+			     max))
 			return -1;
 	for (unsigned i = 0; i < b->nr_reserved; i++)
 		if (busy_add(l, SPACE_MMIO, b->reserved[i].base,
@@ -262,9 +263,11 @@ static struct fit_class *window_class(struct window_space *ws,
 {
 	struct fit_class *c;
 
-	for (unsigned i = 0; i < ws->nr_classes; i++)
-		if (ws->classes[i].size == size && ws->classes[i].align == align)
-			return &ws->classes[i];
+	for (unsigned i = 0; i < ws->nr_classes; i++) {
+		c = &ws->classes[i];
+		if (c->size == size && c->align == align)
+			return c;
+	}
 	c = realloc(ws->classes, (ws->nr_classes + 1) * sizeof(*c));
 	if (!c)
 		return NULL;

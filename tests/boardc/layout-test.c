@@ -170,7 +170,7 @@ static void test_broken_devices(void)
 	window_add(b, SPACE_MMIO, "w", 0xd0000000, 0x10000);
 	d = device_add(b, "no-such-type", SPACE_MMIO);
 	d->type = NULL;
-	device_add(b, "post-code", SPACE_PIO);		/* no I/O window */
+	device_add(b, "post-code", SPACE_PIO);	/* no I/O window */
 	d = device_add(b, "doorbell-demo", SPACE_MMIO);
 	d->mmio.window = strdup("nope");
 	device_add(b, "doorbell-demo", SPACE_MMIO);
