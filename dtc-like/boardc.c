@@ -64,7 +64,8 @@ static void usage(FILE *out)
 "                             -O map: print that section alone\n"
 "  -W, --warning [no-]CHECK   enable (disable) CHECK as a warning\n"
 "  -E, --error [no-]CHECK     enable (disable) CHECK as an error\n"
-"      --list-checks          list every check and whether it is on\n"
+"      --list-checks          list every check and its level (after any\n"
+"                             -W/-E given with it), then exit\n"
 "  -h, --help                 this help\n"
 "      --version              boardc's version\n"
 "\n"
@@ -170,6 +171,7 @@ static void bad_option(char **argv, int opt)
 
 static void options_parse(int argc, char **argv, struct options *o)
 {
+	bool list_checks = false;
 	int opt;
 
 	if (argc > 1 && !strcmp(argv[1], "map")) {
@@ -217,8 +219,8 @@ static void options_parse(int argc, char **argv, struct options *o)
 			o->section = optarg;
 			break;
 		case OPT_LIST_CHECKS:
-			check_list(stdout);
-			exit(0);
+			list_checks = true;	/* after every -W/-E */
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -228,6 +230,10 @@ static void options_parse(int argc, char **argv, struct options *o)
 		default:
 			bad_option(argv, opt);
 		}
+	}
+	if (list_checks) {
+		check_list(stdout);
+		exit(0);
 	}
 	if (optind == argc)
 		usage_error("no board file given: usage: boardc [options] "

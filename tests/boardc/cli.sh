@@ -137,6 +137,26 @@ else
 	echo "FAIL /boardc/cli/W_no_silences: status $status, stderr: $err"
 fi
 
+# -W CHECK makes it a warning: reported as one, and the board passes.
+run -W pio_overlap "$overlap"
+if [ "$status" -eq 0 ] && grep -q "warning (pio_overlap)" "$tmp/err" &&
+   ! grep -q "error" "$tmp/err"; then
+	echo "PASS /boardc/cli/W_warning"
+else
+	echo "FAIL /boardc/cli/W_warning: status $status, stderr: $err"
+fi
+
+# --list-checks shows the levels after every -W/-E, wherever it stands.
+run --list-checks -W no-pio_overlap -W mmio_overlap
+if [ "$status" -eq 0 ] &&
+   grep -Eq '^pio_overlap +off ' "$tmp/out" &&
+   grep -Eq '^mmio_overlap +warning ' "$tmp/out" &&
+   grep -Eq '^ram_overlap +error ' "$tmp/out"; then
+	echo "PASS /boardc/cli/list_checks_levels"
+else
+	echo "FAIL /boardc/cli/list_checks_levels: status $status, stdout: $out"
+fi
+
 # `boardc map` is -O map; --format json|svg is -O json|svg; --mem reaches
 # the emitter; -o writes the same bytes to a file.
 same() {
