@@ -4,22 +4,29 @@
  * the MP table (vmm/mptable.c), on the pc board's generated tables and a
  * fake guest RAM (anonymous mappings laid out like the VMM's memslots).
  * Synthetic bzImage and ELF files cover the refusals without any download;
- * the real Debian kernel is used when tests/linux/loaders.sh finds it.
+ * the real Debian kernel is used when tests/linux/loaders.sh finds it (it
+ * is only loaded, never run). Where /dev/kvm opens, a few instructions of
+ * synthetic guest code check that KVM accepts and runs each entry state.
  *
  *   linux-test [--bzimage PATH] [--vmlinux PATH] [--initrd PATH]
  *
  * Prints one PASS/FAIL/SKIP line per test (tests/run.sh format).
  */
 #include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <asm/bootparam.h>
+#include <linux/kvm.h>
 
 #include "vmm/boot-linux.h"
 #include "vmm/guest-ram.h"
@@ -194,6 +201,9 @@ struct synth_bz {
 	uint32_t initrd_addr_max;
 	uint32_t payload;		/* bytes, a multiple of 16 */
 	size_t truncate;		/* nonzero: cut the file here */
+	const uint8_t *code;		/* guest code at payload + code_at */
+	size_t code_len;
+	uint32_t code_at;
 };
 
 #define SYNTH_SETUP	(5 * 512)	/* setup_sects 4, plus the boot sector */
@@ -235,6 +245,8 @@ static char *write_bzimage(const char *name, const struct synth_bz *s)
 	h->init_size = s->init_size;
 	for (uint32_t i = 0; i < s->payload; i++)
 		buf[SYNTH_SETUP + i] = (uint8_t)(i * 31 + SYNTH_SEED);
+	if (s->code)
+		memcpy(buf + SYNTH_SETUP + s->code_at, s->code, s->code_len);
 	path = write_file(name, buf, s->truncate ? s->truncate : size);
 	free(buf);
 	return path;
@@ -630,6 +642,8 @@ static void test_bz_refusals(void)
 struct synth_elf {
 	bool note;
 	uint64_t paddr2;		/* second segment's address */
+	const uint8_t *code;		/* guest code at PVH_ENTRY */
+	size_t code_len;
 };
 
 static char *write_elf(const char *name, const struct synth_elf *s)
@@ -677,6 +691,9 @@ static char *write_elf(const char *name, const struct synth_elf *s)
 		buf[seg1 + i] = (uint8_t)(i * 31 + 1);
 		buf[seg2 + i] = (uint8_t)(i * 31 + 2);
 	}
+	if (s->code)
+		memcpy(buf + seg1 + (PVH_ENTRY - 0x1000000), s->code,
+		       s->code_len);
 	path = write_file(name, buf, size);
 	free(buf);
 	return path;
@@ -1106,6 +1123,258 @@ static void test_real_pvh(void)
 	test_end("real/pvh");
 }
 
+/* ---- the boot state under KVM ----------------------------------------- */
+
+/*
+ * The loaders are KVM-free; this checks that what they hand the VMM is a
+ * CPU state KVM accepts and runs: a few guest instructions at the entry
+ * report the boot pointer register on a port, read 3 GiB through the
+ * identity map (an MMIO exit proves the mapping), and halt. The state is
+ * applied with the translation docs/linux-boot.md gives main.c.
+ */
+#define KVM_REPORT_PORT		0x501
+#define KVM_PROBE_ADDR		0xc0000000ull
+
+/* mov eax, esi; mov edx, 0x501; out dx, eax; mov rbx, 3G; mov eax, [rbx]; hlt */
+static const uint8_t code64[] = {
+	0x89, 0xf0, 0xba, 0x01, 0x05, 0x00, 0x00, 0xef,
+	0x48, 0xbb, 0x00, 0x00, 0x00, 0xc0, 0x00, 0x00, 0x00, 0x00,
+	0x8b, 0x03, 0xf4,
+};
+/* The same in 32-bit code; code_pvh reports ebx instead of esi. */
+static const uint8_t code32[] = {
+	0x89, 0xf0, 0xba, 0x01, 0x05, 0x00, 0x00, 0xef,
+	0xbb, 0x00, 0x00, 0x00, 0xc0, 0x8b, 0x03, 0xf4,
+};
+static const uint8_t code_pvh[] = {
+	0x89, 0xd8, 0xba, 0x01, 0x05, 0x00, 0x00, 0xef,
+	0xbb, 0x00, 0x00, 0x00, 0xc0, 0x8b, 0x03, 0xf4,
+};
+
+struct kvm_vm {
+	int kvm, vm, vcpu;
+	struct kvm_run *run;
+	size_t run_size;
+};
+
+static void on_alarm(int sig)
+{
+	(void)sig;			/* only interrupts KVM_RUN */
+}
+
+static void kvm_vm_close(struct kvm_vm *v)
+{
+	if (v->run)
+		munmap(v->run, v->run_size);
+	if (v->vcpu >= 0)
+		close(v->vcpu);
+	if (v->vm >= 0)
+		close(v->vm);
+	if (v->kvm >= 0)
+		close(v->kvm);
+}
+
+/* A VM with one memslot per guest_ram span and one vCPU with CPUID. */
+static int kvm_vm_open(struct kvm_vm *v, const struct guest_ram *ram)
+{
+	struct kvm_cpuid2 *cpuid = calloc(1, sizeof(*cpuid) + 128 *
+					  sizeof(struct kvm_cpuid_entry2));
+
+	*v = (struct kvm_vm){ .kvm = -1, .vm = -1, .vcpu = -1 };
+	v->kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (v->kvm < 0 || !cpuid) {
+		free(cpuid);
+		return -1;
+	}
+	cpuid->nent = 128;
+	v->vm = ioctl(v->kvm, KVM_CREATE_VM, 0);
+	check(v->vm >= 0, "KVM_CREATE_VM: %s", strerror(errno));
+	check(ioctl(v->vm, KVM_SET_TSS_ADDR, 0xfffbd000ul) == 0,
+	      "KVM_SET_TSS_ADDR: %s", strerror(errno));
+	for (unsigned i = 0; i < ram->nr; i++) {
+		struct kvm_userspace_memory_region r = {
+			.slot = i,
+			.guest_phys_addr = ram->spans[i].base,
+			.memory_size = ram->spans[i].size,
+			.userspace_addr = (uintptr_t)ram->spans[i].host,
+		};
+
+		check(ioctl(v->vm, KVM_SET_USER_MEMORY_REGION, &r) == 0,
+		      "memslot 0x%" PRIx64 ": %s", ram->spans[i].base,
+		      strerror(errno));
+	}
+	v->vcpu = ioctl(v->vm, KVM_CREATE_VCPU, 0);
+	check(v->vcpu >= 0, "KVM_CREATE_VCPU: %s", strerror(errno));
+	check(ioctl(v->kvm, KVM_GET_SUPPORTED_CPUID, cpuid) == 0 &&
+	      ioctl(v->vcpu, KVM_SET_CPUID2, cpuid) == 0,
+	      "CPUID: %s", strerror(errno));
+	free(cpuid);
+	v->run_size = ioctl(v->kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
+	v->run = mmap(NULL, v->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      v->vcpu, 0);
+	if (v->run == MAP_FAILED) {
+		v->run = NULL;
+		check(0, "mmap kvm_run: %s", strerror(errno));
+	}
+	return why[0] ? -1 : 0;
+}
+
+/* docs/linux-boot.md: struct boot_cpu_state to KVM, field for field. */
+static void boot_seg(struct kvm_segment *k, const struct boot_segment *s)
+{
+	*k = (struct kvm_segment){
+		.base = s->base, .limit = s->limit, .selector = s->selector,
+		.type = s->type, .present = s->present, .dpl = s->dpl,
+		.db = s->db, .s = s->s, .l = s->l, .g = s->g,
+	};
+}
+
+static int set_boot_cpu(int fd, const struct boot_cpu_state *b)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs = {
+		.rip = b->rip, .rsp = b->rsp, .rsi = b->rsi, .rbx = b->rbx,
+		.rflags = b->rflags,
+	};
+
+	if (ioctl(fd, KVM_GET_SREGS, &sregs) < 0)
+		return -1;
+	boot_seg(&sregs.cs, &b->cs);
+	boot_seg(&sregs.ds, &b->ds);
+	boot_seg(&sregs.es, &b->es);
+	boot_seg(&sregs.fs, &b->fs);
+	boot_seg(&sregs.gs, &b->gs);
+	boot_seg(&sregs.ss, &b->ss);
+	boot_seg(&sregs.tr, &b->tr);
+	sregs.gdt.base = b->gdt_base;
+	sregs.gdt.limit = b->gdt_limit;
+	sregs.idt.base = 0;
+	sregs.idt.limit = 0;
+	sregs.cr0 = b->cr0;
+	sregs.cr3 = b->cr3;
+	sregs.cr4 = b->cr4;
+	sregs.efer = b->efer;
+	if (ioctl(fd, KVM_SET_SREGS, &sregs) < 0)
+		return -1;
+	return ioctl(fd, KVM_SET_REGS, &regs);
+}
+
+static const char *kvm_exit_what(const struct kvm_run *run)
+{
+	static char buf[96];
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_SHUTDOWN:
+		return "shutdown (triple fault)";
+	case KVM_EXIT_FAIL_ENTRY:
+		snprintf(buf, sizeof(buf), "entry failed, reason 0x%llx",
+			 (unsigned long long)run->fail_entry
+				 .hardware_entry_failure_reason);
+		return buf;
+	case KVM_EXIT_INTERNAL_ERROR:
+		snprintf(buf, sizeof(buf), "internal error %u",
+			 run->internal.suberror);
+		return buf;
+	}
+	snprintf(buf, sizeof(buf), "exit reason %u", run->exit_reason);
+	return buf;
+}
+
+/* Run to the report, the 3 GiB probe and hlt; check each in order. */
+static void kvm_expect_entry(struct kvm_vm *v, uint32_t report)
+{
+	struct kvm_run *run = v->run;
+	uint32_t got;
+
+	for (unsigned step = 0; step < 3 && !why[0]; step++) {
+		alarm(10);
+		if (ioctl(v->vcpu, KVM_RUN, 0) < 0) {
+			check(0, "KVM_RUN at step %u: %s", step,
+			      strerror(errno));
+			break;
+		}
+		alarm(0);
+		if (step == 0) {
+			check(run->exit_reason == KVM_EXIT_IO &&
+			      run->io.direction == KVM_EXIT_IO_OUT &&
+			      run->io.port == KVM_REPORT_PORT &&
+			      run->io.size == 4, "want the out to 0x501,"
+			      " got %s", kvm_exit_what(run));
+			if (run->exit_reason != KVM_EXIT_IO)
+				break;
+			memcpy(&got, (uint8_t *)run + run->io.data_offset, 4);
+			check(got == report, "the guest saw its boot pointer"
+			      " as 0x%x, want 0x%x", got, report);
+		} else if (step == 1) {
+			check(run->exit_reason == KVM_EXIT_MMIO &&
+			      run->mmio.phys_addr == KVM_PROBE_ADDR &&
+			      !run->mmio.is_write, "want a read of 3 GiB"
+			      " through the identity map, got %s",
+			      kvm_exit_what(run));
+			memset(run->mmio.data, 0, sizeof(run->mmio.data));
+		} else {
+			check(run->exit_reason == KVM_EXIT_HLT,
+			      "want hlt, got %s", kvm_exit_what(run));
+		}
+	}
+	alarm(0);
+}
+
+static void kvm_entry_test(const char *name, struct linux_boot_args *a,
+			   uint32_t report)
+{
+	struct boot_cpu_state cpu;
+	struct guest_ram ram;
+	struct kvm_vm v;
+	char err[ERRLEN] = "";
+
+	check(fake_ram_init(&ram, a) == 0, "fake RAM");
+	check(linux_load(a, &ram, &cpu, NULL, err, sizeof(err)) == 0,
+	      "load failed: %s", err);
+	if (kvm_vm_open(&v, &ram) < 0 && !why[0]) {
+		printf("SKIP /linux/%s: cannot open /dev/kvm (%s)\n", name,
+		       strerror(errno));
+		fake_ram_free(&ram);
+		return;
+	}
+	if (!why[0])
+		check(set_boot_cpu(v.vcpu, &cpu) == 0,
+		      "KVM refused the boot state: %s", strerror(errno));
+	if (!why[0])
+		kvm_expect_entry(&v, report);
+	kvm_vm_close(&v);
+	fake_ram_free(&ram);
+	test_end(name);
+}
+
+static void test_kvm_entries(void)
+{
+	struct synth_bz s = synth_default;
+	struct synth_elf e = { .note = true, .paddr2 = 0x1200000,
+			       .code = code_pvh,
+			       .code_len = sizeof(code_pvh) };
+	struct linux_boot_args a;
+	struct sigaction sa = { .sa_handler = on_alarm };
+
+	sigaction(SIGALRM, &sa, NULL);
+	pc_args(&a, 64 * M);
+	s.code = code64;
+	s.code_len = sizeof(code64);
+	s.code_at = 0x200;
+	a.kernel = write_bzimage("kvm64", &s);
+	kvm_entry_test("kvm/bzimage-64bit-entry", &a, BOOT_PARAMS_ADDR);
+
+	s = synth_default;
+	s.xloadflags = 0;
+	s.code = code32;
+	s.code_len = sizeof(code32);
+	a.kernel = write_bzimage("kvm32", &s);
+	kvm_entry_test("kvm/bzimage-32bit-entry", &a, BOOT_PARAMS_ADDR);
+
+	a.kernel = write_elf("kvm-pvh", &e);
+	kvm_entry_test("kvm/pvh-entry", &a, BOOT_PARAMS_ADDR);
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static void remove_tmpdir(void)
@@ -1144,6 +1413,7 @@ int main(int argc, char **argv)
 	test_mptable_pc(4);
 	test_mptable_pc(8);
 	test_mptable_custom();
+	test_kvm_entries();
 	test_real_bzimage(512 * M, "real/bzimage-512M");
 	test_real_bzimage(3 * G + G / 2, "real/bzimage-3.5G");
 	test_real_small_ram();
