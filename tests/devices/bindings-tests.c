@@ -5,6 +5,7 @@
  * and without datamatch, coalesced) in ports and in MMIO, sub-page MMIO
  * dispatch and every access size. No KVM: see harness.h.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "devices/doorbell-demo.h"
@@ -246,6 +247,56 @@ static void test_every_size(void)
 	every_size(false, MMIO_SYNC);
 }
 
+#define THREADS		4
+#define RINGS_PER_THREAD	500000
+
+static pthread_barrier_t start_line;
+
+/* A vCPU: rings queue 1 of mmio-bell through sync MMIO writes. */
+static void *vcpu_thread(void *arg)
+{
+	struct region_stats stats[BOARD_NR_REGIONS] = { 0 };
+	struct dispatch_ctx ctx = { .vcpu = (uintptr_t)arg, .stats = stats };
+	uint8_t one[4] = { 1, 0, 0, 0 };
+
+	pthread_barrier_wait(&start_line);
+	for (unsigned i = 0; i < RINGS_PER_THREAD; i++)
+		dispatch_mmio(&ctx, MMIO_BELL + BELL_DOORBELL, one, 4, true);
+	return NULL;
+}
+
+/* The I/O thread: the ioeventfd doorbell (datamatch 1: queue 1 too). */
+static void *io_thread(void *arg)
+{
+	struct region_stats stats[BOARD_NR_REGIONS] = { 0 };
+	struct dispatch_ctx ctx = { .vcpu = ~0u, .stats = stats };
+	unsigned a = (uintptr_t)arg;
+
+	pthread_barrier_wait(&start_line);
+	for (unsigned i = 0; i < RINGS_PER_THREAD; i++)
+		dispatch_notify(&ctx, a);
+	return NULL;
+}
+
+/* vCPUs and the I/O thread at once: no ring is lost. */
+static void test_threads(void)
+{
+	struct device *bell = dev_by_index(BOARD_DEV_MMIO_BELL);
+	unsigned a = async_of(BOARD_REGION_MMIO_BELL_DOORBELL);
+	pthread_t t[THREADS];
+
+	pthread_barrier_init(&start_line, NULL, THREADS);
+	for (uintptr_t i = 0; i < THREADS; i++)
+		pthread_create(&t[i], NULL, i ? vcpu_thread : io_thread,
+			       i ? (void *)i : (void *)(uintptr_t)a);
+	for (unsigned i = 0; i < THREADS; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&start_line);
+	CHECK_EQ(doorbell_demo_rings(bell, 1), THREADS * RINGS_PER_THREAD);
+	CHECK_EQ(mmio_in(MMIO_BELL + BELL_TOTAL, 4),
+		 THREADS * RINGS_PER_THREAD);
+}
+
 static const struct test tests[] = {
 	{ "/doorbell-demo/sync-pio", test_sync_pio },
 	{ "/doorbell-demo/bad-queue", test_bad_queue },
@@ -253,6 +304,7 @@ static const struct test tests[] = {
 	{ "/doorbell-demo/datamatch", test_datamatch },
 	{ "/doorbell-demo/fifo-order", test_fifo_order },
 	{ "/doorbell-demo/reset", test_reset },
+	{ "/doorbell-demo/threads", test_threads },
 	{ "/dispatch/mmio-subpage", test_mmio_subpage },
 	{ "/dispatch/every-size", test_every_size },
 	{ "/dispatch/constant-time-map/bindings", test_constant_time_map },
