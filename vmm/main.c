@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: MIT
+/*
+ * boardvm: the command line and the VM's life, nothing else. The machine
+ * itself (RAM regions, devices, bindings) was fixed at build time by the
+ * board file; options only pick sizes and what to boot.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../devices/console.h"
+#include "../dtc-like/boardc.h"		/* parse_size(), parse_number() */
+#include "vmm.h"
+
+#ifndef BOARDVM_VERSION
+#define BOARDVM_VERSION		"0.1"
+#endif
+
+/* What to boot: exactly one loader (--flat now; --kernel slots in here). */
+struct boot_request {
+	const char *flat_path;
+	uint64_t flat_addr;
+};
+
+enum {
+	OPT_MEM = 0x100, OPT_CPUS, OPT_FLAT, OPT_TRACE_IO, OPT_STATS,
+	OPT_CPUID_HIDE, OPT_VERSION, OPT_HELP,
+};
+
+static const struct option long_options[] = {
+	{ "mem", required_argument, NULL, OPT_MEM },
+	{ "cpus", required_argument, NULL, OPT_CPUS },
+	{ "flat", required_argument, NULL, OPT_FLAT },
+	{ "trace-io", no_argument, NULL, OPT_TRACE_IO },
+	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "cpuid-hide", required_argument, NULL, OPT_CPUID_HIDE },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"usage: boardvm [options] --flat FILE@ADDR\n"
+"A KVM virtual machine built from board %s (%s).\n"
+"\n"
+"  --mem SIZE          guest RAM, laid into the board's RAM regions in order\n"
+"                      (4K, 512M, 3.5G, 0x...; default %" PRIu64 " bytes)\n"
+"  --cpus N            vCPUs, 1..%u (default %u)\n"
+"  --flat FILE@ADDR    load a raw binary at guest physical ADDR (in RAM) and\n"
+"                      start every vCPU there in 32-bit protected mode, flat\n"
+"                      segments, paging and interrupts off, ESI = vCPU index\n"
+"  --trace-io          log every port/MMIO access to stderr: vCPU, address,\n"
+"                      size, value, region and binding\n"
+"  --stats             at exit, print per-region exits, reads, writes, async\n"
+"                      notifications, coalesced writes and handler time, and\n"
+"                      suggest bindings for write-only sync regions\n"
+"  --cpuid-hide LIST   CPUID features hidden from the guest: comma-separated\n"
+"                      names, -NAME to show one, 'default' (the features KVM's\n"
+"                      instruction emulator lacks: cx16, popcnt, xsave, avx...)\n"
+"                      or 'none'; the list replaces the default\n"
+"  --version           print the version and the board\n"
+"  -h, --help          this text\n"
+"\n"
+"Exit status: the guest's debug-exit code when it writes one; otherwise\n"
+"  0  the guest halted with interrupts off (no irqchip) or powered off\n"
+"  1  bad command line          2  KVM or host setup failed\n"
+"  3  KVM internal error or failed VM entry (registers dumped on stderr)\n"
+"  4  the guest reset the machine (triple fault, i8042 0xfe)\n"
+"  128+N  stopped by signal N (SIGINT 130, SIGTERM 143)\n",
+		board_info.name, board_info.source, board_info.ram_default,
+		board_info.cpus_max, board_info.cpus_default);
+}
+
+static int parse_cpus(const char *arg, unsigned *cpus)
+{
+	uint64_t n;
+
+	if (!parse_number(arg, &n) || n < 1 || n > board_info.cpus_max) {
+		fprintf(stderr, "boardvm: --cpus '%s': board %s allows 1 to %u "
+			"vCPUs (cpus: max in %s)\n", arg, board_info.name,
+			board_info.cpus_max, board_info.source);
+		return -1;
+	}
+	*cpus = n;
+	return 0;
+}
+
+static int parse_mem(const char *arg, uint64_t *mem)
+{
+	if (!parse_size(arg, mem) || *mem == 0 || *mem % 4096) {
+		fprintf(stderr, "boardvm: --mem '%s': expected a size that is a "
+			"whole number of 4 KiB pages, e.g. 512M or 3.5G\n", arg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Returns 0 to run, -1 on a usage error, 1 when done (help, version). */
+static int parse_args(int argc, char **argv, struct vm_options *opts,
+		      struct boot_request *boot)
+{
+	const char *cpuid_hide = NULL;
+	int opt;
+
+	opts->mem = board_info.ram_default;
+	opts->cpus = board_info.cpus_default;
+	while ((opt = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
+		switch (opt) {
+		case OPT_MEM:
+			if (parse_mem(optarg, &opts->mem) < 0)
+				return -1;
+			break;
+		case OPT_CPUS:
+			if (parse_cpus(optarg, &opts->cpus) < 0)
+				return -1;
+			break;
+		case OPT_FLAT:
+			if (boot_flat_parse(optarg, &boot->flat_path,
+					    &boot->flat_addr) < 0)
+				return -1;
+			break;
+		case OPT_TRACE_IO:
+			opts->trace_io = true;
+			break;
+		case OPT_STATS:
+			opts->stats = true;
+			break;
+		case OPT_CPUID_HIDE:
+			cpuid_hide = optarg;
+			break;
+		case OPT_VERSION:
+			printf("boardvm %s, board %s (%s)\n", BOARDVM_VERSION,
+			       board_info.name, board_info.source);
+			return 1;
+		case 'h':
+		case OPT_HELP:
+			usage(stdout);
+			return 1;
+		default:
+			fprintf(stderr, "boardvm: try --help\n");
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "boardvm: unexpected argument '%s': try --help\n",
+			argv[optind]);
+		return -1;
+	}
+	if (!boot->flat_path) {
+		fprintf(stderr, "boardvm: nothing to boot: give --flat "
+			"FILE@ADDR (see --help)\n");
+		return -1;
+	}
+	return cpuid_hide_parse(opts, cpuid_hide);
+}
+
+/* The devices' view of the VMM. */
+static void host_request_exit(struct device_host *host,
+			      enum host_exit_reason why, int status)
+{
+	struct vm *vm = host->opaque;
+
+	if (why == HOST_EXIT_RESET)
+		status = VMM_EXIT_RESET;
+	vm_request_stop(vm, status);
+}
+
+static uint64_t host_now_ns(struct vclock *clock)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static struct vclock host_clock = { .now_ns = host_now_ns };
+
+static int machine_boot(struct vm *vm, const struct boot_request *boot)
+{
+	return boot_flat_load(vm, boot->flat_path, boot->flat_addr);
+}
+
+/* Wait for a stop request or a terminating signal. */
+static void vmm_wait(struct vm *vm)
+{
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR2);
+	while (!atomic_load(&vm->stopping)) {
+		if (sigwait(&set, &sig))
+			continue;
+		if (sig != SIGUSR2) {
+			console_restore();
+			fprintf(stderr, "boardvm: %s: stopping\n",
+				strsignal(sig));
+			vm_request_stop(vm, VMM_EXIT_SIGNAL + sig);
+		}
+	}
+}
+
+static int vmm_run(const struct vm_options *opts,
+		   const struct boot_request *boot)
+{
+	struct vm vm;
+	struct device_host host = {
+		.request_exit = host_request_exit,
+		.console_in = STDIN_FILENO,
+		.console_out = STDOUT_FILENO,
+		.opaque = &vm,
+	};
+	struct machine_env env = {
+		.host = &host,
+		.clock = &host_clock,
+		.irq_set_level = vm_irq_set_level,
+		.irq_opaque = &vm,
+	};
+	int status = VMM_EXIT_SETUP;
+
+	if (vm_create(&vm, opts) < 0)
+		return VMM_EXIT_SETUP;
+	vm.main_thread = pthread_self();
+	if (vcpu_create_all(&vm) < 0 || machine_boot(&vm, boot) < 0)
+		goto out_vcpus;
+	if (machine_devices_create(&env) < 0)
+		goto out_vcpus;
+	if (io_thread_start(&vm) < 0 || vcpu_start_all(&vm) < 0) {
+		vm_request_stop(&vm, VMM_EXIT_SETUP);
+		vcpu_join_all(&vm);
+		goto out_io;
+	}
+	vmm_wait(&vm);
+	vcpu_join_all(&vm);
+	status = vm.status;
+out_io:
+	io_thread_stop(&vm);
+	vm_drain_coalesced(&vm, io_thread_ctx());
+	if (opts->stats)
+		stats_print(&vm, stderr);
+	machine_devices_destroy();
+	io_thread_free();
+out_vcpus:
+	vcpu_destroy_all(&vm);
+	vm_destroy(&vm);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct vm_options opts = { 0 };
+	struct boot_request boot = { 0 };
+	int ret;
+
+	ret = parse_args(argc, argv, &opts, &boot);
+	if (ret)
+		return ret < 0 ? VMM_EXIT_USAGE : 0;
+	if (vmm_signals_init() < 0) {
+		perror("boardvm: signals");
+		return VMM_EXIT_SETUP;
+	}
+	ret = vmm_run(&opts, &boot);
+	free((char *)boot.flat_path);
+	return ret;
+}

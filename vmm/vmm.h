@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The VMM core: one VM built from the board's generated tables, its vCPU
+ * threads and its I/O thread. Private to vmm/ (kvm.c, vcpu.c, io-thread.c,
+ * boot-flat.c, main.c, stats.c); devices never see it.
+ *
+ * Lifetime: vm_create() -> vcpu_create_all() -> a loader sets every vCPU
+ * (boot_flat_load(); the Linux loaders fill a struct boot_cpu_state the
+ * same way) -> io_thread_start() -> vcpu_start_all() -> main waits for a
+ * stop request -> vcpu_join_all() -> io_thread_stop() -> vm_destroy().
+ */
+#ifndef BOARDVM_VMM_H
+#define BOARDVM_VMM_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <linux/kvm.h>
+
+#include "board-tables.h"
+#include "boot-linux.h"
+#include "dispatch.h"
+#include "guest-ram.h"
+
+/*
+ * The VMM's own exit statuses (a guest's debug-exit code is passed through
+ * as it is, so a guest test should use codes outside these).
+ */
+enum vmm_status {
+	VMM_EXIT_OK = 0,		/* guest halted for good, powered off */
+	VMM_EXIT_USAGE = 1,		/* bad command line */
+	VMM_EXIT_SETUP = 2,		/* KVM or host setup failed */
+	VMM_EXIT_INTERNAL = 3,		/* KVM internal error, failed entry */
+	VMM_EXIT_RESET = 4,		/* triple fault, i8042 reset */
+	VMM_EXIT_SIGNAL = 128,		/* + signal number (SIGINT: 130) */
+};
+
+#define VMM_MAX_CPUID_HIDE	64
+
+struct vm_options {
+	uint64_t mem;			/* guest RAM bytes */
+	unsigned cpus;
+	bool trace_io;
+	bool stats;
+	/* CPUID features hidden from the guest: table indices. */
+	unsigned nr_cpuid_hide;
+	unsigned cpuid_hide[VMM_MAX_CPUID_HIDE];
+};
+
+struct vm;
+
+struct vcpu {
+	struct vm *vm;
+	unsigned index;
+	int fd;
+	struct kvm_run *run;
+	pthread_t thread;
+	bool started;
+	struct dispatch_ctx ctx;
+	struct region_stats *stats;	/* board_info.nr_regions */
+	uint64_t *region_exits;		/* per region, for --stats */
+	uint64_t exits;			/* every return from KVM_RUN */
+	uint64_t io_exits, mmio_exits;
+};
+
+/* Memory behind a memslot: a RAM chunk or a backed reserved range. */
+struct vm_mem {
+	uint64_t gpa, size;
+	void *host;
+	const char *name;		/* the board region it came from */
+};
+
+#define VM_MAX_MEM		GUEST_RAM_MAX_SPANS
+
+struct vm {
+	const struct vm_options *opts;
+	int kvm_fd, vm_fd;
+	size_t run_size;		/* vCPU mmap size */
+	unsigned nr_mem;
+	struct vm_mem mem[VM_MAX_MEM];
+	struct guest_ram ram;		/* the same spans, for the loaders */
+	struct kvm_cpuid2 *cpuid;	/* supported, minus hidden features */
+
+	/* KVM's coalesced ring, shared by all vCPUs; NULL when unused. */
+	struct kvm_coalesced_mmio_ring *ring;
+	unsigned ring_max;		/* entries in the ring */
+	pthread_mutex_t ring_lock;	/* held only while draining */
+
+	unsigned nr_vcpus;
+	struct vcpu *vcpus;
+
+	/* Stop: first request wins and sets the status. */
+	atomic_bool stopping;
+	int status;
+	pthread_t main_thread;
+};
+
+/* kvm.c: the VM, its memory, in-kernel chips and CPUID. */
+int vm_create(struct vm *vm, const struct vm_options *opts);
+void vm_destroy(struct vm *vm);
+void vm_irq_set_level(struct irq_line *line, int level);
+int vcpu_create_all(struct vm *vm);
+void vcpu_destroy_all(struct vm *vm);
+int vcpu_set_boot_state(struct vcpu *vcpu, const struct boot_cpu_state *s);
+int vcpu_make_runnable(struct vcpu *vcpu);
+void vcpu_dump_regs(struct vcpu *vcpu, FILE *out);
+
+/* The CPUID feature table, for --cpuid-hide. */
+struct cpuid_feature {
+	const char *name;
+	uint32_t leaf, subleaf;
+	uint8_t reg;			/* 0 eax, 1 ebx, 2 ecx, 3 edx */
+	uint8_t bit;
+	bool hidden_by_default;
+};
+extern const struct cpuid_feature cpuid_features[];
+extern const unsigned nr_cpuid_features;
+/* "default,avx512f,-cx16" -> opts->cpuid_hide; -1 with a message. */
+int cpuid_hide_parse(struct vm_options *opts, const char *list);
+
+/* vcpu.c: the run loop, one thread per vCPU, and stopping. */
+int vcpu_start_all(struct vm *vm);
+void vcpu_join_all(struct vm *vm);
+void vm_request_stop(struct vm *vm, int status);
+void vm_drain_coalesced(struct vm *vm, struct dispatch_ctx *ctx);
+int vmm_signals_init(void);
+
+/* io-thread.c: ioeventfd doorbells, coalesced zones, device fds. */
+int io_thread_start(struct vm *vm);
+void io_thread_stop(struct vm *vm);
+void io_thread_free(void);
+struct dispatch_ctx *io_thread_ctx(void);
+
+/* boot-flat.c: --flat FILE@ADDR. */
+int boot_flat_parse(const char *spec, const char **path, uint64_t *addr);
+int boot_flat_load(struct vm *vm, const char *path, uint64_t addr);
+
+/* stats.c: --stats at exit. */
+void stats_print(struct vm *vm, FILE *out);
+
+#endif
