@@ -140,6 +140,14 @@ static int pvh_load_segments(struct pvh_image *img, struct guest_ram *ram,
 				    " 0x%" PRIx64 " bytes) is not in the file",
 				    img->path, i, (uint64_t)ph->p_offset,
 				    (uint64_t)ph->p_filesz);
+		if (ph->p_paddr < BOOT_CMDLINE_ADDR + BOOT_CMDLINE_MAX)
+			return fail(err, errlen, "segment %u of '%s' at 0x%"
+				    PRIx64 " overlaps the loader's boot data"
+				    " (GDT, start_info, command line) below"
+				    " 0x%llx: link the kernel at 1 MiB or"
+				    " above", i, img->path,
+				    (uint64_t)ph->p_paddr,
+				    BOOT_CMDLINE_ADDR + BOOT_CMDLINE_MAX);
 		dst = linux_ram_at(ram, map, nr_map, ph->p_paddr, ph->p_memsz,
 				   "kernel segment", err, errlen);
 		if (!dst)

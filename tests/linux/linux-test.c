@@ -790,6 +790,14 @@ static void test_pvh_refusals(void)
 		 " --mem", a.kernel);
 	expect_refusal("pvh/refuse-outside-ram", &a, want);
 
+	s.paddr2 = 0x8000;		/* on the loader's start_info */
+	a.kernel = write_elf("low", &s);
+	snprintf(want, sizeof(want), "segment 1 of '%s' at 0x8000 overlaps"
+		 " the loader's boot data (GDT, start_info, command line)"
+		 " below 0x30000: link the kernel at 1 MiB or above",
+		 a.kernel);
+	expect_refusal("pvh/refuse-low-segment", &a, want);
+
 	a.kernel = write_file("elf32", elf32, sizeof(elf32));
 	snprintf(want, sizeof(want), "'%s' is not a 64-bit x86 ELF (class 1,"
 		 " machine 0): PVH needs an x86_64 vmlinux", a.kernel);
