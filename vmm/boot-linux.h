@@ -8,7 +8,8 @@
  * read it directly. The e820 map comes from ram_layout_e820() over the
  * board's RAM regions and reserved ranges, as in `boardc map --mem`.
  *
- * Guest memory used below 1 MiB (must be RAM or backed, checked):
+ * Guest memory used below 1 MiB (each range but the stack is checked to
+ * be RAM in the e820 map and mapped in struct guest_ram):
  *   0x0500  GDT (null, null, code 0x10, data 0x18, TSS 0x20 + its upper half)
  *   0x6000  boot stack top (grows down)
  *   0x7000  zero page (bzImage) or start_info + modlist + memmap (PVH)
