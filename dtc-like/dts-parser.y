@@ -107,6 +107,7 @@ struct dt_prop *dt_prop_new(char *name, struct dt_chunk *value,
 struct dt_chunk *dt_chunk_string(char *string, const struct srcpos *pos);
 struct dt_chunk *dt_chunk_cells(unsigned bits, const struct srcpos *pos);
 void dt_chunk_add_cell(struct dt_chunk *chunk, const struct dt_cell *cell);
+void dt_chunk_check(const struct dt_chunk *chunk);
 struct dt_chunk *dt_chunk_append(struct dt_chunk *list, struct dt_chunk *c);
 struct dt_label *dt_label_append(struct dt_label *list, char *name,
 				 const struct srcpos *pos);
@@ -283,7 +284,7 @@ chunk:
 	  DT_STRING
 		{ $$ = dt_chunk_string($1, &@1); }
 	| '<' cells '>'
-		{ $$ = $2; $$->pos = @$; }
+		{ $$ = $2; $$->pos = @$; dt_chunk_check($$); }
 	| DT_BITS DT_LITERAL '<' cells '>'
 		{
 			$$ = $4;
@@ -294,6 +295,7 @@ chunk:
 				dt_bad_bits((unsigned)$2.value, &@2);
 			else
 				$$->bits = (unsigned)$2.value;
+			dt_chunk_check($$);
 		}
 	;
 

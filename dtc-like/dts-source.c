@@ -117,6 +117,25 @@ void dt_chunk_add_cell(struct dt_chunk *chunk, const struct dt_cell *cell)
 	chunk->cells[chunk->nr_cells++] = *cell;
 }
 
+/* Every cell fits its size, as dtc requires (negative values may). */
+void dt_chunk_check(const struct dt_chunk *chunk)
+{
+	uint64_t mask = chunk->bits < 64 ? (1ULL << chunk->bits) - 1 :
+					   UINT64_MAX;
+
+	for (unsigned i = 0; i < chunk->nr_cells; i++) {
+		const struct dt_cell *c = &chunk->cells[i];
+
+		if (c->ref || c->value <= mask || (c->value | mask) == UINT64_MAX)
+			continue;
+		diag_error(&c->pos, NULL, "number 0x%llx does not fit in a "
+			   "%u-bit cell: split it into two cells, <0x%llx "
+			   "0x%llx>", (unsigned long long)c->value, chunk->bits,
+			   (unsigned long long)(c->value >> 32),
+			   (unsigned long long)(c->value & 0xffffffff));
+	}
+}
+
 struct dt_chunk *dt_chunk_append(struct dt_chunk *list, struct dt_chunk *c)
 {
 	struct dt_chunk **p;
