@@ -82,6 +82,13 @@ void clock_advance(uint64_t ns)
 	fake.now_ns += ns;
 }
 
+int machine_recreate(int console_in)
+{
+	machine_devices_destroy();
+	fake_host.console_in = console_in;
+	return machine_devices_create(&fake_machine);
+}
+
 struct device *dev_by_index(unsigned index)
 {
 	return &machine_devices[index];

@@ -75,6 +75,8 @@ static inline uint32_t inl(uint16_t port) { return pio_in(port, 4); }
 static inline void outl(uint16_t port, uint32_t v) { pio_out(port, v, 4); }
 
 void clock_advance(uint64_t ns);
+/* Destroy the machine and create it again with another console_in fd. */
+int machine_recreate(int console_in);
 struct device *dev_by_index(unsigned index);
 
 /* Bytes the console UART has written so far (NUL-terminated, drained). */

@@ -5,10 +5,16 @@
  * doorbell in the PCI window, and the dispatcher's unmapped, stats, trace
  * and lifecycle behaviour. No KVM: see harness.h.
  */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "devices/cmos-rtc.h"
+#include "devices/console.h"
 #include "devices/doorbell-demo.h"
 #include "devices/post-code.h"
 #include "harness.h"
@@ -261,6 +267,43 @@ static void test_uart_reset(void)
 	CHECK_EQ(inb(COM1 + IER), 0);
 	outb(COM1 + LCR, 0x80);
 	CHECK_EQ(inb(COM1 + DLL), 12);
+}
+
+static bool tty_is_raw(int fd)
+{
+	struct termios t;
+
+	return !tcgetattr(fd, &t) && !(t.c_lflag & (ICANON | ECHO));
+}
+
+/* A tty console goes raw at init and back at destroy or restore. */
+static void test_uart_raw_console(void)
+{
+	int master = posix_openpt(O_RDWR | O_NOCTTY), tty = -1;
+
+	if (master < 0 || grantpt(master) || unlockpt(master) ||
+	    (tty = open(ptsname(master), O_RDWR | O_NOCTTY)) < 0) {
+		test_fail(__FILE__, __LINE__, "no pseudo-terminal to test with");
+		goto out;
+	}
+	CHECK(!tty_is_raw(tty));
+	CHECK_EQ(machine_recreate(tty), 0);
+	CHECK(tty_is_raw(tty));
+	console_restore();			/* the VMM's signal path */
+	CHECK(!tty_is_raw(tty));
+	console_restore();			/* idempotent */
+	CHECK(!tty_is_raw(tty));
+	CHECK_EQ(machine_recreate(tty), 0);
+	CHECK(tty_is_raw(tty));
+	machine_devices_destroy();
+	CHECK(!tty_is_raw(tty));
+	/* A pipe is no tty: left alone, and input still flows. */
+	CHECK_EQ(machine_recreate(fake.console_in[0]), 0);
+out:
+	if (tty >= 0)
+		close(tty);
+	if (master >= 0)
+		close(master);
 }
 
 /* i8042 */
@@ -818,6 +861,7 @@ static const struct test tests[] = {
 	{ "/uart16550/input-backlog", test_uart_input_backlog },
 	{ "/uart16550/input-eof", test_uart_input_eof },
 	{ "/uart16550/reset", test_uart_reset },
+	{ "/uart16550/raw-console", test_uart_raw_console },
 	{ "/i8042/self-test", test_i8042_self_test },
 	{ "/i8042/command-byte", test_i8042_command_byte },
 	{ "/i8042/keyboard", test_i8042_keyboard },
