@@ -927,8 +927,51 @@ static struct srcpos offset_pos(const struct yaml_ctx *ctx,
 	return pos;
 }
 
+/* What to do about libyaml's commonest complaints. */
+static const char *yaml_hint(const char *problem, bool at_tab)
+{
+	static const struct {
+		const char *problem;
+		const char *hint;
+	} hints[] = {
+		{ "mapping values are not allowed",
+		  ": quote a value that contains ': ', or fix the "
+		  "indentation" },
+		{ "could not find expected ':'",
+		  ": write 'key: value', with a space after the ':'" },
+		{ "did not find expected key",
+		  ": check the indentation of the keys around here" },
+		{ "did not find expected '-' indicator",
+		  ": list entries start with '- ' at one indentation" },
+		{ "found character that cannot start any token",
+		  ": quote values that start with '@', '`' or '%'" },
+	};
+
+	if (at_tab)
+		return ": YAML indents with spaces, never tabs";
+	for (unsigned i = 0; i < ARRAY_SIZE(hints); i++)
+		if (!strncmp(problem, hints[i].problem,
+			     strlen(hints[i].problem)))
+			return hints[i].hint;
+	return "";
+}
+
+/* "while parsing a flow sequence" -> "a flow sequence started here" */
 static void yaml_context_note(const struct yaml_ctx *ctx,
-			      const yaml_parser_t *parser);
+			      const yaml_parser_t *parser)
+{
+	static const char *const verbs[] = {
+		"while parsing ", "while scanning ",
+	};
+	struct srcpos pos = yaml_pos(ctx, parser->context_mark,
+				     parser->context_mark);
+	const char *what = parser->context;
+
+	for (unsigned i = 0; i < ARRAY_SIZE(verbs); i++)
+		if (!strncmp(what, verbs[i], strlen(verbs[i])))
+			what += strlen(verbs[i]);
+	diag_note(&pos, "%s started here", what);
+}
 
 static void report_yaml_error(const struct yaml_ctx *ctx,
 			      const yaml_parser_t *parser,
@@ -936,7 +979,7 @@ static void report_yaml_error(const struct yaml_ctx *ctx,
 {
 	struct srcpos pos;
 	const char *problem = parser->problem ? parser->problem : "error";
-	const char *hint = "";
+	const char *hint;
 
 	switch (parser->error) {
 	case YAML_MEMORY_ERROR:
@@ -959,9 +1002,8 @@ static void report_yaml_error(const struct yaml_ctx *ctx,
 		break;
 	}
 	pos = yaml_pos(ctx, parser->problem_mark, parser->problem_mark);
-	if (parser->problem_mark.index < len &&
-	    buf[parser->problem_mark.index] == '\t')
-		hint = ": YAML indents with spaces, never tabs";
+	hint = yaml_hint(problem, parser->problem_mark.index < len &&
+			 buf[parser->problem_mark.index] == '\t');
 	if (parser->context)
 		diag_error(&pos, "yaml_syntax", "%s %s%s", problem,
 			   parser->context, hint);
@@ -972,23 +1014,6 @@ static void report_yaml_error(const struct yaml_ctx *ctx,
 				parser->context_mark.column !=
 				parser->problem_mark.column))
 		yaml_context_note(ctx, parser);
-}
-
-/* "while parsing a flow sequence" -> "a flow sequence started here" */
-static void yaml_context_note(const struct yaml_ctx *ctx,
-			      const yaml_parser_t *parser)
-{
-	static const char *const verbs[] = {
-		"while parsing ", "while scanning ",
-	};
-	struct srcpos pos = yaml_pos(ctx, parser->context_mark,
-				     parser->context_mark);
-	const char *what = parser->context;
-
-	for (unsigned i = 0; i < ARRAY_SIZE(verbs); i++)
-		if (!strncmp(what, verbs[i], strlen(verbs[i])))
-			what += strlen(verbs[i]);
-	diag_note(&pos, "%s started here", what);
 }
 
 static unsigned char *file_read(const char *file, size_t *len)
