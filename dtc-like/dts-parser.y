@@ -128,6 +128,7 @@ const char *dts_lexer_last_name(void);
 const char *dts_lexer_closed_node(void);
 const char *dts_lexer_prev_text(void);
 bool dts_lexer_start(const char *file);
+bool dts_lexer_first_eof_error(void);
 void dts_lexer_finish(void);
 }
 
@@ -402,11 +403,8 @@ static void report_expected(const yysymbol_kind_t *exp, int n,
 	char list[256];
 
 	if (tok == YYSYMBOL_YYEOF && dts_lexer_open_node(&open, &open_pos)) {
-		static const void *reported;	/* once per file */
-
-		if (reported == at->file)
-			return;
-		reported = at->file;
+		if (!dts_lexer_first_eof_error())
+			return;			/* recovery meets it again */
 		diag_error(at, NULL, "expected '};' to close node '%s' before "
 			   "the end of the file", open);
 		diag_note(&open_pos, "node '%s' starts here", open);
