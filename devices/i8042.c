@@ -100,6 +100,7 @@ struct i8042 {
 	uint8_t kbd_pending;		/* keyboard command awaiting a param */
 	uint8_t queue[I8042_QUEUE];	/* output buffer and what follows */
 	unsigned head, count;
+	bool reloaded;			/* the guest took a byte, next is in */
 };
 
 static void i8042_push(struct i8042 *c, uint8_t byte)
@@ -114,10 +115,18 @@ static bool i8042_is_write_ram(uint8_t cmd)
 	       cmd < I8042_CMD_WRITE_RAM + I8042_RAM;
 }
 
+/*
+ * IRQ 1 is edge-triggered and Linux reads one byte per interrupt: when the
+ * guest takes a byte and another moves into the output buffer, the line
+ * drops and rises again, as on the real controller.
+ */
 static void i8042_update_irq(struct device *dev, struct i8042 *c)
 {
 	int level = c->count && (c->ram[0] & I8042_CTR_KBDINT);
 
+	if (level && c->reloaded && dev->irq.level)
+		irq_line_set(&dev->irq, 0);
+	c->reloaded = false;
 	if (level != dev->irq.level)
 		irq_line_set(&dev->irq, level);
 }
@@ -273,6 +282,7 @@ static uint8_t i8042_read_byte(struct i8042 *c, uint64_t offset)
 		byte = c->queue[c->head];
 		c->head = (c->head + 1) % I8042_QUEUE;
 		c->count--;
+		c->reloaded = c->count;
 		return byte;
 	case I8042_COMMAND:
 		return c->status | I8042_STR_KEYLOCK |
