@@ -16,6 +16,7 @@ BENCH_TARGETS := bench-lookup bench-compile
 # The bench binaries link the real dispatch code; boards of every size
 # reference device ops that bench/lookup/stubs.c stands in for.
 BENCH_CFLAGS := $(filter-out -MMD -MP,$(CFLAGS))
+BENCH_LINK := vmm/dispatch.c devices/registry.c
 
 -include $(wildcard bench/exits/*.mk)
 
@@ -44,10 +45,10 @@ $(BENCH_DIR)/lookup-%/board.c: $(BENCH_DIR)/boards/lookup-%.yaml $(BOARDC)
 	$(BOARDC) -O c -o $(@D) $<
 
 $(BENCH_DIR)/lookup-%/lookup: bench/lookup/lookup.c bench/lookup/stubs.c \
-			      $(BENCH_DIR)/lookup-%/board.c vmm/dispatch.c \
+			      $(BENCH_DIR)/lookup-%/board.c $(BENCH_LINK) \
 			      vmm/dispatch.h vmm/board-tables.h
 	$(CC) $(BENCH_CFLAGS) -I. -I$(@D) -o $@ bench/lookup/lookup.c \
-		bench/lookup/stubs.c $(@D)/board.c vmm/dispatch.c $(LDFLAGS)
+		bench/lookup/stubs.c $(@D)/board.c $(BENCH_LINK) $(LDFLAGS)
 
 .PRECIOUS: $(BENCH_DIR)/boards/lookup-%.yaml $(BENCH_DIR)/lookup-%/board.c
 

@@ -2,7 +2,7 @@
 # Runs the lookup benchmark binaries round-robin REPEAT times (default 3),
 # so a burst of load on the machine hits every board alike, and prints one
 # table of the medians (each binary already reports the median of its own
-# 11 runs; this takes the median of those), the ratios, and the targets:
+# 41 runs; this takes the median of those), the ratios, and the targets:
 #   - the generated maps are flat: 65,536 regions within 20% of 16;
 #   - at 4,096 regions they take at most a third of binary search's time.
 #
@@ -17,7 +17,7 @@ for ((r = 0; r < repeat; r++)); do
 	done
 done
 
-echo "Lookup: median ns per lookup ($repeat x 11 runs of 1,048,576 lookups" \
+echo "Lookup: median ns per lookup ($repeat x 41 runs of 65,536 lookups" \
      "each; lower is better)"
 echo "map = generated tables (vmm/dispatch.h), bsearch = binary search over" \
      "the sorted regions"
@@ -51,7 +51,7 @@ END {
 		m = median(map[order[i]]); b = median(bs[order[i]])
 		mm[order[i]] = m; bb[order[i]] = b
 		printf "%-12s %8d  %-5s %-9s %8.2f %8.2f %12.2f\n", k[1],
-		       regions[k[1]], k[2], k[3], m, b, b > 0 ? m / b : 0
+		       regions[k[1]], k[2], k[3], m, b, (b > 0 ? m / b : 0)
 	}
 	first = boards[1]; last = boards[nboards]
 	printf "\nFlatness: map time on %s (%d regions) / %s (%d regions)\n",
