@@ -15,7 +15,8 @@ GUEST_LDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
 
 # Which guests run on which board (tests/guest/<name>.c).
 GUESTS_bindings := hello access-sizes sync-read async-doorbell coalesced \
-	unmapped kbd-reset uart-loopback uart-irq string-io smp triple-fault
+	unmapped kbd-reset uart-loopback uart-irq string-io smp triple-fault \
+	spin
 GUESTS_minimal := hello halt
 GUEST_BOARDS := bindings minimal
 

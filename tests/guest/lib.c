@@ -56,9 +56,11 @@ void guest_exit(int status)
 		__asm__ volatile("cli; hlt");
 }
 
+/* Leaves UART loopback first, so the message reaches the host. */
 void guest_fail(const char *file, int line, const char *what, uint32_t a,
 		uint32_t b, bool has_values)
 {
+	outb(BOARD_COM1_PIO_BASE + 4, 0);	/* MCR: loopback off */
 	guest_puts("FAIL ");
 	guest_puts(file);
 	guest_putc(':');
