@@ -119,7 +119,8 @@ static int nodes_nest(struct map_node *nodes, unsigned nr)
 {
 	unsigned *stack, top = 0;
 
-	qsort(nodes, nr, sizeof(*nodes), node_cmp);
+	if (nr)		/* nodes is NULL for an empty space */
+		qsort(nodes, nr, sizeof(*nodes), node_cmp);
 	stack = calloc(nr + 1, sizeof(*stack));
 	if (!stack)
 		return -1;
