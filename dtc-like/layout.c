@@ -56,6 +56,7 @@ struct window_space {
 struct busy {
 	uint64_t first;
 	uint64_t last;
+	uint64_t reach;		/* the furthest last of this and all before */
 };
 
 struct layout {
@@ -168,10 +169,17 @@ static int layout_collect_busy(struct layout *l)
 		if (busy_add(l, r->space, r->base, r->size, max))
 			return -1;
 	}
-	for (int s = SPACE_PIO; s <= SPACE_MMIO; s++)
-		if (l->nr_busy[s])
-			qsort(l->busy[s], l->nr_busy[s], sizeof(struct busy),
-			      busy_cmp);
+	for (int s = SPACE_PIO; s <= SPACE_MMIO; s++) {
+		struct busy *busy = l->busy[s];
+
+		if (!l->nr_busy[s])
+			continue;
+		qsort(busy, l->nr_busy[s], sizeof(*busy), busy_cmp);
+		busy[0].reach = busy[0].last;
+		for (size_t i = 1; i < l->nr_busy[s]; i++)
+			busy[i].reach = busy[i].last > busy[i - 1].reach ?
+					busy[i].last : busy[i - 1].reach;
+	}
 	return 0;
 }
 
@@ -197,7 +205,7 @@ static size_t busy_search(const struct busy *busy, size_t n, uint64_t addr)
 {
 	size_t lo = 0, hi = n;
 
-	/* Ranges may nest, so search on first and walk back over stragglers. */
+	/* Ranges may nest: search on first, walk back while one reaches. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -206,7 +214,7 @@ static size_t busy_search(const struct busy *busy, size_t n, uint64_t addr)
 		else
 			hi = mid;
 	}
-	while (lo > 0 && busy[lo - 1].last >= addr)
+	while (lo > 0 && busy[lo - 1].reach >= addr)
 		lo--;
 	return lo;
 }

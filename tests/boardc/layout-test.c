@@ -6,8 +6,9 @@
  * checks, and its laid-out regions (space, range, name, binding, source
  * position; the order of board->regions) equal NAME.expected.
  * Then boards built here: devices that failed checks get no regions and
- * do not crash the layout; a window packed with mixed sizes matches a
- * plain bitmap first-fit, with no overlap, fast.
+ * do not crash the layout; RAM over a window keeps devices out; a window
+ * packed with mixed sizes matches a plain bitmap first-fit, with no
+ * overlap, fast.
  *
  * usage: layout-test [--print BOARD]   (--print: write BOARD's layout)
  */
@@ -183,6 +184,31 @@ static void test_broken_devices(void)
 	board_free(b);
 }
 
+/*
+ * RAM wrongly covering a window (ram_overlap reports it) still keeps auto
+ * devices out, even with a smaller range sorted between the two.
+ */
+static void test_window_under_ram(void)
+{
+	struct board *b = board_new(1);
+	bool ok;
+
+	b->ram = calloc(1, sizeof(*b->ram));
+	b->ram[0] = (struct ir_range){ .name = strdup("ram"),
+				       .size = 0x100000000 };
+	b->nr_ram = 1;
+	b->reserved = calloc(1, sizeof(*b->reserved));
+	b->reserved[0] = (struct ir_range){ .name = strdup("vga"),
+					    .base = 0xa0000,
+					    .size = 0x20000 };
+	b->nr_reserved = 1;
+	window_add(b, SPACE_MMIO, "w", 0xc0000000, 0x10000);
+	device_add(b, "doorbell-demo", SPACE_MMIO);
+	ok = board_layout(b) == 0 && b->nr_regions == 0;
+	result("window_under_ram", ok, "a device was placed over RAM");
+	board_free(b);
+}
+
 /* The reference: first fit over a bitmap of the window's ports. */
 struct bitmap_fit {
 	uint8_t used[0x10000];
@@ -318,6 +344,7 @@ int main(int argc, char **argv)
 		failures++;
 	}
 	test_broken_devices();
+	test_window_under_ram();
 	test_packed_window();
 	return failures ? 1 : 0;
 }
