@@ -46,7 +46,7 @@ fuzz: $(FUZZ_TARGETS)
 		echo "== $$t: $(FUZZ_SECONDS)s, corpus $$corpus"; \
 		$(FUZZ_DIR)/$$t $(FUZZ_OPTS) \
 			-artifact_prefix=$(FUZZ_DIR)/artifacts/$$t- \
-			$$corpus >$(FUZZ_DIR)/$$t.log 2>&1 || { rc=1; \
+			$$corpus </dev/null >$(FUZZ_DIR)/$$t.log 2>&1 || { rc=1; \
 			tail -60 $(FUZZ_DIR)/$$t.log; \
 			echo "FAIL $$t: see $(FUZZ_DIR)/$$t.log; the input is in" \
 			     "$(FUZZ_DIR)/artifacts/: copy it to" \
