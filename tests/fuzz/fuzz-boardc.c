@@ -8,6 +8,8 @@
  * Built twice: with FUZZ_DTS the input is the dtc-like text syntax
  * (board_from_dts()), otherwise YAML (board_from_yaml()). The front ends
  * read a file, so each input is written to one scratch file per process.
+ * Run the fuzzers with stdin from /dev/null: the text syntax may
+ * /include/ "/dev/stdin".
  *
  * State between inputs: diagnostics only count up (we compare counts, never
  * reset them), check switches are never touched, srcpos interns the one
@@ -18,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "boardc.h"
@@ -30,8 +33,14 @@
 #define board_from	board_from_yaml
 #endif
 
-static char input_path[64];
-static char output_dir[64];
+/*
+ * One scratch folder per process: the input is <dir>/board.yaml or .dts
+ * (a fixed name, so an input may /include/ "board.dts" itself), -O c
+ * writes into <dir>/out.
+ */
+static char scratch_dir[64];
+static char input_path[96];
+static char output_dir[96];
 static FILE *devnull;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -42,7 +51,7 @@ static void fuzz_cleanup(void)
 	static const char *const outputs[] = {
 		"board.c", "board.h", "devices.mk",
 	};
-	char path[96];
+	char path[128];
 
 	for (unsigned i = 0; i < sizeof(outputs) / sizeof(outputs[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", output_dir, outputs[i]);
@@ -50,22 +59,24 @@ static void fuzz_cleanup(void)
 	}
 	rmdir(output_dir);
 	unlink(input_path);
+	rmdir(scratch_dir);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	int fd;
-
-	snprintf(input_path, sizeof(input_path),
-		 "/tmp/boardc-fuzz-XXXXXX" FUZZ_SUFFIX);
-	fd = mkstemps(input_path, strlen(FUZZ_SUFFIX));
-	snprintf(output_dir, sizeof(output_dir), "/tmp/boardc-fuzz-out-XXXXXX");
+	snprintf(scratch_dir, sizeof(scratch_dir), "/tmp/boardc-fuzz-XXXXXX");
 	devnull = fopen("/dev/null", "w");
-	if (fd < 0 || !mkdtemp(output_dir) || !devnull) {
-		perror("fuzz-boardc: scratch files in /tmp");
+	if (!mkdtemp(scratch_dir) || !devnull) {
+		perror("fuzz-boardc: a scratch folder in /tmp");
 		exit(1);
 	}
-	close(fd);
+	snprintf(input_path, sizeof(input_path), "%s/board" FUZZ_SUFFIX,
+		 scratch_dir);
+	snprintf(output_dir, sizeof(output_dir), "%s/out", scratch_dir);
+	if (mkdir(output_dir, 0700)) {
+		perror("fuzz-boardc: the output folder");
+		exit(1);
+	}
 	atexit(fuzz_cleanup);
 	return 0;
 }
