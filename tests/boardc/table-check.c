@@ -33,17 +33,44 @@ static void __attribute__((format(printf, 1, 2))) fail(const char *fmt, ...)
 	putchar('\n');
 }
 
-/* The truth: a linear search of board_regions. */
+/*
+ * The truth: a search of board_regions, which must be sorted by space,
+ * then address, and never overlap (checked by check_sorted()).
+ */
 static unsigned region_search(unsigned space, uint64_t addr)
 {
-	for (unsigned i = 1; i < board_info.nr_regions; i++) {
-		const struct board_region *r = &board_regions[i];
+	unsigned lo = 1, hi = board_info.nr_regions;
 
-		if (r->space == space && addr >= r->base &&
-		    addr - r->base < r->size)
-			return i;
+	/* The last region whose (space, base) is <= (space, addr). */
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+		const struct board_region *r = &board_regions[mid];
+
+		if (r->space < space || (r->space == space && r->base <= addr))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo > 1) {
+		const struct board_region *r = &board_regions[lo - 1];
+
+		if (r->space == space && addr - r->base < r->size)
+			return lo - 1;
 	}
 	return 0;
+}
+
+static void check_sorted(void)
+{
+	for (unsigned i = 2; i < board_info.nr_regions; i++) {
+		const struct board_region *a = &board_regions[i - 1];
+		const struct board_region *b = &board_regions[i];
+
+		if (a->space > b->space ||
+		    (a->space == b->space && a->base + a->size > b->base))
+			fail("regions %u and %u are out of order or overlap",
+			     i - 1, i);
+	}
 }
 
 /* What the VMM does: window, page, sub-page, bounds check. */
@@ -150,6 +177,7 @@ int main(int argc, char **argv)
 	test_name = argc > 1 ? argv[1] : "/boardc/golden/tables";
 	if (board_regions[0].size || strcmp(board_regions[0].name, "unmapped"))
 		fail("region 0 must be the empty \"unmapped\" sentinel");
+	check_sorted();
 	check_ports();
 	check_regions_mmio();
 	check_async();
