@@ -18,7 +18,8 @@ GUESTS_bindings := hello access-sizes sync-read async-doorbell coalesced \
 	unmapped kbd-reset uart-loopback uart-irq string-io smp triple-fault \
 	spin
 GUESTS_minimal := hello halt
-GUEST_BOARDS := bindings minimal
+GUESTS_pc := hello ram-map
+GUEST_BOARDS := bindings minimal pc
 
 define guest_board_rules
 $(BUILD)/guest/$(1)/%.o: tests/guest/%.c tests/guest/guest.h \

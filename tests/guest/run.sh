@@ -233,6 +233,23 @@ t_sigterm() {
 	expect_err '^boardvm: Terminated: stopping$'
 }
 
+# RAM split over the pc board's regions, backed reserved ranges mapped,
+# unbacked ones and the PCI window left as holes; 8 vCPUs.
+t_pc_ram_map() {
+	run_vm pc ram-map --mem 3.5G --cpus 8 --stats
+	expect_status 33
+	expect_out "ram map: base-ram, ebda, bios-rom, low-ram are memory; vga, pci are holes"
+	expect_err '^stats: vcpu 7 exits=0 '
+	expect_err '^stats: unmapped reads=2 writes=2$'
+}
+
+# With 512M, low-ram ends well before 3 GiB: the same probe finds a hole.
+t_pc_ram_small() {
+	run_vm pc ram-map --mem 512M
+	expect_status 34
+	expect_out "low-ram end: not memory"
+}
+
 t_flat_outside_ram() {
 	run_cli minimal --mem 64M --flat "$BUILD/guest/minimal/hello.bin@0x8000000"
 	expect_status 2
@@ -304,6 +321,8 @@ guest_test /guest/minimal/halt t_halt
 guest_test /guest/minimal/trace-io t_trace_io
 guest_test /guest/minimal/cpuid-hide t_cpuid_hide
 guest_test /guest/minimal/flat-outside-ram t_flat_outside_ram
+guest_test /guest/pc/ram-map t_pc_ram_map
+guest_test /guest/pc/ram-small t_pc_ram_small
 guest_test /guest/bindings/access-sizes t_access_sizes
 guest_test /guest/bindings/sync-read t_sync_read
 guest_test /guest/bindings/stats-suggestion t_stats_suggestion
