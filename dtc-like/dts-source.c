@@ -538,9 +538,10 @@ struct shape {
 	const char *where;		/* "device 'com1'" */
 	const char *const *props;
 	unsigned nr_props;
-	const char *const *nodes;	/* NULL: any subnode name */
+	const char *const *nodes;
 	unsigned nr_nodes;
-	bool any_props;			/* device properties */
+	bool any_props;			/* device properties, bindings */
+	bool any_nodes;			/* ranges, devices */
 };
 
 static bool name_in(const char *name, const char *const *list, unsigned nr)
@@ -569,15 +570,19 @@ static void shape_check(const struct dt_node *node, const struct shape *s)
 	for (struct dt_prop *p = node->props; p; p = p->next) {
 		if (s->any_props || name_in(p->name, s->props, s->nr_props))
 			continue;
+		if (!s->nr_props) {
+			diag_error(&p->pos, "unknown_property", "unknown "
+				   "property '%s' in %s: it has no properties",
+				   p->name, s->where);
+			continue;
+		}
 		names_list(s->props, s->nr_props, valid, sizeof(valid));
 		diag_error(&p->pos, "unknown_property", "unknown property "
 			   "'%s' in %s (valid properties: %s)", p->name,
 			   s->where, valid);
 	}
-	if (!s->nodes)
-		return;
 	for (struct dt_node *c = node->children; c; c = c->next) {
-		if (name_in(c->name, s->nodes, s->nr_nodes))
+		if (s->any_nodes || name_in(c->name, s->nodes, s->nr_nodes))
 			continue;
 		if (!s->nr_nodes) {
 			diag_error(&c->pos, "unknown_property", "unknown node "
@@ -645,8 +650,7 @@ static void range_from_dts(const struct dt_node *node, unsigned ac,
 	char where[192], what[256];
 	struct shape s = {
 		.where = where, .props = range_props,
-		.nr_props = backed_ok ? 2 : 1, .nr_nodes = 0,
-		.nodes = range_props,
+		.nr_props = backed_ok ? 2 : 1,
 	};
 	const struct dt_prop *reg = prop_get(node, "reg");
 	const struct dt_prop *backed = prop_get(node, "backed");
@@ -711,6 +715,7 @@ static void ranges_from_dts(const struct dt_node *node, const char *kind,
 	char where[128];
 	struct shape s = {
 		.where = where, .props = container_props, .nr_props = 2,
+		.any_nodes = true,
 	};
 
 	snprintf(where, sizeof(where), "'%s'", node->name);
@@ -735,7 +740,6 @@ static void cpus_from_dts(struct board *b, const struct dt_node *node)
 	static const char *const props[] = { "default", "max" };
 	struct shape s = {
 		.where = "'cpus'", .props = props, .nr_props = 2,
-		.nodes = props, .nr_nodes = 0,
 	};
 	const struct dt_prop *p;
 
@@ -758,7 +762,6 @@ static void irqs_from_dts(struct board *b, const struct dt_node *node)
 	};
 	struct shape s = {
 		.where = "'irqs'", .props = props, .nr_props = 4,
-		.nodes = props, .nr_nodes = 0,
 	};
 	const struct dt_prop *p;
 
@@ -781,6 +784,7 @@ static void ram_from_dts(struct board *b, const struct dt_node *node)
 	};
 	struct shape s = {
 		.where = "'ram'", .props = props, .nr_props = 3,
+		.any_nodes = true,
 	};
 	const struct dt_prop *p = prop_get(node, "default");
 
@@ -944,10 +948,9 @@ static void bindings_from_dts(const struct dt_node *node, const char *where,
 {
 	unsigned n = 0;
 	char what[256];
-	struct shape s = { .where = what, .nodes = container_props };
+	struct shape s = { .where = what, .any_props = true };
 
 	snprintf(what, sizeof(what), "'bindings' of %s", where);
-	s.any_props = true;
 	shape_check(node, &s);
 	for (struct dt_prop *p = node->props; p; p = p->next)
 		n++;
@@ -1028,7 +1031,7 @@ static void device_from_dts(const struct dt_node *node,
 
 static void devices_from_dts(struct board *b, const struct dt_node *node)
 {
-	struct shape s = { .where = "'devices'" };
+	struct shape s = { .where = "'devices'", .any_nodes = true };
 
 	shape_check(node, &s);
 	b->devices = xcalloc(count_children(node), sizeof(*b->devices));
