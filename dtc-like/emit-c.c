@@ -467,6 +467,130 @@ static int plan_board(struct c_plan *plan, const struct board *board)
 	return 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* What the tables cannot express */
+
+/*
+ * A page map larger than this (64 GiB of window) would make the binary
+ * huge: the map is an initialized array.
+ */
+#define MAX_WINDOW_PAGES	(1ull << 24)
+
+static int check_windows(const struct c_plan *plan)
+{
+	int errors = 0;
+
+	for (unsigned w = 0; w < plan->nr_windows; w++) {
+		const struct win_plan *win = &plan->windows[w];
+
+		if (win->size >> 12 <= MAX_WINDOW_PAGES)
+			continue;
+		if (win->range)
+			diag_error(&win->range->pos, NULL, "MMIO window %s is "
+				   "0x%" PRIx64 " bytes: its page map would "
+				   "have more than 0x%llx entries; make it at "
+				   "most 64 GiB", win->range->name, win->size,
+				   MAX_WINDOW_PAGES);
+		else
+			diag_error(&plan->board->regions[win->first].pos, NULL,
+				   "fixed MMIO regions from 0x%" PRIx64 " to "
+				   "0x%" PRIx64 " need one page map of more "
+				   "than 0x%llx entries; declare MMIO windows "
+				   "around them", win->base,
+				   win->base + win->size - 1, MAX_WINDOW_PAGES);
+		errors++;
+	}
+	return errors;
+}
+
+/* A board.h macro name and who defines it. */
+struct macro_def {
+	char *name;
+	const struct ir_device *dev;
+};
+
+static int macro_add(struct macro_def *defs, unsigned *n,
+		     const struct ir_device *dev, const char *prefix,
+		     const char *a, const char *b, const char *suffix)
+{
+	char *name, *p;
+
+	if (asprintf(&name, "%s%s%s%s%s", prefix, a, b ? "_" : "",
+		     b ? b : "", suffix) < 0)
+		return -1;
+	for (p = name; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = *p - 'a' + 'A';
+		else if (!(*p >= 'A' && *p <= 'Z') &&
+			 !(*p >= '0' && *p <= '9'))
+			*p = '_';
+	defs[*n].name = name;
+	defs[*n].dev = dev;
+	(*n)++;
+	return 0;
+}
+
+static int macro_cmp(const void *a, const void *b)
+{
+	const struct macro_def *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return x->dev < y->dev ? -1 : x->dev > y->dev;
+}
+
+/*
+ * Device and register names become macro names (upper case, '-' -> '_'):
+ * two devices must not end up defining the same one.
+ */
+static int check_macros(const struct board *board)
+{
+	unsigned max = 4 * board->nr_devices + board->nr_regions + 1, n = 0;
+	struct macro_def *defs = calloc(max, sizeof(*defs));
+	int errors = 0, ret = 0;
+
+	if (!defs)
+		return -1;
+	for (unsigned i = 0; i < board->nr_devices && !ret; i++) {
+		const struct ir_device *d = &board->devices[i];
+
+		ret = macro_add(defs, &n, d, "BOARD_DEV_", d->name, NULL, "");
+		if (!ret && d->pio.present)
+			ret = macro_add(defs, &n, d, "BOARD_", d->name, NULL,
+					"_PIO_BASE");
+		if (!ret && d->mmio.present)
+			ret = macro_add(defs, &n, d, "BOARD_", d->name, NULL,
+					"_MMIO_BASE");
+		if (!ret && d->has_irq)
+			ret = macro_add(defs, &n, d, "BOARD_", d->name, NULL,
+					"_IRQ");
+	}
+	for (unsigned i = 0; i < board->nr_regions && !ret; i++)
+		ret = macro_add(defs, &n, board->regions[i].dev,
+				"BOARD_REGION_", board->regions[i].dev->name,
+				board->regions[i].reg->name, "");
+	if (!ret) {
+		qsort(defs, n, sizeof(*defs), macro_cmp);
+		for (unsigned i = 1; i < n; i++) {
+			if (strcmp(defs[i].name, defs[i - 1].name) ||
+			    defs[i].dev == defs[i - 1].dev)
+				continue;
+			diag_error(&defs[i].dev->name_pos, NULL, "devices '%s' "
+				   "and '%s' would both define %s in board.h: "
+				   "rename one", defs[i].dev->name,
+				   defs[i - 1].dev->name, defs[i].name);
+			diag_note(&defs[i - 1].dev->name_pos, "'%s' defined "
+				  "here", defs[i - 1].dev->name);
+			errors++;
+		}
+	}
+	for (unsigned i = 0; i < n; i++)
+		free(defs[i].name);
+	free(defs);
+	return ret ? -1 : errors;
+}
+
 static void plan_free(struct c_plan *plan)
 {
 	free(plan->subpages);
@@ -1227,6 +1351,9 @@ int board_to_c(const struct board *board, const char *dir)
 			"of %s\n", board->file);
 		goto out;
 	}
+	/* Both, so one run reports every problem. */
+	if (check_windows(&plan) | check_macros(board))
+		goto out;
 	if (make_dirs(dir) ||
 	    write_file(dir, "board.h", write_board_h, &plan) ||
 	    write_file(dir, "board.c", write_board_c, &plan) ||
