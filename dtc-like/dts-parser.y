@@ -5,10 +5,11 @@
  * tree (struct dt_node, declared below); dts-source.c merges the top-level
  * blocks, resolves references and turns the tree into the board IR.
  *
- * Syntax errors are reported by dts_report_syntax_error() from what the
- * parser expected at that point ("expected ';' after property 'irqs'"),
- * and the error rules below resynchronise at the next ';' so one run
- * reports every mistake.
+ * Syntax errors are reported by yyreport_syntax_error() (bison's custom
+ * error reporting) from what the parser expected at that point ("expected
+ * ';' after property 'irqs'"); the error rules below resynchronise after a
+ * missing ';' or at the next ';', so one run reports every mistake. The
+ * lexer keeps the tokens and open nodes those messages name.
  */
 
 %define api.prefix {dts_}
