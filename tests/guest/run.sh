@@ -256,9 +256,17 @@ t_flat_outside_ram() {
 	expect_err "not all in guest RAM below 4 GiB \(board minimal, --mem 67108864\)"
 }
 
+# cx16 is hidden by default; the list replaces the default; -name shows.
 t_cpuid_hide() {
-	run_vm minimal hello --cpuid-hide default,-cx16,avx512f,none,sse3
-	expect_status 33
+	local list want
+	for case in ":cx16 off" "none:cx16 on" "default,-cx16:cx16 on" \
+		    "-cx16:cx16 on" "popcnt:cx16 on" "none,cx16:cx16 off"; do
+		list=${case%%:*} want=${case#*:}
+		run_vm minimal cpuid ${list:+--cpuid-hide "$list"}
+		expect_status 33
+		[ "$OUT" = "$want" ] ||
+			fail "--cpuid-hide '$list': guest says '$OUT', expected '$want'"
+	done
 }
 
 # Command line: no KVM needed, errors exit 1 with a message naming the value.
