@@ -248,7 +248,7 @@ static bool node_has_children(const struct map_node *nodes, unsigned nr,
 
 static void draw_node(FILE *out, const struct column *col,
 		      const struct scale *s, const struct map_node *nodes,
-		      unsigned nr, unsigned i, bool ports)
+		      unsigned nr, unsigned i, bool ports, unsigned hidden)
 {
 	const struct map_node *n = &nodes[i];
 	const struct fill *f = node_fill(n);
@@ -270,6 +270,8 @@ static void draw_node(FILE *out, const struct column *col,
 	fprintf(out, "<text x=\"%d\" y=\"%d\" fill=\"%s\" font-size=\"11\">",
 		x + 4, y + 13, f->text);
 	xml_text(out, name, text_w > 0 ? (size_t)text_w / 6 : 1);
+	if (hidden)
+		fprintf(out, " (%u inside)", hidden);
 	if (n->region && n->region->bound && n->region->bound->has_datamatch)
 		fprintf(out, " (datamatch 0x%" PRIx64 ")",
 			n->region->bound->datamatch);
@@ -341,32 +343,41 @@ static int draw_column(FILE *out, const struct column *col,
 	struct scale s = { 0 };
 	unsigned max_depth = nr > MAX_NODES ? 0 : MAX_DEPTH;
 	struct map_node *shown;
-	unsigned n = 0;
+	unsigned *hidden, n = 0;
 
 	fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"13\" "
 		"font-weight=\"bold\">%s</text>\n", col->axis_x - 120,
 		HEADER_H - 12, col->title);
 	shown = calloc(nr + 1, sizeof(*shown));
-	if (!shown)
+	hidden = calloc(nr + 1, sizeof(*hidden));
+	if (!shown || !hidden) {
+		free(shown);
+		free(hidden);
 		return -1;
+	}
+	/* What is not drawn is counted in the node that holds it. */
 	for (unsigned i = 0; i < nr; i++)
 		if (nodes[i].depth <= max_depth)
 			shown[n++] = nodes[i];
+		else if (n && nodes[i].depth == max_depth + 1)
+			hidden[n - 1]++;
 	/* The port space is small enough to draw whole. */
 	if (scale_build(&s, col, shown, n, ports ? 0x10000 : 0, HEADER_H)) {
+		free(hidden);
 		free(shown);
 		scale_free(&s);
 		return -1;
 	}
 	draw_gaps(out, col, &s, shown, n, ports);
 	for (unsigned i = 0; i < n; i++)
-		draw_node(out, col, &s, shown, n, i, ports);
+		draw_node(out, col, &s, shown, n, i, ports, hidden[i]);
 	draw_axis(out, col, &s);
 	if (max_depth < MAX_DEPTH)
 		fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"11\" "
 			"font-style=\"italic\">%u entries: top level only"
 			"</text>\n", col->tab_x[0], s.y[s.nr - 1] + 16, nr);
 	*bottom = s.y[s.nr - 1] + 24;
+	free(hidden);
 	free(shown);
 	scale_free(&s);
 	return 0;
