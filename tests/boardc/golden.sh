@@ -141,6 +141,20 @@ for dir in generated/*/; do
 	tables "/boardc/golden/generated/$(basename "$dir")/tables" "${dir%/}"
 done
 
+# A freestanding guest includes board.h alone (BOARD_GUEST): no libc, no
+# VMM headers.
+for dir in generated/*/; do
+	t=/boardc/golden/generated/$(basename "$dir")/guest-header
+	printf '#define BOARD_GUEST\n#include "board.h"\nconst char name[] = BOARD_NAME;\nconst unsigned long long n = BOARD_NR_DEVICES + BOARD_NR_REGIONS + BOARD_RAM_DEFAULT;\n' \
+		>"$tmp/guest.c"
+	if $CC -ffreestanding -nostdinc -std=gnu11 -Wall -Wextra -Werror \
+		-I"$dir" -c -o "$tmp/guest.o" "$tmp/guest.c" 2>"$tmp/err"; then
+		pass "$t"
+	else
+		fail "$t" "$(head -2 "$tmp/err" | tr '\n' '|')"
+	fi
+done
+
 # Sections print alone, exactly as in the whole map.
 yaml=tests/boardc/good/windows.yaml
 if run /boardc/golden/map-section "$tmp/e820" map --section e820 "$yaml"; then
