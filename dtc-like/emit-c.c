@@ -689,7 +689,7 @@ static void emit_board_h(FILE *out, const struct c_plan *plan)
 /* ------------------------------------------------------------------ */
 /* board.c: devices */
 
-static int ops_cmp(const void *a, const void *b)
+static int str_ptr_cmp(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
@@ -708,7 +708,7 @@ static int emit_ops_externs(FILE *out, const struct board *board)
 		if (t && t->ops_symbol)
 			syms[n++] = t->ops_symbol;
 	}
-	qsort(syms, n, sizeof(*syms), ops_cmp);
+	qsort(syms, n, sizeof(*syms), str_ptr_cmp);
 	if (n)
 		putc('\n', out);
 	for (unsigned i = 0; i < n; i++)
@@ -1106,11 +1106,6 @@ static void emit_ram(FILE *out, const struct board *board)
 	fputs("};\n", out);
 }
 
-static int range_cmp_ptr_base(const void *a, const void *b)
-{
-	return range_cmp_base(a, b);
-}
-
 static int emit_reserved(FILE *out, const struct board *board)
 {
 	const struct ir_range **sorted;
@@ -1120,7 +1115,7 @@ static int emit_reserved(FILE *out, const struct board *board)
 		return -1;
 	for (unsigned i = 0; i < board->nr_reserved; i++)
 		sorted[i] = &board->reserved[i];
-	qsort(sorted, board->nr_reserved, sizeof(*sorted), range_cmp_ptr_base);
+	qsort(sorted, board->nr_reserved, sizeof(*sorted), range_cmp_base);
 	fputs("\nconst struct board_reserved board_reserved[BOARD_NR_RESERVED]"
 	      " = {\n", out);
 	for (unsigned i = 0; i < board->nr_reserved; i++) {
@@ -1216,11 +1211,6 @@ static int emit_board_c(FILE *out, const struct c_plan *plan)
 /* ------------------------------------------------------------------ */
 /* devices.mk */
 
-static int source_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 int board_to_devices_mk(const struct board *board, FILE *out)
 {
 	const char **sources = calloc(board->nr_devices + 1, sizeof(*sources));
@@ -1234,7 +1224,7 @@ int board_to_devices_mk(const struct board *board, FILE *out)
 		if (t && t->source)
 			sources[n++] = t->source;
 	}
-	qsort(sources, n, sizeof(*sources), source_cmp);
+	qsort(sources, n, sizeof(*sources), str_ptr_cmp);
 	emit_banner(out, board, "# ", "");
 	fputs("BOARD_DEVICE_SOURCES :=", out);
 	for (unsigned i = 0; i < n; i++)
