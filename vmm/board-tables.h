@@ -56,6 +56,12 @@ struct board_region {
  * then board_subpages[i] says how to index board_subpage_map for the byte
  * offset within the page. Windows are the board's MMIO windows plus one
  * per cluster of fixed platform MMIO outside them.
+ *
+ * Every lookup ends with a bounds check against the region found: a page
+ * holding one small region points at it for all its bytes, and the
+ * sub-page maps of neighbouring shared pages overlap where no region is
+ * (their unused granules name regions of other pages), which keeps
+ * board_subpage_map small. Index BOARD_SUBPAGE_MAP_SIZE is never reached.
  */
 #define BOARD_PAGE_SHIFT	12
 
