@@ -35,11 +35,16 @@
 #define TAG_INDEX(t)		((unsigned)(t))
 
 #define IO_MAX_EVENTS		16
+/* Regular files cannot be polled: they are read on a tick instead. */
+#define IO_FILE_TICK_MS		10
+#define IO_MAX_FILES		8
 
 struct io_thread {
 	int epoll_fd;
 	int stop_fd;
 	int *async_fds;			/* board_info.nr_async, -1: none */
+	unsigned files[IO_MAX_FILES];	/* devices whose fd is a file */
+	unsigned nr_files;
 	pthread_t thread;
 	bool started;
 	struct region_stats *stats;
@@ -119,7 +124,11 @@ static int register_coalesced(struct vm *vm, unsigned i)
 	return 0;
 }
 
-/* Devices with a poll fd (the console UART's stdin). */
+/*
+ * Devices with a poll fd (the console UART's stdin). Regular files and
+ * /dev/null cannot be epolled (EPERM): those are read every
+ * IO_FILE_TICK_MS until the device reaches EOF and gives its fd up.
+ */
 static void add_device_fds(void)
 {
 	for (unsigned i = 0; i < board_info.nr_devices; i++) {
@@ -129,12 +138,26 @@ static void add_device_fds(void)
 		if (!dev->ops || !dev->ops->poll_fd || !dev->ops->poll_ready)
 			continue;
 		fd = dev->ops->poll_fd(dev);
-		if (fd < 0)
+		if (fd < 0 || epoll_add(fd, TAG_DEVICE | i) == 0)
 			continue;
-		/* Regular files and /dev/null cannot be polled: EPERM. */
-		if (epoll_add(fd, TAG_DEVICE | i) < 0 && errno != EPERM)
+		if (errno == EPERM && io.nr_files < IO_MAX_FILES)
+			io.files[io.nr_files++] = i;
+		else
 			fprintf(stderr, "boardvm: cannot poll fd %d of %s: %s\n",
 				fd, dev->desc->name, strerror(errno));
+	}
+}
+
+static void handle_files(void)
+{
+	for (unsigned i = 0; i < io.nr_files;) {
+		struct device *dev = &machine_devices[io.files[i]];
+
+		dev->ops->poll_ready(dev);
+		if (dev->ops->poll_fd(dev) < 0)
+			io.files[i] = io.files[--io.nr_files];
+		else
+			i++;
 	}
 }
 
@@ -164,8 +187,10 @@ static void *io_thread_main(void *arg)
 	struct epoll_event ev[IO_MAX_EVENTS];
 
 	for (;;) {
-		int n = epoll_wait(io.epoll_fd, ev, IO_MAX_EVENTS, -1);
+		int n = epoll_wait(io.epoll_fd, ev, IO_MAX_EVENTS,
+				   io.nr_files ? IO_FILE_TICK_MS : -1);
 
+		handle_files();
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {

@@ -17,7 +17,7 @@ GUEST_LDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
 GUESTS_bindings := hello access-sizes sync-read async-doorbell coalesced \
 	unmapped kbd-reset uart-loopback uart-irq string-io smp triple-fault \
 	spin
-GUESTS_minimal := hello halt cpuid
+GUESTS_minimal := hello halt cpuid uart-echo
 GUESTS_pc := hello ram-map
 GUEST_BOARDS := bindings minimal pc
 

@@ -18,12 +18,14 @@ trap 'rm -rf "$tmp"' EXIT
 # --- running one VM -------------------------------------------------------
 
 # run_vm BOARD GUEST [OPTIONS...]: sets STATUS, OUT (stdout), ERR (stderr).
+# stdin is $STDIN (/dev/null unless a test sets it).
+STDIN=/dev/null
 run_vm() {
 	local board=$1 guest=$2
 	shift 2
 	timeout -k 5 "$TIMEOUT" "$BUILD/$board/boardvm" \
 		--flat "$BUILD/guest/$board/$guest.bin@$LOAD_ADDR" "$@" \
-		</dev/null >"$tmp/out" 2>"$tmp/err"
+		<"$STDIN" >"$tmp/out" 2>"$tmp/err"
 	STATUS=$?
 	OUT=$(cat "$tmp/out")
 	ERR=$(cat "$tmp/err")
@@ -103,6 +105,16 @@ t_hello_minimal() {
 	run_vm minimal hello
 	expect_status 33
 	expect_out "hello from minimal"
+}
+
+# Console input through the I/O thread: a pipe on stdin, then EOF.
+t_uart_echo() {
+	printf 'hello, guest\n' >"$tmp/in"
+	STDIN=$tmp/in
+	run_vm minimal uart-echo
+	STDIN=/dev/null
+	expect_status 33
+	expect_out "got: hello, guest"
 }
 
 t_halt() {
@@ -326,6 +338,7 @@ run_test /guest/cli/cpuid-hide-unknown t_cli_cpuid_unknown
 
 guest_test /guest/minimal/hello t_hello_minimal
 guest_test /guest/minimal/halt t_halt
+guest_test /guest/minimal/uart-echo t_uart_echo
 guest_test /guest/minimal/trace-io t_trace_io
 guest_test /guest/minimal/cpuid-hide t_cpuid_hide
 guest_test /guest/minimal/flat-outside-ram t_flat_outside_ram
