@@ -514,6 +514,8 @@ int vcpu_set_boot_state(struct vcpu *vcpu, const struct boot_cpu_state *s)
 		segment_to_kvm(&sregs.tr, &s->tr);
 	sregs.gdt.base = s->gdt_base;
 	sregs.gdt.limit = s->gdt_limit;
+	sregs.idt.base = 0;		/* no IDT until the guest loads one */
+	sregs.idt.limit = 0;
 	sregs.cr0 = s->cr0;
 	sregs.cr3 = s->cr3;
 	sregs.cr4 = s->cr4;

@@ -14,27 +14,36 @@
 
 #include "../devices/console.h"
 #include "../dtc-like/boardc.h"		/* parse_size(), parse_number() */
+#include "boot-linux.h"
+#include "mptable.h"
 #include "vmm.h"
 
 #ifndef BOARDVM_VERSION
 #define BOARDVM_VERSION		"0.1"
 #endif
 
-/* What to boot: exactly one loader (--flat now; --kernel slots in here). */
+/* What to boot: exactly one loader, --flat or --kernel. */
 struct boot_request {
 	const char *flat_path;
 	uint64_t flat_addr;
+	const char *kernel;		/* bzImage, or vmlinux (PVH) */
+	const char *initrd;
+	const char *append;
 };
 
 enum {
-	OPT_MEM = 0x100, OPT_CPUS, OPT_FLAT, OPT_TRACE_IO, OPT_STATS,
-	OPT_CPUID_HIDE, OPT_VERSION, OPT_HELP,
+	OPT_MEM = 0x100, OPT_CPUS, OPT_FLAT, OPT_KERNEL, OPT_INITRD,
+	OPT_APPEND, OPT_TRACE_IO, OPT_STATS, OPT_CPUID_HIDE, OPT_VERSION,
+	OPT_HELP,
 };
 
 static const struct option long_options[] = {
 	{ "mem", required_argument, NULL, OPT_MEM },
 	{ "cpus", required_argument, NULL, OPT_CPUS },
 	{ "flat", required_argument, NULL, OPT_FLAT },
+	{ "kernel", required_argument, NULL, OPT_KERNEL },
+	{ "initrd", required_argument, NULL, OPT_INITRD },
+	{ "append", required_argument, NULL, OPT_APPEND },
 	{ "trace-io", no_argument, NULL, OPT_TRACE_IO },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "cpuid-hide", required_argument, NULL, OPT_CPUID_HIDE },
@@ -47,6 +56,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 "usage: boardvm [options] --flat FILE@ADDR\n"
+"       boardvm [options] --kernel BZIMAGE|VMLINUX [--initrd FILE] [--append CMDLINE]\n"
 "A KVM virtual machine built from board %s (%s).\n"
 "\n"
 "  --mem SIZE          guest RAM, laid into the board's RAM regions in order\n"
@@ -55,6 +65,10 @@ static void usage(FILE *out)
 "  --flat FILE@ADDR    load a raw binary at guest physical ADDR (in RAM) and\n"
 "                      start every vCPU there in 32-bit protected mode, flat\n"
 "                      segments, paging and interrupts off, ESI = vCPU index\n"
+"  --kernel FILE       boot Linux: a bzImage (boot protocol 2.06+) or an ELF\n"
+"                      vmlinux with a PVH entry; e820 and MP table from the board\n"
+"  --initrd FILE       initial ramdisk for --kernel\n"
+"  --append CMDLINE    kernel command line for --kernel (default empty)\n"
 "  --trace-io          log every port/MMIO access to stderr: vCPU, address,\n"
 "                      size, value, region and binding\n"
 "  --stats             at exit, print per-region exits, reads, writes, async\n"
@@ -69,7 +83,8 @@ static void usage(FILE *out)
 "\n"
 "Exit status: the guest's debug-exit code when it writes one; otherwise\n"
 "  0  the guest halted with interrupts off (no irqchip) or powered off\n"
-"  1  bad command line          2  KVM or host setup failed\n"
+"  1  bad command line, or a loader rejected the file or address\n"
+"  2  KVM or host setup failed\n"
 "  3  KVM internal error or failed VM entry (registers dumped on stderr)\n"
 "  4  the guest reset the machine (triple fault, i8042 0xfe)\n"
 "  128+N  stopped by signal N (SIGINT 130, SIGTERM 143)\n",
@@ -125,6 +140,15 @@ static int parse_args(int argc, char **argv, struct vm_options *opts,
 					    &boot->flat_addr) < 0)
 				return -1;
 			break;
+		case OPT_KERNEL:
+			boot->kernel = optarg;
+			break;
+		case OPT_INITRD:
+			boot->initrd = optarg;
+			break;
+		case OPT_APPEND:
+			boot->append = optarg;
+			break;
 		case OPT_TRACE_IO:
 			opts->trace_io = true;
 			break;
@@ -152,9 +176,19 @@ static int parse_args(int argc, char **argv, struct vm_options *opts,
 			argv[optind]);
 		return -1;
 	}
-	if (!boot->flat_path) {
+	if (!boot->flat_path && !boot->kernel) {
 		fprintf(stderr, "boardvm: nothing to boot: give --flat "
-			"FILE@ADDR (see --help)\n");
+			"FILE@ADDR or --kernel FILE (see --help)\n");
+		return -1;
+	}
+	if (boot->flat_path && boot->kernel) {
+		fprintf(stderr, "boardvm: --flat and --kernel both given: "
+			"boot one of them\n");
+		return -1;
+	}
+	if (!boot->kernel && (boot->initrd || boot->append)) {
+		fprintf(stderr, "boardvm: --%s needs --kernel\n",
+			boot->initrd ? "initrd" : "append");
 		return -1;
 	}
 	return cpuid_hide_parse(opts, cpuid_hide);
@@ -181,8 +215,41 @@ static uint64_t host_now_ns(struct vclock *clock)
 
 static struct vclock host_clock = { .now_ns = host_now_ns };
 
+/*
+ * Linux: kernel, initrd, command line and e820 from the board into guest
+ * RAM (vmm/boot-linux.c), the MP table where the board has an in-kernel
+ * irqchip, and vCPU 0 set to the kernel's entry. The APs stay in KVM's
+ * reset state; the kernel starts them with INIT/SIPI.
+ */
+static int boot_linux(struct vm *vm, const struct boot_request *boot)
+{
+	struct linux_boot_args args = {
+		.kernel = boot->kernel,
+		.initrd = boot->initrd,
+		.cmdline = boot->append,
+		.mem = vm->opts->mem,
+	};
+	struct boot_cpu_state cpu;
+	struct mptable_args mp;
+	struct mptable_info mpi;
+	char err[512];
+
+	linux_boot_args_board(&args);
+	if (linux_load(&args, &vm->ram, &cpu, NULL, err, sizeof(err)) < 0)
+		goto err;
+	mptable_args_board(&mp, vm->nr_vcpus);
+	if (mptable_write(&mp, &vm->ram, &mpi, err, sizeof(err)) < 0)
+		goto err;
+	return vcpu_set_boot_state(&vm->vcpus[0], &cpu) < 0 ? -1 : 0;
+err:
+	fprintf(stderr, "boardvm: %s\n", err);
+	return -1;
+}
+
 static int machine_boot(struct vm *vm, const struct boot_request *boot)
 {
+	if (boot->kernel)
+		return boot_linux(vm, boot);
 	return boot_flat_load(vm, boot->flat_path, boot->flat_addr);
 }
 
@@ -230,8 +297,12 @@ static int vmm_run(const struct vm_options *opts,
 	if (vm_create(&vm, opts) < 0)
 		return VMM_EXIT_SETUP;
 	vm.main_thread = pthread_self();
-	if (vcpu_create_all(&vm) < 0 || machine_boot(&vm, boot) < 0)
+	if (vcpu_create_all(&vm) < 0)
 		goto out_vcpus;
+	if (machine_boot(&vm, boot) < 0) {
+		status = VMM_EXIT_USAGE;	/* the file or address */
+		goto out_vcpus;
+	}
 	if (machine_devices_create(&env) < 0)
 		goto out_vcpus;
 	if (io_thread_start(&vm) < 0 || vcpu_start_all(&vm) < 0) {

@@ -264,7 +264,7 @@ t_pc_ram_small() {
 
 t_flat_outside_ram() {
 	run_cli minimal --mem 64M --flat "$BUILD/guest/minimal/hello.bin@0x8000000"
-	expect_status 2
+	expect_status 1
 	expect_err "not all in guest RAM below 4 GiB \(board minimal, --mem 67108864\)"
 }
 
@@ -285,8 +285,8 @@ t_cpuid_hide() {
 t_cli_help() {
 	run_cli bindings --help
 	expect_status 0
-	for opt in --mem --cpus --flat --trace-io --stats --cpuid-hide \
-		   --version --help; do
+	for opt in --mem --cpus --flat --kernel --initrd --append --trace-io \
+		   --stats --cpuid-hide --version --help; do
 		echo "$OUT" | grep -q -- "$opt" || fail "--help lacks $opt"
 	done
 	echo "$OUT" | grep -q '4  the guest reset' || fail "--help lacks exit statuses"
@@ -322,6 +322,25 @@ t_cli_no_boot() {
 	expect_err "^boardvm: nothing to boot"
 }
 
+t_cli_initrd_alone() {
+	run_cli pc --initrd x.img --flat x@0x100000
+	expect_status 1
+	expect_err "^boardvm: --initrd needs --kernel$"
+}
+
+t_cli_two_loaders() {
+	run_cli pc --kernel bzImage --flat x@0x100000
+	expect_status 1
+	expect_err "^boardvm: --flat and --kernel both given"
+}
+
+# The Linux loader's own message (vmm/boot-linux.c), status 1.
+t_kernel_missing() {
+	run_cli pc --kernel "$tmp/no-such-bzImage"
+	expect_status 1
+	expect_err "^boardvm: cannot open kernel '$tmp/no-such-bzImage': No such file or directory$"
+}
+
 t_cli_cpuid_unknown() {
 	run_cli bindings --cpuid-hide cx16,sse9 --flat x@0x100000
 	expect_status 1
@@ -335,6 +354,8 @@ run_test /guest/cli/bad-mem t_cli_bad_mem
 run_test /guest/cli/bad-flat t_cli_bad_flat
 run_test /guest/cli/no-boot t_cli_no_boot
 run_test /guest/cli/cpuid-hide-unknown t_cli_cpuid_unknown
+run_test /guest/cli/initrd-alone t_cli_initrd_alone
+run_test /guest/cli/two-loaders t_cli_two_loaders
 
 guest_test /guest/minimal/hello t_hello_minimal
 guest_test /guest/minimal/halt t_halt
@@ -343,6 +364,7 @@ guest_test /guest/minimal/trace-io t_trace_io
 guest_test /guest/minimal/cpuid-hide t_cpuid_hide
 guest_test /guest/minimal/flat-outside-ram t_flat_outside_ram
 guest_test /guest/pc/ram-map t_pc_ram_map
+guest_test /guest/pc/kernel-missing t_kernel_missing
 guest_test /guest/pc/ram-small t_pc_ram_small
 guest_test /guest/bindings/access-sizes t_access_sizes
 guest_test /guest/bindings/sync-read t_sync_read
