@@ -3,7 +3,10 @@
  * libFuzzer target: one board file through boardc's whole pipeline, as
  * boardc.c's main() runs it: front end, board_check(), board_layout(),
  * board_check_layout() and, when the board is clean, every emitter (C into
- * a scratch folder, the rest to /dev/null).
+ * a scratch folder, the rest to /dev/null). A clean board must also
+ * survive a round trip: written back in its own syntax (-O yaml, -O dts)
+ * it compiles cleanly into the same machine (the JSON map, less source
+ * positions, is identical); otherwise the target aborts.
  *
  * Built twice: with FUZZ_DTS the input is the dtc-like text syntax
  * (board_from_dts()), otherwise YAML (board_from_yaml()). The front ends
@@ -41,6 +44,7 @@
 static char scratch_dir[64];
 static char input_path[96];
 static char output_dir[96];
+static char round_path[96];
 static FILE *devnull;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -59,6 +63,7 @@ static void fuzz_cleanup(void)
 	}
 	rmdir(output_dir);
 	unlink(input_path);
+	unlink(round_path);
 	rmdir(scratch_dir);
 }
 
@@ -73,6 +78,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(input_path, sizeof(input_path), "%s/board" FUZZ_SUFFIX,
 		 scratch_dir);
 	snprintf(output_dir, sizeof(output_dir), "%s/out", scratch_dir);
+	snprintf(round_path, sizeof(round_path), "%s/round" FUZZ_SUFFIX,
+		 scratch_dir);
 	if (mkdir(output_dir, 0700)) {
 		perror("fuzz-boardc: the output folder");
 		exit(1);
@@ -106,23 +113,99 @@ static void board_emit_all(const struct board *board)
 	fflush(devnull);
 }
 
+/*
+ * The board as `boardc -O json` shows it, less the lines that name the
+ * source file or positions: what a round trip must keep.
+ */
+static char *board_json(const struct board *board)
+{
+	char *buf = NULL, *line, *out, *o;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		abort();
+	board_to_json(board, board->ram_default, f);
+	fclose(f);
+	out = o = calloc(1, len + 1);
+	if (!out)
+		abort();
+	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+		if (strstr(line, "\"source\"") || strstr(line, "\"srcpos\""))
+			continue;
+		o += sprintf(o, "%s\n", line);
+	}
+	free(buf);
+	return out;
+}
+
+/* The board as parsed and checked, or NULL with diagnostics printed. */
+static struct board *board_compile(const char *path)
+{
+	int errors_before = diag_error_count();
+	struct board *board = board_from(path);
+
+	if (!board)
+		return NULL;
+	board_check(board);
+	board_layout(board);
+	board_check_layout(board);
+	if (diag_error_count() == errors_before)
+		return board;
+	board_free(board);
+	return NULL;
+}
+
+/*
+ * A clean board written back in its own syntax (-O yaml or -O dts) must
+ * compile cleanly again into the same machine.
+ */
+static void board_round_trip(const struct board *board)
+{
+	FILE *f = fopen(round_path, "w");
+	struct board *again;
+	char *want, *got;
+
+	if (!f)
+		abort();
+#ifdef FUZZ_DTS
+	board_to_dts(board, f);
+#else
+	board_to_yaml(board, f);
+#endif
+	fclose(f);
+	again = board_compile(round_path);
+	if (!again) {
+		fprintf(stderr, "fuzz-boardc: the board written back to %s "
+			"does not compile\n", round_path);
+		abort();
+	}
+	want = board_json(board);
+	got = board_json(again);
+	if (strcmp(want, got)) {
+		fprintf(stderr, "fuzz-boardc: the board written back to %s "
+			"is another machine:\n--- before\n%s--- after\n%s",
+			round_path, want, got);
+		abort();
+	}
+	free(want);
+	free(got);
+	board_free(again);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct board *board;
-	int errors_before = diag_error_count();
 
 	if (input_write(data, size)) {
 		perror("fuzz-boardc: writing the input");
 		abort();
 	}
-	board = board_from(input_path);
+	board = board_compile(input_path);
 	if (!board)
 		return 0;
-	board_check(board);
-	board_layout(board);
-	board_check_layout(board);
-	if (diag_error_count() == errors_before)
-		board_emit_all(board);
+	board_emit_all(board);
+	board_round_trip(board);
 	board_free(board);
 	return 0;
 }
