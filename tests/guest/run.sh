@@ -17,29 +17,25 @@ trap 'rm -rf "$tmp"' EXIT
 
 # --- running one VM -------------------------------------------------------
 
-# run_vm BOARD GUEST [OPTIONS...]: sets STATUS, OUT (stdout), ERR (stderr).
-# stdin is $STDIN (/dev/null unless a test sets it).
+# run_cli BOARD [OPTIONS...]: boardvm with these options; sets STATUS and OUT
+# (stdout); stderr is in $tmp/err. stdin is $STDIN (/dev/null unless a test
+# sets it).
 STDIN=/dev/null
-run_vm() {
-	local board=$1 guest=$2
-	shift 2
-	timeout -k 5 "$TIMEOUT" "$BUILD/$board/boardvm" \
-		--flat "$BUILD/guest/$board/$guest.bin@$LOAD_ADDR" "$@" \
-		<"$STDIN" >"$tmp/out" 2>"$tmp/err"
-	STATUS=$?
-	OUT=$(cat "$tmp/out")
-	ERR=$(cat "$tmp/err")
-}
-
-# run_cli BOARD [OPTIONS...]: boardvm with arbitrary options.
 run_cli() {
 	local board=$1
 	shift
 	timeout -k 5 "$TIMEOUT" "$BUILD/$board/boardvm" "$@" \
-		</dev/null >"$tmp/out" 2>"$tmp/err"
+		<"$STDIN" >"$tmp/out" 2>"$tmp/err"
 	STATUS=$?
 	OUT=$(cat "$tmp/out")
-	ERR=$(cat "$tmp/err")
+}
+
+# run_vm BOARD GUEST [OPTIONS...]: the guest tests/guest/GUEST.c, built
+# for BOARD, under that board's boardvm.
+run_vm() {
+	local board=$1 guest=$2
+	shift 2
+	run_cli "$board" --flat "$BUILD/guest/$board/$guest.bin@$LOAD_ADDR" "$@"
 }
 
 # --- expectations: the first one that fails names the test's failure ------
