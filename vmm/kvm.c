@@ -215,10 +215,14 @@ static int vm_add_memory(struct vm *vm, uint64_t gpa, uint64_t size,
 	return 0;
 }
 
-/* --mem laid into the board's RAM regions, then the backed ranges. */
-static int vm_setup_memory(struct vm *vm)
+/*
+ * `mem` bytes laid into the board's RAM regions, in order (the layout
+ * boardc map shows). Returns the number of spans, or -1 with a message
+ * when they do not hold it.
+ */
+int vm_ram_layout(uint64_t mem, struct ram_span *spans)
 {
-	struct ram_span regions[VM_MAX_MEM], spans[VM_MAX_MEM];
+	struct ram_span regions[VM_MAX_MEM];
 	unsigned nr = board_info.nr_ram;
 	int n;
 
@@ -228,13 +232,22 @@ static int vm_setup_memory(struct vm *vm)
 		regions[i] = (struct ram_span) { .base = board_ram[i].base,
 						 .size = board_ram[i].size,
 						 .index = i };
-	n = ram_layout_fill(regions, nr, vm->opts->mem, spans, VM_MAX_MEM);
-	if (n < 0) {
+	n = ram_layout_fill(regions, nr, mem, spans, VM_MAX_MEM);
+	if (n < 0)
 		fprintf(stderr, "boardvm: --mem %" PRIu64 " bytes does not fit "
-			"the RAM regions of board %s: give a smaller --mem\n",
-			vm->opts->mem, board_info.name);
+			"the RAM regions of board %s (%s): give a smaller "
+			"--mem\n", mem, board_info.name, board_info.source);
+	return n;
+}
+
+/* --mem laid into the board's RAM regions, then the backed ranges. */
+static int vm_setup_memory(struct vm *vm)
+{
+	struct ram_span spans[VM_MAX_MEM];
+	int n = vm_ram_layout(vm->opts->mem, spans);
+
+	if (n < 0)
 		return -1;
-	}
 	for (int i = 0; i < n; i++)
 		if (vm_add_memory(vm, spans[i].base, spans[i].size,
 				  board_ram[spans[i].index].name) < 0)

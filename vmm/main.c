@@ -16,6 +16,7 @@
 #include "../dtc-like/boardc.h"		/* parse_size(), parse_number() */
 #include "boot-linux.h"
 #include "mptable.h"
+#include "ram-layout.h"
 #include "vmm.h"
 
 #ifndef BOARDVM_VERSION
@@ -108,12 +109,14 @@ static int parse_cpus(const char *arg, unsigned *cpus)
 
 static int parse_mem(const char *arg, uint64_t *mem)
 {
+	struct ram_span spans[VM_MAX_MEM];
+
 	if (!parse_size(arg, mem) || *mem == 0 || *mem % 4096) {
 		fprintf(stderr, "boardvm: --mem '%s': expected a size that is a "
 			"whole number of 4 KiB pages, e.g. 512M or 3.5G\n", arg);
 		return -1;
 	}
-	return 0;
+	return vm_ram_layout(*mem, spans) < 0 ? -1 : 0;
 }
 
 /* Returns 0 to run, -1 on a usage error, 1 when done (help, version). */

@@ -99,6 +99,8 @@ struct vm {
 };
 
 /* kvm.c: the VM, its memory, in-kernel chips and CPUID. */
+struct ram_span;
+int vm_ram_layout(uint64_t mem, struct ram_span *spans);
 int vm_create(struct vm *vm, const struct vm_options *opts);
 void vm_destroy(struct vm *vm);
 void vm_irq_set_level(struct irq_line *line, int level);

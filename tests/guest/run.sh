@@ -306,6 +306,12 @@ t_cli_bad_mem() {
 	expect_err "^boardvm: --mem '12345': expected a size"
 }
 
+t_cli_mem_too_big() {
+	run_cli minimal --mem 4G --flat x@0x100000
+	expect_status 1
+	expect_err "^boardvm: --mem 4294967296 bytes does not fit the RAM regions of board minimal \(boards/minimal.yaml\): give a smaller --mem$"
+}
+
 t_cli_bad_flat() {
 	run_cli bindings --flat guest.bin
 	expect_status 1
@@ -347,6 +353,7 @@ run_test /guest/cli/help t_cli_help
 run_test /guest/cli/version t_cli_version
 run_test /guest/cli/bad-cpus t_cli_bad_cpus
 run_test /guest/cli/bad-mem t_cli_bad_mem
+run_test /guest/cli/mem-too-big t_cli_mem_too_big
 run_test /guest/cli/bad-flat t_cli_bad_flat
 run_test /guest/cli/no-boot t_cli_no_boot
 run_test /guest/cli/cpuid-hide-unknown t_cli_cpuid_unknown
