@@ -1,7 +1,9 @@
 # Guest programs: freestanding 32-bit C and assembly, built per board
 # against that board's generated board.h, run under that board's boardvm
 # by tests/guest/run.sh. Each guest board's boardvm is built by a
-# recursive make (BOARD is one per make invocation).
+# recursive make (BOARD is one per make invocation), except the current
+# BOARD's, which this make builds itself (so `make all test` never builds
+# it twice at once).
 
 GUEST_CC ?= gcc
 GUEST_OBJCOPY ?= objcopy
@@ -41,8 +43,12 @@ $(BUILD)/guest/$(1)/%.bin: $(BUILD)/guest/$(1)/%.elf
 	$$(GUEST_OBJCOPY) -O binary $$< $$@
 
 .PHONY: guest-vmm-$(1)
+ifeq ($(1),$(BOARD_NAME))
+guest-vmm-$(1): $$(BOARDVM)
+else
 guest-vmm-$(1): $$(BOARDC)
 	@$$(MAKE) --no-print-directory BOARD=$(1) vmm
+endif
 
 GUEST_BINS += $$(patsubst %,$(BUILD)/guest/$(1)/%.bin,$$(GUESTS_$(1)))
 endef
