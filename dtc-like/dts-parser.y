@@ -325,8 +325,8 @@ expr:
 	| expr '+' expr			{ $$ = $1 + $3; }
 	| expr '-' expr			{ $$ = $1 - $3; }
 	| expr '*' expr			{ $$ = $1 * $3; }
-	| expr '/' expr			{ $$ = expr_div($1, $3, false, &@3); }
-	| expr '%' expr			{ $$ = expr_div($1, $3, true, &@3); }
+	| expr '/' expr		{ $$ = expr_div($1, $3, false, &@3); }
+	| expr '%' expr		{ $$ = expr_div($1, $3, true, &@3); }
 	| expr DT_LSHIFT expr		{ $$ = $3 < 64 ? $1 << $3 : 0; }
 	| expr DT_RSHIFT expr		{ $$ = $3 < 64 ? $1 >> $3 : 0; }
 	| expr '&' expr			{ $$ = $1 & $3; }
@@ -405,7 +405,7 @@ static void report_expected(const yysymbol_kind_t *exp, int n,
 
 	if (tok == YYSYMBOL_YYEOF && dts_lexer_open_node(&open, &open_pos)) {
 		if (!dts_lexer_first_eof_error())
-			return;			/* recovery meets it again */
+			return;		/* recovery meets it again */
 		diag_error(at, NULL, "expected '};' to close node '%s' before "
 			   "the end of the file", open);
 		diag_note(&open_pos, "node '%s' starts here", open);

@@ -126,7 +126,8 @@ void dt_chunk_check(const struct dt_chunk *chunk)
 	for (unsigned i = 0; i < chunk->nr_cells; i++) {
 		const struct dt_cell *c = &chunk->cells[i];
 
-		if (c->ref || c->value <= mask || (c->value | mask) == UINT64_MAX)
+		if (c->ref || c->value <= mask ||
+		    (c->value | mask) == UINT64_MAX)
 			continue;
 		diag_error(&c->pos, NULL, "number 0x%llx does not fit in a "
 			   "%u-bit cell: split it into two cells, <0x%llx "
@@ -770,7 +771,8 @@ static void irqs_from_dts(struct board *b, const struct dt_node *node)
 	p = prop_get(node, "lines");
 	if (!p) {
 		report_missing(&node->pos, "'irqs'", "lines",
-			       "lines = <24>;", "the number of interrupt lines");
+			       "lines = <24>;",
+			       "the number of interrupt lines");
 		return;
 	}
 	b->irqs_pos = p->value_pos;
@@ -825,7 +827,8 @@ static void placement_window(const struct dt_cell *cell,
 	 * exist: window_containment says so, as it does for YAML.
 	 */
 	if (!node && !strncmp(cell->ref, "{/", 2) &&
-	    !strncmp(cell->ref + 2, windows, len) && cell->ref[len + 2] == '/') {
+	    !strncmp(cell->ref + 2, windows, len) &&
+	    cell->ref[len + 2] == '/') {
 		name = cell->ref + len + 3;
 		pl->window = xcalloc(1, strlen(name));
 		memcpy(pl->window, name, strcspn(name, "@}/"));
