@@ -66,9 +66,9 @@ void vm_request_stop(struct vm *vm, int status)
 		if (vcpu->run)
 			__atomic_store_n(&vcpu->run->immediate_exit, 1,
 					 __ATOMIC_SEQ_CST);
-		if (vcpu->started && !pthread_equal(vcpu->thread,
-						    pthread_self()))
-			pthread_kill(vcpu->thread, SIG_KICK);
+		if (atomic_load(&vcpu->kickable) &&
+		    !pthread_equal(vcpu->self, pthread_self()))
+			pthread_kill(vcpu->self, SIG_KICK);
 	}
 	pthread_kill(vm->main_thread, SIG_STOPPED);
 }
@@ -222,7 +222,17 @@ static void *vcpu_thread(void *arg)
 	sigemptyset(&kick);
 	sigaddset(&kick, SIG_KICK);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
-	while (!atomic_load_explicit(&vm->stopping, memory_order_relaxed)) {
+	/*
+	 * From here a stop request kicks this thread. Both this store and
+	 * the stopper's are sequentially consistent, so either the loop below
+	 * sees `stopping`, or the stopper sees `kickable` and the kick (or
+	 * immediate_exit) gets this thread out of KVM_RUN. Setting it from
+	 * main after pthread_create() would leave a window where a thread
+	 * already blocked in KVM_RUN (a halted AP) is never kicked.
+	 */
+	vcpu->self = pthread_self();
+	atomic_store(&vcpu->kickable, true);
+	while (!atomic_load(&vm->stopping)) {
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;

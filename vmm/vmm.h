@@ -58,7 +58,9 @@ struct vcpu {
 	int fd;
 	struct kvm_run *run;
 	pthread_t thread;
-	bool started;
+	bool started;			/* pthread_create succeeded: join it */
+	pthread_t self;			/* set by the thread itself... */
+	atomic_bool kickable;		/* ...then this: kick it to stop */
 	struct dispatch_ctx ctx;
 	struct region_stats *stats;	/* board_info.nr_regions */
 	uint64_t *region_exits;		/* per region, for --stats */
