@@ -217,11 +217,7 @@ static void *vcpu_thread(void *arg)
 {
 	struct vcpu *vcpu = arg;
 	struct vm *vm = vcpu->vm;
-	sigset_t kick;
 
-	sigemptyset(&kick);
-	sigaddset(&kick, SIG_KICK);
-	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
 	/*
 	 * From here a stop request kicks this thread. Both this store and
 	 * the stopper's are sequentially consistent, so either the loop below
@@ -249,14 +245,9 @@ static void *vcpu_thread(void *arg)
 	return NULL;
 }
 
+/* The threads inherit main's mask: stop signals blocked, SIG_KICK not. */
 int vcpu_start_all(struct vm *vm)
 {
-	sigset_t block;
-
-	/* vCPU threads start with SIG_KICK blocked until they unblock it. */
-	sigemptyset(&block);
-	sigaddset(&block, SIG_KICK);
-	pthread_sigmask(SIG_BLOCK, &block, NULL);
 	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *vcpu = &vm->vcpus[i];
 		int err = pthread_create(&vcpu->thread, NULL, vcpu_thread,
