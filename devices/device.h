@@ -49,10 +49,27 @@ enum host_exit_reason {
 	HOST_EXIT_POWEROFF,
 };
 
+struct guest_ram;
+
 struct device_host {
 	/* Ask the VMM to stop all vCPUs and exit. */
 	void (*request_exit)(struct device_host *host,
 			     enum host_exit_reason why, int status);
+	/*
+	 * PCI: the guest programmed BAR `bar` of `dev` to `base` with memory
+	 * decoding `enabled`. The VMM checks the move (inside the board's
+	 * window, clear of every other region), updates the dispatch maps
+	 * atomically for all vCPUs and moves the BAR's ioeventfds and
+	 * coalesced zones. Returns 0, or -1 when refused (logged; the BAR
+	 * stays unmapped until the guest programs an acceptable address).
+	 */
+	int (*pci_bar_update)(struct device_host *host, struct device *dev,
+			      unsigned bar, uint64_t base, bool enabled);
+	/* Deliver an MSI (address/data as the guest programmed them). */
+	void (*signal_msi)(struct device_host *host, uint64_t addr,
+			   uint32_t data);
+	/* Guest RAM, for DMA (virtqueues); NULL in tests that have none. */
+	const struct guest_ram *ram;
 	int console_in;			/* fd or -1 */
 	int console_out;		/* fd or -1 */
 	void *opaque;
@@ -87,6 +104,11 @@ struct device_ops {
 	void (*mmio_write)(struct device *dev, uint64_t offset,
 			   const void *data, unsigned len);
 	void (*notify)(struct device *dev, unsigned reg, unsigned slot);
+	/* PCI functions: type-0 configuration space, offsets 0..0xff. */
+	void (*pci_config_read)(struct device *dev, uint32_t offset,
+				void *data, unsigned len);
+	void (*pci_config_write)(struct device *dev, uint32_t offset,
+				 const void *data, unsigned len);
 	/* An fd the I/O thread should poll for this device, and its handler. */
 	int (*poll_fd)(struct device *dev);
 	void (*poll_ready)(struct device *dev);
