@@ -165,15 +165,6 @@ static unsigned regions_count(enum board_space space)
 	return n;
 }
 
-static const struct board_region *region_nth(enum board_space space,
-					     unsigned nth)
-{
-	for (unsigned i = 1; i < board_info.nr_regions; i++)
-		if (region_user(&board_regions[i], space) && !nth--)
-			return &board_regions[i];
-	return NULL;
-}
-
 /* The MMIO "space": the hole the dispatch windows cover. */
 static void mmio_hole(uint64_t *lo, uint64_t *hi)
 {
@@ -201,8 +192,9 @@ static void addrs_fill(uint64_t *addrs, enum board_space space,
 		perror("lookup: regions");
 		exit(1);
 	}
-	for (unsigned i = 0; i < nr; i++)
-		user[i] = region_nth(space, i);
+	for (unsigned i = 1, n = 0; i < board_info.nr_regions; i++)
+		if (region_user(&board_regions[i], space))
+			user[n++] = &board_regions[i];
 	if (space == SPACE_MMIO)
 		mmio_hole(&lo, &hi);
 	for (unsigned i = 0; i < HOT_REGIONS; i++)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the lookup benchmark binaries round-robin REPEAT times (default 3),
+# Runs the lookup benchmark binaries round-robin REPEAT times (default 9),
 # so a burst of load on the machine hits every board alike, and prints one
 # table of the medians (each binary already reports the median of its own
 # 41 runs; this takes the median of those), the ratios, and the targets:
@@ -8,7 +8,7 @@
 #
 # usage: bench/lookup/run.sh BUILD/bench/lookup-N/lookup...
 set -euo pipefail
-repeat=${REPEAT:-3}
+repeat=${REPEAT:-9}
 raw=$(mktemp)
 trap 'rm -f "$raw"' EXIT
 for ((r = 0; r < repeat; r++)); do
