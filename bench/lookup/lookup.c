@@ -16,9 +16,14 @@
  *             varies is the lookup, not how much of the tables the
  *             caches hold (a guest drives a few devices at a time)
  *   repeated  one address, over and over
- * Each (space, pattern) is timed RUNS times, the two methods interleaved,
- * LOOKUPS lookups a run; the median ns per lookup is printed as
+ * Each (space, pattern) is timed RUNS times, the two methods and a
+ * reference interleaved, LOOKUPS lookups a run; the medians are printed as
  *   RESULT <board> <regions> <space> <pattern> <map ns> <bsearch ns>
+ *          <reference ns> <map in references> <bsearch in references>
+ * The reference is the same small loop in every binary (a pointer chase in
+ * L1): this machine's speed drifts by up to 2x from one second to the next
+ * (a shared, virtualised host), and a lookup time divided by the reference
+ * timed right next to it compares across boards where raw ns do not.
  * Both methods return a board_region and the loop reads its base (the
  * offset a handler gets), so neither is credited for skipping that load.
  * Before timing, every address is looked up both ways and the results must
@@ -71,6 +76,7 @@ struct span_map {
 
 static struct span_map pio_spans, mmio_spans;
 static uint64_t sink;
+static uint32_t ring[64];		/* the reference's pointer chase */
 
 /* xorshift64*: deterministic, so every run sees the same addresses. */
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
@@ -283,6 +289,17 @@ static __attribute__((noinline)) double time_mmio_bsearch(const uint64_t *addrs)
 	return TIMED_LOOP(mmio_bsearch);
 }
 
+static __attribute__((noinline)) double time_reference(void)
+{
+	uint64_t t0 = now_ns();
+	uint32_t i = 0;
+
+	for (unsigned n = 0; n < LOOKUPS; n++)
+		i = ring[i];
+	sink += i;
+	return (double)(now_ns() - t0) / LOOKUPS;
+}
+
 static int double_cmp(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -303,20 +320,25 @@ static void bench_one(uint64_t *addrs, enum board_space space,
 		time_pio_map : time_mmio_map;
 	double (*bsearch_)(const uint64_t *) = space == SPACE_PIO ?
 		time_pio_bsearch : time_mmio_bsearch;
-	double map_ns[RUNS], bsearch_ns[RUNS];
+	double map_ns[RUNS], bsearch_ns[RUNS], ref_ns[RUNS];
+	double map_ref[RUNS], bsearch_ref[RUNS];
 
 	addrs_fill(addrs, space, pattern);
 	addrs_verify(addrs, space, pattern);
 	map(addrs);			/* warm the caches */
 	bsearch_(addrs);
 	for (unsigned run = 0; run < RUNS; run++) {
+		ref_ns[run] = time_reference();
 		map_ns[run] = map(addrs);
 		bsearch_ns[run] = bsearch_(addrs);
+		map_ref[run] = map_ns[run] / ref_ns[run];
+		bsearch_ref[run] = bsearch_ns[run] / ref_ns[run];
 	}
-	printf("RESULT %s %u %s %s %.2f %.2f\n", board_info.name,
-	       board_info.nr_regions - 1, space_name(space),
+	printf("RESULT %s %u %s %s %.2f %.2f %.2f %.3f %.3f\n",
+	       board_info.name, board_info.nr_regions - 1, space_name(space),
 	       pattern_names[pattern], median(map_ns, RUNS),
-	       median(bsearch_ns, RUNS));
+	       median(bsearch_ns, RUNS), median(ref_ns, RUNS),
+	       median(map_ref, RUNS), median(bsearch_ref, RUNS));
 }
 
 int main(void)
@@ -327,6 +349,8 @@ int main(void)
 		perror("lookup: addresses");
 		return 1;
 	}
+	for (unsigned i = 0; i < 64; i++)
+		ring[i] = (i * 37 + 1) % 64;	/* one cycle through all 64 */
 	spans_build(&pio_spans, SPACE_PIO);
 	spans_build(&mmio_spans, SPACE_MMIO);
 	for (enum board_space s = SPACE_PIO; s <= SPACE_MMIO; s++) {
