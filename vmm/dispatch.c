@@ -257,9 +257,9 @@ static void dispatch_trace(const struct dispatch_ctx *ctx, unsigned space,
 			op, addr, len, value);
 	else
 		fprintf(out, "trace-io: %s %s %s 0x%" PRIx64 " len %u data "
-			"0x%" PRIx64 " -> %s+0x%" PRIx64 "\n", who,
+			"0x%" PRIx64 " -> %s+0x%" PRIx64 " (%s)\n", who,
 			space_name(space), op, addr, len, value, r->name,
-			addr - r->base);
+			addr - r->base, binding_name(r->binding));
 }
 
 /* Access */

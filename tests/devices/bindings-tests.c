@@ -279,6 +279,36 @@ static void *io_thread(void *arg)
 }
 
 /* vCPUs and the I/O thread at once: no ring is lost. */
+/* --trace-io names the binding of the region each access went to. */
+static void test_trace_binding(void)
+{
+	unsigned a = async_of(BOARD_REGION_PIO_BELL_DOORBELL);
+	uint32_t v = 5;
+	FILE *out = tmpfile();
+	char line[256] = "";
+
+	fake.ctx.trace = true;
+	fake.ctx.trace_out = out;
+	fake.ctx.vcpu = ~0u;
+	dispatch_notify(&fake.ctx, a);
+	dispatch_coalesced(&fake.ctx, false, MMIO_BELL + BELL_FIFO, &v, 4);
+	fake.ctx.vcpu = 1;
+	mmio_in(MMIO_BELL + BELL_TOTAL, 4);
+	rewind(out);
+	CHECK(fgets(line, sizeof(line), out));
+	CHECK(!strcmp(line, "trace-io: io pio notify 0x600 len 4 data 0x0 -> "
+		      "pio-bell.doorbell+0x0 (async)\n"));
+	CHECK(fgets(line, sizeof(line), out));
+	CHECK(!strcmp(line, "trace-io: io mmio coalesced 0xd0000010 len 4 "
+		      "data 0x5 -> "
+		      "mmio-bell.fifo+0x0 (coalesced)\n"));
+	CHECK(fgets(line, sizeof(line), out));
+	CHECK(!strcmp(line, "trace-io: vcpu1 mmio read 0xd0000004 len 4 "
+		      "data 0x0 -> "
+		      "mmio-bell.status+0x0 (sync)\n"));
+	fclose(out);
+}
+
 static void test_threads(void)
 {
 	struct device *bell = dev_by_index(BOARD_DEV_MMIO_BELL);
@@ -305,6 +335,7 @@ static const struct test tests[] = {
 	{ "/doorbell-demo/fifo-order", test_fifo_order },
 	{ "/doorbell-demo/reset", test_reset },
 	{ "/doorbell-demo/threads", test_threads },
+	{ "/dispatch/trace-io/bindings", test_trace_binding },
 	{ "/dispatch/mmio-subpage", test_mmio_subpage },
 	{ "/dispatch/every-size", test_every_size },
 	{ "/dispatch/constant-time-map/bindings", test_constant_time_map },
