@@ -118,6 +118,60 @@ static const struct reg_schema i8254_regs[] = {
 	  .description = "port B / speaker gate (0x61)" },
 };
 
+/*
+ * virtio 1.x over PCI (docs/pci.md): one BAR0 of 16 KiB holding the
+ * common, ISR, device and notify structures and the MSI-X table and PBA.
+ * Queue q notifies at notify + 2 * q (notify_off_multiplier 2), which is
+ * doorbell slot q.
+ */
+#define VIRTIO_PCI_REGS(devcfg_desc)					\
+	{ .name = "common", .space = SPACE_BLOCK, .offset = 0x0000,	\
+	  .size = 0x40, .default_binding = BINDING_SYNC,		\
+	  .allowed_bindings = SYNC_ONLY,				\
+	  .description = "virtio_pci_common_cfg" },			\
+	{ .name = "isr", .space = SPACE_BLOCK, .offset = 0x1000,	\
+	  .size = 4, .default_binding = BINDING_SYNC,			\
+	  .allowed_bindings = SYNC_ONLY,				\
+	  .description = "ISR status (read clears)" },			\
+	{ .name = "device", .space = SPACE_BLOCK, .offset = 0x2000,	\
+	  .size = 0x100, .default_binding = BINDING_SYNC,		\
+	  .allowed_bindings = SYNC_ONLY,				\
+	  .description = devcfg_desc },					\
+	{ .name = "notify", .space = SPACE_BLOCK, .offset = 0x3000,	\
+	  .size = 0x40, .width = 2, .default_binding = BINDING_ASYNC,	\
+	  .allowed_bindings = SYNC_ONLY | BINDING_BIT(BINDING_ASYNC),	\
+	  .description = "queue q notifies at +2*q" },			\
+	{ .name = "msix-table", .space = SPACE_BLOCK, .offset = 0x3800, \
+	  .size = 0x100, .default_binding = BINDING_SYNC,		\
+	  .allowed_bindings = SYNC_ONLY,				\
+	  .description = "MSI-X table, 16 vectors" },			\
+	{ .name = "msix-pba", .space = SPACE_BLOCK, .offset = 0x3900,	\
+	  .size = 8, .default_binding = BINDING_SYNC,			\
+	  .allowed_bindings = SYNC_ONLY,				\
+	  .description = "MSI-X pending bits" }
+
+static const struct reg_schema virtio_blk_pci_regs[] = {
+	VIRTIO_PCI_REGS("virtio_blk_config"),
+};
+static const struct prop_schema virtio_blk_pci_props[] = {
+	{ .name = "read-only", .kind = PROP_BOOL, .default_value = "false",
+	  .description = "refuse guest writes (VIRTIO_BLK_F_RO)" },
+};
+static const struct reg_schema virtio_console_pci_regs[] = {
+	VIRTIO_PCI_REGS("virtio_console_config"),
+};
+static const struct reg_schema virtio_rng_pci_regs[] = {
+	VIRTIO_PCI_REGS("none (no device config)"),
+};
+
+#define VIRTIO_PCI_VENDOR	0x1af4
+#define VIRTIO_PCI_DEVICE(id)	(0x1040 + (id))
+#define VIRTIO_PCI(id, class_)						\
+	.pci = true, .pci_vendor = VIRTIO_PCI_VENDOR,			\
+	.pci_device = VIRTIO_PCI_DEVICE(id), .pci_class = class_,	\
+	.pci_revision = 1, .pci_subsystem = id, .irq = IRQ_OPTIONAL,	\
+	.irq_shareable = true
+
 #define TYPE(ident, str, src, regs_, ...)				\
 	const struct device_type device_type_##ident = {		\
 		.name = str, .source = src,				\
@@ -150,6 +204,15 @@ TYPE(post_code, "post-code", "post-code", post_code_regs,
 TYPE(doorbell_demo, "doorbell-demo", "doorbell-demo", doorbell_demo_regs,
      PROPS(doorbell_demo_props), .irq = IRQ_OPTIONAL,
      .description = "demo: async doorbell, sync status, coalesced FIFO");
+TYPE(virtio_blk_pci, "virtio-blk-pci", "virtio-blk", virtio_blk_pci_regs,
+     PROPS(virtio_blk_pci_props), VIRTIO_PCI(2, 0x018000),
+     .description = "virtio block device (PCI); the disk is --disk");
+TYPE(virtio_console_pci, "virtio-console-pci", "virtio-console",
+     virtio_console_pci_regs, VIRTIO_PCI(3, 0x078000),
+     .description = "virtio console (PCI)");
+TYPE(virtio_rng_pci, "virtio-rng-pci", "virtio-rng", virtio_rng_pci_regs,
+     VIRTIO_PCI(4, 0x00ff00),
+     .description = "virtio entropy source (PCI)");
 KERNEL_TYPE(ioapic, "ioapic", ioapic_regs,
      .kernel_irqchip = true, .description = "I/O APIC (in KVM)");
 KERNEL_TYPE(lapic, "lapic", lapic_regs,
@@ -171,6 +234,9 @@ const struct device_type *const device_types[] = {
 	&device_type_pci_host,
 	&device_type_post_code,
 	&device_type_uart16550,
+	&device_type_virtio_blk_pci,
+	&device_type_virtio_console_pci,
+	&device_type_virtio_rng_pci,
 };
 const unsigned nr_device_types = ARRAY_SIZE(device_types);
 
@@ -214,6 +280,17 @@ uint64_t device_type_span(const struct device_type *type,
 			span = r->offset + r->size;
 	}
 	return span;
+}
+
+uint64_t device_type_bar_size(const struct device_type *type)
+{
+	uint64_t span = device_type_span(type, SPACE_MMIO), size = 0x1000;
+
+	if (!type->pci)
+		return 0;
+	while (size < span && size << 1)
+		size <<= 1;
+	return size;
 }
 
 const char *binding_name(enum board_binding binding)

@@ -94,13 +94,25 @@ struct device_type {
 	/* Board-level roles the VMM acts on (in-kernel irqchip, PIT). */
 	bool kernel_irqchip;
 	bool kernel_pit;
+	/*
+	 * A PCI function (docs/pci.md): takes `pci-slot:`, its `mmio` block
+	 * is BAR0 (one 32-bit memory BAR, the block span rounded up to a
+	 * power of two) and the board needs a pci-host.
+	 */
+	bool pci;
+	uint16_t pci_vendor, pci_device;
+	uint32_t pci_class;		/* class << 16 | subclass << 8 | prog-if */
+	uint8_t pci_revision;
+	uint16_t pci_subsystem;		/* subsystem id; vendor = pci_vendor */
 };
 
 /* Each type by name, for the generated tables (`.type = &device_type_i8042`). */
 extern const struct device_type device_type_cmos_rtc, device_type_debug_exit,
 	device_type_doorbell_demo, device_type_i8042, device_type_i8254,
 	device_type_i8259, device_type_ioapic, device_type_lapic,
-	device_type_pci_host, device_type_post_code, device_type_uart16550;
+	device_type_pci_host, device_type_post_code, device_type_uart16550,
+	device_type_virtio_blk_pci, device_type_virtio_console_pci,
+	device_type_virtio_rng_pci;
 
 /* All types, sorted by name. */
 extern const struct device_type *const device_types[];
@@ -114,6 +126,12 @@ const struct prop_schema *device_type_prop(const struct device_type *type,
 /* Bytes the type occupies in `space` (end of its last region there). */
 uint64_t device_type_span(const struct device_type *type,
 			  enum board_space space);
+/* A PCI type's BAR0 size: its block span rounded up to a power of two. */
+uint64_t device_type_bar_size(const struct device_type *type);
+
+/* PCI slots on bus 0: 0 is the host bridge, devices take 1..31. */
+#define PCI_SLOT_MIN		1
+#define PCI_SLOT_MAX		31
 
 const char *binding_name(enum board_binding binding);
 const char *space_name(enum board_space space);

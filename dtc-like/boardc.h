@@ -79,6 +79,11 @@ struct ir_device {
 	unsigned nr_props;
 	struct ir_binding *bindings;
 	unsigned nr_bindings;
+	/* pci-slot: (PCI types): 1..31, or auto (board_layout() picks). */
+	bool has_pci_slot;
+	bool pci_slot_auto;
+	unsigned pci_slot;		/* fixed, or chosen by board_layout() */
+	struct srcpos pci_slot_pos;
 	struct srcpos pos;		/* the device entry */
 	struct srcpos name_pos;
 	struct srcpos type_pos;

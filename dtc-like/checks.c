@@ -919,6 +919,87 @@ static void check_irq_conflict(struct check *c, struct board *b)
 	free(u);
 }
 
+/* ---- PCI ---- */
+
+static const struct ir_device *board_pci_host(const struct board *b)
+{
+	for (unsigned i = 0; i < b->nr_devices; i++)
+		if (b->devices[i].type == &device_type_pci_host)
+			return &b->devices[i];
+	return NULL;
+}
+
+/* pci-slot: only on PCI types, 1..31, each slot once, a pci-host. */
+static void check_pci_slot(struct check *c, struct board *b)
+{
+	const struct ir_device *owner[PCI_SLOT_MAX + 1] = { NULL };
+	bool have_host = board_pci_host(b) != NULL;
+	unsigned nr_auto = 0, nr_fixed = 0;
+
+	for (unsigned i = 0; i < b->nr_devices; i++) {
+		struct ir_device *d = &b->devices[i];
+
+		if (!d->type)
+			continue;
+		if (!d->type->pci) {
+			if (d->has_pci_slot)
+				check_msg(c, &d->pci_slot_pos, "device '%s': "
+					  "%s is not a PCI device: remove "
+					  "pci-slot:", dname(d),
+					  d->type->name);
+			continue;
+		}
+		if (!have_host)
+			check_msg(c, &d->type_pos, "device '%s': %s is a PCI "
+				  "device but the board has no pci-host: add "
+				  "a device of type pci-host (io-ports: "
+				  "0xcf8)", dname(d), d->type->name);
+		if (!d->has_pci_slot || d->pci_slot_auto) {
+			nr_auto++;
+			continue;
+		}
+		if (d->pci_slot < PCI_SLOT_MIN || d->pci_slot > PCI_SLOT_MAX) {
+			check_msg(c, &d->pci_slot_pos, "device '%s': "
+				  "pci-slot %u is out of range: slot 0 is the "
+				  "host bridge, devices take %u-%u (or auto)",
+				  dname(d), d->pci_slot, PCI_SLOT_MIN,
+				  PCI_SLOT_MAX);
+			continue;
+		}
+		if (owner[d->pci_slot]) {
+			check_msg(c, &d->pci_slot_pos, "device '%s': "
+				  "pci-slot %u is already used by '%s': use "
+				  "another slot or auto", dname(d),
+				  d->pci_slot, dname(owner[d->pci_slot]));
+			check_note(c, &owner[d->pci_slot]->pci_slot_pos,
+				   "device '%s' defined here",
+				   dname(owner[d->pci_slot]));
+			continue;
+		}
+		owner[d->pci_slot] = d;
+		nr_fixed++;
+	}
+	if (nr_auto + nr_fixed > PCI_SLOT_MAX)
+		check_msg(c, &b->pos, "board '%s': %u PCI devices, but bus 0 "
+			  "has only %u slots: remove devices",
+			  b->name ? b->name : "", nr_auto + nr_fixed,
+			  PCI_SLOT_MAX);
+}
+
+/* The block of a PCI device is BAR0: memory, never I/O ports. */
+static void check_pci_bar_space(struct check *c, struct board *b)
+{
+	for (unsigned i = 0; i < b->nr_devices; i++) {
+		struct ir_device *d = &b->devices[i];
+
+		if (d->type && d->type->pci && d->pio.present)
+			check_msg(c, &d->pio.pos, "device '%s': %s is a PCI "
+				  "device, its registers are BAR0 in memory: "
+				  "write mmio: instead of io-ports:", dname(d),
+				  d->type->name);
+	}
+}
+
 /* ---- phase two: the laid-out regions ---- */
 
 /* One side of an overlap: a register region or a board range. */
@@ -1360,6 +1441,76 @@ static void check_layout_full(struct check *c, struct board *b)
 
 /* ---- the table ---- */
 
+/*
+ * A PCI BAR (the block span rounded up to a power of two) is naturally
+ * aligned, inside one MMIO window (BARs live and move there), and holds
+ * no other device's registers.
+ */
+static void pci_bar_check_one(struct check *c, struct board *b,
+			      const struct ir_device *d)
+{
+	uint64_t size = device_type_bar_size(d->type), base = d->mmio.base;
+	const struct ir_range *win = NULL;
+
+	if (base & (size - 1)) {
+		check_msg(c, &d->mmio.pos, "device '%s': BAR0 at 0x%llx is not "
+			  "aligned to its size 0x%llx: use a multiple of "
+			  "0x%llx or mmio: auto", dname(d),
+			  (unsigned long long)base, (unsigned long long)size,
+			  (unsigned long long)size);
+		return;
+	}
+	for (unsigned i = 0; i < b->nr_windows; i++) {
+		const struct ir_range *w = &b->windows[i];
+
+		if (w->space == SPACE_MMIO && base >= w->base &&
+		    base - w->base < w->size && size <= w->size - (base - w->base))
+			win = w;
+	}
+	if (!win) {
+		check_msg(c, &d->mmio.pos, "device '%s': BAR0 0x%llx-0x%llx is "
+			  "not inside an MMIO window, where PCI BARs live: "
+			  "place it in one (mmio: {window: NAME})", dname(d),
+			  (unsigned long long)base,
+			  (unsigned long long)(base + size - 1));
+		return;
+	}
+	for (unsigned i = 0; i < b->nr_regions; i++) {
+		const struct ir_region *r = &b->regions[i];
+
+		if (r->space != SPACE_MMIO || r->dev == d ||
+		    r->base + r->size <= base || r->base >= base + size)
+			continue;
+		check_msg(c, &d->mmio.pos, "device '%s': BAR0 0x%llx-0x%llx "
+			  "overlaps %s.%s: move one of them", dname(d),
+			  (unsigned long long)base,
+			  (unsigned long long)(base + size - 1),
+			  dname(r->dev), r->reg->name);
+		check_note(c, &r->pos, "%s.%s defined here", dname(r->dev),
+			   r->reg->name);
+		return;		/* one is enough to act on */
+	}
+}
+
+/* Only devices layout placed (an auto one that did not fit has no regions). */
+static void check_pci_bar(struct check *c, struct board *b)
+{
+	uint8_t *seen = calloc(b->nr_devices + 1, 1);
+
+	if (!seen)
+		out_of_memory();
+	for (unsigned i = 0; i < b->nr_regions; i++) {
+		const struct ir_device *d = b->regions[i].dev;
+
+		if (b->regions[i].space != SPACE_MMIO || seen[d - b->devices] ||
+		    !d->type || !d->type->pci)
+			continue;
+		seen[d - b->devices] = 1;
+		pci_bar_check_one(c, b, d);
+	}
+	free(seen);
+}
+
 #define CHECK(nm, ph, lvl, desc, ...)					\
 	static struct check *nm##_prereqs[] = { __VA_ARGS__ };		\
 	static struct check nm##_check = {				\
@@ -1405,6 +1556,10 @@ CHECK(irq_unsupported, PHASE_TREE, LEVEL_ERROR,
 CHECK(irq_range, PHASE_TREE, LEVEL_ERROR, "every irq is below irqs");
 CHECK(irq_conflict, PHASE_TREE, LEVEL_ERROR,
       "one device per interrupt line unless all may share it");
+CHECK(pci_slot, PHASE_TREE, LEVEL_ERROR,
+      "pci-slot only on PCI types, 1-31, each once; PCI needs a pci-host");
+CHECK(pci_bar_space, PHASE_TREE, LEVEL_ERROR,
+      "a PCI device's block is in MMIO (BAR0), not I/O ports");
 CHECK(pio_range, PHASE_LAYOUT, LEVEL_ERROR,
       "I/O port regions and windows end at 0xffff");
 CHECK(pio_overlap, PHASE_LAYOUT, LEVEL_ERROR,
@@ -1423,6 +1578,9 @@ CHECK(mmio_alignment, PHASE_LAYOUT, LEVEL_ERROR,
       "windows 4 KiB aligned");
 CHECK(layout_full, PHASE_LAYOUT, LEVEL_ERROR,
       "every auto device fits in its window");
+CHECK(pci_bar, PHASE_LAYOUT, LEVEL_ERROR,
+      "PCI BAR0 naturally aligned, in an MMIO window, holding no other "
+      "registers", &mmio_overlap_check, &window_containment_check);
 
 /* In the order they run (and are listed). */
 static struct check *const check_table[] = {
@@ -1433,10 +1591,10 @@ static struct check *const check_table[] = {
 	&unknown_device_type_check, &unknown_property_check,
 	&bad_property_value_check, &extra_placement_check,
 	&unknown_register_check, &bad_binding_check, &irq_unsupported_check,
-	&irq_range_check, &irq_conflict_check,
-	&pio_range_check, &pio_overlap_check, &mmio_overlap_check,
+	&irq_range_check, &irq_conflict_check, &pci_slot_check,
+	&pci_bar_space_check, &pio_range_check, &pio_overlap_check, &mmio_overlap_check,
 	&ram_overlap_check, &ram_size_check, &window_containment_check,
-	&mmio_alignment_check, &layout_full_check,
+	&mmio_alignment_check, &layout_full_check, &pci_bar_check,
 };
 
 static bool check_prereqs_failed(const struct check *c)

@@ -875,6 +875,22 @@ static void placement_from_dts(const struct dt_prop *prop,
 		report_kind(prop, "<base>, \"auto\" or <&window>", what);
 }
 
+/* pci-slot = <N>; or pci-slot = "auto"; */
+static void pci_slot_from_dts(const struct dt_prop *p, const char *where,
+			      struct ir_device *dev)
+{
+	const struct dt_chunk *c = p->value;
+	char what[256];
+
+	snprintf(what, sizeof(what), "'pci-slot' of %s", where);
+	dev->pci_slot_pos = p->value_pos;
+	if (c && !c->next && c->is_string && !strcmp(c->string, "auto")) {
+		dev->has_pci_slot = dev->pci_slot_auto = true;
+		return;
+	}
+	dev->has_pci_slot = prop_unsigned(p, what, &dev->pci_slot);
+}
+
 /* Canonical text of a cell literal for the IR: as written. */
 static char *cell_text(const struct dt_cell *cell)
 {
@@ -964,7 +980,7 @@ static void bindings_from_dts(const struct dt_node *node, const char *where,
 
 /* Structure, not type-specific properties: the rest of a device node. */
 static const char *const device_props[] = {
-	"compatible", "io-ports", "mmio", "interrupts",
+	"compatible", "io-ports", "mmio", "interrupts", "pci-slot",
 };
 static const char *const device_nodes[] = { "bindings" };
 
@@ -1013,6 +1029,9 @@ static void device_from_dts(const struct dt_node *node,
 		snprintf(what, sizeof(what), "'interrupts' of %s", where);
 		dev->has_irq = prop_unsigned(p, what, &dev->irq);
 	}
+	p = prop_get(node, "pci-slot");
+	if (p)
+		pci_slot_from_dts(p, where, dev);
 	for (p = node->props; p; p = p->next)
 		n += !device_structural(p->name);
 	dev->props = xcalloc(n, sizeof(*dev->props));

@@ -630,6 +630,16 @@ static void emit_h_device(FILE *out, const struct board *board,
 		emit_macro_part(out, name);
 		fprintf(out, "_IRQ\t%u\n", dev->irq);
 	}
+	if (dev->type && dev->type->pci) {
+		fputs("#define BOARD_", out);
+		emit_macro_part(out, name);
+		fprintf(out, "_PCI_SLOT\t%u\n", dev->pci_slot);
+		fputs("#define BOARD_", out);
+		emit_macro_part(out, name);
+		fputs("_BAR_SIZE\t", out);
+		emit_hex(out, device_type_bar_size(dev->type));
+		putc('\n', out);
+	}
 }
 
 static void emit_h_regions(FILE *out, const struct board *board)
@@ -854,6 +864,11 @@ static void emit_device(FILE *out, const struct board *board,
 		dev->pio.present ? dev->pio.base : 0);
 	fprintf(out, "\t\t.mmio_base = 0x%" PRIx64 ",\n",
 		dev->mmio.present ? dev->mmio.base : 0);
+	if (t->pci)
+		fprintf(out, "\t\t.pci_slot = %u,\n\t\t.bar_size = 0x%" PRIx64
+			",\n", dev->pci_slot, device_type_bar_size(t));
+	else
+		fputs("\t\t.pci_slot = -1,\n", out);
 	if (t->nr_props)
 		fprintf(out, "\t\t.props = props_%u,\n", index);
 	else

@@ -297,6 +297,10 @@ static void emit_device(FILE *out, const struct board *board,
 	emit_placement(out, board, "mmio", &dev->mmio, SPACE_MMIO);
 	if (dev->has_irq)
 		fprintf(out, "\t\t\tinterrupts = <%u>;\n", dev->irq);
+	if (dev->pci_slot_auto)
+		fputs("\t\t\tpci-slot = \"auto\";\n", out);
+	else if (dev->has_pci_slot)
+		fprintf(out, "\t\t\tpci-slot = <%u>;\n", dev->pci_slot);
 	for (unsigned i = 0; i < dev->nr_props; i++)
 		emit_property(out, &dev->props[i]);
 	emit_bindings(out, dev);

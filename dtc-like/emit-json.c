@@ -195,6 +195,11 @@ static void json_devices(FILE *out, const struct board *board)
 			json_key_number(out, 3, &f, "mmio", d->mmio.base);
 		if (d->has_irq)
 			json_key_number(out, 3, &f, "irq", d->irq);
+		if (d->type && d->type->pci) {
+			json_key_number(out, 3, &f, "pci-slot", d->pci_slot);
+			json_key_number(out, 3, &f, "bar-size",
+					device_type_bar_size(d->type));
+		}
 		json_key_string(out, 3, &f, "srcpos", srcpos_string(&d->pos));
 		fputs("\n    }", out);
 	}

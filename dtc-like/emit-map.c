@@ -180,7 +180,21 @@ static int add_device(struct node_list *list, const struct board *board,
 		if (regions[idx[i]].base !=
 		    regions[idx[i - 1]].base + regions[idx[i - 1]].size)
 			tiled = false;
-	if (tiled) {
+	if (first->space == SPACE_MMIO && first->dev->type->pci) {
+		/* A PCI device: its whole BAR0, named with its address. */
+		const struct ir_device *d = first->dev;
+		char *name;
+
+		if (asprintf(&name, "%s (pci 00:%02x.0)", d->name,
+			     d->pci_slot) < 0)
+			return -1;
+		node = node_add(list, MAP_DEVICE, d->mmio.base, d->mmio.base +
+				device_type_bar_size(d->type) - 1, name);
+		free(name);
+		if (!node)
+			return -1;
+		node->dev = d;
+	} else if (tiled) {
 		node = node_add(list, MAP_DEVICE, first->base,
 				last->base + last->size - 1, first->dev->name);
 		if (!node)

@@ -156,6 +156,10 @@ static void emit_device(FILE *out, const struct ir_device *dev)
 	emit_placement(out, "mmio", &dev->mmio);
 	if (dev->has_irq)
 		fprintf(out, "    irq: %u\n", dev->irq);
+	if (dev->pci_slot_auto)
+		fputs("    pci-slot: auto\n", out);
+	else if (dev->has_pci_slot)
+		fprintf(out, "    pci-slot: %u\n", dev->pci_slot);
 	if (dev->nr_props)
 		fputs("    properties:\n", out);
 	for (unsigned i = 0; i < dev->nr_props; i++) {

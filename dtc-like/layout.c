@@ -169,6 +169,16 @@ static int layout_collect_busy(struct layout *l)
 		if (busy_add(l, r->space, r->base, r->size, max))
 			return -1;
 	}
+	/* A fixed PCI device owns its whole BAR, past its last register. */
+	for (unsigned i = 0; i < b->nr_devices; i++) {
+		struct ir_device *d = &b->devices[i];
+
+		if (d->type && d->type->pci && d->mmio.present &&
+		    !d->mmio.is_auto &&
+		    busy_add(l, SPACE_MMIO, d->mmio.base,
+			     device_type_bar_size(d->type), max))
+			return -1;
+	}
 	for (int s = SPACE_PIO; s <= SPACE_MMIO; s++) {
 		struct busy *busy = l->busy[s];
 
@@ -481,6 +491,9 @@ static int layout_place(struct layout *l, struct ir_device *dev,
 	align = pow2_ceil(span);
 	if (space == SPACE_MMIO && align < MMIO_MIN_ALIGN)
 		align = MMIO_MIN_ALIGN;
+	/* A PCI device takes its whole BAR0, so nothing lands in its tail. */
+	if (space == SPACE_MMIO && dev->type->pci)
+		span = align = device_type_bar_size(dev->type);
 	rc = window_alloc(ws, span, align, &base);
 	if (rc)
 		return rc < 0 ? -1 : 0;
@@ -506,6 +519,37 @@ static int layout_auto(struct layout *l)
 		}
 	}
 	return 0;
+}
+
+/*
+ * PCI slots: `pci-slot: auto` (or none) takes the lowest slot no fixed
+ * device claims, in file order. Slots board_check() refused stay as they
+ * are; a device left without a slot gets 0 (never a device slot).
+ */
+static void layout_pci_slots(struct board *b)
+{
+	bool used[PCI_SLOT_MAX + 1] = { true };
+	unsigned next = PCI_SLOT_MIN;
+
+	for (unsigned i = 0; i < b->nr_devices; i++) {
+		struct ir_device *d = &b->devices[i];
+
+		if (d->type && d->type->pci && d->has_pci_slot &&
+		    !d->pci_slot_auto && d->pci_slot <= PCI_SLOT_MAX)
+			used[d->pci_slot] = true;
+	}
+	for (unsigned i = 0; i < b->nr_devices; i++) {
+		struct ir_device *d = &b->devices[i];
+
+		if (!d->type || !d->type->pci ||
+		    (d->has_pci_slot && !d->pci_slot_auto))
+			continue;
+		while (next <= PCI_SLOT_MAX && used[next])
+			next++;
+		d->pci_slot = next <= PCI_SLOT_MAX ? next : 0;
+		if (next <= PCI_SLOT_MAX)
+			used[next] = true;
+	}
 }
 
 static int region_cmp(const void *a, const void *b)
@@ -552,6 +596,7 @@ int board_layout(struct board *board)
 	qsort_r(l.window_order, board->nr_windows, sizeof(unsigned),
 		window_order_cmp, board->windows);
 
+	layout_pci_slots(board);
 	layout_fixed(board);
 	if (layout_collect_busy(&l) || layout_auto(&l))
 		goto out_nomem;

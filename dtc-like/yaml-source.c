@@ -745,12 +745,13 @@ static void bindings_from_yaml(struct yaml_ctx *ctx, yaml_node_t *map,
 
 enum {
 	DEV_NAME, DEV_TYPE, DEV_IO_PORTS, DEV_MMIO, DEV_IRQ, DEV_PROPERTIES,
-	DEV_BINDINGS,
+	DEV_BINDINGS, DEV_PCI_SLOT,
 };
 static const char *const device_keys[] = {
 	[DEV_NAME] = "name", [DEV_TYPE] = "type",
 	[DEV_IO_PORTS] = "io-ports", [DEV_MMIO] = "mmio", [DEV_IRQ] = "irq",
 	[DEV_PROPERTIES] = "properties", [DEV_BINDINGS] = "bindings",
+	[DEV_PCI_SLOT] = "pci-slot",
 };
 
 static void device_from_yaml(struct yaml_ctx *ctx, yaml_node_t *map,
@@ -798,6 +799,15 @@ static void device_from_yaml(struct yaml_ctx *ctx, yaml_node_t *map,
 			break;
 		case DEV_BINDINGS:
 			bindings_from_yaml(ctx, v, where, dev);
+			break;
+		case DEV_PCI_SLOT:
+			dev->pci_slot_pos = node_pos(ctx, v);
+			if (v->type == YAML_SCALAR_NODE &&
+			    !strcmp(scalar_text(v), "auto"))
+				dev->has_pci_slot = dev->pci_slot_auto = true;
+			else
+				dev->has_pci_slot = scalar_unsigned(ctx, v,
+						what, &dev->pci_slot);
 			break;
 		}
 	}

@@ -33,6 +33,8 @@ struct board_device {
 	bool has_pio, has_mmio;
 	uint64_t pio_base;		/* block base in ports */
 	uint64_t mmio_base;		/* block base in guest physical memory */
+	int pci_slot;			/* PCI: bus 0 slot (1..31); -1: not PCI */
+	uint64_t bar_size;		/* PCI: BAR0 bytes (a power of two) */
 	const struct board_prop *props;
 	unsigned nr_props;
 	const char *srcpos;		/* "boards/pc.yaml:31:5" */
