@@ -1,0 +1,101 @@
+# Guest tests of the virtio-pci devices through the freestanding driver in
+# tests/guest/virtio/, on the virtio-guest board. Sourced by
+# tests/guest/run.sh: its run_vm, expectations, $tmp and guest_test.
+#
+# Every run checks --stats: blk0's doorbell (`notify`, async by default)
+# takes no exit, every ring arrives as an I/O-thread notify.
+
+VBOARD=virtio-guest
+
+# A fresh 1 MiB disk for blk0 (and blk1, which the tests leave alone).
+virtio_disks() {
+	head -c 1048576 /dev/zero >"$tmp/disk0"
+	head -c 65536 /dev/zero >"$tmp/disk1"
+}
+
+# run_virtio GUEST [OPTIONS...]: the guest with both disks and --stats.
+run_virtio() {
+	local guest=$1
+	shift
+	run_vm "$VBOARD" "$guest" --stats "$@"
+}
+
+expect_doorbells_async() {
+	expect_err "^stats: region $1\\.notify async exits=0 reads=0 writes=0 notifies=[1-9]"
+}
+
+t_virtio_blk() {
+	virtio_disks
+	run_virtio virtio-blk --disk "$tmp/disk0" --disk "$tmp/disk1"
+	expect_status 33
+	expect_out "virtio-blk: 2048 sectors; 4096 bytes written at sector 8, flushed, read back; id '$(echo "$OUT" | sed -n "s/.*id '\\(.*\\)'/\\1/p")'"
+	echo "$OUT" | grep -Eq "id '.+'$" || fail "no device id in '$OUT'"
+	expect_doorbells_async blk0
+	# The pattern reached the file: byte i of sector 8 is (7i + i/256) ^ 0x5a.
+	local want got
+	want=$(awk 'BEGIN { for (i = 0; i < 16; i++) printf "%02x", and(xor(i * 7 + int(i / 256), 0x5a), 255) }')
+	got=$(od -An -tx1 -j 4096 -N 16 "$tmp/disk0" | tr -d ' \n')
+	[ "$got" = "$want" ] || fail "disk file at sector 8: $got, expected $want"
+}
+
+t_virtio_blk_ro() {
+	virtio_disks
+	head -c 512 /dev/zero | tr '\0' '\245' >"$tmp/disk0"
+	head -c 4096 /dev/zero >>"$tmp/disk0"
+	cp "$tmp/disk0" "$tmp/disk0.orig"
+	run_virtio virtio-blk-ro --disk "$tmp/disk0,ro" --disk "$tmp/disk1"
+	expect_status 33
+	expect_out "virtio-blk read-only: VIRTIO_BLK_F_RO offered, write refused with IOERR, data unchanged"
+	cmp -s "$tmp/disk0" "$tmp/disk0.orig" || fail "the read-only disk file changed"
+}
+
+t_virtio_rng() {
+	virtio_disks
+	run_virtio virtio-rng --disk "$tmp/disk0" --disk "$tmp/disk1"
+	expect_status 33
+	expect_out "virtio-rng: 128 random bytes in 2 requests, not all equal"
+	expect_doorbells_async rng0
+}
+
+# hvc0's bytes come out on the host's stdout, before COM1's summary line
+# (the guest waits for the used ring first).
+t_virtio_console() {
+	virtio_disks
+	run_virtio virtio-console --disk "$tmp/disk0" --disk "$tmp/disk1"
+	expect_status 33
+	expect_out $'hello from hvc0\nvirtio-console: 16 bytes sent on hvc0'
+	expect_doorbells_async con0
+}
+
+t_virtio_msix() {
+	virtio_disks
+	run_virtio virtio-msix --disk "$tmp/disk0" --disk "$tmp/disk1"
+	expect_status 33
+	expect_out "virtio msix: 4 reads, 4 interrupts on vector 0x41, no INTx"
+	expect_doorbells_async blk0
+}
+
+t_virtio_intx() {
+	virtio_disks
+	run_virtio virtio-intx --disk "$tmp/disk0" --disk "$tmp/disk1"
+	expect_status 33
+	expect_out "virtio intx: 3 reads, 3 INTx interrupts on irq 10, ISR read lowers the line"
+	expect_doorbells_async blk0
+}
+
+# The doorbell moves with the BAR: notifies counted wherever BAR0 sits.
+t_virtio_bar_move() {
+	virtio_disks
+	run_virtio virtio-bar-move --disk "$tmp/disk0" --disk "$tmp/disk1"
+	expect_status 33
+	expect_out "virtio bar move: blk0 0xc0000000 -> 0xc0010000 works; onto rng0 at 0xc0008000 refused; -> 0xc0014000 works"
+	expect_err "^stats: region blk0\\.notify async exits=0 reads=0 writes=0 notifies=3 "
+}
+
+guest_test /guest/virtio/blk t_virtio_blk
+guest_test /guest/virtio/blk-read-only t_virtio_blk_ro
+guest_test /guest/virtio/rng t_virtio_rng
+guest_test /guest/virtio/console t_virtio_console
+guest_test /guest/virtio/msix t_virtio_msix
+guest_test /guest/virtio/intx t_virtio_intx
+guest_test /guest/virtio/bar-move t_virtio_bar_move
