@@ -51,6 +51,12 @@ enum host_exit_reason {
 
 struct guest_ram;
 
+/* A --disk backend (vmm/main.c); opened by the virtio-blk model. */
+struct host_disk {
+	const char *path;
+	bool readonly;
+};
+
 struct device_host {
 	/* Ask the VMM to stop all vCPUs and exit. */
 	void (*request_exit)(struct device_host *host,
@@ -70,6 +76,10 @@ struct device_host {
 			   uint32_t data);
 	/* Guest RAM, for DMA (virtqueues); NULL in tests that have none. */
 	const struct guest_ram *ram;
+	/* --disk backends, in order: each virtio-blk device takes the next. */
+	const struct host_disk *disks;
+	unsigned nr_disks;
+	unsigned disks_taken;		/* by the devices created so far */
 	int console_in;			/* fd or -1 */
 	int console_out;		/* fd or -1 */
 	void *opaque;
