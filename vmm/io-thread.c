@@ -225,6 +225,7 @@ int io_thread_start(struct vm *vm)
 		return -1;
 	for (unsigned i = 0; i < board_info.nr_async; i++)
 		io.async_fds[i] = -1;
+	io.nr_files = 0;	/* a --reboot starts the I/O thread again */
 	io.ctx = (struct dispatch_ctx) {
 		.vcpu = ~0u,
 		.trace = vm->opts->trace_io,

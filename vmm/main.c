@@ -4,6 +4,7 @@
  * itself (RAM regions, devices, bindings) was fixed at build time by the
  * board file; options only pick sizes and what to boot.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -35,7 +36,7 @@ struct boot_request {
 enum {
 	OPT_MEM = 0x100, OPT_CPUS, OPT_FLAT, OPT_KERNEL, OPT_INITRD,
 	OPT_APPEND, OPT_TRACE_IO, OPT_STATS, OPT_CPUID_HIDE, OPT_VERSION,
-	OPT_HELP,
+	OPT_HELP, OPT_REBOOT,
 };
 
 static const struct option long_options[] = {
@@ -48,6 +49,7 @@ static const struct option long_options[] = {
 	{ "trace-io", no_argument, NULL, OPT_TRACE_IO },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "cpuid-hide", required_argument, NULL, OPT_CPUID_HIDE },
+	{ "reboot", no_argument, NULL, OPT_REBOOT },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
@@ -79,15 +81,22 @@ static void usage(FILE *out)
 "                      names, -NAME to show one, 'default' (the features KVM's\n"
 "                      instruction emulator lacks: cx16, popcnt, xsave, avx...)\n"
 "                      or 'none'; the list replaces the default\n"
+"  --reboot            when the guest resets the machine, boot it again (a\n"
+"                      fresh VM: vCPUs, devices, RAM, the kernel reloaded)\n"
+"                      instead of exiting with status 4\n"
 "  --version           print the version and the board\n"
 "  -h, --help          this text\n"
 "\n"
 "Exit status: the guest's debug-exit code when it writes one; otherwise\n"
-"  0  the guest halted with interrupts off (no irqchip) or powered off\n"
+"  0  the guest powered off: every vCPU halted with interrupts off (Linux's\n"
+"     poweroff without ACPI), or HLT with interrupts off and no irqchip\n"
 "  1  bad command line, or a loader rejected the file or address\n"
 "  2  KVM or host setup failed\n"
-"  3  KVM internal error or failed VM entry (registers dumped on stderr)\n"
-"  4  the guest reset the machine (triple fault, i8042 0xfe)\n"
+"  3  KVM internal error or failed VM entry (registers and the instruction\n"
+"     at CS:RIP dumped on stderr)\n"
+"  4  the guest reset the machine (triple fault, i8042 0xfe), no --reboot\n"
+"  5  this host's KVM cannot run a guest instruction (emulation failure,\n"
+"     e.g. no vmx/svm: the instruction and what to do on stderr)\n"
 "  128+N  stopped by signal N (SIGINT 130, SIGTERM 143)\n",
 		board_info.name, board_info.source, board_info.ram_default,
 		board_info.cpus_max, board_info.cpus_default);
@@ -160,6 +169,9 @@ static int parse_args(int argc, char **argv, struct vm_options *opts,
 			break;
 		case OPT_CPUID_HIDE:
 			cpuid_hide = optarg;
+			break;
+		case OPT_REBOOT:
+			opts->reboot = true;
 			break;
 		case OPT_VERSION:
 			printf("boardvm %s, board %s (%s)\n", BOARDVM_VERSION,
@@ -256,9 +268,13 @@ static int machine_boot(struct vm *vm, const struct boot_request *boot)
 	return boot_flat_load(vm, boot->flat_path, boot->flat_addr);
 }
 
-/* Wait for a stop request or a terminating signal. */
+/*
+ * Wait for a stop request or a terminating signal; with an in-kernel
+ * irqchip, poll once a second for a guest that halted for good.
+ */
 static void vmm_wait(struct vm *vm)
 {
+	const struct timespec poll = { .tv_sec = 1 };
 	sigset_t set;
 	int sig;
 
@@ -268,8 +284,15 @@ static void vmm_wait(struct vm *vm)
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGUSR2);
 	while (!atomic_load(&vm->stopping)) {
-		if (sigwait(&set, &sig))
+		if (board_info.kernel_irqchip) {
+			sig = sigtimedwait(&set, NULL, &poll);
+			if (sig < 0 && errno == EAGAIN)
+				vm_poll_halted(vm);
+			if (sig < 0)
+				continue;
+		} else if (sigwait(&set, &sig)) {
 			continue;
+		}
 		if (sig != SIGUSR2) {
 			console_restore();
 			fprintf(stderr, "boardvm: %s: stopping\n",
@@ -343,6 +366,11 @@ int main(int argc, char **argv)
 		return VMM_EXIT_SETUP;
 	}
 	ret = vmm_run(&opts, &boot);
+	while (opts.reboot && ret == VMM_EXIT_RESET) {
+		fprintf(stderr, "boardvm: the guest reset the machine: booting "
+			"it again (--reboot)\n");
+		ret = vmm_run(&opts, &boot);
+	}
 	free((char *)boot.flat_path);
 	return ret;
 }

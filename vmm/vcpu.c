@@ -10,7 +10,17 @@
  * Halting: with an in-kernel irqchip KVM handles HLT itself. Without one
  * nothing can ever interrupt the guest, so a vCPU that halts with
  * interrupts off ends the VM (status 0: the usual "I am done" of a tiny
- * guest); with interrupts on, HLT is a no-op and the vCPU resumes.
+ * guest); with interrupts on, HLT is a no-op and the vCPU resumes. With
+ * an in-kernel irqchip, main polls once a second (vm_poll_halted()): when
+ * every vCPU is halted with interrupts off (or never started), nothing
+ * but an NMI could wake the machine, and the VM ends with status 0. That
+ * is how Linux powers off without ACPI: it halts every CPU, irqs off.
+ *
+ * Guest errors (internal errors, failed entries, triple faults) dump the
+ * registers and the instruction bytes at CS:RIP, read through the guest's
+ * page tables. An emulation failure on a host without vmx/svm (KVM runs
+ * guest kernel code in its instruction emulator there) is explained in
+ * words and ends with VMM_EXIT_UNSUPPORTED.
  *
  * Stopping: vm_request_stop() (a device, an exit, or SIGINT/SIGTERM via
  * main) records the status once, sets immediate_exit in every kvm_run and
@@ -27,6 +37,10 @@
 
 #define SIG_KICK		SIGUSR1
 #define SIG_STOPPED		SIGUSR2
+#define INSN_BYTES		15	/* the longest x86 instruction */
+#define X86_EFLAGS_IF		0x200
+#define X86_CR0_PG		0x80000000ull
+#define X86_EFER_LMA		0x400ull
 
 static void signal_ignore(int sig)
 {
@@ -127,27 +141,169 @@ static void vcpu_exit_mmio(struct vcpu *vcpu)
 	vcpu->region_exits[r - board_regions]++;
 }
 
+/*
+ * Up to `max` bytes at linear `addr`, translated page by page through the
+ * guest's page tables (KVM_TRANSLATE; identity when paging is off) and
+ * read from guest RAM. Returns how many bytes were readable.
+ */
+static size_t vcpu_read_linear(struct vcpu *vcpu, uint64_t addr,
+			       uint8_t *buf, size_t max, uint64_t *gpa)
+{
+	size_t n = 0;
+
+	while (n < max) {
+		struct kvm_translation tr = { .linear_address = addr + n };
+		size_t chunk = 0x1000 - ((addr + n) & 0xfff);
+		const uint8_t *host;
+
+		if (ioctl(vcpu->fd, KVM_TRANSLATE, &tr) < 0 || !tr.valid)
+			break;
+		if (n == 0)
+			*gpa = tr.physical_address;
+		if (chunk > max - n)
+			chunk = max - n;
+		host = guest_ram_ptr(&vcpu->vm->ram, tr.physical_address,
+				     chunk);
+		if (!host)
+			break;
+		memcpy(buf + n, host, chunk);
+		n += chunk;
+	}
+	return n;
+}
+
+/* The instruction at CS:RIP: its bytes on stderr, and its name. */
+static void vcpu_dump_insn(struct vcpu *vcpu, struct insn_info *info,
+			   uint64_t *rip_out)
+{
+	uint8_t buf[INSN_BYTES];
+	uint64_t gpa = 0;
+	struct kvm_regs r;
+	struct kvm_sregs s;
+	bool long_mode;
+	size_t n;
+
+	info->mnemonic = info->feature = NULL;
+	*rip_out = 0;
+	if (ioctl(vcpu->fd, KVM_GET_REGS, &r) < 0 ||
+	    ioctl(vcpu->fd, KVM_GET_SREGS, &s) < 0)
+		return;
+	*rip_out = r.rip;
+	long_mode = (s.efer & X86_EFER_LMA) && s.cs.l;
+	n = vcpu_read_linear(vcpu, s.cs.base + r.rip, buf, sizeof(buf), &gpa);
+	if (!n) {
+		fprintf(stderr, "  instruction at %04x:%016llx: not readable "
+			"(%s)\n", s.cs.selector, r.rip, s.cr0 & X86_CR0_PG ?
+			"unmapped in the guest's page tables or not RAM" :
+			"not in guest RAM");
+		return;
+	}
+	fprintf(stderr, "  instruction at %04x:%016llx (guest physical "
+		"0x%" PRIx64 "):", s.cs.selector, r.rip, gpa);
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, " %02x", buf[i]);
+	insn_describe(buf, n, long_mode, info);
+	fprintf(stderr, "%s%s\n", info->mnemonic ? " = " : "",
+		info->mnemonic ? info->mnemonic : "");
+}
+
 static void vcpu_fatal(struct vcpu *vcpu, int status, const char *what)
 {
+	struct insn_info info;
+	uint64_t rip;
+
 	fprintf(stderr, "boardvm: vCPU %u: %s\n", vcpu->index, what);
 	vcpu_dump_regs(vcpu, stderr);
+	vcpu_dump_insn(vcpu, &info, &rip);
 	vm_request_stop(vcpu->vm, status);
+}
+
+/* Can this host's KVM run guest code in hardware (vmx or svm)? */
+static bool host_has_hw_virt(void)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[4096];
+	bool found = false;
+
+	if (!f)
+		return true;	/* unknown: do not blame the host */
+	while (!found && fgets(line, sizeof(line), f))
+		found = !strncmp(line, "flags", 5) &&
+			(strstr(line, " vmx") || strstr(line, " svm"));
+	fclose(f);
+	return found;
+}
+
+static bool cpuid_feature_hidden(const struct vm_options *opts,
+				 const char *name)
+{
+	for (unsigned i = 0; i < opts->nr_cpuid_hide; i++)
+		if (!strcmp(cpuid_features[opts->cpuid_hide[i]].name, name))
+			return true;
+	return false;
+}
+
+/*
+ * KVM's emulator gave up on a guest instruction. On a host without
+ * vmx/svm every guest kernel instruction goes through that emulator, so
+ * this is the host's limit, not the guest's bug: say so, and what helps.
+ */
+static void vcpu_explain_emulation(struct vcpu *vcpu,
+				   const struct insn_info *info, uint64_t rip)
+{
+	const char *insn = info->mnemonic ? info->mnemonic :
+			   "an instruction it does not implement";
+	const char *hide = info->feature;
+
+	if (host_has_hw_virt()) {
+		fprintf(stderr, "boardvm: KVM could not emulate %s at rip "
+			"0x%016" PRIx64 " (KVM emulates only what hardware "
+			"virtualization traps, e.g. MMIO accesses: an unusual "
+			"instruction touching a device?)\n", insn, rip);
+		return;
+	}
+	fprintf(stderr,
+		"boardvm: this host's KVM cannot run the guest's %s at rip "
+		"0x%016" PRIx64 ".\n"
+		"  Why: /proc/cpuinfo shows neither vmx nor svm, so KVM runs "
+		"guest kernel code\n"
+		"  in its instruction emulator, which does not implement this "
+		"instruction.\n"
+		"  What to do: run boardvm on a host with hardware "
+		"virtualization (vmx/svm,\n"
+		"  nested virtualization enabled in a VM)", insn, rip);
+	if (hide && cpuid_feature_hidden(vcpu->vm->opts, hide))
+		fprintf(stderr, ".\n  CPUID already hides %s from the "
+			"guest, which uses it anyway.\n", hide);
+	else if (hide)
+		fprintf(stderr, ",\n  or hide it from the guest's CPUID: "
+			"--cpuid-hide default,%s\n", hide);
+	else
+		fprintf(stderr, ".\n  --cpuid-hide lists the features "
+			"that can be hidden from the guest.\n");
 }
 
 static void vcpu_exit_internal(struct vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
-	char what[128];
+	bool emulation = run->internal.suberror ==
+			 KVM_INTERNAL_ERROR_EMULATION;
+	struct insn_info info;
+	uint64_t rip;
 
-	snprintf(what, sizeof(what), "KVM internal error, suberror %u%s",
-		 run->internal.suberror,
-		 run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION ?
-		 " (instruction emulation failed: an instruction KVM's "
-		 "emulator lacks? see --cpuid-hide)" : "");
-	vcpu_fatal(vcpu, VMM_EXIT_INTERNAL, what);
-	for (uint32_t i = 0; i < run->internal.ndata && i < 16; i++)
-		fprintf(stderr, "  data[%u] 0x%llx\n", i,
-			(unsigned long long)run->internal.data[i]);
+	fprintf(stderr, "boardvm: vCPU %u: KVM internal error, suberror "
+		"%u%s\n", vcpu->index, run->internal.suberror,
+		emulation ? " (instruction emulation failed)" : "");
+	vcpu_dump_regs(vcpu, stderr);
+	vcpu_dump_insn(vcpu, &info, &rip);
+	if (!emulation)
+		for (uint32_t i = 0; i < run->internal.ndata && i < 16; i++)
+			fprintf(stderr, "  data[%u] 0x%llx\n", i,
+				(unsigned long long)run->internal.data[i]);
+	if (emulation)
+		vcpu_explain_emulation(vcpu, &info, rip);
+	vm_request_stop(vcpu->vm, emulation ? VMM_EXIT_UNSUPPORTED :
+			VMM_EXIT_INTERNAL);
 }
 
 static void vcpu_exit_system_event(struct vcpu *vcpu)
@@ -165,6 +321,62 @@ static void vcpu_exit_system_event(struct vcpu *vcpu)
 		vcpu_fatal(vcpu, VMM_EXIT_INTERNAL,
 			   "unexpected system event");
 	}
+}
+
+/*
+ * Main asks every vCPU, once a second, whether it is halted for good: a
+ * new round number, then a kick. Halt polling is only for boards with an
+ * in-kernel irqchip (without one KVM_EXIT_HLT says it).
+ */
+void vm_poll_halted(struct vm *vm)
+{
+	atomic_fetch_add(&vm->halt_round, 1);
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *vcpu = &vm->vcpus[i];
+
+		if (atomic_load(&vcpu->kickable))
+			pthread_kill(vcpu->self, SIG_KICK);
+	}
+}
+
+/* A vCPU in a halt that only an NMI or INIT could end, or never started. */
+static bool vcpu_halted_for_good(struct vcpu *vcpu)
+{
+	struct kvm_mp_state mp;
+	struct kvm_regs r;
+
+	if (ioctl(vcpu->fd, KVM_GET_MP_STATE, &mp) < 0)
+		return false;
+	if (mp.mp_state == KVM_MP_STATE_UNINITIALIZED ||
+	    mp.mp_state == KVM_MP_STATE_INIT_RECEIVED)
+		return true;
+	if (mp.mp_state != KVM_MP_STATE_HALTED ||
+	    ioctl(vcpu->fd, KVM_GET_REGS, &r) < 0)
+		return false;
+	return !(r.rflags & X86_EFLAGS_IF);
+}
+
+/*
+ * After a kick: answer the current poll round. The last vCPU to find
+ * every vCPU halted for good in this round ends the VM.
+ */
+static void vcpu_answer_halt_poll(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+	unsigned round = atomic_load(&vm->halt_round);
+
+	if (!board_info.kernel_irqchip || !round ||
+	    atomic_load(&vcpu->halted_round) == round)
+		return;
+	if (!vcpu_halted_for_good(vcpu))
+		return;
+	atomic_store(&vcpu->halted_round, round);
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		if (atomic_load(&vm->vcpus[i].halted_round) != round)
+			return;
+	fprintf(stderr, "boardvm: every vCPU is halted with interrupts off: "
+		"the guest stopped (powered off)\n");
+	vm_request_stop(vm, VMM_EXIT_OK);
 }
 
 /* One exit; false when this vCPU must stop running. */
@@ -188,10 +400,8 @@ static bool vcpu_handle_exit(struct vcpu *vcpu)
 		vm_request_stop(vcpu->vm, VMM_EXIT_OK);
 		return false;
 	case KVM_EXIT_SHUTDOWN:
-		fprintf(stderr, "boardvm: vCPU %u: triple fault (shutdown): "
-			"the machine resets\n", vcpu->index);
-		vcpu_dump_regs(vcpu, stderr);
-		vm_request_stop(vcpu->vm, VMM_EXIT_RESET);
+		vcpu_fatal(vcpu, VMM_EXIT_RESET,
+			   "triple fault (shutdown): the machine resets");
 		return false;
 	case KVM_EXIT_SYSTEM_EVENT:
 		vcpu_exit_system_event(vcpu);
@@ -230,10 +440,14 @@ static void *vcpu_thread(void *arg)
 	atomic_store(&vcpu->kickable, true);
 	while (!atomic_load(&vm->stopping)) {
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
-			if (errno == EINTR || errno == EAGAIN)
+			int err = errno;
+
+			if (err == EINTR)
+				vcpu_answer_halt_poll(vcpu);
+			if (err == EINTR || err == EAGAIN)
 				continue;
 			fprintf(stderr, "boardvm: vCPU %u: KVM_RUN: %s\n",
-				vcpu->index, strerror(errno));
+				vcpu->index, strerror(err));
 			vm_request_stop(vm, VMM_EXIT_INTERNAL);
 			break;
 		}

@@ -30,11 +30,12 @@
  * as it is, so a guest test should use codes outside these).
  */
 enum vmm_status {
-	VMM_EXIT_OK = 0,		/* guest halted for good, powered off */
+	VMM_EXIT_OK = 0,		/* guest powered off, halted for good */
 	VMM_EXIT_USAGE = 1,		/* bad command line */
 	VMM_EXIT_SETUP = 2,		/* KVM or host setup failed */
 	VMM_EXIT_INTERNAL = 3,		/* KVM internal error, failed entry */
 	VMM_EXIT_RESET = 4,		/* triple fault, i8042 reset */
+	VMM_EXIT_UNSUPPORTED = 5,	/* KVM cannot run a guest instruction */
 	VMM_EXIT_SIGNAL = 128,		/* + signal number (SIGINT: 130) */
 };
 
@@ -45,6 +46,7 @@ struct vm_options {
 	unsigned cpus;
 	bool trace_io;
 	bool stats;
+	bool reboot;			/* --reboot: a reset boots again */
 	/* CPUID features hidden from the guest: table indices. */
 	unsigned nr_cpuid_hide;
 	unsigned cpuid_hide[VMM_MAX_CPUID_HIDE];
@@ -66,6 +68,8 @@ struct vcpu {
 	uint64_t *region_exits;		/* per region, for --stats */
 	uint64_t exits;			/* every return from KVM_RUN */
 	uint64_t io_exits, mmio_exits;
+	/* The last halt poll round that found it halted, interrupts off. */
+	atomic_uint halted_round;
 };
 
 /* Memory behind a memslot: a RAM chunk or a backed reserved range. */
@@ -98,6 +102,8 @@ struct vm {
 	atomic_bool stopping;
 	int status;
 	pthread_t main_thread;
+	/* Halt polling (in-kernel irqchip): the round main last started. */
+	atomic_uint halt_round;
 };
 
 /* kvm.c: the VM, its memory, in-kernel chips and CPUID. */
@@ -125,11 +131,20 @@ extern const unsigned nr_cpuid_features;
 /* "default,avx512f,-cx16" -> opts->cpuid_hide; -1 with a message. */
 int cpuid_hide_parse(struct vm_options *opts, const char *list);
 
+/* insn.c: a best-effort name for the instruction a guest stopped on. */
+struct insn_info {
+	const char *mnemonic;		/* "cmpxchg16b", ...; NULL: unknown */
+	const char *feature;		/* --cpuid-hide name, or NULL */
+};
+void insn_describe(const uint8_t *bytes, size_t len, bool long_mode,
+		   struct insn_info *info);
+
 /* vcpu.c: the run loop, one thread per vCPU, and stopping. */
 int vcpu_start_all(struct vm *vm);
 void vcpu_join_all(struct vm *vm);
 void vm_request_stop(struct vm *vm, int status);
 void vm_drain_coalesced(struct vm *vm, struct dispatch_ctx *ctx);
+void vm_poll_halted(struct vm *vm);
 int vmm_signals_init(void);
 
 /* io-thread.c: ioeventfd doorbells, coalesced zones, device fds. */

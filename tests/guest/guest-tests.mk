@@ -18,8 +18,8 @@ GUEST_LDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
 # Which guests run on which board (tests/guest/<name>.c).
 GUESTS_bindings := hello access-sizes sync-read async-doorbell coalesced \
 	unmapped kbd-reset uart-loopback uart-irq string-io smp triple-fault \
-	spin
-GUESTS_minimal := hello halt cpuid uart-echo
+	spin halt
+GUESTS_minimal := hello halt cpuid uart-echo popcnt
 GUESTS_pc := hello ram-map
 GUEST_BOARDS := bindings minimal pc
 
