@@ -7,6 +7,14 @@
 #   fuzz-yaml   board_from_yaml() -> checks -> layout -> every emitter
 #   fuzz-dts    the same through board_from_dts() (once the text syntax
 #               front end exists: dtc-like/dts-parser.y)
+#   fuzz-devices-pc, fuzz-devices-bindings
+#               every device model's registers through vmm/dispatch.c on
+#               that board's generated tables (tests/fuzz/fuzz-devices.c)
+#   fuzz-pci    PCI configuration space through the pc board's pci-host
+#
+# Seeds: board files for the boardc targets, tests/fuzz/device-seeds.sh
+# for the others; regressions in tests/fuzz/regressions/ (board files)
+# and tests/fuzz/regressions/<target>/ (device programs).
 #
 # The build is separate from $(BUILD): clang, -O1, ASan+UBSan+libFuzzer
 # coverage, whatever SANITIZE says. The corpus grows in build/fuzz/corpus-*
@@ -29,28 +37,48 @@ FUZZ_LIB_OBJS += $(FUZZ_DIR)/obj/dts-parser.o $(FUZZ_DIR)/obj/dts-lexer.o
 FUZZ_TARGETS += $(FUZZ_DIR)/fuzz-dts
 endif
 
+# The device targets: one build per board (each sees its board.h), device
+# models built once. Every devices/*.c is in, so a new model is fuzzed as
+# soon as a shipped board has one.
+FUZZ_DEV_BOARDS := pc bindings
+FUZZ_DEV_MODELS := $(patsubst devices/%.c,$(FUZZ_DIR)/models/%.o, \
+			$(wildcard devices/*.c))
+FUZZ_TARGETS += $(foreach b,$(FUZZ_DEV_BOARDS),$(FUZZ_DIR)/fuzz-devices-$(b)) \
+		$(FUZZ_DIR)/fuzz-pci
+
 # libFuzzer options: -close_fd_mask=2 silences boardc's diagnostics but not
 # sanitizer reports (libFuzzer moves those to a duplicate of stderr).
 FUZZ_OPTS := -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
-	     -max_len=16384 -close_fd_mask=2 -print_final_stats=1 \
-	     -dict=tests/fuzz/boardc.dict
+	     -close_fd_mask=2 -print_final_stats=1
+FUZZ_BOARDC_OPTS := -max_len=16384 -dict=tests/fuzz/boardc.dict
+FUZZ_DEV_OPTS := -max_len=8192
+
+# `make fuzz FUZZ_ONLY="pci devices-pc"` runs only those targets.
+ifneq ($(FUZZ_ONLY),)
+FUZZ_RUN := $(filter $(addprefix $(FUZZ_DIR)/fuzz-,$(FUZZ_ONLY)), \
+		     $(FUZZ_TARGETS))
+else
+FUZZ_RUN := $(FUZZ_TARGETS)
+endif
 
 .PHONY: fuzz fuzz-build
 fuzz-build: $(FUZZ_TARGETS)
 
-fuzz: $(FUZZ_TARGETS)
-	@rc=0; for t in $(notdir $(FUZZ_TARGETS)); do \
+fuzz: $(FUZZ_RUN)
+	@rc=0; for t in $(notdir $(FUZZ_RUN)); do \
 		ext=$${t#fuzz-}; corpus=$(FUZZ_DIR)/corpus-$$ext; \
 		mkdir -p $$corpus $(FUZZ_DIR)/artifacts; \
 		tests/fuzz/seeds.sh $$ext $$corpus || exit 1; \
 		echo "== $$t: $(FUZZ_SECONDS)s, corpus $$corpus"; \
-		$(FUZZ_DIR)/$$t $(FUZZ_OPTS) \
+		case $$t in fuzz-yaml|fuzz-dts) opts="$(FUZZ_BOARDC_OPTS)" ;; \
+		*) opts="$(FUZZ_DEV_OPTS)" ;; esac; \
+		$(FUZZ_DIR)/$$t $(FUZZ_OPTS) $$opts \
 			-artifact_prefix=$(FUZZ_DIR)/artifacts/$$t- \
 			$$corpus </dev/null >$(FUZZ_DIR)/$$t.log 2>&1 || { rc=1; \
 			tail -60 $(FUZZ_DIR)/$$t.log; \
 			echo "FAIL $$t: see $(FUZZ_DIR)/$$t.log; the input is in" \
 			     "$(FUZZ_DIR)/artifacts/: copy it to" \
-			     "tests/fuzz/regressions/<what>.$$ext"; \
+			     "tests/fuzz/regressions/ (see tests/fuzz/fuzz.mk)"; \
 			continue; }; \
 		grep -E '^(#[0-9]+ *DONE|stat::number_of_executed_units)' \
 			$(FUZZ_DIR)/$$t.log | tail -1; \
@@ -65,6 +93,39 @@ $(FUZZ_DIR)/fuzz-dts: tests/fuzz/fuzz-boardc.c $(FUZZ_LIB_OBJS)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -DFUZZ_DTS -Idtc-like \
 		-o $@ $^ -lyaml
+
+$(FUZZ_DIR)/models/%.o: devices/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -I. -c -o $@ $<
+
+define fuzz_dev_board
+$(FUZZ_DIR)/$(1)/%.o: tests/fuzz/%.c generated/$(1)/board.h
+	@mkdir -p $$(@D)
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -MMD -MP -I. -Igenerated/$(1) -c -o $$@ $$<
+
+$(FUZZ_DIR)/$(1)/fuzz-pci.o: tests/fuzz/fuzz-devices.c generated/$(1)/board.h
+	@mkdir -p $$(@D)
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -MMD -MP -DFUZZ_PCI -I. -Igenerated/$(1) \
+		-c -o $$@ $$<
+
+$(FUZZ_DIR)/$(1)/dispatch.o: vmm/dispatch.c generated/$(1)/board.h
+	@mkdir -p $$(@D)
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -MMD -MP -I. -Igenerated/$(1) -c -o $$@ $$<
+
+$(FUZZ_DIR)/$(1)/board.o: generated/$(1)/board.c generated/$(1)/board.h
+	@mkdir -p $$(@D)
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -MMD -MP -I. -Igenerated/$(1) -c -o $$@ $$<
+
+$(FUZZ_DIR)/fuzz-devices-$(1): $(FUZZ_DIR)/$(1)/fuzz-devices.o \
+		$(FUZZ_DIR)/$(1)/dispatch.o $(FUZZ_DIR)/$(1)/board.o \
+		$(FUZZ_DEV_MODELS)
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -fsanitize=fuzzer -pthread -o $$@ $$^
+endef
+$(foreach b,$(FUZZ_DEV_BOARDS),$(eval $(call fuzz_dev_board,$(b))))
+
+$(FUZZ_DIR)/fuzz-pci: $(FUZZ_DIR)/pc/fuzz-pci.o $(FUZZ_DIR)/pc/dispatch.o \
+		$(FUZZ_DIR)/pc/board.o $(FUZZ_DEV_MODELS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -pthread -o $@ $^
 
 $(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -81,4 +142,5 @@ ifneq ($(wildcard dtc-like/dts-parser.y),)
 $(FUZZ_DIR)/obj/dtc-like/dts-source.o: $(BUILD)/boardc/dts-parser.h
 endif
 
--include $(FUZZ_LIB_OBJS:.o=.d)
+-include $(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_DEV_MODELS:.o=.d) \
+	$(wildcard $(FUZZ_DIR)/*/*.d)

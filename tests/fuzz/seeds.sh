@@ -1,18 +1,31 @@
 #!/usr/bin/env bash
-# Seeds a fuzz corpus: every board file of one syntax in boards/,
-# tests/boardc/ and tests/fuzz/regressions/, plus a small generated board.
+# Seeds a fuzz corpus. For the boardc targets: every board file of one
+# syntax in boards/, tests/boardc/ and tests/fuzz/regressions/, plus a
+# small generated board. For the device targets (devices-<board>, pci):
+# the programs of tests/fuzz/device-seeds.sh and the regression inputs in
+# tests/fuzz/regressions/<target>/.
 # Copies (named after their path) so nothing is committed twice.
 #
-# usage: tests/fuzz/seeds.sh yaml|dts CORPUS-DIR
+# usage: tests/fuzz/seeds.sh yaml|dts|devices-BOARD|pci CORPUS-DIR
 set -euo pipefail
 ext=$1 corpus=$2
+mkdir -p "$corpus"
+n=0
 case "$ext" in
 yaml) alt=yml ;;
 dts) alt=dtsi ;;
-*) echo "$0: unknown syntax '$ext': yaml or dts" >&2; exit 1 ;;
+devices-*|pci)
+	tests/fuzz/device-seeds.sh "$ext" "$corpus"
+	n=$(find "$corpus" -name 'seed-*' -type f | wc -l)
+	while IFS= read -r f; do
+		cp -f "$f" "$corpus/seed-$(echo "$f" | tr / _)"
+		n=$((n + 1))
+	done < <(find "tests/fuzz/regressions/$ext" -type f 2>/dev/null | sort)
+	echo "$corpus: $n seed(s), $(find "$corpus" -type f | wc -l) input(s) in all"
+	exit 0 ;;
+*) echo "$0: unknown target '$ext': yaml, dts, devices-BOARD or pci" >&2
+   exit 1 ;;
 esac
-mkdir -p "$corpus"
-n=0
 while IFS= read -r f; do
 	cp -f "$f" "$corpus/seed-$(echo "$f" | tr / _)"
 	n=$((n + 1))

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Writes the seed programs of the device targets (tests/fuzz/fuzz-devices.c
+# describes the encoding) into a corpus directory: for each device, the
+# register sequence a driver would use, so the fuzzer starts from inputs
+# that get past the first register of every state machine.
+#
+# usage: tests/fuzz/device-seeds.sh devices-pc|devices-bindings|pci DIR
+set -euo pipefail
+target=$1 dir=$2
+mkdir -p "$dir"
+
+# le BYTES VALUE: VALUE little-endian in BYTES bytes.
+le()
+{
+	local n=$1 v=$2 i
+	for ((i = 0; i < n; i++)); do
+		printf "\\x$(printf %02x $(((v >> (8 * i)) & 0xff)))"
+	done
+}
+# The operations (opcodes as in run_op()).
+pio_w() { le 1 6; le 2 "$1"; le 1 $((($2 - 1) | 0x80)); le 8 "$3"; }
+pio_r() { le 1 6; le 2 "$1"; le 1 $(($2 - 1)); le 8 0; }
+region_r() { le 1 0; le 2 "$1"; le 2 "$2"; le 1 $(($3 - 1)); }
+region_w() { le 1 3; le 2 "$1"; le 2 "$2"; le 1 $(($3 - 1)); le 8 "$4"; }
+notify() { le 1 8; le 1 "$1"; }
+coalesced() { le 1 9; le 1 "$1"; le 1 "$2"; le 1 $(($3 - 1)); le 8 "$4"; }
+# pci_cfg ADDRESS SIZE BYTE [VALUE]: a read without VALUE, else a write.
+pci_cfg()
+{
+	local how=$(( ($2 == 1 ? 0 : $2 == 2 ? 1 : 2) | ($3 << 2) ))
+	[ $# -gt 3 ] && how=$((how | 0x80))
+	le 1 10; le 4 "$1"; le 1 "$how"; le 8 "${4:-0}"
+}
+console() { le 1 12; le 1 ${#1}; printf '%s' "$1"; }
+clock() { le 1 13; le 4 "$1"; le 1 "$2"; }
+reset() { le 1 14; }
+
+uart()
+{
+	local b=$1
+	pio_w $((b + 3)) 1 0x80; pio_w $b 1 1; pio_w $((b + 1)) 1 0
+	pio_w $((b + 3)) 1 3; pio_w $((b + 2)) 1 0xc7
+	pio_w $((b + 1)) 1 0x0f; pio_w $((b + 4)) 1 0x0b
+	pio_w $b 1 0x68; pio_r $((b + 5)) 1; pio_r $((b + 2)) 1
+	console "ab"; pio_r $((b + 5)) 1; pio_r $b 1; pio_r $b 1
+	pio_w $((b + 4)) 1 0x10; pio_w $b 1 0x41; pio_r $b 1
+	clock 100000 8; pio_r $((b + 2)) 1; pio_r $((b + 6)) 1
+}
+
+i8042()
+{
+	pio_w 0x64 1 0xaa; pio_r 0x64 1; pio_r 0x60 1
+	pio_w 0x64 1 0x20; pio_r 0x60 1
+	pio_w 0x64 1 0x60; pio_w 0x60 1 0x47
+	pio_w 0x64 1 0xd0; pio_r 0x60 1
+	pio_w 0x64 1 0xd1; pio_w 0x60 1 0xdf
+	pio_w 0x60 1 0xff; pio_r 0x64 1; pio_r 0x60 1; pio_r 0x60 1
+	pio_w 0x60 1 0xf3; pio_w 0x60 1 0x20
+	pio_w 0x64 1 0xa7; pio_w 0x64 1 0xd4; pio_w 0x60 1 0xf4
+	pio_w 0x64 1 0xfe
+}
+
+rtc()
+{
+	local r
+	for r in 0 2 4 6 7 8 9 0x0a 0x0b 0x0c 0x0d 0x32; do
+		pio_w 0x70 1 $r; pio_r 0x71 1
+	done
+	pio_w 0x70 1 0x0b; pio_w 0x71 1 0x86
+	pio_w 0x70 1 0; pio_w 0x71 1 0x59
+	pio_w 0x70 1 0x0a; pio_w 0x71 1 0x26
+	pio_w 0x70 1 0x0b; pio_w 0x71 1 0x72
+	clock 1000000 10; pio_w 0x70 1 0x0c; pio_r 0x71 1
+	clock 1000000 12; pio_w 0x70 1 0x0c; pio_r 0x71 1
+	pio_w 0x70 1 0x8e; pio_w 0x71 1 0x55; pio_r 0x71 1
+}
+
+pci()
+{
+	pci_cfg 0x80000000 4 0; pci_cfg 0x80000008 4 0
+	pci_cfg 0x80000000 2 2; pci_cfg 0x80000004 1 1
+	pci_cfg 0x80000004 2 0 0x0007; pci_cfg 0x80000004 4 0
+	pci_cfg 0x80000010 4 0 0xffffffff; pci_cfg 0x80000010 4 0
+	pci_cfg 0x8000000c 1 2; pci_cfg 0x80000034 1 0
+	pci_cfg 0x8000003c 1 0 0x0b; pci_cfg 0x8000003c 4 0
+	local dev
+	for dev in 1 2 3 4 5 8 16 31; do
+		pci_cfg $((0x80000000 | dev << 11)) 4 0
+		pci_cfg $((0x80000010 | dev << 11)) 4 0 0xffffffff
+		pci_cfg $((0x80000010 | dev << 11)) 4 0
+		pci_cfg $((0x80000004 | dev << 11)) 2 0 0x0006
+		pci_cfg $((0x80000034 | dev << 11)) 1 0
+	done
+	pci_cfg 0x80010000 4 0; pci_cfg 0x00000000 4 0
+}
+
+# Every region of the board read and written at its first bytes.
+sweep()
+{
+	local i
+	for ((i = 1; i <= $1; i++)); do
+		region_r $i 0 4; region_w $i 0 4 $i; region_r $i 4 4
+		region_r $i 1 1; region_w $i 2 2 0xffff
+	done
+}
+
+doorbells()
+{
+	local i
+	for ((i = 0; i < $1; i++)); do
+		notify $i; notify $i; coalesced $i 0 4 $((i + 1))
+		coalesced $i 4 4 7
+	done
+}
+
+case "$target" in
+devices-pc)
+	uart 0x3f8 >"$dir/seed-uart-com1"
+	uart 0x2f8 >"$dir/seed-uart-com2"
+	i8042 >"$dir/seed-i8042"
+	rtc >"$dir/seed-cmos-rtc"
+	{ pio_w 0x80 1 0x55; pio_w 0x80 1 0xaa; pio_r 0x80 1; } \
+		>"$dir/seed-post-code"
+	{ pio_r 0x501 1; pio_w 0x501 1 0x21; pio_w 0x501 4 3; } \
+		>"$dir/seed-debug-exit"
+	pci >"$dir/seed-pci-host"
+	sweep 48 >"$dir/seed-sweep"
+	{ doorbells 8; sweep 48; reset; sweep 48; } >"$dir/seed-doorbells"
+	;;
+devices-bindings)
+	uart 0x3f8 >"$dir/seed-uart-com1"
+	i8042 >"$dir/seed-i8042"
+	sweep 32 >"$dir/seed-sweep"
+	{ doorbells 16; sweep 32; reset; doorbells 16; } >"$dir/seed-doorbells"
+	;;
+pci)
+	pci >"$dir/seed-pci-host"
+	{ pci; reset; pci; } >"$dir/seed-pci-reset"
+	;;
+*)
+	echo "$0: unknown target '$target'" >&2
+	exit 1
+	;;
+esac
