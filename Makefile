@@ -6,6 +6,7 @@
 #   make test [SANITIZE=1]   the whole suite (ASan+UBSan with SANITIZE=1)
 #   make check-generated     committed generated/ equals a fresh boardc run
 #   make bench               benchmarks (bench/)
+#   make demo                a guest tours the board from the inside
 #   make fuzz                fuzz targets, bounded time (clang, libFuzzer)
 
 BOARD ?= pc
@@ -48,6 +49,7 @@ include dtc-like/boardc.mk
 -include devices/devices.mk
 -include tests/tests.mk
 -include bench/bench.mk
+-include demo/demo.mk
 
 clean:
 	rm -rf build
