@@ -6,14 +6,15 @@
  * CONFIG_ADDRESS is only a 32-bit register: narrower writes to it are
  * other I/O on a real chipset and are ignored here. CONFIG_DATA takes any
  * size at any byte offset (0xcfc-0xcff select the byte within the dword).
- * Bus 0 device 0 function 0 is the host bridge; every other function reads
- * all-ones and ignores writes, which is how a guest sees "nothing there".
+ * Bus 0 device 0 function 0 is the host bridge; function 0 of a slot the
+ * board gives a PCI device (board_devices[].pci_slot) goes to that
+ * device's pci_config_read/write (devices/pci.c does the header); every
+ * other function reads all-ones and ignores writes, which is how a guest
+ * sees "nothing there".
  *
- * Functions are a table of 256-byte configuration spaces with a write mask
- * each, so a later PCI device is one more table entry (and its BARs a
- * write mask plus a map update).
- *
- * Concurrency: CONFIG_ADDRESS and the config spaces are behind one mutex.
+ * Concurrency: CONFIG_ADDRESS and the config spaces are behind one mutex,
+ * held across a device's config handler (which may move a BAR: the VMM's
+ * remap lock nests inside this one).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -21,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../vmm/board-tables.h"
+#include "../vmm/dispatch.h"
 #include "device.h"
 
 /* Port offsets. */
@@ -32,6 +33,9 @@
 #define PCI_ADDR_ENABLE		0x80000000u
 #define PCI_ADDR_BUS(a)		(((a) >> 16) & 0xff)
 #define PCI_ADDR_DEVFN(a)	(((a) >> 8) & 0xff)
+#define PCI_DEVFN_SLOT(f)	((f) >> 3)
+#define PCI_DEVFN_FUNC(f)	((f) & 7)
+#define PCI_NR_SLOTS		32
 #define PCI_ADDR_REG(a)		((a) & 0xfc)
 #define PCI_ADDR_MASK		0x80fffffcu	/* reserved bits read 0 */
 
@@ -61,7 +65,7 @@
 
 #define PCI_NR_DEVFN		256
 
-struct pci_function {
+struct bridge_config {
 	uint8_t config[PCI_CONFIG_SIZE];
 	uint8_t wmask[PCI_CONFIG_SIZE];	/* bits the guest may write */
 };
@@ -69,8 +73,9 @@ struct pci_function {
 struct pci_host {
 	pthread_mutex_t lock;
 	uint32_t config_address;
-	struct pci_function *bus0[PCI_NR_DEVFN];	/* NULL: nothing there */
-	struct pci_function bridge;
+	struct bridge_config *bus0[PCI_NR_DEVFN];	/* NULL: nothing there */
+	struct bridge_config bridge;
+	int slot_device[PCI_NR_SLOTS];	/* machine_devices[] index, or -1 */
 };
 
 static void pci_put16(uint8_t *p, uint16_t v)
@@ -79,7 +84,7 @@ static void pci_put16(uint8_t *p, uint16_t v)
 	p[1] = v >> 8;
 }
 
-static void pci_host_bridge_setup(struct pci_function *fn)
+static void pci_host_bridge_setup(struct bridge_config *fn)
 {
 	memset(fn, 0, sizeof(*fn));
 	pci_put16(&fn->config[PCI_VENDOR_ID], HOST_BRIDGE_VENDOR);
@@ -95,7 +100,7 @@ static void pci_host_bridge_setup(struct pci_function *fn)
 }
 
 /* The function CONFIG_ADDRESS selects, or NULL (reads all-ones). */
-static struct pci_function *pci_selected(struct pci_host *h)
+static struct bridge_config *pci_selected(struct pci_host *h)
 {
 	uint32_t a = h->config_address;
 
@@ -107,20 +112,68 @@ static struct pci_function *pci_selected(struct pci_host *h)
 /* Byte `i` of the CONFIG_DATA window (0xcfc + i), i in 0..3. */
 static uint8_t pci_data_read_byte(struct pci_host *h, unsigned i)
 {
-	struct pci_function *fn = pci_selected(h);
+	struct bridge_config *fn = pci_selected(h);
 
 	return fn ? fn->config[PCI_ADDR_REG(h->config_address) + i] : 0xff;
 }
 
 static void pci_data_write_byte(struct pci_host *h, unsigned i, uint8_t v)
 {
-	struct pci_function *fn = pci_selected(h);
+	struct bridge_config *fn = pci_selected(h);
 	unsigned reg = PCI_ADDR_REG(h->config_address) + i;
 
 	if (!fn)
 		return;
 	fn->config[reg] = (fn->config[reg] & ~fn->wmask[reg]) |
 			  (v & fn->wmask[reg]);
+}
+
+/* The board's PCI device CONFIG_ADDRESS selects (function 0), or NULL. */
+static struct device *pci_selected_device(struct pci_host *h)
+{
+	uint32_t a = h->config_address;
+	unsigned devfn = PCI_ADDR_DEVFN(a);
+	struct device *dev;
+	int idx;
+
+	if (!(a & PCI_ADDR_ENABLE) || PCI_ADDR_BUS(a) != 0 ||
+	    PCI_DEVFN_FUNC(devfn))
+		return NULL;
+	idx = h->slot_device[PCI_DEVFN_SLOT(devfn)];
+	if (idx < 0)
+		return NULL;
+	dev = &machine_devices[idx];
+	return dev->ops && dev->ops->pci_config_read ? dev : NULL;
+}
+
+/* Bytes [i, i + len) of CONFIG_DATA (0xcfc + i), inside the window. */
+static void pci_data_read(struct pci_host *h, unsigned i, uint8_t *p,
+			  unsigned len)
+{
+	struct device *dev = pci_selected_device(h);
+
+	if (dev) {
+		dev->ops->pci_config_read(dev, PCI_ADDR_REG(h->config_address)
+					  + i, p, len);
+		return;
+	}
+	for (unsigned k = 0; k < len; k++)
+		p[k] = pci_data_read_byte(h, i + k);
+}
+
+static void pci_data_write(struct pci_host *h, unsigned i, const uint8_t *p,
+			   unsigned len)
+{
+	struct device *dev = pci_selected_device(h);
+
+	if (dev) {
+		if (dev->ops->pci_config_write)
+			dev->ops->pci_config_write(dev, PCI_ADDR_REG(
+				h->config_address) + i, p, len);
+		return;
+	}
+	for (unsigned k = 0; k < len; k++)
+		pci_data_write_byte(h, i + k, p[k]);
 }
 
 static void pci_host_pio_read(struct device *dev, uint64_t offset,
@@ -135,10 +188,17 @@ static void pci_host_pio_read(struct device *dev, uint64_t offset,
 
 		if (at < PCI_CONFIG_DATA)
 			p[i] = h->config_address >> (8 * at);
-		else if (at < PCI_CONFIG_DATA_END)
-			p[i] = pci_data_read_byte(h, at - PCI_CONFIG_DATA);
 		else
 			p[i] = 0xff;
+	}
+	if (offset < PCI_CONFIG_DATA_END && offset + len > PCI_CONFIG_DATA) {
+		unsigned from = offset > PCI_CONFIG_DATA ? offset :
+			PCI_CONFIG_DATA;
+		unsigned to = offset + len < PCI_CONFIG_DATA_END ?
+			offset + len : PCI_CONFIG_DATA_END;
+
+		pci_data_read(h, from - PCI_CONFIG_DATA, p + (from - offset),
+			      to - from);
 	}
 	pthread_mutex_unlock(&h->lock);
 }
@@ -152,11 +212,11 @@ static void pci_host_pio_write(struct device *dev, uint64_t offset,
 	pthread_mutex_lock(&h->lock);
 	if (offset == PCI_CONFIG_ADDRESS && len == 4) {
 		h->config_address = device_data_get(data, 4) & PCI_ADDR_MASK;
-	} else if (offset >= PCI_CONFIG_DATA) {
-		for (unsigned i = 0; i < len; i++)
-			if (offset + i < PCI_CONFIG_DATA_END)
-				pci_data_write_byte(h, offset + i -
-						    PCI_CONFIG_DATA, p[i]);
+	} else if (offset >= PCI_CONFIG_DATA && offset < PCI_CONFIG_DATA_END) {
+		unsigned to = offset + len < PCI_CONFIG_DATA_END ?
+			offset + len : PCI_CONFIG_DATA_END;
+
+		pci_data_write(h, offset - PCI_CONFIG_DATA, p, to - offset);
 	}
 	pthread_mutex_unlock(&h->lock);
 }
@@ -183,6 +243,15 @@ static int pci_host_init(struct device *dev)
 	pthread_mutex_init(&h->lock, NULL);
 	pci_host_bridge_setup(&h->bridge);
 	h->bus0[HOST_BRIDGE_DEVFN] = &h->bridge;
+	for (unsigned s = 0; s < PCI_NR_SLOTS; s++)
+		h->slot_device[s] = -1;
+	/* Devices are created after this one maybe: look them up by index. */
+	for (unsigned i = 0; i < board_info.nr_devices; i++) {
+		int slot = board_devices[i].pci_slot;
+
+		if (slot > 0 && slot < PCI_NR_SLOTS)
+			h->slot_device[slot] = i;
+	}
 	dev->state = h;
 	return 0;
 }

@@ -5,6 +5,7 @@ TEST_SUITES :=
 TEST_DEPS := $(BOARDC)
 -include tests/boardc/boardc-tests.mk
 -include tests/devices/devices-tests.mk
+-include tests/devices/pci-tests.mk
 -include tests/guest/guest-tests.mk
 -include tests/linux/linux-tests.mk
 -include tests/fuzz/fuzz-tests.mk

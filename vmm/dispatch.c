@@ -15,6 +15,15 @@
  * I/O thread). Device models that several threads reach protect their own
  * state. Logging an unmapped access, once per port or page, is the only
  * slow path.
+ *
+ * PCI BARs move at run time (vmm/pci-remap.c): the writer rewrites page
+ * entries of a relocatable window and the moved device's address delta
+ * inside a seqcount (dispatch_map_seq odd while it writes). An MMIO lookup
+ * reads the seqcount (acquire), the page entry and the delta (relaxed
+ * atomics), an acquire fence, and the seqcount again; if it changed or was
+ * odd the lookup is retried. So a vCPU sees a BAR either wholly at its old
+ * place or wholly at its new one, and computes the offset with the delta
+ * that matches the entry it found, without taking a lock.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -38,6 +47,10 @@ static const unsigned nr_windows = BOARD_NR_MMIO_WINDOWS;
 static const unsigned nr_async = BOARD_NR_ASYNC;
 static const unsigned nr_regions = BOARD_NR_REGIONS;
 static const uint64_t subpage_map_size = BOARD_SUBPAGE_MAP_SIZE;
+
+/* PCI BAR moves: vmm/pci-remap.c writes these, lookups read them. */
+unsigned dispatch_map_seq;
+uint64_t dispatch_mmio_delta[BOARD_NR_DEVICES + 1];
 
 static uint64_t unmapped_reads, unmapped_writes;
 static uint64_t logged_ports[DISPATCH_NR_PORTS / 64];	/* bit per port */
@@ -104,8 +117,11 @@ void machine_devices_destroy(void)
 
 /* Lookup */
 
-const struct board_region *dispatch_mmio_region(uint64_t addr)
+/* One try of the lookup; *base is the region's base as of this try. */
+static const struct board_region *mmio_lookup_once(uint64_t addr,
+						   uint64_t *base)
 {
+	*base = 0;
 	for (unsigned w = 0; w < nr_windows; w++) {
 		const struct board_mmio_window *win = &board_mmio_windows[w];
 		uint64_t off = addr - win->base, i;
@@ -116,7 +132,7 @@ const struct board_region *dispatch_mmio_region(uint64_t addr)
 			continue;
 		/* Pages of a relocatable window change when a BAR moves. */
 		idx = __atomic_load_n(&win->pages[off >> BOARD_PAGE_SHIFT],
-				      __ATOMIC_ACQUIRE);
+				      __ATOMIC_RELAXED);
 		if (idx & BOARD_SUBPAGE) {
 			const struct board_subpage *sp =
 				&board_subpages[idx & ~BOARD_SUBPAGE];
@@ -125,10 +141,34 @@ const struct board_region *dispatch_mmio_region(uint64_t addr)
 			idx = i < subpage_map_size ? board_subpage_map[i] : 0;
 		}
 		r = &board_regions[idx];
+		*base = r->base + __atomic_load_n(
+			&dispatch_mmio_delta[r->device], __ATOMIC_RELAXED);
 		/* Also sends index 0 (size 0) to the sentinel. */
-		return addr - r->base < r->size ? r : &board_regions[0];
+		return addr - *base < r->size ? r : &board_regions[0];
 	}
 	return &board_regions[0];
+}
+
+/* The region at `addr` and its current base (moved BARs included). */
+static const struct board_region *mmio_lookup(uint64_t addr, uint64_t *base)
+{
+	const struct board_region *r;
+	unsigned seq;
+
+	do {
+		seq = __atomic_load_n(&dispatch_map_seq, __ATOMIC_ACQUIRE);
+		r = mmio_lookup_once(addr, base);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	} while ((seq & 1) ||
+		 seq != __atomic_load_n(&dispatch_map_seq, __ATOMIC_RELAXED));
+	return r;
+}
+
+const struct board_region *dispatch_mmio_region(uint64_t addr)
+{
+	uint64_t base;
+
+	return mmio_lookup(addr, &base);
 }
 
 /* Logging and tracing (slow paths) */
@@ -259,7 +299,10 @@ static void dispatch_trace(const struct dispatch_ctx *ctx, unsigned space,
 		fprintf(out, "trace-io: %s %s %s 0x%" PRIx64 " len %u data "
 			"0x%" PRIx64 " -> %s+0x%" PRIx64 " (%s)\n", who,
 			space_name(space), op, addr, len, value, r->name,
-			addr - r->base, binding_name(r->binding));
+			addr - r->base - (space == SPACE_MMIO ? __atomic_load_n(
+				&dispatch_mmio_delta[r->device],
+				__ATOMIC_RELAXED) : 0),
+			binding_name(r->binding));
 }
 
 /* Access */
@@ -317,8 +360,8 @@ dispatch_unmapped(struct dispatch_ctx *ctx, unsigned space, uint64_t addr,
 
 static const struct board_region *
 dispatch_access(struct dispatch_ctx *ctx, unsigned space,
-		const struct board_region *r, uint64_t addr, void *data,
-		unsigned len, bool is_write)
+		const struct board_region *r, uint64_t base, uint64_t addr,
+		void *data, unsigned len, bool is_write)
 {
 	struct device *dev = &machine_devices[r->device];
 	struct region_stats *st;
@@ -337,7 +380,7 @@ dispatch_access(struct dispatch_ctx *ctx, unsigned space,
 		return dispatch_unmapped(ctx, space, addr, data, len, is_write,
 					 r);
 
-	offset = r->offset + (addr - r->base);
+	offset = r->offset + (addr - base);
 	if (ctx && ctx->timing)
 		t0 = dispatch_now_ns();
 	if (wr) {
@@ -365,16 +408,21 @@ const struct board_region *dispatch_pio(struct dispatch_ctx *ctx,
 					uint16_t port, void *data,
 					unsigned len, bool is_write)
 {
-	return dispatch_access(ctx, SPACE_PIO, dispatch_port_region(port),
-			       port, data, len, is_write);
+	const struct board_region *r = dispatch_port_region(port);
+
+	return dispatch_access(ctx, SPACE_PIO, r, r->base, port, data, len,
+			       is_write);
 }
 
 const struct board_region *dispatch_mmio(struct dispatch_ctx *ctx,
 					 uint64_t addr, void *data,
 					 unsigned len, bool is_write)
 {
-	return dispatch_access(ctx, SPACE_MMIO, dispatch_mmio_region(addr),
-			       addr, data, len, is_write);
+	uint64_t base;
+	const struct board_region *r = mmio_lookup(addr, &base);
+
+	return dispatch_access(ctx, SPACE_MMIO, r, base, addr, data, len,
+			       is_write);
 }
 
 /*
@@ -426,13 +474,15 @@ void dispatch_coalesced(struct dispatch_ctx *ctx, bool pio, uint64_t addr,
 	struct device *dev;
 	dispatch_write_fn wr = NULL;
 	uint8_t buf[8] = { 0 };
-	uint64_t t0 = 0;
+	uint64_t t0 = 0, base = 0;
 
 	if (pio)
 		r = addr < DISPATCH_NR_PORTS ? dispatch_port_region(addr) :
 					       &board_regions[0];
 	else
-		r = dispatch_mmio_region(addr);
+		r = mmio_lookup(addr, &base);
+	if (pio)
+		base = r->base;
 	dev = &machine_devices[r->device];
 	if (r != &board_regions[0] && access_len_ok(len))
 		wr = region_writer(r, dev);
@@ -443,7 +493,7 @@ void dispatch_coalesced(struct dispatch_ctx *ctx, bool pio, uint64_t addr,
 	}
 	if (ctx && ctx->timing)
 		t0 = dispatch_now_ns();
-	wr(dev, r->offset + (addr - r->base), data, len);
+	wr(dev, r->offset + (addr - base), data, len);
 	if (!ctx)
 		return;
 	if (ctx->stats) {

@@ -34,6 +34,14 @@ struct dispatch_ctx {
 	FILE *trace_out;
 };
 
+/*
+ * PCI BAR moves (vmm/pci-remap.c is the only writer): a seqcount, odd
+ * while the maps change, and per device the distance of its MMIO block
+ * from where the board put it. See dispatch.c for the ordering.
+ */
+extern unsigned dispatch_map_seq;
+extern uint64_t dispatch_mmio_delta[];
+
 /* Device instances, one per board_devices[] entry (same index). */
 extern struct device machine_devices[];
 

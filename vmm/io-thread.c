@@ -58,6 +58,11 @@ struct dispatch_ctx *io_thread_ctx(void)
 	return &io.ctx;
 }
 
+int io_thread_async_fd(unsigned i)
+{
+	return io.async_fds && i < board_info.nr_async ? io.async_fds[i] : -1;
+}
+
 static int epoll_add(int fd, uint64_t tag)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = tag };

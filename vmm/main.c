@@ -17,6 +17,7 @@
 #include "../dtc-like/boardc.h"		/* parse_size(), parse_number() */
 #include "boot-linux.h"
 #include "mptable.h"
+#include "pci-remap.h"
 #include "ram-layout.h"
 #include "vmm.h"
 
@@ -97,7 +98,9 @@ static void usage(FILE *out)
 "  4  the guest reset the machine (triple fault, i8042 0xfe), no --reboot\n"
 "  5  this host's KVM cannot run a guest instruction (emulation failure,\n"
 "     e.g. no vmx/svm: the instruction and what to do on stderr)\n"
-"  128+N  stopped by signal N (SIGINT 130, SIGTERM 143)\n",
+"  128+N  stopped by signal N (SIGINT 130, SIGTERM 143)\n"
+"SIGQUIT (Ctrl-\\) prints every vCPU's registers and instruction; the guest\n"
+"runs on.\n",
 		board_info.name, board_info.source, board_info.ram_default,
 		board_info.cpus_max, board_info.cpus_default);
 }
@@ -270,7 +273,8 @@ static int machine_boot(struct vm *vm, const struct boot_request *boot)
 
 /*
  * Wait for a stop request or a terminating signal; with an in-kernel
- * irqchip, poll once a second for a guest that halted for good.
+ * irqchip, poll once a second for a guest that halted for good. SIGQUIT
+ * dumps every vCPU's registers and instruction; the guest runs on.
  */
 static void vmm_wait(struct vm *vm)
 {
@@ -282,6 +286,7 @@ static void vmm_wait(struct vm *vm)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
 	sigaddset(&set, SIGUSR2);
 	while (!atomic_load(&vm->stopping)) {
 		if (board_info.kernel_irqchip) {
@@ -293,7 +298,9 @@ static void vmm_wait(struct vm *vm)
 		} else if (sigwait(&set, &sig)) {
 			continue;
 		}
-		if (sig != SIGUSR2) {
+		if (sig == SIGQUIT) {
+			vm_dump_vcpus(vm);
+		} else if (sig != SIGUSR2) {
 			console_restore();
 			fprintf(stderr, "boardvm: %s: stopping\n",
 				strsignal(sig));
@@ -308,6 +315,8 @@ static int vmm_run(const struct vm_options *opts,
 	struct vm vm;
 	struct device_host host = {
 		.request_exit = host_request_exit,
+		.pci_bar_update = pci_remap_bar_update,
+		.signal_msi = vm_signal_msi,
 		.console_in = STDIN_FILENO,
 		.console_out = STDOUT_FILENO,
 		.opaque = &vm,
@@ -331,6 +340,9 @@ static int vmm_run(const struct vm_options *opts,
 	}
 	if (machine_devices_create(&env) < 0)
 		goto out_vcpus;
+	/* BAR moves take the ioeventfds along (registered just below). */
+	pci_remap_set_kvm(&(struct pci_remap_kvm){
+		.async_move = pci_kvm_async_move, .opaque = &vm });
 	if (io_thread_start(&vm) < 0 || vcpu_start_all(&vm) < 0) {
 		vm_request_stop(&vm, VMM_EXIT_SETUP);
 		vcpu_join_all(&vm);

@@ -70,6 +70,7 @@ struct vcpu {
 	uint64_t io_exits, mmio_exits;
 	/* The last halt poll round that found it halted, interrupts off. */
 	atomic_uint halted_round;
+	atomic_uint dumped_round;	/* the last SIGQUIT dump it answered */
 };
 
 /* Memory behind a memslot: a RAM chunk or a backed reserved range. */
@@ -104,6 +105,7 @@ struct vm {
 	pthread_t main_thread;
 	/* Halt polling (in-kernel irqchip): the round main last started. */
 	atomic_uint halt_round;
+	atomic_uint dump_round;		/* SIGQUIT: dump every vCPU */
 };
 
 /* kvm.c: the VM, its memory, in-kernel chips and CPUID. */
@@ -145,6 +147,7 @@ void vcpu_join_all(struct vm *vm);
 void vm_request_stop(struct vm *vm, int status);
 void vm_drain_coalesced(struct vm *vm, struct dispatch_ctx *ctx);
 void vm_poll_halted(struct vm *vm);
+void vm_dump_vcpus(struct vm *vm);
 int vmm_signals_init(void);
 
 /* io-thread.c: ioeventfd doorbells, coalesced zones, device fds. */
@@ -152,6 +155,13 @@ int io_thread_start(struct vm *vm);
 void io_thread_stop(struct vm *vm);
 void io_thread_free(void);
 struct dispatch_ctx *io_thread_ctx(void);
+/* The eventfd of board_async[i] (an async doorbell), or -1. */
+int io_thread_async_fd(unsigned i);
+
+/* pci-kvm.c: PCI BAR moves and MSIs reach KVM. */
+int pci_kvm_async_move(void *vm, unsigned i, bool was, uint64_t old_addr,
+		       bool now, uint64_t new_addr);
+void vm_signal_msi(struct device_host *host, uint64_t addr, uint32_t data);
 
 /* boot-flat.c: --flat FILE@ADDR. */
 int boot_flat_parse(const char *spec, const char **path, uint64_t *addr);

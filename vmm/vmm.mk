@@ -11,7 +11,8 @@ BOARD_DEVICE_SOURCES :=
 -include $(GEN_DIR)/devices.mk
 
 VMM_SRCS := $(wildcard vmm/*.c) devices/registry.c devices/device.c \
-	$(wildcard devices/console.c) dtc-like/numbers.c \
+	$(wildcard devices/console.c) $(wildcard devices/pci.c) \
+	dtc-like/numbers.c \
 	$(GEN_DIR)/board.c $(BOARD_DEVICE_SOURCES)
 VMM_OBJS := $(patsubst %.c,$(VMM_DIR)/obj/%.o,$(sort $(VMM_SRCS)))
 VMM_CFLAGS := -I. -I$(GEN_DIR) -pthread

@@ -89,6 +89,11 @@ int machine_recreate(int console_in)
 	return machine_devices_create(&fake_machine);
 }
 
+struct device_host *harness_host(void)
+{
+	return &fake_host;
+}
+
 struct device *dev_by_index(unsigned index)
 {
 	return &machine_devices[index];

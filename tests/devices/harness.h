@@ -78,6 +78,8 @@ void clock_advance(uint64_t ns);
 /* Destroy the machine and create it again with another console_in fd. */
 int machine_recreate(int console_in);
 struct device *dev_by_index(unsigned index);
+/* The fake host devices get: a test may add services (pci_bar_update). */
+struct device_host *harness_host(void);
 
 /* Bytes the console UART has written so far (NUL-terminated, drained). */
 size_t console_read(char *buf, size_t size);

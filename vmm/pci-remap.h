@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * PCI BAR moves in the dispatch maps (docs/pci.md). KVM-free: the VMM
+ * gives it a hook that moves the BAR's ioeventfds and coalesced zones, the
+ * device tests give it none (or a recorder).
+ */
+#ifndef BOARDVM_PCI_REMAP_H
+#define BOARDVM_PCI_REMAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../devices/device.h"
+
+struct pci_remap_kvm {
+	/*
+	 * board_async[i] belongs to a moved BAR: it was registered at
+	 * old_addr (if `was`), it is to be at new_addr (if `now`). Called
+	 * with the remap lock held, after the maps changed. 0 or -1.
+	 */
+	int (*async_move)(void *opaque, unsigned i, bool was, uint64_t old_addr,
+			  bool now, uint64_t new_addr);
+	void *opaque;
+};
+
+void pci_remap_set_kvm(const struct pci_remap_kvm *kvm);
+
+/*
+ * host->pci_bar_update(): map BAR0 of `dev` at `base` (`enabled`) or
+ * unmap it. Refused (-1, logged) when the BAR would leave the board's MMIO
+ * windows or overlap RAM, a reserved range, another device's registers or
+ * another BAR; the BAR is then unmapped.
+ */
+int pci_remap_bar_update(struct device_host *host, struct device *dev,
+			 unsigned bar, uint64_t base, bool enabled);
+
+/* Every BAR back where the board put it, mapped (machine reset, tests). */
+void pci_remap_reset(void);
+
+/* Where BAR0 of machine_devices[index] is mapped now; false if unmapped. */
+bool pci_remap_where(unsigned index, uint64_t *base);
+
+#endif
