@@ -48,7 +48,7 @@ static void signal_ignore(int sig)
 
 /*
  * SIG_KICK gets an empty handler (its only job is to interrupt KVM_RUN);
- * SIGINT, SIGTERM, SIGHUP and SIG_STOPPED are blocked in every thread and
+ * SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIG_STOPPED are blocked in every thread and
  * taken by main with sigwait().
  */
 int vmm_signals_init(void)
@@ -63,6 +63,7 @@ int vmm_signals_init(void)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
 	sigaddset(&set, SIG_STOPPED);
 	return pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
@@ -339,6 +340,34 @@ void vm_poll_halted(struct vm *vm)
 	}
 }
 
+/* SIGQUIT: every vCPU prints its registers and instruction, and runs on. */
+void vm_dump_vcpus(struct vm *vm)
+{
+	atomic_fetch_add(&vm->dump_round, 1);
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *vcpu = &vm->vcpus[i];
+
+		if (atomic_load(&vcpu->kickable))
+			pthread_kill(vcpu->self, SIG_KICK);
+	}
+}
+
+static void vcpu_answer_dump(struct vcpu *vcpu)
+{
+	unsigned round = atomic_load(&vcpu->vm->dump_round);
+	struct kvm_mp_state mp = { 0 };
+	struct insn_info info;
+	uint64_t rip;
+
+	if (atomic_exchange(&vcpu->dumped_round, round) == round)
+		return;
+	ioctl(vcpu->fd, KVM_GET_MP_STATE, &mp);
+	fprintf(stderr, "boardvm: vCPU %u: SIGQUIT dump (mp_state %u), %"
+		PRIu64 " exits\n", vcpu->index, mp.mp_state, vcpu->exits);
+	vcpu_dump_regs(vcpu, stderr);
+	vcpu_dump_insn(vcpu, &info, &rip);
+}
+
 /* A vCPU in a halt that only an NMI or INIT could end, or never started. */
 static bool vcpu_halted_for_good(struct vcpu *vcpu)
 {
@@ -442,8 +471,10 @@ static void *vcpu_thread(void *arg)
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
 			int err = errno;
 
-			if (err == EINTR)
+			if (err == EINTR) {
+				vcpu_answer_dump(vcpu);
 				vcpu_answer_halt_poll(vcpu);
+			}
 			if (err == EINTR || err == EAGAIN)
 				continue;
 			fprintf(stderr, "boardvm: vCPU %u: KVM_RUN: %s\n",
