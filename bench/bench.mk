@@ -5,7 +5,8 @@
 #                   boards of 16, 256, 4,096 and 65,536 regions
 #   bench-compile   boardc's wall time on a 10,000-device board
 #
-# Other fragments (bench/exits/) append their targets to BENCH_TARGETS.
+# Other fragments (bench/exits/, bench/boot/) append their targets to
+# BENCH_TARGETS.
 # Numbers are only meaningful without SANITIZE: bench-* refuses it.
 # Results and how to read them: docs/performance.md.
 
@@ -19,6 +20,7 @@ BENCH_CFLAGS := $(filter-out -MMD -MP,$(CFLAGS))
 BENCH_LINK := vmm/dispatch.c devices/registry.c
 
 -include $(wildcard bench/exits/*.mk)
+-include $(wildcard bench/boot/*.mk)
 
 .PHONY: bench bench-lookup bench-compile bench-sanitize-check
 bench:
