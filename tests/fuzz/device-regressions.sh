@@ -34,7 +34,7 @@ replay()
 	fi
 }
 
-for target in devices-pc devices-bindings pci; do
+for target in devices-pc devices-bindings pci virtqueue; do
 	if [ ! -x "$BUILD/tests/fuzz/replay-$target" ]; then
 		echo "FAIL /fuzz/$target: $BUILD/tests/fuzz/replay-$target" \
 			"is not built (make test builds it)"

@@ -4,7 +4,8 @@
 # register sequence a driver would use, so the fuzzer starts from inputs
 # that get past the first register of every state machine.
 #
-# usage: tests/fuzz/device-seeds.sh devices-pc|devices-bindings|pci DIR
+# usage: tests/fuzz/device-seeds.sh TARGET DIR
+#   TARGET: devices-pc, devices-bindings, pci or virtqueue
 set -euo pipefail
 target=$1 dir=$2
 mkdir -p "$dir"
@@ -113,7 +114,42 @@ doorbells()
 	done
 }
 
+# The virtqueue target (tests/fuzz/fuzz-virtqueue.c): a queue of 8 at
+# 0x1000 (descriptors), 0x1080 (avail), 0x1100 (used) in guest RAM from
+# 0x1000, with the chains 0->1, 2 and 5->6->7 (5->6 crosses into the
+# second RAM span at 0x5000) made available.
+desc() { le 8 "$1"; le 4 "$2"; le 2 "$3"; le 2 "$4"; }
+vq_header() { le 2 8; le 2 "$1"; le 4 0x1000; le 4 0x1080; le 4 0x1100; }
+vq_image()
+{
+	local loop=$1
+	le 2 $((8 * 16 + 4 + 16))
+	desc 0x2000 16 1 $((loop ? 0 : 1))	# NEXT
+	desc 0x2100 32 2 0			# WRITE
+	desc 0x2200 64 0 0
+	desc 0 0 0 0
+	desc 0 0 0 0
+	desc 0x4ff0 16 1 6			# NEXT
+	desc 0x5000 8 3 7			# NEXT | WRITE
+	desc 0x5100 0 2 0			# WRITE, empty
+	le 2 0; le 2 3; le 2 0; le 2 2; le 2 5; le 2 0; le 2 0; le 2 0
+	le 2 0; le 2 0
+}
+vq_pop() { le 1 0; le 2 "$1"; le 2 "$2"; }
+vq_poke() { le 1 1; le 2 "$1"; le 1 2; le 2 "$2"; }
+vq_restart() { le 1 2; le 2 "$1"; le 4 0x1000; le 4 0x1080; le 4 0x1100; }
+vq_interrupt() { le 1 3; }
+
 case "$target" in
+virtqueue)
+	{ vq_header 8; vq_image 0; vq_pop 0 100; vq_pop 4 8; vq_pop 0 64
+	  vq_interrupt; vq_poke 0x86 0; vq_poke 0x82 4; vq_pop 0 16; } \
+		>"$dir/seed-chains"
+	{ vq_header 8; vq_image 1; vq_pop 0 16; vq_pop 0 16; } \
+		>"$dir/seed-loop"
+	{ vq_header 8; vq_image 0; vq_pop 0 16; vq_restart 4; vq_pop 0 16
+	  vq_restart 3; vq_pop 0 16; } >"$dir/seed-restart"
+	;;
 devices-pc)
 	uart 0x3f8 >"$dir/seed-uart-com1"
 	uart 0x2f8 >"$dir/seed-uart-com2"

@@ -41,6 +41,19 @@ $(FUZZ_REPLAY_DIR)/replay-pci: $(FUZZ_REPLAY_DIR)/replay.o \
 		$(DEVTEST_MODEL_OBJS)
 	$(CC) $(LDFLAGS) -pthread -o $@ $^
 
+ifneq ($(wildcard devices/virtqueue.c),)
+FUZZ_REPLAY_BINS += $(FUZZ_REPLAY_DIR)/replay-virtqueue
+endif
+
+$(FUZZ_REPLAY_DIR)/fuzz-virtqueue.o: tests/fuzz/fuzz-virtqueue.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -I. -c -o $@ $<
+
+$(FUZZ_REPLAY_DIR)/replay-virtqueue: $(FUZZ_REPLAY_DIR)/replay.o \
+		$(FUZZ_REPLAY_DIR)/fuzz-virtqueue.o \
+		$(DEVTEST_DIR)/models/virtqueue.o $(DEVTEST_DIR)/models/guest-ram.o
+	$(CC) $(LDFLAGS) -o $@ $^
+
 -include $(wildcard $(FUZZ_REPLAY_DIR)/*.d $(FUZZ_REPLAY_DIR)/*/*.d)
 
 TEST_SUITES += tests/fuzz/device-regressions.sh

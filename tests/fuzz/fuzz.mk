@@ -11,6 +11,8 @@
 #               every device model's registers through vmm/dispatch.c on
 #               that board's generated tables (tests/fuzz/fuzz-devices.c)
 #   fuzz-pci    PCI configuration space through the pc board's pci-host
+#   fuzz-virtqueue
+#               the split virtqueue parser over a fake guest RAM
 #
 # Seeds: board files for the boardc targets, tests/fuzz/device-seeds.sh
 # for the others; regressions in tests/fuzz/regressions/ (board files)
@@ -42,9 +44,12 @@ endif
 # soon as a shipped board has one.
 FUZZ_DEV_BOARDS := pc bindings
 FUZZ_DEV_MODELS := $(patsubst devices/%.c,$(FUZZ_DIR)/models/%.o, \
-			$(wildcard devices/*.c))
+			$(wildcard devices/*.c)) $(FUZZ_DIR)/models/guest-ram.o
 FUZZ_TARGETS += $(foreach b,$(FUZZ_DEV_BOARDS),$(FUZZ_DIR)/fuzz-devices-$(b)) \
 		$(FUZZ_DIR)/fuzz-pci
+ifneq ($(wildcard devices/virtqueue.c),)
+FUZZ_TARGETS += $(FUZZ_DIR)/fuzz-virtqueue
+endif
 
 # libFuzzer options: -close_fd_mask=2 silences boardc's diagnostics but not
 # sanitizer reports (libFuzzer moves those to a duplicate of stderr).
@@ -52,6 +57,7 @@ FUZZ_OPTS := -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 	     -close_fd_mask=2 -print_final_stats=1
 FUZZ_BOARDC_OPTS := -max_len=16384 -dict=tests/fuzz/boardc.dict
 FUZZ_DEV_OPTS := -max_len=8192
+FUZZ_VQ_OPTS := -max_len=24576
 
 # `make fuzz FUZZ_ONLY="pci devices-pc"` runs only those targets.
 ifneq ($(FUZZ_ONLY),)
@@ -71,6 +77,7 @@ fuzz: $(FUZZ_RUN)
 		tests/fuzz/seeds.sh $$ext $$corpus || exit 1; \
 		echo "== $$t: $(FUZZ_SECONDS)s, corpus $$corpus"; \
 		case $$t in fuzz-yaml|fuzz-dts) opts="$(FUZZ_BOARDC_OPTS)" ;; \
+		fuzz-virtqueue) opts="$(FUZZ_VQ_OPTS)" ;; \
 		*) opts="$(FUZZ_DEV_OPTS)" ;; esac; \
 		$(FUZZ_DIR)/$$t $(FUZZ_OPTS) $$opts \
 			-artifact_prefix=$(FUZZ_DIR)/artifacts/$$t- \
@@ -97,6 +104,18 @@ $(FUZZ_DIR)/fuzz-dts: tests/fuzz/fuzz-boardc.c $(FUZZ_LIB_OBJS)
 $(FUZZ_DIR)/models/%.o: devices/%.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -I. -c -o $@ $<
+
+$(FUZZ_DIR)/models/guest-ram.o: vmm/guest-ram.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -I. -c -o $@ $<
+
+$(FUZZ_DIR)/vq/fuzz-virtqueue.o: tests/fuzz/fuzz-virtqueue.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -I. -c -o $@ $<
+
+$(FUZZ_DIR)/fuzz-virtqueue: $(FUZZ_DIR)/vq/fuzz-virtqueue.o \
+		$(FUZZ_DIR)/models/virtqueue.o $(FUZZ_DIR)/models/guest-ram.o
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^
 
 define fuzz_dev_board
 $(FUZZ_DIR)/$(1)/%.o: tests/fuzz/%.c generated/$(1)/board.h

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Seeds a fuzz corpus. For the boardc targets: every board file of one
 # syntax in boards/, tests/boardc/ and tests/fuzz/regressions/, plus a
-# small generated board. For the device targets (devices-<board>, pci):
+# small generated board. For the device targets (devices-<board>, pci,
+# virtqueue):
 # the programs of tests/fuzz/device-seeds.sh and the regression inputs in
 # tests/fuzz/regressions/<target>/.
 # Copies (named after their path) so nothing is committed twice.
 #
-# usage: tests/fuzz/seeds.sh yaml|dts|devices-BOARD|pci CORPUS-DIR
+# usage: tests/fuzz/seeds.sh yaml|dts|devices-BOARD|pci|virtqueue CORPUS-DIR
 set -euo pipefail
 ext=$1 corpus=$2
 mkdir -p "$corpus"
@@ -14,7 +15,7 @@ n=0
 case "$ext" in
 yaml) alt=yml ;;
 dts) alt=dtsi ;;
-devices-*|pci)
+devices-*|pci|virtqueue)
 	tests/fuzz/device-seeds.sh "$ext" "$corpus"
 	n=$(find "$corpus" -name 'seed-*' -type f | wc -l)
 	while IFS= read -r f; do
@@ -23,7 +24,8 @@ devices-*|pci)
 	done < <(find "tests/fuzz/regressions/$ext" -type f 2>/dev/null | sort)
 	echo "$corpus: $n seed(s), $(find "$corpus" -type f | wc -l) input(s) in all"
 	exit 0 ;;
-*) echo "$0: unknown target '$ext': yaml, dts, devices-BOARD or pci" >&2
+*) echo "$0: unknown target '$ext': yaml, dts, devices-BOARD, pci" \
+	"or virtqueue" >&2
    exit 1 ;;
 esac
 while IFS= read -r f; do
