@@ -160,6 +160,10 @@ static const struct prop_schema virtio_blk_pci_props[] = {
 static const struct reg_schema virtio_console_pci_regs[] = {
 	VIRTIO_PCI_REGS("virtio_console_config"),
 };
+static const struct prop_schema virtio_console_pci_props[] = {
+	{ .name = "console", .kind = PROP_BOOL, .default_value = "false",
+	  .description = "hvc0 on the VMM's stdin/stdout" },
+};
 static const struct reg_schema virtio_rng_pci_regs[] = {
 	VIRTIO_PCI_REGS("none (no device config)"),
 };
@@ -208,7 +212,8 @@ TYPE(virtio_blk_pci, "virtio-blk-pci", "virtio-blk", virtio_blk_pci_regs,
      PROPS(virtio_blk_pci_props), VIRTIO_PCI(2, 0x018000),
      .description = "virtio block device (PCI); the disk is --disk");
 TYPE(virtio_console_pci, "virtio-console-pci", "virtio-console",
-     virtio_console_pci_regs, VIRTIO_PCI(3, 0x078000),
+     virtio_console_pci_regs, PROPS(virtio_console_pci_props),
+     VIRTIO_PCI(3, 0x078000),
      .description = "virtio console (PCI)");
 TYPE(virtio_rng_pci, "virtio-rng-pci", "virtio-rng", virtio_rng_pci_regs,
      VIRTIO_PCI(4, 0x00ff00),

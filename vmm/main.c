@@ -36,7 +36,7 @@ struct boot_request {
 
 enum {
 	OPT_MEM = 0x100, OPT_CPUS, OPT_FLAT, OPT_KERNEL, OPT_INITRD,
-	OPT_APPEND, OPT_TRACE_IO, OPT_STATS, OPT_CPUID_HIDE, OPT_VERSION,
+	OPT_APPEND, OPT_DISK, OPT_TRACE_IO, OPT_STATS, OPT_CPUID_HIDE, OPT_VERSION,
 	OPT_HELP, OPT_REBOOT,
 };
 
@@ -47,6 +47,7 @@ static const struct option long_options[] = {
 	{ "kernel", required_argument, NULL, OPT_KERNEL },
 	{ "initrd", required_argument, NULL, OPT_INITRD },
 	{ "append", required_argument, NULL, OPT_APPEND },
+	{ "disk", required_argument, NULL, OPT_DISK },
 	{ "trace-io", no_argument, NULL, OPT_TRACE_IO },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "cpuid-hide", required_argument, NULL, OPT_CPUID_HIDE },
@@ -73,6 +74,9 @@ static void usage(FILE *out)
 "                      vmlinux with a PVH entry; e820 and MP table from the board\n"
 "  --initrd FILE       initial ramdisk for --kernel\n"
 "  --append CMDLINE    kernel command line for --kernel (default empty)\n"
+"  --disk FILE[,ro]    a raw disk image (file or block device) for the board's\n"
+"                      next virtio-blk-pci device, in board order; ,ro: the\n"
+"                      guest may not write it; locked (flock) while in use\n"
 "  --trace-io          log every port/MMIO access to stderr: vCPU, address,\n"
 "                      size, value, region and binding\n"
 "  --stats             at exit, print per-region exits, reads, writes, async\n"
@@ -103,6 +107,49 @@ static void usage(FILE *out)
 "runs on.\n",
 		board_info.name, board_info.source, board_info.ram_default,
 		board_info.cpus_max, board_info.cpus_default);
+}
+
+/* --disk FILE[,ro], in order: the board's virtio-blk devices take them. */
+#define VMM_MAX_DISKS		8
+static struct host_disk disks[VMM_MAX_DISKS];
+static unsigned nr_disks;
+
+static int parse_disk(const char *arg)
+{
+	size_t len = strlen(arg);
+	bool ro = len >= 3 && !strcmp(arg + len - 3, ",ro");
+	char *path;
+
+	if (nr_disks == VMM_MAX_DISKS) {
+		fprintf(stderr, "boardvm: --disk '%s': at most %u disks\n", arg,
+			VMM_MAX_DISKS);
+		return -1;
+	}
+	path = strndup(arg, ro ? len - 3 : len);
+	if (!path || !*path) {
+		fprintf(stderr, "boardvm: --disk '%s': expected FILE or "
+			"FILE,ro\n", arg);
+		free(path);
+		return -1;
+	}
+	disks[nr_disks++] = (struct host_disk) { path, ro };
+	return 0;
+}
+
+/* Every --disk needs a virtio-blk device of the board to take it. */
+static int check_disks(void)
+{
+	unsigned slots = 0;
+
+	for (unsigned i = 0; i < board_info.nr_devices; i++)
+		slots += board_devices[i].type == &device_type_virtio_blk_pci;
+	if (nr_disks <= slots)
+		return 0;
+	fprintf(stderr, "boardvm: --disk %s: board %s has %u virtio-blk-pci "
+		"device%s for %u --disk options (%s): drop the option or add a "
+		"device to the board\n", disks[slots].path, board_info.name,
+		slots, slots == 1 ? "" : "s", nr_disks, board_info.source);
+	return -1;
 }
 
 static int parse_cpus(const char *arg, unsigned *cpus)
@@ -164,6 +211,10 @@ static int parse_args(int argc, char **argv, struct vm_options *opts,
 		case OPT_APPEND:
 			boot->append = optarg;
 			break;
+		case OPT_DISK:
+			if (parse_disk(optarg) < 0)
+				return -1;
+			break;
 		case OPT_TRACE_IO:
 			opts->trace_io = true;
 			break;
@@ -209,6 +260,8 @@ static int parse_args(int argc, char **argv, struct vm_options *opts,
 			boot->initrd ? "initrd" : "append");
 		return -1;
 	}
+	if (check_disks() < 0)
+		return -1;
 	return cpuid_hide_parse(opts, cpuid_hide);
 }
 
@@ -315,6 +368,9 @@ static int vmm_run(const struct vm_options *opts,
 	struct vm vm;
 	struct device_host host = {
 		.request_exit = host_request_exit,
+		.ram = &vm.ram,
+		.disks = disks,
+		.nr_disks = nr_disks,
 		.pci_bar_update = pci_remap_bar_update,
 		.signal_msi = vm_signal_msi,
 		.console_in = STDIN_FILENO,

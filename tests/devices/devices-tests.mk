@@ -42,7 +42,22 @@ $(DEVTEST_DIR)/$(1)/$(1)-tests: $(addprefix $(DEVTEST_DIR)/$(1)/, \
 endef
 $(foreach b,$(DEVTEST_BOARDS),$(eval $(call devtest_board,$(b))))
 
+# The virtio models without a board: tests/devices/virtio-tests.c drives
+# them through their handlers over a fake guest RAM.
+VIRTIO_TEST := $(DEVTEST_DIR)/virtio/virtio-tests
+VIRTIO_TEST_OBJS := $(DEVTEST_DIR)/virtio/virtio-tests.o \
+	$(addprefix $(DEVTEST_DIR)/models/, virtio-blk.o virtio-rng.o \
+		virtio-console.o virtio-pci.o virtqueue.o pci.o device.o \
+		registry.o console.o guest-ram.o)
+
+$(DEVTEST_DIR)/virtio/virtio-tests.o: tests/devices/virtio-tests.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -I. -c -o $@ $<
+
+$(VIRTIO_TEST): $(VIRTIO_TEST_OBJS)
+	$(CC) $(LDFLAGS) -pthread -o $@ $^
+
 -include $(wildcard $(DEVTEST_DIR)/*/*.d)
 
-TEST_SUITES += $(DEVTEST_BINS)
-TEST_DEPS += $(DEVTEST_BINS)
+TEST_SUITES += $(DEVTEST_BINS) $(VIRTIO_TEST)
+TEST_DEPS += $(DEVTEST_BINS) $(VIRTIO_TEST)

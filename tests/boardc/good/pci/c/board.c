@@ -34,6 +34,15 @@ static const struct board_prop props_1[] = {	/* blk0 */
 	},
 };
 
+static const struct board_prop props_3[] = {	/* con0 */
+	{	/* default */
+		.name = "console",
+		.kind = PROP_BOOL,
+		.number = 0x0,
+		.string = "false",
+	},
+};
+
 static const struct board_prop props_4[] = {	/* db */
 	{	/* default */
 		.name = "queues",
@@ -99,8 +108,8 @@ const struct board_device board_devices[BOARD_NR_DEVICES] = {
 		.mmio_base = 0xc0100000,
 		.pci_slot = 2,
 		.bar_size = 0x4000,
-		.props = NULL,
-		.nr_props = 0,
+		.props = props_3,
+		.nr_props = 1,
 		.srcpos = "tests/boardc/good/pci.yaml:30:5",
 	},
 	[4] = {	/* tests/boardc/good/pci.yaml:36:5 */

@@ -1,0 +1,1154 @@
+// SPDX-License-Identifier: MIT
+/*
+ * virtio device tests without KVM: the virtio-pci transport, virtqueues,
+ * virtio-blk, virtio-rng and virtio-console driven like a guest driver
+ * would, through the models' MMIO and PCI config handlers, over a fake
+ * guest RAM (page-aligned heap buffers registered in a struct guest_ram).
+ * Malformed queues must break the device (DEVICE_NEEDS_RESET), never the
+ * VMM; under SANITIZE=1, ASan proves nothing outside the buffers is read
+ * or written.
+ *
+ * One line per test: PASS <name> or FAIL <name>: <first failed check>.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "devices/device.h"
+#include "devices/pci.h"
+#include "devices/virtio-pci.h"
+#include "devices/virtqueue.h"
+#include "vmm/board-tables.h"
+#include "vmm/guest-ram.h"
+
+extern const struct device_ops virtio_blk_pci_ops, virtio_rng_pci_ops,
+	virtio_console_pci_ops;
+
+/* Test runner */
+
+static const char *current_test;
+static unsigned current_failures;
+
+static void test_fail(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void test_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (current_failures++)
+		return;
+	printf("FAIL %s: %s:%d: ", current_test, file, line);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+#define CHECK(cond)							\
+	do {								\
+		if (!(cond))						\
+			test_fail(__FILE__, __LINE__, "%s", #cond);	\
+	} while (0)
+
+#define CHECK_EQ(got, want)						\
+	do {								\
+		unsigned long long g_ = (got), w_ = (want);		\
+		if (g_ != w_)						\
+			test_fail(__FILE__, __LINE__,			\
+				  "%s is 0x%llx, expected 0x%llx",	\
+				  #got, g_, w_);			\
+	} while (0)
+
+/* The fake machine: two RAM spans, a device, recorded interrupts. */
+
+#define RAM0_BASE	0x0
+#define RAM0_SIZE	0x100000		/* 1 MiB */
+#define RAM1_BASE	0x200000
+#define RAM1_SIZE	0x10000
+#define DESC_GPA	0x1000
+#define AVAIL_GPA	0x2000
+#define USED_GPA	0x3000
+#define BUF_GPA		0x10000
+#define BAR_BASE	0xc0000000ull
+#define IRQ_GSI		10
+#define NOTIFY_REG	3			/* "notify" in the type's regs[] */
+
+struct fake {
+	uint8_t *ram0, *ram1;
+	struct guest_ram ram;
+	struct device_host host;
+	struct board_device desc;
+	struct board_prop props[2];
+	unsigned nr_props;
+	struct device dev;
+	struct host_disk disks[2];
+	int irq_level;
+	unsigned irq_raises;
+	unsigned msi_count;
+	uint64_t msi_addr;
+	uint32_t msi_data;
+	uint16_t avail_idx;		/* driver side */
+	char disk_path[64];
+	int console_in[2], console_out[2];
+};
+
+static struct fake f;
+
+static void fake_set_level(struct irq_line *line, int level)
+{
+	if (level && !f.irq_level)
+		f.irq_raises++;
+	f.irq_level = level;
+}
+
+static void fake_signal_msi(struct device_host *host, uint64_t addr,
+			    uint32_t data)
+{
+	f.msi_count++;
+	f.msi_addr = addr;
+	f.msi_data = data;
+}
+
+static void *gpa(uint64_t addr)
+{
+	return guest_ram_ptr(&f.ram, addr, 1);
+}
+
+static void ram_setup(void)
+{
+	f.ram0 = aligned_alloc(4096, RAM0_SIZE);
+	f.ram1 = aligned_alloc(4096, RAM1_SIZE);
+	if (!f.ram0 || !f.ram1) {
+		perror("virtio-tests: guest RAM");
+		exit(2);
+	}
+	memset(f.ram0, 0, RAM0_SIZE);
+	memset(f.ram1, 0, RAM1_SIZE);
+	guest_ram_add(&f.ram, RAM0_BASE, RAM0_SIZE, f.ram0);
+	guest_ram_add(&f.ram, RAM1_BASE, RAM1_SIZE, f.ram1);
+}
+
+/* A fresh device of `type` with the fake host; returns init's result. */
+static int device_create(const struct device_type *type,
+			 const struct device_ops *ops)
+{
+	f.desc = (struct board_device) {
+		.name = "dev0", .type = type, .ops = ops, .irq = IRQ_GSI,
+		.has_mmio = true, .mmio_base = BAR_BASE, .props = f.props,
+		.nr_props = f.nr_props,
+		.pci_slot = 3, .bar_size = 0x4000,
+		.srcpos = "tests/devices/virtio-tests.c:1:1",
+	};
+	f.host.ram = &f.ram;
+	f.host.signal_msi = fake_signal_msi;
+	f.host.disks = f.disks;
+	f.dev = (struct device) {
+		.desc = &f.desc, .ops = ops, .host = &f.host,
+		.irq = { .set_level = fake_set_level, .gsi = IRQ_GSI },
+	};
+	return ops->init(&f.dev);
+}
+
+static void device_remove(void)
+{
+	if (f.dev.ops && f.dev.ops->destroy)
+		f.dev.ops->destroy(&f.dev);
+	f.dev.ops = NULL;
+}
+
+static void fake_reset(void)
+{
+	if (f.disk_path[0])
+		unlink(f.disk_path);
+	free(f.ram0);
+	free(f.ram1);
+	for (unsigned i = 0; i < 2; i++) {
+		if (f.console_in[i] > 0)
+			close(f.console_in[i]);
+		if (f.console_out[i] > 0)
+			close(f.console_out[i]);
+	}
+	memset(&f, 0, sizeof(f));
+	ram_setup();
+}
+
+/* A zeroed temporary disk of `size` bytes as --disk number 0. */
+static void disk_make(uint64_t size, bool readonly)
+{
+	int fd;
+
+	snprintf(f.disk_path, sizeof(f.disk_path), "/tmp/virtio-test-XXXXXX");
+	fd = mkstemp(f.disk_path);
+	if (fd < 0 || ftruncate(fd, size) < 0) {
+		perror("virtio-tests: disk");
+		exit(2);
+	}
+	close(fd);
+	f.disks[0] = (struct host_disk) { f.disk_path, readonly };
+	f.host.nr_disks = 1;
+}
+
+/* The driver's side: BAR0 and config-space accessors. */
+
+static uint64_t bar_read(uint64_t off, unsigned len)
+{
+	uint8_t data[8];
+
+	memset(data, 0xff, sizeof(data));
+	f.dev.ops->mmio_read(&f.dev, off, data, len);
+	return device_data_get(data, len);
+}
+
+static void bar_write(uint64_t off, uint64_t v, unsigned len)
+{
+	uint8_t data[8];
+
+	device_data_put(data, len, v);
+	f.dev.ops->mmio_write(&f.dev, off, data, len);
+}
+
+static uint64_t cfg_read(uint32_t off, unsigned len)
+{
+	uint8_t data[4];
+
+	f.dev.ops->pci_config_read(&f.dev, off, data, len);
+	return device_data_get(data, len);
+}
+
+static void cfg_write(uint32_t off, uint64_t v, unsigned len)
+{
+	uint8_t data[4];
+
+	device_data_put(data, len, v);
+	f.dev.ops->pci_config_write(&f.dev, off, data, len);
+}
+
+static uint8_t status(void)
+{
+	return bar_read(VIRTIO_PCI_STATUS, 1);
+}
+
+static uint64_t device_features(void)
+{
+	bar_write(VIRTIO_PCI_DFSELECT, 0, 4);
+	uint64_t lo = bar_read(VIRTIO_PCI_DF, 4);
+
+	bar_write(VIRTIO_PCI_DFSELECT, 1, 4);
+	return lo | bar_read(VIRTIO_PCI_DF, 4) << 32;
+}
+
+/* Negotiate `features`; returns the status after FEATURES_OK. */
+static uint8_t negotiate(uint64_t features)
+{
+	bar_write(VIRTIO_PCI_STATUS, 0, 1);
+	bar_write(VIRTIO_PCI_STATUS, VIRTIO_STATUS_ACKNOWLEDGE, 1);
+	bar_write(VIRTIO_PCI_STATUS, VIRTIO_STATUS_ACKNOWLEDGE |
+		  VIRTIO_STATUS_DRIVER, 1);
+	bar_write(VIRTIO_PCI_GFSELECT, 0, 4);
+	bar_write(VIRTIO_PCI_GF, (uint32_t)features, 4);
+	bar_write(VIRTIO_PCI_GFSELECT, 1, 4);
+	bar_write(VIRTIO_PCI_GF, features >> 32, 4);
+	bar_write(VIRTIO_PCI_STATUS, VIRTIO_STATUS_ACKNOWLEDGE |
+		  VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK, 1);
+	return status();
+}
+
+static void queue_setup(unsigned q, uint16_t size, uint64_t desc,
+			uint64_t avail, uint64_t used)
+{
+	bar_write(VIRTIO_PCI_Q_SELECT, q, 2);
+	bar_write(VIRTIO_PCI_Q_SIZE, size, 2);
+	bar_write(VIRTIO_PCI_Q_DESCLO, desc, 8);	/* one 64-bit write */
+	bar_write(VIRTIO_PCI_Q_AVAILLO, (uint32_t)avail, 4);
+	bar_write(VIRTIO_PCI_Q_AVAILHI, avail >> 32, 4);
+	bar_write(VIRTIO_PCI_Q_USEDLO, (uint32_t)used, 4);
+	bar_write(VIRTIO_PCI_Q_USEDHI, used >> 32, 4);
+	bar_write(VIRTIO_PCI_Q_ENABLE, 1, 2);
+}
+
+/* The usual bring-up: VERSION_1 plus `extra`, queues at fixed places. */
+static void driver_up(uint64_t extra, unsigned nr_queues, uint16_t size)
+{
+	CHECK(negotiate(1ull << VIRTIO_F_VERSION_1 | extra) &
+	      VIRTIO_STATUS_FEATURES_OK);
+	for (unsigned q = 0; q < nr_queues; q++)
+		queue_setup(q, size, DESC_GPA + q * 0x10000,
+			    AVAIL_GPA + q * 0x10000, USED_GPA + q * 0x10000);
+	bar_write(VIRTIO_PCI_STATUS, VIRTIO_STATUS_ACKNOWLEDGE |
+		  VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK |
+		  VIRTIO_STATUS_DRIVER_OK, 1);
+	CHECK_EQ(status() & VIRTIO_STATUS_DRIVER_OK, VIRTIO_STATUS_DRIVER_OK);
+}
+
+/* Rings of queue q as the driver sees them. */
+static struct virtq_desc *ring_desc(unsigned q)
+{
+	return gpa(DESC_GPA + q * 0x10000);
+}
+
+static struct virtq_avail *ring_avail(unsigned q)
+{
+	return gpa(AVAIL_GPA + q * 0x10000);
+}
+
+static struct virtq_used *ring_used(unsigned q)
+{
+	return gpa(USED_GPA + q * 0x10000);
+}
+
+struct buf {
+	uint64_t addr;
+	uint32_t len;
+	bool write;
+};
+
+/* Put a chain at descriptors first.. and make it available on queue q. */
+static void post_at(unsigned q, uint16_t size, uint16_t first,
+		    const struct buf *bufs, unsigned n)
+{
+	struct virtq_desc *d = ring_desc(q);
+	struct virtq_avail *a = ring_avail(q);
+
+	for (unsigned i = 0; i < n; i++) {
+		uint16_t at = (first + i) % size;
+
+		d[at].addr = bufs[i].addr;
+		d[at].len = bufs[i].len;
+		d[at].flags = (bufs[i].write ? VIRTQ_DESC_F_WRITE : 0) |
+			      (i + 1 < n ? VIRTQ_DESC_F_NEXT : 0);
+		d[at].next = (first + i + 1) % size;
+	}
+	a->ring[a->idx % size] = first;
+	a->idx++;
+}
+
+static void post(unsigned q, const struct buf *bufs, unsigned n)
+{
+	post_at(q, 256, 0, bufs, n);
+}
+
+/* Ring queue q the sync way (an MMIO write to its notify address). */
+static void kick(unsigned q)
+{
+	bar_write(VIRTIO_PCI_NOTIFY + VIRTIO_PCI_NOTIFY_MULT * q, q, 2);
+}
+
+/* virtio-blk requests */
+
+#define BLK_T_IN	0
+#define BLK_T_OUT	1
+#define BLK_T_FLUSH	4
+#define BLK_T_GET_ID	8
+#define BLK_S_OK	0
+#define BLK_S_IOERR	1
+#define BLK_S_UNSUPP	2
+
+#define HDR_GPA		0x20000
+#define DATA_GPA	0x21000
+#define STATUS_GPA	0x30000
+
+static void blk_header(uint32_t type, uint64_t sector)
+{
+	uint8_t *h = gpa(HDR_GPA);
+
+	device_data_put(h, 4, type);
+	device_data_put(h + 4, 4, 0);
+	device_data_put(h + 8, 8, sector);
+	*(uint8_t *)gpa(STATUS_GPA) = 0xee;
+}
+
+/* One request on queue 0 (header, data, status); returns the status. */
+static uint8_t blk_do(uint32_t type, uint64_t sector, uint32_t len,
+		      bool data_write)
+{
+	struct buf bufs[3] = {
+		{ HDR_GPA, 16, false },
+		{ DATA_GPA, len, data_write },
+		{ STATUS_GPA, 1, true },
+	};
+	uint16_t used = ring_used(0)->idx;
+
+	blk_header(type, sector);
+	if (len)
+		post(0, bufs, 3);
+	else
+		post(0, (struct buf[]) { bufs[0], bufs[2] }, 2);
+	kick(0);
+	CHECK_EQ((uint16_t)(ring_used(0)->idx - used), 1);
+	return *(uint8_t *)gpa(STATUS_GPA);
+}
+
+static int blk_up(uint64_t disk_size, bool readonly)
+{
+	int err;
+
+	disk_make(disk_size, readonly);
+	err = device_create(&device_type_virtio_blk_pci, &virtio_blk_pci_ops);
+	if (err)
+		return err;
+	driver_up(0, 1, 256);
+	return 0;
+}
+
+/* Tests: the transport */
+
+static void test_pci_header(void)
+{
+	static const uint8_t want_types[] = {
+		VIRTIO_PCI_CAP_COMMON_CFG, VIRTIO_PCI_CAP_NOTIFY_CFG,
+		VIRTIO_PCI_CAP_ISR_CFG, VIRTIO_PCI_CAP_DEVICE_CFG,
+	};
+	unsigned vendor_caps = 0, msix = 0;
+	uint8_t cap;
+
+	CHECK_EQ(device_create(&device_type_virtio_rng_pci,
+			       &virtio_rng_pci_ops), 0);
+	CHECK_EQ(cfg_read(PCI_VENDOR_ID, 2), 0x1af4);
+	CHECK_EQ(cfg_read(PCI_DEVICE_ID, 2), 0x1044);
+	CHECK_EQ(cfg_read(PCI_REVISION_ID, 1), 1);
+	CHECK_EQ(cfg_read(PCI_SUBSYSTEM_ID, 2), 4);
+	CHECK(cfg_read(PCI_STATUS, 2) & PCI_STATUS_CAP_LIST);
+	for (cap = cfg_read(PCI_CAPABILITY_LIST, 1); cap;
+	     cap = cfg_read(cap + 1, 1)) {
+		if (cfg_read(cap, 1) == PCI_CAP_ID_MSIX) {
+			msix++;
+			CHECK_EQ(cfg_read(cap + 2, 2) & 0x7ff, 15);
+			CHECK_EQ(cfg_read(cap + 4, 4), VIRTIO_PCI_MSIX_TABLE);
+			CHECK_EQ(cfg_read(cap + 8, 4), VIRTIO_PCI_MSIX_PBA);
+			continue;
+		}
+		CHECK_EQ(cfg_read(cap, 1), PCI_CAP_ID_VNDR);
+		if (vendor_caps >= 4)
+			break;
+		CHECK_EQ(cfg_read(cap + 3, 1), want_types[vendor_caps]);
+		CHECK_EQ(cfg_read(cap + 4, 1), 0);		/* BAR0 */
+		if (want_types[vendor_caps] == VIRTIO_PCI_CAP_NOTIFY_CFG) {
+			CHECK_EQ(cfg_read(cap + 2, 1), 20);
+			CHECK_EQ(cfg_read(cap + 8, 4), VIRTIO_PCI_NOTIFY);
+			CHECK_EQ(cfg_read(cap + 16, 4), 2);
+		}
+		vendor_caps++;
+	}
+	CHECK_EQ(vendor_caps, 4);
+	CHECK_EQ(msix, 1);
+}
+
+static void test_features(void)
+{
+	CHECK_EQ(device_create(&device_type_virtio_rng_pci,
+			       &virtio_rng_pci_ops), 0);
+	CHECK_EQ(device_features(), 1ull << VIRTIO_F_VERSION_1);
+	/* Legacy drivers (no VERSION_1) are refused. */
+	CHECK_EQ(negotiate(0) & VIRTIO_STATUS_FEATURES_OK, 0);
+	/* So is a feature the device did not offer. */
+	CHECK_EQ(negotiate(1ull << VIRTIO_F_VERSION_1 | 1ull << 28) &
+		 VIRTIO_STATUS_FEATURES_OK, 0);
+	CHECK(negotiate(1ull << VIRTIO_F_VERSION_1) &
+	      VIRTIO_STATUS_FEATURES_OK);
+	/* Features are frozen once FEATURES_OK stuck. */
+	bar_write(VIRTIO_PCI_GFSELECT, 0, 4);
+	bar_write(VIRTIO_PCI_GF, 0xffffffff, 4);
+	CHECK_EQ(bar_read(VIRTIO_PCI_GF, 4), 0);
+	/* DRIVER_OK is refused without FEATURES_OK. */
+	bar_write(VIRTIO_PCI_STATUS, 0, 1);
+	CHECK_EQ(status(), 0);
+	bar_write(VIRTIO_PCI_STATUS, VIRTIO_STATUS_ACKNOWLEDGE |
+		  VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_DRIVER_OK, 1);
+	CHECK_EQ(status() & VIRTIO_STATUS_DRIVER_OK, 0);
+}
+
+static void test_queue_registers(void)
+{
+	CHECK_EQ(device_create(&device_type_virtio_console_pci,
+			       &virtio_console_pci_ops), 0);
+	CHECK_EQ(bar_read(VIRTIO_PCI_NUM_QUEUES, 2), 2);
+	bar_write(VIRTIO_PCI_Q_SELECT, 1, 2);
+	CHECK_EQ(bar_read(VIRTIO_PCI_Q_SIZE, 2), 64);
+	CHECK_EQ(bar_read(VIRTIO_PCI_Q_NOFF, 2), 1);
+	CHECK_EQ(bar_read(VIRTIO_PCI_Q_MSIX, 2), VIRTIO_MSI_NO_VECTOR);
+	bar_write(VIRTIO_PCI_Q_DESCLO, 0x123456789000ull, 8);
+	CHECK_EQ(bar_read(VIRTIO_PCI_Q_DESCLO, 8), 0x123456789000ull);
+	bar_write(VIRTIO_PCI_Q_MSIX, 99, 2);		/* no such vector */
+	CHECK_EQ(bar_read(VIRTIO_PCI_Q_MSIX, 2), VIRTIO_MSI_NO_VECTOR);
+	bar_write(VIRTIO_PCI_Q_MSIX, 3, 2);
+	CHECK_EQ(bar_read(VIRTIO_PCI_Q_MSIX, 2), 3);
+	/* A queue that does not exist reads size 0. */
+	bar_write(VIRTIO_PCI_Q_SELECT, 2, 2);
+	CHECK_EQ(bar_read(VIRTIO_PCI_Q_SIZE, 2), 0);
+	/* Reset puts everything back. */
+	bar_write(VIRTIO_PCI_STATUS, 0, 1);
+	CHECK_EQ(bar_read(VIRTIO_PCI_Q_SELECT, 2), 0);
+	bar_write(VIRTIO_PCI_Q_SELECT, 1, 2);
+	CHECK_EQ(bar_read(VIRTIO_PCI_Q_DESCLO, 8), 0);
+	CHECK_EQ(bar_read(VIRTIO_PCI_Q_MSIX, 2), VIRTIO_MSI_NO_VECTOR);
+}
+
+/* Without MSI-X: ISR bit 0 and the INTx line; reading the ISR clears. */
+static void test_intx_isr(void)
+{
+	CHECK_EQ(blk_up(4096, false), 0);
+	CHECK_EQ(f.irq_level, 0);
+	CHECK_EQ(blk_do(BLK_T_FLUSH, 0, 0, false), BLK_S_OK);
+	CHECK_EQ(f.irq_level, 1);
+	CHECK(cfg_read(PCI_STATUS, 2) & PCI_STATUS_INTERRUPT);
+	CHECK_EQ(bar_read(VIRTIO_PCI_ISR, 1), VIRTIO_ISR_QUEUE);
+	CHECK_EQ(f.irq_level, 0);
+	CHECK_EQ(bar_read(VIRTIO_PCI_ISR, 1), 0);
+	/* The driver asked for no interrupts. */
+	ring_avail(0)->flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
+	CHECK_EQ(blk_do(BLK_T_FLUSH, 0, 0, false), BLK_S_OK);
+	CHECK_EQ(f.irq_level, 0);
+	CHECK_EQ(f.irq_raises, 1);
+	CHECK_EQ(f.msi_count, 0);
+}
+
+static uint8_t msix_cap(void)
+{
+	for (uint8_t cap = cfg_read(PCI_CAPABILITY_LIST, 1); cap;
+	     cap = cfg_read(cap + 1, 1))
+		if (cfg_read(cap, 1) == PCI_CAP_ID_MSIX)
+			return cap;
+	return 0;
+}
+
+/* MSI-X: vector per queue, entry mask -> PBA bit, unmask delivers. */
+static void test_msix(void)
+{
+	uint64_t entry = VIRTIO_PCI_MSIX_TABLE + 2 * 16;
+	uint8_t cap;
+
+	CHECK_EQ(blk_up(4096, false), 0);
+	cap = msix_cap();
+	CHECK(cap);
+	cfg_write(cap + 2, 0x8000, 2);			/* enable */
+	CHECK_EQ(cfg_read(cap + 2, 2), 0x800f);
+	CHECK_EQ(bar_read(entry + 12, 4), 1);		/* masked at reset */
+	bar_write(entry, 0xfee01000, 4);
+	bar_write(entry + 4, 0, 4);
+	bar_write(entry + 8, 0x4041, 4);
+	bar_write(VIRTIO_PCI_Q_SELECT, 0, 2);
+	bar_write(VIRTIO_PCI_Q_MSIX, 2, 2);
+	CHECK_EQ(blk_do(BLK_T_FLUSH, 0, 0, false), BLK_S_OK);
+	CHECK_EQ(f.msi_count, 0);
+	CHECK_EQ(bar_read(VIRTIO_PCI_MSIX_PBA, 8), 1 << 2);
+	bar_write(entry + 12, 0, 4);			/* unmask */
+	CHECK_EQ(f.msi_count, 1);
+	CHECK_EQ(f.msi_addr, 0xfee01000);
+	CHECK_EQ(f.msi_data, 0x4041);
+	CHECK_EQ(bar_read(VIRTIO_PCI_MSIX_PBA, 8), 0);
+	CHECK_EQ(blk_do(BLK_T_FLUSH, 0, 0, false), BLK_S_OK);
+	CHECK_EQ(f.msi_count, 2);
+	/* The function mask holds it back too. */
+	cfg_write(cap + 2, 0xc000, 2);
+	CHECK_EQ(blk_do(BLK_T_FLUSH, 0, 0, false), BLK_S_OK);
+	CHECK_EQ(f.msi_count, 2);
+	cfg_write(cap + 2, 0x8000, 2);
+	CHECK_EQ(f.msi_count, 3);
+	CHECK_EQ(f.irq_raises, 0);			/* never INTx */
+	CHECK_EQ(bar_read(VIRTIO_PCI_ISR, 1), 0);
+}
+
+/* Tests: virtio-blk */
+
+static void test_blk_read_write(void)
+{
+	uint8_t *data = gpa(DATA_GPA), back[1024];
+	int fd;
+
+	CHECK_EQ(blk_up(64 * 512, false), 0);
+	CHECK_EQ(device_features() & (1ull << 5), 0);	/* not RO */
+	CHECK_EQ(bar_read(VIRTIO_PCI_DEVICE, 8), 64);	/* capacity */
+	CHECK_EQ(bar_read(VIRTIO_PCI_DEVICE + 0x14, 4), 512);
+	for (unsigned i = 0; i < 1024; i++)
+		data[i] = i * 7 + 3;
+	CHECK_EQ(blk_do(BLK_T_OUT, 5, 1024, false), BLK_S_OK);
+	CHECK_EQ(ring_used(0)->ring[0].len, 1);
+	fd = open(f.disk_path, O_RDONLY);
+	CHECK(fd >= 0);
+	CHECK_EQ(pread(fd, back, sizeof(back), 5 * 512), sizeof(back));
+	close(fd);
+	CHECK(!memcmp(back, data, sizeof(back)));
+	memset(data, 0, 1024);
+	CHECK_EQ(blk_do(BLK_T_IN, 5, 1024, true), BLK_S_OK);
+	CHECK_EQ(ring_used(0)->ring[1].len, 1025);
+	CHECK(!memcmp(back, data, sizeof(back)));
+	/* The last sector is in range, the one after is not. */
+	CHECK_EQ(blk_do(BLK_T_IN, 63, 512, true), BLK_S_OK);
+	CHECK_EQ(blk_do(BLK_T_IN, 63, 1024, true), BLK_S_IOERR);
+	CHECK_EQ(blk_do(BLK_T_IN, 64, 512, true), BLK_S_IOERR);
+	CHECK_EQ(blk_do(BLK_T_OUT, ~0ull, 512, false), BLK_S_IOERR);
+	/* Not a whole number of sectors. */
+	CHECK_EQ(blk_do(BLK_T_IN, 0, 100, true), BLK_S_IOERR);
+	CHECK_EQ(status() & VIRTIO_STATUS_NEEDS_RESET, 0);
+}
+
+static void test_blk_get_id_unsupp_flush(void)
+{
+	char id[21] = { 0 };
+
+	CHECK_EQ(blk_up(4096, false), 0);
+	CHECK(device_features() & (1ull << 9));		/* FLUSH */
+	CHECK_EQ(blk_do(BLK_T_GET_ID, 0, 20, true), BLK_S_OK);
+	memcpy(id, gpa(DATA_GPA), 20);
+	CHECK(!strcmp(id, "boardvm-dev0"));
+	CHECK_EQ(blk_do(BLK_T_FLUSH, 0, 0, false), BLK_S_OK);
+	CHECK_EQ(blk_do(11, 0, 512, false), BLK_S_UNSUPP);	/* DISCARD */
+	CHECK_EQ(blk_do(0x12345, 0, 0, false), BLK_S_UNSUPP);
+}
+
+/* Data in the wrong direction for the request type: IOERR, no reset. */
+static void test_blk_wrong_direction(void)
+{
+	CHECK_EQ(blk_up(4096, false), 0);
+	CHECK_EQ(blk_do(BLK_T_IN, 0, 512, false), BLK_S_IOERR);
+	CHECK_EQ(blk_do(BLK_T_OUT, 0, 512, true), BLK_S_IOERR);
+	CHECK_EQ(status() & VIRTIO_STATUS_NEEDS_RESET, 0);
+}
+
+/* The async doorbell (I/O thread's notify) serves the queue the same. */
+static void test_blk_async_notify(void)
+{
+	struct buf bufs[] = {
+		{ HDR_GPA, 16, false }, { STATUS_GPA, 1, true },
+	};
+
+	CHECK_EQ(blk_up(4096, false), 0);
+	blk_header(BLK_T_FLUSH, 0);
+	post(0, bufs, 2);
+	f.dev.ops->notify(&f.dev, NOTIFY_REG, 0);
+	CHECK_EQ(ring_used(0)->idx, 1);
+	CHECK_EQ(*(uint8_t *)gpa(STATUS_GPA), BLK_S_OK);
+	/* A notify for a queue the device does not have is ignored. */
+	f.dev.ops->notify(&f.dev, NOTIFY_REG, 7);
+	CHECK_EQ(status() & VIRTIO_STATUS_NEEDS_RESET, 0);
+}
+
+static void test_blk_read_only(void)
+{
+	uint8_t *data = gpa(DATA_GPA), back[512];
+	int fd;
+
+	CHECK_EQ(blk_up(4096, true), 0);
+	CHECK(device_features() & (1ull << 5));		/* VIRTIO_BLK_F_RO */
+	memset(data, 0x5a, 512);
+	CHECK_EQ(blk_do(BLK_T_OUT, 0, 512, false), BLK_S_IOERR);
+	fd = open(f.disk_path, O_RDONLY);
+	CHECK(fd >= 0);
+	CHECK_EQ(pread(fd, back, sizeof(back), 0), sizeof(back));
+	close(fd);
+	for (unsigned i = 0; i < sizeof(back); i++)
+		if (back[i])
+			CHECK_EQ(back[i], 0);
+	CHECK_EQ(blk_do(BLK_T_IN, 0, 512, true), BLK_S_OK);
+	CHECK_EQ(blk_do(BLK_T_FLUSH, 0, 0, false), BLK_S_OK);
+}
+
+/* The board's read-only property makes a read-write --disk read-only. */
+static void test_blk_read_only_property(void)
+{
+	f.props[0] = (struct board_prop) { "read-only", PROP_BOOL, 1, "true" };
+	f.nr_props = 1;
+	CHECK_EQ(blk_up(4096, false), 0);
+	CHECK(device_features() & (1ull << 5));
+	CHECK_EQ(blk_do(BLK_T_OUT, 0, 512, false), BLK_S_IOERR);
+}
+
+/* No --disk: no medium, read-only, every transfer fails. */
+static void test_blk_no_disk(void)
+{
+	CHECK_EQ(device_create(&device_type_virtio_blk_pci,
+			       &virtio_blk_pci_ops), 0);
+	driver_up(0, 1, 256);
+	CHECK(device_features() & (1ull << 5));
+	CHECK_EQ(bar_read(VIRTIO_PCI_DEVICE, 8), 0);
+	CHECK_EQ(blk_do(BLK_T_IN, 0, 512, true), BLK_S_IOERR);
+}
+
+/* Two VMMs on one image: the second open fails, clearly. */
+static void test_blk_lock_conflict(void)
+{
+	struct device first;
+	int err;
+
+	CHECK_EQ(blk_up(4096, false), 0);
+	first = f.dev;
+	/* A second device (as another VMM would) on the same file. */
+	f.host.disks_taken = 0;
+	err = device_create(&device_type_virtio_blk_pci, &virtio_blk_pci_ops);
+	CHECK_EQ(err, -EWOULDBLOCK);
+	/* Read-only sharing is refused while a writer holds it. */
+	f.disks[0].readonly = true;
+	f.host.disks_taken = 0;
+	err = device_create(&device_type_virtio_blk_pci, &virtio_blk_pci_ops);
+	CHECK_EQ(err, -EWOULDBLOCK);
+	/* Once the writer is gone, two read-only users may share it. */
+	f.dev = first;
+	device_remove();
+	f.host.disks_taken = 0;
+	CHECK_EQ(device_create(&device_type_virtio_blk_pci,
+			       &virtio_blk_pci_ops), 0);
+	first = f.dev;
+	f.host.disks_taken = 0;
+	CHECK_EQ(device_create(&device_type_virtio_blk_pci,
+			       &virtio_blk_pci_ops), 0);
+	device_remove();
+	f.dev = first;
+}
+
+/* A missing image is an error naming the file. */
+static void test_blk_missing_file(void)
+{
+	f.disks[0] = (struct host_disk) { "/nonexistent/disk.img", false };
+	f.host.nr_disks = 1;
+	CHECK_EQ(device_create(&device_type_virtio_blk_pci,
+			       &virtio_blk_pci_ops), -ENOENT);
+	f.dev.ops = NULL;
+}
+
+/*
+ * Durability: a child writes and flushes through the device, says so on a
+ * pipe, and is killed with SIGKILL; the data is in the file.
+ */
+static void test_blk_durability(void)
+{
+	uint8_t back[4096];
+	int fds[2], fd, st;
+	char ok = 0;
+	pid_t pid;
+
+	disk_make(1 << 20, false);
+	CHECK_EQ(pipe(fds), 0);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		uint8_t *data = gpa(DATA_GPA);
+		char c = 'y';
+
+		close(fds[0]);
+		if (device_create(&device_type_virtio_blk_pci,
+				  &virtio_blk_pci_ops))
+			_exit(1);
+		driver_up(0, 1, 256);
+		memset(data, 0xc3, 4096);
+		if (blk_do(BLK_T_OUT, 100, 4096, false) != BLK_S_OK ||
+		    blk_do(BLK_T_FLUSH, 0, 0, false) != BLK_S_OK)
+			c = 'n';
+		if (write(fds[1], &c, 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();	/* killed here, device still open */
+	}
+	close(fds[1]);
+	CHECK(pid > 0);
+	CHECK_EQ(read(fds[0], &ok, 1), 1);
+	CHECK_EQ(ok, 'y');
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	close(fds[0]);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	fd = open(f.disk_path, O_RDONLY);
+	CHECK(fd >= 0);
+	CHECK_EQ(pread(fd, back, sizeof(back), 100 * 512), sizeof(back));
+	close(fd);
+	for (unsigned i = 0; i < sizeof(back); i++)
+		if (back[i] != 0xc3) {
+			CHECK_EQ(back[i], 0xc3);
+			break;
+		}
+	/* The lock died with the child: the image can be opened again. */
+	CHECK_EQ(device_create(&device_type_virtio_blk_pci,
+			       &virtio_blk_pci_ops), 0);
+}
+
+/* Tests: malformed queues. Each must leave the device NEEDS_RESET. */
+
+static void expect_broken(uint16_t used_before)
+{
+	CHECK(status() & VIRTIO_STATUS_NEEDS_RESET);
+	CHECK_EQ(ring_used(0)->idx, used_before);
+}
+
+/* Post one chain on queue 0 of a fresh rng, kick, expect it broken. */
+static void rng_bad_chain(const struct buf *bufs, unsigned n)
+{
+	CHECK_EQ(device_create(&device_type_virtio_rng_pci,
+			       &virtio_rng_pci_ops), 0);
+	driver_up(0, 1, 64);
+	post_at(0, 64, 0, bufs, n);
+	kick(0);
+	expect_broken(0);
+}
+
+static void test_bad_ring_outside_ram(void)
+{
+	CHECK_EQ(device_create(&device_type_virtio_rng_pci,
+			       &virtio_rng_pci_ops), 0);
+	CHECK(negotiate(1ull << VIRTIO_F_VERSION_1) &
+	      VIRTIO_STATUS_FEATURES_OK);
+	/* The used ring runs off the end of the second span. */
+	queue_setup(0, 64, DESC_GPA, AVAIL_GPA,
+		    RAM1_BASE + RAM1_SIZE - 8);
+	CHECK(status() & VIRTIO_STATUS_NEEDS_RESET);
+	/* A reset brings it back; then a ring in no RAM at all. */
+	CHECK(negotiate(1ull << VIRTIO_F_VERSION_1) &
+	      VIRTIO_STATUS_FEATURES_OK);
+	CHECK_EQ(status() & VIRTIO_STATUS_NEEDS_RESET, 0);
+	queue_setup(0, 64, 0x40000000, AVAIL_GPA, USED_GPA);
+	CHECK(status() & VIRTIO_STATUS_NEEDS_RESET);
+}
+
+static void test_bad_ring_misaligned(void)
+{
+	CHECK_EQ(device_create(&device_type_virtio_rng_pci,
+			       &virtio_rng_pci_ops), 0);
+	CHECK(negotiate(1ull << VIRTIO_F_VERSION_1) &
+	      VIRTIO_STATUS_FEATURES_OK);
+	queue_setup(0, 64, DESC_GPA + 8, AVAIL_GPA, USED_GPA);
+	CHECK(status() & VIRTIO_STATUS_NEEDS_RESET);
+}
+
+static void test_bad_queue_size(void)
+{
+	CHECK_EQ(device_create(&device_type_virtio_rng_pci,
+			       &virtio_rng_pci_ops), 0);
+	CHECK(negotiate(1ull << VIRTIO_F_VERSION_1) &
+	      VIRTIO_STATUS_FEATURES_OK);
+	queue_setup(0, 48, DESC_GPA, AVAIL_GPA, USED_GPA);
+	CHECK(status() & VIRTIO_STATUS_NEEDS_RESET);
+	negotiate(1ull << VIRTIO_F_VERSION_1);
+	queue_setup(0, 128, DESC_GPA, AVAIL_GPA, USED_GPA);	/* max 64 */
+	CHECK(status() & VIRTIO_STATUS_NEEDS_RESET);
+	negotiate(1ull << VIRTIO_F_VERSION_1);
+	queue_setup(0, 0, DESC_GPA, AVAIL_GPA, USED_GPA);
+	CHECK(status() & VIRTIO_STATUS_NEEDS_RESET);
+}
+
+static void test_bad_loop(void)
+{
+	struct virtq_desc *d;
+
+	CHECK_EQ(device_create(&device_type_virtio_rng_pci,
+			       &virtio_rng_pci_ops), 0);
+	driver_up(0, 1, 64);
+	d = ring_desc(0);
+	d[0] = (struct virtq_desc) { BUF_GPA, 16, VIRTQ_DESC_F_WRITE |
+				     VIRTQ_DESC_F_NEXT, 1 };
+	d[1] = (struct virtq_desc) { BUF_GPA, 16, VIRTQ_DESC_F_WRITE |
+				     VIRTQ_DESC_F_NEXT, 0 };
+	ring_avail(0)->ring[0] = 0;
+	ring_avail(0)->idx = 1;
+	kick(0);
+	expect_broken(0);
+}
+
+static void test_bad_next_out_of_range(void)
+{
+	struct virtq_desc *d;
+
+	CHECK_EQ(device_create(&device_type_virtio_rng_pci,
+			       &virtio_rng_pci_ops), 0);
+	driver_up(0, 1, 64);
+	d = ring_desc(0);
+	d[0] = (struct virtq_desc) { BUF_GPA, 16, VIRTQ_DESC_F_WRITE |
+				     VIRTQ_DESC_F_NEXT, 64 };
+	ring_avail(0)->ring[0] = 0;
+	ring_avail(0)->idx = 1;
+	kick(0);
+	expect_broken(0);
+}
+
+static void test_bad_head_out_of_range(void)
+{
+	CHECK_EQ(device_create(&device_type_virtio_rng_pci,
+			       &virtio_rng_pci_ops), 0);
+	driver_up(0, 1, 64);
+	ring_avail(0)->ring[0] = 1000;
+	ring_avail(0)->idx = 1;
+	kick(0);
+	expect_broken(0);
+}
+
+static void test_bad_avail_jump(void)
+{
+	CHECK_EQ(device_create(&device_type_virtio_rng_pci,
+			       &virtio_rng_pci_ops), 0);
+	driver_up(0, 1, 64);
+	ring_avail(0)->idx = 65;		/* more than the queue holds */
+	kick(0);
+	expect_broken(0);
+}
+
+static void test_bad_buffer_outside_ram(void)
+{
+	rng_bad_chain((struct buf[]) { { 0x40000000, 16, true } }, 1);
+}
+
+/* Ends 1 byte past the first span: ASan would see any access to it. */
+static void test_bad_buffer_crosses_end(void)
+{
+	rng_bad_chain((struct buf[]) {
+		{ RAM0_BASE + RAM0_SIZE - 16, 17, true },
+	}, 1);
+}
+
+static void test_bad_buffer_wraps(void)
+{
+	rng_bad_chain((struct buf[]) {
+		{ 0xfffffffffffffff0ull, 0x20, true },
+	}, 1);
+}
+
+static void test_bad_direction(void)
+{
+	rng_bad_chain((struct buf[]) {
+		{ BUF_GPA, 16, true }, { BUF_GPA + 16, 16, false },
+	}, 2);
+}
+
+static void test_bad_indirect(void)
+{
+	struct virtq_desc *d;
+
+	CHECK_EQ(device_create(&device_type_virtio_rng_pci,
+			       &virtio_rng_pci_ops), 0);
+	driver_up(0, 1, 64);
+	d = ring_desc(0);
+	d[0] = (struct virtq_desc) { BUF_GPA, 32, VIRTQ_DESC_F_INDIRECT, 0 };
+	ring_avail(0)->ring[0] = 0;
+	ring_avail(0)->idx = 1;
+	kick(0);
+	expect_broken(0);
+}
+
+/* A blk chain with no status byte breaks the device, not the VMM. */
+static void test_bad_blk_no_status(void)
+{
+	CHECK_EQ(blk_up(4096, false), 0);
+	blk_header(BLK_T_IN, 0);
+	post(0, (struct buf[]) { { HDR_GPA, 16, false } }, 1);
+	kick(0);
+	expect_broken(0);
+	/* Broken means broken: later requests are not served. */
+	post(0, (struct buf[]) {
+		{ HDR_GPA, 16, false }, { STATUS_GPA, 1, true },
+	}, 2);
+	kick(0);
+	expect_broken(0);
+	/* The config-change interrupt told the driver (INTx: ISR bit 1). */
+	CHECK_EQ(bar_read(VIRTIO_PCI_ISR, 1), VIRTIO_ISR_CONFIG);
+	/* After a reset and a new bring-up, it works again. */
+	memset(f.ram0, 0, RAM0_SIZE);
+	driver_up(0, 1, 256);
+	CHECK_EQ(status() & VIRTIO_STATUS_NEEDS_RESET, 0);
+	CHECK_EQ(blk_do(BLK_T_FLUSH, 0, 0, false), BLK_S_OK);
+}
+
+/* Zero-length descriptors are skipped; a header split in two still works. */
+static void test_zero_length(void)
+{
+	CHECK_EQ(blk_up(4096, false), 0);
+	blk_header(BLK_T_GET_ID, 0);
+	post(0, (struct buf[]) {
+		{ 0x40000000, 0, false },	/* nowhere, but empty */
+		{ HDR_GPA, 8, false },
+		{ HDR_GPA + 8, 8, false },
+		{ DATA_GPA, 0, true },
+		{ DATA_GPA, 20, true },
+		{ STATUS_GPA, 1, true },
+	}, 6);
+	kick(0);
+	CHECK_EQ(ring_used(0)->idx, 1);
+	CHECK_EQ(*(uint8_t *)gpa(STATUS_GPA), BLK_S_OK);
+	CHECK(!memcmp(gpa(DATA_GPA), "boardvm-dev0", 12));
+	CHECK_EQ(status() & VIRTIO_STATUS_NEEDS_RESET, 0);
+}
+
+/* A chain as long as the queue is fine; one descriptor more is not. */
+static void test_longest_chain(void)
+{
+	struct buf bufs[64];
+
+	for (unsigned i = 0; i < 64; i++)
+		bufs[i] = (struct buf) { BUF_GPA + i * 4, 4, true };
+	CHECK_EQ(device_create(&device_type_virtio_rng_pci,
+			       &virtio_rng_pci_ops), 0);
+	CHECK(negotiate(1ull << VIRTIO_F_VERSION_1) &
+	      VIRTIO_STATUS_FEATURES_OK);
+	queue_setup(0, 64, DESC_GPA, AVAIL_GPA, USED_GPA);
+	bar_write(VIRTIO_PCI_STATUS, 0x0f, 1);
+	post_at(0, 64, 0, bufs, 64);
+	kick(0);
+	CHECK_EQ(ring_used(0)->idx, 1);
+	CHECK_EQ(ring_used(0)->ring[0].len, 256);
+	CHECK_EQ(status() & VIRTIO_STATUS_NEEDS_RESET, 0);
+}
+
+/* Tests: virtio-rng and virtio-console */
+
+static void test_rng_fill(void)
+{
+	uint8_t *buf = gpa(BUF_GPA);
+	unsigned zeros = 0;
+
+	CHECK_EQ(device_create(&device_type_virtio_rng_pci,
+			       &virtio_rng_pci_ops), 0);
+	driver_up(0, 1, 64);
+	post_at(0, 64, 0, (struct buf[]) {
+		{ BUF_GPA, 64, true }, { RAM1_BASE, 64, true },
+	}, 2);
+	kick(0);
+	CHECK_EQ(ring_used(0)->idx, 1);
+	CHECK_EQ(ring_used(0)->ring[0].len, 128);
+	for (unsigned i = 0; i < 64; i++)
+		zeros += !buf[i];
+	CHECK(zeros < 16);
+}
+
+/* A console device; its stdio are pipes the test holds the ends of. */
+static int console_create(bool console)
+{
+	f.props[0] = (struct board_prop) { "console", PROP_BOOL, console,
+					   console ? "true" : "false" };
+	f.nr_props = 1;
+	if (pipe2(f.console_in, O_NONBLOCK | O_CLOEXEC) < 0 ||
+	    pipe2(f.console_out, O_NONBLOCK | O_CLOEXEC) < 0) {
+		perror("virtio-tests: pipe");
+		exit(2);
+	}
+	f.host.console_in = f.console_in[0];
+	f.host.console_out = f.console_out[1];
+	return device_create(&device_type_virtio_console_pci,
+			     &virtio_console_pci_ops);
+}
+
+static void test_console_tx(void)
+{
+	char out[32] = { 0 };
+
+	CHECK_EQ(console_create(true), 0);
+	driver_up(0, 2, 64);
+	memcpy(gpa(BUF_GPA), "hello ", 6);
+	memcpy(gpa(BUF_GPA + 0x100), "hvc0\n", 5);
+	post_at(1, 64, 0, (struct buf[]) {
+		{ BUF_GPA, 6, false }, { BUF_GPA + 0x100, 5, false },
+	}, 2);
+	kick(1);
+	CHECK_EQ(ring_used(1)->idx, 1);
+	CHECK_EQ(read(f.console_out[0], out, sizeof(out) - 1), 11);
+	CHECK(!strcmp(out, "hello hvc0\n"));
+}
+
+static void test_console_rx(void)
+{
+	uint8_t *buf = gpa(BUF_GPA);
+
+	CHECK_EQ(console_create(true), 0);
+	driver_up(0, 2, 64);
+	/* Typed before the guest has buffers: kept until it posts some. */
+	CHECK_EQ(write(f.console_in[1], "ls\n", 3), 3);
+	CHECK_EQ(f.dev.ops->poll_fd(&f.dev), f.console_in[0]);
+	f.dev.ops->poll_ready(&f.dev);
+	CHECK_EQ(ring_used(0)->idx, 0);
+	post_at(0, 64, 0, (struct buf[]) { { BUF_GPA, 2, true } }, 1);
+	post_at(0, 64, 1, (struct buf[]) { { BUF_GPA + 2, 16, true } }, 1);
+	kick(0);
+	CHECK_EQ(ring_used(0)->idx, 2);
+	CHECK_EQ(ring_used(0)->ring[0].len, 2);
+	CHECK_EQ(ring_used(0)->ring[1].len, 1);
+	CHECK(!memcmp(buf, "ls\n", 3));
+	/* EOF: the device gives its fd up. */
+	close(f.console_in[1]);
+	f.console_in[1] = -1;
+	f.dev.ops->poll_ready(&f.dev);
+	CHECK_EQ(f.dev.ops->poll_fd(&f.dev), -1);
+}
+
+/* Without `console: true` nothing reaches the host's stdio. */
+static void test_console_off(void)
+{
+	char out[8];
+
+	CHECK_EQ(console_create(false), 0);
+	driver_up(0, 2, 64);
+	CHECK_EQ(f.dev.ops->poll_fd(&f.dev), -1);
+	post_at(1, 64, 0, (struct buf[]) { { BUF_GPA, 4, false } }, 1);
+	kick(1);
+	CHECK_EQ(ring_used(1)->idx, 1);
+	CHECK_EQ(read(f.console_out[0], out, sizeof(out)), -1);
+}
+
+static const struct {
+	const char *name;
+	void (*run)(void);
+} tests[] = {
+	{ "/virtio/pci-header", test_pci_header },
+	{ "/virtio/features", test_features },
+	{ "/virtio/queue-registers", test_queue_registers },
+	{ "/virtio/intx-isr", test_intx_isr },
+	{ "/virtio/msix", test_msix },
+	{ "/virtio/zero-length", test_zero_length },
+	{ "/virtio/longest-chain", test_longest_chain },
+	{ "/virtio/malformed/ring-outside-ram", test_bad_ring_outside_ram },
+	{ "/virtio/malformed/ring-misaligned", test_bad_ring_misaligned },
+	{ "/virtio/malformed/queue-size", test_bad_queue_size },
+	{ "/virtio/malformed/loop", test_bad_loop },
+	{ "/virtio/malformed/next-out-of-range", test_bad_next_out_of_range },
+	{ "/virtio/malformed/head-out-of-range", test_bad_head_out_of_range },
+	{ "/virtio/malformed/avail-index-jump", test_bad_avail_jump },
+	{ "/virtio/malformed/buffer-outside-ram",
+	  test_bad_buffer_outside_ram },
+	{ "/virtio/malformed/buffer-crosses-ram-end",
+	  test_bad_buffer_crosses_end },
+	{ "/virtio/malformed/buffer-wraps", test_bad_buffer_wraps },
+	{ "/virtio/malformed/readable-after-writable", test_bad_direction },
+	{ "/virtio/malformed/indirect", test_bad_indirect },
+	{ "/virtio/malformed/blk-no-status", test_bad_blk_no_status },
+	{ "/virtio-blk/read-write", test_blk_read_write },
+	{ "/virtio-blk/get-id-unsupp-flush", test_blk_get_id_unsupp_flush },
+	{ "/virtio-blk/wrong-direction", test_blk_wrong_direction },
+	{ "/virtio-blk/async-notify", test_blk_async_notify },
+	{ "/virtio-blk/read-only", test_blk_read_only },
+	{ "/virtio-blk/read-only-property", test_blk_read_only_property },
+	{ "/virtio-blk/no-disk", test_blk_no_disk },
+	{ "/virtio-blk/lock-conflict", test_blk_lock_conflict },
+	{ "/virtio-blk/missing-file", test_blk_missing_file },
+	{ "/virtio-blk/durability", test_blk_durability },
+	{ "/virtio-rng/fill", test_rng_fill },
+	{ "/virtio-console/tx", test_console_tx },
+	{ "/virtio-console/rx", test_console_rx },
+	{ "/virtio-console/off", test_console_off },
+};
+
+int main(void)
+{
+	unsigned failed = 0;
+
+	/* The device logs broken drivers on stderr: keep the output clean. */
+	if (!getenv("VIRTIO_TESTS_STDERR") &&
+	    !freopen("/dev/null", "w", stderr))
+		return 2;
+	for (unsigned i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		current_test = tests[i].name;
+		current_failures = 0;
+		fake_reset();
+		tests[i].run();
+		device_remove();
+		if (!current_failures)
+			printf("PASS %s\n", current_test);
+		failed += current_failures != 0;
+		fflush(stdout);
+	}
+	fake_reset();
+	free(f.ram0);
+	free(f.ram1);
+	return failed ? 1 : 0;
+}
