@@ -1,6 +1,7 @@
 # boardvm for one board: `make BOARD=<name|path> vmm` builds
 # $(BUILD)/<board>/boardvm from every vmm/*.c, the registry, the device
-# core, the board's generated tables and only the device models that board
+# core (with the PCI header, virtio transport and virtqueues the models
+# share), the board's generated tables and only the device models it
 # uses (BOARD_DEVICE_SOURCES, from its generated devices.mk). Objects live
 # under $(BUILD)/<board>/ because they are compiled against its board.h.
 
@@ -12,6 +13,7 @@ BOARD_DEVICE_SOURCES :=
 
 VMM_SRCS := $(wildcard vmm/*.c) devices/registry.c devices/device.c \
 	$(wildcard devices/console.c) $(wildcard devices/pci.c) \
+	$(wildcard devices/virtio-pci.c devices/virtqueue.c) \
 	dtc-like/numbers.c \
 	$(GEN_DIR)/board.c $(BOARD_DEVICE_SOURCES)
 VMM_OBJS := $(patsubst %.c,$(VMM_DIR)/obj/%.o,$(sort $(VMM_SRCS)))
