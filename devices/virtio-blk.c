@@ -295,9 +295,10 @@ static int blk_open(struct virtio_blk *vb, const char *name,
 	if (flock(vb->fd, (readonly ? LOCK_SH : LOCK_EX) | LOCK_NB) < 0) {
 		err = -errno;
 		fprintf(stderr, "boardvm: %s: --disk %s is locked by another "
-			"process (another boardvm?): stop it, or give a copy "
-			"of the image%s\n", name, disk->path,
-			readonly ? "" : ", or share it read-only with ,ro");
+			"process (another boardvm?): stop it, or give this one "
+			"a copy of the image%s\n", name, disk->path,
+			readonly ? "" : " (readers share it only with ,ro "
+			"everywhere)");
 		return err;
 	}
 	size = lseek(vb->fd, 0, SEEK_END);

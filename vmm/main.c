@@ -146,9 +146,9 @@ static int check_disks(void)
 	if (nr_disks <= slots)
 		return 0;
 	fprintf(stderr, "boardvm: --disk %s: board %s has %u virtio-blk-pci "
-		"device%s for %u --disk options (%s): drop the option or add a "
-		"device to the board\n", disks[slots].path, board_info.name,
-		slots, slots == 1 ? "" : "s", nr_disks, board_info.source);
+		"device%s for %u disks (%s): drop the option or add a device "
+		"to the board\n", disks[slots].path, board_info.name, slots,
+		slots == 1 ? "" : "s", nr_disks, board_info.source);
 	return -1;
 }
 

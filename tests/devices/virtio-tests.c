@@ -771,21 +771,36 @@ static void test_blk_durability(void)
 
 /* Tests: malformed queues. Each must leave the device NEEDS_RESET. */
 
-static void expect_broken(uint16_t used_before)
-{
-	CHECK(status() & VIRTIO_STATUS_NEEDS_RESET);
-	CHECK_EQ(ring_used(0)->idx, used_before);
-}
+/* DEVICE_NEEDS_RESET, for the reason containing `why`. */
+#define EXPECT_REASON(why)						\
+	do {								\
+		const struct virtio_pci *vp_ = f.dev.state;		\
+		const char *r_ = vp_->broken_reason;			\
+									\
+		CHECK(status() & VIRTIO_STATUS_NEEDS_RESET);		\
+		if (!r_ || !strstr(r_, why))				\
+			test_fail(__FILE__, __LINE__, "broken because "	\
+				  "'%s', expected '%s'", r_ ? r_ : "",	\
+				  why);					\
+	} while (0)
+
+/* Broken, and nothing was returned to the driver. */
+#define expect_broken(used_before, why)					\
+	do {								\
+		EXPECT_REASON(why);					\
+		CHECK_EQ(ring_used(0)->idx, used_before);		\
+	} while (0)
 
 /* Post one chain on queue 0 of a fresh rng, kick, expect it broken. */
-static void rng_bad_chain(const struct buf *bufs, unsigned n)
+static void rng_bad_chain(const struct buf *bufs, unsigned n,
+			  const char *why)
 {
 	CHECK_EQ(device_create(&device_type_virtio_rng_pci,
 			       &virtio_rng_pci_ops), 0);
 	driver_up(0, 1, 64);
 	post_at(0, 64, 0, bufs, n);
 	kick(0);
-	expect_broken(0);
+	expect_broken(0, why);
 }
 
 static void test_bad_ring_outside_ram(void)
@@ -797,13 +812,13 @@ static void test_bad_ring_outside_ram(void)
 	/* The used ring runs off the end of the second span. */
 	queue_setup(0, 64, DESC_GPA, AVAIL_GPA,
 		    RAM1_BASE + RAM1_SIZE - 8);
-	CHECK(status() & VIRTIO_STATUS_NEEDS_RESET);
+	EXPECT_REASON("ring outside guest RAM");
 	/* A reset brings it back; then a ring in no RAM at all. */
 	CHECK(negotiate(1ull << VIRTIO_F_VERSION_1) &
 	      VIRTIO_STATUS_FEATURES_OK);
 	CHECK_EQ(status() & VIRTIO_STATUS_NEEDS_RESET, 0);
 	queue_setup(0, 64, 0x40000000, AVAIL_GPA, USED_GPA);
-	CHECK(status() & VIRTIO_STATUS_NEEDS_RESET);
+	EXPECT_REASON("ring outside guest RAM");
 }
 
 static void test_bad_ring_misaligned(void)
@@ -813,7 +828,7 @@ static void test_bad_ring_misaligned(void)
 	CHECK(negotiate(1ull << VIRTIO_F_VERSION_1) &
 	      VIRTIO_STATUS_FEATURES_OK);
 	queue_setup(0, 64, DESC_GPA + 8, AVAIL_GPA, USED_GPA);
-	CHECK(status() & VIRTIO_STATUS_NEEDS_RESET);
+	EXPECT_REASON("misaligned");
 }
 
 static void test_bad_queue_size(void)
@@ -823,13 +838,13 @@ static void test_bad_queue_size(void)
 	CHECK(negotiate(1ull << VIRTIO_F_VERSION_1) &
 	      VIRTIO_STATUS_FEATURES_OK);
 	queue_setup(0, 48, DESC_GPA, AVAIL_GPA, USED_GPA);
-	CHECK(status() & VIRTIO_STATUS_NEEDS_RESET);
+	EXPECT_REASON("queue size");
 	negotiate(1ull << VIRTIO_F_VERSION_1);
 	queue_setup(0, 128, DESC_GPA, AVAIL_GPA, USED_GPA);	/* max 64 */
-	CHECK(status() & VIRTIO_STATUS_NEEDS_RESET);
+	EXPECT_REASON("queue size");
 	negotiate(1ull << VIRTIO_F_VERSION_1);
 	queue_setup(0, 0, DESC_GPA, AVAIL_GPA, USED_GPA);
-	CHECK(status() & VIRTIO_STATUS_NEEDS_RESET);
+	EXPECT_REASON("queue size");
 }
 
 static void test_bad_loop(void)
@@ -847,7 +862,7 @@ static void test_bad_loop(void)
 	ring_avail(0)->ring[0] = 0;
 	ring_avail(0)->idx = 1;
 	kick(0);
-	expect_broken(0);
+	expect_broken(0, "a loop");
 }
 
 static void test_bad_next_out_of_range(void)
@@ -863,7 +878,7 @@ static void test_bad_next_out_of_range(void)
 	ring_avail(0)->ring[0] = 0;
 	ring_avail(0)->idx = 1;
 	kick(0);
-	expect_broken(0);
+	expect_broken(0, "next index out of range");
 }
 
 static void test_bad_head_out_of_range(void)
@@ -874,7 +889,7 @@ static void test_bad_head_out_of_range(void)
 	ring_avail(0)->ring[0] = 1000;
 	ring_avail(0)->idx = 1;
 	kick(0);
-	expect_broken(0);
+	expect_broken(0, "avail ring entry out of range");
 }
 
 static void test_bad_avail_jump(void)
@@ -884,12 +899,13 @@ static void test_bad_avail_jump(void)
 	driver_up(0, 1, 64);
 	ring_avail(0)->idx = 65;		/* more than the queue holds */
 	kick(0);
-	expect_broken(0);
+	expect_broken(0, "more than the queue size ahead");
 }
 
 static void test_bad_buffer_outside_ram(void)
 {
-	rng_bad_chain((struct buf[]) { { 0x40000000, 16, true } }, 1);
+	rng_bad_chain((struct buf[]) { { 0x40000000, 16, true } }, 1,
+		      "buffer outside guest RAM");
 }
 
 /* Ends 1 byte past the first span: ASan would see any access to it. */
@@ -897,21 +913,21 @@ static void test_bad_buffer_crosses_end(void)
 {
 	rng_bad_chain((struct buf[]) {
 		{ RAM0_BASE + RAM0_SIZE - 16, 17, true },
-	}, 1);
+	}, 1, "buffer outside guest RAM");
 }
 
 static void test_bad_buffer_wraps(void)
 {
 	rng_bad_chain((struct buf[]) {
 		{ 0xfffffffffffffff0ull, 0x20, true },
-	}, 1);
+	}, 1, "buffer outside guest RAM");
 }
 
 static void test_bad_direction(void)
 {
 	rng_bad_chain((struct buf[]) {
 		{ BUF_GPA, 16, true }, { BUF_GPA + 16, 16, false },
-	}, 2);
+	}, 2, "device-readable descriptor after a device-writable");
 }
 
 static void test_bad_indirect(void)
@@ -926,7 +942,7 @@ static void test_bad_indirect(void)
 	ring_avail(0)->ring[0] = 0;
 	ring_avail(0)->idx = 1;
 	kick(0);
-	expect_broken(0);
+	expect_broken(0, "indirect descriptor");
 }
 
 /* A blk chain with no status byte breaks the device, not the VMM. */
@@ -936,13 +952,13 @@ static void test_bad_blk_no_status(void)
 	blk_header(BLK_T_IN, 0);
 	post(0, (struct buf[]) { { HDR_GPA, 16, false } }, 1);
 	kick(0);
-	expect_broken(0);
+	expect_broken(0, "without a 16-byte header and a status byte");
 	/* Broken means broken: later requests are not served. */
 	post(0, (struct buf[]) {
 		{ HDR_GPA, 16, false }, { STATUS_GPA, 1, true },
 	}, 2);
 	kick(0);
-	expect_broken(0);
+	expect_broken(0, "without a 16-byte header and a status byte");
 	/* The config-change interrupt told the driver (INTx: ISR bit 1). */
 	CHECK_EQ(bar_read(VIRTIO_PCI_ISR, 1), VIRTIO_ISR_CONFIG);
 	/* After a reset and a new bring-up, it works again. */
