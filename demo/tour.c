@@ -142,8 +142,11 @@ static inline uint64_t rdtsc(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
-/* TSC cycles to nanoseconds; 0 when the TSC was not calibrated. */
-static uint32_t tsc_khz;
+/*
+ * TSC cycles to nanoseconds; 0 when the TSC was not calibrated. Unused on
+ * boards without a PIT or the doorbells.
+ */
+static uint32_t tsc_khz __attribute__((unused));
 
 /* 64-by-32 division without libgcc (the guest links no runtime). */
 static uint64_t div64(uint64_t n, uint32_t d)
@@ -160,7 +163,7 @@ static uint64_t div64(uint64_t n, uint32_t d)
 	return q;
 }
 
-static uint32_t cycles_to_ns(uint32_t cycles)
+static __attribute__((unused)) uint32_t cycles_to_ns(uint32_t cycles)
 {
 	if (!tsc_khz)
 		return 0;
@@ -244,8 +247,8 @@ static void tour_cpu(void)
 	tour_printf("vCPU 0 of %u (board allows %u): CPUID vendor '%s', "
 		    "max leaf 0x%x\n", BOARD_CPUS_DEFAULT, BOARD_CPUS_MAX,
 		    (const char *)vendor, regs[0]);
-	tour_printf("guest RAM default: %u MiB, laid into %u RAM regions "
-		    "(the tour runs at 0x%x)\n",
+	tour_printf("guest RAM default: %u MiB, laid into the board's RAM "
+		    "regions (%u); the tour runs at 0x%x\n",
 		    (uint32_t)(BOARD_RAM_DEFAULT >> 20), BOARD_NR_RAM,
 		    GUEST_LOAD_ADDR);
 }
@@ -618,7 +621,28 @@ static unsigned pci_show_bar(unsigned slot, unsigned fn, unsigned bar)
 	return is64 ? 2 : 1;
 }
 
-static void pci_show_caps(unsigned slot, unsigned fn)
+/* A capability's name; virtio's vendor capabilities say which structure. */
+static const char *pci_cap_name(uint16_t vendor, uint32_t head)
+{
+	static const char *const virtio_cfg[] = {
+		[1] = "virtio-common", [2] = "virtio-notify", [3] = "virtio-isr",
+		[4] = "virtio-device", [5] = "virtio-pci-cfg",
+	};
+	uint8_t id = head & 0xff, cfg_type = head >> 24;
+
+	switch (id) {
+	case 0x05: return "MSI";
+	case 0x09:
+		if (vendor == 0x1af4 && cfg_type < 6 && virtio_cfg[cfg_type])
+			return virtio_cfg[cfg_type];
+		return "vendor";
+	case 0x10: return "PCIe";
+	case 0x11: return "MSI-X";
+	default: return "other";
+	}
+}
+
+static void pci_show_caps(unsigned slot, unsigned fn, uint16_t vendor)
 {
 	unsigned at = pci_read(slot, fn, PCI_CAP_PTR) & 0xfc, n = 0;
 
@@ -627,12 +651,10 @@ static void pci_show_caps(unsigned slot, unsigned fn)
 	tour_printf("         capabilities:");
 	while (at && n++ < PCI_CAPS_MAX) {
 		uint32_t head = pci_read(slot, fn, at);
-		uint8_t id = head & 0xff;
 
-		tour_printf(" %s", id == 0x05 ? "MSI" : id == 0x09 ?
-			    "vendor" : id == 0x10 ? "PCIe" : id == 0x11 ?
-			    "MSI-X" : "other");
-		tour_printf("@0x%02x", at);
+		if (n > 1 && n % 3 == 1)
+			tour_printf("\n                      ");
+		tour_printf(" %s@0x%02x", pci_cap_name(vendor, head), at);
 		at = (head >> 8) & 0xfc;
 	}
 	tour_printf("\n");
@@ -667,7 +689,7 @@ static void pci_show_function(unsigned slot, unsigned fn, uint32_t ids)
 	for (unsigned bar = 0; bar < nr_bars;)
 		bar += pci_show_bar(slot, fn, bar);
 	pci_write16(slot, fn, PCI_COMMAND, command);
-	pci_show_caps(slot, fn);
+	pci_show_caps(slot, fn, vendor);
 }
 
 static void tour_pci(void)
