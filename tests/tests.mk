@@ -9,6 +9,7 @@ TEST_DEPS := $(BOARDC)
 -include tests/guest/guest-tests.mk
 -include tests/linux/linux-tests.mk
 -include tests/fuzz/fuzz-tests.mk
+-include tests/vmm/vmm-tests.mk
 
 test: $(TEST_DEPS)
 	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run.sh $(TEST_SUITES)

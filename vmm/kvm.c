@@ -325,6 +325,8 @@ int vm_create(struct vm *vm, const struct vm_options *opts)
 	vm->opts = opts;
 	vm->vm_fd = -1;
 	pthread_mutex_init(&vm->ring_lock, NULL);
+	pthread_mutex_init(&vm->gate_lock, NULL);
+	pthread_cond_init(&vm->gate_cond, NULL);
 	vm->kvm_fd = open(KVM_DEV, O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0) {
 		fprintf(stderr, "boardvm: cannot open %s: %s (is KVM loaded, "

@@ -19,6 +19,7 @@
 #include "mptable.h"
 #include "pci-remap.h"
 #include "ram-layout.h"
+#include "seccomp.h"
 #include "vmm.h"
 
 #ifndef BOARDVM_VERSION
@@ -37,7 +38,8 @@ struct boot_request {
 enum {
 	OPT_MEM = 0x100, OPT_CPUS, OPT_FLAT, OPT_KERNEL, OPT_INITRD,
 	OPT_APPEND, OPT_DISK, OPT_TRACE_IO, OPT_STATS, OPT_CPUID_HIDE, OPT_VERSION,
-	OPT_HELP, OPT_REBOOT,
+	OPT_HELP, OPT_REBOOT, OPT_NO_SECCOMP, OPT_SECCOMP_POLICY,
+	OPT_SECCOMP_SELFTEST,
 };
 
 static const struct option long_options[] = {
@@ -54,6 +56,9 @@ static const struct option long_options[] = {
 	{ "reboot", no_argument, NULL, OPT_REBOOT },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, OPT_HELP },
+	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
+	{ "seccomp-policy", no_argument, NULL, OPT_SECCOMP_POLICY },
+	{ "seccomp-selftest", no_argument, NULL, OPT_SECCOMP_SELFTEST },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -89,6 +94,9 @@ static void usage(FILE *out)
 "  --reboot            when the guest resets the machine, boot it again (a\n"
 "                      fresh VM: vCPUs, devices, RAM, the kernel reloaded)\n"
 "                      instead of exiting with status 4\n"
+"  --no-seccomp        run without the syscall allowlist (for debugging;\n"
+"                      --reboot runs without it too, see docs/security.md)\n"
+"  --seccomp-policy    print the syscall allowlist of this board and exit\n"
 "  --version           print the version and the board\n"
 "  -h, --help          this text\n"
 "\n"
@@ -102,6 +110,7 @@ static void usage(FILE *out)
 "  4  the guest reset the machine (triple fault, i8042 0xfe), no --reboot\n"
 "  5  this host's KVM cannot run a guest instruction (emulation failure,\n"
 "     e.g. no vmx/svm: the instruction and what to do on stderr)\n"
+"  6  the VMM attempted a system call its seccomp policy forbids\n"
 "  128+N  stopped by signal N (SIGINT 130, SIGTERM 143)\n"
 "SIGQUIT (Ctrl-\\) prints every vCPU's registers and instruction; the guest\n"
 "runs on.\n",
@@ -226,6 +235,15 @@ static int parse_args(int argc, char **argv, struct vm_options *opts,
 			break;
 		case OPT_REBOOT:
 			opts->reboot = true;
+			break;
+		case OPT_NO_SECCOMP:
+			opts->no_seccomp = true;
+			break;
+		case OPT_SECCOMP_POLICY:
+			seccomp_print_policy(stdout);
+			return 1;
+		case OPT_SECCOMP_SELFTEST:
+			opts->seccomp_selftest = true;
 			break;
 		case OPT_VERSION:
 			printf("boardvm %s, board %s (%s)\n", BOARDVM_VERSION,
@@ -362,6 +380,21 @@ static void vmm_wait(struct vm *vm)
 	}
 }
 
+/*
+ * Setup is over (memory, vCPUs, devices, eventfds, threads): from here the
+ * VMM only runs, and every thread gets the board's syscall allowlist.
+ * --reboot builds a new VM after a reset, which the filter would forbid
+ * (open /dev/kvm, KVM_CREATE_VM...): it runs without one.
+ */
+static int vmm_sandbox(const struct vm_options *opts)
+{
+	if (!opts->no_seccomp && !opts->reboot && seccomp_install() < 0)
+		return -1;
+	if (opts->seccomp_selftest)
+		seccomp_selftest();
+	return 0;
+}
+
 static int vmm_run(const struct vm_options *opts,
 		   const struct boot_request *boot)
 {
@@ -399,11 +432,13 @@ static int vmm_run(const struct vm_options *opts,
 	/* BAR moves take the ioeventfds along (registered just below). */
 	pci_remap_set_kvm(&(struct pci_remap_kvm){
 		.async_move = pci_kvm_async_move, .opaque = &vm });
-	if (io_thread_start(&vm) < 0 || vcpu_start_all(&vm) < 0) {
+	if (io_thread_start(&vm) < 0 || vcpu_start_all(&vm) < 0 ||
+	    vmm_sandbox(opts) < 0) {
 		vm_request_stop(&vm, VMM_EXIT_SETUP);
 		vcpu_join_all(&vm);
 		goto out_io;
 	}
+	vcpu_go_all(&vm);
 	vmm_wait(&vm);
 	vcpu_join_all(&vm);
 	status = vm.status;

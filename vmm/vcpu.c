@@ -452,6 +452,27 @@ static bool vcpu_handle_exit(struct vcpu *vcpu)
 	}
 }
 
+/*
+ * Threads are created before the syscall filter goes in (it is installed
+ * on all of them at once), but no guest instruction runs before it: each
+ * waits here until vcpu_go_all(), or a stop request that joins it.
+ */
+static void vcpu_wait_go(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->gate_lock);
+	while (!vm->gate_open)
+		pthread_cond_wait(&vm->gate_cond, &vm->gate_lock);
+	pthread_mutex_unlock(&vm->gate_lock);
+}
+
+void vcpu_go_all(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->gate_lock);
+	vm->gate_open = true;
+	pthread_cond_broadcast(&vm->gate_cond);
+	pthread_mutex_unlock(&vm->gate_lock);
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *vcpu = arg;
@@ -467,6 +488,7 @@ static void *vcpu_thread(void *arg)
 	 */
 	vcpu->self = pthread_self();
 	atomic_store(&vcpu->kickable, true);
+	vcpu_wait_go(vm);
 	while (!atomic_load(&vm->stopping)) {
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
 			int err = errno;
@@ -490,7 +512,10 @@ static void *vcpu_thread(void *arg)
 	return NULL;
 }
 
-/* The threads inherit main's mask: stop signals blocked, SIG_KICK not. */
+/*
+ * The threads inherit main's mask: stop signals blocked, SIG_KICK not.
+ * They wait for vcpu_go_all() before their first KVM_RUN.
+ */
 int vcpu_start_all(struct vm *vm)
 {
 	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
@@ -509,8 +534,10 @@ int vcpu_start_all(struct vm *vm)
 	return 0;
 }
 
+/* After a stop request: threads still at the gate see it and return. */
 void vcpu_join_all(struct vm *vm)
 {
+	vcpu_go_all(vm);
 	for (unsigned i = 0; i < vm->nr_vcpus; i++)
 		if (vm->vcpus[i].started)
 			pthread_join(vm->vcpus[i].thread, NULL);

@@ -6,8 +6,9 @@
  *
  * Lifetime: vm_create() -> vcpu_create_all() -> a loader sets every vCPU
  * (boot_flat_load(); the Linux loaders fill a struct boot_cpu_state the
- * same way) -> io_thread_start() -> vcpu_start_all() -> main waits for a
- * stop request -> vcpu_join_all() -> io_thread_stop() -> vm_destroy().
+ * same way) -> io_thread_start() -> vcpu_start_all() (the threads wait)
+ * -> seccomp_install() -> vcpu_go_all() -> main waits for a stop request
+ * -> vcpu_join_all() -> io_thread_stop() -> vm_destroy().
  */
 #ifndef BOARDVM_VMM_H
 #define BOARDVM_VMM_H
@@ -47,6 +48,8 @@ struct vm_options {
 	bool trace_io;
 	bool stats;
 	bool reboot;			/* --reboot: a reset boots again */
+	bool no_seccomp;		/* --no-seccomp: no syscall filter */
+	bool seccomp_selftest;		/* try socket() once it is in */
 	/* CPUID features hidden from the guest: table indices. */
 	unsigned nr_cpuid_hide;
 	unsigned cpuid_hide[VMM_MAX_CPUID_HIDE];
@@ -99,6 +102,11 @@ struct vm {
 	unsigned nr_vcpus;
 	struct vcpu *vcpus;
 
+	/* vCPU threads wait here until setup (seccomp) is over. */
+	pthread_mutex_t gate_lock;
+	pthread_cond_t gate_cond;
+	bool gate_open;
+
 	/* Stop: first request wins and sets the status. */
 	atomic_bool stopping;
 	int status;
@@ -143,6 +151,7 @@ void insn_describe(const uint8_t *bytes, size_t len, bool long_mode,
 
 /* vcpu.c: the run loop, one thread per vCPU, and stopping. */
 int vcpu_start_all(struct vm *vm);
+void vcpu_go_all(struct vm *vm);
 void vcpu_join_all(struct vm *vm);
 void vm_request_stop(struct vm *vm, int status);
 void vm_drain_coalesced(struct vm *vm, struct dispatch_ctx *ctx);

@@ -32,4 +32,14 @@ $(VMM_DIR)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(VMM_CFLAGS) -c -o $@ $<
 
+# Syscall names for the seccomp SIGSYS message, from the kernel headers.
+$(VMM_DIR)/syscall-names.h:
+	@mkdir -p $(@D)
+	echo '#include <asm/unistd.h>' | $(CC) -dM -E - | \
+		sed -n 's/^#define __NR_\([a-z0-9_]*\) \([0-9][0-9]*\)$$/[\2] = "\1",/p' | \
+		sort -t '[' -k 2 -n >$@
+
+$(VMM_DIR)/obj/vmm/seccomp.o: $(VMM_DIR)/syscall-names.h
+$(VMM_DIR)/obj/vmm/seccomp.o: VMM_CFLAGS += -I$(VMM_DIR)
+
 -include $(VMM_OBJS:.o=.d)

@@ -1,0 +1,385 @@
+#!/usr/bin/env bash
+# boardvm facing bad input and its own sandbox: every mistake a user can
+# make on the command line gets an exact message and a non-zero status,
+# never a crash; the console works without a terminal; the seccomp filter
+# refuses what the board's policy does not list (docs/security.md).
+#
+# Command-line tests need no KVM; the others SKIP without a usable
+# /dev/kvm. Built by `make test` (tests/vmm/vmm-tests.mk); BUILD comes
+# from the Makefile (build or build/san).
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+LOAD_ADDR=0x100000
+TIMEOUT=30
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# run BOARD [OPTIONS...]: sets STATUS and OUT; stderr in $tmp/err.
+STDIN=/dev/null
+run() {
+	local board=$1
+	shift
+	timeout -k 5 "$TIMEOUT" "$BUILD/$board/boardvm" "$@" \
+		<"$STDIN" >"$tmp/out" 2>"$tmp/err"
+	STATUS=$?
+	OUT=$(cat "$tmp/out")
+}
+
+hello() { echo "$BUILD/guest/$1/hello.bin@$LOAD_ADDR"; }
+
+WHY=
+fail() { [ -n "$WHY" ] || WHY=$1; }
+expect_status() {
+	[ "$STATUS" -eq "$1" ] ||
+		fail "exit status $STATUS, expected $1; stderr: $(tail -n 3 "$tmp/err" | tr '\n' '|')"
+}
+expect_out() {
+	[ "$OUT" = "$1" ] ||
+		fail "stdout '$(echo "$OUT" | tr '\n' '|')', expected '$(echo "$1" | tr '\n' '|')'"
+}
+# The whole of stderr, exactly.
+expect_err_is() {
+	[ "$(cat "$tmp/err")" = "$1" ] ||
+		fail "stderr '$(tr '\n' '|' <"$tmp/err")', expected '$1'"
+}
+expect_err() {
+	grep -Eq -- "$1" "$tmp/err" || fail "stderr lacks /$1/"
+}
+expect_no() {
+	! grep -Eq -- "$2" "$1" || fail "$1 has /$2/: $(grep -E -m1 -- "$2" "$1")"
+}
+
+run_test() {
+	WHY=
+	"$2"
+	if [ -z "$WHY" ]; then echo "PASS $1"; else echo "FAIL $1: $WHY"; fi
+}
+
+kvm_why=
+if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
+	kvm_why="/dev/kvm not available"
+else
+	run minimal --flat "$(hello minimal)"
+	if grep -Eq 'cannot open /dev/kvm|KVM_CREATE_VM|KVM lacks' "$tmp/err"; then
+		kvm_why="/dev/kvm not available ($(head -n 1 "$tmp/err"))"
+	fi
+fi
+kvm_test() {
+	if [ -n "$kvm_why" ]; then echo "SKIP $1: $kvm_why"; else run_test "$@"; fi
+}
+
+# --disk needs a virtio-blk-pci device on the pc board.
+disk_why=
+grep -q 'type: virtio-blk-pci' boards/pc.yaml ||
+	disk_why="board pc has no virtio-blk-pci device yet"
+disk_test() {
+	if [ -n "$disk_why" ]; then echo "SKIP $1: $disk_why"
+	elif [ -n "$kvm_why" ]; then echo "SKIP $1: $kvm_why"
+	else run_test "$@"; fi
+}
+
+# A bzImage header that the loader accepts (boot protocol 2.15, 16 bytes
+# of payload): enough to reach the initrd.
+fake_bzimage() {
+	local f=$1
+	head -c $((5 * 512 + 16)) /dev/zero >"$f"
+	poke() { printf "$2" | dd of="$f" bs=1 seek=$(($1)) conv=notrunc status=none; }
+	poke 0x1f1 '\004'		# setup_sects
+	poke 0x1f4 '\001'		# syssize: 16 bytes of payload
+	poke 0x201 '\146'		# header length
+	poke 0x202 'HdrS'
+	poke 0x206 '\017\002'		# protocol 2.15
+	poke 0x211 '\001'		# LOADED_HIGH
+}
+
+# --- the command line ----------------------------------------------------
+
+t_unknown_option() {
+	run minimal --frobnicate --flat "$(hello minimal)"
+	expect_status 1
+	expect_err_is "$BUILD/minimal/boardvm: unrecognized option '--frobnicate'
+boardvm: try --help"
+}
+
+t_missing_argument() {
+	run minimal --flat "$(hello minimal)" --mem
+	expect_status 1
+	expect_err_is "$BUILD/minimal/boardvm: option '--mem' requires an argument
+boardvm: try --help"
+}
+
+t_stray_argument() {
+	run minimal --flat "$(hello minimal)" extra
+	expect_status 1
+	expect_err_is "boardvm: unexpected argument 'extra': try --help"
+}
+
+t_mem_not_a_size() {
+	run minimal --mem lots --flat "$(hello minimal)"
+	expect_status 1
+	expect_err_is "boardvm: --mem 'lots': expected a size that is a whole number of 4 KiB pages, e.g. 512M or 3.5G"
+}
+
+t_mem_zero() {
+	run minimal --mem 0 --flat "$(hello minimal)"
+	expect_status 1
+	expect_err_is "boardvm: --mem '0': expected a size that is a whole number of 4 KiB pages, e.g. 512M or 3.5G"
+}
+
+t_mem_too_large() {
+	run pc --mem 2T --flat "$(hello pc)"
+	expect_status 1
+	expect_err_is "boardvm: --mem 2199023255552 bytes does not fit the RAM regions of board pc (boards/pc.yaml): give a smaller --mem"
+}
+
+t_cpus_zero() {
+	run pc --cpus 0 --flat "$(hello pc)"
+	expect_status 1
+	expect_err_is "boardvm: --cpus '0': board pc allows 1 to 8 vCPUs (cpus: max in boards/pc.yaml)"
+}
+
+t_cpus_above_max() {
+	run minimal --cpus 2 --flat "$(hello minimal)"
+	expect_status 1
+	expect_err_is "boardvm: --cpus '2': board minimal allows 1 to 1 vCPUs (cpus: max in boards/minimal.yaml)"
+}
+
+t_cpus_not_a_number() {
+	run pc --cpus two --flat "$(hello pc)"
+	expect_status 1
+	expect_err_is "boardvm: --cpus 'two': board pc allows 1 to 8 vCPUs (cpus: max in boards/pc.yaml)"
+}
+
+t_flat_bad_address() {
+	run minimal --flat "$BUILD/guest/minimal/hello.bin@0xzz"
+	expect_status 1
+	expect_err "^boardvm: --flat '$BUILD/guest/minimal/hello.bin@0xzz': expected FILE@ADDR"
+}
+
+t_kernel_and_flat() {
+	run pc --kernel "$tmp/bz" --flat "$(hello pc)"
+	expect_status 1
+	expect_err_is "boardvm: --flat and --kernel both given: boot one of them"
+}
+
+# --- files the loaders cannot use ------------------------------------------
+
+t_flat_missing() {
+	run minimal --flat "$tmp/none.bin@$LOAD_ADDR"
+	expect_status 1
+	expect_err_is "boardvm: --flat $tmp/none.bin: No such file or directory"
+}
+
+t_flat_directory() {
+	run minimal --flat "$tmp@$LOAD_ADDR"
+	expect_status 1
+	expect_err_is "boardvm: --flat $tmp: not a regular file"
+}
+
+t_flat_outside_ram() {
+	run minimal --mem 64M --flat "$BUILD/guest/minimal/hello.bin@0xfff00000"
+	expect_status 1
+	expect_err "^boardvm: --flat $BUILD/guest/minimal/hello.bin@0xfff00000: [0-9]+ bytes .*not all in guest RAM below 4 GiB \(board minimal, --mem 67108864\)"
+}
+
+t_kernel_missing() {
+	run pc --kernel "$tmp/no-bzImage"
+	expect_status 1
+	expect_err_is "boardvm: cannot open kernel '$tmp/no-bzImage': No such file or directory"
+}
+
+# Root reads any file, so "unreadable" is a directory here.
+t_kernel_unreadable() {
+	run pc --kernel "$tmp"
+	expect_status 1
+	expect_err_is "boardvm: kernel '$tmp' is not a regular file"
+}
+
+t_kernel_not_linux() {
+	printf 'not a kernel' >"$tmp/junk"
+	run pc --kernel "$tmp/junk"
+	expect_status 1
+	expect_err_is "boardvm: '$tmp/junk' is not a Linux bzImage (no \"HdrS\" at offset 0x202): pass the kernel's arch/x86/boot/bzImage (a vmlinux ELF boots with PVH)"
+}
+
+t_initrd_missing() {
+	fake_bzimage "$tmp/bz"
+	run pc --kernel "$tmp/bz" --initrd "$tmp/no-initrd"
+	expect_status 1
+	expect_err_is "boardvm: cannot open initrd '$tmp/no-initrd': No such file or directory"
+}
+
+t_initrd_unreadable() {
+	fake_bzimage "$tmp/bz"
+	run pc --kernel "$tmp/bz" --initrd "$tmp"
+	expect_status 1
+	expect_err_is "boardvm: initrd '$tmp' is not a regular file"
+}
+
+t_disk_missing() {
+	run pc --disk "$tmp/no-disk.img" --flat "$(hello pc)"
+	[ "$STATUS" -ne 0 ] || fail "exit status 0 with a missing disk"
+	expect_err "$tmp/no-disk.img"
+	expect_no "$tmp/err" "AddressSanitizer|runtime error"
+}
+
+# Another VMM holds the disk: flock(1) stands in for it.
+t_disk_locked() {
+	: >"$tmp/disk.img"
+	truncate -s 1M "$tmp/disk.img"
+	flock "$tmp/disk.img" sleep 10 &
+	local holder=$!
+	sleep 0.3
+	run pc --disk "$tmp/disk.img" --flat "$(hello pc)"
+	kill "$holder" 2>/dev/null
+	wait "$holder" 2>/dev/null
+	[ "$STATUS" -ne 0 ] || fail "exit status 0 with a locked disk"
+	expect_err "$tmp/disk.img"
+	expect_err "lock"
+}
+
+# --- the console without a terminal ---------------------------------------
+
+t_stdin_null() {
+	STDIN=/dev/null
+	run minimal --flat "$(hello minimal)"
+	expect_status 33
+	expect_out "hello from minimal"
+}
+
+t_stdin_pipe() {
+	timeout -k 5 "$TIMEOUT" "$BUILD/minimal/boardvm" \
+		--flat "$(hello minimal)" < <(printf 'typed ahead\n') \
+		>"$tmp/out" 2>"$tmp/err"
+	STATUS=$?
+	OUT=$(cat "$tmp/out")
+	expect_status 33
+	expect_out "hello from minimal"
+	expect_no "$tmp/err" "."
+}
+
+t_stdout_pipe() {
+	timeout -k 5 "$TIMEOUT" "$BUILD/minimal/boardvm" \
+		--flat "$(hello minimal)" </dev/null 2>"$tmp/err" |
+		cat >"$tmp/out"
+	STATUS=${PIPESTATUS[0]}
+	OUT=$(cat "$tmp/out")
+	expect_status 33
+	expect_out "hello from minimal"
+}
+
+# --- seccomp ----------------------------------------------------------------
+
+t_seccomp_selftest() {
+	run minimal --seccomp-selftest --flat "$(hello minimal)"
+	expect_status 6
+	expect_out ""
+	expect_err_is "boardvm: seccomp: forbidden system call 41 (socket): not in board minimal's policy (see boardvm --seccomp-policy; --no-seccomp to debug)"
+}
+
+# Same on a board with every kind of thread (vCPUs, async doorbells).
+t_seccomp_selftest_pc() {
+	run pc --seccomp-selftest --cpus 2 --flat "$(hello pc)"
+	expect_status 6
+	expect_err_is "boardvm: seccomp: forbidden system call 41 (socket): not in board pc's policy (see boardvm --seccomp-policy; --no-seccomp to debug)"
+}
+
+t_no_seccomp() {
+	run minimal --no-seccomp --seccomp-selftest --flat "$(hello minimal)"
+	expect_status 33
+	expect_out "hello from minimal"
+	expect_err_is "boardvm: seccomp self-test: socket() succeeded: no filter is installed"
+}
+
+# The policy follows the board: KVM_IRQ_LINE only with an in-kernel irqchip
+# that a device is wired to, reading eventfds only with async bindings,
+# and nothing any board forbids everywhere.
+t_seccomp_policy() {
+	local p
+	run minimal --seccomp-policy
+	expect_status 0
+	p=$OUT
+	echo "$p" | grep -q '^ioctl KVM_RUN: ' || fail "minimal: no KVM_RUN"
+	echo "$p" | grep -q '^syscall read: uart16550: console' ||
+		fail "minimal: read not from its console"
+	echo "$p" | grep -q '^ioctl TCSETSF: uart16550: console' ||
+		fail "minimal: no terminal restore"
+	! echo "$p" | grep -q 'KVM_IRQ_LINE' || fail "minimal allows KVM_IRQ_LINE"
+	run pc --seccomp-policy
+	expect_status 0
+	echo "$OUT" | grep -q '^ioctl KVM_IRQ_LINE: the board wires' ||
+		fail "pc: no KVM_IRQ_LINE"
+	echo "$OUT" | grep -q '^syscall read: the board has async bindings' ||
+		fail "pc: read not from its async bindings"
+	for board in minimal bindings pc; do
+		run $board --seccomp-policy
+		for nr in socket connect open openat execve fork clone ptrace \
+			  rt_sigaction ioctl; do
+			! echo "$OUT" | grep -q "^syscall $nr[: ]" ||
+				fail "$board allows $nr"
+		done
+		# No disk on the board: none of the disk's syscalls.
+		if ! grep -q 'type: virtio-blk-pci' boards/$board.yaml; then
+			! echo "$OUT" | grep -Eq '^syscall (pread64|pwrite64|fdatasync):' ||
+				fail "$board allows a disk's syscalls"
+		fi
+	done
+}
+
+# The filter is on by default: a whole guest run under it, stats included.
+t_seccomp_default_on() {
+	run bindings --stats --flat "$BUILD/guest/bindings/async-doorbell.bin@$LOAD_ADDR"
+	expect_status 33
+	expect_out "async doorbells: 64 port and 64 mmio rings delivered"
+	expect_no "$tmp/err" "seccomp"
+}
+
+t_seccomp_sigterm() {
+	local pid
+	timeout -k 5 "$TIMEOUT" "$BUILD/bindings/boardvm" --cpus 2 \
+		--flat "$BUILD/guest/bindings/spin.bin@$LOAD_ADDR" \
+		</dev/null >"$tmp/out" 2>"$tmp/err" &
+	pid=$!
+	for _ in $(seq 100); do
+		grep -q spinning "$tmp/out" && break
+		sleep 0.1
+	done
+	kill -TERM "$pid"
+	wait "$pid"
+	STATUS=$?
+	expect_status 143
+	expect_no "$tmp/err" "seccomp"
+}
+
+run_test /vmm/cli/unknown-option t_unknown_option
+run_test /vmm/cli/missing-argument t_missing_argument
+run_test /vmm/cli/stray-argument t_stray_argument
+run_test /vmm/cli/mem-not-a-size t_mem_not_a_size
+run_test /vmm/cli/mem-zero t_mem_zero
+run_test /vmm/cli/mem-too-large t_mem_too_large
+run_test /vmm/cli/cpus-zero t_cpus_zero
+run_test /vmm/cli/cpus-above-max t_cpus_above_max
+run_test /vmm/cli/cpus-not-a-number t_cpus_not_a_number
+run_test /vmm/cli/flat-bad-address t_flat_bad_address
+run_test /vmm/cli/kernel-and-flat t_kernel_and_flat
+run_test /vmm/cli/seccomp-policy t_seccomp_policy
+run_test /vmm/files/kernel-missing t_kernel_missing
+run_test /vmm/files/kernel-unreadable t_kernel_unreadable
+run_test /vmm/files/kernel-not-linux t_kernel_not_linux
+kvm_test /vmm/files/flat-missing t_flat_missing
+kvm_test /vmm/files/flat-directory t_flat_directory
+kvm_test /vmm/files/flat-outside-ram t_flat_outside_ram
+kvm_test /vmm/files/initrd-missing t_initrd_missing
+kvm_test /vmm/files/initrd-unreadable t_initrd_unreadable
+disk_test /vmm/files/disk-missing t_disk_missing
+disk_test /vmm/files/disk-locked t_disk_locked
+kvm_test /vmm/console/stdin-null t_stdin_null
+kvm_test /vmm/console/stdin-pipe t_stdin_pipe
+kvm_test /vmm/console/stdout-pipe t_stdout_pipe
+kvm_test /vmm/seccomp/selftest t_seccomp_selftest
+kvm_test /vmm/seccomp/selftest-pc t_seccomp_selftest_pc
+kvm_test /vmm/seccomp/off t_no_seccomp
+kvm_test /vmm/seccomp/default-on t_seccomp_default_on
+kvm_test /vmm/seccomp/sigterm t_seccomp_sigterm
+exit 0

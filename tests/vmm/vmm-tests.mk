@@ -1,0 +1,12 @@
+# boardvm against bad input and a hostile guest: tests/vmm/run.sh
+# (command line, loader files, console without a tty, seccomp) and
+# tests/guest/hostile.sh (tests/guest/hostile.c on the pc board). The
+# guest is built by tests/guest/guest-tests.mk's pattern rules; the
+# boardvm binaries by its guest-vmm-<board> targets.
+
+VMM_TEST_GUESTS := $(BUILD)/guest/pc/hostile.bin
+.SECONDARY: $(VMM_TEST_GUESTS:.bin=.elf) $(VMM_TEST_GUESTS:.bin=.o)
+
+TEST_SUITES += tests/vmm/run.sh tests/guest/hostile.sh
+TEST_DEPS += $(VMM_TEST_GUESTS) guest-vmm-pc guest-vmm-minimal \
+	guest-vmm-bindings

@@ -1,0 +1,484 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The syscall allowlist (vmm/seccomp.h, docs/security.md).
+ *
+ * The policy is a table of rules: base rules every VM needs, rules that a
+ * board property turns on (in-kernel irqchip, async bindings), and one
+ * rule per device type that needs more than the base, keyed by its
+ * registry name. seccomp_policy_build() collects the rules that apply to
+ * this board into a set of syscalls and a set of ioctl requests; the
+ * filter is classic BPF generated from those sets:
+ *
+ *   arch != x86_64                 -> kill the process
+ *   nr has the x32 bit             -> trap
+ *   ioctl                          -> allowed request numbers, else trap
+ *   mmap, mprotect                 -> allowed without PROT_EXEC, else trap
+ *   nr in the set                  -> allow
+ *   anything else                  -> trap
+ *
+ * Trap, not kill: SECCOMP_RET_TRAP stops the syscall just as surely (it
+ * never runs), and the SIGSYS handler can say which syscall it was, the
+ * one thing a user needs to fix a policy or report a bug. rt_sigaction is
+ * not allowed once the filter is in, so nothing can replace the handler;
+ * and a thread that blocks SIGSYS is killed by the kernel instead.
+ */
+#define _GNU_SOURCE		/* REG_RSI */
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/ucontext.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/kvm.h>
+#include <linux/seccomp.h>
+
+#include "../devices/console.h"
+#include "board-tables.h"
+#include "seccomp.h"
+
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#define SECCOMP_MAX_NR		512
+#define SECCOMP_MAX_IOCTLS	32
+#define X32_SYSCALL_BIT		0x40000000u
+
+/* Every syscall's name, generated from <asm/unistd.h> by vmm/vmm.mk. */
+static const char *const syscall_names[SECCOMP_MAX_NR] = {
+#include "syscall-names.h"
+};
+
+struct seccomp_ioctl {
+	unsigned long request;
+	const char *name;
+};
+
+#define IOCTL(req)		{ req, #req }
+#define SYSCALLS(...)		((const int[]){ __VA_ARGS__, -1 })
+#define IOCTLS(...)		((const struct seccomp_ioctl[]){ __VA_ARGS__, \
+				  { 0, NULL } })
+
+/*
+ * One rule: the syscalls and ioctl requests it allows and why. A base
+ * rule (type NULL) applies when board_needs() says so (NULL: always); a
+ * device rule applies once per board device of that registry type for
+ * which device_needs() says so (NULL: every one).
+ */
+struct seccomp_rule {
+	const char *type;
+	bool (*board_needs)(void);
+	bool (*device_needs)(const struct board_device *dev);
+	const char *why;
+	const int *syscalls;			/* ends with -1 */
+	const struct seccomp_ioctl *ioctls;	/* ends with a NULL name */
+};
+
+static bool board_has_irqs(void)
+{
+	if (!board_info.kernel_irqchip)
+		return false;
+	for (unsigned i = 0; i < board_info.nr_devices; i++)
+		if (board_devices[i].irq >= 0)
+			return true;
+	return false;
+}
+
+static bool board_has_ioeventfds(void)
+{
+	for (unsigned i = 0; i < board_info.nr_async; i++)
+		if (board_async[i].binding == BINDING_ASYNC)
+			return true;
+	return false;
+}
+
+static bool device_is_console(const struct board_device *dev)
+{
+	for (unsigned i = 0; i < dev->nr_props; i++)
+		if (!strcmp(dev->props[i].name, "console"))
+			return dev->props[i].number != 0;
+	return false;
+}
+
+/* The terminal: console_restore() is tcsetattr(TCSAFLUSH). */
+#define CONSOLE_IOCTLS	IOCTLS(IOCTL(TCGETS), IOCTL(TCSETS), \
+			       IOCTL(TCSETSW), IOCTL(TCSETSF))
+/* A PCI function: BARs move (ioeventfds, coalesced zones), MSIs. */
+#define PCI_IOCTLS	IOCTL(KVM_IOEVENTFD), \
+			IOCTL(KVM_REGISTER_COALESCED_MMIO), \
+			IOCTL(KVM_UNREGISTER_COALESCED_MMIO), \
+			IOCTL(KVM_SIGNAL_MSI)
+
+static const struct seccomp_rule seccomp_rules[] = {
+	{ .why = "vCPUs run; halt states (poweroff); registers and the "
+		 "instruction dumped on a fatal exit or SIGQUIT",
+	  .syscalls = SYSCALLS(__NR_restart_syscall),
+	  .ioctls = IOCTLS(IOCTL(KVM_RUN), IOCTL(KVM_GET_MP_STATE),
+			   IOCTL(KVM_GET_REGS), IOCTL(KVM_GET_SREGS),
+			   IOCTL(KVM_TRANSLATE)) },
+	{ .why = "logs and --stats on stderr, the I/O thread's stop "
+		 "eventfd, teardown",
+	  .syscalls = SYSCALLS(__NR_write, __NR_close) },
+	{ .why = "threads: locks, kicks (SIGUSR1) and the stop signals",
+	  .syscalls = SYSCALLS(__NR_futex, __NR_rt_sigreturn,
+			       __NR_rt_sigprocmask, __NR_rt_sigtimedwait,
+			       __NR_tgkill, __NR_getpid, __NR_gettid,
+			       __NR_sched_yield, __NR_exit) },
+	/*
+	 * The filter goes in once the threads exist, but a thread may not
+	 * have run yet: glibc's start_thread() then registers it, with
+	 * every signal (SIGSYS too) still blocked.
+	 */
+	{ .why = "a new thread registers itself with the kernel",
+	  .syscalls = SYSCALLS(__NR_set_robust_list, __NR_rseq) },
+	{ .why = "memory: malloc and free (never executable), thread stacks",
+	  .syscalls = SYSCALLS(__NR_mmap, __NR_mprotect, __NR_munmap,
+			       __NR_madvise, __NR_brk) },
+	{ .why = "time: device clocks, --stats handler timing",
+	  .syscalls = SYSCALLS(__NR_clock_gettime, __NR_clock_nanosleep,
+			       __NR_nanosleep) },
+	{ .why = "the I/O thread waits on its epoll set",
+	  .syscalls = SYSCALLS(__NR_epoll_wait, __NR_epoll_pwait) },
+	{ .why = "exit",
+	  .syscalls = SYSCALLS(__NR_exit_group) },
+	{ .why = "the board wires device interrupts to an in-kernel irqchip",
+	  .board_needs = board_has_irqs,
+	  .ioctls = IOCTLS(IOCTL(KVM_IRQ_LINE)) },
+	{ .why = "the board has async bindings: the I/O thread reads their "
+		 "ioeventfds",
+	  .board_needs = board_has_ioeventfds,
+	  .syscalls = SYSCALLS(__NR_read) },
+
+	/* Device types, by registry name. */
+	{ .type = "uart16550", .device_needs = device_is_console,
+	  .why = "console: reads stdin, stops polling it at EOF, restores "
+		 "the terminal",
+	  .syscalls = SYSCALLS(__NR_read, __NR_epoll_ctl),
+	  .ioctls = CONSOLE_IOCTLS },
+	{ .type = "virtio-blk-pci",
+	  .why = "the --disk image: reads, writes, flushes, unlocks",
+	  .syscalls = SYSCALLS(__NR_pread64, __NR_pwrite64, __NR_preadv,
+			       __NR_pwritev, __NR_fdatasync, __NR_fsync,
+			       __NR_flock, __NR_read),
+	  .ioctls = IOCTLS(PCI_IOCTLS) },
+	{ .type = "virtio-console-pci", .device_needs = device_is_console,
+	  .why = "console: reads stdin, stops polling it at EOF, restores "
+		 "the terminal",
+	  .syscalls = SYSCALLS(__NR_read, __NR_epoll_ctl),
+	  .ioctls = IOCTLS(PCI_IOCTLS, IOCTL(TCGETS), IOCTL(TCSETS),
+			   IOCTL(TCSETSW), IOCTL(TCSETSF)) },
+	{ .type = "virtio-rng-pci",
+	  .why = "entropy for the guest",
+	  .syscalls = SYSCALLS(__NR_getrandom, __NR_read),
+	  .ioctls = IOCTLS(PCI_IOCTLS) },
+};
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SECCOMP_SANITIZER	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SECCOMP_SANITIZER	1
+#endif
+#endif
+
+#ifdef SECCOMP_SANITIZER
+/*
+ * SANITIZE=1 builds only: a sanitizer report reads /proc/self/maps.
+ * LeakSanitizer's check ptrace()s every thread from a helper process,
+ * which no filter should allow: it runs once, just before the filter goes
+ * in (seccomp_install()), instead of at exit.
+ */
+static const struct seccomp_rule sanitizer_rule = {
+	.why = "SANITIZE=1 build: sanitizer reports",
+	.syscalls = SYSCALLS(__NR_openat, __NR_open, __NR_read,
+			     __NR_readlink, __NR_fstat, __NR_newfstatat,
+			     __NR_getdents64, __NR_lseek, __NR_sigaltstack,
+			     __NR_sched_getaffinity, __NR_prctl),
+};
+void __lsan_do_leak_check(void);
+#endif
+
+/* The policy for this board: which rule first allowed each item. */
+struct seccomp_policy {
+	const struct seccomp_rule *nr_rule[SECCOMP_MAX_NR];
+	const struct seccomp_ioctl *ioctl[SECCOMP_MAX_IOCTLS];
+	const struct seccomp_rule *ioctl_rule[SECCOMP_MAX_IOCTLS];
+	unsigned nr_ioctls;
+};
+
+static void policy_add(struct seccomp_policy *p, const struct seccomp_rule *r)
+{
+	for (const int *nr = r->syscalls; nr && *nr >= 0; nr++)
+		if (*nr < SECCOMP_MAX_NR && !p->nr_rule[*nr])
+			p->nr_rule[*nr] = r;
+	for (const struct seccomp_ioctl *io = r->ioctls; io && io->name; io++) {
+		unsigned i;
+
+		for (i = 0; i < p->nr_ioctls; i++)
+			if (p->ioctl[i]->request == io->request)
+				break;
+		if (i < p->nr_ioctls || p->nr_ioctls == SECCOMP_MAX_IOCTLS)
+			continue;
+		p->ioctl[p->nr_ioctls] = io;
+		p->ioctl_rule[p->nr_ioctls++] = r;
+	}
+}
+
+static bool rule_applies(const struct seccomp_rule *r)
+{
+	if (!r->type)
+		return !r->board_needs || r->board_needs();
+	for (unsigned i = 0; i < board_info.nr_devices; i++) {
+		const struct board_device *dev = &board_devices[i];
+
+		if (strcmp(dev->type->name, r->type))
+			continue;
+		if (!r->device_needs || r->device_needs(dev))
+			return true;
+	}
+	return false;
+}
+
+static void seccomp_policy_build(struct seccomp_policy *p)
+{
+	memset(p, 0, sizeof(*p));
+	for (unsigned i = 0; i < ARRAY_SIZE(seccomp_rules); i++)
+		if (rule_applies(&seccomp_rules[i]))
+			policy_add(p, &seccomp_rules[i]);
+#ifdef SECCOMP_SANITIZER
+	policy_add(p, &sanitizer_rule);
+#endif
+}
+
+static const char *syscall_name(unsigned long nr)
+{
+	if (nr < SECCOMP_MAX_NR && syscall_names[nr])
+		return syscall_names[nr];
+	return "?";
+}
+
+/* The filter */
+
+#define ARG_LO(n)	(offsetof(struct seccomp_data, args[n]))
+#define ARG_HI(n)	(offsetof(struct seccomp_data, args[n]) + 4)
+#define STMT(code, k)		((struct sock_filter)BPF_STMT(code, k))
+#define JUMP(code, k, t, f)	((struct sock_filter)BPF_JUMP(code, k, t, f))
+
+/* Room for every syscall, every ioctl and the fixed parts. */
+#define FILTER_MAX	(2 * SECCOMP_MAX_NR + 2 * SECCOMP_MAX_IOCTLS + 32)
+
+struct filter {
+	struct sock_filter insn[FILTER_MAX];
+	unsigned len;
+};
+
+static void emit(struct filter *f, struct sock_filter insn)
+{
+	if (f->len < FILTER_MAX)
+		f->insn[f->len++] = insn;
+}
+
+/* ioctl: the request's high word must be 0, its low word in the set. */
+static void emit_ioctls(struct filter *f, const struct seccomp_policy *p)
+{
+	/* The block below: 5 fixed instructions and 2 per request. */
+	unsigned block = 5 + 2 * p->nr_ioctls;
+
+	emit(f, JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, block));
+	emit(f, STMT(BPF_LD | BPF_W | BPF_ABS, ARG_HI(1)));
+	emit(f, JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0));
+	emit(f, STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
+	emit(f, STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(1)));
+	for (unsigned i = 0; i < p->nr_ioctls; i++) {
+		emit(f, JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+			     (uint32_t)p->ioctl[i]->request, 0, 1));
+		emit(f, STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+	}
+	emit(f, STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
+}
+
+/* mmap and mprotect: never PROT_EXEC (args[2]). */
+static void emit_prot_check(struct filter *f)
+{
+	emit(f, JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_mmap, 1, 0));
+	emit(f, JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_mprotect, 0, 4));
+	emit(f, STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(2)));
+	emit(f, JUMP(BPF_JMP | BPF_JSET | BPF_K, PROT_EXEC, 0, 1));
+	emit(f, STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
+	emit(f, STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+}
+
+static void filter_build(struct filter *f, const struct seccomp_policy *p)
+{
+	f->len = 0;
+	emit(f, STMT(BPF_LD | BPF_W | BPF_ABS,
+		     offsetof(struct seccomp_data, arch)));
+	emit(f, JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0));
+	emit(f, STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
+	emit(f, STMT(BPF_LD | BPF_W | BPF_ABS,
+		     offsetof(struct seccomp_data, nr)));
+	emit(f, JUMP(BPF_JMP | BPF_JGE | BPF_K, X32_SYSCALL_BIT, 0, 1));
+	emit(f, STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
+	if (p->nr_ioctls)
+		emit_ioctls(f, p);
+	if (p->nr_rule[__NR_mmap] || p->nr_rule[__NR_mprotect])
+		emit_prot_check(f);
+	for (unsigned nr = 0; nr < SECCOMP_MAX_NR; nr++) {
+		if (!p->nr_rule[nr] || nr == __NR_ioctl || nr == __NR_mmap ||
+		    nr == __NR_mprotect)
+			continue;
+		emit(f, JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 1));
+		emit(f, STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+	}
+	emit(f, STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
+}
+
+/* The SIGSYS handler: async-signal-safe, so no stdio. */
+
+static size_t put_str(char *buf, size_t at, size_t size, const char *s)
+{
+	while (*s && at + 1 < size)
+		buf[at++] = *s++;
+	return at;
+}
+
+static size_t put_num(char *buf, size_t at, size_t size, unsigned long v,
+		      unsigned base)
+{
+	char digits[24];
+	unsigned n = 0;
+
+	do {
+		digits[n++] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	if (base == 16)
+		at = put_str(buf, at, size, "0x");
+	while (n && at + 1 < size)
+		buf[at++] = digits[--n];
+	return at;
+}
+
+static void seccomp_sigsys(int sig, siginfo_t *info, void *uctx)
+{
+	ucontext_t *uc = uctx;
+	char msg[256];
+	size_t n = 0;
+
+	console_restore();
+	n = put_str(msg, n, sizeof(msg), "boardvm: seccomp: forbidden system "
+		    "call ");
+	n = put_num(msg, n, sizeof(msg), info->si_syscall, 10);
+	n = put_str(msg, n, sizeof(msg), " (");
+	n = put_str(msg, n, sizeof(msg), syscall_name(info->si_syscall));
+	if (info->si_syscall == __NR_ioctl) {
+		n = put_str(msg, n, sizeof(msg), " request ");
+		n = put_num(msg, n, sizeof(msg),
+			    uc->uc_mcontext.gregs[REG_RSI], 16);
+	}
+	n = put_str(msg, n, sizeof(msg), "): not in board ");
+	n = put_str(msg, n, sizeof(msg), board_info.name);
+	n = put_str(msg, n, sizeof(msg), "'s policy (see boardvm "
+		    "--seccomp-policy; --no-seccomp to debug)\n");
+	if (write(STDERR_FILENO, msg, n) < 0) {
+		/* nothing left to tell */
+	}
+	_exit(VMM_EXIT_SECCOMP);
+}
+
+static int sigsys_handler_install(void)
+{
+	struct sigaction sa = {
+		.sa_sigaction = seccomp_sigsys,
+		.sa_flags = SA_SIGINFO,
+	};
+
+	sigemptyset(&sa.sa_mask);
+	return sigaction(SIGSYS, &sa, NULL);
+}
+
+int seccomp_install(void)
+{
+	static struct seccomp_policy policy;
+	static struct filter filter;
+	struct sock_fprog prog;
+	long ret;
+
+	/*
+	 * libc state loaded on first use, from files no policy lets the VMM
+	 * open: the time zone (gmtime_r() in cmos-rtc reads /etc/localtime).
+	 */
+	tzset();
+#ifdef SECCOMP_SANITIZER
+	__lsan_do_leak_check();
+#endif
+	seccomp_policy_build(&policy);
+	filter_build(&filter, &policy);
+	if (filter.len == FILTER_MAX) {
+		fprintf(stderr, "boardvm: seccomp: the filter for board %s "
+			"outgrew %u instructions\n", board_info.name,
+			FILTER_MAX);
+		return -1;
+	}
+	prog = (struct sock_fprog) { .len = filter.len, .filter = filter.insn };
+	if (sigsys_handler_install() < 0 ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		perror("boardvm: seccomp: SIGSYS handler or no_new_privs");
+		return -1;
+	}
+	ret = syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER,
+		      SECCOMP_FILTER_FLAG_TSYNC, &prog);
+	if (ret != 0) {
+		fprintf(stderr, "boardvm: seccomp: cannot install the syscall "
+			"filter: %s (run with --no-seccomp on a kernel "
+			"without seccomp filters)\n",
+			ret < 0 ? strerror(errno) : "a thread refused TSYNC");
+		return -1;
+	}
+	return 0;
+}
+
+void seccomp_print_policy(FILE *out)
+{
+	static struct seccomp_policy policy;
+
+	seccomp_policy_build(&policy);
+	fprintf(out, "seccomp policy of board %s: anything not listed "
+		"stops the VMM (status %d)\n", board_info.name,
+		VMM_EXIT_SECCOMP);
+	for (unsigned nr = 0; nr < SECCOMP_MAX_NR; nr++) {
+		const struct seccomp_rule *r = policy.nr_rule[nr];
+
+		if (!r || nr == __NR_ioctl)
+			continue;
+		fprintf(out, "syscall %s%s: %s%s%s\n", syscall_name(nr),
+			nr == __NR_mmap || nr == __NR_mprotect ?
+			" (not PROT_EXEC)" : "", r->type ? r->type : "",
+			r->type ? ": " : "", r->why);
+	}
+	for (unsigned i = 0; i < policy.nr_ioctls; i++) {
+		const struct seccomp_rule *r = policy.ioctl_rule[i];
+
+		fprintf(out, "ioctl %s: %s%s%s\n", policy.ioctl[i]->name,
+			r->type ? r->type : "", r->type ? ": " : "", r->why);
+	}
+}
+
+void seccomp_selftest(void)
+{
+	long fd = syscall(__NR_socket, AF_INET, SOCK_STREAM, 0);
+
+	fprintf(stderr, "boardvm: seccomp self-test: socket() %s: no filter "
+		"is installed\n", fd < 0 ? "failed" : "succeeded");
+	if (fd >= 0)
+		close(fd);
+}
