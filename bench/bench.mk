@@ -20,6 +20,7 @@ BENCH_CFLAGS := $(filter-out -MMD -MP,$(CFLAGS))
 BENCH_LINK := vmm/dispatch.c devices/registry.c
 
 -include $(wildcard bench/exits/*.mk)
+-include $(wildcard bench/virtio/*.mk)
 -include $(wildcard bench/boot/*.mk)
 
 .PHONY: bench bench-lookup bench-compile bench-sanitize-check

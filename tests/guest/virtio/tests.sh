@@ -32,8 +32,10 @@ t_virtio_blk() {
 	echo "$OUT" | grep -Eq "id '.+'$" || fail "no device id in '$OUT'"
 	expect_doorbells_async blk0
 	# The pattern reached the file: byte i of sector 8 is (7i + i/256) ^ 0x5a.
-	local want got
-	want=$(awk 'BEGIN { for (i = 0; i < 16; i++) printf "%02x", and(xor(i * 7 + int(i / 256), 0x5a), 255) }')
+	local want= got i
+	for i in $(seq 0 15); do
+		want+=$(printf '%02x' $(((i * 7 + i / 256 ^ 0x5a) & 255)))
+	done
 	got=$(od -An -tx1 -j 4096 -N 16 "$tmp/disk0" | tr -d ' \n')
 	[ "$got" = "$want" ] || fail "disk file at sector 8: $got, expected $want"
 }
