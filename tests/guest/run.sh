@@ -258,6 +258,117 @@ t_pc_ram_small() {
 	expect_out "low-ram end: not memory"
 }
 
+t_flat_outside_ram() {
+	run_cli minimal --mem 64M --flat "$BUILD/guest/minimal/hello.bin@0x8000000"
+	expect_status 1
+	expect_err "not all in guest RAM below 4 GiB \(board minimal, --mem 67108864\)"
+}
+
+# cx16 is hidden by default; the list replaces the default; -name shows.
+t_cpuid_hide() {
+	local list want
+	for case in ":cx16 off" "none:cx16 on" "default,-cx16:cx16 on" \
+		    "-cx16:cx16 on" "popcnt:cx16 on" "none,cx16:cx16 off"; do
+		list=${case%%:*} want=${case#*:}
+		run_vm minimal cpuid ${list:+--cpuid-hide "$list"}
+		expect_status 33
+		[ "$OUT" = "$want" ] ||
+			fail "--cpuid-hide '$list': guest says '$OUT', expected '$want'"
+	done
+}
+
+# Command line: no KVM needed, errors exit 1 with a message naming the value.
+t_cli_help() {
+	run_cli bindings --help
+	expect_status 0
+	for opt in --mem --cpus --flat --kernel --initrd --append --trace-io \
+		   --stats --cpuid-hide --version --help; do
+		echo "$OUT" | grep -q -- "$opt" || fail "--help lacks $opt"
+	done
+	echo "$OUT" | grep -q '4  the guest reset' || fail "--help lacks exit statuses"
+}
+
+t_cli_version() {
+	run_cli bindings --version
+	expect_status 0
+	expect_out "boardvm 0.1, board bindings (boards/bindings.yaml)"
+}
+
+t_cli_bad_cpus() {
+	run_cli bindings --cpus 5 --flat x@0x100000
+	expect_status 1
+	expect_err "^boardvm: --cpus '5': board bindings allows 1 to 4 vCPUs"
+}
+
+t_cli_bad_mem() {
+	run_cli bindings --mem 12345 --flat x@0x100000
+	expect_status 1
+	expect_err "^boardvm: --mem '12345': expected a size"
+}
+
+t_cli_mem_too_big() {
+	run_cli minimal --mem 4G --flat x@0x100000
+	expect_status 1
+	expect_err "^boardvm: --mem 4294967296 bytes does not fit the RAM regions of board minimal \(boards/minimal.yaml\): give a smaller --mem$"
+}
+
+t_cli_bad_flat() {
+	run_cli bindings --flat guest.bin
+	expect_status 1
+	expect_err "^boardvm: --flat 'guest.bin': expected FILE@ADDR"
+}
+
+t_cli_no_boot() {
+	run_cli bindings
+	expect_status 1
+	expect_err "^boardvm: nothing to boot"
+}
+
+t_cli_initrd_alone() {
+	run_cli pc --initrd x.img --flat x@0x100000
+	expect_status 1
+	expect_err "^boardvm: --initrd needs --kernel$"
+}
+
+t_cli_two_loaders() {
+	run_cli pc --kernel bzImage --flat x@0x100000
+	expect_status 1
+	expect_err "^boardvm: --flat and --kernel both given"
+}
+
+# The Linux loader's own message (vmm/boot-linux.c), status 1.
+t_kernel_missing() {
+	run_cli pc --kernel "$tmp/no-such-bzImage"
+	expect_status 1
+	expect_err "^boardvm: cannot open kernel '$tmp/no-such-bzImage': No such file or directory$"
+}
+
+t_cli_cpuid_unknown() {
+	run_cli bindings --cpuid-hide cx16,sse9 --flat x@0x100000
+	expect_status 1
+	expect_err "^boardvm: --cpuid-hide: unknown feature 'sse9'"
+}
+
+run_test /guest/cli/help t_cli_help
+run_test /guest/cli/version t_cli_version
+run_test /guest/cli/bad-cpus t_cli_bad_cpus
+run_test /guest/cli/bad-mem t_cli_bad_mem
+run_test /guest/cli/mem-too-big t_cli_mem_too_big
+run_test /guest/cli/bad-flat t_cli_bad_flat
+run_test /guest/cli/no-boot t_cli_no_boot
+run_test /guest/cli/cpuid-hide-unknown t_cli_cpuid_unknown
+run_test /guest/cli/initrd-alone t_cli_initrd_alone
+run_test /guest/cli/two-loaders t_cli_two_loaders
+
+guest_test /guest/minimal/hello t_hello_minimal
+guest_test /guest/minimal/halt t_halt
+guest_test /guest/minimal/uart-echo t_uart_echo
+guest_test /guest/minimal/trace-io t_trace_io
+guest_test /guest/minimal/cpuid-hide t_cpuid_hide
+guest_test /guest/minimal/flat-outside-ram t_flat_outside_ram
+guest_test /guest/pc/ram-map t_pc_ram_map
+guest_test /guest/pc/kernel-missing t_kernel_missing
+guest_test /guest/pc/ram-small t_pc_ram_small
 guest_test /guest/bindings/access-sizes t_access_sizes
 guest_test /guest/bindings/sync-read t_sync_read
 guest_test /guest/bindings/stats-suggestion t_stats_suggestion
