@@ -572,29 +572,28 @@ static void shape_check(const struct dt_node *node, const struct shape *s)
 		if (s->any_props || name_in(p->name, s->props, s->nr_props))
 			continue;
 		if (!s->nr_props) {
-			check_report(&p->pos, "unknown_property", "unknown "
-				     "property '%s' in %s: it has no "
-				     "properties", p->name, s->where);
+			diag_error(&p->pos, "unknown_property", "unknown "
+				   "property '%s' in %s: it has no properties",
+				   p->name, s->where);
 			continue;
 		}
 		names_list(s->props, s->nr_props, valid, sizeof(valid));
-		check_report(&p->pos, "unknown_property", "unknown property "
-			     "'%s' in %s (valid properties: %s)", p->name,
-			     s->where, valid);
+		diag_error(&p->pos, "unknown_property", "unknown property "
+			   "'%s' in %s (valid properties: %s)", p->name,
+			   s->where, valid);
 	}
 	for (struct dt_node *c = node->children; c; c = c->next) {
 		if (s->any_nodes || name_in(c->name, s->nodes, s->nr_nodes))
 			continue;
 		if (!s->nr_nodes) {
-			check_report(&c->pos, "unknown_property", "unknown "
-				     "node '%s' in %s: it has no subnodes",
-				     c->name, s->where);
+			diag_error(&c->pos, "unknown_property", "unknown node "
+				   "'%s' in %s: it has no subnodes", c->name,
+				   s->where);
 			continue;
 		}
 		names_list(s->nodes, s->nr_nodes, valid, sizeof(valid));
-		check_report(&c->pos, "unknown_property", "unknown node '%s' "
-			     "in %s (valid nodes: %s)", c->name, s->where,
-			     valid);
+		diag_error(&c->pos, "unknown_property", "unknown node '%s' in "
+			   "%s (valid nodes: %s)", c->name, s->where, valid);
 	}
 }
 
@@ -1066,8 +1065,27 @@ static void devices_from_dts(struct board *b, const struct dt_node *node)
 
 static const char *const root_props[] = {
 	"model", "description", "interrupt-parent", "#address-cells",
-	"#size-cells",
+	"#size-cells", "cpuid-hide",
 };
+
+/* cpuid-hide = "cx16", "xsave";  (names checked by unknown_cpuid_feature) */
+static void cpuid_hide_from_dts(struct board *b, const struct dt_prop *p)
+{
+	unsigned max = 0;
+
+	for (const struct dt_chunk *c = p->value; c; c = c->next, max++) {
+		if (!c->is_string) {
+			report_kind(p, "a list of \"strings\"", "'cpuid-hide'");
+			return;
+		}
+	}
+	b->cpuid_hide = xcalloc(max + 1, sizeof(*b->cpuid_hide));
+	b->cpuid_hide_pos = xcalloc(max + 1, sizeof(*b->cpuid_hide_pos));
+	for (const struct dt_chunk *c = p->value; c; c = c->next) {
+		b->cpuid_hide_pos[b->nr_cpuid_hide] = c->pos;
+		b->cpuid_hide[b->nr_cpuid_hide++] = xstrdup(c->string);
+	}
+}
 static const char *const root_nodes[] = {
 	"cpus", "irqs", "ram", "reserved", "mmio-windows", "io-windows",
 	"devices",
@@ -1098,6 +1116,9 @@ static void board_walk(struct board *b, const struct dt_node *root)
 		b->description_pos = p->value_pos;
 		prop_string(p, "'description'", &b->description);
 	}
+	p = prop_get(root, "cpuid-hide");
+	if (p)
+		cpuid_hide_from_dts(b, p);
 	n = child_get(root, "cpus");
 	if (n)
 		cpus_from_dts(b, n);
@@ -1138,11 +1159,11 @@ static void duplicates_check(const struct dt_node *node)
 
 			if (first == p)
 				continue;
-			if (check_report(&p->pos, "duplicate_key",
-					 "duplicate property '%s' in '%s': "
-					 "keep one", p->name, node->name))
-				diag_note(&first->pos, "first '%s' defined "
-					  "here", p->name);
+			diag_error(&p->pos, "duplicate_key", "duplicate "
+				   "property '%s' in '%s': keep one", p->name,
+				   node->name);
+			diag_note(&first->pos, "first '%s' defined here",
+				  p->name);
 		}
 		duplicates_check(node->children);
 	}

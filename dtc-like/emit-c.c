@@ -686,6 +686,14 @@ static void emit_board_h(FILE *out, const struct c_plan *plan)
 	fprintf(out, "#define BOARD_CPUS_MAX\t\t%u\n", board->cpus_max);
 	fprintf(out, "#define BOARD_RAM_DEFAULT\t0x%" PRIx64 "ull\n",
 		board->ram_default);
+	if (board->nr_cpuid_hide) {
+		/* Only with cpuid-hide: boards without it stay unchanged. */
+		fputs("#define BOARD_CPUID_HIDE\t\"", out);
+		for (unsigned i = 0; i < board->nr_cpuid_hide; i++)
+			fprintf(out, "%s%s", i ? "," : "",
+				board->cpuid_hide[i]);
+		fputs("\"\n", out);
+	}
 	for (unsigned i = 0; i < board->nr_devices; i++)
 		emit_h_device(out, board, &board->devices[i]);
 	emit_h_regions(out, board);

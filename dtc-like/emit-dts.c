@@ -318,6 +318,12 @@ static void emit_root_head(FILE *out, const struct board *board)
 		fputs(";\n", out);
 	}
 	fputs("\tinterrupt-parent = <&irqs>;\n", out);
+	for (unsigned i = 0; i < board->nr_cpuid_hide; i++) {
+		fputs(i ? ", " : "\tcpuid-hide = ", out);
+		dts_string(out, board->cpuid_hide[i]);
+		if (i + 1 == board->nr_cpuid_hide)
+			fputs(";\n", out);
+	}
 	fprintf(out, "\n\tcpus {\n\t\tdefault = <%u>;\n\t\tmax = <%u>;\n"
 		"\t};\n", board->cpus_default, board->cpus_max);
 	fprintf(out, "\n\tirqs: irqs {\n\t\tinterrupt-controller;\n"

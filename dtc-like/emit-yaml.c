@@ -184,6 +184,13 @@ int board_to_yaml(const struct board *board, FILE *out)
 	}
 	fprintf(out, "cpus:\n  default: %u\n  max: %u\nirqs: %u\n",
 		board->cpus_default, board->cpus_max, board->nr_irqs);
+	if (board->nr_cpuid_hide)
+		fputs("cpuid-hide:\n", out);
+	for (unsigned i = 0; i < board->nr_cpuid_hide; i++) {
+		fputs("  - ", out);
+		yaml_scalar(out, board->cpuid_hide[i]);
+		fputc('\n', out);
+	}
 	fputs("ram:\n  default: ", out);
 	yaml_size(out, board->ram_default);
 	fputs("\n  regions:\n", out);

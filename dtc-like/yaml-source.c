@@ -125,8 +125,8 @@ static bool expect_kind(struct yaml_ctx *ctx, const yaml_node_t *node,
 	return false;
 }
 
-/* Most keys any mapping of the language has (the top level: 9). */
-#define MAX_KEYS	9
+/* Most keys any mapping of the language has (the top level: 10). */
+#define MAX_KEYS	12
 
 /*
  * Walking a mapping whose keys the language fixes: keyset_next() hands out
@@ -200,18 +200,18 @@ static int keyset_next(struct yaml_ctx *ctx, struct keyset *ks,
 		i = keyset_index(ks, scalar_text(key));
 		if (i < 0) {
 			keyset_list(ks, valid, sizeof(valid));
-			check_report(&pos, "unknown_property",
-				     "unknown key '%s' in %s (valid keys: %s)",
-				     scalar_text(key), ks->where, valid);
+			diag_error(&pos, "unknown_property",
+				   "unknown key '%s' in %s (valid keys: %s)",
+				   scalar_text(key), ks->where, valid);
 			continue;
 		}
 		if (ks->key[i]) {
 			first = node_pos(ctx, ks->key[i]);
-			if (check_report(&pos, "duplicate_key",
-					 "duplicate key '%s' in %s: keep one",
-					 scalar_text(key), ks->where))
-				diag_note(&first, "first '%s' defined here",
-					  scalar_text(key));
+			diag_error(&pos, "duplicate_key",
+				   "duplicate key '%s' in %s: keep one",
+				   scalar_text(key), ks->where);
+			diag_note(&first, "first '%s' defined here",
+				  scalar_text(key));
 			continue;
 		}
 		ks->key[i] = key;
@@ -584,11 +584,10 @@ static const char *free_key(struct yaml_ctx *ctx, const yaml_node_t *key,
 		return NULL;
 	}
 	if (first) {
-		if (check_report(&pos, "duplicate_key",
-				 "duplicate key '%s' in %s: keep one",
-				 scalar_text(key), where))
-			diag_note(first, "first '%s' defined here",
-				  scalar_text(key));
+		diag_error(&pos, "duplicate_key",
+			   "duplicate key '%s' in %s: keep one",
+			   scalar_text(key), where);
+		diag_note(first, "first '%s' defined here", scalar_text(key));
 		return NULL;
 	}
 	return scalar_text(key);
@@ -841,15 +840,43 @@ static void devices_from_yaml(struct yaml_ctx *ctx, yaml_node_t *seq)
 /* ---- the top level ---- */
 
 enum {
-	TOP_BOARD, TOP_DESCRIPTION, TOP_CPUS, TOP_IRQS, TOP_RAM, TOP_RESERVED,
-	TOP_MMIO_WINDOWS, TOP_IO_WINDOWS, TOP_DEVICES,
+	TOP_BOARD, TOP_DESCRIPTION, TOP_CPUS, TOP_IRQS, TOP_CPUID_HIDE,
+	TOP_RAM, TOP_RESERVED, TOP_MMIO_WINDOWS, TOP_IO_WINDOWS, TOP_DEVICES,
 };
 static const char *const top_keys[] = {
 	[TOP_BOARD] = "board", [TOP_DESCRIPTION] = "description",
-	[TOP_CPUS] = "cpus", [TOP_IRQS] = "irqs", [TOP_RAM] = "ram",
+	[TOP_CPUS] = "cpus", [TOP_IRQS] = "irqs",
+	[TOP_CPUID_HIDE] = "cpuid-hide", [TOP_RAM] = "ram",
 	[TOP_RESERVED] = "reserved", [TOP_MMIO_WINDOWS] = "mmio-windows",
 	[TOP_IO_WINDOWS] = "io-windows", [TOP_DEVICES] = "devices",
 };
+_Static_assert(ARRAY_SIZE(top_keys) <= MAX_KEYS, "raise MAX_KEYS");
+
+/* cpuid-hide: a list of feature names (checked by unknown_cpuid_feature). */
+static void cpuid_hide_from_yaml(struct yaml_ctx *ctx, yaml_node_t *seq)
+{
+	struct board *b = ctx->board;
+	size_t max;
+
+	if (!expect_kind(ctx, seq, YAML_SEQUENCE_NODE, "'cpuid-hide'"))
+		return;
+	max = seq->data.sequence.items.top - seq->data.sequence.items.start;
+	b->cpuid_hide = xcalloc(max + 1, sizeof(*b->cpuid_hide));
+	b->cpuid_hide_pos = xcalloc(max + 1, sizeof(*b->cpuid_hide_pos));
+	for (yaml_node_item_t *item = seq->data.sequence.items.start;
+	     item < seq->data.sequence.items.top; item++) {
+		yaml_node_t *v = node_get(ctx, *item);
+		char *name;
+
+		if (!v)
+			continue;
+		name = scalar_string(ctx, v, "a 'cpuid-hide' entry");
+		if (!name)
+			continue;
+		b->cpuid_hide_pos[b->nr_cpuid_hide] = node_pos(ctx, v);
+		b->cpuid_hide[b->nr_cpuid_hide++] = name;
+	}
+}
 
 static void top_key_from_yaml(struct yaml_ctx *ctx, const struct keyset *ks,
 			      int i, yaml_node_t *v)
@@ -892,6 +919,9 @@ static void top_key_from_yaml(struct yaml_ctx *ctx, const struct keyset *ks,
 		break;
 	case TOP_DEVICES:
 		devices_from_yaml(ctx, v);
+		break;
+	case TOP_CPUID_HIDE:
+		cpuid_hide_from_yaml(ctx, v);
 		break;
 	}
 }
@@ -1181,5 +1211,9 @@ void board_free(struct board *board)
 		device_free(&board->devices[i]);
 	free(board->devices);
 	free(board->regions);
+	for (unsigned i = 0; i < board->nr_cpuid_hide; i++)
+		free(board->cpuid_hide[i]);
+	free(board->cpuid_hide);
+	free(board->cpuid_hide_pos);
 	free(board);
 }

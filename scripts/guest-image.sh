@@ -69,16 +69,28 @@ extract_vmlinux() {
 
 build_initrd() {
 	local out=$1 root
-	[ -f "$out" ] && return
+	# Rebuilt when /init changes (its text is kept beside the image).
+	[ -f "$out" ] && [ "$(cat "$out.init" 2>/dev/null)" = "$INIT" ] && return
 	command -v busybox >/dev/null ||
 		die "busybox-static is not installed (run scripts/install-deps.sh)"
 	root=$(mktemp -d)
 	mkdir -p "$root"/{bin,proc,sys,dev}
 	cp "$(command -v busybox)" "$root/bin/busybox"
-	for applet in sh cat grep mount poweroff reboot echo nproc sleep; do
+	for applet in sh cat grep mount poweroff reboot echo nproc sleep \
+		printf dd; do
 		ln -s busybox "$root/bin/$applet"
 	done
-	cat >"$root/init" <<'INIT'
+	printf '%s\n' "$INIT" >"$root/init"
+	chmod +x "$root/init"
+	(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -9 >"$out"
+	printf '%s\n' "$INIT" >"$out.init"
+	rm -rf "$root"
+}
+
+# The initramfs's /init. poweroff -f without ACPI halts every CPU with
+# interrupts off, which ends boardvm (status 0); if it ever returns, a
+# write of 0 to the pc board's debug-exit port (0x501) ends it instead.
+INIT=$(cat <<'INIT'
 #!/bin/sh
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -92,11 +104,9 @@ if grep -q 'boardvm.shell=1' /proc/cmdline; then
 fi
 echo "boardvm-init: done"
 poweroff -f
+printf '\0' | dd of=/dev/port bs=1 seek=1281 count=1 2>/dev/null
 INIT
-	chmod +x "$root/init"
-	(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -9 >"$out"
-	rm -rf "$root"
-}
+)
 
 pkg=$(resolve_kernel_package)
 [ -n "$pkg" ] || die "cannot resolve linux-image-$flavour (run apt-get update)"

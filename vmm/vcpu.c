@@ -219,20 +219,25 @@ static void vcpu_fatal(struct vcpu *vcpu, int status, const char *what)
 	vm_request_stop(vcpu->vm, status);
 }
 
-/* Can this host's KVM run guest code in hardware (vmx or svm)? */
-static bool host_has_hw_virt(void)
+/*
+ * Can this host's KVM run guest code in hardware (vmx or svm)? Read once
+ * by vcpu_start_all(), before the seccomp filter forbids opening files.
+ */
+static bool host_hw_virt = true;
+
+static void host_probe_hw_virt(void)
 {
 	FILE *f = fopen("/proc/cpuinfo", "r");
 	char line[4096];
 	bool found = false;
 
 	if (!f)
-		return true;	/* unknown: do not blame the host */
+		return;		/* unknown: do not blame the host */
 	while (!found && fgets(line, sizeof(line), f))
 		found = !strncmp(line, "flags", 5) &&
 			(strstr(line, " vmx") || strstr(line, " svm"));
 	fclose(f);
-	return found;
+	host_hw_virt = found;
 }
 
 static bool cpuid_feature_hidden(const struct vm_options *opts,
@@ -256,7 +261,7 @@ static void vcpu_explain_emulation(struct vcpu *vcpu,
 			   "an instruction it does not implement";
 	const char *hide = info->feature;
 
-	if (host_has_hw_virt()) {
+	if (host_hw_virt) {
 		fprintf(stderr, "boardvm: KVM could not emulate %s at rip "
 			"0x%016" PRIx64 " (KVM emulates only what hardware "
 			"virtualization traps, e.g. MMIO accesses: an unusual "
@@ -518,6 +523,7 @@ static void *vcpu_thread(void *arg)
  */
 int vcpu_start_all(struct vm *vm)
 {
+	host_probe_hw_virt();
 	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *vcpu = &vm->vcpus[i];
 		int err = pthread_create(&vcpu->thread, NULL, vcpu_thread,

@@ -23,6 +23,7 @@
 
 #include "board-tables.h"
 #include "boot-linux.h"
+#include "cpuid-features.h"
 #include "dispatch.h"
 #include "guest-ram.h"
 
@@ -128,16 +129,6 @@ int vcpu_set_boot_state(struct vcpu *vcpu, const struct boot_cpu_state *s);
 int vcpu_make_runnable(struct vcpu *vcpu);
 void vcpu_dump_regs(struct vcpu *vcpu, FILE *out);
 
-/* The CPUID feature table, for --cpuid-hide. */
-struct cpuid_feature {
-	const char *name;
-	uint32_t leaf, subleaf;
-	uint8_t reg;			/* 0 eax, 1 ebx, 2 ecx, 3 edx */
-	uint8_t bit;
-	bool hidden_by_default;
-};
-extern const struct cpuid_feature cpuid_features[];
-extern const unsigned nr_cpuid_features;
 /* "default,avx512f,-cx16" -> opts->cpuid_hide; -1 with a message. */
 int cpuid_hide_parse(struct vm_options *opts, const char *list);
 

@@ -27,3 +27,11 @@ $(LINUX_TEST): $(LINUX_TEST_SRCS) $(LINUX_TEST_HDRS) \
 
 TEST_SUITES += tests/linux/loaders.sh
 TEST_DEPS += $(LINUX_TEST)
+
+# Power, reset and emulation-failure tests on the tests/guest guests; the
+# Debian kernel's early boot log on the pc board (downloads the kernel
+# through scripts/guest-image.sh when it is not cached, else SKIPs); the
+# full boot to /init (only on hosts with vmx/svm, else SKIPs).
+TEST_SUITES += tests/linux/power.sh tests/linux/boot.sh \
+	tests/linux/full-boot.sh
+TEST_DEPS += guests guest-vmm-pc

@@ -1,0 +1,103 @@
+# Shared by tests/linux/boot.sh and full-boot.sh (sourced, not run):
+# finding the cached Debian kernel, booting it on the pc board in the
+# background, watching its serial log, and the e820 comparison.
+# Callers set BUILD, tmp and define their own reporting.
+
+BOARD_FILE=boards/pc.yaml
+BOARDVM=$BUILD/pc/boardvm
+BOARDC=$BUILD/boardc/boardc
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}	# seconds per boot, a hard bound
+APPEND_BASE="earlyprintk=serial console=ttyS0 panic=-1"
+
+# find_kernel: BZIMAGE, VMLINUX, INITRD from the cache, fetching them with
+# scripts/guest-image.sh when missing. Sets IMAGE_WHY when there are none.
+find_kernel() {
+	local out
+	IMAGE_WHY=
+	if ! out=$(scripts/guest-image.sh 2>&1); then
+		IMAGE_WHY="no Debian kernel: scripts/guest-image.sh failed: $(echo "$out" | tail -n 2 | tr '\n' ' ')"
+		return 1
+	fi
+	BZIMAGE=$(echo "$out" | sed -n 's/^BZIMAGE=//p')
+	VMLINUX=$(echo "$out" | sed -n 's/^VMLINUX=//p')
+	INITRD=$(echo "$out" | sed -n 's/^INITRD=//p')
+	if [ ! -f "$BZIMAGE" ] || [ ! -f "$VMLINUX" ] || [ ! -f "$INITRD" ]; then
+		IMAGE_WHY="scripts/guest-image.sh did not give a bzImage, vmlinux and initrd: $(echo "$out" | tr '\n' ' ')"
+		return 1
+	fi
+}
+
+host_hw_virt() { grep -Eqw 'vmx|svm' /proc/cpuinfo; }
+
+# boot_start NAME KERNEL MEM APPEND: boardvm in the background, serial log
+# in $tmp/NAME.log, stderr in $tmp/NAME.err, pid in $tmp/NAME.pid.
+boot_start() {
+	local name=$1 kernel=$2 mem=$3 append=$4
+	"$BOARDVM" --kernel "$kernel" --initrd "$INITRD" --mem "$mem" \
+		--cpus 2 --append "$append" \
+		</dev/null >"$tmp/$name.log" 2>"$tmp/$name.err" &
+	echo $! >"$tmp/$name.pid"
+	date +%s >"$tmp/$name.start"
+}
+
+# boot_watch NAME PATTERN: wait until the log has a line matching PATTERN,
+# the VM exits, or BOOT_TIMEOUT passes; then stop the VM. Returns 0 when
+# the line was seen. Sets BOOT_SECS.
+boot_watch() {
+	local name=$1 pattern=$2 pid start ret=1
+	pid=$(cat "$tmp/$name.pid")
+	start=$(cat "$tmp/$name.start")
+	while :; do
+		if grep -Eq -- "$pattern" "$tmp/$name.log"; then
+			ret=0
+			break
+		fi
+		kill -0 "$pid" 2>/dev/null || break
+		[ $(($(date +%s) - start)) -lt "$BOOT_TIMEOUT" ] || break
+		sleep 0.5
+	done
+	BOOT_SECS=$(($(date +%s) - start))
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return $ret
+}
+
+# The guest's log without printk timestamps and carriage returns.
+log_lines() {
+	sed -e 's/\r$//' -e 's/^\[ *[0-9]*\.[0-9]*\] //' "$tmp/$1.log"
+}
+
+# e820_merge: e820 lines (BIOS-e820: [mem A-B] TYPE) on stdin, sorted, with
+# adjacent or overlapping ranges of one type merged, as Linux's
+# e820__update_table() prints them.
+e820_merge() {
+	local line s e t cs= ce= ct=
+	while read -r line; do
+		[[ $line =~ \[mem\ (0x[0-9a-f]+)-(0x[0-9a-f]+)\]\ (.*)$ ]] || continue
+		printf '%d %d %s\n' "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" \
+			"${BASH_REMATCH[3]}"
+	done | sort -n -k1,1 | {
+		while read -r s e t; do
+			if [ -n "$cs" ] && [ "$t" = "$ct" ] && [ "$s" -le $((ce + 1)) ]; then
+				[ "$e" -gt "$ce" ] && ce=$e
+				continue
+			fi
+			[ -n "$cs" ] && printf 'BIOS-e820: [mem 0x%016x-0x%016x] %s\n' "$cs" "$ce" "$ct"
+			cs=$s ce=$e ct=$t
+		done
+		[ -n "$cs" ] && printf 'BIOS-e820: [mem 0x%016x-0x%016x] %s\n' "$cs" "$ce" "$ct"
+	}
+}
+
+# e820_expected MEM HOW: what Linux should print for the pc board. A PVH
+# boot adds the ISA hole 0xa0000-0xfffff as reserved itself
+# (arch/x86/platform/pvh/enlighten.c), merged with the board's entries.
+e820_expected() {
+	local mem=$1 how=$2
+	{
+		"$BOARDC" map --section e820 --mem "$mem" "$BOARD_FILE"
+		if [ "$how" = pvh ]; then
+			echo "BIOS-e820: [mem 0x00000000000a0000-0x00000000000fffff] reserved"
+		fi
+	} | e820_merge
+}
