@@ -123,7 +123,13 @@ static void check_option(int opt, const char *arg)
 	bool enabled = strncmp(arg, "no-", 3) != 0;
 	const char *name = enabled ? arg : arg + 3;
 
-	if (check_set_enabled(name, enabled, opt == 'E') < 0)
+	int ret = check_set_enabled(name, enabled, opt == 'E');
+
+	if (ret == -2)
+		usage_error("check '%s' in -%c %s is always an error: the "
+			    "board cannot be compiled past it; fix the board "
+			    "instead", name, opt, arg);
+	if (ret < 0)
 		usage_error("unknown check '%s' in -%c %s: 'boardc "
 			    "--list-checks' lists them", name, opt, arg);
 }

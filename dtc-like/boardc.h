@@ -147,7 +147,22 @@ void board_free(struct board *board);
  */
 int board_check(struct board *board);
 int board_check_layout(struct board *board);
+/*
+ * -W/-E: 0, -1 for an unknown check, -2 for one that is always an error
+ * (it cannot be turned off or made a warning).
+ */
 int check_set_enabled(const char *name, bool enabled, bool is_error);
+/*
+ * Front ends report findings of the checks they own (unknown_property,
+ * duplicate_key, ...) through check_report(), at the level -W/-E gave the
+ * check: nothing when it is off, a warning (the run goes on), or an error.
+ * Returns whether it printed, so a note follows only a printed finding.
+ * Findings that leave the front end without a value to build from use
+ * checks that are always errors (bad_number, yaml_structure, ...) or
+ * diag_error() directly.
+ */
+bool check_report(const struct srcpos *pos, const char *name,
+		  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void check_list(FILE *out);
 
 /* Layout (layout.c): places `auto` devices, builds board->regions. */

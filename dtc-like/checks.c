@@ -47,6 +47,7 @@ struct check {
 	const char *name;
 	enum check_phase phase;
 	enum check_level level;
+	bool fixed;		/* always an error: -W/-E refuse to change it */
 	void (*fn)(struct check *c, struct board *b);
 	struct check **prereqs;
 	unsigned nr_prereqs;
@@ -170,6 +171,37 @@ static int check_flush(struct check *c)
 	c->findings = NULL;
 	c->nr_findings = c->max_findings = 0;
 	return errors;
+}
+
+/* ---- front-end findings ---- */
+
+static struct check *check_find(const char *name);
+
+/*
+ * A front end's finding of check `name`, at the level -W/-E gave it. The
+ * front ends print as they parse (no sorting: they walk the file in
+ * order). A name that is not in the table is an error, so a typo in a
+ * front end cannot silence anything.
+ */
+bool check_report(const struct srcpos *pos, const char *name,
+		  const char *fmt, ...)
+{
+	const struct check *c = check_find(name);
+	enum check_level level = c ? c->level : LEVEL_ERROR;
+	va_list ap;
+	char *msg;
+
+	if (level == LEVEL_OFF)
+		return false;
+	va_start(ap, fmt);
+	msg = vformat(fmt, ap);
+	va_end(ap);
+	if (level == LEVEL_ERROR)
+		diag_error(pos, name, "%s", msg);
+	else
+		diag_warning(pos, name, "%s", msg);
+	free(msg);
+	return true;
 }
 
 /* ---- helpers ---- */
@@ -354,6 +386,73 @@ static void check_cpus(struct check *c, struct board *b)
 	if (b->cpus_max > 255)
 		check_msg(c, &pos, "cpus: max %u is more than 255, the most "
 			  "x86 APIC IDs allow: lower it", b->cpus_max);
+}
+
+/*
+ * Names are pasted into generated C (strings, BOARD_* macro names), file
+ * names (generated/<board>/) and make variables, so they are kept to
+ * lower-case letters, digits, '-' and, except for the board, '_'.
+ */
+static bool name_ok(const char *s, bool underscore)
+{
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+		return false;
+	for (s++; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-' || (underscore && *s == '_')))
+			return false;
+	return true;
+}
+
+/* A name as it can be printed in a message: 40 bytes, '?' for odd ones. */
+static const char *name_printable(const char *s)
+{
+	char *buf = scratch();
+	unsigned i;
+
+	for (i = 0; s[i] && i < 40; i++)
+		buf[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+	if (s[i])
+		strcpy(buf + i, "...");
+	else
+		buf[i] = '\0';
+	return buf;
+}
+
+static void range_names(struct check *c, const struct ir_range *r,
+			unsigned nr, const char *kind)
+{
+	for (unsigned i = 0; i < nr; i++)
+		if (r[i].name && !name_ok(r[i].name, true))
+			check_msg(c, &r[i].pos, "%s name '%s' is not "
+				  "[a-z0-9][a-z0-9_-]*: use lower-case "
+				  "letters, digits, '-' and '_' (it becomes "
+				  "a C string and a map entry)", kind,
+				  name_printable(r[i].name));
+}
+
+static void check_bad_name(struct check *c, struct board *b)
+{
+	struct srcpos pos = board_pos(b, &b->pos);
+
+	if (b->name && !name_ok(b->name, false))
+		check_msg(c, &pos, "board name '%s' is not [a-z0-9][a-z0-9-]*: "
+			  "use lower-case letters, digits and '-' (it names "
+			  "generated/<board>/ and build/<board>/)",
+			  name_printable(b->name));
+	for (unsigned i = 0; i < b->nr_devices; i++) {
+		const struct ir_device *d = &b->devices[i];
+
+		if (d->name && !name_ok(d->name, true))
+			check_msg(c, &d->name_pos, "device name '%s' is not "
+				  "[a-z0-9][a-z0-9_-]*: use lower-case "
+				  "letters, digits, '-' and '_' (it becomes "
+				  "BOARD_* macro names and region names)",
+				  name_printable(d->name));
+	}
+	range_names(c, b->ram, b->nr_ram, "RAM region");
+	range_names(c, b->reserved, b->nr_reserved, "reserved range");
+	range_names(c, b->windows, b->nr_windows, "window");
 }
 
 struct named {
@@ -1541,26 +1640,50 @@ static void check_pci_bar(struct check *c, struct board *b)
 		.prereqs = nm##_prereqs,				\
 		.nr_prereqs = ARRAY_SIZE(nm##_prereqs),			\
 	}
-/* Reported by the front ends; here so -W/-E and --list-checks know them. */
-#define FRONT_CHECK(nm, desc)						\
+/*
+ * Reported by the front ends (check_report()); here so -W/-E and
+ * --list-checks know them. FIXED ones leave the front end without a value
+ * to build the board from, so they are always errors.
+ */
+#define FRONT_CHECK(nm, fix, desc)					\
 	static struct check nm##_check = {				\
 		.name = #nm, .phase = PHASE_FRONT,			\
-		.level = LEVEL_ERROR,					\
+		.level = LEVEL_ERROR, .fixed = fix,			\
 		.description = desc,					\
 	}
+#define FIXED	true
 
-FRONT_CHECK(yaml_syntax, "the file is well-formed YAML");
-FRONT_CHECK(yaml_structure, "mappings, lists and values where expected");
-FRONT_CHECK(dts_structure, "text syntax nodes and cells are well-formed");
-FRONT_CHECK(duplicate_key, "no key given twice in one mapping");
-FRONT_CHECK(bad_number, "numbers are decimal or 0x hex and fit");
-FRONT_CHECK(bad_size, "sizes are whole bytes, with K/M/G/T suffixes");
-FRONT_CHECK(bad_bool, "booleans are true, false, yes or no");
+FRONT_CHECK(yaml_syntax, FIXED, "the file is well-formed YAML");
+FRONT_CHECK(yaml_structure, FIXED,
+	    "mappings, lists and values where expected");
+FRONT_CHECK(dts_structure, FIXED,
+	    "text syntax nodes and cells are well-formed");
+FRONT_CHECK(duplicate_key, false,
+	    "no key given twice in one mapping (the first one counts)");
+FRONT_CHECK(bad_number, FIXED, "numbers are decimal or 0x hex and fit");
+FRONT_CHECK(bad_size, FIXED,
+	    "sizes are whole bytes, with K/M/G/T suffixes");
+FRONT_CHECK(bad_bool, FIXED, "booleans are true, false, yes or no");
 CHECK(cpus, PHASE_TREE, LEVEL_ERROR, "0 < cpus default <= max <= 255");
+/* A check that -W/-E cannot change (see FRONT_CHECK's FIXED). */
+#define FIXED_CHECK(nm, ph, desc, ...)					\
+	static struct check *nm##_prereqs[] = { __VA_ARGS__ };		\
+	static struct check nm##_check = {				\
+		.name = #nm, .phase = ph, .level = LEVEL_ERROR,		\
+		.fixed = true, .fn = check_##nm, .description = desc,	\
+		.prereqs = nm##_prereqs,				\
+		.nr_prereqs = ARRAY_SIZE(nm##_prereqs),			\
+	}
+
+/* Names go unescaped into generated C, file names and make variables. */
+FIXED_CHECK(bad_name, PHASE_TREE,
+	    "board name [a-z0-9][a-z0-9-]*; device, RAM, reserved and "
+	    "window names [a-z0-9][a-z0-9_-]*");
 CHECK(duplicate_name, PHASE_TREE, LEVEL_ERROR,
       "device, RAM region, reserved and window names are unique");
 CHECK(missing_property, PHASE_TREE, LEVEL_ERROR,
-      "required keys, properties and placements are given");
+      "required keys, properties and placements are given (a missing "
+      "key of the language itself is always an error)");
 CHECK(unknown_device_type, PHASE_TREE, LEVEL_ERROR,
       "every device type is in the registry");
 CHECK(unknown_property, PHASE_TREE, LEVEL_ERROR,
@@ -1611,7 +1734,8 @@ static struct check *const check_table[] = {
 	&yaml_syntax_check, &yaml_structure_check, &dts_structure_check,
 	&duplicate_key_check,
 	&bad_number_check, &bad_size_check, &bad_bool_check,
-	&cpus_check, &duplicate_name_check, &missing_property_check,
+	&cpus_check, &bad_name_check, &duplicate_name_check,
+	&missing_property_check,
 	&unknown_device_type_check, &unknown_property_check,
 	&bad_property_value_check, &extra_placement_check,
 	&unknown_register_check, &bad_binding_check, &irq_unsupported_check,
@@ -1669,20 +1793,27 @@ int board_check_layout(struct board *board)
 	return checks_run(board, PHASE_LAYOUT);
 }
 
+static struct check *check_find(const char *name)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(check_table); i++)
+		if (!strcmp(check_table[i]->name, name))
+			return check_table[i];
+	return NULL;
+}
+
 int check_set_enabled(const char *name, bool enabled, bool is_error)
 {
-	for (unsigned i = 0; i < ARRAY_SIZE(check_table); i++) {
-		struct check *c = check_table[i];
+	struct check *c = check_find(name);
 
-		if (strcmp(c->name, name))
-			continue;
-		if (!enabled)
-			c->level = LEVEL_OFF;
-		else
-			c->level = is_error ? LEVEL_ERROR : LEVEL_WARNING;
-		return 0;
-	}
-	return -1;
+	if (!c)
+		return -1;
+	if (c->fixed)
+		return enabled && is_error ? 0 : -2;
+	if (!enabled)
+		c->level = LEVEL_OFF;
+	else
+		c->level = is_error ? LEVEL_ERROR : LEVEL_WARNING;
+	return 0;
 }
 
 void check_list(FILE *out)
@@ -1695,7 +1826,7 @@ void check_list(FILE *out)
 	for (unsigned i = 0; i < ARRAY_SIZE(check_table); i++) {
 		const struct check *c = check_table[i];
 
-		fprintf(out, "%-20s %-7s %s\n", c->name, levels[c->level],
-			c->description);
+		fprintf(out, "%-20s %-7s %s%s\n", c->name, levels[c->level],
+			c->description, c->fixed ? " (always an error)" : "");
 	}
 }

@@ -572,28 +572,29 @@ static void shape_check(const struct dt_node *node, const struct shape *s)
 		if (s->any_props || name_in(p->name, s->props, s->nr_props))
 			continue;
 		if (!s->nr_props) {
-			diag_error(&p->pos, "unknown_property", "unknown "
-				   "property '%s' in %s: it has no properties",
-				   p->name, s->where);
+			check_report(&p->pos, "unknown_property", "unknown "
+				     "property '%s' in %s: it has no "
+				     "properties", p->name, s->where);
 			continue;
 		}
 		names_list(s->props, s->nr_props, valid, sizeof(valid));
-		diag_error(&p->pos, "unknown_property", "unknown property "
-			   "'%s' in %s (valid properties: %s)", p->name,
-			   s->where, valid);
+		check_report(&p->pos, "unknown_property", "unknown property "
+			     "'%s' in %s (valid properties: %s)", p->name,
+			     s->where, valid);
 	}
 	for (struct dt_node *c = node->children; c; c = c->next) {
 		if (s->any_nodes || name_in(c->name, s->nodes, s->nr_nodes))
 			continue;
 		if (!s->nr_nodes) {
-			diag_error(&c->pos, "unknown_property", "unknown node "
-				   "'%s' in %s: it has no subnodes", c->name,
-				   s->where);
+			check_report(&c->pos, "unknown_property", "unknown "
+				     "node '%s' in %s: it has no subnodes",
+				     c->name, s->where);
 			continue;
 		}
 		names_list(s->nodes, s->nr_nodes, valid, sizeof(valid));
-		diag_error(&c->pos, "unknown_property", "unknown node '%s' in "
-			   "%s (valid nodes: %s)", c->name, s->where, valid);
+		check_report(&c->pos, "unknown_property", "unknown node '%s' "
+			     "in %s (valid nodes: %s)", c->name, s->where,
+			     valid);
 	}
 }
 
@@ -1159,11 +1160,11 @@ static void duplicates_check(const struct dt_node *node)
 
 			if (first == p)
 				continue;
-			diag_error(&p->pos, "duplicate_key", "duplicate "
-				   "property '%s' in '%s': keep one", p->name,
-				   node->name);
-			diag_note(&first->pos, "first '%s' defined here",
-				  p->name);
+			if (check_report(&p->pos, "duplicate_key",
+					 "duplicate property '%s' in '%s': "
+					 "keep one", p->name, node->name))
+				diag_note(&first->pos, "first '%s' defined "
+					  "here", p->name);
 		}
 		duplicates_check(node->children);
 	}

@@ -200,18 +200,18 @@ static int keyset_next(struct yaml_ctx *ctx, struct keyset *ks,
 		i = keyset_index(ks, scalar_text(key));
 		if (i < 0) {
 			keyset_list(ks, valid, sizeof(valid));
-			diag_error(&pos, "unknown_property",
-				   "unknown key '%s' in %s (valid keys: %s)",
-				   scalar_text(key), ks->where, valid);
+			check_report(&pos, "unknown_property",
+				     "unknown key '%s' in %s (valid keys: %s)",
+				     scalar_text(key), ks->where, valid);
 			continue;
 		}
 		if (ks->key[i]) {
 			first = node_pos(ctx, ks->key[i]);
-			diag_error(&pos, "duplicate_key",
-				   "duplicate key '%s' in %s: keep one",
-				   scalar_text(key), ks->where);
-			diag_note(&first, "first '%s' defined here",
-				  scalar_text(key));
+			if (check_report(&pos, "duplicate_key",
+					 "duplicate key '%s' in %s: keep one",
+					 scalar_text(key), ks->where))
+				diag_note(&first, "first '%s' defined here",
+					  scalar_text(key));
 			continue;
 		}
 		ks->key[i] = key;
@@ -584,10 +584,11 @@ static const char *free_key(struct yaml_ctx *ctx, const yaml_node_t *key,
 		return NULL;
 	}
 	if (first) {
-		diag_error(&pos, "duplicate_key",
-			   "duplicate key '%s' in %s: keep one",
-			   scalar_text(key), where);
-		diag_note(first, "first '%s' defined here", scalar_text(key));
+		if (check_report(&pos, "duplicate_key",
+				 "duplicate key '%s' in %s: keep one",
+				 scalar_text(key), where))
+			diag_note(first, "first '%s' defined here",
+				  scalar_text(key));
 		return NULL;
 	}
 	return scalar_text(key);

@@ -61,6 +61,62 @@ else
 	echo "PASS /boardc/checks/W_no_only_that_check_silent"
 fi
 
+# The front ends honour -W/-E too: an unknown key or a duplicate one can be
+# a warning (the key is ignored; of duplicates the first counts) or off.
+expect W_front_unknown_key 0 \
+	"^$errors/yaml_unknown_top_key.yaml:3:1: warning \(unknown_property\): unknown key 'memory' in the board file " \
+	-W unknown_property $errors/yaml_unknown_top_key.yaml
+expect W_no_front_unknown_key 0 "" \
+	-W no-unknown_property $errors/yaml_unknown_top_key.yaml
+expect W_front_duplicate_key_note 0 \
+	"^$errors/yaml_duplicate_key.yaml:12:5: note: first 'io-ports' defined here$" \
+	-W duplicate_key $errors/yaml_duplicate_key.yaml
+expect W_no_front_duplicate_key 0 "" \
+	-W no-duplicate_key $errors/yaml_duplicate_property.yaml
+"$boardc" -W no-duplicate_key -O map $errors/yaml_duplicate_key.yaml \
+	>"$tmp/map" 2>"$tmp/err"
+if grep -q '^03f8-03ff : com1$' "$tmp/map" && [ ! -s "$tmp/err" ]; then
+	echo "PASS /boardc/checks/front_duplicate_key_first_counts"
+else
+	echo "FAIL /boardc/checks/front_duplicate_key_first_counts: com1 is not at 0x3f8: $(grep com1 "$tmp/map") $(cat "$tmp/err")"
+fi
+expect W_dts_unknown_node 0 \
+	"^$errors/dts_unknown_node.dts:28:2: warning \(unknown_property\): unknown node 'chosen' in the root node " \
+	-W unknown_property $errors/dts_unknown_node.dts
+expect W_no_dts_unknown_node 0 "" \
+	-W no-unknown_property $errors/dts_unknown_node.dts
+# Off, the dts duplicate is silent; the label clash is still an error.
+run -W no-duplicate_key $errors/dts_duplicate_key.dts
+if [ "$status" -eq 1 ] && ! grep -q '(duplicate_key)' "$tmp/err" &&
+   grep -q 'error (duplicate_name)' "$tmp/err"; then
+	echo "PASS /boardc/checks/W_no_dts_duplicate_key"
+else
+	echo "FAIL /boardc/checks/W_no_dts_duplicate_key: status $status: $err"
+fi
+# A warning from the front end does not hide an error of the same run.
+expect W_front_keeps_errors 2 'error \(missing_property\)' \
+	-W no-unknown_property $errors/yaml_unknown_device_key.yaml
+# Checks that leave no value to build from are always errors: -W and
+# -E no- are usage errors; -E is accepted (it changes nothing).
+for c in bad_number bad_size bad_bool yaml_syntax yaml_structure \
+	 dts_structure bad_name; do
+	expect "fixed_W_$c" 1 \
+		"^boardc: check '$c' in -W $c is always an error: " \
+		-W "$c" boards/minimal.yaml
+	expect "fixed_E_no_$c" 1 \
+		"^boardc: check '$c' in -E no-$c is always an error: " \
+		-E "no-$c" boards/minimal.yaml
+done
+expect fixed_E_accepted 0 "" -E bad_number -E bad_name boards/minimal.yaml
+"$boardc" --list-checks >"$tmp/list" 2>&1
+if grep -Eq '^bad_number +error +.*\(always an error\)$' "$tmp/list" &&
+   grep -Eq '^bad_name +error +.*\(always an error\)$' "$tmp/list" &&
+   ! grep -Eq '^(unknown_property|duplicate_key) .*\(always an error\)$' "$tmp/list"; then
+	echo "PASS /boardc/checks/list_checks_fixed"
+else
+	echo "FAIL /boardc/checks/list_checks_fixed: $(cat "$tmp/list")"
+fi
+
 # Prerequisites: ram_size is skipped while ram_overlap fails (the error
 # board shows only the overlap); with ram_overlap off, ram_size runs.
 expect prerequisite_disabled_runs_dependent 2 \

@@ -48,6 +48,7 @@ t_virtio_blk_ro() {
 	run_virtio virtio-blk-ro --disk "$tmp/disk0,ro" --disk "$tmp/disk1"
 	expect_status 33
 	expect_out "virtio-blk read-only: VIRTIO_BLK_F_RO offered, write refused with IOERR, data unchanged"
+	expect_doorbells_async blk0
 	cmp -s "$tmp/disk0" "$tmp/disk0.orig" || fail "the read-only disk file changed"
 }
 
