@@ -258,6 +258,20 @@ t_pc_ram_small() {
 	expect_out "low-ram end: not memory"
 }
 
+# A PCI BAR moved by the guest: the device answers at the new place, its
+# old doorbell is gone from KVM (the write exits and is logged unmapped),
+# the new one is an ioeventfd (no exit, no log); moves onto another BAR
+# and into RAM are refused and logged.
+t_pc_pci_bar_move() {
+	run_vm pc pci-bar-move
+	expect_status 33
+	expect_out $'moved\nrefused\nmoved again'
+	expect_err 'unmapped write to address 0xc000f000 '
+	expect_no_err 'address 0xc8003000'
+	expect_err 'virtio-rng0 .*moved BAR0 to 0xc0004000-0xc0007fff, which is refused: BAR0 of virtio-blk0 at 0xc0004000'
+	expect_err 'moved BAR0 to 0x10000000-0x10003fff, which is refused: outside the board'
+}
+
 t_flat_outside_ram() {
 	run_cli minimal --mem 64M --flat "$BUILD/guest/minimal/hello.bin@0x8000000"
 	expect_status 1
@@ -369,6 +383,7 @@ guest_test /guest/minimal/flat-outside-ram t_flat_outside_ram
 guest_test /guest/pc/ram-map t_pc_ram_map
 guest_test /guest/pc/kernel-missing t_kernel_missing
 guest_test /guest/pc/ram-small t_pc_ram_small
+guest_test /guest/pc/pci-bar-move t_pc_pci_bar_move
 guest_test /guest/bindings/access-sizes t_access_sizes
 guest_test /guest/bindings/sync-read t_sync_read
 guest_test /guest/bindings/stats-suggestion t_stats_suggestion
