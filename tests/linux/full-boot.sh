@@ -30,7 +30,7 @@ cleanup() {
 trap cleanup EXIT
 . tests/linux/boot-lib.sh
 
-TESTS="pvh-512M bzimage-512M bzimage-3.5G"
+TESTS="pvh-512M pvh-3.5G bzimage-512M bzimage-3.5G"
 WHY=
 fail() { [ -n "$WHY" ] || WHY=$1; }
 report() {
@@ -153,13 +153,14 @@ host_hw_virt || skip_all "no vmx or svm in /proc/cpuinfo: KVM here runs guest ke
 [ -r /dev/kvm ] && [ -w /dev/kvm ] || skip_all "/dev/kvm not available"
 [ -x "$BOARDVM" ] || skip_all "$BOARDVM not built (make BOARD=pc)"
 find_kernel || skip_all "$IMAGE_WHY"
-[ "${SANITIZE:-}" = 1 ] && TESTS=pvh-512M
 
 full_boot pvh-512M "$VMLINUX" 512M
 if [ "${SANITIZE:-}" = 1 ]; then
-	echo "SKIP /linux/full-boot/bzimage-512M: SANITIZE=1 boots only pvh-512M; the plain 'make test' boots all"
-	echo "SKIP /linux/full-boot/bzimage-3.5G: SANITIZE=1 boots only pvh-512M; the plain 'make test' boots all"
+	for t in pvh-3.5G bzimage-512M bzimage-3.5G; do
+		echo "SKIP /linux/full-boot/$t: SANITIZE=1 boots only pvh-512M; the plain 'make test' boots all"
+	done
 	exit 0
 fi
+full_boot pvh-3.5G "$VMLINUX" 3.5G
 full_boot bzimage-512M "$BZIMAGE" 512M
 full_boot bzimage-3.5G "$BZIMAGE" 3.5G
