@@ -6,11 +6,7 @@
  * stock kernel uses early (cmpxchg16b, the XSAVE family, popcnt, int3,
  * SSE/AVX), and says "unknown" for the rest. Pure: no KVM, no memory.
  */
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-
-#include "vmm.h"
+#include "insn.h"
 
 #define INSN_MAX	15		/* the longest x86 instruction */
 
@@ -115,10 +111,6 @@ static void insn_0f(const uint8_t *p, size_t n, uint8_t mandatory,
 	}
 }
 
-/*
- * Name the instruction in bytes[0..len) (len may be short when memory
- * could not be read). `long_mode`: 64-bit code, where 40-4F are REX.
- */
 void insn_describe(const uint8_t *bytes, size_t len, bool long_mode,
 		   struct insn_info *info)
 {

@@ -26,6 +26,7 @@
 #include "cpuid-features.h"
 #include "dispatch.h"
 #include "guest-ram.h"
+#include "insn.h"
 
 /*
  * The VMM's own exit statuses (a guest's debug-exit code is passed through
@@ -131,14 +132,6 @@ void vcpu_dump_regs(struct vcpu *vcpu, FILE *out);
 
 /* "default,avx512f,-cx16" -> opts->cpuid_hide; -1 with a message. */
 int cpuid_hide_parse(struct vm_options *opts, const char *list);
-
-/* insn.c: a best-effort name for the instruction a guest stopped on. */
-struct insn_info {
-	const char *mnemonic;		/* "cmpxchg16b", ...; NULL: unknown */
-	const char *feature;		/* --cpuid-hide name, or NULL */
-};
-void insn_describe(const uint8_t *bytes, size_t len, bool long_mode,
-		   struct insn_info *info);
 
 /* vcpu.c: the run loop, one thread per vCPU, and stopping. */
 int vcpu_start_all(struct vm *vm);

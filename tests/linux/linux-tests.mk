@@ -35,3 +35,11 @@ TEST_DEPS += $(LINUX_TEST)
 TEST_SUITES += tests/linux/power.sh tests/linux/boot.sh \
 	tests/linux/full-boot.sh
 TEST_DEPS += guests guest-vmm-pc
+
+# The instruction names of the emulation failure message (vmm/insn.c).
+INSN_TEST := $(BUILD)/tests/linux/insn-test
+$(INSN_TEST): tests/linux/insn-test.c vmm/insn.c vmm/insn.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -I. -o $@ tests/linux/insn-test.c vmm/insn.c $(LDFLAGS)
+TEST_SUITES += $(INSN_TEST)
+TEST_DEPS += $(INSN_TEST)
