@@ -207,6 +207,8 @@ static int parse_args(int argc, char **argv, struct vm_options *opts,
 				return -1;
 			break;
 		case OPT_FLAT:
+			free((char *)boot->flat_path);	/* the last one wins */
+			boot->flat_path = NULL;
 			if (boot_flat_parse(optarg, &boot->flat_path,
 					    &boot->flat_addr) < 0)
 				return -1;
@@ -462,11 +464,14 @@ int main(int argc, char **argv)
 	int ret;
 
 	ret = parse_args(argc, argv, &opts, &boot);
-	if (ret)
-		return ret < 0 ? VMM_EXIT_USAGE : 0;
+	if (ret) {
+		ret = ret < 0 ? VMM_EXIT_USAGE : 0;
+		goto out;
+	}
 	if (vmm_signals_init() < 0) {
 		perror("boardvm: signals");
-		return VMM_EXIT_SETUP;
+		ret = VMM_EXIT_SETUP;
+		goto out;
 	}
 	ret = vmm_run(&opts, &boot);
 	while (opts.reboot && ret == VMM_EXIT_RESET) {
@@ -474,6 +479,7 @@ int main(int argc, char **argv)
 			"it again (--reboot)\n");
 		ret = vmm_run(&opts, &boot);
 	}
+out:
 	free((char *)boot.flat_path);
 	return ret;
 }
