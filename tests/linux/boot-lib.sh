@@ -6,7 +6,7 @@
 BOARD_FILE=boards/pc.yaml
 BOARDVM=$BUILD/pc/boardvm
 BOARDC=$BUILD/boardc/boardc
-BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}	# seconds per boot, a hard bound
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-420}	# seconds per boot, a hard bound
 APPEND_BASE="earlyprintk=serial console=ttyS0 panic=-1"
 
 # find_kernel: BZIMAGE, VMLINUX, INITRD from the cache, fetching them with
