@@ -137,7 +137,10 @@ for c in "${CONFIGS[@]}"; do
 	[ "$rounds" -gt "$max_rounds" ] && max_rounds=$rounds
 done
 : >"$tmp/results"
+echo "bench-boot: ${#CONFIGS[@]} configurations, up to $max_rounds rounds" \
+     "(kernel boots can take minutes each without VT-x)"
 for ((r = 0; r < max_rounds; r++)); do
+	echo "bench-boot: round $((r + 1)) of $max_rounds"
 	for i in "${!CONFIGS[@]}"; do
 		run_one "$i" "$r"
 	done
