@@ -101,6 +101,14 @@ static bool board_has_ioeventfds(void)
 	return false;
 }
 
+static bool board_has_pci_functions(void)
+{
+	for (unsigned i = 0; i < board_info.nr_devices; i++)
+		if (board_devices[i].type->pci)
+			return true;
+	return false;
+}
+
 static bool device_is_console(const struct board_device *dev)
 {
 	for (unsigned i = 0; i < dev->nr_props; i++)
@@ -112,11 +120,6 @@ static bool device_is_console(const struct board_device *dev)
 /* The terminal: console_restore() is tcsetattr(TCSAFLUSH). */
 #define CONSOLE_IOCTLS	IOCTLS(IOCTL(TCGETS), IOCTL(TCSETS), \
 			       IOCTL(TCSETSW), IOCTL(TCSETSF))
-/* A PCI function: BARs move (ioeventfds, coalesced zones), MSIs. */
-#define PCI_IOCTLS	IOCTL(KVM_IOEVENTFD), \
-			IOCTL(KVM_REGISTER_COALESCED_MMIO), \
-			IOCTL(KVM_UNREGISTER_COALESCED_MMIO), \
-			IOCTL(KVM_SIGNAL_MSI)
 
 static const struct seccomp_rule seccomp_rules[] = {
 	{ .why = "vCPUs run; halt states (poweroff); registers and the "
@@ -157,6 +160,13 @@ static const struct seccomp_rule seccomp_rules[] = {
 		 "ioeventfds",
 	  .board_needs = board_has_ioeventfds,
 	  .syscalls = SYSCALLS(__NR_read) },
+	{ .why = "the board has PCI functions: a BAR the guest moves takes "
+		 "its ioeventfds and coalesced zones along; MSIs",
+	  .board_needs = board_has_pci_functions,
+	  .ioctls = IOCTLS(IOCTL(KVM_IOEVENTFD),
+			   IOCTL(KVM_REGISTER_COALESCED_MMIO),
+			   IOCTL(KVM_UNREGISTER_COALESCED_MMIO),
+			   IOCTL(KVM_SIGNAL_MSI)) },
 
 	/* Device types, by registry name. */
 	{ .type = "uart16550", .device_needs = device_is_console,
@@ -168,18 +178,15 @@ static const struct seccomp_rule seccomp_rules[] = {
 	  .why = "the --disk image: reads, writes, flushes, unlocks",
 	  .syscalls = SYSCALLS(__NR_pread64, __NR_pwrite64, __NR_preadv,
 			       __NR_pwritev, __NR_fdatasync, __NR_fsync,
-			       __NR_flock, __NR_read),
-	  .ioctls = IOCTLS(PCI_IOCTLS) },
+			       __NR_flock, __NR_read) },
 	{ .type = "virtio-console-pci", .device_needs = device_is_console,
 	  .why = "console: reads stdin, stops polling it at EOF, restores "
 		 "the terminal",
 	  .syscalls = SYSCALLS(__NR_read, __NR_epoll_ctl),
-	  .ioctls = IOCTLS(PCI_IOCTLS, IOCTL(TCGETS), IOCTL(TCSETS),
-			   IOCTL(TCSETSW), IOCTL(TCSETSF)) },
+	  .ioctls = CONSOLE_IOCTLS },
 	{ .type = "virtio-rng-pci",
 	  .why = "entropy for the guest",
-	  .syscalls = SYSCALLS(__NR_getrandom, __NR_read),
-	  .ioctls = IOCTLS(PCI_IOCTLS) },
+	  .syscalls = SYSCALLS(__NR_getrandom, __NR_read) },
 };
 
 #if defined(__SANITIZE_ADDRESS__)

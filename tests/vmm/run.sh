@@ -320,6 +320,14 @@ t_seccomp_policy() {
 		fail "pc: no KVM_IRQ_LINE"
 	echo "$OUT" | grep -q '^syscall read: the board has async bindings' ||
 		fail "pc: read not from its async bindings"
+	# PCI functions and a disk on pc, neither on minimal.
+	echo "$OUT" | grep -q '^ioctl KVM_SIGNAL_MSI: the board has PCI functions' ||
+		fail "pc: no KVM_SIGNAL_MSI"
+	! echo "$p" | grep -q 'KVM_SIGNAL_MSI' || fail "minimal allows KVM_SIGNAL_MSI"
+	if grep -q 'type: virtio-blk-pci' boards/pc.yaml; then
+		echo "$OUT" | grep -q '^syscall pread64: virtio-blk-pci: ' ||
+			fail "pc: no pread64 for its disk"
+	fi
 	for board in minimal bindings pc; do
 		run $board --seccomp-policy
 		# SANITIZE=1 builds add what a sanitizer report reads.
