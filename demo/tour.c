@@ -177,7 +177,7 @@ static __attribute__((unused)) uint32_t cycles_to_ns(uint32_t cycles)
 #define PIT_PORT_B_GATE2	0x01
 #define PIT_PORT_B_SPEAKER	0x02
 #define PIT_PORT_B_OUT2		0x20
-#define PIT_CH2_MODE0		0xb0	/* channel 2, lo/hi byte, mode 0 */
+#define PIT_CH2_MODE0		0xb0	/* ch 2, lo/hi byte, mode 0 */
 #define PIT_HZ			1193182
 #define PIT_CALIBRATE_MS	2
 #define PIT_CALIBRATE_RUNS	5
@@ -426,8 +426,8 @@ static void tour_kernel_chips(void)
 {
 	section("interrupt controllers and timer (in KVM: kernel binding)");
 #ifdef BOARD_PIC_PIO_BASE
-	tour_printf("pic    ports 0x%x/0x%x  no id register; IMR master 0x%02x, "
-		    "slave 0x%02x\n", BOARD_PIC_PIO_BASE,
+	tour_printf("pic    ports 0x%x/0x%x  no id register; IMR master "
+		    "0x%02x, slave 0x%02x\n", BOARD_PIC_PIO_BASE,
 		    BOARD_PIC_PIO_BASE + 0x80, inb(BOARD_PIC_PIO_BASE + 1),
 		    inb(BOARD_PIC_PIO_BASE + 0x81));
 #endif
@@ -497,7 +497,7 @@ static void tour_kernel_chips(void)
 #define PCI_BAR_IO		0x1
 #define PCI_BAR_MEM_64		0x4
 #define PCI_BAR_PREFETCH	0x8
-#define PCI_CAPS_MAX		48	/* a cycle in the list ends here */
+#define PCI_CAPS_MAX		48	/* ends a looping list */
 
 static uint32_t pci_read(unsigned slot, unsigned fn, unsigned reg)
 {
@@ -534,7 +534,8 @@ static const char *pci_virtio_name(uint16_t device)
 	static const char *const by_id[] = {
 		[1] = "virtio-net", [2] = "virtio-blk", [3] = "virtio-console",
 		[4] = "virtio-rng", [5] = "virtio-balloon", [8] = "virtio-scsi",
-		[16] = "virtio-gpu", [18] = "virtio-input", [19] = "virtio-vsock",
+		[16] = "virtio-gpu", [18] = "virtio-input",
+		[19] = "virtio-vsock",
 	};
 	static const uint8_t transitional[] = { 1, 2, 5, 3, 8, 4 };
 	unsigned id = 0;
@@ -625,8 +626,9 @@ static unsigned pci_show_bar(unsigned slot, unsigned fn, unsigned bar)
 static const char *pci_cap_name(uint16_t vendor, uint32_t head)
 {
 	static const char *const virtio_cfg[] = {
-		[1] = "virtio-common", [2] = "virtio-notify", [3] = "virtio-isr",
-		[4] = "virtio-device", [5] = "virtio-pci-cfg",
+		[1] = "virtio-common", [2] = "virtio-notify",
+		[3] = "virtio-isr", [4] = "virtio-device",
+		[5] = "virtio-pci-cfg",
 	};
 	uint8_t id = head & 0xff, cfg_type = head >> 24;
 
@@ -747,7 +749,8 @@ static void bell_status(const char *name, uint32_t base, int irq,
 	scratch = mmio_read32(base + BELL_SCRATCH);
 	tour_printf("%-9s mmio 0x%x irq %u  doorbell %s; status: %u rings, "
 		    "last queue %u, scratch %s\n", name, base, irq, binding,
-		    mmio_read32(base + BELL_TOTAL), mmio_read32(base + BELL_LAST),
+		    mmio_read32(base + BELL_TOTAL),
+		    mmio_read32(base + BELL_LAST),
 		    scratch == BELL_SCRATCH_PATTERN ? "read/write" : "BROKEN");
 }
 

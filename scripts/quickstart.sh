@@ -101,4 +101,8 @@ esac
 step "5/5 the board tour (make demo)"
 make --no-print-directory demo || die "make demo failed (see above)"
 
-printf '\nDone. Next: make test (the whole suite), docs/board-format.md (write a board).\n'
+cat <<'TEXT'
+
+Done. Next: make test (the whole suite), then docs/board-format.md
+(write your own board).
+TEXT

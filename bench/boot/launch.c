@@ -30,7 +30,7 @@
 #include <unistd.h>
 
 #define LAUNCH_BUF	4096
-#define LAUNCH_KEEP	256		/* tail kept to match TEXT across reads */
+#define LAUNCH_KEEP	256	/* kept to match TEXT across reads */
 
 static double now_ms(void)
 {
