@@ -59,5 +59,5 @@ $(VIRTIO_TEST): $(VIRTIO_TEST_OBJS)
 
 -include $(wildcard $(DEVTEST_DIR)/*/*.d)
 
-TEST_SUITES += $(DEVTEST_BINS) $(VIRTIO_TEST)
-TEST_DEPS += $(DEVTEST_BINS) $(VIRTIO_TEST)
+TEST_SUITES += $(DEVTEST_BINS) $(VIRTIO_TEST) tests/devices/virtio-cli.sh
+TEST_DEPS += $(DEVTEST_BINS) $(VIRTIO_TEST) guest-vmm-pc
