@@ -34,7 +34,10 @@ replay()
 	fi
 }
 
-for target in devices-pc devices-bindings pci virtqueue; do
+targets="devices-pc devices-bindings pci virtqueue"
+[ -f tests/guest/virtio/virtio-guest.yaml ] &&
+	targets="$targets devices-virtio-guest"
+for target in $targets; do
 	if [ ! -x "$BUILD/tests/fuzz/replay-$target" ]; then
 		echo "FAIL /fuzz/$target: $BUILD/tests/fuzz/replay-$target" \
 			"is not built (make test builds it)"

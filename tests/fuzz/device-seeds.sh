@@ -5,7 +5,8 @@
 # that get past the first register of every state machine.
 #
 # usage: tests/fuzz/device-seeds.sh TARGET DIR
-#   TARGET: devices-pc, devices-bindings, pci or virtqueue
+#   TARGET: devices-pc, devices-bindings, devices-virtio-guest, pci or
+#   virtqueue
 set -euo pipefail
 target=$1 dir=$2
 mkdir -p "$dir"
@@ -162,6 +163,12 @@ devices-pc)
 	pci >"$dir/seed-pci-host"
 	sweep 48 >"$dir/seed-sweep"
 	{ doorbells 8; sweep 48; reset; sweep 48; } >"$dir/seed-doorbells"
+	;;
+devices-virtio-guest)
+	uart 0x3f8 >"$dir/seed-uart-com1"
+	pci >"$dir/seed-pci-host"
+	{ pci; sweep 64; } >"$dir/seed-pci-sweep"
+	sweep 64 >"$dir/seed-sweep"
 	;;
 devices-bindings)
 	uart 0x3f8 >"$dir/seed-uart-com1"

@@ -22,6 +22,8 @@
  *   console        count, bytes: typed on the console, then the devices'
  *                  poll_ready() (what the I/O thread does)
  *   clock          nanoseconds (4) << shift: the virtual clock moves
+ *   RAM poke       offset (3), count, bytes: the driver writes guest RAM
+ *                  (virtqueue rings and buffers for the virtio devices)
  *   reset          machine_devices_reset()
  *   BAR policy     the fake host refuses BAR moves from now on (or again
  *                  accepts them)
@@ -33,8 +35,10 @@
  * other operations (BAR-mapped MMIO, resets, refused BAR moves) between.
  *
  * The fake host records exits, accepts or refuses BAR moves (by input
- * bit), counts MSIs; the console goes to /dev/null. Every input runs on a
- * freshly created machine.
+ * bit), counts MSIs, has 128 KiB of guest RAM at 0 (two spans: 0-0xffff
+ * and 0x10000-0x1ffff, zeroed for every input) and one 64 KiB disk (a
+ * memfd) for virtio-blk; the console goes to /dev/null. Every input runs
+ * on a freshly created machine.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -43,12 +47,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "board.h"
 #include "vmm/dispatch.h"
+#include "vmm/guest-ram.h"
 
 #define NR_GSI		256
+#define RAM_SPAN	0x10000u	/* two spans of this size from 0 */
+#define DISK_SIZE	0x10000u
 
 struct input {
 	const uint8_t *data;
@@ -62,6 +70,11 @@ static bool refuse_bars;
 static int console_in[2] = { -1, -1 };
 static struct region_stats stats[BOARD_NR_REGIONS];
 static struct dispatch_ctx ctx = { .stats = stats };
+static uint8_t ram_bytes[2 * RAM_SPAN] __attribute__((aligned(4096)));
+static struct guest_ram ram;
+static int disk_fd = -1;
+static char disk_path[32];
+static struct host_disk disk = { .path = disk_path };
 
 static uint64_t take(struct input *in, unsigned bytes)
 {
@@ -107,6 +120,9 @@ static struct device_host fake_host = {
 	.request_exit = fake_request_exit,
 	.pci_bar_update = fake_bar_update,
 	.signal_msi = fake_signal_msi,
+	.ram = &ram,
+	.disks = &disk,
+	.nr_disks = 1,
 	.console_in = -1,
 	.console_out = -1,
 };
@@ -130,6 +146,15 @@ static void setup_once(void)
 		abort();
 	}
 	fake_host.console_in = console_in[0];
+	if (guest_ram_add(&ram, 0, RAM_SPAN, ram_bytes) < 0 ||
+	    guest_ram_add(&ram, RAM_SPAN, RAM_SPAN, ram_bytes + RAM_SPAN) < 0)
+		abort();
+	disk_fd = memfd_create("fuzz-disk", MFD_CLOEXEC);
+	if (disk_fd < 0) {
+		perror("fuzz-devices: disk");
+		abort();
+	}
+	snprintf(disk_path, sizeof(disk_path), "/proc/self/fd/%d", disk_fd);
 }
 
 /* What the last input typed and nobody read must not leak into the next. */
@@ -267,6 +292,15 @@ static void op_console(struct input *in)
 	}
 }
 
+static void op_ram_poke(struct input *in)
+{
+	uint32_t offset = take(in, 3) % sizeof(ram_bytes);
+	unsigned count = take(in, 1) % 64;
+
+	for (unsigned i = 0; i < count; i++)
+		ram_bytes[(offset + i) % sizeof(ram_bytes)] = take(in, 1);
+}
+
 static void op_clock(struct input *in)
 {
 	uint64_t ns = take(in, 4);
@@ -284,7 +318,7 @@ static void run_op(struct input *in)
 	if (op & 0x30)
 		op = 10;
 #endif
-	switch (op % 16) {
+	switch (op % 17) {
 	case 0: case 1: case 2:
 		op_region(in, false);
 		break;
@@ -315,6 +349,9 @@ static void run_op(struct input *in)
 	case 14:
 		machine_devices_reset();
 		break;
+	case 16:
+		op_ram_poke(in);
+		break;
 	default:
 		refuse_bars = !refuse_bars;
 		break;
@@ -332,6 +369,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(stats, 0, sizeof(stats));
 	now_ns = 1000000000000ull;
 	refuse_bars = false;
+	memset(ram_bytes, 0, sizeof(ram_bytes));
+	fake_host.disks_taken = 0;
+	/* A zeroed disk for every input: what one wrote, the next cannot see. */
+	if (ftruncate(disk_fd, 0) < 0 || ftruncate(disk_fd, DISK_SIZE) < 0)
+		abort();
 	if (machine_devices_create(&fake_machine) < 0) {
 		fprintf(stderr, "fuzz-devices: machine_devices_create failed\n");
 		abort();

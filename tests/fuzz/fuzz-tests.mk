@@ -9,35 +9,61 @@ TEST_DEPS += $(BOARDC)
 # are the device tests' objects (tests/devices/devices-tests.mk).
 FUZZ_REPLAY_DIR := $(BUILD)/tests/fuzz
 FUZZ_REPLAY_BOARDS := pc bindings
+FUZZ_REPLAY_VIRTIO := tests/guest/virtio/virtio-guest.yaml
+ifneq ($(wildcard $(FUZZ_REPLAY_VIRTIO)),)
+FUZZ_REPLAY_BOARDS += virtio-guest
+endif
+FUZZ_REPLAY_PCI := $(if $(filter virtio-guest,$(FUZZ_REPLAY_BOARDS)),virtio-guest,pc)
 FUZZ_REPLAY_BINS := $(FUZZ_REPLAY_DIR)/replay-pci \
 	$(foreach b,$(FUZZ_REPLAY_BOARDS),$(FUZZ_REPLAY_DIR)/replay-devices-$(b))
+# Shipped boards' tables are in generated/; the virtio test board's are
+# generated here (dispatch and board objects built here too).
+fuzz_replay_gen = $(if $(filter virtio-guest,$(1)),$(FUZZ_REPLAY_DIR)/gen/$(1),generated/$(1))
+fuzz_replay_obj = $(if $(filter virtio-guest,$(1)),$(FUZZ_REPLAY_DIR)/$(1),$(DEVTEST_DIR)/$(1))
+
+$(FUZZ_REPLAY_DIR)/gen/virtio-guest/board.h: $(FUZZ_REPLAY_VIRTIO) $(BOARDC)
+	@mkdir -p $(@D)
+	$(BOARDC) -O c -o $(@D) $<
+$(FUZZ_REPLAY_DIR)/gen/virtio-guest/board.c: \
+	$(FUZZ_REPLAY_DIR)/gen/virtio-guest/board.h
+
+$(FUZZ_REPLAY_DIR)/virtio-guest/dispatch.o: vmm/dispatch.c \
+		$(FUZZ_REPLAY_DIR)/gen/virtio-guest/board.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -I. -I$(FUZZ_REPLAY_DIR)/gen/virtio-guest -c -o $@ $<
+
+$(FUZZ_REPLAY_DIR)/virtio-guest/board.o: \
+		$(FUZZ_REPLAY_DIR)/gen/virtio-guest/board.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -I. -I$(FUZZ_REPLAY_DIR)/gen/virtio-guest -c -o $@ $<
 
 $(FUZZ_REPLAY_DIR)/replay.o: tests/fuzz/replay.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# fuzz_replay_board NAME GENDIR OBJDIR
 define fuzz_replay_board
 $(FUZZ_REPLAY_DIR)/$(1)/fuzz-devices.o: tests/fuzz/fuzz-devices.c \
-		generated/$(1)/board.h
+		$(2)/board.h
 	@mkdir -p $$(@D)
-	$$(CC) $$(CFLAGS) -I. -Igenerated/$(1) -c -o $$@ $$<
+	$$(CC) $$(CFLAGS) -I. -I$(2) -c -o $$@ $$<
 
 $(FUZZ_REPLAY_DIR)/$(1)/fuzz-pci.o: tests/fuzz/fuzz-devices.c \
-		generated/$(1)/board.h
+		$(2)/board.h
 	@mkdir -p $$(@D)
-	$$(CC) $$(CFLAGS) -DFUZZ_PCI -I. -Igenerated/$(1) -c -o $$@ $$<
+	$$(CC) $$(CFLAGS) -DFUZZ_PCI -I. -I$(2) -c -o $$@ $$<
 
 $(FUZZ_REPLAY_DIR)/replay-devices-$(1): $(FUZZ_REPLAY_DIR)/replay.o \
 		$(FUZZ_REPLAY_DIR)/$(1)/fuzz-devices.o \
-		$(DEVTEST_DIR)/$(1)/dispatch.o $(DEVTEST_DIR)/$(1)/board.o \
-		$(DEVTEST_MODEL_OBJS)
+		$(3)/dispatch.o $(3)/board.o $(DEVTEST_MODEL_OBJS)
 	$$(CC) $$(LDFLAGS) -pthread -o $$@ $$^
 endef
-$(foreach b,$(FUZZ_REPLAY_BOARDS),$(eval $(call fuzz_replay_board,$(b))))
+$(foreach b,$(FUZZ_REPLAY_BOARDS),$(eval $(call fuzz_replay_board,$(b),$(call fuzz_replay_gen,$(b)),$(call fuzz_replay_obj,$(b)))))
 
 $(FUZZ_REPLAY_DIR)/replay-pci: $(FUZZ_REPLAY_DIR)/replay.o \
-		$(FUZZ_REPLAY_DIR)/pc/fuzz-pci.o \
-		$(DEVTEST_DIR)/pc/dispatch.o $(DEVTEST_DIR)/pc/board.o \
+		$(FUZZ_REPLAY_DIR)/$(FUZZ_REPLAY_PCI)/fuzz-pci.o \
+		$(call fuzz_replay_obj,$(FUZZ_REPLAY_PCI))/dispatch.o \
+		$(call fuzz_replay_obj,$(FUZZ_REPLAY_PCI))/board.o \
 		$(DEVTEST_MODEL_OBJS)
 	$(CC) $(LDFLAGS) -pthread -o $@ $^
 

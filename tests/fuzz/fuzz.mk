@@ -7,10 +7,13 @@
 #   fuzz-yaml   board_from_yaml() -> checks -> layout -> every emitter
 #   fuzz-dts    the same through board_from_dts() (once the text syntax
 #               front end exists: dtc-like/dts-parser.y)
-#   fuzz-devices-pc, fuzz-devices-bindings
+#   fuzz-devices-pc, fuzz-devices-bindings, fuzz-devices-virtio-guest
 #               every device model's registers through vmm/dispatch.c on
-#               that board's generated tables (tests/fuzz/fuzz-devices.c)
-#   fuzz-pci    PCI configuration space through the pc board's pci-host
+#               that board's generated tables (tests/fuzz/fuzz-devices.c);
+#               virtio-guest (tests/guest/virtio/) has the PCI virtio
+#               devices: config space, BARs, virtqueues in fake guest RAM
+#   fuzz-pci    PCI configuration space through pci-host, on virtio-guest
+#               (pc where that board is missing)
 #   fuzz-virtqueue
 #               the split virtqueue parser over a fake guest RAM
 #
@@ -43,6 +46,13 @@ endif
 # models built once. Every devices/*.c is in, so a new model is fuzzed as
 # soon as a shipped board has one.
 FUZZ_DEV_BOARDS := pc bindings
+FUZZ_VIRTIO_BOARD := tests/guest/virtio/virtio-guest.yaml
+ifneq ($(wildcard $(FUZZ_VIRTIO_BOARD)),)
+FUZZ_DEV_BOARDS += virtio-guest
+endif
+# Where each board's board.h is: shipped boards in generated/, the
+# virtio test board generated here.
+fuzz_gen = $(if $(filter virtio-guest,$(1)),$(FUZZ_DIR)/gen/$(1),generated/$(1))
 FUZZ_DEV_MODELS := $(patsubst devices/%.c,$(FUZZ_DIR)/models/%.o, \
 			$(wildcard devices/*.c)) $(FUZZ_DIR)/models/guest-ram.o
 FUZZ_TARGETS += $(foreach b,$(FUZZ_DEV_BOARDS),$(FUZZ_DIR)/fuzz-devices-$(b)) \
@@ -117,33 +127,41 @@ $(FUZZ_DIR)/fuzz-virtqueue: $(FUZZ_DIR)/vq/fuzz-virtqueue.o \
 		$(FUZZ_DIR)/models/virtqueue.o $(FUZZ_DIR)/models/guest-ram.o
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^
 
-define fuzz_dev_board
-$(FUZZ_DIR)/$(1)/%.o: tests/fuzz/%.c generated/$(1)/board.h
-	@mkdir -p $$(@D)
-	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -MMD -MP -I. -Igenerated/$(1) -c -o $$@ $$<
+$(FUZZ_DIR)/gen/virtio-guest/board.h: $(FUZZ_VIRTIO_BOARD) $(BOARDC)
+	@mkdir -p $(@D)
+	$(BOARDC) -O c -o $(@D) $<
+$(FUZZ_DIR)/gen/virtio-guest/board.c: $(FUZZ_DIR)/gen/virtio-guest/board.h
 
-$(FUZZ_DIR)/$(1)/fuzz-pci.o: tests/fuzz/fuzz-devices.c generated/$(1)/board.h
+# fuzz_dev_board NAME GENDIR
+define fuzz_dev_board
+$(FUZZ_DIR)/$(1)/%.o: tests/fuzz/%.c $(2)/board.h
 	@mkdir -p $$(@D)
-	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -MMD -MP -DFUZZ_PCI -I. -Igenerated/$(1) \
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -MMD -MP -I. -I$(2) -c -o $$@ $$<
+
+$(FUZZ_DIR)/$(1)/fuzz-pci.o: tests/fuzz/fuzz-devices.c $(2)/board.h
+	@mkdir -p $$(@D)
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -MMD -MP -DFUZZ_PCI -I. -I$(2) \
 		-c -o $$@ $$<
 
-$(FUZZ_DIR)/$(1)/dispatch.o: vmm/dispatch.c generated/$(1)/board.h
+$(FUZZ_DIR)/$(1)/dispatch.o: vmm/dispatch.c $(2)/board.h
 	@mkdir -p $$(@D)
-	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -MMD -MP -I. -Igenerated/$(1) -c -o $$@ $$<
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -MMD -MP -I. -I$(2) -c -o $$@ $$<
 
-$(FUZZ_DIR)/$(1)/board.o: generated/$(1)/board.c generated/$(1)/board.h
+$(FUZZ_DIR)/$(1)/board.o: $(2)/board.c $(2)/board.h
 	@mkdir -p $$(@D)
-	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -MMD -MP -I. -Igenerated/$(1) -c -o $$@ $$<
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -MMD -MP -I. -I$(2) -c -o $$@ $$<
 
 $(FUZZ_DIR)/fuzz-devices-$(1): $(FUZZ_DIR)/$(1)/fuzz-devices.o \
 		$(FUZZ_DIR)/$(1)/dispatch.o $(FUZZ_DIR)/$(1)/board.o \
 		$(FUZZ_DEV_MODELS)
 	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -fsanitize=fuzzer -pthread -o $$@ $$^
 endef
-$(foreach b,$(FUZZ_DEV_BOARDS),$(eval $(call fuzz_dev_board,$(b))))
+$(foreach b,$(FUZZ_DEV_BOARDS),$(eval $(call fuzz_dev_board,$(b),$(call fuzz_gen,$(b)))))
 
-$(FUZZ_DIR)/fuzz-pci: $(FUZZ_DIR)/pc/fuzz-pci.o $(FUZZ_DIR)/pc/dispatch.o \
-		$(FUZZ_DIR)/pc/board.o $(FUZZ_DEV_MODELS)
+# fuzz-pci on the board with the most PCI functions there is.
+FUZZ_PCI_BOARD := $(if $(filter virtio-guest,$(FUZZ_DEV_BOARDS)),virtio-guest,pc)
+$(FUZZ_DIR)/fuzz-pci: $(addprefix $(FUZZ_DIR)/$(FUZZ_PCI_BOARD)/, \
+		fuzz-pci.o dispatch.o board.o) $(FUZZ_DEV_MODELS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -pthread -o $@ $^
 
 $(FUZZ_DIR)/obj/%.o: %.c
