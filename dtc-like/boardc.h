@@ -189,6 +189,9 @@ int board_to_svg(const struct board *board, uint64_t mem, FILE *out);
 int board_to_yaml(const struct board *board, FILE *out);
 int board_to_dts(const struct board *board, FILE *out);
 
+/* quote.c: a double-quoted string with C escapes (dts and YAML read it). */
+void fput_quoted(FILE *out, const char *s);
+
 /* numbers.c: "0x3f8", "4096", "4K", "512M", "3G", "1T"; false if bad. */
 bool parse_number(const char *text, uint64_t *value);
 bool parse_size(const char *text, uint64_t *value);

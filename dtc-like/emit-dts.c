@@ -12,27 +12,6 @@
 
 #include "boardc.h"
 
-/* A "string", with the escapes dtc reads back. */
-static void dts_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", out);
-		else if (c == '\t')
-			fputs("\\t", out);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(out, "\\x%02x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
 /* Two 32-bit cells: the dtc way of writing a 64-bit number. */
 static void cells64(FILE *out, uint64_t v)
 {
@@ -260,7 +239,7 @@ static void emit_property(FILE *out, const struct ir_property *p)
 	if (is_cell_literal(p->text))
 		fprintf(out, "<%s>", p->text);
 	else
-		dts_string(out, p->text);
+		fput_quoted(out, p->text);
 	fputs(";\n", out);
 }
 
@@ -290,7 +269,7 @@ static void emit_device(FILE *out, const struct board *board,
 	fprintf(out, "\n\t\t%s {\n", dev->name);
 	if (dev->type_name) {
 		fputs("\t\t\tcompatible = ", out);
-		dts_string(out, dev->type_name);
+		fput_quoted(out, dev->type_name);
 		fputs(";\n", out);
 	}
 	emit_placement(out, board, "io-ports", &dev->pio, SPACE_PIO);
@@ -310,17 +289,17 @@ static void emit_device(FILE *out, const struct board *board,
 static void emit_root_head(FILE *out, const struct board *board)
 {
 	fputs("/dts-v1/;\n\n/ {\n\tmodel = ", out);
-	dts_string(out, board->name ? board->name : "");
+	fput_quoted(out, board->name ? board->name : "");
 	fputs(";\n", out);
 	if (board->description) {
 		fputs("\tdescription = ", out);
-		dts_string(out, board->description);
+		fput_quoted(out, board->description);
 		fputs(";\n", out);
 	}
 	fputs("\tinterrupt-parent = <&irqs>;\n", out);
 	for (unsigned i = 0; i < board->nr_cpuid_hide; i++) {
 		fputs(i ? ", " : "\tcpuid-hide = ", out);
-		dts_string(out, board->cpuid_hide[i]);
+		fput_quoted(out, board->cpuid_hide[i]);
 		if (i + 1 == board->nr_cpuid_hide)
 			fputs(";\n", out);
 	}

@@ -46,22 +46,7 @@ static void yaml_scalar(FILE *out, const char *s)
 		fputs(s, out);
 		return;
 	}
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", out);
-		else if (c == '\t')
-			fputs("\\t", out);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(out, "\\x%02x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
+	fput_quoted(out, s);
 }
 
 /* 512M, 3G, 1T where exact and short; hex otherwise. */
