@@ -10,8 +10,12 @@
 # (busybox-static must be installed, scripts/install-deps.sh does it).
 #
 # The initramfs /init prints a marker, /proc/iomem, /proc/ioports,
-# /proc/interrupts and the CPU count, then powers off, or starts a shell
-# when the kernel command line has boardvm.shell=1.
+# /proc/interrupts, the CPU count and the PCI functions (slot, vendor,
+# device, BAR0 line of sysfs resource), then powers off, or starts a shell
+# when the kernel command line has boardvm.shell=1. With boardvm.disktest=1
+# it loads the virtio-blk modules (copied from the kernel package), writes
+# a pattern to /dev/vda and reads it back: "boardvm-init: disk ok" or
+# "boardvm-init: disk bad (...)".
 set -euo pipefail
 
 flavour=amd64
@@ -20,7 +24,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--flavour) flavour=$2; shift 2 ;;
 	--cache) cache=$2; shift 2 ;;
-	-h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "guest-image.sh: unknown argument '$1' (try --help)" >&2; exit 1 ;;
 	esac
 done
@@ -67,23 +71,34 @@ extract_vmlinux() {
 	die "could not find a compressed vmlinux inside $img"
 }
 
+# The virtio-blk driver and what it needs, in load order (Debian builds
+# them as modules; /init insmods them from /lib/modules for the disk test).
+MODULES="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev
+virtio_pci virtio_blk"
+
 build_initrd() {
-	local out=$1 root
-	# Rebuilt when /init changes (its text is kept beside the image).
-	[ -f "$out" ] && [ "$(cat "$out.init" 2>/dev/null)" = "$INIT" ] && return
+	local out=$1 kdir=$2 root stamp m f
+	# Rebuilt when /init or the kernel changes (kept beside the image).
+	stamp=$(printf '%s\nmodules: %s from %s\n' "$INIT" "$MODULES" "$kdir")
+	[ -f "$out" ] && [ "$(cat "$out.init" 2>/dev/null)" = "$stamp" ] && return
 	command -v busybox >/dev/null ||
 		die "busybox-static is not installed (run scripts/install-deps.sh)"
 	root=$(mktemp -d)
-	mkdir -p "$root"/{bin,proc,sys,dev}
+	mkdir -p "$root"/{bin,proc,sys,dev,lib/modules}
 	cp "$(command -v busybox)" "$root/bin/busybox"
 	for applet in sh cat grep mount poweroff reboot echo nproc sleep \
-		printf dd; do
+		printf dd insmod sync blockdev tr; do
 		ln -s busybox "$root/bin/$applet"
+	done
+	for m in $MODULES; do
+		f=$(find "$kdir"/root/lib/modules -name "$m.ko" | head -n 1)
+		[ -n "$f" ] || die "no $m.ko under $kdir/root/lib/modules"
+		cp "$f" "$root/lib/modules/"
 	done
 	printf '%s\n' "$INIT" >"$root/init"
 	chmod +x "$root/init"
 	(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -9 >"$out"
-	printf '%s\n' "$INIT" >"$out.init"
+	printf '%s\n' "$stamp" >"$out.init"
 	rm -rf "$root"
 }
 
@@ -92,13 +107,54 @@ build_initrd() {
 # write of 0 to the pc board's debug-exit port (0x501) ends it instead.
 INIT=$(cat <<'INIT'
 #!/bin/sh
+# disktest: /dev/vda gets a pattern at sectors 0 and 2048, synced and read
+# back past the page cache; the host checks its file afterwards.
+disktest() {
+	local m s got i=0
+	for m in virtio_ring virtio virtio_pci_modern_dev \
+		virtio_pci_legacy_dev virtio_pci virtio_blk; do
+		insmod /lib/modules/$m.ko || echo "boardvm-init: insmod $m failed"
+	done
+	while [ ! -b /dev/vda ] && [ $i -lt 10 ]; do sleep 1; i=$((i + 1)); done
+	if [ ! -b /dev/vda ]; then
+		echo "boardvm-init: disk bad (no /dev/vda)"
+		return
+	fi
+	echo "boardvm-init: disk sectors $(cat /sys/block/vda/size)"
+	for s in 0 2048; do
+		printf 'boardvm-disktest-%s' $s |
+			dd of=/dev/vda bs=512 seek=$s conv=notrunc,sync,fsync 2>/dev/null
+	done
+	sync
+	blockdev --flushbufs /dev/vda
+	echo 3 >/proc/sys/vm/drop_caches
+	for s in 0 2048; do
+		got=$(dd if=/dev/vda bs=512 skip=$s count=1 2>/dev/null | tr -d '\000')
+		if [ "$got" != "boardvm-disktest-$s" ]; then
+			echo "boardvm-init: disk bad (sector $s reads '$got')"
+			return
+		fi
+	done
+	echo "boardvm-init: disk ok"
+}
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
 echo "boardvm-init: started"
 echo "boardvm-init: iomem begin"; cat /proc/iomem; echo "boardvm-init: iomem end"
 echo "boardvm-init: ioports begin"; cat /proc/ioports; echo "boardvm-init: ioports end"
 echo "boardvm-init: interrupts begin"; cat /proc/interrupts; echo "boardvm-init: interrupts end"
 echo "boardvm-init: cpus $(grep -c ^processor /proc/cpuinfo)"
+echo "boardvm-init: pci begin"
+for d in /sys/bus/pci/devices/*; do
+	[ -e "$d/vendor" ] || continue
+	read -r bar0 <"$d/resource"
+	echo "${d##*/} $(cat "$d/vendor") $(cat "$d/device") $bar0"
+done
+echo "boardvm-init: pci end"
+if grep -q 'boardvm.disktest=1' /proc/cmdline; then
+	disktest
+fi
 if grep -q 'boardvm.shell=1' /proc/cmdline; then
 	exec /bin/sh
 fi
@@ -113,7 +169,10 @@ pkg=$(resolve_kernel_package)
 mkdir -p "$cache"
 fetch_kernel "$pkg"
 extract_vmlinux "$cache/$pkg/bzImage" "$cache/$pkg/vmlinux"
-build_initrd "$cache/initrd-busybox.img"
+# -v2: /init lists PCI and tests the disk, with modules of this kernel.
+build_initrd "$cache/initrd-busybox-v2.img" "$cache/$pkg"
+# The old name (tests/linux/loaders.sh still looks for it) points here.
+ln -sfn initrd-busybox-v2.img "$cache/initrd-busybox.img"
 echo "BZIMAGE=$cache/$pkg/bzImage"
 echo "VMLINUX=$cache/$pkg/vmlinux"
-echo "INITRD=$cache/initrd-busybox.img"
+echo "INITRD=$cache/initrd-busybox-v2.img"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Full boot: the Debian kernel runs to the initramfs /init of
-# scripts/guest-image.sh, which prints /proc/iomem, /proc/ioports and the
-# CPU count between markers and powers off. Then the guest's view is
+# scripts/guest-image.sh, which prints /proc/iomem, /proc/ioports, the
+# CPU count and the PCI functions between markers, tests the disk and
+# powers off. Then the guest's view is
 # compared with `boardc map` for the pc board, honestly: Linux adds its
 # own entries (Kernel code/data/bss under System RAM, page 0 as Reserved,
 # ROM probes, "PCI Bus" windows, dma/fpu ports it always claims), so the
@@ -13,7 +14,14 @@
 #   - a "serial" port range at each uart16550 the board places (Linux
 #     probes the four legacy COM ports) and "PCI conf1" at the pci-host;
 #   - 2 CPUs online (--cpus 2), and the VM ends with status 0 (poweroff -f
-#     halts every CPU with interrupts off).
+#     halts every CPU with interrupts off);
+#   - the virtio functions in /sys/bus/pci/devices: vendor 0x1af4, device
+#     0x1042 (virtio-blk0), 0x1043 (virtio-console0), 0x1044 (virtio-rng0),
+#     each in the slot and with BAR0 at the range boardc map gives it;
+#   - the disk: --disk is a fresh 16 MiB file and the command line has
+#     boardvm.disktest=1, so /init loads virtio-blk, sees 32768 sectors,
+#     writes "boardvm-disktest-N" at sectors 0 and 2048, reads them back
+#     ("boardvm-init: disk ok"); the host file holds both afterwards.
 # Guest userspace needs hardware virtualization: on a host without vmx or
 # svm KVM emulates guest kernel code and cannot run it, so every test is
 # a SKIP that says so.
@@ -79,6 +87,52 @@ device_base() {
 		sed -n "s/^ *\([0-9a-f]*\)-\([0-9a-f]*\) : $1\$/\1 \2/p"
 }
 
+# pci_slot_bar0 NAME: "slot start end" of a PCI device in boardc map, the
+# slot as sysfs names it (0000:00:03.0), start/end as 0x%016x.
+pci_slot_bar0() {
+	"$BOARDC" map --section iomem "$BOARD_FILE" |
+		sed -n "s/^ *\([0-9a-f]*\)-\([0-9a-f]*\) : $1 (pci \([0-9a-f:.]*\))\$/\3 \1 \2/p" |
+		while read -r slot s e; do
+			printf '0000:%s 0x%016x 0x%016x\n' "$slot" $((16#$s)) $((16#$e))
+		done
+}
+
+# check_pci NAME: the virtio functions /init listed ("slot vendor device
+# bar0-start bar0-end flags") are where the board puts them.
+check_pci() {
+	local name=$1 dev id want slot s e line
+	section "$name" pci >"$tmp/$name.pci"
+	[ -s "$tmp/$name.pci" ] || fail "no PCI functions between the markers"
+	for dev in virtio-blk0:0x1042 virtio-console0:0x1043 virtio-rng0:0x1044; do
+		id=${dev#*:}
+		dev=${dev%:*}
+		want=$(pci_slot_bar0 "$dev")
+		[ -n "$want" ] || { fail "boardc map has no PCI device $dev"; continue; }
+		read -r slot s e <<<"$want"
+		line=$(awk -v id="$id" '$2 == "0x1af4" && $3 == id' "$tmp/$name.pci")
+		if [ -z "$line" ]; then
+			fail "no PCI function 0x1af4:$id ($dev) in /sys/bus/pci/devices: $(tr '\n' '|' <"$tmp/$name.pci")"
+		elif [ "$(echo "$line" | cut -d' ' -f1,4,5)" != "$slot $s $e" ]; then
+			fail "$dev (0x1af4:$id) is '$line', expected slot and BAR0 '$slot $s $e' (boardc map)"
+		fi
+	done
+}
+
+# check_disk NAME DISK: /init's disk test passed and DISK holds the
+# pattern it wrote.
+check_disk() {
+	local name=$1 disk=$2 s got
+	log_lines "$name" | grep -q '^boardvm-init: disk sectors 32768$' ||
+		fail "guest does not see a 32768-sector /dev/vda: '$(log_lines "$name" | grep '^boardvm-init: disk' | tr '\n' '|')'"
+	log_lines "$name" | grep -q '^boardvm-init: disk ok$' ||
+		fail "guest disk test: '$(log_lines "$name" | grep '^boardvm-init: \(disk\|insmod\)' | tr '\n' '|')'"
+	for s in 0 2048; do
+		got=$(dd if="$disk" bs=512 skip=$s count=1 2>/dev/null | tr -d '\000')
+		[ "$got" = "boardvm-disktest-$s" ] ||
+			fail "host file sector $s holds '$got', expected 'boardvm-disktest-$s'"
+	done
+}
+
 check_guest() {
 	local name=$1 mem=$2 s e n first=1 range
 	section "$name" iomem >"$tmp/$name.iomem"
@@ -116,9 +170,21 @@ check_guest() {
 		fail "not 2 CPUs online: '$(log_lines "$name" | grep '^boardvm-init: cpus')'"
 }
 
+# boot_start_disk NAME KERNEL MEM APPEND DISK: boot_start with --disk.
+boot_start_disk() {
+	local name=$1 kernel=$2 mem=$3 append=$4 disk=$5
+	"$BOARDVM" --kernel "$kernel" --initrd "$INITRD" --mem "$mem" \
+		--cpus 2 --disk "$disk" --append "$append" \
+		</dev/null >"$tmp/$name.log" 2>"$tmp/$name.err" &
+	echo $! >"$tmp/$name.pid"
+	date +%s >"$tmp/$name.start"
+}
+
 full_boot() {
-	local name=$1 kernel=$2 mem=$3 status
-	boot_start "$name" "$kernel" "$mem" "$APPEND_BASE"
+	local name=$1 kernel=$2 mem=$3 status disk=$tmp/$1.disk
+	truncate -s 16M "$disk"
+	boot_start_disk "$name" "$kernel" "$mem" \
+		"$APPEND_BASE boardvm.disktest=1" "$disk"
 	if ! boot_watch_exit "$name"; then
 		fail "did not power off in ${BOOT_TIMEOUT}s; log tail: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
 	else
@@ -128,6 +194,8 @@ full_boot() {
 		log_lines "$name" | grep -q '^boardvm-init: done$' ||
 			fail "/init did not finish: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
 		check_guest "$name" "$mem"
+		check_pci "$name"
+		check_disk "$name" "$disk"
 	fi
 	report "/linux/full-boot/$name"
 }
