@@ -108,7 +108,12 @@ bzimage_emulated() {
 		kill -QUIT "$pid"
 		sleep 5
 		kill -QUIT "$pid"
-		sleep 1
+		# The dump is written when vCPU 0 next leaves KVM_RUN: wait
+		# for it (bounded) instead of guessing, a loaded host is slow.
+		for _ in $(seq 60); do
+			[ -n "$(dump_regs 2)" ] && break
+			sleep 0.5
+		done
 		rip1=$(dump_regs 1 | sed -n 's/^  rip \([0-9a-f]*\) .*/\1/p')
 		rip2=$(dump_regs 2 | sed -n 's/^  rip \([0-9a-f]*\) .*/\1/p')
 		kill -0 "$pid" 2>/dev/null ||
