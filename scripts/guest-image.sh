@@ -171,8 +171,6 @@ fetch_kernel "$pkg"
 extract_vmlinux "$cache/$pkg/bzImage" "$cache/$pkg/vmlinux"
 # -v2: /init lists PCI and tests the disk, with modules of this kernel.
 build_initrd "$cache/initrd-busybox-v2.img" "$cache/$pkg"
-# The old name (tests/linux/loaders.sh still looks for it) points here.
-ln -sfn initrd-busybox-v2.img "$cache/initrd-busybox.img"
 echo "BZIMAGE=$cache/$pkg/bzImage"
 echo "VMLINUX=$cache/$pkg/vmlinux"
 echo "INITRD=$cache/initrd-busybox-v2.img"

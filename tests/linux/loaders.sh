@@ -14,7 +14,7 @@ fi
 if [ -n "$kdir" ] && [ -f "$kdir/vmlinux" ]; then
 	args+=(--vmlinux "$kdir/vmlinux")
 fi
-if [ -f "$cache/initrd-busybox.img" ]; then
-	args+=(--initrd "$cache/initrd-busybox.img")
+if [ -f "$cache/initrd-busybox-v2.img" ]; then
+	args+=(--initrd "$cache/initrd-busybox-v2.img")
 fi
 exec "$build/tests/linux/linux-test" "${args[@]}"
