@@ -345,6 +345,12 @@ static int machine_boot(struct vm *vm, const struct boot_request *boot)
 }
 
 /*
+ * A terminating signal taken by vmm_wait(). It outlives the VM: a reset
+ * that wins the race with the signal must not boot the guest again.
+ */
+static int terminating_signal;
+
+/*
  * Wait for a stop request or a terminating signal; with an in-kernel
  * irqchip, poll once a second for a guest that halted for good. SIGQUIT
  * dumps every vCPU's registers and instruction; the guest runs on.
@@ -377,6 +383,7 @@ static void vmm_wait(struct vm *vm)
 			console_restore();
 			fprintf(stderr, "boardvm: %s: stopping\n",
 				strsignal(sig));
+			terminating_signal = sig;
 			vm_request_stop(vm, VMM_EXIT_SIGNAL + sig);
 		}
 	}
@@ -474,11 +481,13 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	ret = vmm_run(&opts, &boot);
-	while (opts.reboot && ret == VMM_EXIT_RESET) {
+	while (opts.reboot && ret == VMM_EXIT_RESET && !terminating_signal) {
 		fprintf(stderr, "boardvm: the guest reset the machine: booting "
 			"it again (--reboot)\n");
 		ret = vmm_run(&opts, &boot);
 	}
+	if (terminating_signal)
+		ret = VMM_EXIT_SIGNAL + terminating_signal;
 out:
 	free((char *)boot.flat_path);
 	return ret;

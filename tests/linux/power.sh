@@ -55,6 +55,15 @@ run_until() {
 		sleep 0.1
 	done
 	kill "$pid" 2>/dev/null
+	# SIGTERM must end boardvm, even mid-reboot: never hang the suite.
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -9 "$pid" 2>/dev/null
+		fail "boardvm ignored SIGTERM for 10 s (killed)"
+	fi
 	wait "$pid" 2>/dev/null
 	pid=
 }
