@@ -129,11 +129,34 @@ const struct board_prop *device_prop(const struct device *dev,
 				     const char *name);
 uint64_t device_prop_number(const struct device *dev, const char *name);
 
+/*
+ * Access data is little-endian, like the guest (x86). The common widths
+ * are one load or store; other lengths (none on x86 exits) go bytewise.
+ */
 static inline uint64_t device_data_get(const void *data, unsigned len)
 {
 	const uint8_t *p = data;
 	uint64_t v = 0;
 
+	switch (len) {
+	case 1:
+		return p[0];
+	case 2: {
+		uint16_t v16;
+
+		__builtin_memcpy(&v16, p, 2);
+		return v16;
+	}
+	case 4: {
+		uint32_t v32;
+
+		__builtin_memcpy(&v32, p, 4);
+		return v32;
+	}
+	case 8:
+		__builtin_memcpy(&v, p, 8);
+		return v;
+	}
 	for (unsigned i = 0; i < len && i < 8; i++)
 		v |= (uint64_t)p[i] << (8 * i);
 	return v;
@@ -143,6 +166,26 @@ static inline void device_data_put(void *data, unsigned len, uint64_t v)
 {
 	uint8_t *p = data;
 
+	switch (len) {
+	case 1:
+		p[0] = v;
+		return;
+	case 2: {
+		uint16_t v16 = v;
+
+		__builtin_memcpy(p, &v16, 2);
+		return;
+	}
+	case 4: {
+		uint32_t v32 = v;
+
+		__builtin_memcpy(p, &v32, 4);
+		return;
+	}
+	case 8:
+		__builtin_memcpy(p, &v, 8);
+		return;
+	}
 	for (unsigned i = 0; i < len && i < 8; i++)
 		p[i] = v >> (8 * i);
 }
