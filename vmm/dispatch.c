@@ -238,6 +238,47 @@ static bool page_first_time(uint64_t addr)
 	return false;
 }
 
+/* Whether a page was already seen unmapped (no insertion). */
+static bool page_seen(uint64_t addr)
+{
+	uint64_t key = (addr >> BOARD_PAGE_SHIFT) + 1;
+	unsigned h = (key * 0x9e3779b97f4a7c15ull) >> 56;
+
+	for (unsigned n = 0; n < DISPATCH_LOGGED_PAGES; n++) {
+		uint64_t seen = __atomic_load_n(
+			&logged_pages[(h + n) % DISPATCH_LOGGED_PAGES],
+			__ATOMIC_ACQUIRE);
+
+		if (seen == key)
+			return true;
+		if (!seen)
+			return false;
+	}
+	return false;
+}
+
+static bool port_seen(uint16_t port)
+{
+	return __atomic_load_n(&logged_ports[port / 64], __ATOMIC_RELAXED) &
+	       (1ull << (port % 64));
+}
+
+/*
+ * Log the first access to an unmapped port or page, unless the port or
+ * page just below was already seen: a guest scanning a range (Linux
+ * probing option ROMs at 0xc0000-0xdffff, a port sweep) gets one line
+ * for the range, not one per page. Every access is still counted.
+ */
+static bool unmapped_should_log(unsigned space, uint64_t addr)
+{
+	if (space == SPACE_PIO)
+		return port_first_time(addr) &&
+		       !(addr > 0 && port_seen(addr - 1));
+	return page_first_time(addr) &&
+	       !(addr >> BOARD_PAGE_SHIFT &&
+		 page_seen(addr - (1ull << BOARD_PAGE_SHIFT)));
+}
+
 static bool access_len_ok(unsigned len)
 {
 	return len == 1 || len == 2 || len == 4 || len == 8;
@@ -335,8 +376,6 @@ dispatch_unmapped(struct dispatch_ctx *ctx, unsigned space, uint64_t addr,
 		  void *data, unsigned len, bool is_write,
 		  const struct board_region *r)
 {
-	bool first;
-
 	if (!is_write)
 		memset(data, 0xff, len < 8 ? len : 8);
 	__atomic_fetch_add(is_write ? &unmapped_writes : &unmapped_reads, 1,
@@ -347,9 +386,7 @@ dispatch_unmapped(struct dispatch_ctx *ctx, unsigned space, uint64_t addr,
 		else
 			ctx->stats[0].reads++;
 	}
-	first = space == SPACE_PIO ? port_first_time(addr) :
-				     page_first_time(addr);
-	if (first)
+	if (unmapped_should_log(space, addr))
 		unmapped_log(space, addr, len, is_write, r);
 	if (ctx && ctx->trace)
 		dispatch_trace(ctx, space, is_write ? "write" : "read", addr,
