@@ -364,13 +364,18 @@ static void vcpu_answer_dump(struct vcpu *vcpu)
 	struct insn_info info;
 	uint64_t rip;
 
+	/* One vCPU's dump at a time: interleaved lines could not be read. */
+	static pthread_mutex_t dump_lock = PTHREAD_MUTEX_INITIALIZER;
+
 	if (atomic_exchange(&vcpu->dumped_round, round) == round)
 		return;
 	ioctl(vcpu->fd, KVM_GET_MP_STATE, &mp);
+	pthread_mutex_lock(&dump_lock);
 	fprintf(stderr, "boardvm: vCPU %u: SIGQUIT dump (mp_state %u), %"
 		PRIu64 " exits\n", vcpu->index, mp.mp_state, vcpu->exits);
 	vcpu_dump_regs(vcpu, stderr);
 	vcpu_dump_insn(vcpu, &info, &rip);
+	pthread_mutex_unlock(&dump_lock);
 }
 
 /* A vCPU in a halt that only an NMI or INIT could end, or never started. */
