@@ -41,12 +41,32 @@ endif
 
 SHIPPED_BOARDS := $(basename $(notdir $(wildcard boards/*.yaml)))
 
+# Include paths per layer (docs/architecture.md): a folder sees only the
+# layers below it, so an include that reaches up fails to build.
+#   machine/   the contract: nothing above it
+#   devices/   the models: the contract
+#   dtc-like/  boardc: the contract
+#   vmm/       the VMM: devices and the contract (tests and benches too)
+MACHINE_INC := -Imachine
+DEVICES_INC := -Idevices $(MACHINE_INC)
+BOARDC_INC := -Idtc-like $(MACHINE_INC)
+VMM_INC := -Ivmm $(DEVICES_INC)
+
+# $(call layer_check,FOLDERS): run after compiling $@ (with -MMD); fails,
+# removing $@, when its dependency file names a header under FOLDERS (a
+# path relative to the source, like "../vmm/x.h", gets past -I).
+layer_check = @if sed 's/^[^:]*://' $(@:.o=.d) | tr ' ' '\n' | \
+	grep -E '(^|/)($(1))/'; then echo "$<: includes the header(s) above" \
+	"from a layer above its own (docs/architecture.md)"; rm -f $@; \
+	exit 1; fi
+
 .PHONY: all test check-generated bench fuzz clean
 all: boardc vmm
 
+include machine/machine.mk
+include devices/devices.mk
 include dtc-like/boardc.mk
 -include vmm/vmm.mk
--include devices/devices.mk
 -include tests/tests.mk
 -include bench/bench.mk
 -include demo/demo.mk

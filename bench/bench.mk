@@ -17,7 +17,7 @@ BENCH_TARGETS := bench-lookup bench-compile
 # The bench binaries link the real dispatch code; boards of every size
 # reference device ops that bench/lookup/stubs.c stands in for.
 BENCH_CFLAGS := $(filter-out -MMD -MP,$(CFLAGS))
-BENCH_LINK := vmm/dispatch.c devices/registry.c
+BENCH_LINK := vmm/dispatch.c machine/registry.c
 
 -include $(wildcard bench/exits/*.mk)
 -include $(wildcard bench/virtio/*.mk)
@@ -37,7 +37,7 @@ bench-lookup: bench-sanitize-check $(BENCH_LOOKUPS)
 	@bench/lookup/run.sh $(BENCH_LOOKUPS)
 
 bench-compile: bench-sanitize-check $(BOARDC)
-	@BUILD=$(BUILD) CC=$(CC) bench/compile/run.sh $(BOARDC)
+	@BUILD=$(BUILD) CC=$(CC) INC="$(VMM_INC)" bench/compile/run.sh $(BOARDC)
 
 $(BENCH_DIR)/boards/lookup-%.yaml: scripts/gen-board.sh
 	@mkdir -p $(@D)
@@ -49,8 +49,8 @@ $(BENCH_DIR)/lookup-%/board.c: $(BENCH_DIR)/boards/lookup-%.yaml $(BOARDC)
 
 $(BENCH_DIR)/lookup-%/lookup: bench/lookup/lookup.c bench/lookup/stubs.c \
 			      $(BENCH_DIR)/lookup-%/board.c $(BENCH_LINK) \
-			      vmm/dispatch.h vmm/board-tables.h
-	$(CC) $(BENCH_CFLAGS) -I. -I$(@D) -o $@ bench/lookup/lookup.c \
+			      vmm/dispatch.h machine/board-tables.h
+	$(CC) $(BENCH_CFLAGS) $(VMM_INC) -I$(@D) -o $@ bench/lookup/lookup.c \
 		bench/lookup/stubs.c $(@D)/board.c $(BENCH_LINK) $(LDFLAGS)
 
 .PRECIOUS: $(BENCH_DIR)/boards/lookup-%.yaml $(BENCH_DIR)/lookup-%/board.c

@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "../vmm/board-tables.h"
+#include "board-tables.h"
 #include "cmos-rtc.h"
 #include "device.h"
 

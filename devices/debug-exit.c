@@ -4,7 +4,7 @@
  * tests end this way. Stateless, so safe from any vCPU; reads return
  * all-ones.
  */
-#include "../vmm/board-tables.h"
+#include "board-tables.h"
 #include "device.h"
 
 #define DEBUG_EXIT_STATUS_MASK	0xff	/* an exit status is one byte */

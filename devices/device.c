@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "../vmm/board-tables.h"
+#include "board-tables.h"
 #include "device.h"
 
 const struct board_prop *device_prop(const struct device *dev,

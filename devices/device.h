@@ -71,6 +71,11 @@ struct device_host {
 	 */
 	int (*pci_bar_update)(struct device_host *host, struct device *dev,
 			      unsigned bar, uint64_t base, bool enabled);
+	/*
+	 * The instance of board_devices[index] (how pci-host reaches the
+	 * function in a slot); NULL when it was not created.
+	 */
+	struct device *(*device)(struct device_host *host, unsigned index);
 	/* Deliver an MSI (address/data as the guest programmed them). */
 	void (*signal_msi)(struct device_host *host, uint64_t addr,
 			   uint32_t data);

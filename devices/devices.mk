@@ -1,6 +1,17 @@
-# What every boardvm binary links besides its board's device models
-# (BOARD_DEVICE_SOURCES, from generated/<board>/devices.mk): the registry,
-# the property helpers and the console's raw terminal mode. The models use
-# pthread mutexes, hence DEVICE_LDLIBS.
-DEVICE_COMMON_SOURCES := devices/registry.c devices/device.c devices/console.c
+# The device models (devices/), built once per $(BUILD): they see the
+# machine contract and each other (DEVICES_INC), never vmm/ or a board's
+# generated header, so one object serves every board. A board's boardvm
+# links the models its devices.mk names (BOARD_DEVICE_SOURCES) plus
+# DEVICE_COMMON_SOURCES: the property helpers, the console's raw terminal
+# mode, the PCI header, virtio transport and virtqueues the models share.
+# The models use pthread mutexes, hence DEVICE_LDLIBS.
+DEVICE_COMMON_SOURCES := devices/device.c devices/console.c devices/pci.c \
+	devices/virtio-pci.c devices/virtqueue.c
 DEVICE_LDLIBS := -pthread
+
+$(BUILD)/devices/%.o: devices/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DEVICES_INC) -c -o $@ $<
+	$(call layer_check,vmm|dtc-like|generated|tests|bench)
+
+-include $(wildcard $(BUILD)/devices/*.d)

@@ -29,7 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../vmm/board-tables.h"
+#include "board-tables.h"
 #include "device.h"
 #include "doorbell-demo.h"
 

@@ -21,7 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../vmm/board-tables.h"
+#include "board-tables.h"
 #include "device.h"
 
 /* Offsets in the device block (0x60 and 0x64 on a PC). */

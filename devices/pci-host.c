@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../vmm/dispatch.h"
+#include "board-tables.h"
 #include "device.h"
 
 /* Port offsets. */
@@ -75,7 +75,8 @@ struct pci_host {
 	uint32_t config_address;
 	struct bridge_config *bus0[PCI_NR_DEVFN];	/* NULL: nothing there */
 	struct bridge_config bridge;
-	int slot_device[PCI_NR_SLOTS];	/* machine_devices[] index, or -1 */
+	int slot_device[PCI_NR_SLOTS];	/* board_devices[] index, or -1 */
+	struct device_host *host;	/* finds the instance of an index */
 };
 
 static void pci_put16(uint8_t *p, uint16_t v)
@@ -140,10 +141,10 @@ static struct device *pci_selected_device(struct pci_host *h)
 	    PCI_DEVFN_FUNC(devfn))
 		return NULL;
 	idx = h->slot_device[PCI_DEVFN_SLOT(devfn)];
-	if (idx < 0)
+	if (idx < 0 || !h->host || !h->host->device)
 		return NULL;
-	dev = &machine_devices[idx];
-	return dev->ops && dev->ops->pci_config_read ? dev : NULL;
+	dev = h->host->device(h->host, idx);
+	return dev && dev->ops && dev->ops->pci_config_read ? dev : NULL;
 }
 
 /* Bytes [i, i + len) of CONFIG_DATA (0xcfc + i), inside the window. */
@@ -242,6 +243,7 @@ static int pci_host_init(struct device *dev)
 	}
 	pthread_mutex_init(&h->lock, NULL);
 	pci_host_bridge_setup(&h->bridge);
+	h->host = dev->host;
 	h->bus0[HOST_BRIDGE_DEVFN] = &h->bridge;
 	for (unsigned s = 0; s < PCI_NR_SLOTS; s++)
 		h->slot_device[s] = -1;

@@ -26,7 +26,7 @@
  */
 #include <string.h>
 
-#include "../vmm/board-tables.h"
+#include "board-tables.h"
 #include "pci.h"
 
 #define PCI_BAR_END		(PCI_BAR0 + 4 * PCI_NR_BARS)

@@ -26,7 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../vmm/board-tables.h"
+#include "board-tables.h"
 #include "console.h"
 #include "device.h"
 

@@ -31,7 +31,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "../vmm/board-tables.h"
+#include "board-tables.h"
 #include "virtio-pci.h"
 
 #define VIRTIO_BLK_F_SEG_MAX	2

@@ -14,7 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../vmm/board-tables.h"
+#include "common.h"
+#include "board-tables.h"
 #include "virtio-pci.h"
 
 #define VIRTIO_PCI_VENDOR	0x1af4
@@ -30,7 +31,6 @@
 #define MSIX_ENTRY_SIZE		16
 #define MSIX_VECTOR_MASKED	0x1
 
-#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 
 static struct virtio_pci *to_vp(struct device *dev)
 {

@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "../vmm/guest-ram.h"
+#include "guest-ram.h"
 #include "virtqueue.h"
 
 #define LOAD_RELAXED(p)		__atomic_load_n(p, __ATOMIC_RELAXED)

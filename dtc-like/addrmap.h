@@ -8,7 +8,7 @@
 #define BOARDC_ADDRMAP_H
 
 #include "boardc.h"
-#include "../vmm/ram-layout.h"
+#include "ram-layout.h"
 
 enum map_kind {
 	MAP_RAM,		/* guest RAM (an e820 usable entry) */

@@ -16,7 +16,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../devices/registry.h"
+#include "numbers.h"
+#include "registry.h"
 #include "srcpos.h"
 
 /* A value as written: its text, its position, and (if numeric) its value. */
@@ -191,11 +192,5 @@ int board_to_dts(const struct board *board, FILE *out);
 
 /* quote.c: a double-quoted string with C escapes (dts and YAML read it). */
 void fput_quoted(FILE *out, const char *s);
-
-/* numbers.c: "0x3f8", "4096", "4K", "512M", "3G", "1T"; false if bad. */
-bool parse_number(const char *text, uint64_t *value);
-bool parse_size(const char *text, uint64_t *value);
-bool parse_bool(const char *text, bool *value);
-bool parse_binding(const char *text, enum board_binding *binding);
 
 #endif

@@ -20,12 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common.h"
 #include "boardc.h"
-#include "../vmm/cpuid-features.h"
+#include "cpuid-features.h"
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define PIO_LIMIT	0xffffull
-#define PAGE_SIZE	0x1000ull
 
 enum check_phase {
 	PHASE_FRONT,		/* reported by the front ends */
@@ -950,7 +949,7 @@ static void check_irq_range(struct check *c, struct board *b)
 	}
 }
 
-/* cpuid-hide: names from vmm/cpuid-features.c, which boardvm can hide. */
+/* cpuid-hide: names from machine/cpuid-features.c, which boardvm can hide. */
 static void check_unknown_cpuid_feature(struct check *c, struct board *b)
 {
 	char known[1024];
@@ -1469,7 +1468,7 @@ static uint64_t region_align(uint64_t size)
 {
 	uint64_t a = size & -size;
 
-	return !a || a > PAGE_SIZE ? PAGE_SIZE : a;
+	return !a || a > MACHINE_PAGE_SIZE ? MACHINE_PAGE_SIZE : a;
 }
 
 /* RAM, reserved ranges and MMIO windows: memslots and maps are pages. */
@@ -1479,7 +1478,7 @@ static void range_page_aligned(struct check *c, enum party_kind kind,
 	struct party p = party_range(kind, r);
 	const char *label;
 
-	if (!((r->base | r->size) & (PAGE_SIZE - 1)))
+	if (!((r->base | r->size) & (MACHINE_PAGE_SIZE - 1)))
 		return;
 	label = party_label(&p);
 	check_msg(c, &r->pos, "%s %s is not 4 KiB aligned: make its base "
@@ -1533,8 +1532,8 @@ static void device_unplaced(struct check *c, struct board *b,
 	w = &b->windows[wi];
 	for (align = 1; align < span && align << 1; align <<= 1)
 		;
-	if (space == SPACE_MMIO && align < PAGE_SIZE)
-		align = PAGE_SIZE;
+	if (space == SPACE_MMIO && align < MACHINE_PAGE_SIZE)
+		align = MACHINE_PAGE_SIZE;
 	check_msg(c, &p->pos, "device '%s': no free %s bytes aligned to %s "
 		  "left in %s %s %s: enlarge the window or give a fixed base",
 		  dname(d), hex(span), hex(align), window_kind(space),

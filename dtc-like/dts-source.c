@@ -15,10 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common.h"
 #include "boardc.h"
 #include "dts-parser.h"
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static struct dt_node *dt_root;
 static struct dt_ext *dt_exts;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * -O c: the board as C tables for the VMM (vmm/board-tables.h is the
+ * -O c: the board as C tables for the VMM (machine/board-tables.h is the
  * contract). Writes DIR/board.h (counts and per-device macros a guest
  * program can use too), DIR/board.c (the tables) and DIR/devices.mk (the
  * device sources this board needs).
@@ -20,10 +20,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common.h"
 #include "boardc.h"
 
-#define PAGE_SIZE		(1ull << 12)
-#define PAGE_MASK		(PAGE_SIZE - 1)
 #define NR_PORTS		0x10000ull
 
 /*
@@ -74,12 +73,12 @@ struct c_plan {
 
 static uint64_t page_floor(uint64_t addr)
 {
-	return addr & ~PAGE_MASK;
+	return addr & ~MACHINE_PAGE_MASK;
 }
 
 static uint64_t page_ceil(uint64_t addr)
 {
-	return (addr + PAGE_MASK) & ~PAGE_MASK;
+	return (addr + MACHINE_PAGE_MASK) & ~MACHINE_PAGE_MASK;
 }
 
 /* The last byte of a region (regions are never empty once checked). */
@@ -331,7 +330,7 @@ static unsigned subpage_shift(const struct ir_region *regions,
 
 		if (regions[i].base > page)
 			bounds |= regions[i].base - page;
-		if (end < page + PAGE_SIZE)
+		if (end < page + MACHINE_PAGE_SIZE)
 			bounds |= end - page;
 	}
 	return bounds ? (unsigned)__builtin_ctzll(bounds) : 12;
@@ -353,8 +352,8 @@ static void subpage_used(const struct ir_region *regions,
 	const struct ir_region *last = &regions[sp->first + sp->count - 1];
 	uint64_t to = last->base + last->size - sp->page;
 
-	if (to > PAGE_SIZE)
-		to = PAGE_SIZE;
+	if (to > MACHINE_PAGE_SIZE)
+		to = MACHINE_PAGE_SIZE;
 	*lead = first->base > sp->page ?
 		(first->base - sp->page) >> sp->shift : 0;
 	*end = (to + (1ull << sp->shift) - 1) >> sp->shift;
@@ -373,9 +372,9 @@ static void subpage_place(struct c_plan *plan, struct subpage_plan *sp,
 	subpage_used(plan->board->regions, sp, &lead, &end);
 	sp->map_first = *cursor > lead ? *cursor - lead : 0;
 	*cursor = sp->map_first + end;
-	if (sp->map_first + (PAGE_SIZE >> sp->shift) > plan->subpage_map_size)
+	if (sp->map_first + (MACHINE_PAGE_SIZE >> sp->shift) > plan->subpage_map_size)
 		plan->subpage_map_size = sp->map_first +
-					 (PAGE_SIZE >> sp->shift);
+					 (MACHINE_PAGE_SIZE >> sp->shift);
 }
 
 /* Pages touched by more than one region of a window's run. */
@@ -483,7 +482,7 @@ static int check_windows(const struct c_plan *plan)
 	for (unsigned w = 0; w < plan->nr_windows; w++) {
 		const struct win_plan *win = &plan->windows[w];
 
-		if (win->size >> 12 <= MAX_WINDOW_PAGES)
+		if (win->size >> MACHINE_PAGE_SHIFT <= MAX_WINDOW_PAGES)
 			continue;
 		if (win->range)
 			diag_error(&win->range->pos, NULL, "MMIO window %s is "
@@ -699,7 +698,7 @@ static void emit_board_h(FILE *out, const struct c_plan *plan)
 	emit_h_regions(out, board);
 	fputs("\n#ifndef BOARD_GUEST\n"
 	      "#include <stdint.h>\n"
-	      "#include \"vmm/board-tables.h\"\n"
+	      "#include \"board-tables.h\"\n"
 	      "#endif\n\n"
 	      "#endif\n", out);
 }
@@ -986,7 +985,7 @@ static void emit_page_entry(FILE *out, const struct win_plan *win,
 			    uint64_t first, uint64_t last, unsigned index,
 			    const struct ir_region *r)
 {
-	emit_range(out, (first - win->base) >> 12, (last - win->base) >> 12);
+	emit_range(out, (first - win->base) >> MACHINE_PAGE_SHIFT, (last - win->base) >> MACHINE_PAGE_SHIFT);
 	fprintf(out, "%u,\t/* 0x%" PRIx64 ": %s.%s, %s */\n", index, first,
 		r->dev->name, r->reg->name, srcpos_string(&r->pos));
 }
@@ -1005,7 +1004,7 @@ static void emit_pages(FILE *out, const struct c_plan *plan, unsigned w)
 		win->range ? win->range->name : "fixed MMIO", win->base,
 		win->base + win->size - 1);
 	fprintf(out, "static BOARD_INDEX_TYPE board_pages_%u[0x%" PRIx64
-		"] = {\n", w, win->size >> 12);
+		"] = {\n", w, win->size >> MACHINE_PAGE_SHIFT);
 	for (unsigned i = win->first; i < win->first + win->count; i++) {
 		const struct ir_region *r = &regions[i];
 		uint64_t first = page_floor(r->base);
@@ -1021,8 +1020,8 @@ static void emit_pages(FILE *out, const struct c_plan *plan, unsigned w)
 		    (sp = find_subpage(plan, first, &s))) {
 			fprintf(out, "\t[0x%" PRIx64 "] = BOARD_SUBPAGE | %u,"
 				"\t/* 0x%" PRIx64 ": shared, board_subpages[%u] */\n",
-				(first - win->base) >> 12, s, first, s);
-			first += PAGE_SIZE;
+				(first - win->base) >> MACHINE_PAGE_SHIFT, s, first, s);
+			first += MACHINE_PAGE_SIZE;
 			done = first;
 			if (first > last)
 				continue;
@@ -1031,12 +1030,12 @@ static void emit_pages(FILE *out, const struct c_plan *plan, unsigned w)
 		if (find_subpage(plan, last, &s)) {
 			if (last > first)
 				emit_page_entry(out, win, first,
-						last - PAGE_SIZE, i + 1, r);
+						last - MACHINE_PAGE_SIZE, i + 1, r);
 			done = last;
 			continue;
 		}
 		emit_page_entry(out, win, first, last, i + 1, r);
-		done = last + PAGE_SIZE;
+		done = last + MACHINE_PAGE_SIZE;
 	}
 	fputs("};\n", out);
 }
@@ -1093,8 +1092,8 @@ static void emit_subpages(FILE *out, const struct c_plan *plan)
 			uint64_t from = r->base > sp->page ? r->base : sp->page;
 			uint64_t to = r->base + r->size;
 
-			if (to > sp->page + PAGE_SIZE)
-				to = sp->page + PAGE_SIZE;
+			if (to > sp->page + MACHINE_PAGE_SIZE)
+				to = sp->page + MACHINE_PAGE_SIZE;
 			emit_range(out,
 				   sp->map_first + ((from - sp->page) >> sp->shift),
 				   sp->map_first +
@@ -1112,7 +1111,7 @@ static void emit_subpages(FILE *out, const struct c_plan *plan)
 
 static void emit_ram(FILE *out, const struct board *board)
 {
-	fputs("\n/* Guest RAM fills these in order (vmm/ram-layout.h). */\n"
+	fputs("\n/* Guest RAM fills these in order (machine/ram-layout.h). */\n"
 	      "const struct board_ram_region board_ram[BOARD_NR_RAM] = {\n",
 	      out);
 	for (unsigned i = 0; i < board->nr_ram; i++) {

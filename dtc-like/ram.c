@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * Guest RAM of a given size laid into the board's RAM regions, in order:
- * the IR side of vmm/ram-layout.c, which the VMM uses at run time, so
+ * the IR side of machine/ram-layout.c, which the VMM uses at run time, so
  * `boardc map --mem` shows exactly what the guest will get.
  */
 #include <stdlib.h>
 
 #include "boardc.h"
-#include "../vmm/ram-layout.h"
+#include "ram-layout.h"
 
 int board_ram_fill(const struct board *board, uint64_t mem,
 		   struct ram_chunk *chunks, unsigned max_chunks)

@@ -17,9 +17,9 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "common.h"
 #include "boardc.h"
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 struct yaml_ctx {
 	const char *file;		/* interned */

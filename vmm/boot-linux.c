@@ -17,6 +17,7 @@
 
 #include <asm/bootparam.h>
 
+#include "common.h"
 #include "boot-linux.h"
 
 #define HDRS_MAGIC		0x53726448	/* "HdrS" at 0x202 */
@@ -29,7 +30,6 @@
 #define HEAP_END		0xfe00		/* heap_end_ptr */
 #define VGA_NORMAL		0xffff		/* vid_mode: 80x25 */
 #define FOUR_GIB		0x100000000ull
-#define PAGE_SIZE		0x1000ull
 
 /* Control register and page table bits used by the boot state. */
 #define CR0_PE			(1ull << 0)
@@ -42,7 +42,7 @@
 #define PTE_PRESENT		(1ull << 0)
 #define PTE_RW			(1ull << 1)
 #define PTE_PS			(1ull << 7)
-#define PD_PAGE_SIZE		0x200000ull	/* 2 MiB */
+#define PD_MACHINE_PAGE_SIZE		0x200000ull	/* 2 MiB */
 
 /* GDT descriptors: flat 4 GiB code (64-bit or 32-bit), data, and TSS. */
 #define GDT_CODE64		0x00af9b000000ffffull
@@ -257,22 +257,22 @@ static int setup_long_mode(struct guest_ram *ram,
 {
 	uint64_t *pml4, *pdpt, *pd;
 
-	pml4 = linux_ram_at(ram, map, nr_map, BOOT_PML4_ADDR, PAGE_SIZE,
+	pml4 = linux_ram_at(ram, map, nr_map, BOOT_PML4_ADDR, MACHINE_PAGE_SIZE,
 			    "boot PML4", err, errlen);
-	pdpt = linux_ram_at(ram, map, nr_map, BOOT_PDPT_ADDR, PAGE_SIZE,
+	pdpt = linux_ram_at(ram, map, nr_map, BOOT_PDPT_ADDR, MACHINE_PAGE_SIZE,
 			    "boot PDPT", err, errlen);
-	pd = linux_ram_at(ram, map, nr_map, BOOT_PD_ADDR, 4 * PAGE_SIZE,
+	pd = linux_ram_at(ram, map, nr_map, BOOT_PD_ADDR, 4 * MACHINE_PAGE_SIZE,
 			  "boot page directories", err, errlen);
 	if (!pml4 || !pdpt || !pd)
 		return -1;
-	memset(pml4, 0, PAGE_SIZE);
-	memset(pdpt, 0, PAGE_SIZE);
+	memset(pml4, 0, MACHINE_PAGE_SIZE);
+	memset(pdpt, 0, MACHINE_PAGE_SIZE);
 	pml4[0] = BOOT_PDPT_ADDR | PTE_PRESENT | PTE_RW;
 	for (unsigned i = 0; i < 4; i++)
-		pdpt[i] = (BOOT_PD_ADDR + i * PAGE_SIZE) | PTE_PRESENT |
+		pdpt[i] = (BOOT_PD_ADDR + i * MACHINE_PAGE_SIZE) | PTE_PRESENT |
 			  PTE_RW;
 	for (unsigned i = 0; i < 4 * 512; i++)
-		pd[i] = i * PD_PAGE_SIZE | PTE_PRESENT | PTE_RW | PTE_PS;
+		pd[i] = i * PD_MACHINE_PAGE_SIZE | PTE_PRESENT | PTE_RW | PTE_PS;
 	cpu->cr3 = BOOT_PML4_ADDR;
 	cpu->cr4 = CR4_PAE;
 	cpu->cr0 |= CR0_PG;
@@ -318,7 +318,7 @@ static uint64_t initrd_spot(const struct e820_entry *map, int nr_map,
 
 		if (e->type != E820_RAM || hi <= lo || hi - lo < size)
 			continue;
-		at = (hi - size) & ~(PAGE_SIZE - 1);
+		at = (hi - size) & ~(MACHINE_PAGE_SIZE - 1);
 		if (at >= lo)
 			return at;
 	}
@@ -336,7 +336,7 @@ int linux_put_initrd(struct guest_ram *ram, const struct e820_entry *map,
 
 	if (linux_file_read(&f, "initrd", path, err, errlen) < 0)
 		return -1;
-	floor = align_up(floor, PAGE_SIZE);
+	floor = align_up(floor, MACHINE_PAGE_SIZE);
 	at = f.size ? initrd_spot(map, nr_map, f.size, floor, limit) : floor;
 	if (!at) {
 		fail(err, errlen, "initrd '%s' is %zu bytes; no RAM that large"

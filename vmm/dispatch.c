@@ -31,10 +31,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "common.h"
 #include "board.h"
-#include "vmm/dispatch.h"
+#include "dispatch.h"
 
-#define DISPATCH_PAGE_MASK	((1ull << BOARD_PAGE_SHIFT) - 1)
 #define DISPATCH_NR_PORTS	65536
 /* MMIO pages whose first unmapped access is logged; later ones only count. */
 #define DISPATCH_LOGGED_PAGES	256
@@ -103,6 +103,11 @@ void machine_devices_reset(void)
 	}
 }
 
+struct device *machine_device(struct device_host *host, unsigned index)
+{
+	return index < nr_devices ? &machine_devices[index] : NULL;
+}
+
 /* In reverse order of creation; devices never created are skipped. */
 void machine_devices_destroy(void)
 {
@@ -131,13 +136,13 @@ static const struct board_region *mmio_lookup_once(uint64_t addr,
 		if (off >= win->size)
 			continue;
 		/* Pages of a relocatable window change when a BAR moves. */
-		idx = __atomic_load_n(&win->pages[off >> BOARD_PAGE_SHIFT],
+		idx = __atomic_load_n(&win->pages[off >> MACHINE_PAGE_SHIFT],
 				      __ATOMIC_RELAXED);
 		if (idx & BOARD_SUBPAGE) {
 			const struct board_subpage *sp =
 				&board_subpages[idx & ~BOARD_SUBPAGE];
 
-			i = sp->first + ((off & DISPATCH_PAGE_MASK) >> sp->shift);
+			i = sp->first + ((off & MACHINE_PAGE_MASK) >> sp->shift);
 			idx = i < subpage_map_size ? board_subpage_map[i] : 0;
 		}
 		r = &board_regions[idx];
@@ -218,7 +223,7 @@ static bool port_first_time(uint16_t port)
 /* True the first time a page is seen unmapped (open addressing, CAS). */
 static bool page_first_time(uint64_t addr)
 {
-	uint64_t key = (addr >> BOARD_PAGE_SHIFT) + 1;
+	uint64_t key = (addr >> MACHINE_PAGE_SHIFT) + 1;
 	unsigned h = (key * 0x9e3779b97f4a7c15ull) >> 56;
 
 	for (unsigned n = 0; n < DISPATCH_LOGGED_PAGES; n++) {
@@ -241,7 +246,7 @@ static bool page_first_time(uint64_t addr)
 /* Whether a page was already seen unmapped (no insertion). */
 static bool page_seen(uint64_t addr)
 {
-	uint64_t key = (addr >> BOARD_PAGE_SHIFT) + 1;
+	uint64_t key = (addr >> MACHINE_PAGE_SHIFT) + 1;
 	unsigned h = (key * 0x9e3779b97f4a7c15ull) >> 56;
 
 	for (unsigned n = 0; n < DISPATCH_LOGGED_PAGES; n++) {
@@ -275,8 +280,8 @@ static bool unmapped_should_log(unsigned space, uint64_t addr)
 		return port_first_time(addr) &&
 		       !(addr > 0 && port_seen(addr - 1));
 	return page_first_time(addr) &&
-	       !(addr >> BOARD_PAGE_SHIFT &&
-		 page_seen(addr - (1ull << BOARD_PAGE_SHIFT)));
+	       !(addr >> MACHINE_PAGE_SHIFT &&
+		 page_seen(addr - MACHINE_PAGE_SIZE));
 }
 
 static bool access_len_ok(unsigned len)

@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "board-tables.h"
-#include "../devices/device.h"
+#include "device.h"
 
 /* Per vCPU (or per I/O thread) counters, one slot per region. */
 struct region_stats {
@@ -55,6 +55,8 @@ struct machine_env {
 
 int machine_devices_create(const struct machine_env *env);
 void machine_devices_reset(void);
+/* board_devices[index]'s instance: a device_host's device(). */
+struct device *machine_device(struct device_host *host, unsigned index);
 void machine_devices_destroy(void);
 
 static inline const struct board_region *dispatch_port_region(uint16_t port)

@@ -15,11 +15,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "ram-layout.h"
 #include "vmm.h"
 
 #define KVM_DEV			"/dev/kvm"
-#define PAGE_SIZE_4K		0x1000ull
 /* Identity-map page + the 3-page real-mode TSS, just below the BIOS. */
 #define HELPER_PAGES		4
 #define HELPER_PREFERRED	0xfffbc000ull
@@ -141,7 +141,7 @@ static bool board_claims(uint64_t base, uint64_t size)
  */
 static int vm_set_helper_pages(struct vm *vm)
 {
-	uint64_t size = HELPER_PAGES * PAGE_SIZE_4K;
+	uint64_t size = HELPER_PAGES * MACHINE_PAGE_SIZE;
 	uint64_t base = HELPER_PREFERRED;
 	uint64_t ident;
 
@@ -153,7 +153,7 @@ static int vm_set_helper_pages(struct vm *vm)
 				board_info.name);
 			return -1;
 		}
-		base -= PAGE_SIZE_4K;
+		base -= MACHINE_PAGE_SIZE;
 	}
 	ident = base;
 	if (ioctl(vm->vm_fd, KVM_CHECK_EXTENSION,
@@ -163,7 +163,7 @@ static int vm_set_helper_pages(struct vm *vm)
 		return -1;
 	}
 	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR,
-		  (unsigned long)(base + PAGE_SIZE_4K)) < 0) {
+		  (unsigned long)(base + MACHINE_PAGE_SIZE)) < 0) {
 		perror("boardvm: KVM_SET_TSS_ADDR");
 		return -1;
 	}

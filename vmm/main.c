@@ -13,8 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../devices/console.h"
-#include "../dtc-like/boardc.h"		/* parse_size(), parse_number() */
+#include "common.h"
+#include "console.h"
+#include "numbers.h"		/* parse_size(), parse_number() */
 #include "boot-linux.h"
 #include "mptable.h"
 #include "pci-remap.h"
@@ -179,7 +180,7 @@ static int parse_mem(const char *arg, uint64_t *mem)
 {
 	struct ram_span spans[VM_MAX_MEM];
 
-	if (!parse_size(arg, mem) || *mem == 0 || *mem % 4096) {
+	if (!parse_size(arg, mem) || *mem == 0 || *mem % MACHINE_PAGE_SIZE) {
 		fprintf(stderr, "boardvm: --mem '%s': expected a size that is a "
 			"whole number of 4 KiB pages, e.g. 512M or 3.5G\n", arg);
 		return -1;
@@ -415,6 +416,7 @@ static int vmm_run(const struct vm_options *opts,
 		.nr_disks = nr_disks,
 		.pci_bar_update = pci_remap_bar_update,
 		.signal_msi = vm_signal_msi,
+		.device = machine_device,
 		.console_in = STDIN_FILENO,
 		.console_out = STDOUT_FILENO,
 		.opaque = &vm,

@@ -28,11 +28,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common.h"
 #include "board.h"
-#include "vmm/dispatch.h"
-#include "vmm/pci-remap.h"
+#include "dispatch.h"
+#include "pci-remap.h"
 
-#define REMAP_PAGE	(1ull << BOARD_PAGE_SHIFT)
 
 struct bar_state {
 	bool pci;			/* a PCI device with a BAR in a window */
@@ -76,9 +76,9 @@ static struct board_mmio_window *window_of(uint64_t base, uint64_t size)
 
 static BOARD_INDEX_TYPE *page_entry(uint64_t addr)
 {
-	struct board_mmio_window *win = window_of(addr, REMAP_PAGE);
+	struct board_mmio_window *win = window_of(addr, MACHINE_PAGE_SIZE);
 
-	return win ? &win->pages[(addr - win->base) >> BOARD_PAGE_SHIFT] : NULL;
+	return win ? &win->pages[(addr - win->base) >> MACHINE_PAGE_SHIFT] : NULL;
 }
 
 /* First use: save each BAR's home page entries. Called with `lock` held. */
@@ -90,10 +90,10 @@ static void remap_prepare(void)
 	for (unsigned i = 0; i < board_info.nr_devices; i++) {
 		const struct board_device *d = &board_devices[i];
 		struct bar_state *b = &bars[i];
-		uint64_t pages = d->bar_size >> BOARD_PAGE_SHIFT;
+		uint64_t pages = d->bar_size >> MACHINE_PAGE_SHIFT;
 
 		if (d->pci_slot < 0 || !d->has_mmio || !pages ||
-		    (d->mmio_base | d->bar_size) & (REMAP_PAGE - 1) ||
+		    (d->mmio_base | d->bar_size) & (MACHINE_PAGE_SIZE - 1) ||
 		    !window_of(d->mmio_base, d->bar_size))
 			continue;
 		b->saved = calloc(pages, sizeof(*b->saved));
@@ -103,7 +103,7 @@ static void remap_prepare(void)
 			continue;
 		}
 		for (uint64_t p = 0; p < pages; p++)
-			b->saved[p] = *page_entry(d->mmio_base + p * REMAP_PAGE);
+			b->saved[p] = *page_entry(d->mmio_base + p * MACHINE_PAGE_SIZE);
 		b->pci = b->mapped = true;
 		b->home = b->base = d->mmio_base;
 		b->size = d->bar_size;
@@ -166,18 +166,18 @@ static const char *bar_conflict(unsigned index, uint64_t base, char *what,
 static void maps_update(unsigned index, bool map, uint64_t base)
 {
 	struct bar_state *b = &bars[index];
-	uint64_t pages = b->size >> BOARD_PAGE_SHIFT;
+	uint64_t pages = b->size >> MACHINE_PAGE_SHIFT;
 	unsigned seq = __atomic_load_n(&dispatch_map_seq, __ATOMIC_RELAXED);
 
 	__atomic_store_n(&dispatch_map_seq, seq + 1, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	if (b->mapped)
 		for (uint64_t p = 0; p < pages; p++)
-			__atomic_store_n(page_entry(b->base + p * REMAP_PAGE),
+			__atomic_store_n(page_entry(b->base + p * MACHINE_PAGE_SIZE),
 					 0, __ATOMIC_RELAXED);
 	if (map) {
 		for (uint64_t p = 0; p < pages; p++)
-			__atomic_store_n(page_entry(base + p * REMAP_PAGE),
+			__atomic_store_n(page_entry(base + p * MACHINE_PAGE_SIZE),
 					 b->saved[p], __ATOMIC_RELAXED);
 		__atomic_store_n(&dispatch_mmio_delta[index], base - b->home,
 				 __ATOMIC_RELAXED);

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../devices/device.h"
+#include "device.h"
 
 struct pci_remap_kvm {
 	/*

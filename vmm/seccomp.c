@@ -44,11 +44,11 @@
 #include <linux/kvm.h>
 #include <linux/seccomp.h>
 
-#include "../devices/console.h"
+#include "common.h"
+#include "console.h"
 #include "board-tables.h"
 #include "seccomp.h"
 
-#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define SECCOMP_MAX_NR		512
 #define SECCOMP_MAX_IOCTLS	32
 #define X32_SYSCALL_BIT		0x40000000u

@@ -154,7 +154,7 @@ static size_t vcpu_read_linear(struct vcpu *vcpu, uint64_t addr,
 
 	while (n < max) {
 		struct kvm_translation tr = { .linear_address = addr + n };
-		size_t chunk = 0x1000 - ((addr + n) & 0xfff);
+		size_t chunk = MACHINE_PAGE_SIZE - ((addr + n) & MACHINE_PAGE_MASK);
 		const uint8_t *host;
 
 		if (ioctl(vcpu->fd, KVM_TRANSLATE, &tr) < 0 || !tr.valid)

@@ -1,9 +1,9 @@
 # boardvm for one board: `make BOARD=<name|path> vmm` builds
-# $(BUILD)/<board>/boardvm from every vmm/*.c, the registry, the device
-# core (with the PCI header, virtio transport and virtqueues the models
-# share), the board's generated tables and only the device models it
-# uses (BOARD_DEVICE_SOURCES, from its generated devices.mk). Objects live
-# under $(BUILD)/<board>/ because they are compiled against its board.h.
+# $(BUILD)/<board>/boardvm from every vmm/*.c, the board's generated
+# tables, the machine contract, the device core and only the device models
+# the board uses (BOARD_DEVICE_SOURCES, from its generated devices.mk).
+# The VMM's objects live under $(BUILD)/<board>/ because they are compiled
+# against its board.h; the contract's and the models' are shared.
 
 VMM_DIR := $(BUILD)/$(BOARD_NAME)
 BOARDVM := $(VMM_DIR)/boardvm
@@ -11,13 +11,12 @@ BOARDVM := $(VMM_DIR)/boardvm
 BOARD_DEVICE_SOURCES :=
 -include $(GEN_DIR)/devices.mk
 
-VMM_SRCS := $(wildcard vmm/*.c) devices/registry.c devices/device.c \
-	$(wildcard devices/console.c) $(wildcard devices/pci.c) \
-	$(wildcard devices/virtio-pci.c devices/virtqueue.c) \
-	dtc-like/numbers.c \
-	$(GEN_DIR)/board.c $(BOARD_DEVICE_SOURCES)
-VMM_OBJS := $(patsubst %.c,$(VMM_DIR)/obj/%.o,$(sort $(VMM_SRCS)))
-VMM_CFLAGS := -I. -I$(GEN_DIR) -pthread
+VMM_SRCS := $(wildcard vmm/*.c) $(GEN_DIR)/board.c
+VMM_OBJS := $(patsubst %.c,$(VMM_DIR)/obj/%.o,$(sort $(VMM_SRCS))) \
+	$(MACHINE_OBJS) \
+	$(patsubst %.c,$(BUILD)/%.o,$(sort $(DEVICE_COMMON_SOURCES) \
+					  $(BOARD_DEVICE_SOURCES)))
+VMM_CFLAGS := $(VMM_INC) -I$(GEN_DIR) -pthread
 
 .PHONY: vmm
 vmm: $(BOARDVM)
@@ -25,12 +24,13 @@ vmm: $(BOARDVM)
 $(BOARDVM): $(VMM_OBJS)
 	$(CC) $(LDFLAGS) -pthread -o $@ $^ -lpthread
 
-# Every object depends on the board's header (-MMD adds the rest).
-$(VMM_OBJS): $(GEN_DIR)/board.h
+# The VMM's own objects see the board's header (-MMD adds the rest).
+$(filter $(VMM_DIR)/obj/%,$(VMM_OBJS)): $(GEN_DIR)/board.h
 
 $(VMM_DIR)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(VMM_CFLAGS) -c -o $@ $<
+	$(call layer_check,dtc-like|tests|bench)
 
 # Syscall names for the seccomp SIGSYS message, from the kernel headers.
 $(VMM_DIR)/syscall-names.h:

@@ -53,7 +53,7 @@ time_median "-O map" "$boardc" -O map "$board" 3>/dev/null
 echo "  generated: $(du -sh "$dir/c/board.c" | cut -f1) board.c," \
      "$(grep -c . "$dir/c/board.c") lines"
 t0=$(now_ns)
-${CC:-cc} -std=gnu11 -O2 -I. -I"$dir/c" -c -o "$dir/board.o" "$dir/c/board.c"
+${CC:-cc} -std=gnu11 -O2 ${INC:--Ivmm -Idevices -Imachine} -I"$dir/c" -c -o "$dir/board.o" "$dir/c/board.c"
 t1=$(now_ns)
 echo "  ${CC:-cc} -O2 board.c (once):     $(( (t1 - t0) / 1000000 )) ms"
 # The map-heavy case: 65,536 register regions (tests/boardc/checks.sh

@@ -35,7 +35,7 @@
 #include <time.h>
 
 #include "board.h"
-#include "vmm/dispatch.h"
+#include "dispatch.h"
 
 /*
  * Many short runs (a fraction of a millisecond each): a run the scheduler

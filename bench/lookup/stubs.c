@@ -5,7 +5,7 @@
  * a handler, so empty tables stand in for the device models: the bench
  * measures the maps, not the devices.
  */
-#include "devices/device.h"
+#include "device.h"
 
 const struct device_ops doorbell_demo_ops;
 const struct device_ops post_code_ops;

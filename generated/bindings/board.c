@@ -511,7 +511,7 @@ const BOARD_INDEX_TYPE board_subpage_map[BOARD_SUBPAGE_MAP_SIZE] = {
 	[0xc ... 0xf] = 19,	/* 0xd0001010: mmio-sync.fifo, boards/bindings.yaml:70:7 */
 };
 
-/* Guest RAM fills these in order (vmm/ram-layout.h). */
+/* Guest RAM fills these in order (machine/ram-layout.h). */
 const struct board_ram_region board_ram[BOARD_NR_RAM] = {
 	[0] = {	/* boards/bindings.yaml:11:7 */
 		.name = "low-ram",

@@ -105,7 +105,7 @@ const struct board_subpage board_subpages[BOARD_NR_SUBPAGES] = {
 const BOARD_INDEX_TYPE board_subpage_map[BOARD_SUBPAGE_MAP_SIZE] = {
 };
 
-/* Guest RAM fills these in order (vmm/ram-layout.h). */
+/* Guest RAM fills these in order (machine/ram-layout.h). */
 const struct board_ram_region board_ram[BOARD_NR_RAM] = {
 	[0] = {	/* boards/minimal.yaml:11:7 */
 		.name = "ram",

@@ -37,7 +37,7 @@
 
 #ifndef BOARD_GUEST
 #include <stdint.h>
-#include "vmm/board-tables.h"
+#include "board-tables.h"
 #endif
 
 #endif

@@ -917,7 +917,7 @@ const BOARD_INDEX_TYPE board_subpage_map[BOARD_SUBPAGE_MAP_SIZE] = {
 	[0x372] = 40,	/* 0xc000f900: virtio-rng0.msix-pba, boards/pc.yaml:111:11 */
 };
 
-/* Guest RAM fills these in order (vmm/ram-layout.h). */
+/* Guest RAM fills these in order (machine/ram-layout.h). */
 const struct board_ram_region board_ram[BOARD_NR_RAM] = {
 	[0] = {	/* boards/pc.yaml:13:7 */
 		.name = "base-ram",

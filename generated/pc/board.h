@@ -156,7 +156,7 @@
 
 #ifndef BOARD_GUEST
 #include <stdint.h>
-#include "vmm/board-tables.h"
+#include "board-tables.h"
 #endif
 
 #endif

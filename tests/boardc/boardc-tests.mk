@@ -8,11 +8,10 @@
 
 NUMBERS_TEST := $(BUILD)/tests/boardc/numbers-test
 
-$(NUMBERS_TEST): tests/boardc/numbers-test.c dtc-like/numbers.c \
-		 devices/registry.c dtc-like/boardc.h
+$(NUMBERS_TEST): tests/boardc/numbers-test.c $(BUILD)/machine/numbers.o \
+		 $(BUILD)/machine/registry.o
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Idtc-like -o $@ tests/boardc/numbers-test.c \
-		dtc-like/numbers.c devices/registry.c $(LDFLAGS)
+	$(CC) $(CFLAGS) $(MACHINE_INC) -o $@ $^ $(LDFLAGS)
 
 TEST_SUITES += $(NUMBERS_TEST) \
 	       $(filter-out $(TEST_SUITES),$(wildcard tests/boardc/*.sh))

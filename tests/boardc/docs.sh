@@ -36,12 +36,12 @@ fi
 
 missing=
 types=$(sed -n 's/^\(KERNEL_\)\{0,1\}TYPE([a-z0-9_]*, "\([a-z0-9-]*\)".*/\2/p' \
-	devices/registry.c)
+	machine/registry.c)
 for type in $types; do
 	grep -q "^| \`$type\` | [^\`]" "$doc" || missing="$missing $type"
 done
 if [ -z "$types" ]; then
-	echo "FAIL /boardc/docs/types: found no types in devices/registry.c"
+	echo "FAIL /boardc/docs/types: found no types in machine/registry.c"
 elif [ -n "$missing" ]; then
 	echo "FAIL /boardc/docs/types: not in the type table:$missing"
 else

@@ -3,11 +3,9 @@
 
 RAM_LAYOUT_TEST := $(BUILD)/tests/boardc/ram-layout-test
 
-$(RAM_LAYOUT_TEST): tests/boardc/ram-layout-test.c vmm/ram-layout.c \
-		    vmm/ram-layout.h
+$(RAM_LAYOUT_TEST): tests/boardc/ram-layout-test.c $(BUILD)/machine/ram-layout.o
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -I. -o $@ tests/boardc/ram-layout-test.c \
-		vmm/ram-layout.c $(LDFLAGS)
+	$(CC) $(CFLAGS) $(MACHINE_INC) -o $@ $^ $(LDFLAGS)
 
 TEST_SUITES += $(RAM_LAYOUT_TEST) tests/boardc/golden.sh
 TEST_DEPS += $(RAM_LAYOUT_TEST)

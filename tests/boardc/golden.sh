@@ -56,14 +56,14 @@ run() {
 tables() {
 	local name=$1 dir=$2 ops=$tmp/ops.c
 	{
-		echo '#include "devices/device.h"'
+		echo '#include "device.h"'
 		sed -n 's/^extern const struct device_ops \(.*\);$/const struct device_ops \1;/p' \
 			"$dir/board.c"
 	} >"$ops"
 	# shellcheck disable=SC2086
-	if ! $CC $CFLAGS -I"$dir" -I. -o "$tmp/table-check" \
+	if ! $CC $CFLAGS -I"$dir" -Idevices -Imachine -o "$tmp/table-check" \
 		tests/boardc/table-check.c "$dir/board.c" "$ops" \
-		devices/registry.c 2>"$tmp/err"; then
+		machine/registry.c 2>"$tmp/err"; then
 		fail "$name" "$dir/board.c does not compile: $(head -3 "$tmp/err" | tr '\n' '|')"
 		return
 	fi

@@ -9,7 +9,7 @@ LAYOUT_TEST_OBJS := $(filter-out $(BUILD)/boardc/dtc-like/boardc.o, \
 
 $(LAYOUT_TEST): tests/boardc/layout-test.c $(LAYOUT_TEST_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Idtc-like -o $@ $< $(LAYOUT_TEST_OBJS) \
+	$(CC) $(CFLAGS) $(BOARDC_INC) -o $@ $< $(LAYOUT_TEST_OBJS) \
 		$(LDFLAGS) -lyaml
 
 TEST_SUITES += $(LAYOUT_TEST)

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "boardc.h"
+#include "numbers.h"
 
 struct number_case {
 	const char *text;

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit test of vmm/ram-layout.c: RAM filled into a board's regions across
+ * Unit test of machine/ram-layout.c: RAM filled into a board's regions across
  * the PCI hole, sizes that do not fit, and e820 sorting and merging.
  * Prints one PASS/FAIL line per test (tests/run.sh format).
  */
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "vmm/ram-layout.h"
+#include "common.h"
+#include "ram-layout.h"
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define K		1024ull
 #define M		(1024 * K)
 #define G		(1024 * M)

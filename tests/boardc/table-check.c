@@ -83,7 +83,7 @@ static unsigned mmio_lookup(uint64_t addr)
 
 		if (addr < win->base || addr - win->base >= win->size)
 			continue;
-		e = win->pages[(addr - win->base) >> BOARD_PAGE_SHIFT];
+		e = win->pages[(addr - win->base) >> MACHINE_PAGE_SHIFT];
 		if (e & BOARD_SUBPAGE) {
 			const struct board_subpage *sp =
 				&board_subpages[e & ~BOARD_SUBPAGE];

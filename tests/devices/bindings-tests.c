@@ -8,7 +8,7 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "devices/doorbell-demo.h"
+#include "doorbell-demo.h"
 #include "harness.h"
 #include "map-test.h"
 

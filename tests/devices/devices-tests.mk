@@ -1,39 +1,29 @@
 # Device tests without KVM: one program per board, built from that board's
-# generated tables (-I. -Igenerated/<board>), the real vmm/dispatch.c and
+# generated tables (-Igenerated/<board>), the real vmm/dispatch.c and
 # every device model, with the fake environment of tests/devices/harness.c.
 # Objects go under $(BUILD)/tests/devices/<board>/ (per board: they see its
-# board.h) and $(BUILD)/tests/devices/models/ (board-independent).
+# board.h); the models and the contract are the shared $(BUILD)/devices/
+# and $(BUILD)/machine/ objects (devices/devices.mk, machine/machine.mk).
 
 DEVTEST_BOARDS := pc bindings
 DEVTEST_DIR := $(BUILD)/tests/devices
-DEVTEST_MODEL_SRCS := $(filter-out devices/registry.c, \
-			$(wildcard devices/*.c)) devices/registry.c
-DEVTEST_MODEL_OBJS := $(patsubst devices/%.c,$(DEVTEST_DIR)/models/%.o, \
-			$(DEVTEST_MODEL_SRCS)) $(DEVTEST_DIR)/models/guest-ram.o
+DEVTEST_MODEL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard devices/*.c)) \
+	$(MACHINE_OBJS)
 DEVTEST_BINS := $(foreach b,$(DEVTEST_BOARDS),$(DEVTEST_DIR)/$(b)/$(b)-tests)
-
-$(DEVTEST_DIR)/models/%.o: devices/%.c
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -I. -c -o $@ $<
-
-# Virtqueues map guest RAM through vmm/guest-ram.c (no KVM in it).
-$(DEVTEST_DIR)/models/guest-ram.o: vmm/guest-ram.c
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -I. -c -o $@ $<
 
 # Sources built once per board: name them with the board's directory.
 define devtest_board
 $(DEVTEST_DIR)/$(1)/%.o: tests/devices/%.c generated/$(1)/board.h
 	@mkdir -p $$(@D)
-	$$(CC) $$(CFLAGS) -I. -Igenerated/$(1) -Itests/devices -c -o $$@ $$<
+	$$(CC) $$(CFLAGS) $$(VMM_INC) -Igenerated/$(1) -Itests/devices -c -o $$@ $$<
 
 $(DEVTEST_DIR)/$(1)/dispatch.o: vmm/dispatch.c generated/$(1)/board.h
 	@mkdir -p $$(@D)
-	$$(CC) $$(CFLAGS) -I. -Igenerated/$(1) -c -o $$@ $$<
+	$$(CC) $$(CFLAGS) $$(VMM_INC) -Igenerated/$(1) -c -o $$@ $$<
 
 $(DEVTEST_DIR)/$(1)/board.o: generated/$(1)/board.c generated/$(1)/board.h
 	@mkdir -p $$(@D)
-	$$(CC) $$(CFLAGS) -I. -Igenerated/$(1) -c -o $$@ $$<
+	$$(CC) $$(CFLAGS) $$(VMM_INC) -Igenerated/$(1) -c -o $$@ $$<
 
 $(DEVTEST_DIR)/$(1)/$(1)-tests: $(addprefix $(DEVTEST_DIR)/$(1)/, \
 		$(1)-tests.o harness.o map-test.o dispatch.o board.o) \
@@ -46,13 +36,13 @@ $(foreach b,$(DEVTEST_BOARDS),$(eval $(call devtest_board,$(b))))
 # them through their handlers over a fake guest RAM.
 VIRTIO_TEST := $(DEVTEST_DIR)/virtio/virtio-tests
 VIRTIO_TEST_OBJS := $(DEVTEST_DIR)/virtio/virtio-tests.o \
-	$(addprefix $(DEVTEST_DIR)/models/, virtio-blk.o virtio-rng.o \
+	$(addprefix $(BUILD)/devices/, virtio-blk.o virtio-rng.o \
 		virtio-console.o virtio-pci.o virtqueue.o pci.o device.o \
-		registry.o console.o guest-ram.o)
+		console.o) $(MACHINE_OBJS)
 
 $(DEVTEST_DIR)/virtio/virtio-tests.o: tests/devices/virtio-tests.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -I. -c -o $@ $<
+	$(CC) $(CFLAGS) $(VMM_INC) -c -o $@ $<
 
 $(VIRTIO_TEST): $(VIRTIO_TEST_OBJS)
 	$(CC) $(LDFLAGS) -pthread -o $@ $^

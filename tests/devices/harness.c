@@ -68,6 +68,7 @@ static void fake_request_exit(struct device_host *host,
 static struct vclock fake_clock = { .now_ns = fake_now, .opaque = &fake };
 static struct device_host fake_host = {
 	.request_exit = fake_request_exit,
+	.device = machine_device,
 	.opaque = &fake,
 };
 static const struct machine_env fake_machine = {

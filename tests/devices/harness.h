@@ -15,7 +15,7 @@
 #include <stdio.h>
 
 #include "board.h"
-#include "vmm/dispatch.h"
+#include "dispatch.h"
 
 #define FAKE_NR_GSI	256
 

@@ -59,7 +59,7 @@ void test_constant_time_map(void)
 	}
 	for (unsigned w = 0; w < board_info.nr_mmio_windows; w++) {
 		const struct board_mmio_window *win = &board_mmio_windows[w];
-		uint64_t page = 1 << BOARD_PAGE_SHIFT;
+		uint64_t page = MACHINE_PAGE_SIZE;
 
 		for (uint64_t off = 0; off < win->size; off += page) {
 			check_mmio(win->base + off);

@@ -13,10 +13,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "devices/cmos-rtc.h"
-#include "devices/console.h"
-#include "devices/doorbell-demo.h"
-#include "devices/post-code.h"
+#include "cmos-rtc.h"
+#include "console.h"
+#include "doorbell-demo.h"
+#include "post-code.h"
 #include "harness.h"
 #include "map-test.h"
 

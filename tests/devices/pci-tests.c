@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "devices/pci.h"
+#include "pci.h"
 #include "harness.h"
-#include "vmm/pci-remap.h"
+#include "pci-remap.h"
 
 #define CFG_ADDR	0xcf8
 #define CFG_DATA	0xcfc

@@ -21,12 +21,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "devices/device.h"
-#include "devices/pci.h"
-#include "devices/virtio-pci.h"
-#include "devices/virtqueue.h"
-#include "vmm/board-tables.h"
-#include "vmm/guest-ram.h"
+#include "device.h"
+#include "pci.h"
+#include "virtio-pci.h"
+#include "virtqueue.h"
+#include "board-tables.h"
+#include "guest-ram.h"
 
 extern const struct device_ops virtio_blk_pci_ops, virtio_rng_pci_ops,
 	virtio_console_pci_ops;

@@ -51,8 +51,8 @@
 #include <unistd.h>
 
 #include "board.h"
-#include "vmm/dispatch.h"
-#include "vmm/guest-ram.h"
+#include "dispatch.h"
+#include "guest-ram.h"
 
 #define NR_GSI		256
 #define RAM_SPAN	0x10000u	/* two spans of this size from 0 */
@@ -120,6 +120,7 @@ static struct device_host fake_host = {
 	.request_exit = fake_request_exit,
 	.pci_bar_update = fake_bar_update,
 	.signal_msi = fake_signal_msi,
+	.device = machine_device,
 	.ram = &ram,
 	.disks = &disk,
 	.nr_disks = 1,

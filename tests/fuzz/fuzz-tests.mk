@@ -30,12 +30,12 @@ $(FUZZ_REPLAY_DIR)/gen/virtio-guest/board.c: \
 $(FUZZ_REPLAY_DIR)/virtio-guest/dispatch.o: vmm/dispatch.c \
 		$(FUZZ_REPLAY_DIR)/gen/virtio-guest/board.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -I. -I$(FUZZ_REPLAY_DIR)/gen/virtio-guest -c -o $@ $<
+	$(CC) $(CFLAGS) $(VMM_INC) -I$(FUZZ_REPLAY_DIR)/gen/virtio-guest -c -o $@ $<
 
 $(FUZZ_REPLAY_DIR)/virtio-guest/board.o: \
 		$(FUZZ_REPLAY_DIR)/gen/virtio-guest/board.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -I. -I$(FUZZ_REPLAY_DIR)/gen/virtio-guest -c -o $@ $<
+	$(CC) $(CFLAGS) $(VMM_INC) -I$(FUZZ_REPLAY_DIR)/gen/virtio-guest -c -o $@ $<
 
 $(FUZZ_REPLAY_DIR)/replay.o: tests/fuzz/replay.c
 	@mkdir -p $(@D)
@@ -46,12 +46,12 @@ define fuzz_replay_board
 $(FUZZ_REPLAY_DIR)/$(1)/fuzz-devices.o: tests/fuzz/fuzz-devices.c \
 		$(2)/board.h
 	@mkdir -p $$(@D)
-	$$(CC) $$(CFLAGS) -I. -I$(2) -c -o $$@ $$<
+	$$(CC) $$(CFLAGS) $$(VMM_INC) -I$(2) -c -o $$@ $$<
 
 $(FUZZ_REPLAY_DIR)/$(1)/fuzz-pci.o: tests/fuzz/fuzz-devices.c \
 		$(2)/board.h
 	@mkdir -p $$(@D)
-	$$(CC) $$(CFLAGS) -DFUZZ_PCI -I. -I$(2) -c -o $$@ $$<
+	$$(CC) $$(CFLAGS) -DFUZZ_PCI $$(VMM_INC) -I$(2) -c -o $$@ $$<
 
 $(FUZZ_REPLAY_DIR)/replay-devices-$(1): $(FUZZ_REPLAY_DIR)/replay.o \
 		$(FUZZ_REPLAY_DIR)/$(1)/fuzz-devices.o \
@@ -73,11 +73,11 @@ endif
 
 $(FUZZ_REPLAY_DIR)/fuzz-virtqueue.o: tests/fuzz/fuzz-virtqueue.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -I. -c -o $@ $<
+	$(CC) $(CFLAGS) $(DEVICES_INC) -c -o $@ $<
 
 $(FUZZ_REPLAY_DIR)/replay-virtqueue: $(FUZZ_REPLAY_DIR)/replay.o \
 		$(FUZZ_REPLAY_DIR)/fuzz-virtqueue.o \
-		$(DEVTEST_DIR)/models/virtqueue.o $(DEVTEST_DIR)/models/guest-ram.o
+		$(BUILD)/devices/virtqueue.o $(BUILD)/machine/guest-ram.o
 	$(CC) $(LDFLAGS) -o $@ $^
 
 -include $(wildcard $(FUZZ_REPLAY_DIR)/*.d $(FUZZ_REPLAY_DIR)/*/*.d)

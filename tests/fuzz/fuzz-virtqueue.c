@@ -30,8 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "devices/virtqueue.h"
-#include "vmm/guest-ram.h"
+#include "virtqueue.h"
+#include "guest-ram.h"
 
 #define RAM_BASE	0x1000u
 #define SPAN0_SIZE	0x4000u

@@ -33,7 +33,8 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	    -fno-omit-frame-pointer
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Wno-unused-parameter \
 	       $(FUZZ_SAN) -fsanitize=fuzzer-no-link
-FUZZ_LIB_SRCS := $(filter-out dtc-like/boardc.c,$(BOARDC_SRCS))
+FUZZ_LIB_SRCS := $(filter-out dtc-like/boardc.c,$(BOARDC_SRCS)) \
+	$(MACHINE_BOARDC_SRCS)
 FUZZ_LIB_OBJS := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_LIB_SRCS))
 FUZZ_TARGETS := $(FUZZ_DIR)/fuzz-yaml
 
@@ -54,7 +55,8 @@ endif
 # virtio test board generated here.
 fuzz_gen = $(if $(filter virtio-guest,$(1)),$(FUZZ_DIR)/gen/$(1),generated/$(1))
 FUZZ_DEV_MODELS := $(patsubst devices/%.c,$(FUZZ_DIR)/models/%.o, \
-			$(wildcard devices/*.c)) $(FUZZ_DIR)/models/guest-ram.o
+			$(wildcard devices/*.c)) \
+		   $(patsubst machine/%.c,$(FUZZ_DIR)/models/%.o,$(MACHINE_SRCS))
 FUZZ_TARGETS += $(foreach b,$(FUZZ_DEV_BOARDS),$(FUZZ_DIR)/fuzz-devices-$(b)) \
 		$(FUZZ_DIR)/fuzz-pci
 ifneq ($(wildcard devices/virtqueue.c),)
@@ -104,24 +106,24 @@ fuzz: $(FUZZ_RUN)
 
 $(FUZZ_DIR)/fuzz-yaml: tests/fuzz/fuzz-boardc.c $(FUZZ_LIB_OBJS)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Idtc-like -o $@ $^ -lyaml
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(BOARDC_INC) -o $@ $^ -lyaml
 
 $(FUZZ_DIR)/fuzz-dts: tests/fuzz/fuzz-boardc.c $(FUZZ_LIB_OBJS)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -DFUZZ_DTS -Idtc-like \
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -DFUZZ_DTS $(BOARDC_INC) \
 		-o $@ $^ -lyaml
 
 $(FUZZ_DIR)/models/%.o: devices/%.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -I. -c -o $@ $<
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP $(DEVICES_INC) -c -o $@ $<
 
-$(FUZZ_DIR)/models/guest-ram.o: vmm/guest-ram.c
+$(FUZZ_DIR)/models/%.o: machine/%.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -I. -c -o $@ $<
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP $(MACHINE_INC) -c -o $@ $<
 
 $(FUZZ_DIR)/vq/fuzz-virtqueue.o: tests/fuzz/fuzz-virtqueue.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -I. -c -o $@ $<
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP $(DEVICES_INC) -c -o $@ $<
 
 $(FUZZ_DIR)/fuzz-virtqueue: $(FUZZ_DIR)/vq/fuzz-virtqueue.o \
 		$(FUZZ_DIR)/models/virtqueue.o $(FUZZ_DIR)/models/guest-ram.o
@@ -136,20 +138,20 @@ $(FUZZ_DIR)/gen/virtio-guest/board.c: $(FUZZ_DIR)/gen/virtio-guest/board.h
 define fuzz_dev_board
 $(FUZZ_DIR)/$(1)/%.o: tests/fuzz/%.c $(2)/board.h
 	@mkdir -p $$(@D)
-	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -MMD -MP -I. -I$(2) -c -o $$@ $$<
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -MMD -MP $$(VMM_INC) -I$(2) -c -o $$@ $$<
 
 $(FUZZ_DIR)/$(1)/fuzz-pci.o: tests/fuzz/fuzz-devices.c $(2)/board.h
 	@mkdir -p $$(@D)
-	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -MMD -MP -DFUZZ_PCI -I. -I$(2) \
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -MMD -MP -DFUZZ_PCI $$(VMM_INC) -I$(2) \
 		-c -o $$@ $$<
 
 $(FUZZ_DIR)/$(1)/dispatch.o: vmm/dispatch.c $(2)/board.h
 	@mkdir -p $$(@D)
-	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -MMD -MP -I. -I$(2) -c -o $$@ $$<
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -MMD -MP $$(VMM_INC) -I$(2) -c -o $$@ $$<
 
 $(FUZZ_DIR)/$(1)/board.o: $(2)/board.c $(2)/board.h
 	@mkdir -p $$(@D)
-	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -MMD -MP -I. -I$(2) -c -o $$@ $$<
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -MMD -MP $$(VMM_INC) -I$(2) -c -o $$@ $$<
 
 $(FUZZ_DIR)/fuzz-devices-$(1): $(FUZZ_DIR)/$(1)/fuzz-devices.o \
 		$(FUZZ_DIR)/$(1)/dispatch.o $(FUZZ_DIR)/$(1)/board.o \
@@ -166,14 +168,14 @@ $(FUZZ_DIR)/fuzz-pci: $(addprefix $(FUZZ_DIR)/$(FUZZ_PCI_BOARD)/, \
 
 $(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -Idtc-like -I$(BUILD)/boardc \
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP $(BOARDC_INC) -I$(BUILD)/boardc \
 		-c -o $@ $<
 
 # The text syntax's parser and lexer, from boardc's own flex/bison output.
 $(FUZZ_DIR)/obj/dts-%.o: $(BUILD)/boardc/dts-%.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Wno-sign-compare -Wno-unused-function \
-		-Idtc-like -I$(BUILD)/boardc -c -o $@ $<
+		$(BOARDC_INC) -I$(BUILD)/boardc -c -o $@ $<
 
 ifneq ($(wildcard dtc-like/dts-parser.y),)
 $(FUZZ_DIR)/obj/dtc-like/dts-source.o: $(BUILD)/boardc/dts-parser.h

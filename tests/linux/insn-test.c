@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "vmm/insn.h"
+#include "insn.h"
 
 struct insn_case {
 	const char *name;		/* the test's name */

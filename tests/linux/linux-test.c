@@ -28,12 +28,12 @@
 #include <asm/bootparam.h>
 #include <linux/kvm.h>
 
-#include "vmm/boot-linux.h"
-#include "vmm/guest-ram.h"
-#include "vmm/mptable.h"
-#include "vmm/ram-layout.h"
+#include "common.h"
+#include "boot-linux.h"
+#include "guest-ram.h"
+#include "mptable.h"
+#include "ram-layout.h"
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define K		1024ull
 #define M		(1024 * K)
 #define G		(1024 * M)

@@ -5,24 +5,24 @@
 
 LINUX_TEST := $(BUILD)/tests/linux/linux-test
 LINUX_TEST_SRCS := tests/linux/linux-test.c vmm/boot-linux.c \
-	vmm/boot-pvh.c vmm/mptable.c vmm/guest-ram.c vmm/ram-layout.c \
-	generated/pc/board.c devices/registry.c
-LINUX_TEST_HDRS := vmm/boot-linux.h vmm/mptable.h vmm/guest-ram.h \
-	vmm/ram-layout.h vmm/board-tables.h devices/registry.h \
+	vmm/boot-pvh.c vmm/mptable.c machine/guest-ram.c machine/ram-layout.c \
+	generated/pc/board.c machine/registry.c
+LINUX_TEST_HDRS := vmm/boot-linux.h vmm/mptable.h machine/guest-ram.h \
+	machine/ram-layout.h machine/board-tables.h machine/registry.h \
 	generated/pc/board.h
 
 # board.c names the device models' ops; the loaders never call them, so
 # the test links empty ones instead of the device sources.
 $(BUILD)/tests/linux/pc-ops-stubs.c: generated/pc/board.c
 	@mkdir -p $(@D)
-	{ echo '#include "devices/device.h"'; \
+	{ echo '#include "device.h"'; \
 	  sed -n 's/^extern const struct device_ops \([a-z0-9_]*\);$$/const struct device_ops \1 = { 0 };/p' $<; \
 	} >$@
 
 $(LINUX_TEST): $(LINUX_TEST_SRCS) $(LINUX_TEST_HDRS) \
 	       $(BUILD)/tests/linux/pc-ops-stubs.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -I. -Igenerated/pc -o $@ $(LINUX_TEST_SRCS) \
+	$(CC) $(CFLAGS) $(VMM_INC) -Igenerated/pc -o $@ $(LINUX_TEST_SRCS) \
 		$(BUILD)/tests/linux/pc-ops-stubs.c $(LDFLAGS)
 
 TEST_SUITES += tests/linux/loaders.sh
@@ -40,6 +40,6 @@ TEST_DEPS += guests guest-vmm-pc
 INSN_TEST := $(BUILD)/tests/linux/insn-test
 $(INSN_TEST): tests/linux/insn-test.c vmm/insn.c vmm/insn.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -I. -o $@ tests/linux/insn-test.c vmm/insn.c $(LDFLAGS)
+	$(CC) $(CFLAGS) $(VMM_INC) -o $@ tests/linux/insn-test.c vmm/insn.c $(LDFLAGS)
 TEST_SUITES += $(INSN_TEST)
 TEST_DEPS += $(INSN_TEST)

@@ -462,7 +462,7 @@ const BOARD_INDEX_TYPE board_subpage_map[BOARD_SUBPAGE_MAP_SIZE] = {
 	[0xc ... 0xf] = 19,	/* 0xfeb01010: mmio-sync.fifo, tests/boardc/good/all-bindings.yaml:61:11 */
 };
 
-/* Guest RAM fills these in order (vmm/ram-layout.h). */
+/* Guest RAM fills these in order (machine/ram-layout.h). */
 const struct board_ram_region board_ram[BOARD_NR_RAM] = {
 	[0] = {	/* tests/boardc/good/all-bindings.yaml:12:7 */
 		.name = "ram",

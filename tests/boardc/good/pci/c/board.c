@@ -443,7 +443,7 @@ const BOARD_INDEX_TYPE board_subpage_map[BOARD_SUBPAGE_MAP_SIZE] = {
 	[0x36a] = 23,	/* 0xc0103900: con0.msix-pba, tests/boardc/good/pci.yaml:32:11 */
 };
 
-/* Guest RAM fills these in order (vmm/ram-layout.h). */
+/* Guest RAM fills these in order (machine/ram-layout.h). */
 const struct board_ram_region board_ram[BOARD_NR_RAM] = {
 	[0] = {	/* tests/boardc/good/pci.yaml:8:7 */
 		.name = "ram",

@@ -488,7 +488,7 @@ const BOARD_INDEX_TYPE board_subpage_map[BOARD_SUBPAGE_MAP_SIZE] = {
 	[0x620 ... 0x623] = 21,	/* 0xfed00050: g.fifo, tests/boardc/good/subpage.yaml:45:11 */
 };
 
-/* Guest RAM fills these in order (vmm/ram-layout.h). */
+/* Guest RAM fills these in order (machine/ram-layout.h). */
 const struct board_ram_region board_ram[BOARD_NR_RAM] = {
 	[0] = {	/* tests/boardc/good/subpage.yaml:9:7 */
 		.name = "ram",

@@ -667,7 +667,7 @@ const BOARD_INDEX_TYPE board_subpage_map[BOARD_SUBPAGE_MAP_SIZE] = {
 	[0x24 ... 0x27] = 26,	/* 0x200000010: bell-c.fifo, tests/boardc/good/windows.yaml:85:7 */
 };
 
-/* Guest RAM fills these in order (vmm/ram-layout.h). */
+/* Guest RAM fills these in order (machine/ram-layout.h). */
 const struct board_ram_region board_ram[BOARD_NR_RAM] = {
 	[0] = {	/* tests/boardc/good/windows.yaml:13:7 */
 		.name = "low",

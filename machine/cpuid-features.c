@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The CPUID features a guest can be denied (vmm/cpuid-features.h). Those
+ * The CPUID features a guest can be denied (machine/cpuid-features.h). Those
  * marked hidden by default are the ones KVM's instruction emulator lacks:
  * on a host without vmx/svm, guest kernel code runs in that emulator, and
  * a guest told they exist takes #UD or an emulation failure on first use.

@@ -10,7 +10,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "boardc.h"
+#include "common.h"
+#include "numbers.h"
 
 static int digit_value(char c, unsigned base)
 {
@@ -149,7 +150,7 @@ bool parse_bool(const char *text, bool *value)
 
 	if (!text)
 		return false;
-	for (unsigned i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(words); i++) {
 		if (!strcmp(text, words[i].text)) {
 			*value = words[i].value;
 			return true;
@@ -167,7 +168,7 @@ bool parse_binding(const char *text, enum board_binding *binding)
 
 	if (!text)
 		return false;
-	for (unsigned i = 0; i < sizeof(user) / sizeof(user[0]); i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(user); i++) {
 		if (!strcmp(text, binding_name(user[i]))) {
 			*binding = user[i];
 			return true;

@@ -6,9 +6,9 @@
  */
 #include <string.h>
 
+#include "common.h"
 #include "registry.h"
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define SYNC_ONLY	BINDING_BIT(BINDING_SYNC)
 #define KERNEL_ONLY	BINDING_BIT(BINDING_KERNEL)
 
@@ -289,7 +289,7 @@ uint64_t device_type_span(const struct device_type *type,
 
 uint64_t device_type_bar_size(const struct device_type *type)
 {
-	uint64_t span = device_type_span(type, SPACE_MMIO), size = 0x1000;
+	uint64_t span = device_type_span(type, SPACE_MMIO), size = MACHINE_PAGE_SIZE;
 
 	if (!type->pci)
 		return 0;

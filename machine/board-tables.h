@@ -13,7 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../devices/registry.h"
+#include "common.h"
+#include "registry.h"
 
 struct device_ops;
 
@@ -53,7 +54,7 @@ struct board_region {
 };
 
 /*
- * A page-granular MMIO dispatch window. pages[(addr - base) >> 12] holds a
+ * A page-granular MMIO dispatch window. pages[(addr - base) >> MACHINE_PAGE_SHIFT] holds a
  * region index, or BOARD_SUBPAGE | i for a page shared by several regions:
  * then board_subpages[i] says how to index board_subpage_map for the byte
  * offset within the page. Windows are the board's MMIO windows plus one
@@ -65,8 +66,6 @@ struct board_region {
  * (their unused granules name regions of other pages), which keeps
  * board_subpage_map small. Index BOARD_SUBPAGE_MAP_SIZE is never reached.
  */
-#define BOARD_PAGE_SHIFT	12
-
 /* The generated board.h picks the narrowest type that holds every index. */
 #ifndef BOARD_INDEX_TYPE
 #define BOARD_INDEX_TYPE	uint16_t
