@@ -63,13 +63,15 @@ layer_check = @if sed 's/^[^:]*://' $(@:.o=.d) | tr ' ' '\n' | \
 .PHONY: all test check-generated bench fuzz clean
 all: boardc vmm
 
+# Every fragment is required: a missing one is an error, never a
+# silently smaller build.
 include machine/machine.mk
 include devices/devices.mk
 include dtc-like/boardc.mk
--include vmm/vmm.mk
--include tests/tests.mk
--include bench/bench.mk
--include demo/demo.mk
+include vmm/vmm.mk
+include tests/tests.mk
+include bench/bench.mk
+include demo/demo.mk
 
 clean:
 	rm -rf build

@@ -19,9 +19,9 @@ BENCH_TARGETS := bench-lookup bench-compile
 BENCH_CFLAGS := $(filter-out -MMD -MP,$(CFLAGS))
 BENCH_LINK := vmm/dispatch.c machine/registry.c
 
--include $(wildcard bench/exits/*.mk)
--include $(wildcard bench/virtio/*.mk)
--include $(wildcard bench/boot/*.mk)
+include bench/exits/exits.mk
+include bench/virtio/virtio.mk
+include bench/boot/boot.mk
 
 .PHONY: bench bench-lookup bench-compile bench-sanitize-check
 bench:

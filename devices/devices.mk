@@ -7,6 +7,11 @@
 # The models use pthread mutexes, hence DEVICE_LDLIBS.
 DEVICE_COMMON_SOURCES := devices/device.c devices/console.c devices/pci.c \
 	devices/virtio-pci.c devices/virtqueue.c
+# Every model (the tests and fuzz targets link them all).
+DEVICE_MODEL_SOURCES := $(addprefix devices/,cmos-rtc.c debug-exit.c \
+	doorbell-demo.c i8042.c pci-host.c post-code.c uart16550.c \
+	virtio-blk.c virtio-console.c virtio-rng.c)
+DEVICE_SOURCES := $(DEVICE_COMMON_SOURCES) $(DEVICE_MODEL_SOURCES)
 DEVICE_LDLIBS := -pthread
 
 $(BUILD)/devices/%.o: devices/%.c

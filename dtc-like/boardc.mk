@@ -4,7 +4,9 @@
 # $(BUILD)/boardc/. No vmm/ or devices/ source is part of it.
 
 BOARDC := $(BUILD)/boardc/boardc
-BOARDC_SRCS := $(wildcard dtc-like/*.c)
+BOARDC_SRCS := $(addprefix dtc-like/,boardc.c checks.c dts-source.c \
+	emit-c.c emit-dts.c emit-json.c emit-map.c emit-svg.c emit-yaml.c \
+	layout.c quote.c ram.c srcpos.c yaml-source.c)
 BOARDC_OBJS := $(patsubst %.c,$(BUILD)/boardc/%.o,$(BOARDC_SRCS)) \
 	$(BUILD)/boardc/dts-parser.o $(BUILD)/boardc/dts-lexer.o \
 	$(MACHINE_BOARDC_OBJS)
@@ -35,11 +37,27 @@ $(BUILD)/boardc/dts-%.o: $(BUILD)/boardc/dts-%.c
 
 $(BUILD)/boardc/dtc-like/dts-source.o: $(BUILD)/boardc/dts-parser.h
 
-# The generated tables of the selected board.
+# The generated tables of the selected board. A shipped board's are the
+# committed generated/<board>/, which only `make regenerate` rewrites: a
+# build compares them with a fresh boardc run in $(BUILD)/fresh/ and stops
+# when they are stale. Any other board generates into $(BUILD)/generated/.
+ifeq ($(GEN_DIR),generated/$(BOARD_NAME))
+GEN_FRESH := $(BUILD)/fresh/$(BOARD_NAME).ok
+$(GEN_FRESH): $(BOARD_FILE) $(BOARDC) $(GEN_DIR)/board.c $(GEN_DIR)/board.h \
+	      $(GEN_DIR)/devices.mk
+	@rm -rf $(@D)/$(BOARD_NAME) && mkdir -p $(@D)
+	@$(BOARDC) -O c -o $(@D)/$(BOARD_NAME) $(BOARD_FILE)
+	@diff -r $(GEN_DIR) $(@D)/$(BOARD_NAME) >/dev/null || { \
+		echo "$(GEN_DIR) is stale for $(BOARD_FILE) and this boardc:" \
+		     "run 'make regenerate' and commit it"; exit 1; }
+	@touch $@
+else
+GEN_FRESH :=
 $(GEN_DIR)/board.c $(GEN_DIR)/board.h $(GEN_DIR)/devices.mk &: $(BOARD_FILE) $(BOARDC)
 	$(BOARDC) -O c -o $(GEN_DIR) $(BOARD_FILE)
+endif
 
-generated: $(GEN_DIR)/board.c
+generated: $(GEN_DIR)/board.c $(GEN_FRESH)
 
 # Every shipped board regenerated into a scratch folder, compared with git.
 check-generated: $(BOARDC)

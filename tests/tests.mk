@@ -3,13 +3,13 @@
 # tests/run.sh, which prints the summary line.
 TEST_SUITES :=
 TEST_DEPS := $(BOARDC)
--include tests/boardc/boardc-tests.mk
--include tests/devices/devices-tests.mk
--include tests/devices/pci-tests.mk
--include tests/guest/guest-tests.mk
--include tests/linux/linux-tests.mk
--include tests/fuzz/fuzz-tests.mk
--include tests/vmm/vmm-tests.mk
+include tests/boardc/boardc-tests.mk
+include tests/devices/devices-tests.mk
+include tests/devices/pci-tests.mk
+include tests/guest/guest-tests.mk
+include tests/linux/linux-tests.mk
+include tests/fuzz/fuzz-tests.mk
+include tests/vmm/vmm-tests.mk
 
 test: $(TEST_DEPS)
 	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run.sh $(TEST_SUITES)

@@ -9,9 +9,13 @@ VMM_DIR := $(BUILD)/$(BOARD_NAME)
 BOARDVM := $(VMM_DIR)/boardvm
 
 BOARD_DEVICE_SOURCES :=
--include $(GEN_DIR)/devices.mk
+ifneq ($(MAKECMDGOALS),clean)
+include $(GEN_DIR)/devices.mk
+endif
 
-VMM_SRCS := $(wildcard vmm/*.c) $(GEN_DIR)/board.c
+VMM_SRCS := $(addprefix vmm/,boot-flat.c boot-linux.c boot-pvh.c cpuid.c \
+	dispatch.c insn.c io-thread.c kvm.c main.c mptable.c pci-kvm.c \
+	pci-remap.c seccomp.c stats.c vcpu.c) $(GEN_DIR)/board.c
 VMM_OBJS := $(patsubst %.c,$(VMM_DIR)/obj/%.o,$(sort $(VMM_SRCS))) \
 	$(MACHINE_OBJS) \
 	$(patsubst %.c,$(BUILD)/%.o,$(sort $(DEVICE_COMMON_SOURCES) \
@@ -21,8 +25,8 @@ VMM_CFLAGS := $(VMM_INC) -I$(GEN_DIR) -pthread
 .PHONY: vmm
 vmm: $(BOARDVM)
 
-$(BOARDVM): $(VMM_OBJS)
-	$(CC) $(LDFLAGS) -pthread -o $@ $^ -lpthread
+$(BOARDVM): $(VMM_OBJS) $(GEN_FRESH)
+	$(CC) $(LDFLAGS) -pthread -o $@ $(filter %.o,$^) -lpthread
 
 # The VMM's own objects see the board's header (-MMD adds the rest).
 $(filter $(VMM_DIR)/obj/%,$(VMM_OBJS)): $(GEN_DIR)/board.h

@@ -1,10 +1,8 @@
-# boardc's suites: every tests/boardc/*.sh (errors.sh: the error boards,
-# cli.sh: the command line, and those of the other boardc fragments), plus
-# the fragments tests/boardc/*-tests.mk of the other boardc stages.
+# boardc's suites: the scripts below (errors.sh: the error boards, cli.sh:
+# the command line, ...), plus the fragments of the other boardc stages.
 # numbers-test: the number and size parsers, without a board file.
 
--include $(filter-out tests/boardc/boardc-tests.mk, \
-		      $(wildcard tests/boardc/*-tests.mk))
+include tests/boardc/golden-tests.mk tests/boardc/layout-tests.mk
 
 NUMBERS_TEST := $(BUILD)/tests/boardc/numbers-test
 
@@ -13,6 +11,7 @@ $(NUMBERS_TEST): tests/boardc/numbers-test.c $(BUILD)/machine/numbers.o \
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(MACHINE_INC) -o $@ $^ $(LDFLAGS)
 
-TEST_SUITES += $(NUMBERS_TEST) \
-	       $(filter-out $(TEST_SUITES),$(wildcard tests/boardc/*.sh))
+TEST_SUITES += $(NUMBERS_TEST) tests/boardc/checks.sh tests/boardc/cli.sh \
+	tests/boardc/cpuid-hide.sh tests/boardc/docs.sh tests/boardc/errors.sh \
+	tests/boardc/roundtrip.sh tests/boardc/yaml-forms.sh
 TEST_DEPS += $(BOARDC) $(NUMBERS_TEST)

@@ -7,7 +7,7 @@
 
 DEVTEST_BOARDS := pc bindings
 DEVTEST_DIR := $(BUILD)/tests/devices
-DEVTEST_MODEL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard devices/*.c)) \
+DEVTEST_MODEL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(DEVICE_SOURCES)) \
 	$(MACHINE_OBJS)
 DEVTEST_BINS := $(foreach b,$(DEVTEST_BOARDS),$(DEVTEST_DIR)/$(b)/$(b)-tests)
 

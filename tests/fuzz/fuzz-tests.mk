@@ -8,11 +8,8 @@ TEST_DEPS += $(BOARDC)
 # their seeds and regression inputs. Dispatch, tables and device models
 # are the device tests' objects (tests/devices/devices-tests.mk).
 FUZZ_REPLAY_DIR := $(BUILD)/tests/fuzz
-FUZZ_REPLAY_BOARDS := pc bindings
+FUZZ_REPLAY_BOARDS := pc bindings virtio-guest
 FUZZ_REPLAY_VIRTIO := tests/guest/virtio/virtio-guest.yaml
-ifneq ($(wildcard $(FUZZ_REPLAY_VIRTIO)),)
-FUZZ_REPLAY_BOARDS += virtio-guest
-endif
 FUZZ_REPLAY_PCI := $(if $(filter virtio-guest,$(FUZZ_REPLAY_BOARDS)),virtio-guest,pc)
 FUZZ_REPLAY_BINS := $(FUZZ_REPLAY_DIR)/replay-pci \
 	$(foreach b,$(FUZZ_REPLAY_BOARDS),$(FUZZ_REPLAY_DIR)/replay-devices-$(b))
@@ -67,9 +64,7 @@ $(FUZZ_REPLAY_DIR)/replay-pci: $(FUZZ_REPLAY_DIR)/replay.o \
 		$(DEVTEST_MODEL_OBJS)
 	$(CC) $(LDFLAGS) -pthread -o $@ $^
 
-ifneq ($(wildcard devices/virtqueue.c),)
 FUZZ_REPLAY_BINS += $(FUZZ_REPLAY_DIR)/replay-virtqueue
-endif
 
 $(FUZZ_REPLAY_DIR)/fuzz-virtqueue.o: tests/fuzz/fuzz-virtqueue.c
 	@mkdir -p $(@D)

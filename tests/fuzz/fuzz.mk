@@ -36,32 +36,22 @@ FUZZ_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Wno-unused-parameter \
 FUZZ_LIB_SRCS := $(filter-out dtc-like/boardc.c,$(BOARDC_SRCS)) \
 	$(MACHINE_BOARDC_SRCS)
 FUZZ_LIB_OBJS := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_LIB_SRCS))
-FUZZ_TARGETS := $(FUZZ_DIR)/fuzz-yaml
-
-ifneq ($(wildcard dtc-like/dts-parser.y),)
 FUZZ_LIB_OBJS += $(FUZZ_DIR)/obj/dts-parser.o $(FUZZ_DIR)/obj/dts-lexer.o
-FUZZ_TARGETS += $(FUZZ_DIR)/fuzz-dts
-endif
+FUZZ_TARGETS := $(FUZZ_DIR)/fuzz-yaml $(FUZZ_DIR)/fuzz-dts
 
 # The device targets: one build per board (each sees its board.h), device
-# models built once. Every devices/*.c is in, so a new model is fuzzed as
+# models built once. Every model (DEVICE_SOURCES) is in, so a new one is fuzzed as
 # soon as a shipped board has one.
-FUZZ_DEV_BOARDS := pc bindings
+FUZZ_DEV_BOARDS := pc bindings virtio-guest
 FUZZ_VIRTIO_BOARD := tests/guest/virtio/virtio-guest.yaml
-ifneq ($(wildcard $(FUZZ_VIRTIO_BOARD)),)
-FUZZ_DEV_BOARDS += virtio-guest
-endif
 # Where each board's board.h is: shipped boards in generated/, the
 # virtio test board generated here.
 fuzz_gen = $(if $(filter virtio-guest,$(1)),$(FUZZ_DIR)/gen/$(1),generated/$(1))
 FUZZ_DEV_MODELS := $(patsubst devices/%.c,$(FUZZ_DIR)/models/%.o, \
-			$(wildcard devices/*.c)) \
+			$(DEVICE_SOURCES)) \
 		   $(patsubst machine/%.c,$(FUZZ_DIR)/models/%.o,$(MACHINE_SRCS))
 FUZZ_TARGETS += $(foreach b,$(FUZZ_DEV_BOARDS),$(FUZZ_DIR)/fuzz-devices-$(b)) \
-		$(FUZZ_DIR)/fuzz-pci
-ifneq ($(wildcard devices/virtqueue.c),)
-FUZZ_TARGETS += $(FUZZ_DIR)/fuzz-virtqueue
-endif
+		$(FUZZ_DIR)/fuzz-pci $(FUZZ_DIR)/fuzz-virtqueue
 
 # libFuzzer options: -close_fd_mask=2 silences boardc's diagnostics but not
 # sanitizer reports (libFuzzer moves those to a duplicate of stderr).
@@ -177,9 +167,7 @@ $(FUZZ_DIR)/obj/dts-%.o: $(BUILD)/boardc/dts-%.c
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Wno-sign-compare -Wno-unused-function \
 		$(BOARDC_INC) -I$(BUILD)/boardc -c -o $@ $<
 
-ifneq ($(wildcard dtc-like/dts-parser.y),)
 $(FUZZ_DIR)/obj/dtc-like/dts-source.o: $(BUILD)/boardc/dts-parser.h
-endif
 
 -include $(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_DEV_MODELS:.o=.d) \
 	$(wildcard $(FUZZ_DIR)/*/*.d)

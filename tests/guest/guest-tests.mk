@@ -66,4 +66,4 @@ TEST_SUITES += tests/guest/run.sh
 TEST_DEPS += guests
 
 # The virtio driver and its guests, on their own board.
--include tests/guest/virtio/virtio.mk
+include tests/guest/virtio/virtio.mk
