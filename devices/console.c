@@ -7,13 +7,20 @@
  * control translation on input, reads return each byte as it arrives. ISIG
  * stays on, so ^C and ^\ still reach the VMM (whose handlers call
  * console_restore()), and output processing stays as the user had it.
+ * Restored at exit() (atexit), on the VMM's stop signals, and on a fatal
+ * signal (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT) before it kills us.
  */
+#include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include "board-tables.h"
 #include "console.h"
+#include "device.h"
 
 static struct termios console_saved;
 static int console_saved_fd = -1;
@@ -25,6 +32,30 @@ void console_restore(void)
 		return;
 	console_is_raw = 0;
 	tcsetattr(console_saved_fd, TCSAFLUSH, &console_saved);
+}
+
+/*
+ * A crash (or kill -SEGV) must not leave the shell without echo either:
+ * restore, then die of the same signal (SA_RESETHAND put the default
+ * action back, so this needs no syscall the seccomp filter forbids).
+ */
+static void console_fatal_signal(int sig)
+{
+	console_restore();
+	raise(sig);
+}
+
+static void console_catch_fatal_signals(void)
+{
+	static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+	struct sigaction sa = {
+		.sa_handler = console_fatal_signal,
+		.sa_flags = SA_RESETHAND,
+	};
+
+	sigemptyset(&sa.sa_mask);
+	for (unsigned i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+		sigaction(fatal[i], &sa, NULL);
 }
 
 int console_raw_enter(int fd)
@@ -48,6 +79,28 @@ int console_raw_enter(int fd)
 	if (!registered) {
 		registered = 1;
 		atexit(console_restore);
+		console_catch_fatal_signals();
 	}
 	return 0;
+}
+
+void console_attach(struct device *dev, int *in_fd, int *out_fd)
+{
+	struct device_host *host = dev->host;
+
+	*in_fd = *out_fd = -1;
+	if (!host)
+		return;
+	if (host->console_fds) {
+		host->console_fds(host, dev->desc->name, in_fd, out_fd);
+		return;
+	}
+	if (!device_prop_number(dev, "console"))
+		return;
+	*in_fd = host->console_in;
+	*out_fd = host->console_out;
+	if (console_raw_enter(*in_fd) < 0)
+		fprintf(stderr, "boardvm: %s: cannot put console input (fd %d) "
+			"in raw mode: %s; input stays line-buffered\n",
+			dev->desc->name, *in_fd, strerror(errno));
 }

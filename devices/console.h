@@ -9,6 +9,8 @@
 #ifndef BOARDVM_CONSOLE_H
 #define BOARDVM_CONSOLE_H
 
+struct device;
+
 /*
  * Put `fd` in raw mode if it is a tty (else do nothing). Returns 0, or -1
  * with errno set when the terminal refused. Only the first fd is saved.
@@ -17,5 +19,13 @@ int console_raw_enter(int fd);
 
 /* Restore the saved terminal mode. Async-signal-safe; idempotent. */
 void console_restore(void);
+
+/*
+ * The host fds behind a console-capable device (a UART, a virtio
+ * console): what the host's console_fds() hands it, or without that hook
+ * console_in/console_out for the board's `console: true` device, its
+ * input put in raw mode when it is a tty. -1: none.
+ */
+void console_attach(struct device *dev, int *in_fd, int *out_fd);
 
 #endif

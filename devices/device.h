@@ -87,6 +87,14 @@ struct device_host {
 	unsigned disks_taken;		/* by the devices created so far */
 	int console_in;			/* fd or -1 */
 	int console_out;		/* fd or -1 */
+	/*
+	 * The host end of a console-capable device (`device`: its board
+	 * name), when the VMM picks one per device (--serial): input and
+	 * output fds, -1 for none. NULL: the device with the board's
+	 * `console: true` gets console_in/console_out, the others nothing.
+	 */
+	void (*console_fds)(struct device_host *host, const char *device,
+			    int *in_fd, int *out_fd);
 	void *opaque;
 };
 

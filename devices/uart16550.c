@@ -422,15 +422,10 @@ static int uart_init(struct device *dev)
 	u->rx.size = UART_FIFO_SIZE;
 	u->host.buf = u->host_buf;
 	u->host.size = UART_HOST_RING;
-	u->console = device_prop_number(dev, "console");
-	u->in_fd = u->console && dev->host ? dev->host->console_in : -1;
-	u->out_fd = u->console && dev->host ? dev->host->console_out : -1;
+	console_attach(dev, &u->in_fd, &u->out_fd);
+	u->console = u->in_fd >= 0 || u->out_fd >= 0;
 	uart_reset_state(u);
 	dev->state = u;
-	if (console_raw_enter(u->in_fd) < 0)
-		fprintf(stderr, "boardvm: %s: cannot put console input (fd %d) "
-			"in raw mode: %s; input stays line-buffered\n",
-			dev->desc->name, u->in_fd, strerror(errno));
 	return 0;
 }
 

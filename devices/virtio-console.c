@@ -185,19 +185,14 @@ static int con_init(struct device *dev)
 
 	if (!con)
 		return -ENOMEM;
-	con->console = device_prop_number(dev, "console");
-	con->in_fd = con->console && dev->host ? dev->host->console_in : -1;
-	con->out_fd = con->console && dev->host ? dev->host->console_out : -1;
+	console_attach(dev, &con->in_fd, &con->out_fd);
+	con->console = con->in_fd >= 0 || con->out_fd >= 0;
 	err = virtio_pci_init(&con->vp, dev, &con_model, 0);
 	if (err < 0) {
 		free(con);
 		return err;
 	}
 	dev->state = &con->vp;
-	if (console_raw_enter(con->in_fd) < 0)
-		fprintf(stderr, "boardvm: %s: cannot put console input (fd %d) "
-			"in raw mode: %s; input stays line-buffered\n",
-			dev->desc->name, con->in_fd, strerror(errno));
 	return 0;
 }
 

@@ -17,6 +17,7 @@
 #include "console.h"
 #include "numbers.h"		/* parse_size(), parse_number() */
 #include "boot-linux.h"
+#include "console-backend.h"
 #include "mptable.h"
 #include "pci-remap.h"
 #include "ram-layout.h"
@@ -40,7 +41,7 @@ enum {
 	OPT_MEM = 0x100, OPT_CPUS, OPT_FLAT, OPT_KERNEL, OPT_INITRD,
 	OPT_APPEND, OPT_DISK, OPT_TRACE_IO, OPT_STATS, OPT_CPUID_HIDE, OPT_VERSION,
 	OPT_HELP, OPT_REBOOT, OPT_NO_SECCOMP, OPT_SECCOMP_POLICY,
-	OPT_SECCOMP_SELFTEST,
+	OPT_SECCOMP_SELFTEST, OPT_SERIAL,
 };
 
 static const struct option long_options[] = {
@@ -60,6 +61,7 @@ static const struct option long_options[] = {
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "seccomp-policy", no_argument, NULL, OPT_SECCOMP_POLICY },
 	{ "seccomp-selftest", no_argument, NULL, OPT_SECCOMP_SELFTEST },
+	{ "serial", required_argument, NULL, OPT_SERIAL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -83,6 +85,12 @@ static void usage(FILE *out)
 "  --disk FILE[,ro]    a raw disk image (file or block device) for the board's\n"
 "                      next virtio-blk-pci device, in board order; ,ro: the\n"
 "                      guest may not write it; locked (flock) while in use\n"
+"  --serial NAME=BACKEND  the host end of console device NAME (a UART or a\n"
+"                      virtio console): stdio, pty (its path is printed),\n"
+"                      file:PATH (output appended), unix:PATH (a socket\n"
+"                      boardvm listens on; the guest starts when a client\n"
+"                      connects) or null; default: the board's console on\n"
+"                      stdio, the others null\n"
 "  --trace-io          log every port/MMIO access to stderr: vCPU, address,\n"
 "                      size, value, region and binding\n"
 "  --stats             at exit, print per-region exits, reads, writes, async\n"
@@ -227,6 +235,10 @@ static int parse_args(int argc, char **argv, struct vm_options *opts,
 			if (parse_disk(optarg) < 0)
 				return -1;
 			break;
+		case OPT_SERIAL:
+			if (console_backend_parse(optarg) < 0)
+				return -1;
+			break;
 		case OPT_TRACE_IO:
 			opts->trace_io = true;
 			break;
@@ -281,7 +293,7 @@ static int parse_args(int argc, char **argv, struct vm_options *opts,
 			boot->initrd ? "initrd" : "append");
 		return -1;
 	}
-	if (check_disks() < 0)
+	if (check_disks() < 0 || console_backends_resolve() < 0)
 		return -1;
 	return cpuid_hide_parse(opts, cpuid_hide);
 }
@@ -419,6 +431,7 @@ static int vmm_run(const struct vm_options *opts,
 		.device = machine_device,
 		.console_in = STDIN_FILENO,
 		.console_out = STDOUT_FILENO,
+		.console_fds = console_backend_fds,
 		.opaque = &vm,
 	};
 	struct machine_env env = {
@@ -482,6 +495,10 @@ int main(int argc, char **argv)
 		ret = VMM_EXIT_SETUP;
 		goto out;
 	}
+	if (console_backends_open() < 0) {
+		ret = VMM_EXIT_USAGE;	/* a path or socket refused */
+		goto out;
+	}
 	ret = vmm_run(&opts, &boot);
 	while (opts.reboot && ret == VMM_EXIT_RESET && !terminating_signal) {
 		fprintf(stderr, "boardvm: the guest reset the machine: booting "
@@ -491,6 +508,7 @@ int main(int argc, char **argv)
 	if (terminating_signal)
 		ret = VMM_EXIT_SIGNAL + terminating_signal;
 out:
+	console_backends_close();
 	free((char *)boot.flat_path);
 	return ret;
 }

@@ -20,7 +20,7 @@ GUESTS_bindings := hello access-sizes sync-read async-doorbell coalesced \
 	unmapped kbd-reset uart-loopback uart-irq string-io smp triple-fault \
 	spin halt
 GUESTS_minimal := hello halt cpuid uart-echo popcnt
-GUESTS_pc := hello ram-map pci-bar-move
+GUESTS_pc := hello ram-map pci-bar-move serial-ports serial-echo
 GUEST_BOARDS := bindings minimal pc
 
 define guest_board_rules
