@@ -13,7 +13,8 @@ ifneq ($(MAKECMDGOALS),clean)
 include $(GEN_DIR)/devices.mk
 endif
 
-VMM_SRCS := $(addprefix vmm/,boot-flat.c boot-linux.c boot-pvh.c cpuid.c \
+VMM_SRCS := $(addprefix vmm/,boot-flat.c boot-linux.c boot-pvh.c \
+	console-backend.c cpuid.c \
 	dispatch.c insn.c io-thread.c kvm.c main.c mptable.c pci-kvm.c \
 	pci-remap.c seccomp.c stats.c vcpu.c) $(GEN_DIR)/board.c
 VMM_OBJS := $(patsubst %.c,$(VMM_DIR)/obj/%.o,$(sort $(VMM_SRCS))) \
