@@ -2,7 +2,8 @@
 /*
  * boardc: the board compiler. main() is only the pipeline:
  *   front end -> board_check() -> board_layout() -> board_check_layout()
- *   -> (exit 2 on any error) -> the emitter.
+ *   -> board_plan() -> board_check_plan() -> (exit 2 on any error)
+ *   -> the emitter.
  * Exit status: 0 ok, 1 parse or usage error, 2 check failure.
  */
 #include <errno.h>
@@ -261,7 +262,7 @@ static void options_parse(int argc, char **argv, struct options *o)
 		o->input = input_guess(o->file);
 }
 
-/* The checks, layout and second checks: true if the board is good. */
+/* Checks, layout, plan and their checks: true if the board is good. */
 static bool board_compile(struct board *board)
 {
 	bool ok = true;
@@ -272,7 +273,12 @@ static bool board_compile(struct board *board)
 		ok = false;
 	if (board_check_layout(board))
 		ok = false;
-	return ok && diag_error_count() == 0;
+	/* The plan assumes a laid-out board without errors. */
+	if (!ok || diag_error_count())
+		return false;
+	if (board_plan(board))
+		exit(1);
+	return board_check_plan(board) == 0 && diag_error_count() == 0;
 }
 
 static int emit_stream(const struct board *board, const struct options *o,

@@ -6,6 +6,8 @@
  *
  * Pipeline (boardc.c):  board_from_yaml() | board_from_dts()
  *                       -> board_check() -> board_layout()
+ *                       -> board_check_layout() -> board_plan()
+ *                       -> board_check_plan()
  *                       -> board_to_c() | board_to_map() | board_to_json()
  *                          | board_to_svg() | board_to_yaml() | board_to_dts()
  */
@@ -16,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "common.h"
 #include "numbers.h"
 #include "registry.h"
 #include "srcpos.h"
@@ -132,6 +135,9 @@ struct board {
 	/* board_layout() */
 	struct ir_region *regions;	/* sorted by space, then base */
 	unsigned nr_regions;
+
+	/* board_plan() */
+	struct board_plan *plan;
 };
 
 /* Front ends: NULL on a parse error (diagnostics already printed). */
@@ -168,6 +174,81 @@ void check_list(FILE *out);
 
 /* Layout (layout.c): places `auto` devices, builds board->regions. */
 int board_layout(struct board *board);
+
+/*
+ * Plan (plan.c), after layout and its checks: the shape of the dispatch
+ * tables, decided before any emitter runs; emitters only print it.
+ */
+/* A dispatch window: a contiguous run of MMIO regions in board->regions. */
+struct plan_window {
+	const struct ir_range *range;	/* the board window; NULL: synthesized */
+	uint64_t base;			/* page aligned */
+	uint64_t size;			/* a multiple of the page size */
+	unsigned first;			/* into board->regions */
+	unsigned count;
+};
+
+/* A page shared by regions [first, first + count) of board->regions. */
+struct plan_subpage {
+	uint64_t page;			/* guest physical address */
+	unsigned first;
+	unsigned count;
+	unsigned shift;			/* granule = 1 << shift bytes */
+	uint64_t map_first;		/* into board_subpage_map */
+};
+
+struct board_plan {
+	const struct board *board;
+	const struct ir_range **reserved;	/* sorted by base */
+	const char *index_type;
+	unsigned nr_regions;		/* including the sentinel */
+	struct plan_window *windows;
+	unsigned nr_windows;
+	struct plan_subpage *subpages;
+	unsigned nr_subpages;
+	uint64_t subpage_map_size;
+	unsigned nr_async;
+	bool kernel_irqchip;
+	bool kernel_pit;
+};
+
+/* board->plan; 0, or -1 when out of memory (reported). */
+int board_plan(struct board *board);
+void board_plan_free(struct board_plan *plan);
+/* Checks of the plan (window_size); the number of errors. */
+int board_check_plan(struct board *board);
+/* An async region: bytes per ioeventfd, and ioeventfds in the region. */
+uint64_t region_async_width(const struct ir_region *r);
+unsigned region_async_slots(const struct ir_region *r);
+/* A device or register name's character in a board.h macro name. */
+int macro_char(int c);
+/*
+ * The largest page map a window may have (64 GiB of window): a board
+ * asking for more is refused by window_size.
+ */
+#define PLAN_MAX_WINDOW_PAGES	(1ull << 24)
+
+static inline uint64_t page_floor(uint64_t addr)
+{
+	return addr & ~MACHINE_PAGE_MASK;
+}
+
+static inline uint64_t page_ceil(uint64_t addr)
+{
+	return (addr + MACHINE_PAGE_MASK) & ~MACHINE_PAGE_MASK;
+}
+
+/* The last byte of a region (regions are never empty once checked). */
+static inline uint64_t region_last(const struct ir_region *r)
+{
+	return r->base + (r->size ? r->size - 1 : 0);
+}
+
+static inline unsigned device_index(const struct board *board,
+			     const struct ir_device *dev)
+{
+	return (unsigned)(dev - board->devices);
+}
 
 /* Guest RAM of `mem` bytes laid into the board's RAM regions, in order. */
 struct ram_chunk {

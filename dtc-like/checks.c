@@ -3,8 +3,8 @@
  * Checks, modelled on dtc's checks.c: a table of named checks, each one
  * small function and one declaration line, with prerequisites (a check is
  * skipped when one of its prerequisites found something), a phase (on the
- * tree as parsed, or on the laid-out regions) and a level (error, warning
- * or off) that -W/-E change by name.
+ * tree as parsed, on the laid-out regions, or on the plan of the tables)
+ * and a level (error, warning or off) that -W/-E change by name.
  *
  * A check reports through check_msg() (and check_note() for the other
  * party of a conflict). Its findings are printed when it finishes, sorted
@@ -15,6 +15,7 @@
  * name clashes, irq clashes and overlaps are found by sorting.
  */
 #define _GNU_SOURCE		/* vasprintf, qsort_r */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@ enum check_phase {
 	PHASE_FRONT,		/* reported by the front ends */
 	PHASE_TREE,		/* board_check() */
 	PHASE_LAYOUT,		/* board_check_layout() */
+	PHASE_PLAN,		/* board_check_plan() */
 };
 
 enum check_level { LEVEL_OFF, LEVEL_WARNING, LEVEL_ERROR };
@@ -1631,6 +1633,153 @@ static void check_pci_bar(struct check *c, struct board *b)
 	free(seen);
 }
 
+/* ---- names in generated C, and the plan of the tables ---- */
+
+/* A board.h macro name and who defines it. */
+struct macro_def {
+	char *name;
+	const struct ir_device *dev;
+};
+
+struct macro_defs {
+	struct macro_def *defs;
+	unsigned n, max;
+};
+
+static void macro_add(struct macro_defs *m, const struct ir_device *dev,
+		      const char *prefix, const char *a, const char *b,
+		      const char *suffix)
+{
+	char *name, *p;
+
+	if (m->n == m->max) {
+		m->max = m->max ? 2 * m->max : 64;
+		m->defs = realloc(m->defs, m->max * sizeof(*m->defs));
+		if (!m->defs)
+			out_of_memory();
+	}
+	if (asprintf(&name, "%s%s%s%s%s", prefix, a, b ? "_" : "",
+		     b ? b : "", suffix) < 0)
+		out_of_memory();
+	for (p = name; *p; p++)
+		*p = (char)macro_char((unsigned char)*p);
+	m->defs[m->n++] = (struct macro_def){ .name = name, .dev = dev };
+}
+
+static int macro_cmp(const void *a, const void *b)
+{
+	const struct macro_def *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return x->dev < y->dev ? -1 : x->dev > y->dev;
+}
+
+/* Every macro board.h defines for a device or a region (emit-c.c). */
+static void macros_collect(struct macro_defs *m, const struct board *b)
+{
+	static const struct {
+		const char *prefix, *suffix;
+	} dev_macros[] = {
+		{ "BOARD_DEV_", "" }, { "BOARD_", "_PIO_BASE" },
+		{ "BOARD_", "_MMIO_BASE" }, { "BOARD_", "_IRQ" },
+		{ "BOARD_", "_PCI_SLOT" }, { "BOARD_", "_BAR_SIZE" },
+	};
+
+	for (unsigned i = 0; i < b->nr_devices; i++) {
+		const struct ir_device *d = &b->devices[i];
+		bool has[] = { true, d->pio.present, d->mmio.present,
+			       d->has_irq, d->type && d->type->pci,
+			       d->type && d->type->pci };
+
+		for (unsigned k = 0; k < ARRAY_SIZE(dev_macros); k++)
+			if (has[k])
+				macro_add(m, d, dev_macros[k].prefix, d->name,
+					  NULL, dev_macros[k].suffix);
+	}
+	for (unsigned i = 0; i < b->nr_regions; i++)
+		macro_add(m, b->regions[i].dev, "BOARD_REGION_",
+			  b->regions[i].dev->name, b->regions[i].reg->name, "");
+}
+
+/* Whether the pair (a, b) clashed already: reported once per pair. */
+static bool pair_seen(const struct ir_device **pairs, unsigned n,
+		      const struct ir_device *a, const struct ir_device *b)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (pairs[2 * i] == a && pairs[2 * i + 1] == b)
+			return true;
+	return false;
+}
+
+/*
+ * Device and register names become macro names (upper case, '-' -> '_'):
+ * two devices must not end up defining the same one. Names sort, so a
+ * clash is two neighbours; each pair of devices is reported once, at the
+ * later one, with its first clashing macro.
+ */
+static void check_macro_clash(struct check *c, struct board *b)
+{
+	struct macro_defs m = { 0 };
+	const struct ir_device **pairs = NULL;
+	unsigned nr_pairs = 0;
+
+	macros_collect(&m, b);
+	qsort(m.defs, m.n, sizeof(*m.defs), macro_cmp);
+	for (unsigned i = 1; i < m.n; i++) {
+		const struct ir_device *x = m.defs[i - 1].dev, *y = m.defs[i].dev;
+		const struct ir_device *first = x < y ? x : y;
+		const struct ir_device *later = x < y ? y : x;
+
+		if (strcmp(m.defs[i].name, m.defs[i - 1].name) || x == y ||
+		    pair_seen(pairs, nr_pairs, first, later))
+			continue;
+		pairs = realloc(pairs, 2 * (nr_pairs + 1) * sizeof(*pairs));
+		if (!pairs)
+			out_of_memory();
+		pairs[2 * nr_pairs] = first;
+		pairs[2 * nr_pairs + 1] = later;
+		nr_pairs++;
+		check_msg(c, &later->name_pos, "devices '%s' and '%s' would "
+			  "both define %s in board.h: rename one",
+			  dname(later), dname(first), m.defs[i].name);
+		check_note(c, &first->name_pos, "'%s' defined here",
+			   dname(first));
+	}
+	for (unsigned i = 0; i < m.n; i++)
+		free(m.defs[i].name);
+	free(m.defs);
+	free(pairs);
+}
+
+/* A page map is an array of the window's size in pages: bound it. */
+static void check_window_size(struct check *c, struct board *b)
+{
+	const struct board_plan *plan = b->plan;
+
+	for (unsigned w = 0; plan && w < plan->nr_windows; w++) {
+		const struct plan_window *win = &plan->windows[w];
+
+		if (win->size >> MACHINE_PAGE_SHIFT <= PLAN_MAX_WINDOW_PAGES)
+			continue;
+		if (win->range)
+			check_msg(c, &win->range->pos, "MMIO window %s is "
+				  "0x%" PRIx64 " bytes: its page map would "
+				  "have more than 0x%llx entries; make it at "
+				  "most 64 GiB", win->range->name, win->size,
+				  PLAN_MAX_WINDOW_PAGES);
+		else
+			check_msg(c, &b->regions[win->first].pos,
+				  "fixed MMIO regions from 0x%" PRIx64 " to "
+				  "0x%" PRIx64 " need one page map of more "
+				  "than 0x%llx entries; declare MMIO windows "
+				  "around them", win->base,
+				  win->base + win->size - 1,
+				  PLAN_MAX_WINDOW_PAGES);
+	}
+}
+
 #define CHECK(nm, ph, lvl, desc, ...)					\
 	static struct check *nm##_prereqs[] = { __VA_ARGS__ };		\
 	static struct check nm##_check = {				\
@@ -1727,6 +1876,13 @@ CHECK(layout_full, PHASE_LAYOUT, LEVEL_ERROR,
 CHECK(pci_bar, PHASE_LAYOUT, LEVEL_ERROR,
       "PCI BAR0 naturally aligned, in an MMIO window, holding no other "
       "registers", &mmio_overlap_check, &window_containment_check);
+/* Names go into board.h as macros: always an error, like bad_name. */
+FIXED_CHECK(macro_clash, PHASE_LAYOUT,
+	    "no two devices define the same board.h macro (names differing "
+	    "only in case or '-'/'_')", &bad_name_check, &duplicate_name_check);
+FIXED_CHECK(window_size, PHASE_PLAN,
+	    "every MMIO dispatch window's page map has at most 16M entries "
+	    "(64 GiB)");
 
 /* In the order they run (and are listed). */
 static struct check *const check_table[] = {
@@ -1743,6 +1899,7 @@ static struct check *const check_table[] = {
 	&pci_bar_space_check, &pio_range_check, &pio_overlap_check, &mmio_overlap_check,
 	&ram_overlap_check, &ram_size_check, &window_containment_check,
 	&mmio_alignment_check, &layout_full_check, &pci_bar_check,
+	&macro_clash_check, &window_size_check,
 };
 
 static bool check_prereqs_failed(const struct check *c)
@@ -1790,6 +1947,11 @@ int board_check(struct board *board)
 int board_check_layout(struct board *board)
 {
 	return checks_run(board, PHASE_LAYOUT);
+}
+
+int board_check_plan(struct board *board)
+{
+	return checks_run(board, PHASE_PLAN);
 }
 
 static struct check *check_find(const char *name)

@@ -1212,6 +1212,7 @@ void board_free(struct board *board)
 		device_free(&board->devices[i]);
 	free(board->devices);
 	free(board->regions);
+	board_plan_free(board->plan);
 	for (unsigned i = 0; i < board->nr_cpuid_hide; i++)
 		free(board->cpuid_hide[i]);
 	free(board->cpuid_hide);

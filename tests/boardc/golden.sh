@@ -119,25 +119,6 @@ for yaml in tests/boardc/good/*.yaml; do
 	done
 done
 
-# What -O c refuses (the tables cannot express it): exit 1, and exactly
-# the expected diagnostics.
-for yaml in tests/boardc/c-errors/*.yaml; do
-	b=$(basename "$yaml" .yaml)
-	t=/boardc/golden/c-errors/$b
-	"$BOARDC" -O c -o "$tmp/c-errors-$b" "$yaml" >"$tmp/c-err-$b" 2>&1
-	status=$?
-	if [ $update = 1 ]; then
-		cp "$tmp/c-err-$b" "${yaml%.yaml}.expected"
-	elif [ $status -ne 1 ]; then
-		fail "$t" "boardc -O c exited with $status, want 1"
-	elif [ -e "$tmp/c-errors-$b/board.c" ]; then
-		fail "$t" "board.c was written anyway"
-	elif diff -u "${yaml%.yaml}.expected" "$tmp/c-err-$b" >"$tmp/diff"; then
-		pass "$t"
-	else
-		fail "$t" "diagnostics differ: $(sed -n 3,8p "$tmp/diff" | tr '\n' '|')"
-	fi
-done
 [ $update = 1 ] && exit 0
 
 # The committed tables of every shipped board: up to date, and correct.

@@ -2,8 +2,9 @@
 /*
  * libFuzzer target: one board file through boardc's whole pipeline, as
  * boardc.c's main() runs it: front end, board_check(), board_layout(),
- * board_check_layout() and, when the board is clean, every emitter (C into
- * a scratch folder, the rest to /dev/null). A clean board must also
+ * board_check_layout(), board_plan(), board_check_plan() and, when the
+ * board is clean, every emitter (C into a scratch folder, the rest to
+ * /dev/null). A clean board must also
  * survive a round trip: written back in its own syntax (-O yaml, -O dts)
  * it compiles cleanly into the same machine (the JSON map, less source
  * positions, is identical); otherwise the target aborts.
@@ -150,6 +151,8 @@ static struct board *board_compile(const char *path)
 	board_check(board);
 	board_layout(board);
 	board_check_layout(board);
+	if (diag_error_count() == errors_before && !board_plan(board))
+		board_check_plan(board);
 	if (diag_error_count() == errors_before)
 		return board;
 	board_free(board);
