@@ -15,6 +15,7 @@
 #define BOARDC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -143,6 +144,17 @@ struct board {
 /* Front ends: NULL on a parse error (diagnostics already printed). */
 struct board *board_from_yaml(const char *file);
 struct board *board_from_dts(const char *file);
+
+/*
+ * The IR (ir.c): what the front ends build with. Allocation failure exits
+ * (status 1) with a message.
+ */
+void *xcalloc(size_t n, size_t size);
+char *xstrdup(const char *s);
+struct board *board_new(const char *file);	/* the language's defaults */
+/* Grow *ranges (nr entries) by `more` zeroed ones; the first new one. */
+struct ir_range *ir_ranges_grow(struct ir_range **ranges, unsigned nr,
+				unsigned more);
 void board_free(struct board *board);
 
 /*

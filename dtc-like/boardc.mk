@@ -4,9 +4,9 @@
 # $(BUILD)/boardc/. No vmm/ or devices/ source is part of it.
 
 BOARDC := $(BUILD)/boardc/boardc
-BOARDC_SRCS := $(addprefix dtc-like/,boardc.c checks.c dts-source.c \
+BOARDC_SRCS := $(addprefix dtc-like/,boardc.c checks.c dts-source.c dts-tree.c \
 	emit-c.c emit-dts.c emit-json.c emit-map.c emit-svg.c emit-yaml.c \
-	layout.c plan.c quote.c ram.c srcpos.c yaml-source.c)
+	ir.c layout.c plan.c quote.c ram.c srcpos.c yaml-source.c)
 BOARDC_OBJS := $(patsubst %.c,$(BUILD)/boardc/%.o,$(BOARDC_SRCS)) \
 	$(BUILD)/boardc/dts-parser.o $(BUILD)/boardc/dts-lexer.o \
 	$(MACHINE_BOARDC_OBJS)
@@ -35,7 +35,8 @@ $(BUILD)/boardc/dts-%.o: $(BUILD)/boardc/dts-%.c
 	$(CC) $(CFLAGS) -Wno-sign-compare -Wno-unused-function \
 		-Wno-missing-prototypes $(BOARDC_INC) -I$(BUILD)/boardc -c -o $@ $<
 
-$(BUILD)/boardc/dtc-like/dts-source.o: $(BUILD)/boardc/dts-parser.h
+$(BUILD)/boardc/dtc-like/dts-source.o $(BUILD)/boardc/dtc-like/dts-tree.o: \
+	$(BUILD)/boardc/dts-parser.h
 
 # The generated tables of the selected board. A shipped board's are the
 # committed generated/<board>/, which only `make regenerate` rewrites: a

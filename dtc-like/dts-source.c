@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * The dtc-like text syntax: board_from_dts() runs the flex/bison parser
- * (dts-lexer.l, dts-parser.y), which builds a generic device tree; the
- * top-level blocks (`/ { };` and `&label { };`) are merged as dtc merges
- * them, and the tree is walked into the IR of boardc.h with every position
- * kept. docs/board-format-dts.md maps each YAML key to its construct.
+ * (dts-lexer.l, dts-parser.y), whose actions build the generic device tree
+ * of dts-tree.c; that merges the top-level blocks and resolves references,
+ * and this file walks the finished tree into the IR of boardc.h with every
+ * position kept. docs/board-format-dts.md maps each YAML key to its construct.
  *
  * Syntax errors stop before the walk (exit 1); mistakes in the tree's
  * shape are reported with the YAML front end's check names
@@ -18,396 +18,9 @@
 #include "common.h"
 #include "boardc.h"
 #include "dts-parser.h"
+#include "dts-tree.h"
+#include "keys.h"
 
-
-static struct dt_node *dt_root;
-static struct dt_ext *dt_exts;
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (!p) {
-		fprintf(stderr, "boardc: out of memory\n");
-		exit(1);
-	}
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t len = strlen(s) + 1;
-
-	return memcpy(xcalloc(1, len), s, len);
-}
-
-/* ---- the generic tree, built by the parser's actions ---- */
-
-struct dt_node *dt_node_new(void)
-{
-	return xcalloc(1, sizeof(struct dt_node));
-}
-
-void dt_node_add_prop(struct dt_node *node, struct dt_prop *prop)
-{
-	struct dt_prop **p;
-
-	if (node->has_children)
-		diag_error(&prop->pos, NULL, "property '%s' after a subnode: "
-			   "device-tree source puts a node's properties before "
-			   "its subnodes; move it up", prop->name);
-	for (p = &node->props; *p; p = &(*p)->next)
-		;
-	*p = prop;
-}
-
-void dt_node_add_child(struct dt_node *node, struct dt_node *child)
-{
-	struct dt_node **p;
-
-	for (p = &node->children; *p; p = &(*p)->next)
-		;
-	*p = child;
-	child->parent = node;
-	node->has_children = true;
-}
-
-struct dt_prop *dt_prop_new(char *name, struct dt_chunk *value,
-			    const struct srcpos *pos,
-			    const struct srcpos *value_pos)
-{
-	struct dt_prop *prop = xcalloc(1, sizeof(*prop));
-
-	prop->name = name;
-	prop->value = value;
-	prop->pos = *pos;
-	prop->value_pos = *value_pos;
-	return prop;
-}
-
-struct dt_chunk *dt_chunk_string(char *string, const struct srcpos *pos)
-{
-	struct dt_chunk *c = xcalloc(1, sizeof(*c));
-
-	c->is_string = true;
-	c->string = string;
-	c->pos = *pos;
-	return c;
-}
-
-struct dt_chunk *dt_chunk_cells(unsigned bits, const struct srcpos *pos)
-{
-	struct dt_chunk *c = xcalloc(1, sizeof(*c));
-
-	c->bits = bits;
-	c->pos = *pos;
-	return c;
-}
-
-void dt_chunk_add_cell(struct dt_chunk *chunk, const struct dt_cell *cell)
-{
-	struct dt_cell *more;
-
-	more = realloc(chunk->cells, (chunk->nr_cells + 1) * sizeof(*more));
-	if (!more) {
-		fprintf(stderr, "boardc: out of memory\n");
-		exit(1);
-	}
-	chunk->cells = more;
-	chunk->cells[chunk->nr_cells++] = *cell;
-}
-
-/* Every cell fits its size, as dtc requires (negative values may). */
-void dt_chunk_check(const struct dt_chunk *chunk)
-{
-	uint64_t mask = chunk->bits < 64 ? (1ULL << chunk->bits) - 1 :
-					   UINT64_MAX;
-
-	for (unsigned i = 0; i < chunk->nr_cells; i++) {
-		const struct dt_cell *c = &chunk->cells[i];
-
-		if (c->ref || c->value <= mask ||
-		    (c->value | mask) == UINT64_MAX)
-			continue;
-		diag_error(&c->pos, NULL, "number 0x%llx does not fit in a "
-			   "%u-bit cell: split it into two cells, <0x%llx "
-			   "0x%llx>", (unsigned long long)c->value, chunk->bits,
-			   (unsigned long long)(c->value >> 32),
-			   (unsigned long long)(c->value & 0xffffffff));
-	}
-}
-
-struct dt_chunk *dt_chunk_append(struct dt_chunk *list, struct dt_chunk *c)
-{
-	struct dt_chunk **p;
-
-	for (p = &list; *p; p = &(*p)->next)
-		;
-	*p = c;
-	return list;
-}
-
-struct dt_label *dt_label_append(struct dt_label *list, char *name,
-				 const struct srcpos *pos)
-{
-	struct dt_label *l = xcalloc(1, sizeof(*l)), **p;
-
-	l->name = name;
-	l->pos = *pos;
-	for (p = &list; *p; p = &(*p)->next)
-		;
-	*p = l;
-	return list;
-}
-
-void dt_bad_bits(unsigned bits, const struct srcpos *pos)
-{
-	diag_error(pos, NULL, "bad /bits/ size %u: write 8, 16, 32 or 64",
-		   bits);
-}
-
-void dt_chunks_free(struct dt_chunk *c)
-{
-	while (c) {
-		struct dt_chunk *next = c->next;
-
-		for (unsigned i = 0; i < c->nr_cells; i++) {
-			free(c->cells[i].text);
-			free(c->cells[i].ref);
-		}
-		free(c->cells);
-		free(c->string);
-		free(c);
-		c = next;
-	}
-}
-
-void dt_prop_free(struct dt_prop *prop)
-{
-	dt_chunks_free(prop->value);
-	free(prop->name);
-	free(prop);
-}
-
-void dt_labels_free(struct dt_label *l)
-{
-	while (l) {
-		struct dt_label *next = l->next;
-
-		free(l->name);
-		free(l);
-		l = next;
-	}
-}
-
-void dt_node_free(struct dt_node *node)
-{
-	while (node) {
-		struct dt_node *next = node->next;
-
-		while (node->props) {
-			struct dt_prop *p = node->props;
-
-			node->props = p->next;
-			dt_prop_free(p);
-		}
-		dt_node_free(node->children);
-		dt_labels_free(node->labels);
-		free(node->name);
-		free(node);
-		node = next;
-	}
-}
-
-/*
- * dtc's merge of a later block into a node: a property of the same name
- * is replaced where it stands, a subnode of the same name merged, the rest
- * appended. `src` is consumed.
- */
-static void node_merge(struct dt_node *dst, struct dt_node *src)
-{
-	struct dt_label **lp;
-
-	for (lp = &dst->labels; *lp; lp = &(*lp)->next)
-		;
-	*lp = src->labels;
-	src->labels = NULL;
-	while (src->props) {
-		struct dt_prop *p = src->props, **old;
-
-		src->props = p->next;
-		p->next = NULL;
-		for (old = &dst->props; *old; old = &(*old)->next)
-			if (!strcmp((*old)->name, p->name))
-				break;
-		if (*old) {
-			p->next = (*old)->next;
-			dt_prop_free(*old);
-			*old = p;
-		} else {
-			*old = p;
-		}
-	}
-	while (src->children) {
-		struct dt_node *c = src->children, *d;
-
-		src->children = c->next;
-		c->next = NULL;
-		for (d = dst->children; d; d = d->next)
-			if (!strcmp(d->name, c->name))
-				break;
-		if (d) {
-			node_merge(d, c);
-		} else {
-			c->parent = NULL;
-			dt_node_add_child(dst, c);
-		}
-	}
-	dt_node_free(src);
-}
-
-void dt_root_merge(struct dt_node *node)
-{
-	node->name = xstrdup("/");
-	if (!dt_root) {
-		dt_root = node;
-		return;
-	}
-	node_merge(dt_root, node);
-}
-
-void dt_ext_add(char *ref, struct dt_node *node, const struct srcpos *pos)
-{
-	struct dt_ext *e = xcalloc(1, sizeof(*e)), **p;
-
-	e->ref = ref;
-	e->node = node;
-	e->pos = *pos;
-	for (p = &dt_exts; *p; p = &(*p)->next)
-		;
-	*p = e;
-}
-
-/* ---- references: &label and &{/path} ---- */
-
-static struct dt_node *label_find(struct dt_node *node, const char *label)
-{
-	for (; node; node = node->next) {
-		struct dt_node *found;
-
-		for (struct dt_label *l = node->labels; l; l = l->next)
-			if (!strcmp(l->name, label))
-				return node;
-		found = label_find(node->children, label);
-		if (found)
-			return found;
-	}
-	return NULL;
-}
-
-/* A path component matches "name@unit", or "name" if that is unique. */
-static struct dt_node *child_find(struct dt_node *node, const char *comp,
-				  size_t len)
-{
-	struct dt_node *match = NULL;
-	unsigned nr = 0;
-
-	for (struct dt_node *c = node->children; c; c = c->next) {
-		if (strlen(c->name) == len && !strncmp(c->name, comp, len))
-			return c;
-		if (!memchr(comp, '@', len) && !strncmp(c->name, comp, len) &&
-		    c->name[len] == '@') {
-			match = c;
-			nr++;
-		}
-	}
-	return nr == 1 ? match : NULL;
-}
-
-static struct dt_node *path_find(const char *path)
-{
-	struct dt_node *node = dt_root;
-
-	if (path[0] != '/')
-		return NULL;
-	while (node && *path) {
-		size_t len;
-
-		while (*path == '/')
-			path++;
-		len = strcspn(path, "/");
-		if (!len)
-			break;
-		node = child_find(node, path, len);
-		path += len;
-	}
-	return node;
-}
-
-/* "label" or "{/path}", as the lexer hands them over. */
-static struct dt_node *ref_find(const char *ref)
-{
-	char path[512];
-	size_t len = strlen(ref);
-
-	if (ref[0] != '{')
-		return label_find(dt_root, ref);
-	if (len < 2 || len - 2 >= sizeof(path))
-		return NULL;
-	memcpy(path, ref + 1, len - 2);
-	path[len - 2] = '\0';
-	return path_find(path);
-}
-
-static void report_unresolved(const struct srcpos *pos, const char *ref)
-{
-	if (ref[0] == '{')
-		diag_error(pos, NULL, "reference '&%s' names no node: check "
-			   "the path", ref);
-	else
-		diag_error(pos, NULL, "reference '&%s' names no node: define "
-			   "the label with '%s: name { ... };'", ref, ref);
-}
-
-/* dtc rejects a label on two nodes; so do we. */
-static void labels_check(struct dt_node *node)
-{
-	for (; node; node = node->next) {
-		for (struct dt_label *l = node->labels; l; l = l->next) {
-			struct dt_node *first = label_find(dt_root, l->name);
-			struct dt_label *fl;
-
-			if (first == node)
-				continue;
-			for (fl = first->labels; strcmp(fl->name, l->name);
-			     fl = fl->next)
-				;
-			diag_error(&l->pos, "duplicate_name", "label '%s' is "
-				   "on two nodes: labels are unique",
-				   l->name);
-			diag_note(&fl->pos, "'%s' defined here", l->name);
-		}
-		labels_check(node->children);
-	}
-}
-
-static void exts_apply(void)
-{
-	while (dt_exts) {
-		struct dt_ext *e = dt_exts;
-		struct dt_node *target = dt_root ? ref_find(e->ref) : NULL;
-
-		dt_exts = e->next;
-		if (target) {
-			node_merge(target, e->node);
-		} else {
-			report_unresolved(&e->pos, e->ref);
-			dt_node_free(e->node);
-		}
-		free(e->ref);
-		free(e);
-	}
-}
 
 /* ---- reading values ---- */
 
@@ -419,24 +32,6 @@ static char *node_basename(const struct dt_node *node)
 
 	memcpy(name, node->name, len);
 	return name;
-}
-
-static struct dt_prop *prop_get(const struct dt_node *node,
-				const char *name)
-{
-	for (struct dt_prop *p = node->props; p; p = p->next)
-		if (!strcmp(p->name, name))
-			return p;
-	return NULL;
-}
-
-static struct dt_node *child_get(const struct dt_node *node,
-				 const char *name)
-{
-	for (struct dt_node *c = node->children; c; c = c->next)
-		if (!strcmp(c->name, name))
-			return c;
-	return NULL;
 }
 
 /* "a string", "3 cells", ... for "found ..." (4 at a time). */
@@ -610,7 +205,7 @@ static void report_missing(const struct srcpos *pos, const char *where,
 static unsigned cells_of(const struct dt_node *node, const char *name,
 			 unsigned dflt)
 {
-	const struct dt_prop *p = prop_get(node, name);
+	const struct dt_prop *p = dt_prop_get(node, name);
 	unsigned v = dflt;
 	char what[128];
 
@@ -643,7 +238,7 @@ static uint64_t cells_value(const struct dt_chunk *c, unsigned at,
 
 /* ---- ranges: RAM regions, reserved, windows ---- */
 
-static const char *const range_props[] = { "reg", "backed" };
+static const char *const range_props[] = { DTS_REG, KEY_BACKED };
 
 static void range_from_dts(const struct dt_node *node, unsigned ac,
 			   unsigned sc, const char *kind, bool backed_ok,
@@ -654,8 +249,8 @@ static void range_from_dts(const struct dt_node *node, unsigned ac,
 		.where = where, .props = range_props,
 		.nr_props = backed_ok ? 2 : 1,
 	};
-	const struct dt_prop *reg = prop_get(node, "reg");
-	const struct dt_prop *backed = prop_get(node, "backed");
+	const struct dt_prop *reg = dt_prop_get(node, DTS_REG);
+	const struct dt_prop *backed = dt_prop_get(node, KEY_BACKED);
 
 	range->name = node_basename(node);
 	snprintf(where, sizeof(where), "%s '%s'", kind, range->name);
@@ -702,7 +297,7 @@ static unsigned count_children(const struct dt_node *node)
 }
 
 static const char *const container_props[] = {
-	"#address-cells", "#size-cells",
+	DTS_ADDRESS_CELLS, DTS_SIZE_CELLS,
 };
 
 /* The subnodes of `node` as ranges, appended to *ranges. */
@@ -710,8 +305,8 @@ static void ranges_from_dts(const struct dt_node *node, const char *kind,
 			    bool backed_ok, enum board_space space,
 			    struct ir_range **ranges, unsigned *nr)
 {
-	unsigned ac = cells_of(node, "#address-cells", 2);
-	unsigned sc = cells_of(node, "#size-cells", 1);
+	unsigned ac = cells_of(node, DTS_ADDRESS_CELLS, 2);
+	unsigned sc = cells_of(node, DTS_SIZE_CELLS, 1);
 	unsigned n = count_children(node);
 	struct ir_range *all;
 	char where[128];
@@ -721,13 +316,9 @@ static void ranges_from_dts(const struct dt_node *node, const char *kind,
 	};
 
 	snprintf(where, sizeof(where), "'%s'", node->name);
-	if (strcmp(node->name, "ram"))		/* ram: ram_from_dts() */
+	if (strcmp(node->name, KEY_RAM))	/* ram: ram_from_dts() */
 		shape_check(node, &s);
-	all = xcalloc(*nr + n, sizeof(*all));
-	if (*nr)
-		memcpy(all, *ranges, *nr * sizeof(*all));
-	free(*ranges);
-	*ranges = all;
+	all = ir_ranges_grow(ranges, *nr, n) - *nr;
 	for (struct dt_node *c = node->children; c; c = c->next) {
 		all[*nr].space = space;
 		range_from_dts(c, ac, sc, kind, backed_ok, &all[*nr]);
@@ -739,7 +330,7 @@ static void ranges_from_dts(const struct dt_node *node, const char *kind,
 
 static void cpus_from_dts(struct board *b, const struct dt_node *node)
 {
-	static const char *const props[] = { "default", "max" };
+	static const char *const props[] = { KEY_DEFAULT, KEY_MAX };
 	struct shape s = {
 		.where = "'cpus'", .props = props, .nr_props = 2,
 	};
@@ -747,10 +338,10 @@ static void cpus_from_dts(struct board *b, const struct dt_node *node)
 
 	b->cpus_pos = node->pos;
 	shape_check(node, &s);
-	p = prop_get(node, "default");
+	p = dt_prop_get(node, KEY_DEFAULT);
 	if (p)
 		prop_unsigned(p, "'cpus/default'", &b->cpus_default);
-	p = prop_get(node, "max");
+	p = dt_prop_get(node, KEY_MAX);
 	if (p)
 		prop_unsigned(p, "'cpus/max'", &b->cpus_max);
 }
@@ -759,8 +350,8 @@ static void cpus_from_dts(struct board *b, const struct dt_node *node)
 static void irqs_from_dts(struct board *b, const struct dt_node *node)
 {
 	static const char *const props[] = {
-		"lines", "interrupt-controller", "#interrupt-cells",
-		"#address-cells",
+		DTS_LINES, DTS_INTERRUPT_CONTROLLER, DTS_INTERRUPT_CELLS,
+		DTS_ADDRESS_CELLS,
 	};
 	struct shape s = {
 		.where = "'irqs'", .props = props, .nr_props = 4,
@@ -769,7 +360,7 @@ static void irqs_from_dts(struct board *b, const struct dt_node *node)
 
 	b->irqs_pos = node->pos;
 	shape_check(node, &s);
-	p = prop_get(node, "lines");
+	p = dt_prop_get(node, DTS_LINES);
 	if (!p) {
 		report_missing(&node->pos, "'irqs'", "lines",
 			       "lines = <24>;",
@@ -783,13 +374,13 @@ static void irqs_from_dts(struct board *b, const struct dt_node *node)
 static void ram_from_dts(struct board *b, const struct dt_node *node)
 {
 	static const char *const props[] = {
-		"default", "#address-cells", "#size-cells",
+		KEY_DEFAULT, DTS_ADDRESS_CELLS, DTS_SIZE_CELLS,
 	};
 	struct shape s = {
 		.where = "'ram'", .props = props, .nr_props = 3,
 		.any_nodes = true,
 	};
-	const struct dt_prop *p = prop_get(node, "default");
+	const struct dt_prop *p = dt_prop_get(node, KEY_DEFAULT);
 
 	b->ram_pos = node->pos;
 	shape_check(node, &s);
@@ -816,7 +407,7 @@ static void placement_window(const struct dt_cell *cell,
 			     const char *windows, const char *what,
 			     struct ir_placement *pl)
 {
-	struct dt_node *node = ref_find(cell->ref);
+	struct dt_node *node = dt_ref_find(cell->ref);
 
 	size_t len = strlen(windows);
 	const char *name;
@@ -836,11 +427,11 @@ static void placement_window(const struct dt_cell *cell,
 		return;
 	}
 	if (!node) {
-		report_unresolved(&cell->pos, cell->ref);
+		dt_report_unresolved(&cell->pos, cell->ref);
 		return;
 	}
 	if (!node->parent || strcmp(node->parent->name, windows) ||
-	    node->parent->parent != dt_root) {
+	    node->parent->parent != dt_tree_root()) {
 		diag_error(&cell->pos, "dts_structure", "%s refers to '%s', "
 			   "which is not in '/%s': refer to a window there",
 			   what, node->name, windows);
@@ -863,7 +454,7 @@ static void placement_from_dts(const struct dt_prop *prop,
 	snprintf(what, sizeof(what), "'%s' of %s", prop->name, where);
 	pl->present = true;
 	pl->pos = prop->value_pos;
-	if (c && !c->next && c->is_string && !strcmp(c->string, "auto")) {
+	if (c && !c->next && c->is_string && !strcmp(c->string, KEY_AUTO)) {
 		pl->is_auto = true;
 		return;
 	}
@@ -885,7 +476,7 @@ static void pci_slot_from_dts(const struct dt_prop *p, const char *where,
 
 	snprintf(what, sizeof(what), "'pci-slot' of %s", where);
 	dev->pci_slot_pos = p->value_pos;
-	if (c && !c->next && c->is_string && !strcmp(c->string, "auto")) {
+	if (c && !c->next && c->is_string && !strcmp(c->string, KEY_AUTO)) {
 		dev->has_pci_slot = dev->pci_slot_auto = true;
 		return;
 	}
@@ -981,9 +572,9 @@ static void bindings_from_dts(const struct dt_node *node, const char *where,
 
 /* Structure, not type-specific properties: the rest of a device node. */
 static const char *const device_props[] = {
-	"compatible", "io-ports", "mmio", "interrupts", "pci-slot",
+	DTS_TYPE, KEY_IO_PORTS, KEY_MMIO, DTS_IRQ, KEY_PCI_SLOT,
 };
-static const char *const device_nodes[] = { "bindings" };
+static const char *const device_nodes[] = { KEY_BINDINGS };
 
 static bool device_structural(const char *name)
 {
@@ -1008,7 +599,7 @@ static void device_from_dts(const struct dt_node *node,
 	snprintf(where, sizeof(where), "device '%s'", dev->name);
 	dev->pos = dev->name_pos = dev->type_pos = node->pos;
 	shape_check(node, &s);
-	p = prop_get(node, "compatible");
+	p = dt_prop_get(node, DTS_TYPE);
 	if (!p) {
 		report_missing(&node->pos, where, "compatible",
 			       "compatible = \"TYPE\";", "a device type, like "
@@ -1018,19 +609,19 @@ static void device_from_dts(const struct dt_node *node,
 		snprintf(what, sizeof(what), "'compatible' of %s", where);
 		prop_string(p, what, &dev->type_name);
 	}
-	p = prop_get(node, "io-ports");
+	p = dt_prop_get(node, KEY_IO_PORTS);
 	if (p)
 		placement_from_dts(p, "io-windows", where, &dev->pio);
-	p = prop_get(node, "mmio");
+	p = dt_prop_get(node, KEY_MMIO);
 	if (p)
 		placement_from_dts(p, "mmio-windows", where, &dev->mmio);
-	p = prop_get(node, "interrupts");
+	p = dt_prop_get(node, DTS_IRQ);
 	if (p) {
 		dev->irq_pos = p->value_pos;
 		snprintf(what, sizeof(what), "'interrupts' of %s", where);
 		dev->has_irq = prop_unsigned(p, what, &dev->irq);
 	}
-	p = prop_get(node, "pci-slot");
+	p = dt_prop_get(node, KEY_PCI_SLOT);
 	if (p)
 		pci_slot_from_dts(p, where, dev);
 	for (p = node->props; p; p = p->next)
@@ -1047,7 +638,7 @@ static void device_from_dts(const struct dt_node *node,
 		prop->value_pos = p->value_pos;
 		dev->nr_props++;
 	}
-	bindings = child_get(node, "bindings");
+	bindings = dt_child_get(node, KEY_BINDINGS);
 	if (bindings)
 		bindings_from_dts(bindings, where, dev);
 }
@@ -1065,8 +656,8 @@ static void devices_from_dts(struct board *b, const struct dt_node *node)
 /* ---- the root ---- */
 
 static const char *const root_props[] = {
-	"model", "description", "interrupt-parent", "#address-cells",
-	"#size-cells", "cpuid-hide",
+	DTS_BOARD, KEY_DESCRIPTION, DTS_INTERRUPT_PARENT, DTS_ADDRESS_CELLS,
+	DTS_SIZE_CELLS, KEY_CPUID_HIDE,
 };
 
 /* cpuid-hide = "cx16", "xsave";  (names checked by unknown_cpuid_feature) */
@@ -1088,8 +679,8 @@ static void cpuid_hide_from_dts(struct board *b, const struct dt_prop *p)
 	}
 }
 static const char *const root_nodes[] = {
-	"cpus", "irqs", "ram", "reserved", "mmio-windows", "io-windows",
-	"devices",
+	KEY_CPUS, KEY_IRQS, KEY_RAM, KEY_RESERVED, KEY_MMIO_WINDOWS,
+	KEY_IO_WINDOWS, KEY_DEVICES,
 };
 
 static void board_walk(struct board *b, const struct dt_node *root)
@@ -1104,7 +695,7 @@ static void board_walk(struct board *b, const struct dt_node *root)
 
 	b->pos = root->pos;
 	shape_check(root, &s);
-	p = prop_get(root, "model");
+	p = dt_prop_get(root, DTS_BOARD);
 	if (!p) {
 		report_missing(&root->pos, "the root node", "model",
 			       "model = \"NAME\";", "the board's name");
@@ -1112,21 +703,21 @@ static void board_walk(struct board *b, const struct dt_node *root)
 		b->pos = p->pos;
 		prop_string(p, "'model' (the board's name)", &b->name);
 	}
-	p = prop_get(root, "description");
+	p = dt_prop_get(root, KEY_DESCRIPTION);
 	if (p) {
 		b->description_pos = p->value_pos;
 		prop_string(p, "'description'", &b->description);
 	}
-	p = prop_get(root, "cpuid-hide");
+	p = dt_prop_get(root, KEY_CPUID_HIDE);
 	if (p)
 		cpuid_hide_from_dts(b, p);
-	n = child_get(root, "cpus");
+	n = dt_child_get(root, KEY_CPUS);
 	if (n)
 		cpus_from_dts(b, n);
-	n = child_get(root, "irqs");
+	n = dt_child_get(root, KEY_IRQS);
 	if (n)
 		irqs_from_dts(b, n);
-	n = child_get(root, "ram");
+	n = dt_child_get(root, KEY_RAM);
 	if (n)
 		ram_from_dts(b, n);
 	else
@@ -1134,65 +725,21 @@ static void board_walk(struct board *b, const struct dt_node *root)
 			       "ram { default = <...>; NAME@BASE { reg = "
 			       "<...>; }; };", "the guest RAM size and where "
 			       "RAM goes");
-	n = child_get(root, "reserved");
+	n = dt_child_get(root, KEY_RESERVED);
 	if (n)
 		ranges_from_dts(n, "reserved range", true, SPACE_MMIO,
 				&b->reserved, &b->nr_reserved);
-	n = child_get(root, "mmio-windows");
+	n = dt_child_get(root, KEY_MMIO_WINDOWS);
 	if (n)
 		ranges_from_dts(n, "MMIO window", false, SPACE_MMIO,
 				&b->windows, &b->nr_windows);
-	n = child_get(root, "io-windows");
+	n = dt_child_get(root, KEY_IO_WINDOWS);
 	if (n)
 		ranges_from_dts(n, "I/O window", false, SPACE_PIO,
 				&b->windows, &b->nr_windows);
-	n = child_get(root, "devices");
+	n = dt_child_get(root, KEY_DEVICES);
 	if (n)
 		devices_from_dts(b, n);
-}
-
-/* A name given twice in one node: dtc refuses, and so do we. */
-static void duplicates_check(const struct dt_node *node)
-{
-	for (; node; node = node->next) {
-		for (const struct dt_prop *p = node->props; p; p = p->next) {
-			const struct dt_prop *first = prop_get(node, p->name);
-
-			if (first == p)
-				continue;
-			if (check_report(&p->pos, "duplicate_key",
-					 "duplicate property '%s' in '%s': "
-					 "keep one", p->name, node->name))
-				diag_note(&first->pos, "first '%s' defined "
-					  "here", p->name);
-		}
-		duplicates_check(node->children);
-	}
-}
-
-static struct board *board_new(const char *file)
-{
-	struct board *board = xcalloc(1, sizeof(*board));
-
-	board->file = xstrdup(file);
-	board->cpus_default = 1;
-	board->cpus_max = 1;
-	board->nr_irqs = 24;
-	return board;
-}
-
-static void parse_free(void)
-{
-	while (dt_exts) {
-		struct dt_ext *e = dt_exts;
-
-		dt_exts = e->next;
-		dt_node_free(e->node);
-		free(e->ref);
-		free(e);
-	}
-	dt_node_free(dt_root);
-	dt_root = NULL;
 }
 
 struct board *board_from_dts(const char *file)
@@ -1207,7 +754,7 @@ struct board *board_from_dts(const char *file)
 	dts_lexer_finish();
 	if (failed || diag_error_count() > errors)
 		goto out;
-	if (!dt_root) {
+	if (!dt_tree_root()) {
 		struct srcpos pos = { .file = srcpos_file(file),
 				      .first_line = 1, .first_column = 1 };
 
@@ -1215,18 +762,16 @@ struct board *board_from_dts(const char *file)
 			   "'/ { model = \"NAME\"; ... };'");
 		goto out;
 	}
-	exts_apply();
-	labels_check(dt_root);
-	duplicates_check(dt_root);
+	dt_tree_resolve();
 	if (diag_error_count() > errors)
 		goto out;
 	board = board_new(file);
-	board_walk(board, dt_root);
+	board_walk(board, dt_tree_root());
 	if (diag_error_count() > errors) {
 		board_free(board);
 		board = NULL;
 	}
 out:
-	parse_free();
+	dt_tree_free();
 	return board;
 }

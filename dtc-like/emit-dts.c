@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "boardc.h"
+#include "keys.h"
 
 /* Two 32-bit cells: the dtc way of writing a 64-bit number. */
 static void cells64(FILE *out, uint64_t v)
@@ -72,7 +73,7 @@ static bool window_referenced(const struct board *board,
 static bool window_labelled(const struct board *board,
 			    const struct ir_range *w)
 {
-	return w->name && is_label(w->name) && strcmp(w->name, "irqs") &&
+	return w->name && is_label(w->name) && strcmp(w->name, KEY_IRQS) &&
 	       window_referenced(board, w);
 }
 
@@ -81,8 +82,8 @@ static void window_ref(FILE *out, const struct board *board,
 		       const char *name, enum board_space space)
 {
 	const struct ir_range *w = window_find(board, name, space);
-	const char *windows = space == SPACE_PIO ? "io-windows" :
-			      "mmio-windows";
+	const char *windows = space == SPACE_PIO ? KEY_IO_WINDOWS :
+			      KEY_MMIO_WINDOWS;
 
 	if (w && window_labelled(board, w))
 		fprintf(out, "<&%s>", name);
@@ -101,7 +102,7 @@ static void emit_range(FILE *out, const struct board *board,
 	fputs("\t\t", out);
 	if (is_window && window_labelled(board, r))
 		fprintf(out, "%s: ", r->name);
-	fprintf(out, "%s@%" PRIx64 " {\n\t\t\treg = <", r->name ? r->name : "",
+	fprintf(out, "%s@%" PRIx64 " {\n\t\t\t" DTS_REG " = <", r->name ? r->name : "",
 		r->base);
 	if (one_cell) {
 		fprintf(out, "0x%" PRIx64 " 0x%" PRIx64, r->base, r->size);
@@ -112,14 +113,14 @@ static void emit_range(FILE *out, const struct board *board,
 	}
 	fputs(">;\n", out);
 	if (r->backed)
-		fputs("\t\t\tbacked;\n", out);
+		fputs("\t\t\t" KEY_BACKED ";\n", out);
 	fputs("\t\t};\n", out);
 }
 
 static void emit_container_head(FILE *out, const char *name, unsigned cells)
 {
-	fprintf(out, "\n\t%s {\n\t\t#address-cells = <%u>;\n"
-		"\t\t#size-cells = <%u>;\n", name, cells, cells);
+	fprintf(out, "\n\t%s {\n\t\t" DTS_ADDRESS_CELLS " = <%u>;\n"
+		"\t\t" DTS_SIZE_CELLS " = <%u>;\n", name, cells, cells);
 }
 
 static void emit_ranges(FILE *out, const struct board *board,
@@ -154,8 +155,8 @@ static void emit_windows(FILE *out, const struct board *board,
 	if (!any)
 		return;
 	small = small && space == SPACE_PIO;
-	emit_container_head(out, space == SPACE_PIO ? "io-windows" :
-			    "mmio-windows", small ? 1 : 2);
+	emit_container_head(out, space == SPACE_PIO ? KEY_IO_WINDOWS :
+			    KEY_MMIO_WINDOWS, small ? 1 : 2);
 	for (unsigned i = 0; i < board->nr_windows; i++) {
 		if (board->windows[i].space != space)
 			continue;
@@ -247,7 +248,7 @@ static void emit_bindings(FILE *out, const struct ir_device *dev)
 {
 	if (!dev->nr_bindings)
 		return;
-	fputs("\n\t\t\tbindings {\n", out);
+	fputs("\n\t\t\t" KEY_BINDINGS " {\n", out);
 	for (unsigned i = 0; i < dev->nr_bindings; i++) {
 		const struct ir_binding *b = &dev->bindings[i];
 
@@ -268,18 +269,19 @@ static void emit_device(FILE *out, const struct board *board,
 {
 	fprintf(out, "\n\t\t%s {\n", dev->name);
 	if (dev->type_name) {
-		fputs("\t\t\tcompatible = ", out);
+		fputs("\t\t\t" DTS_TYPE " = ", out);
 		fput_quoted(out, dev->type_name);
 		fputs(";\n", out);
 	}
-	emit_placement(out, board, "io-ports", &dev->pio, SPACE_PIO);
-	emit_placement(out, board, "mmio", &dev->mmio, SPACE_MMIO);
+	emit_placement(out, board, KEY_IO_PORTS, &dev->pio, SPACE_PIO);
+	emit_placement(out, board, KEY_MMIO, &dev->mmio, SPACE_MMIO);
 	if (dev->has_irq)
-		fprintf(out, "\t\t\tinterrupts = <%u>;\n", dev->irq);
+		fprintf(out, "\t\t\t" DTS_IRQ " = <%u>;\n", dev->irq);
 	if (dev->pci_slot_auto)
-		fputs("\t\t\tpci-slot = \"auto\";\n", out);
+		fputs("\t\t\t" KEY_PCI_SLOT " = \"" KEY_AUTO "\";\n", out);
 	else if (dev->has_pci_slot)
-		fprintf(out, "\t\t\tpci-slot = <%u>;\n", dev->pci_slot);
+		fprintf(out, "\t\t\t" KEY_PCI_SLOT " = <%u>;\n",
+			dev->pci_slot);
 	for (unsigned i = 0; i < dev->nr_props; i++)
 		emit_property(out, &dev->props[i]);
 	emit_bindings(out, dev);
@@ -288,33 +290,36 @@ static void emit_device(FILE *out, const struct board *board,
 
 static void emit_root_head(FILE *out, const struct board *board)
 {
-	fputs("/dts-v1/;\n\n/ {\n\tmodel = ", out);
+	fputs("/dts-v1/;\n\n/ {\n\t" DTS_BOARD " = ", out);
 	fput_quoted(out, board->name ? board->name : "");
 	fputs(";\n", out);
 	if (board->description) {
-		fputs("\tdescription = ", out);
+		fputs("\t" KEY_DESCRIPTION " = ", out);
 		fput_quoted(out, board->description);
 		fputs(";\n", out);
 	}
-	fputs("\tinterrupt-parent = <&irqs>;\n", out);
+	fputs("\t" DTS_INTERRUPT_PARENT " = <&" KEY_IRQS ">;\n", out);
 	for (unsigned i = 0; i < board->nr_cpuid_hide; i++) {
-		fputs(i ? ", " : "\tcpuid-hide = ", out);
+		fputs(i ? ", " : "\t" KEY_CPUID_HIDE " = ", out);
 		fput_quoted(out, board->cpuid_hide[i]);
 		if (i + 1 == board->nr_cpuid_hide)
 			fputs(";\n", out);
 	}
-	fprintf(out, "\n\tcpus {\n\t\tdefault = <%u>;\n\t\tmax = <%u>;\n"
-		"\t};\n", board->cpus_default, board->cpus_max);
-	fprintf(out, "\n\tirqs: irqs {\n\t\tinterrupt-controller;\n"
-		"\t\t#interrupt-cells = <1>;\n\t\t#address-cells = <0>;\n"
-		"\t\tlines = <%u>;\n\t};\n", board->nr_irqs);
+	fprintf(out, "\n\t" KEY_CPUS " {\n\t\t" KEY_DEFAULT " = <%u>;\n"
+		"\t\t" KEY_MAX " = <%u>;\n\t};\n", board->cpus_default,
+		board->cpus_max);
+	fprintf(out, "\n\t" KEY_IRQS ": " KEY_IRQS " {\n"
+		"\t\t" DTS_INTERRUPT_CONTROLLER ";\n"
+		"\t\t" DTS_INTERRUPT_CELLS " = <1>;\n"
+		"\t\t" DTS_ADDRESS_CELLS " = <0>;\n"
+		"\t\t" DTS_LINES " = <%u>;\n\t};\n", board->nr_irqs);
 }
 
 int board_to_dts(const struct board *board, FILE *out)
 {
 	emit_root_head(out, board);
-	emit_container_head(out, "ram", 2);
-	fputs("\t\tdefault = <", out);
+	emit_container_head(out, KEY_RAM, 2);
+	fputs("\t\t" KEY_DEFAULT " = <", out);
 	cells64(out, board->ram_default);
 	fputs(">;\n", out);
 	for (unsigned i = 0; i < board->nr_ram; i++) {
@@ -322,12 +327,12 @@ int board_to_dts(const struct board *board, FILE *out)
 		emit_range(out, board, &board->ram[i], false, false);
 	}
 	fputs("\t};\n", out);
-	emit_ranges(out, board, "reserved", board->reserved,
+	emit_ranges(out, board, KEY_RESERVED, board->reserved,
 		    board->nr_reserved);
 	emit_windows(out, board, SPACE_MMIO);
 	emit_windows(out, board, SPACE_PIO);
 	if (board->nr_devices) {
-		fputs("\n\tdevices {", out);
+		fputs("\n\t" KEY_DEVICES " {", out);
 		for (unsigned i = 0; i < board->nr_devices; i++)
 			emit_device(out, board, &board->devices[i]);
 		fputs("\t};\n", out);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "boardc.h"
+#include "keys.h"
 
 /*
  * Can `s` be written as a plain scalar that reads back as itself? The
@@ -68,14 +69,14 @@ static void yaml_size(FILE *out, uint64_t v)
 /* A list entry {name, base, size[, backed]}, `indent` spaces in. */
 static void emit_range(FILE *out, const struct ir_range *r, int indent)
 {
-	fprintf(out, "%*s- name: ", indent, "");
+	fprintf(out, "%*s- " KEY_NAME ": ", indent, "");
 	yaml_scalar(out, r->name ? r->name : "");
-	fprintf(out, "\n%*sbase: 0x%" PRIx64 "\n%*ssize: ", indent + 2, "",
-		r->base, indent + 2, "");
+	fprintf(out, "\n%*s" KEY_BASE ": 0x%" PRIx64 "\n%*s" KEY_SIZE ": ",
+		indent + 2, "", r->base, indent + 2, "");
 	yaml_size(out, r->size);
 	fputc('\n', out);
 	if (r->backed)
-		fprintf(out, "%*sbacked: true\n", indent + 2, "");
+		fprintf(out, "%*s" KEY_BACKED ": true\n", indent + 2, "");
 }
 
 static void emit_windows(FILE *out, const struct board *board,
@@ -87,8 +88,8 @@ static void emit_windows(FILE *out, const struct board *board,
 		if (board->windows[i].space != space)
 			continue;
 		if (!any)
-			fputs(space == SPACE_PIO ? "io-windows:\n" :
-			      "mmio-windows:\n", out);
+			fputs(space == SPACE_PIO ? KEY_IO_WINDOWS ":\n" :
+			      KEY_MMIO_WINDOWS ":\n", out);
 		any = true;
 		emit_range(out, &board->windows[i], 2);
 	}
@@ -101,10 +102,10 @@ static void emit_placement(FILE *out, const char *key,
 		return;
 	fprintf(out, "    %s:", key);
 	if (pl->is_auto && pl->window) {
-		fputs("\n      window: ", out);
+		fputs("\n      " KEY_WINDOW ": ", out);
 		yaml_scalar(out, pl->window);
 	} else if (pl->is_auto) {
-		fputs(" auto", out);
+		fputs(" " KEY_AUTO, out);
 	} else {
 		fprintf(out, " 0x%" PRIx64, pl->base);
 	}
@@ -115,15 +116,15 @@ static void emit_bindings(FILE *out, const struct ir_device *dev)
 {
 	if (!dev->nr_bindings)
 		return;
-	fputs("    bindings:\n", out);
+	fputs("    " KEY_BINDINGS ":\n", out);
 	for (unsigned i = 0; i < dev->nr_bindings; i++) {
 		const struct ir_binding *b = &dev->bindings[i];
 
 		fputs("      ", out);
 		yaml_scalar(out, b->reg);
 		if (b->has_datamatch)
-			fprintf(out, ":\n        binding: %s\n"
-				"        datamatch: 0x%" PRIx64 "\n",
+			fprintf(out, ":\n        " KEY_BINDING ": %s\n"
+				"        " KEY_DATAMATCH ": 0x%" PRIx64 "\n",
 				binding_name(b->binding), b->datamatch);
 		else
 			fprintf(out, ": %s\n", binding_name(b->binding));
@@ -132,21 +133,21 @@ static void emit_bindings(FILE *out, const struct ir_device *dev)
 
 static void emit_device(FILE *out, const struct ir_device *dev)
 {
-	fputs("  - name: ", out);
+	fputs("  - " KEY_NAME ": ", out);
 	yaml_scalar(out, dev->name ? dev->name : "");
-	fputs("\n    type: ", out);
+	fputs("\n    " KEY_TYPE ": ", out);
 	yaml_scalar(out, dev->type_name ? dev->type_name : "");
 	fputc('\n', out);
-	emit_placement(out, "io-ports", &dev->pio);
-	emit_placement(out, "mmio", &dev->mmio);
+	emit_placement(out, KEY_IO_PORTS, &dev->pio);
+	emit_placement(out, KEY_MMIO, &dev->mmio);
 	if (dev->has_irq)
-		fprintf(out, "    irq: %u\n", dev->irq);
+		fprintf(out, "    " KEY_IRQ ": %u\n", dev->irq);
 	if (dev->pci_slot_auto)
-		fputs("    pci-slot: auto\n", out);
+		fputs("    " KEY_PCI_SLOT ": " KEY_AUTO "\n", out);
 	else if (dev->has_pci_slot)
-		fprintf(out, "    pci-slot: %u\n", dev->pci_slot);
+		fprintf(out, "    " KEY_PCI_SLOT ": %u\n", dev->pci_slot);
 	if (dev->nr_props)
-		fputs("    properties:\n", out);
+		fputs("    " KEY_PROPERTIES ":\n", out);
 	for (unsigned i = 0; i < dev->nr_props; i++) {
 		fputs("      ", out);
 		yaml_scalar(out, dev->props[i].name);
@@ -159,37 +160,38 @@ static void emit_device(FILE *out, const struct ir_device *dev)
 
 int board_to_yaml(const struct board *board, FILE *out)
 {
-	fputs("board: ", out);
+	fputs(KEY_BOARD ": ", out);
 	yaml_scalar(out, board->name ? board->name : "");
 	fputc('\n', out);
 	if (board->description) {
-		fputs("description: ", out);
+		fputs(KEY_DESCRIPTION ": ", out);
 		yaml_scalar(out, board->description);
 		fputc('\n', out);
 	}
-	fprintf(out, "cpus:\n  default: %u\n  max: %u\nirqs: %u\n",
+	fprintf(out, KEY_CPUS ":\n  " KEY_DEFAULT ": %u\n  " KEY_MAX ": %u\n"
+		KEY_IRQS ": %u\n",
 		board->cpus_default, board->cpus_max, board->nr_irqs);
 	if (board->nr_cpuid_hide)
-		fputs("cpuid-hide:\n", out);
+		fputs(KEY_CPUID_HIDE ":\n", out);
 	for (unsigned i = 0; i < board->nr_cpuid_hide; i++) {
 		fputs("  - ", out);
 		yaml_scalar(out, board->cpuid_hide[i]);
 		fputc('\n', out);
 	}
-	fputs("ram:\n  default: ", out);
+	fputs(KEY_RAM ":\n  " KEY_DEFAULT ": ", out);
 	yaml_size(out, board->ram_default);
-	fputs("\n  regions:\n", out);
+	fputs("\n  " KEY_REGIONS ":\n", out);
 	for (unsigned i = 0; i < board->nr_ram; i++) {
 		emit_range(out, &board->ram[i], 4);
 	}
 	if (board->nr_reserved)
-		fputs("reserved:\n", out);
+		fputs(KEY_RESERVED ":\n", out);
 	for (unsigned i = 0; i < board->nr_reserved; i++)
 		emit_range(out, &board->reserved[i], 2);
 	emit_windows(out, board, SPACE_MMIO);
 	emit_windows(out, board, SPACE_PIO);
 	if (board->nr_devices)
-		fputs("devices:\n", out);
+		fputs(KEY_DEVICES ":\n", out);
 	for (unsigned i = 0; i < board->nr_devices; i++)
 		emit_device(out, &board->devices[i]);
 	return ferror(out) ? -1 : 0;

@@ -19,6 +19,7 @@
 
 #include "common.h"
 #include "boardc.h"
+#include "keys.h"
 
 
 struct yaml_ctx {
@@ -27,23 +28,6 @@ struct yaml_ctx {
 	struct board *board;
 };
 
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (!p) {
-		fprintf(stderr, "boardc: out of memory\n");
-		exit(1);
-	}
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t len = strlen(s) + 1;
-
-	return memcpy(xcalloc(1, len), s, len);
-}
 
 static struct srcpos yaml_pos(const struct yaml_ctx *ctx, yaml_mark_t start,
 			      yaml_mark_t end)
@@ -352,8 +336,8 @@ static void entry_where(struct yaml_ctx *ctx, const yaml_node_t *map,
 
 enum { RANGE_NAME, RANGE_BASE, RANGE_SIZE, RANGE_BACKED };
 static const char *const range_keys[] = {
-	[RANGE_NAME] = "name", [RANGE_BASE] = "base",
-	[RANGE_SIZE] = "size", [RANGE_BACKED] = "backed",
+	[RANGE_NAME] = KEY_NAME, [RANGE_BASE] = KEY_BASE,
+	[RANGE_SIZE] = KEY_SIZE, [RANGE_BACKED] = KEY_BACKED,
 };
 
 static void range_from_yaml(struct yaml_ctx *ctx, yaml_node_t *map,
@@ -436,28 +420,23 @@ static void windows_from_yaml(struct yaml_ctx *ctx, yaml_node_t *seq,
 			      enum board_space space)
 {
 	struct board *b = ctx->board;
-	struct ir_range *more, *all;
+	struct ir_range *more;
 	unsigned nr;
 
 	more = ranges_from_yaml(ctx, seq, what, kind, false, space, &nr);
 	if (!more)
 		return;
-	all = xcalloc(b->nr_windows + nr, sizeof(*all));
-	if (b->nr_windows)
-		memcpy(all, b->windows, b->nr_windows * sizeof(*all));
-	if (nr)
-		memcpy(all + b->nr_windows, more, nr * sizeof(*all));
-	free(b->windows);
-	free(more);
-	b->windows = all;
+	memcpy(ir_ranges_grow(&b->windows, b->nr_windows, nr), more,
+	       nr * sizeof(*more));
 	b->nr_windows += nr;
+	free(more);
 }
 
 /* ---- cpus, ram ---- */
 
 enum { CPUS_DEFAULT, CPUS_MAX };
 static const char *const cpus_keys[] = {
-	[CPUS_DEFAULT] = "default", [CPUS_MAX] = "max",
+	[CPUS_DEFAULT] = KEY_DEFAULT, [CPUS_MAX] = KEY_MAX,
 };
 
 static void cpus_from_yaml(struct yaml_ctx *ctx, yaml_node_t *map)
@@ -484,7 +463,7 @@ static void cpus_from_yaml(struct yaml_ctx *ctx, yaml_node_t *map)
 
 enum { RAM_DEFAULT, RAM_REGIONS };
 static const char *const ram_keys[] = {
-	[RAM_DEFAULT] = "default", [RAM_REGIONS] = "regions",
+	[RAM_DEFAULT] = KEY_DEFAULT, [RAM_REGIONS] = KEY_REGIONS,
 };
 
 static void ram_regions_from_yaml(struct yaml_ctx *ctx, yaml_node_t *seq)
@@ -533,7 +512,7 @@ static void placement_from_yaml(struct yaml_ctx *ctx, yaml_node_t *node,
 				const char *key, const char *where,
 				struct ir_placement *pl)
 {
-	static const char *const keys[] = { "window" };
+	static const char *const keys[] = { KEY_WINDOW };
 	char what[256], sub[320];
 	struct keyset ks = { .names = keys, .nr = 1, .where = what };
 	yaml_node_t *v;
@@ -661,8 +640,8 @@ static void binding_word(struct yaml_ctx *ctx, yaml_node_t *node,
 
 enum { BINDING_KEY_BINDING, BINDING_KEY_DATAMATCH };
 static const char *const binding_keys[] = {
-	[BINDING_KEY_BINDING] = "binding",
-	[BINDING_KEY_DATAMATCH] = "datamatch",
+	[BINDING_KEY_BINDING] = KEY_BINDING,
+	[BINDING_KEY_DATAMATCH] = KEY_DATAMATCH,
 };
 
 /* `reg: sync` or `reg: {binding: async, datamatch: N}` */
@@ -749,10 +728,10 @@ enum {
 	DEV_BINDINGS, DEV_PCI_SLOT,
 };
 static const char *const device_keys[] = {
-	[DEV_NAME] = "name", [DEV_TYPE] = "type",
-	[DEV_IO_PORTS] = "io-ports", [DEV_MMIO] = "mmio", [DEV_IRQ] = "irq",
-	[DEV_PROPERTIES] = "properties", [DEV_BINDINGS] = "bindings",
-	[DEV_PCI_SLOT] = "pci-slot",
+	[DEV_NAME] = KEY_NAME, [DEV_TYPE] = KEY_TYPE,
+	[DEV_IO_PORTS] = KEY_IO_PORTS, [DEV_MMIO] = KEY_MMIO,
+	[DEV_IRQ] = KEY_IRQ, [DEV_PROPERTIES] = KEY_PROPERTIES,
+	[DEV_BINDINGS] = KEY_BINDINGS, [DEV_PCI_SLOT] = KEY_PCI_SLOT,
 };
 
 static void device_from_yaml(struct yaml_ctx *ctx, yaml_node_t *map,
@@ -784,11 +763,11 @@ static void device_from_yaml(struct yaml_ctx *ctx, yaml_node_t *map,
 			dev->type_name = scalar_string(ctx, v, what);
 			break;
 		case DEV_IO_PORTS:
-			placement_from_yaml(ctx, v, "io-ports", where,
+			placement_from_yaml(ctx, v, KEY_IO_PORTS, where,
 					    &dev->pio);
 			break;
 		case DEV_MMIO:
-			placement_from_yaml(ctx, v, "mmio", where, &dev->mmio);
+			placement_from_yaml(ctx, v, KEY_MMIO, where, &dev->mmio);
 			break;
 		case DEV_IRQ:
 			dev->irq_pos = node_pos(ctx, v);
@@ -845,11 +824,11 @@ enum {
 	TOP_RAM, TOP_RESERVED, TOP_MMIO_WINDOWS, TOP_IO_WINDOWS, TOP_DEVICES,
 };
 static const char *const top_keys[] = {
-	[TOP_BOARD] = "board", [TOP_DESCRIPTION] = "description",
-	[TOP_CPUS] = "cpus", [TOP_IRQS] = "irqs",
-	[TOP_CPUID_HIDE] = "cpuid-hide", [TOP_RAM] = "ram",
-	[TOP_RESERVED] = "reserved", [TOP_MMIO_WINDOWS] = "mmio-windows",
-	[TOP_IO_WINDOWS] = "io-windows", [TOP_DEVICES] = "devices",
+	[TOP_BOARD] = KEY_BOARD, [TOP_DESCRIPTION] = KEY_DESCRIPTION,
+	[TOP_CPUS] = KEY_CPUS, [TOP_IRQS] = KEY_IRQS,
+	[TOP_CPUID_HIDE] = KEY_CPUID_HIDE, [TOP_RAM] = KEY_RAM,
+	[TOP_RESERVED] = KEY_RESERVED, [TOP_MMIO_WINDOWS] = KEY_MMIO_WINDOWS,
+	[TOP_IO_WINDOWS] = KEY_IO_WINDOWS, [TOP_DEVICES] = KEY_DEVICES,
 };
 _Static_assert(ARRAY_SIZE(top_keys) <= MAX_KEYS, "raise MAX_KEYS");
 
@@ -1131,11 +1110,7 @@ struct board *board_from_yaml(const char *file)
 	buf = file_read(file, &len);
 	if (!buf)
 		return NULL;
-	board = xcalloc(1, sizeof(*board));
-	board->file = xstrdup(file);
-	board->cpus_default = 1;
-	board->cpus_max = 1;
-	board->nr_irqs = 24;
+	board = board_new(file);
 	ctx.board = board;
 
 	if (!yaml_parser_initialize(&parser)) {
@@ -1170,52 +1145,4 @@ out_parser:
 		return NULL;
 	}
 	return board;
-}
-
-/* ---- freeing (the IR is the same whichever front end built it) ---- */
-
-static void ranges_free(struct ir_range *ranges, unsigned nr)
-{
-	for (unsigned i = 0; i < nr; i++)
-		free(ranges[i].name);
-	free(ranges);
-}
-
-static void device_free(struct ir_device *dev)
-{
-	free(dev->name);
-	free(dev->label);
-	free(dev->type_name);
-	free(dev->pio.window);
-	free(dev->mmio.window);
-	for (unsigned i = 0; i < dev->nr_props; i++) {
-		free(dev->props[i].name);
-		free(dev->props[i].text);
-	}
-	free(dev->props);
-	for (unsigned i = 0; i < dev->nr_bindings; i++)
-		free(dev->bindings[i].reg);
-	free(dev->bindings);
-}
-
-void board_free(struct board *board)
-{
-	if (!board)
-		return;
-	free(board->file);
-	free(board->name);
-	free(board->description);
-	ranges_free(board->ram, board->nr_ram);
-	ranges_free(board->reserved, board->nr_reserved);
-	ranges_free(board->windows, board->nr_windows);
-	for (unsigned i = 0; i < board->nr_devices; i++)
-		device_free(&board->devices[i]);
-	free(board->devices);
-	free(board->regions);
-	board_plan_free(board->plan);
-	for (unsigned i = 0; i < board->nr_cpuid_hide; i++)
-		free(board->cpuid_hide[i]);
-	free(board->cpuid_hide);
-	free(board->cpuid_hide_pos);
-	free(board);
 }

@@ -107,15 +107,13 @@ static void test_board(const char *file)
 
 /* ---- boards built here ---- */
 
-static struct board *board_new(unsigned nr_devices)
+/* A board through the IR's constructor, with room for nr_devices. */
+static struct board *board_with_devices(unsigned nr_devices)
 {
-	struct board *b = calloc(1, sizeof(*b));
+	struct board *b = board_new("layout-test");
 
-	b->file = strdup("layout-test");
-	b->name = strdup("layout-test");
-	b->cpus_default = b->cpus_max = 1;
-	b->nr_irqs = 24;
-	b->devices = calloc(nr_devices + 1, sizeof(*b->devices));
+	b->name = xstrdup("layout-test");
+	b->devices = xcalloc(nr_devices + 1, sizeof(*b->devices));
 	return b;
 }
 
@@ -124,9 +122,8 @@ static void window_add(struct board *b, enum board_space space,
 {
 	struct ir_range *w;
 
-	b->windows = realloc(b->windows, (b->nr_windows + 1) * sizeof(*w));
-	w = &b->windows[b->nr_windows++];
-	*w = (struct ir_range){ .name = strdup(name), .base = base,
+	w = ir_ranges_grow(&b->windows, b->nr_windows++, 1);
+	*w = (struct ir_range){ .name = xstrdup(name), .base = base,
 				.size = size, .space = space };
 }
 
@@ -163,7 +160,7 @@ static void result(const char *name, bool ok, const char *why)
  */
 static void test_broken_devices(void)
 {
-	struct board *b = board_new(4);
+	struct board *b = board_with_devices(4);
 	struct ir_device *d;
 	bool ok;
 
@@ -189,7 +186,7 @@ static void test_broken_devices(void)
  */
 static void test_window_under_ram(void)
 {
-	struct board *b = board_new(1);
+	struct board *b = board_with_devices(1);
 	bool ok;
 
 	b->ram = calloc(1, sizeof(*b->ram));
@@ -246,7 +243,7 @@ static void test_packed_window(void)
 	static const uint64_t spans[] = { 1, 32, 1, 2, 5, 1, 32, 2 };
 	enum { N = 9000 };
 	struct bitmap_fit *m = calloc(1, sizeof(*m));
-	struct board *b = board_new(N + 2);
+	struct board *b = board_with_devices(N + 2);
 	struct ir_device *d;
 	char why[160] = "";
 	uint8_t *placed = NULL;
