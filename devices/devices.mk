@@ -7,10 +7,14 @@
 # The models use pthread mutexes, hence DEVICE_LDLIBS.
 DEVICE_COMMON_SOURCES := devices/device.c devices/console.c devices/pci.c \
 	devices/virtio-pci.c devices/virtqueue.c
-# Every model (the tests and fuzz targets link them all).
-DEVICE_MODEL_SOURCES := $(addprefix devices/,cmos-rtc.c debug-exit.c \
-	doorbell-demo.c i8042.c pci-host.c post-code.c uart16550.c \
-	virtio-blk.c virtio-console.c virtio-rng.c)
+# Every model (the tests and fuzz targets link them all): the SOURCE
+# column of machine/device-types.def, the one list of device types.
+DEVICE_SOURCE_SED := s/^DEVICE_TYPE[(][a-z0-9_]*, "[^"]*", "\([a-z0-9-]*\)".*/devices\/\1.c/p
+DEVICE_MODEL_SOURCES := $(sort $(shell sed -n '$(DEVICE_SOURCE_SED)' \
+				  machine/device-types.def))
+ifeq ($(DEVICE_MODEL_SOURCES),)
+$(error no DEVICE_TYPE entries found in machine/device-types.def)
+endif
 DEVICE_SOURCES := $(DEVICE_COMMON_SOURCES) $(DEVICE_MODEL_SOURCES)
 DEVICE_LDLIBS := -pthread
 

@@ -4,8 +4,9 @@
  *
  * boardc reads it to check boards (unknown types, unknown or missing
  * properties, register layout, allowed bindings); the VMM reads it through
- * the generated tables. A type's behaviour lives in devices/<source>.c,
- * which defines `const struct device_ops <ops_symbol>`.
+ * the generated tables. The types are listed once, in device-types.def; a
+ * type's behaviour lives in devices/<source>.c, which defines
+ * `const struct device_ops <ops_symbol>`.
  */
 #ifndef BOARDVM_REGISTRY_H
 #define BOARDVM_REGISTRY_H
@@ -80,10 +81,22 @@ struct prop_schema {
 	const char *description;
 };
 
+/*
+ * What a model asks of the host beyond every VM's base: the seccomp policy
+ * (vmm/seccomp.c) allows the syscalls of a need only on boards with a
+ * device of a type that declares it.
+ */
+enum host_need {
+	HOST_NEED_CONSOLE = 1 << 0,	/* stdin/stdout when `console: true` */
+	HOST_NEED_DISK = 1 << 1,	/* a --disk image: read, write, flush */
+	HOST_NEED_ENTROPY = 1 << 2,	/* getrandom() */
+};
+
 struct device_type {
 	const char *name;		/* as written in boards: "uart16550" */
 	const char *source;		/* devices/<source>.c; NULL: in KVM */
 	const char *ops_symbol;		/* its `const struct device_ops` */
+	unsigned host_needs;		/* enum host_need bits */
 	const char *description;
 	const struct reg_schema *regs;
 	unsigned nr_regs;
@@ -107,12 +120,12 @@ struct device_type {
 };
 
 /* Each type by name, for the generated tables (`.type = &device_type_i8042`). */
-extern const struct device_type device_type_cmos_rtc, device_type_debug_exit,
-	device_type_doorbell_demo, device_type_i8042, device_type_i8254,
-	device_type_i8259, device_type_ioapic, device_type_lapic,
-	device_type_pci_host, device_type_post_code, device_type_uart16550,
-	device_type_virtio_blk_pci, device_type_virtio_console_pci,
-	device_type_virtio_rng_pci;
+#define DEVICE_TYPE(ident, ...)	extern const struct device_type device_type_##ident;
+#define KERNEL_DEVICE_TYPE(ident, ...) \
+	extern const struct device_type device_type_##ident;
+#include "device-types.def"
+#undef DEVICE_TYPE
+#undef KERNEL_DEVICE_TYPE
 
 /* All types, sorted by name. */
 extern const struct device_type *const device_types[];

@@ -4,10 +4,11 @@
  *
  * The policy is a table of rules: base rules every VM needs, rules that a
  * board property turns on (in-kernel irqchip, async bindings), and one
- * rule per device type that needs more than the base, keyed by its
- * registry name. seccomp_policy_build() collects the rules that apply to
- * this board into a set of syscalls and a set of ioctl requests; the
- * filter is classic BPF generated from those sets:
+ * rule per host need a device type declares in machine/device-types.def
+ * (HOST_NEED_CONSOLE, _DISK, _ENTROPY): no type is named here.
+ * seccomp_policy_build() collects the rules that apply to this board into
+ * a set of syscalls and a set of ioctl requests; the filter is classic BPF
+ * generated from those sets:
  *
  *   arch != x86_64                 -> kill the process
  *   nr has the x32 bit             -> trap
@@ -70,12 +71,12 @@ struct seccomp_ioctl {
 
 /*
  * One rule: the syscalls and ioctl requests it allows and why. A base
- * rule (type NULL) applies when board_needs() says so (NULL: always); a
- * device rule applies once per board device of that registry type for
- * which device_needs() says so (NULL: every one).
+ * rule (need 0) applies when board_needs() says so (NULL: always); a
+ * device rule applies when a board device's type declares the need and
+ * device_needs() says so for that device (NULL: every one).
  */
 struct seccomp_rule {
-	const char *type;
+	unsigned need;				/* enum host_need bit */
 	bool (*board_needs)(void);
 	bool (*device_needs)(const struct board_device *dev);
 	const char *why;
@@ -168,23 +169,18 @@ static const struct seccomp_rule seccomp_rules[] = {
 			   IOCTL(KVM_UNREGISTER_COALESCED_MMIO),
 			   IOCTL(KVM_SIGNAL_MSI)) },
 
-	/* Device types, by registry name. */
-	{ .type = "uart16550", .device_needs = device_is_console,
+	/* What device types declare they need (HOST_NEED_*). */
+	{ .need = HOST_NEED_CONSOLE, .device_needs = device_is_console,
 	  .why = "console: reads stdin, stops polling it at EOF, restores "
 		 "the terminal",
 	  .syscalls = SYSCALLS(__NR_read, __NR_epoll_ctl),
 	  .ioctls = CONSOLE_IOCTLS },
-	{ .type = "virtio-blk-pci",
+	{ .need = HOST_NEED_DISK,
 	  .why = "the --disk image: reads, writes, flushes, unlocks",
 	  .syscalls = SYSCALLS(__NR_pread64, __NR_pwrite64, __NR_preadv,
 			       __NR_pwritev, __NR_fdatasync, __NR_fsync,
 			       __NR_flock, __NR_read) },
-	{ .type = "virtio-console-pci", .device_needs = device_is_console,
-	  .why = "console: reads stdin, stops polling it at EOF, restores "
-		 "the terminal",
-	  .syscalls = SYSCALLS(__NR_read, __NR_epoll_ctl),
-	  .ioctls = CONSOLE_IOCTLS },
-	{ .type = "virtio-rng-pci",
+	{ .need = HOST_NEED_ENTROPY,
 	  .why = "entropy for the guest",
 	  .syscalls = SYSCALLS(__NR_getrandom, __NR_read) },
 };
@@ -214,19 +210,28 @@ static const struct seccomp_rule sanitizer_rule = {
 void __lsan_do_leak_check(void);
 #endif
 
-/* The policy for this board: which rule first allowed each item. */
+/*
+ * The policy for this board: which rule first allowed each item, and for
+ * a device rule the device type that needed it.
+ */
 struct seccomp_policy {
 	const struct seccomp_rule *nr_rule[SECCOMP_MAX_NR];
+	const char *nr_type[SECCOMP_MAX_NR];
 	const struct seccomp_ioctl *ioctl[SECCOMP_MAX_IOCTLS];
 	const struct seccomp_rule *ioctl_rule[SECCOMP_MAX_IOCTLS];
+	const char *ioctl_type[SECCOMP_MAX_IOCTLS];
 	unsigned nr_ioctls;
 };
 
-static void policy_add(struct seccomp_policy *p, const struct seccomp_rule *r)
+static void policy_add(struct seccomp_policy *p, const struct seccomp_rule *r,
+		       const char *type)
 {
-	for (const int *nr = r->syscalls; nr && *nr >= 0; nr++)
-		if (*nr < SECCOMP_MAX_NR && !p->nr_rule[*nr])
+	for (const int *nr = r->syscalls; nr && *nr >= 0; nr++) {
+		if (*nr < SECCOMP_MAX_NR && !p->nr_rule[*nr]) {
 			p->nr_rule[*nr] = r;
+			p->nr_type[*nr] = type;
+		}
+	}
 	for (const struct seccomp_ioctl *io = r->ioctls; io && io->name; io++) {
 		unsigned i;
 
@@ -236,33 +241,43 @@ static void policy_add(struct seccomp_policy *p, const struct seccomp_rule *r)
 		if (i < p->nr_ioctls || p->nr_ioctls == SECCOMP_MAX_IOCTLS)
 			continue;
 		p->ioctl[p->nr_ioctls] = io;
+		p->ioctl_type[p->nr_ioctls] = type;
 		p->ioctl_rule[p->nr_ioctls++] = r;
 	}
 }
 
-static bool rule_applies(const struct seccomp_rule *r)
+/*
+ * Whether rule r applies to this board; for a device rule, *type is the
+ * type of the first device that needs it (named in --seccomp-policy).
+ */
+static bool rule_applies(const struct seccomp_rule *r, const char **type)
 {
-	if (!r->type)
+	*type = NULL;
+	if (!r->need)
 		return !r->board_needs || r->board_needs();
 	for (unsigned i = 0; i < board_info.nr_devices; i++) {
 		const struct board_device *dev = &board_devices[i];
 
-		if (strcmp(dev->type->name, r->type))
+		if (!(dev->type->host_needs & r->need))
 			continue;
-		if (!r->device_needs || r->device_needs(dev))
+		if (!r->device_needs || r->device_needs(dev)) {
+			*type = dev->type->name;
 			return true;
+		}
 	}
 	return false;
 }
 
 static void seccomp_policy_build(struct seccomp_policy *p)
 {
+	const char *type;
+
 	memset(p, 0, sizeof(*p));
 	for (unsigned i = 0; i < ARRAY_SIZE(seccomp_rules); i++)
-		if (rule_applies(&seccomp_rules[i]))
-			policy_add(p, &seccomp_rules[i]);
+		if (rule_applies(&seccomp_rules[i], &type))
+			policy_add(p, &seccomp_rules[i], type);
 #ifdef SECCOMP_SANITIZER
-	policy_add(p, &sanitizer_rule);
+	policy_add(p, &sanitizer_rule, NULL);
 #endif
 }
 
@@ -464,19 +479,21 @@ void seccomp_print_policy(FILE *out)
 		VMM_EXIT_SECCOMP);
 	for (unsigned nr = 0; nr < SECCOMP_MAX_NR; nr++) {
 		const struct seccomp_rule *r = policy.nr_rule[nr];
+		const char *type = policy.nr_type[nr];
 
 		if (!r || nr == __NR_ioctl)
 			continue;
 		fprintf(out, "syscall %s%s: %s%s%s\n", syscall_name(nr),
 			nr == __NR_mmap || nr == __NR_mprotect ?
-			" (not PROT_EXEC)" : "", r->type ? r->type : "",
-			r->type ? ": " : "", r->why);
+			" (not PROT_EXEC)" : "", type ? type : "",
+			type ? ": " : "", r->why);
 	}
 	for (unsigned i = 0; i < policy.nr_ioctls; i++) {
 		const struct seccomp_rule *r = policy.ioctl_rule[i];
+		const char *type = policy.ioctl_type[i];
 
 		fprintf(out, "ioctl %s: %s%s%s\n", policy.ioctl[i]->name,
-			r->type ? r->type : "", r->type ? ": " : "", r->why);
+			type ? type : "", type ? ": " : "", r->why);
 	}
 }
 

@@ -35,15 +35,24 @@ else
 fi
 
 missing=
-types=$(sed -n 's/^\(KERNEL_\)\{0,1\}TYPE([a-z0-9_]*, "\([a-z0-9-]*\)".*/\2/p' \
-	machine/registry.c)
+types=$(sed -n 's/^\(KERNEL_\)\{0,1\}DEVICE_TYPE([a-z0-9_]*, "\([a-z0-9-]*\)".*/\2/p' \
+	machine/device-types.def)
 for type in $types; do
 	grep -q "^| \`$type\` | [^\`]" "$doc" || missing="$missing $type"
 done
 if [ -z "$types" ]; then
-	echo "FAIL /boardc/docs/types: found no types in machine/registry.c"
+	echo "FAIL /boardc/docs/types: found no types in machine/device-types.def"
 elif [ -n "$missing" ]; then
 	echo "FAIL /boardc/docs/types: not in the type table:$missing"
 else
 	echo "PASS /boardc/docs/types"
+fi
+
+# The list is sorted by name (device_types[] and every listing of the
+# types follow its order).
+if [ "$types" = "$(printf '%s\n' $types | LC_ALL=C sort)" ]; then
+	echo "PASS /boardc/docs/types-sorted"
+else
+	echo "FAIL /boardc/docs/types-sorted: machine/device-types.def is not" \
+	     "sorted by type name"
 fi
