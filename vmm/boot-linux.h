@@ -199,6 +199,10 @@ int linux_file_read(struct linux_file *f, const char *what,
 void linux_file_free(struct linux_file *f);
 
 /* A guest range that must be RAM (in the e820 RAM entries) and mapped. */
+/* The RAM entry of the e820 map holding [addr, addr + size), or NULL. */
+const struct e820_entry *linux_e820_ram_at(const struct e820_entry *map,
+					  int nr_map, uint64_t addr,
+					  uint64_t size);
 void *linux_ram_at(const struct guest_ram *ram, const struct e820_entry *map,
 		   int nr_map, uint64_t addr, uint64_t size, const char *what,
 		   char *err, size_t errlen);

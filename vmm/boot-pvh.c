@@ -13,22 +13,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "boot-error.h"
 #include "boot-linux.h"
 
 #define ELF_NOTE_XEN		"Xen"
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 struct pvh_image {
 	const char *path;
@@ -45,20 +34,20 @@ static int pvh_check_elf(struct pvh_image *img, char *err, size_t errlen)
 	size_t size = img->file.size;
 
 	if (size < EI_NIDENT || memcmp(eh->e_ident, ELFMAG, SELFMAG))
-		return fail(err, errlen, "'%s' is not an ELF file (no \\x7fELF"
+		return boot_error(err, errlen, "'%s' is not an ELF file (no \\x7fELF"
 			    " magic): PVH boots an uncompressed vmlinux",
 			    img->path);
 	if (size < sizeof(*eh) || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
 	    eh->e_ident[EI_DATA] != ELFDATA2LSB ||
 	    eh->e_machine != EM_X86_64)
-		return fail(err, errlen, "'%s' is not a 64-bit x86 ELF (class"
+		return boot_error(err, errlen, "'%s' is not a 64-bit x86 ELF (class"
 			    " %u, machine %u): PVH needs an x86_64 vmlinux",
 			    img->path, eh->e_ident[EI_CLASS],
 			    size < sizeof(*eh) ? 0 : eh->e_machine);
 	if (eh->e_phentsize != sizeof(Elf64_Phdr) || !eh->e_phnum ||
 	    eh->e_phoff % 8 || eh->e_phoff > size ||
 	    (size - eh->e_phoff) / sizeof(Elf64_Phdr) < eh->e_phnum)
-		return fail(err, errlen, "'%s' is truncated or corrupt: its"
+		return boot_error(err, errlen, "'%s' is truncated or corrupt: its"
 			    " %u program headers at offset 0x%" PRIx64 " do"
 			    " not fit in its %zu bytes", img->path,
 			    eh->e_phnum, (uint64_t)eh->e_phoff, size);
@@ -112,7 +101,7 @@ static int pvh_find_entry(struct pvh_image *img, char *err, size_t errlen)
 		if (img->phdr[i].p_type == PT_NOTE &&
 		    pvh_scan_notes(img, &img->phdr[i]))
 			return 0;
-	return fail(err, errlen, "'%s' has no PVH entry note (Xen ELF note"
+	return boot_error(err, errlen, "'%s' has no PVH entry note (Xen ELF note"
 		    " %d, XEN_ELFNOTE_PHYS32_ENTRY): build the kernel with"
 		    " CONFIG_PVH=y, or boot its bzImage", img->path,
 		    XEN_ELFNOTE_PHYS32_ENTRY);
@@ -135,13 +124,13 @@ static int pvh_load_segments(struct pvh_image *img, struct guest_ram *ram,
 			continue;
 		src = pvh_bytes(img, ph->p_offset, ph->p_filesz);
 		if (!src || ph->p_filesz > ph->p_memsz)
-			return fail(err, errlen, "'%s' is truncated or corrupt:"
+			return boot_error(err, errlen, "'%s' is truncated or corrupt:"
 				    " segment %u (file offset 0x%" PRIx64 ","
 				    " 0x%" PRIx64 " bytes) is not in the file",
 				    img->path, i, (uint64_t)ph->p_offset,
 				    (uint64_t)ph->p_filesz);
 		if (ph->p_paddr < BOOT_CMDLINE_ADDR + BOOT_CMDLINE_MAX)
-			return fail(err, errlen, "segment %u of '%s' at 0x%"
+			return boot_error(err, errlen, "segment %u of '%s' at 0x%"
 				    PRIx64 " overlaps the loader's boot data"
 				    " (GDT, start_info, command line) below"
 				    " 0x%llx: link the kernel at 1 MiB or"
@@ -151,7 +140,7 @@ static int pvh_load_segments(struct pvh_image *img, struct guest_ram *ram,
 		dst = linux_ram_at(ram, map, nr_map, ph->p_paddr, ph->p_memsz,
 				   "kernel segment", err, errlen);
 		if (!dst)
-			return fail(err, errlen, "segment %u of '%s' at 0x%"
+			return boot_error(err, errlen, "segment %u of '%s' at 0x%"
 				    PRIx64 "-0x%" PRIx64 " lies outside guest"
 				    " RAM: give more RAM with --mem", i,
 				    img->path, (uint64_t)ph->p_paddr,
@@ -167,7 +156,7 @@ static int pvh_load_segments(struct pvh_image *img, struct guest_ram *ram,
 			entry_loaded = true;
 	}
 	if (!entry_loaded || img->entry > UINT32_MAX)
-		return fail(err, errlen, "the PVH entry 0x%" PRIx64 " of '%s'"
+		return boot_error(err, errlen, "the PVH entry 0x%" PRIx64 " of '%s'"
 			    " is not inside a loaded segment below 4 GiB:"
 			    " the vmlinux is corrupt", img->entry, img->path);
 	return 0;

@@ -39,10 +39,7 @@
 /* MMIO pages whose first unmapped access is logged; later ones only count. */
 #define DISPATCH_LOGGED_PAGES	256
 
-struct device machine_devices[BOARD_NR_DEVICES];
-
 /* Variables, not the macros: a board may have none (-Wtype-limits). */
-static const unsigned nr_devices = BOARD_NR_DEVICES;
 static const unsigned nr_windows = BOARD_NR_MMIO_WINDOWS;
 static const unsigned nr_async = BOARD_NR_ASYNC;
 static const unsigned nr_regions = BOARD_NR_REGIONS;
@@ -56,69 +53,6 @@ static uint64_t unmapped_reads, unmapped_writes;
 static uint64_t logged_ports[DISPATCH_NR_PORTS / 64];	/* bit per port */
 static uint64_t logged_pages[DISPATCH_LOGGED_PAGES];	/* page + 1; 0: free */
 static int logged_pages_full;
-
-/* Devices */
-
-int machine_devices_create(const struct machine_env *env)
-{
-	int err = 0;
-
-	for (unsigned i = 0; i < nr_devices; i++) {
-		const struct board_device *desc = &board_devices[i];
-		struct device *dev = &machine_devices[i];
-
-		memset(dev, 0, sizeof(*dev));
-		dev->desc = desc;
-		dev->irq.set_level = env->irq_set_level;
-		dev->irq.opaque = env->irq_opaque;
-		dev->irq.gsi = desc->irq;
-		dev->clock = env->clock;
-		dev->host = env->host;
-		if (!desc->ops)		/* in KVM, or nothing to run */
-			continue;
-		if (desc->ops->init)
-			err = desc->ops->init(dev);
-		if (err < 0) {
-			fprintf(stderr, "boardvm: cannot create device %s (%s, "
-				"%s): %s\n", desc->name, desc->type->name,
-				desc->srcpos, strerror(-err));
-			goto err_destroy;
-		}
-		dev->ops = desc->ops;
-	}
-	return 0;
-
-err_destroy:
-	machine_devices_destroy();
-	return err;
-}
-
-void machine_devices_reset(void)
-{
-	for (unsigned i = 0; i < nr_devices; i++) {
-		struct device *dev = &machine_devices[i];
-
-		if (dev->ops && dev->ops->reset)
-			dev->ops->reset(dev);
-	}
-}
-
-struct device *machine_device(struct device_host *host, unsigned index)
-{
-	return index < nr_devices ? &machine_devices[index] : NULL;
-}
-
-/* In reverse order of creation; devices never created are skipped. */
-void machine_devices_destroy(void)
-{
-	for (unsigned i = nr_devices; i-- > 0;) {
-		struct device *dev = &machine_devices[i];
-
-		if (dev->ops && dev->ops->destroy)
-			dev->ops->destroy(dev);
-		memset(dev, 0, sizeof(*dev));
-	}
-}
 
 /* Lookup */
 

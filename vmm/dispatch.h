@@ -16,6 +16,7 @@
 
 #include "board-tables.h"
 #include "device.h"
+#include "instances.h"
 
 /* Per vCPU (or per I/O thread) counters, one slot per region. */
 struct region_stats {
@@ -41,23 +42,6 @@ struct dispatch_ctx {
  */
 extern unsigned dispatch_map_seq;
 extern uint64_t dispatch_mmio_delta[];
-
-/* Device instances, one per board_devices[] entry (same index). */
-extern struct device machine_devices[];
-
-struct machine_env {
-	struct device_host *host;
-	struct vclock *clock;
-	/* How an irq line reaches the interrupt controller (KVM or a test). */
-	void (*irq_set_level)(struct irq_line *line, int level);
-	void *irq_opaque;
-};
-
-int machine_devices_create(const struct machine_env *env);
-void machine_devices_reset(void);
-/* board_devices[index]'s instance: a device_host's device(). */
-struct device *machine_device(struct device_host *host, unsigned index);
-void machine_devices_destroy(void);
 
 static inline const struct board_region *dispatch_port_region(uint16_t port)
 {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "boot-error.h"
 #include "mptable.h"
 
 #define ONE_MIB			0x100000ull
@@ -30,18 +31,6 @@ static const struct { uint64_t lo, hi; } mp_scan_areas[] = {
 	{ 0xf0000, 0x100000 },
 };
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 uint8_t mptable_sum(const void *p, size_t len)
 {
@@ -141,7 +130,7 @@ static int mp_add_io_irqs(struct mp_builder *b, const struct mptable_args *a,
 		if (d->irq < 0)
 			continue;
 		if (d->irq >= MP_IOAPIC_PINS)
-			return fail(err, errlen, "device %s%s%s has irq %d;"
+			return boot_error(err, errlen, "device %s%s%s has irq %d;"
 				    " the I/O APIC has pins 0-%d: wire it"
 				    " below %d in the board", d->name,
 				    d->srcpos ? " at " : "",
@@ -166,7 +155,7 @@ static int mp_build(struct mp_builder *b, const struct mptable_args *a,
 	struct mp_ioapic *io;
 
 	if (!ioapic || !ioapic->has_mmio)
-		return fail(err, errlen, "the board has an in-kernel irqchip"
+		return boot_error(err, errlen, "the board has an in-kernel irqchip"
 			    " but no ioapic device with an mmio base: add one"
 			    " (type ioapic, mmio 0xfec00000) for the MP"
 			    " table");
@@ -274,13 +263,13 @@ int mptable_write(const struct mptable_args *args, struct guest_ram *ram,
 	if (!args->kernel_irqchip)
 		return 0;
 	if (!args->nr_cpus || args->nr_cpus > 255)
-		return fail(err, errlen, "%u CPUs: the MP table holds 1 to"
+		return boot_error(err, errlen, "%u CPUs: the MP table holds 1 to"
 			    " 255", args->nr_cpus);
 	if (mp_build(&b, args, err, errlen) < 0)
 		return -1;
 	at = mp_place(args, ram, b.len, &table, &where);
 	if (!at)
-		return fail(err, errlen, "no room for the MP table (%zu bytes"
+		return boot_error(err, errlen, "no room for the MP table (%zu bytes"
 			    " for %u CPUs): the board needs a backed reserved"
 			    " range below 1 MiB covering 0x9fc00-0x9ffff or"
 			    " 0xf0000-0xfffff with room for it (like ebda or"
@@ -289,7 +278,7 @@ int mptable_write(const struct mptable_args *args, struct guest_ram *ram,
 	mpf_host = guest_ram_ptr(ram, at, sizeof(*mpf));
 	table_host = guest_ram_ptr(ram, table, b.len);
 	if (!mpf_host || !table_host)
-		return fail(err, errlen, "the MP table at 0x%" PRIx64 " is"
+		return boot_error(err, errlen, "the MP table at 0x%" PRIx64 " is"
 			    " not mapped in guest memory", at);
 	mpf = (struct mp_floating *)mpf_host;
 	memset(mpf, 0, sizeof(*mpf));

@@ -17,7 +17,8 @@ $(DEVTEST_DIR)/$(1)/%.o: tests/devices/%.c generated/$(1)/board.h
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS) $$(VMM_INC) -Igenerated/$(1) -Itests/devices -c -o $$@ $$<
 
-$(DEVTEST_DIR)/$(1)/dispatch.o: vmm/dispatch.c generated/$(1)/board.h
+$(DEVTEST_DIR)/$(1)/dispatch.o $(DEVTEST_DIR)/$(1)/instances.o: \
+		$(DEVTEST_DIR)/$(1)/%.o: vmm/%.c generated/$(1)/board.h
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS) $$(VMM_INC) -Igenerated/$(1) -c -o $$@ $$<
 
@@ -26,7 +27,8 @@ $(DEVTEST_DIR)/$(1)/board.o: generated/$(1)/board.c generated/$(1)/board.h
 	$$(CC) $$(CFLAGS) $$(VMM_INC) -Igenerated/$(1) -c -o $$@ $$<
 
 $(DEVTEST_DIR)/$(1)/$(1)-tests: $(addprefix $(DEVTEST_DIR)/$(1)/, \
-		$(1)-tests.o harness.o map-test.o dispatch.o board.o) \
+		$(1)-tests.o harness.o map-test.o dispatch.o instances.o \
+		board.o) \
 		$(DEVTEST_MODEL_OBJS)
 	$$(CC) $$(LDFLAGS) -pthread -o $$@ $$^
 endef

@@ -7,7 +7,7 @@ PCITEST_DIR := $(BUILD)/tests/devices/pci
 PCITEST_GEN := $(PCITEST_DIR)/gen
 PCITEST_BIN := $(PCITEST_DIR)/pci-tests
 PCITEST_SRCS := tests/devices/pci-tests.c tests/devices/harness.c \
-	vmm/dispatch.c vmm/pci-remap.c
+	vmm/dispatch.c vmm/instances.c vmm/pci-remap.c
 PCITEST_OBJS := $(patsubst %.c,$(PCITEST_DIR)/%.o,$(PCITEST_SRCS)) \
 	$(PCITEST_DIR)/board.o \
 	$(addprefix $(BUILD)/devices/,pci.o pci-host.o doorbell-demo.o device.o) \

@@ -24,7 +24,9 @@ $(FUZZ_REPLAY_DIR)/gen/virtio-guest/board.h: $(FUZZ_REPLAY_VIRTIO) $(BOARDC)
 $(FUZZ_REPLAY_DIR)/gen/virtio-guest/board.c: \
 	$(FUZZ_REPLAY_DIR)/gen/virtio-guest/board.h
 
-$(FUZZ_REPLAY_DIR)/virtio-guest/dispatch.o: vmm/dispatch.c \
+$(FUZZ_REPLAY_DIR)/virtio-guest/dispatch.o \
+$(FUZZ_REPLAY_DIR)/virtio-guest/instances.o: \
+		$(FUZZ_REPLAY_DIR)/virtio-guest/%.o: vmm/%.c \
 		$(FUZZ_REPLAY_DIR)/gen/virtio-guest/board.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(VMM_INC) -I$(FUZZ_REPLAY_DIR)/gen/virtio-guest -c -o $@ $<
@@ -52,7 +54,8 @@ $(FUZZ_REPLAY_DIR)/$(1)/fuzz-pci.o: tests/fuzz/fuzz-devices.c \
 
 $(FUZZ_REPLAY_DIR)/replay-devices-$(1): $(FUZZ_REPLAY_DIR)/replay.o \
 		$(FUZZ_REPLAY_DIR)/$(1)/fuzz-devices.o \
-		$(3)/dispatch.o $(3)/board.o $(DEVTEST_MODEL_OBJS)
+		$(3)/dispatch.o $(3)/instances.o $(3)/board.o \
+		$(DEVTEST_MODEL_OBJS)
 	$$(CC) $$(LDFLAGS) -pthread -o $$@ $$^
 endef
 $(foreach b,$(FUZZ_REPLAY_BOARDS),$(eval $(call fuzz_replay_board,$(b),$(call fuzz_replay_gen,$(b)),$(call fuzz_replay_obj,$(b)))))
@@ -60,6 +63,7 @@ $(foreach b,$(FUZZ_REPLAY_BOARDS),$(eval $(call fuzz_replay_board,$(b),$(call fu
 $(FUZZ_REPLAY_DIR)/replay-pci: $(FUZZ_REPLAY_DIR)/replay.o \
 		$(FUZZ_REPLAY_DIR)/$(FUZZ_REPLAY_PCI)/fuzz-pci.o \
 		$(call fuzz_replay_obj,$(FUZZ_REPLAY_PCI))/dispatch.o \
+		$(call fuzz_replay_obj,$(FUZZ_REPLAY_PCI))/instances.o \
 		$(call fuzz_replay_obj,$(FUZZ_REPLAY_PCI))/board.o \
 		$(DEVTEST_MODEL_OBJS)
 	$(CC) $(LDFLAGS) -pthread -o $@ $^

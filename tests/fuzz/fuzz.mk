@@ -135,7 +135,8 @@ $(FUZZ_DIR)/$(1)/fuzz-pci.o: tests/fuzz/fuzz-devices.c $(2)/board.h
 	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -MMD -MP -DFUZZ_PCI $$(VMM_INC) -I$(2) \
 		-c -o $$@ $$<
 
-$(FUZZ_DIR)/$(1)/dispatch.o: vmm/dispatch.c $(2)/board.h
+$(FUZZ_DIR)/$(1)/dispatch.o $(FUZZ_DIR)/$(1)/instances.o: \
+		$(FUZZ_DIR)/$(1)/%.o: vmm/%.c $(2)/board.h
 	@mkdir -p $$(@D)
 	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -MMD -MP $$(VMM_INC) -I$(2) -c -o $$@ $$<
 
@@ -144,7 +145,8 @@ $(FUZZ_DIR)/$(1)/board.o: $(2)/board.c $(2)/board.h
 	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -MMD -MP $$(VMM_INC) -I$(2) -c -o $$@ $$<
 
 $(FUZZ_DIR)/fuzz-devices-$(1): $(FUZZ_DIR)/$(1)/fuzz-devices.o \
-		$(FUZZ_DIR)/$(1)/dispatch.o $(FUZZ_DIR)/$(1)/board.o \
+		$(FUZZ_DIR)/$(1)/dispatch.o $(FUZZ_DIR)/$(1)/instances.o \
+		$(FUZZ_DIR)/$(1)/board.o \
 		$(FUZZ_DEV_MODELS)
 	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -fsanitize=fuzzer -pthread -o $$@ $$^
 endef
@@ -153,7 +155,7 @@ $(foreach b,$(FUZZ_DEV_BOARDS),$(eval $(call fuzz_dev_board,$(b),$(call fuzz_gen
 # fuzz-pci on the board with the most PCI functions there is.
 FUZZ_PCI_BOARD := $(if $(filter virtio-guest,$(FUZZ_DEV_BOARDS)),virtio-guest,pc)
 $(FUZZ_DIR)/fuzz-pci: $(addprefix $(FUZZ_DIR)/$(FUZZ_PCI_BOARD)/, \
-		fuzz-pci.o dispatch.o board.o) $(FUZZ_DEV_MODELS)
+		fuzz-pci.o dispatch.o instances.o board.o) $(FUZZ_DEV_MODELS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -pthread -o $@ $^
 
 $(FUZZ_DIR)/obj/%.o: %.c
