@@ -17,7 +17,8 @@ BENCH_TARGETS := bench-lookup bench-compile
 # The bench binaries link the real dispatch code; boards of every size
 # reference device ops that bench/lookup/stubs.c stands in for.
 BENCH_CFLAGS := $(filter-out -MMD -MP,$(CFLAGS))
-BENCH_LINK := vmm/dispatch.c vmm/instances.c machine/registry.c
+BENCH_LINK := vmm/dispatch.c vmm/instances.c machine/registry.c \
+	machine/ratelimit.c
 
 include bench/exits/exits.mk
 include bench/virtio/virtio.mk

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,4 +104,19 @@ void console_attach(struct device *dev, int *in_fd, int *out_fd)
 		fprintf(stderr, "boardvm: %s: cannot put console input (fd %d) "
 			"in raw mode: %s; input stays line-buffered\n",
 			dev->desc->name, *in_fd, strerror(errno));
+}
+
+bool console_output_failed(struct device *dev, int *fd, int err)
+{
+	if (err != EPIPE || *fd != STDOUT_FILENO)
+		return false;
+	console_restore();
+	fprintf(stderr, "boardvm: %s: the console's output (stdout) was "
+		"closed by its reader (Broken pipe): stopping\n",
+		dev->desc ? dev->desc->name : "console");
+	*fd = -1;
+	if (dev->host && dev->host->request_exit)
+		dev->host->request_exit(dev->host, HOST_EXIT_OUTPUT_CLOSED,
+					128 + SIGPIPE);
+	return true;
 }

@@ -9,6 +9,8 @@
 #ifndef BOARDVM_CONSOLE_H
 #define BOARDVM_CONSOLE_H
 
+#include <stdbool.h>
+
 struct device;
 
 /*
@@ -27,5 +29,17 @@ void console_restore(void);
  * input put in raw mode when it is a tty. -1: none.
  */
 void console_attach(struct device *dev, int *in_fd, int *out_fd);
+struct device;
+
+/*
+ * A console device's write to its output (*fd) failed with errno `err`.
+ * EPIPE on stdout means its reader went away (`boardvm ... | head`); the
+ * VMM ignores SIGPIPE, so this is where it learns it: one message, *fd =
+ * -1 (nothing more is written), and the VM stops with status 141 (128 +
+ * SIGPIPE), the terminal restored. Returns true then; false for any other
+ * error or fd (a socket backend's client leaving), which the caller
+ * counts as dropped output.
+ */
+bool console_output_failed(struct device *dev, int *fd, int err);
 
 #endif

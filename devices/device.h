@@ -47,6 +47,7 @@ enum host_exit_reason {
 	HOST_EXIT_DEBUG,		/* debug-exit: status = the guest's code */
 	HOST_EXIT_RESET,		/* i8042 0xfe, triple fault */
 	HOST_EXIT_POWEROFF,
+	HOST_EXIT_OUTPUT_CLOSED,	/* console output EPIPE: 128 + SIGPIPE */
 };
 
 struct guest_ram;

@@ -109,6 +109,7 @@ struct uart_ring {
 
 struct uart16550 {
 	pthread_mutex_t lock;
+	struct device *dev;
 	uint8_t ier, lcr, mcr, lsr, msr, scr, fcr, dll, dlm;
 	bool thr_ipending;
 	bool console;
@@ -236,7 +237,8 @@ static void uart_transmit(struct uart16550 *u, uint8_t byte)
 		return;
 	while (write(u->out_fd, &byte, 1) < 0) {
 		if (errno != EINTR) {
-			u->dropped_out++;
+			if (!console_output_failed(u->dev, &u->out_fd, errno))
+				u->dropped_out++;
 			break;
 		}
 	}
@@ -418,6 +420,7 @@ static int uart_init(struct device *dev)
 		return -ENOMEM;
 	}
 	pthread_mutex_init(&u->lock, NULL);
+	u->dev = dev;
 	u->rx.buf = u->rx_buf;
 	u->rx.size = UART_FIFO_SIZE;
 	u->host.buf = u->host_buf;

@@ -17,8 +17,9 @@
  * read-only, both non-blocking, so two VMMs never write one image. With no
  * --disk the device has no medium: capacity 0, read-only.
  *
- * Every disk syscall of the VMM is in this file (open, fstat, lseek,
- * flock, preadv, pwritev, fdatasync, close) for the seccomp filter.
+ * Every disk syscall of the VMM after setup is in this file (preadv,
+ * pwritev, fdatasync, close) for the seccomp filter; open, fstat, fcntl,
+ * lseek and flock run only at init (machine/host-file.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +33,7 @@
 #include <unistd.h>
 
 #include "board-tables.h"
+#include "host-file.h"
 #include "virtio-pci.h"
 
 #define VIRTIO_BLK_F_SEG_MAX	2
@@ -277,19 +279,28 @@ static const struct virtio_model blk_model = {
 	.config_read = blk_config_read,
 };
 
-/* Open, size and lock the disk. Returns 0 or a negative errno. */
+/*
+ * Open, size and lock the disk: a regular file or a block device, opened
+ * without blocking (host_file_open()). vmm/host-input.c checked the same
+ * before the VM was built; this is the open that counts. Returns 0 or a
+ * negative errno.
+ */
 static int blk_open(struct virtio_blk *vb, const char *name,
 		    const struct host_disk *disk, bool readonly)
 {
-	off_t size;
+	struct stat st;
+	char msg[512];
+	int64_t size;
 	int err;
 
-	vb->fd = open(disk->path, (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	vb->fd = host_file_open("--disk", disk->path,
+				readonly ? O_RDONLY : O_RDWR,
+				HOST_FILE_REGULAR | HOST_FILE_BLOCK, &st, msg,
+				sizeof(msg));
 	if (vb->fd < 0) {
 		err = -errno;
-		fprintf(stderr, "boardvm: %s: cannot open --disk %s%s: %s\n",
-			name, disk->path, readonly ? " (read-only)" : "",
-			strerror(errno));
+		fprintf(stderr, "boardvm: %s: %s%s\n", name, msg,
+			readonly ? " (read-only)" : "");
 		return err;
 	}
 	if (flock(vb->fd, (readonly ? LOCK_SH : LOCK_EX) | LOCK_NB) < 0) {
@@ -301,7 +312,7 @@ static int blk_open(struct virtio_blk *vb, const char *name,
 			"everywhere)");
 		return err;
 	}
-	size = lseek(vb->fd, 0, SEEK_END);
+	size = host_file_size(vb->fd, &st);
 	if (size < 0) {
 		err = -errno;
 		fprintf(stderr, "boardvm: %s: cannot size --disk %s: %s\n",

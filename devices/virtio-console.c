@@ -59,6 +59,9 @@ static void con_output(struct virtio_console *con, const struct virtq_req *req)
 
 			if (n < 0 && errno == EINTR)
 				continue;
+			if (n < 0)
+				console_output_failed(con->vp.dev,
+						      &con->out_fd, errno);
 			if (n <= 0)
 				break;
 			p += n;

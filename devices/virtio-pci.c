@@ -134,7 +134,8 @@ void virtio_pci_set_broken(struct virtio_pci *vp, const char *why)
 	vp->status |= VIRTIO_STATUS_NEEDS_RESET;
 	vp->broken_count++;
 	vp->broken_reason = why;
-	fprintf(stderr, "boardvm: %s: the guest driver broke the device (%s); "
+	if (ratelimit_allow(&vp->log))
+		fprintf(stderr, "boardvm: %s: the guest driver broke the device (%s); "
 		"it needs a reset and serves no requests until then\n",
 		vp->dev->desc ? vp->dev->desc->name : "virtio", why);
 	if (vp->status & VIRTIO_STATUS_DRIVER_OK) {
@@ -593,6 +594,7 @@ int virtio_pci_init(struct virtio_pci *vp, struct device *dev,
 	vp->model = model;
 	vp->device_features = features | 1ull << VIRTIO_F_VERSION_1;
 	pthread_mutex_init(&vp->lock, NULL);
+	ratelimit_init(&vp->log, dev->desc ? dev->desc->name : "virtio");
 	pci_function_init(&vp->fn, dev, &ids, virtio_bar_size(dev));
 	add_virtio_cap(vp, VIRTIO_PCI_CAP_COMMON_CFG, VIRTIO_PCI_COMMON,
 		       VIRTIO_PCI_COMMON_SIZE);
@@ -611,5 +613,6 @@ int virtio_pci_init(struct virtio_pci *vp, struct device *dev,
 
 void virtio_pci_destroy(struct virtio_pci *vp)
 {
+	ratelimit_forget(&vp->log);
 	pthread_mutex_destroy(&vp->lock);
 }

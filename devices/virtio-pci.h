@@ -24,6 +24,7 @@
 
 #include "device.h"
 #include "pci.h"
+#include "ratelimit.h"
 #include "virtqueue.h"
 
 #define VIRTIO_PCI_MAX_QUEUES	32	/* notify region: 0x40 / 2 */
@@ -134,6 +135,7 @@ struct virtio_pci {
 	uint32_t msix_pending;		/* PBA bits */
 	uint64_t broken_count;		/* times NEEDS_RESET was set */
 	const char *broken_reason;
+	struct ratelimit log;		/* "the guest driver broke..." */
 };
 
 /*

@@ -5,7 +5,8 @@
 
 MACHINE_BOARDC_SRCS := machine/cpuid-features.c machine/numbers.c \
 	machine/ram-layout.c machine/registry.c
-MACHINE_SRCS := $(MACHINE_BOARDC_SRCS) machine/guest-ram.c
+MACHINE_SRCS := $(MACHINE_BOARDC_SRCS) machine/guest-ram.c \
+	machine/host-file.c machine/ratelimit.c
 MACHINE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(MACHINE_SRCS))
 MACHINE_BOARDC_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(MACHINE_BOARDC_SRCS))
 

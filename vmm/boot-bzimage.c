@@ -278,8 +278,8 @@ int linux_load_bzimage(const struct linux_boot_args *args,
 		info = &scratch;
 	memset(info, 0, sizeof(*info));
 	memset(cpu, 0, sizeof(*cpu));
-	if (linux_file_read(&bz.file, "kernel", args->kernel, err,
-			    errlen) < 0)
+	if (linux_file_read(&bz.file, "kernel", args->kernel,
+			    &linux_kernel_limit(args), err, errlen) < 0)
 		return -1;
 	ret = bzimage_parse(&bz, err, errlen);
 	if (!ret)

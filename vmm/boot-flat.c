@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "host-file.h"
 #include "vmm.h"
 
 #define FLAT_CS			0x08
@@ -43,13 +44,10 @@ bad:
 	return -1;
 }
 
-static int flat_read(const char *path, uint8_t *dst, uint64_t size)
+static int flat_read(int fd, uint8_t *dst, uint64_t size)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	uint64_t done = 0;
 
-	if (fd < 0)
-		return -1;
 	while (done < size) {
 		ssize_t n = read(fd, dst + done, size - done);
 
@@ -58,12 +56,10 @@ static int flat_read(const char *path, uint8_t *dst, uint64_t size)
 		if (n <= 0) {
 			if (n == 0)
 				errno = EIO;
-			close(fd);
 			return -1;
 		}
 		done += n;
 	}
-	close(fd);
 	return 0;
 }
 
@@ -91,19 +87,18 @@ static void flat_cpu_state(struct boot_cpu_state *s, uint64_t addr,
 	};
 }
 
-int boot_flat_load(struct vm *vm, const char *path, uint64_t addr)
+/* The file, checked for kind and size before a byte of it is read. */
+static int flat_copy(struct vm *vm, const char *path, uint64_t addr)
 {
 	struct stat st;
+	char err[512];
 	uint8_t *dst;
+	int fd, ret = -1;
 
-	if (stat(path, &st) < 0) {
-		fprintf(stderr, "boardvm: --flat %s: %s\n", path,
-			strerror(errno));
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		fprintf(stderr, "boardvm: --flat %s: not a regular file\n",
-			path);
+	fd = host_file_open("--flat", path, O_RDONLY, HOST_FILE_REGULAR, &st,
+			    err, sizeof(err));
+	if (fd < 0) {
+		fprintf(stderr, "boardvm: %s\n", err);
 		return -1;
 	}
 	dst = guest_ram_ptr(&vm->ram, addr, st.st_size);
@@ -114,13 +109,23 @@ int boot_flat_load(struct vm *vm, const char *path, uint64_t addr)
 			"--mem %" PRIu64 "): pick an address in RAM\n", path,
 			addr, (long long)st.st_size, board_info.name,
 			vm->opts->mem);
-		return -1;
+		goto out;
 	}
-	if (flat_read(path, dst, st.st_size) < 0) {
+	if (flat_read(fd, dst, st.st_size) < 0) {
 		fprintf(stderr, "boardvm: --flat %s: %s\n", path,
 			strerror(errno));
-		return -1;
+		goto out;
 	}
+	ret = 0;
+out:
+	close(fd);
+	return ret;
+}
+
+int boot_flat_load(struct vm *vm, const char *path, uint64_t addr)
+{
+	if (flat_copy(vm, path, addr) < 0)
+		return -1;
 	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
 		struct boot_cpu_state s;
 

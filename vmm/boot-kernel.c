@@ -10,6 +10,7 @@
 
 #include "boot-error.h"
 #include "boot-linux.h"
+#include "host-file.h"
 
 int linux_load(const struct linux_boot_args *args, struct guest_ram *ram,
 	       struct boot_cpu_state *cpu, struct linux_boot_info *info,
@@ -17,11 +18,12 @@ int linux_load(const struct linux_boot_args *args, struct guest_ram *ram,
 {
 	static const char elf_magic[4] = { 0x7f, 'E', 'L', 'F' };
 	char magic[4] = { 0 };
-	int fd = open(args->kernel, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	int fd = host_file_open("kernel", args->kernel, O_RDONLY,
+				HOST_FILE_REGULAR, &st, err, errlen);
 
 	if (fd < 0)
-		return boot_error(err, errlen, "cannot open kernel '%s': %s",
-			    args->kernel, strerror(errno));
+		return -1;
 	if (read(fd, magic, sizeof(magic)) < 0)
 		magic[0] = 0;
 	close(fd);

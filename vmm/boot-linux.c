@@ -19,6 +19,9 @@
 #include "common.h"
 #include "boot-error.h"
 #include "boot-linux.h"
+#include "host-file.h"
+
+#define LINUX_READ_CHUNK	(16u << 20)	/* bytes per read() */
 
 /* The boot CPU state's control bits. */
 #define CR0_PE			(1ull << 0)
@@ -33,7 +36,8 @@
 #define GDT_ENTRIES		6	/* a long-mode TSS takes two slots */
 
 int linux_file_read(struct linux_file *f, const char *what,
-		    const char *path, char *err, size_t errlen)
+		    const char *path, const struct linux_file_limit *limit,
+		    char *err, size_t errlen)
 {
 	struct stat st;
 	size_t done = 0;
@@ -41,12 +45,16 @@ int linux_file_read(struct linux_file *f, const char *what,
 
 	f->data = NULL;
 	f->size = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = host_file_open(what, path, O_RDONLY, HOST_FILE_REGULAR, &st, err,
+			    errlen);
 	if (fd < 0)
-		return boot_error(err, errlen, "cannot open %s '%s': %s", what,
-			    path, strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		boot_error(err, errlen, "%s '%s' is not a regular file", what, path);
+		return -1;
+	/* The size first: nothing larger than its room is read at all. */
+	if ((uint64_t)st.st_size > limit->max) {
+		boot_error(err, errlen, "%s '%s' is %jd bytes, larger than %s (%"
+			   PRIu64 " bytes): nothing was read; %s", what, path,
+			   (intmax_t)st.st_size, limit->what, limit->max,
+			   limit->fix);
 		goto out_close;
 	}
 	f->data = malloc(st.st_size ? st.st_size : 1);
@@ -56,8 +64,15 @@ int linux_file_read(struct linux_file *f, const char *what,
 		goto out_close;
 	}
 	while (done < (size_t)st.st_size) {
-		ssize_t n = read(fd, f->data + done, st.st_size - done);
+		size_t chunk = st.st_size - done;
+		ssize_t n;
 
+		/* In steps, so a signal during setup is taken promptly. */
+		if (chunk > LINUX_READ_CHUNK)
+			chunk = LINUX_READ_CHUNK;
+		n = read(fd, f->data + done, chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0) {
 			boot_error(err, errlen, "cannot read %s '%s': %s", what,
 			     path, n < 0 ? strerror(errno) : "file shrank");
@@ -257,18 +272,49 @@ static uint64_t initrd_spot(const struct e820_entry *map, int nr_map,
 	return 0;
 }
 
+/*
+ * The largest initrd initrd_spot() can place: checked against the file's
+ * size before a byte of it is read.
+ */
+static uint64_t initrd_room(const struct e820_entry *map, int nr_map,
+			    uint64_t floor, uint64_t limit)
+{
+	uint64_t room = 0;
+
+	for (int i = 0; i < nr_map; i++) {
+		const struct e820_entry *e = &map[i];
+		uint64_t lo = boot_align_up(e->addr > floor ? e->addr : floor,
+					    MACHINE_PAGE_SIZE);
+		uint64_t hi = e->addr + e->size < limit ? e->addr + e->size
+							 : limit;
+
+		if (e->type == E820_RAM && hi > lo && hi - lo > room)
+			room = hi - lo;
+	}
+	return room;
+}
+
 int linux_put_initrd(struct guest_ram *ram, const struct e820_entry *map,
 		     int nr_map, const char *path, uint64_t floor,
 		     uint64_t limit, struct linux_boot_info *info,
 		     char *err, size_t errlen)
 {
+	struct linux_file_limit room = {
+		.fix = "give more RAM with --mem or use a smaller initrd",
+	};
+	char where[160];
 	struct linux_file f;
 	uint64_t at;
 	void *p;
 
-	if (linux_file_read(&f, "initrd", path, err, errlen) < 0)
-		return -1;
 	floor = boot_align_up(floor, MACHINE_PAGE_SIZE);
+	room.max = initrd_room(map, nr_map, floor, limit);
+	snprintf(where, sizeof(where), "the largest RAM range between the "
+		 "kernel's end 0x%" PRIx64 " and the initrd limit 0x%" PRIx64,
+		 floor, limit);
+	room.what = where;
+	if (linux_file_read(&f, "initrd", path, &room, err, errlen) < 0)
+		return -1;
 	at = f.size ? initrd_spot(map, nr_map, f.size, floor, limit) : floor;
 	if (!at) {
 		boot_error(err, errlen, "initrd '%s' is %zu bytes; no RAM that large"

@@ -194,8 +194,28 @@ struct linux_file {
 	size_t size;
 };
 
+/*
+ * How large a file may be before a byte of it is read: a kernel or an
+ * initrd larger than the guest's RAM can never be loaded, so it is
+ * refused by its size (fstat) instead of being read whole first.
+ */
+struct linux_file_limit {
+	uint64_t max;			/* bytes */
+	const char *what;		/* "the guest's RAM" */
+	const char *fix;		/* "give more --mem ..." */
+};
+
+#define linux_kernel_limit(args) ((struct linux_file_limit) {		\
+	.max = (args)->mem,						\
+	.what = "the guest's RAM",					\
+	.fix = "give more --mem, or strip the kernel (a vmlinux with "	\
+	       "debug information: objcopy --strip-debug)",		\
+})
+
+/* Read a whole regular file (host_file_open(): never blocks). */
 int linux_file_read(struct linux_file *f, const char *what,
-		    const char *path, char *err, size_t errlen);
+		    const char *path, const struct linux_file_limit *limit,
+		    char *err, size_t errlen);
 void linux_file_free(struct linux_file *f);
 
 /* A guest range that must be RAM (in the e820 RAM entries) and mapped. */

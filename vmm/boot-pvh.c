@@ -253,8 +253,8 @@ int linux_load_pvh(const struct linux_boot_args *args,
 		info = &scratch;
 	memset(info, 0, sizeof(*info));
 	memset(cpu, 0, sizeof(*cpu));
-	if (linux_file_read(&img.file, "kernel", args->kernel, err,
-			    errlen) < 0)
+	if (linux_file_read(&img.file, "kernel", args->kernel,
+			    &linux_kernel_limit(args), err, errlen) < 0)
 		return -1;
 	ret = pvh_load(&img, args, ram, cpu, info, err, errlen);
 	linux_file_free(&img.file);

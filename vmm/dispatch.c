@@ -34,6 +34,7 @@
 #include "common.h"
 #include "board.h"
 #include "dispatch.h"
+#include "ratelimit.h"
 
 #define DISPATCH_NR_PORTS	65536
 /* MMIO pages whose first unmapped access is logged; later ones only count. */
@@ -51,6 +52,9 @@ uint64_t dispatch_mmio_delta[BOARD_NR_DEVICES + 1];
 
 static uint64_t unmapped_reads, unmapped_writes;
 static uint64_t logged_ports[DISPATCH_NR_PORTS / 64];	/* bit per port */
+/* However many ports and pages a guest tries: a bounded number of lines. */
+static struct ratelimit unmapped_log_limit =
+	RATELIMIT_INIT("unmapped accesses");
 static uint64_t logged_pages[DISPATCH_LOGGED_PAGES];	/* page + 1; 0: free */
 static int logged_pages_full;
 
@@ -228,6 +232,9 @@ static void unmapped_log(unsigned space, uint64_t addr, unsigned len,
 {
 	const char *dir = is_write ? "write to" : "read from";
 	const char *what = space == SPACE_PIO ? "port" : "address";
+
+	if (!ratelimit_allow(&unmapped_log_limit))
+		return;
 
 	if (!access_len_ok(len)) {
 		fprintf(stderr, "boardvm: unsupported %s of size %u at %s 0x%"

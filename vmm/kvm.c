@@ -13,13 +13,17 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "common.h"
+#include "host-file.h"
 #include "ram-layout.h"
 #include "vmm.h"
 
 #define KVM_DEV			"/dev/kvm"
+#define KVM_MINOR		232	/* misc device 10:232 */
 /* Identity-map page + the 3-page real-mode TSS, just below the BIOS. */
 #define HELPER_PAGES		4
 #define HELPER_PREFERRED	0xfffbc000ull
@@ -77,6 +81,38 @@ static const struct kvm_cap_need kvm_caps[] = {
 	{ KVM_CAP_PIT2, "KVM_CAP_PIT2", "the board's in-kernel i8254",
 	  need_pit },
 };
+
+/*
+ * /dev/kvm, opened without blocking and refused unless it is a character
+ * device that answers KVM_GET_API_VERSION: a node bound over it (a file,
+ * /dev/null) or a missing module is named as such, not as "API version -1".
+ */
+static int kvm_open(void)
+{
+	struct stat st;
+	char err[256];
+	int fd, version;
+
+	fd = host_file_open("KVM device", KVM_DEV, O_RDWR, HOST_FILE_CHAR, &st,
+			    err, sizeof(err));
+	if (fd < 0) {
+		fprintf(stderr, "boardvm: %s%s\n", err, errno == ENOENT ||
+			errno == EACCES || errno == ENXIO || errno == ENODEV ?
+			" (is KVM loaded, and may this user open it?)" : "");
+		return -1;
+	}
+	version = ioctl(fd, KVM_GET_API_VERSION, 0);
+	if (version < 0) {
+		fprintf(stderr, "boardvm: %s (character device %u:%u) is not "
+			"KVM: KVM_GET_API_VERSION: %s (KVM is the misc device "
+			"10:%u; load kvm-intel or kvm-amd)\n", KVM_DEV,
+			major(st.st_rdev), minor(st.st_rdev), strerror(errno),
+			KVM_MINOR);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
 
 static int kvm_check_caps(int kvm_fd)
 {
@@ -327,13 +363,9 @@ int vm_create(struct vm *vm, const struct vm_options *opts)
 	pthread_mutex_init(&vm->ring_lock, NULL);
 	pthread_mutex_init(&vm->gate_lock, NULL);
 	pthread_cond_init(&vm->gate_cond, NULL);
-	vm->kvm_fd = open(KVM_DEV, O_RDWR | O_CLOEXEC);
-	if (vm->kvm_fd < 0) {
-		fprintf(stderr, "boardvm: cannot open %s: %s (is KVM loaded, "
-			"and may this user open it?)\n", KVM_DEV,
-			strerror(errno));
+	vm->kvm_fd = kvm_open();
+	if (vm->kvm_fd < 0)
 		return -1;
-	}
 	if (kvm_check_caps(vm->kvm_fd) < 0)
 		goto err;
 	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);

@@ -16,8 +16,10 @@
 #include "common.h"
 #include "console.h"
 #include "numbers.h"		/* parse_size(), parse_number() */
+#include "ratelimit.h"
 #include "boot-linux.h"
 #include "console-backend.h"
+#include "host-input.h"
 #include "mptable.h"
 #include "pci-remap.h"
 #include "ram-layout.h"
@@ -112,7 +114,9 @@ static void usage(FILE *out)
 "Exit status: the guest's debug-exit code when it writes one; otherwise\n"
 "  0  the guest powered off: every vCPU halted with interrupts off (Linux's\n"
 "     poweroff without ACPI), or HLT with interrupts off and no irqchip\n"
-"  1  bad command line, or a loader rejected the file or address\n"
+"  1  bad input: the command line, or a file it names (missing, the wrong\n"
+"     kind, too large, locked, given twice, not a kernel, not in RAM), or\n"
+"     --mem above the host's RAM + swap\n"
 "  2  KVM or host setup failed\n"
 "  3  KVM internal error or failed VM entry (registers and the instruction\n"
 "     at CS:RIP dumped on stderr)\n"
@@ -120,7 +124,8 @@ static void usage(FILE *out)
 "  5  this host's KVM cannot run a guest instruction (emulation failure,\n"
 "     e.g. no vmx/svm: the instruction and what to do on stderr)\n"
 "  6  the VMM attempted a system call its seccomp policy forbids\n"
-"  128+N  stopped by signal N (SIGINT 130, SIGTERM 143)\n"
+"  128+N  stopped by signal N (SIGINT 130, SIGTERM 143), during setup too\n"
+"  141  the console's output was closed by its reader (boardvm | head)\n"
 "SIGQUIT (Ctrl-\\) prints every vCPU's registers and instruction; the guest\n"
 "runs on.\n",
 		board_info.name, board_info.source, board_info.ram_default,
@@ -456,6 +461,7 @@ static int vmm_run(const struct vm_options *opts,
 	/* BAR moves take the ioeventfds along (registered just below). */
 	pci_remap_set_kvm(&(struct pci_remap_kvm){
 		.async_move = pci_kvm_async_move, .opaque = &vm });
+	vmm_signals_block();		/* main's sigwait() takes them now */
 	if (io_thread_start(&vm) < 0 || vcpu_start_all(&vm) < 0 ||
 	    vmm_sandbox(opts) < 0) {
 		vm_request_stop(&vm, VMM_EXIT_SETUP);
@@ -469,6 +475,7 @@ static int vmm_run(const struct vm_options *opts,
 out_io:
 	io_thread_stop(&vm);
 	vm_drain_coalesced(&vm, io_thread_ctx());
+	ratelimit_flush_all(stderr);
 	if (opts->stats)
 		stats_print(&vm, stderr);
 	machine_devices_destroy();
@@ -476,6 +483,7 @@ out_io:
 out_vcpus:
 	vcpu_destroy_all(&vm);
 	vm_destroy(&vm);
+	vmm_signals_unblock();
 	return status;
 }
 
@@ -485,14 +493,18 @@ int main(int argc, char **argv)
 	struct boot_request boot = { 0 };
 	int ret;
 
-	ret = parse_args(argc, argv, &opts, &boot);
-	if (ret) {
-		ret = ret < 0 ? VMM_EXIT_USAGE : 0;
-		goto out;
-	}
+	if (host_fds_reserve() < 0)
+		return VMM_EXIT_SETUP;	/* no /dev/null: not even stderr */
 	if (vmm_signals_init() < 0) {
 		perror("boardvm: signals");
-		ret = VMM_EXIT_SETUP;
+		return VMM_EXIT_SETUP;
+	}
+	ret = parse_args(argc, argv, &opts, &boot);
+	if (!ret && (host_mem_check(opts.mem) < 0 ||
+		     host_disks_check(disks, nr_disks) < 0))
+		ret = -1;
+	if (ret) {
+		ret = ret < 0 ? VMM_EXIT_USAGE : 0;
 		goto out;
 	}
 	if (console_backends_open() < 0) {

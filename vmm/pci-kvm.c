@@ -13,7 +13,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "ratelimit.h"
 #include "vmm.h"
+
+/* Failures the guest can cause again and again (BAR moves, MSIs). */
+static struct ratelimit kvm_move_log = RATELIMIT_INIT("PCI BAR moves in KVM");
+static struct ratelimit msi_log = RATELIMIT_INIT("KVM_SIGNAL_MSI");
 
 static int ioeventfd_set(struct vm *vm, const struct board_async *a, int fd,
 			 uint64_t addr, bool assign)
@@ -63,7 +68,7 @@ int pci_kvm_async_move(void *opaque, unsigned i, bool was, uint64_t old_addr,
 		if (now && zone_set(vm, a, new_addr, true) < 0)
 			rc = -1;
 	}
-	if (rc)
+	if (rc && ratelimit_allow(&kvm_move_log))
 		fprintf(stderr, "boardvm: moving %s (%s) from 0x%" PRIx64
 			" to 0x%" PRIx64 ": %s\n",
 			board_regions[a->region].name, a->srcpos, old_addr,
@@ -81,7 +86,8 @@ void vm_signal_msi(struct device_host *host, uint64_t addr, uint32_t data)
 	};
 
 	/* 0: blocked by the guest (masked), >0: delivered, <0: error. */
-	if (ioctl(vm->vm_fd, KVM_SIGNAL_MSI, &msi) < 0)
+	if (ioctl(vm->vm_fd, KVM_SIGNAL_MSI, &msi) < 0 &&
+	    ratelimit_allow(&msi_log))
 		fprintf(stderr, "boardvm: KVM_SIGNAL_MSI 0x%" PRIx64 "/0x%x: "
 			"%s\n", addr, data, strerror(errno));
 }

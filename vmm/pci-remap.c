@@ -32,6 +32,7 @@
 #include "board.h"
 #include "dispatch.h"
 #include "pci-remap.h"
+#include "ratelimit.h"
 
 
 struct bar_state {
@@ -41,6 +42,8 @@ struct bar_state {
 	uint64_t base;			/* where it is mapped now */
 	uint64_t size;
 	BOARD_INDEX_TYPE *saved;	/* its page entries at home */
+	struct ratelimit log;		/* refused or failed moves */
+	char log_name[48];		/* "blk0 BAR0" */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -96,6 +99,8 @@ static void remap_prepare(void)
 		    (d->mmio_base | d->bar_size) & (MACHINE_PAGE_SIZE - 1) ||
 		    !window_of(d->mmio_base, d->bar_size))
 			continue;
+		snprintf(b->log_name, sizeof(b->log_name), "%s BAR0", d->name);
+		ratelimit_init(&b->log, b->log_name);
 		b->saved = calloc(pages, sizeof(*b->saved));
 		if (!b->saved) {
 			fprintf(stderr, "boardvm: %s: out of memory for its BAR "
@@ -201,7 +206,8 @@ static void kvm_update(unsigned index, bool was, uint64_t old_base, bool now,
 		    board_regions[a->region].device != index)
 			continue;
 		if (kvm_hook.async_move(kvm_hook.opaque, i, was,
-					old_base + off, now, new_base + off))
+					old_base + off, now, new_base + off) &&
+		    ratelimit_allow(&bars[index].log))
 			fprintf(stderr, "boardvm: %s: could not move the "
 				"doorbell of %s to 0x%" PRIx64 "; it is served "
 				"as a sync register\n", board_devices[index].name,
@@ -219,15 +225,15 @@ static int bar_apply(unsigned index, uint64_t base, bool enabled)
 
 	if (enabled)
 		why = bar_conflict(index, base, what, sizeof(what));
-	if (why) {
+	if (why && ratelimit_allow(&b->log))
 		fprintf(stderr, "boardvm: %s (%s): the guest moved BAR0 to "
 			"0x%" PRIx64 "-0x%" PRIx64 ", which is refused: %s; the "
 			"BAR is unmapped until the guest programs a free address "
 			"in the window\n", board_devices[index].name,
 			board_devices[index].srcpos, base, base + b->size - 1,
 			why);
+	if (why)
 		enabled = false;
-	}
 	if (!was && !enabled)
 		return why ? -1 : 0;
 	if (was && enabled && old == base)

@@ -16,6 +16,7 @@
  */
 #include <inttypes.h>
 
+#include "ratelimit.h"
 #include "vmm.h"
 
 /* Write-only exits of one sync region worth a suggestion. */
@@ -92,4 +93,5 @@ void stats_print(struct vm *vm, FILE *out)
 	dispatch_unmapped_counts(&ur, &uw);
 	fprintf(out, "stats: unmapped reads=%" PRIu64 " writes=%" PRIu64 "\n",
 		ur, uw);
+	ratelimit_stats(out);
 }

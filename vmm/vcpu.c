@@ -32,7 +32,9 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
+#include "console.h"
 #include "vmm.h"
 
 #define SIG_KICK		SIGUSR1
@@ -46,10 +48,53 @@ static void signal_ignore(int sig)
 {
 }
 
+/* The signals that end the VMM: 128 + the signal number. */
+static const struct {
+	int sig;
+	const char *msg;
+} stop_signals[] = {
+	{ SIGINT, "boardvm: Interrupt: stopping\n" },
+	{ SIGTERM, "boardvm: Terminated: stopping\n" },
+	{ SIGHUP, "boardvm: Hangup: stopping\n" },
+};
+
 /*
- * SIG_KICK gets an empty handler (its only job is to interrupt KVM_RUN);
- * SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIG_STOPPED are blocked in every thread and
- * taken by main with sigwait().
+ * During setup (only the main thread runs: files read, memory mapped,
+ * devices created) a terminating signal ends the VMM at once, with the
+ * terminal restored and the same message and status as later on.
+ */
+static void signal_during_setup(int sig)
+{
+	for (unsigned i = 0; i < sizeof(stop_signals) /
+				 sizeof(stop_signals[0]); i++) {
+		if (stop_signals[i].sig != sig)
+			continue;
+		console_restore();
+		if (write(STDERR_FILENO, stop_signals[i].msg,
+			  strlen(stop_signals[i].msg)) < 0) {
+			/* nothing left to tell */
+		}
+	}
+	_exit(VMM_EXIT_SIGNAL + sig);
+}
+
+static void stop_signal_set(sigset_t *set)
+{
+	sigemptyset(set);
+	for (unsigned i = 0; i < sizeof(stop_signals) /
+				 sizeof(stop_signals[0]); i++)
+		sigaddset(set, stop_signals[i].sig);
+	sigaddset(set, SIG_STOPPED);
+}
+
+/*
+ * SIG_KICK and SIG_STOPPED get an empty handler (their only job is to
+ * interrupt KVM_RUN or main's sigwait()); SIGPIPE is ignored, so a closed
+ * console output is an EPIPE the console devices report; SIGQUIT is
+ * blocked everywhere and taken by main's sigwait() once the VM runs.
+ * SIGINT, SIGTERM and SIGHUP end setup at once (signal_during_setup());
+ * vmm_signals_block() hands them to main's sigwait() before the first
+ * thread is created.
  */
 int vmm_signals_init(void)
 {
@@ -57,15 +102,41 @@ int vmm_signals_init(void)
 	sigset_t set;
 
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIG_KICK, &sa, NULL) < 0)
+	if (sigaction(SIG_KICK, &sa, NULL) < 0 ||
+	    sigaction(SIG_STOPPED, &sa, NULL) < 0)
 		return -1;
+	sa.sa_handler = SIG_IGN;
+	if (sigaction(SIGPIPE, &sa, NULL) < 0)
+		return -1;
+	sa.sa_handler = signal_during_setup;
+	stop_signal_set(&sa.sa_mask);		/* one at a time */
+	for (unsigned i = 0; i < sizeof(stop_signals) /
+				 sizeof(stop_signals[0]); i++)
+		if (sigaction(stop_signals[i].sig, &sa, NULL) < 0)
+			return -1;
 	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGQUIT);
-	sigaddset(&set, SIG_STOPPED);
 	return pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+void vmm_signals_block(void)
+{
+	sigset_t set;
+
+	stop_signal_set(&set);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+/*
+ * Every thread is joined: setup (a --reboot) again. A signal that came in
+ * meanwhile is delivered now, and ends the VMM at once.
+ */
+void vmm_signals_unblock(void)
+{
+	sigset_t set;
+
+	stop_signal_set(&set);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
 void vm_request_stop(struct vm *vm, int status)

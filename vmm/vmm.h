@@ -142,6 +142,9 @@ void vm_drain_coalesced(struct vm *vm, struct dispatch_ctx *ctx);
 void vm_poll_halted(struct vm *vm);
 void vm_dump_vcpus(struct vm *vm);
 int vmm_signals_init(void);
+/* Before the first thread: INT/TERM/HUP to main's sigwait(); after the last. */
+void vmm_signals_block(void);
+void vmm_signals_unblock(void);
 
 /* io-thread.c: ioeventfd doorbells, coalesced zones, device fds. */
 int io_thread_start(struct vm *vm);

@@ -81,7 +81,7 @@ elif [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
 	kvm_why="/dev/kvm not available (no read/write permission)"
 else
 	run_vm minimal hello
-	if grep -Eq 'cannot open /dev/kvm|speaks KVM API version|KVM_CREATE_VM|KVM lacks' "$tmp/err"; then
+	if grep -Eq 'cannot open KVM device|is not KVM|not a character device|speaks KVM API version|KVM_CREATE_VM|KVM lacks' "$tmp/err"; then
 		kvm_why="/dev/kvm not available ($(head -n 1 "$tmp/err"))"
 	fi
 fi

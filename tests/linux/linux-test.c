@@ -559,6 +559,17 @@ static void test_bz_refusals(void)
 		 a.kernel);
 	expect_refusal("bzimage/refuse-not-kernel", &a, want);
 
+	/* Larger than guest RAM: refused by its size, nothing read. */
+	a.mem = 64 * M;
+	check(truncate(a.kernel, 65 * M) == 0, "truncate: %s", strerror(errno));
+	snprintf(want, sizeof(want), "kernel '%s' is %llu bytes, larger than"
+		 " the guest's RAM (%llu bytes): nothing was read; give more"
+		 " --mem, or strip the kernel (a vmlinux with debug"
+		 " information: objcopy --strip-debug)", a.kernel, 65 * M,
+		 64 * M);
+	expect_refusal("bzimage/refuse-larger-than-ram", &a, want);
+	a.mem = 512 * M;
+
 	s.truncate = SYNTH_SETUP + 0x1000;
 	a.kernel = write_bzimage("truncated", &s);
 	snprintf(want, sizeof(want), "'%s' is truncated: its setup header"
@@ -627,10 +638,16 @@ static void test_bz_refusals(void)
 	a.cmdline = NULL;
 	a.mem = 64 * M;		/* kernel ends at 20 MiB: 44 MiB left */
 	a.initrd = write_pattern("big-initrd", 45 * M, 1);
-	snprintf(want, sizeof(want), "initrd '%s' is %llu bytes; no RAM that"
-		 " large lies between the kernel's end 0x1400000 and the"
-		 " initrd limit 0x80000000: give more RAM with --mem or use a"
-		 " smaller initrd", a.initrd, 45 * M);
+	/*
+	 * Refused by its size, before a byte of it is read: the RAM above
+	 * 1 MiB ends at 0x4061000 (the 636 KiB below 0x9f000 hold the rest
+	 * of the 64 MiB).
+	 */
+	snprintf(want, sizeof(want), "initrd '%s' is %llu bytes, larger than"
+		 " the largest RAM range between the kernel's end 0x1400000"
+		 " and the initrd limit 0x80000000 (%llu bytes): nothing was"
+		 " read; give more RAM with --mem or use a smaller initrd",
+		 a.initrd, 45 * M, 0x4061000ull - 0x1400000);
 	expect_refusal("bzimage/refuse-big-initrd", &a, want);
 	unlink(a.initrd);
 }

@@ -149,6 +149,8 @@ t_help() {
 	expect_err "^  0  the guest powered off"
 	expect_err "^  4  the guest reset the machine"
 	expect_err "^  5  this host's KVM cannot run a guest instruction"
+	expect_err "^  1  bad input: the command line, or a file it names"
+	expect_err "^  141  the console.s output was closed"
 }
 
 # --- is KVM usable here? ------------------------------------------------------

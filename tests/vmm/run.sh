@@ -61,7 +61,7 @@ if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
 	kvm_why="/dev/kvm not available"
 else
 	run minimal --flat "$(hello minimal)"
-	if grep -Eq 'cannot open /dev/kvm|KVM_CREATE_VM|KVM lacks' "$tmp/err"; then
+	if grep -Eq 'cannot open KVM device|is not KVM|not a character device|KVM_CREATE_VM|KVM lacks' "$tmp/err"; then
 		kvm_why="/dev/kvm not available ($(head -n 1 "$tmp/err"))"
 	fi
 fi
@@ -176,13 +176,21 @@ t_kernel_and_flat() {
 t_flat_missing() {
 	run minimal --flat "$tmp/none.bin@$LOAD_ADDR"
 	expect_status 1
-	expect_err_is "boardvm: --flat $tmp/none.bin: No such file or directory"
+	expect_err_is "boardvm: cannot open --flat '$tmp/none.bin': No such file or directory"
 }
 
 t_flat_directory() {
 	run minimal --flat "$tmp@$LOAD_ADDR"
 	expect_status 1
-	expect_err_is "boardvm: --flat $tmp: not a regular file"
+	expect_err_is "boardvm: --flat '$tmp' is a directory, not a regular file"
+}
+
+# Files that would block open() or read(): refused by kind, at once.
+t_flat_fifo() {
+	mkfifo "$tmp/fifo"
+	run minimal --flat "$tmp/fifo@$LOAD_ADDR"
+	expect_status 1
+	expect_err_is "boardvm: --flat '$tmp/fifo' is a FIFO, not a regular file"
 }
 
 t_flat_outside_ram() {
@@ -197,11 +205,24 @@ t_kernel_missing() {
 	expect_err_is "boardvm: cannot open kernel '$tmp/no-bzImage': No such file or directory"
 }
 
-# Root reads any file, so "unreadable" is a directory here.
-t_kernel_unreadable() {
+t_kernel_directory() {
 	run pc --kernel "$tmp"
 	expect_status 1
-	expect_err_is "boardvm: kernel '$tmp' is not a regular file"
+	expect_err_is "boardvm: kernel '$tmp' is a directory, not a regular file"
+}
+
+# A FIFO without a writer used to hang open() for good.
+t_kernel_fifo() {
+	mkfifo "$tmp/kfifo"
+	run pc --kernel "$tmp/kfifo"
+	expect_status 1
+	expect_err_is "boardvm: kernel '$tmp/kfifo' is a FIFO, not a regular file"
+}
+
+t_kernel_chardev() {
+	run pc --kernel /dev/zero
+	expect_status 1
+	expect_err_is "boardvm: kernel '/dev/zero' is a character device, not a regular file"
 }
 
 t_kernel_not_linux() {
@@ -218,18 +239,73 @@ t_initrd_missing() {
 	expect_err_is "boardvm: cannot open initrd '$tmp/no-initrd': No such file or directory"
 }
 
-t_initrd_unreadable() {
+t_initrd_directory() {
 	fake_bzimage "$tmp/bz"
 	run pc --kernel "$tmp/bz" --initrd "$tmp"
 	expect_status 1
-	expect_err_is "boardvm: initrd '$tmp' is not a regular file"
+	expect_err_is "boardvm: initrd '$tmp' is a directory, not a regular file"
+}
+
+t_initrd_fifo() {
+	fake_bzimage "$tmp/bz"
+	mkfifo "$tmp/ififo"
+	run pc --kernel "$tmp/bz" --initrd "$tmp/ififo"
+	expect_status 1
+	expect_err_is "boardvm: initrd '$tmp/ififo' is a FIFO, not a regular file"
+}
+
+# A 3 GiB initrd for 64 MiB of RAM is refused by its size: not a byte is
+# read (the maximum RSS stays that of an idle boardvm, far below 3 GiB).
+t_initrd_larger_than_ram() {
+	fake_bzimage "$tmp/bz"
+	truncate -s 3G "$tmp/huge-initrd"
+	/usr/bin/time -f '%M' -o "$tmp/rss" \
+		"$BUILD/pc/boardvm" --mem 64M --kernel "$tmp/bz" \
+		--initrd "$tmp/huge-initrd" </dev/null >"$tmp/out" 2>"$tmp/err"
+	STATUS=$?
+	expect_status 1
+	expect_err "^boardvm: initrd '$tmp/huge-initrd' is 3221225472 bytes, larger than the largest RAM range between the kernel's end 0x[0-9a-f]+ and the initrd limit 0x[0-9a-f]+ \([0-9]+ bytes\): nothing was read; give more RAM with --mem or use a smaller initrd$"
+	[ "$(tail -n 1 "$tmp/rss")" -lt 262144 ] ||
+		fail "maximum RSS $(tail -n 1 "$tmp/rss") KiB: the initrd was read"
 }
 
 t_disk_missing() {
 	run pc --disk "$tmp/no-disk.img" --flat "$(hello pc)"
-	[ "$STATUS" -ne 0 ] || fail "exit status 0 with a missing disk"
-	expect_err "$tmp/no-disk.img"
-	expect_no "$tmp/err" "AddressSanitizer|runtime error"
+	expect_status 1
+	expect_err_is "boardvm: cannot open --disk '$tmp/no-disk.img': No such file or directory"
+}
+
+# Neither a directory nor a character device is a disk; a FIFO would
+# block open().
+t_disk_directory() {
+	run pc --disk "$tmp,ro" --flat "$(hello pc)"
+	expect_status 1
+	expect_err_is "boardvm: --disk '$tmp' is a directory, not a regular file or block device"
+}
+
+t_disk_dev_zero() {
+	run pc --disk /dev/zero --flat "$(hello pc)"
+	expect_status 1
+	expect_err_is "boardvm: --disk '/dev/zero' is a character device, not a regular file or block device"
+}
+
+t_disk_fifo() {
+	mkfifo "$tmp/dfifo"
+	run pc --disk "$tmp/dfifo" --flat "$(hello pc)"
+	expect_status 1
+	expect_err_is "boardvm: --disk '$tmp/dfifo' is a FIFO, not a regular file or block device"
+}
+
+# One image for two devices (under two names): refused unless both ,ro.
+t_disk_twice() {
+	truncate -s 1M "$tmp/twice.img"
+	run virtio-guest --disk "$tmp/twice.img" --disk "$tmp/../${tmp##*/}/twice.img" \
+		--flat "$(hello pc)"
+	expect_status 1
+	expect_err_is "boardvm: --disk $tmp/twice.img and --disk $tmp/../${tmp##*/}/twice.img are the same file (given twice): give each virtio-blk device its own image, or both ,ro"
+	run virtio-guest --disk "$tmp/twice.img,ro" --disk "$tmp/twice.img,ro" \
+		--flat "$(hello pc)"
+	expect_status 33
 }
 
 # Another VMM holds the disk: flock(1) stands in for it.
@@ -242,9 +318,44 @@ t_disk_locked() {
 	run pc --disk "$tmp/disk.img" --flat "$(hello pc)"
 	kill "$holder" 2>/dev/null
 	wait "$holder" 2>/dev/null
-	[ "$STATUS" -ne 0 ] || fail "exit status 0 with a locked disk"
-	expect_err "$tmp/disk.img"
-	expect_err "lock"
+	expect_status 1
+	expect_err_is "boardvm: --disk $tmp/disk.img is locked by another process (another boardvm?): stop it, or give this one a copy of the image (readers share it only with ,ro everywhere)"
+}
+
+# --- the host ---------------------------------------------------------------
+
+# More guest RAM than the host has (RAM and swap) is refused.
+t_mem_above_host() {
+	local kib gib
+	kib=$(awk '/^(MemTotal|SwapTotal):/ { t += $2 } END { print t }' /proc/meminfo)
+	gib=$((kib / 1048576 + 2))
+	run pc --mem "${gib}G" --flat "$(hello pc)"
+	expect_status 1
+	expect_err "^boardvm: --mem $((gib << 30)) \($gib\.0 GiB\) is more than this host's memory \(.* RAM \+ .* swap\): a guest using it would be killed; give a smaller --mem$"
+}
+
+# Something else bound over /dev/kvm, in a mount namespace of the test.
+unshare_why=
+unshare -m true 2>/dev/null || unshare_why="cannot create a mount namespace (unshare -m)"
+t_kvm_not_kvm() {
+	: >"$tmp/not-kvm"
+	STDIN=/dev/null
+	run_in_ns() {
+		timeout -k 5 "$TIMEOUT" unshare -m sh -c \
+			'mount --bind "$1" /dev/kvm && shift && exec "$@"' sh \
+			"$1" "$BUILD/minimal/boardvm" --flat "$(hello minimal)" \
+			</dev/null >"$tmp/out" 2>"$tmp/err"
+		STATUS=$?
+	}
+	run_in_ns /dev/null
+	expect_status 2
+	expect_err_is "boardvm: /dev/kvm (character device 1:3) is not KVM: KVM_GET_API_VERSION: Inappropriate ioctl for device (KVM is the misc device 10:232; load kvm-intel or kvm-amd)"
+	run_in_ns "$tmp/not-kvm"
+	expect_status 2
+	expect_err_is "boardvm: KVM device '/dev/kvm' is a regular file, not a character device"
+}
+ns_test() {
+	if [ -n "$unshare_why" ]; then echo "SKIP $1: $unshare_why"; else kvm_test "$@"; fi
 }
 
 # --- the console without a terminal ---------------------------------------
@@ -275,6 +386,61 @@ t_stdout_pipe() {
 	OUT=$(cat "$tmp/out")
 	expect_status 33
 	expect_out "hello from minimal"
+}
+
+# fds 0-2 closed at start: /dev/null takes them, not KVM's descriptors.
+t_stdout_closed() {
+	timeout -k 5 "$TIMEOUT" "$BUILD/minimal/boardvm" \
+		--flat "$(hello minimal)" </dev/null >&- 2>"$tmp/err"
+	STATUS=$?
+	expect_status 33
+	expect_err_is "boardvm: stdout was closed at start: the console writes to /dev/null"
+}
+
+t_stdin_closed() {
+	timeout -k 5 "$TIMEOUT" "$BUILD/minimal/boardvm" \
+		--flat "$(hello minimal)" <&- >"$tmp/out" 2>"$tmp/err"
+	STATUS=$?
+	OUT=$(cat "$tmp/out")
+	expect_status 33
+	expect_out "hello from minimal"
+	expect_err_is "boardvm: stdin was closed at start: the console reads from /dev/null"
+}
+
+# stdout a pipe whose reader is gone (as after `boardvm | head`): the
+# console's first write fails with EPIPE; boardvm says so and exits 141
+# instead of dying of SIGPIPE without a word.
+t_stdout_broken_pipe() {
+	mkfifo "$tmp/out-pipe"
+	exec 3<>"$tmp/out-pipe" 4>"$tmp/out-pipe" 3<&-
+	timeout -k 5 "$TIMEOUT" "$BUILD/minimal/boardvm" \
+		--flat "$(hello minimal)" </dev/null >&4 2>"$tmp/err"
+	STATUS=$?
+	exec 4>&-
+	expect_status 141
+	expect_err_is "boardvm: com1: the console's output (stdout) was closed by its reader (Broken pipe): stopping"
+}
+
+# SIGINT while setup reads a large initrd: boardvm ends with 130 at once,
+# before any VM runs (no --stats lines), not after setup.
+t_sigint_during_setup() {
+	local pid rss=0
+	fake_bzimage "$tmp/bz"
+	truncate -s 800M "$tmp/big-initrd"
+	"$BUILD/pc/boardvm" --stats --mem 1G --kernel "$tmp/bz" \
+		--initrd "$tmp/big-initrd" </dev/null >"$tmp/out" 2>"$tmp/err" &
+	pid=$!
+	# Wait until the read is under way (64 MiB resident), then Ctrl-C.
+	for _ in $(seq 3000); do
+		rss=$(awk '/^VmRSS:/ { print $2 }' /proc/$pid/status 2>/dev/null)
+		[ -n "$rss" ] && [ "$rss" -gt 65536 ] && break
+		sleep 0.01
+	done
+	kill -INT "$pid"
+	wait "$pid"
+	STATUS=$?
+	expect_status 130
+	expect_err_is "boardvm: Interrupt: stopping"
 }
 
 # --- seccomp ----------------------------------------------------------------
@@ -383,19 +549,34 @@ run_test /vmm/cli/flat-bad-address t_flat_bad_address
 run_test /vmm/cli/kernel-and-flat t_kernel_and_flat
 run_test /vmm/cli/seccomp-policy t_seccomp_policy
 run_test /vmm/files/kernel-missing t_kernel_missing
-run_test /vmm/files/kernel-unreadable t_kernel_unreadable
+run_test /vmm/files/kernel-directory t_kernel_directory
 run_test /vmm/files/kernel-not-linux t_kernel_not_linux
 kvm_test /vmm/files/flat-missing t_flat_missing
 kvm_test /vmm/files/flat-twice t_flat_twice
 kvm_test /vmm/files/flat-directory t_flat_directory
+kvm_test /vmm/files/flat-fifo t_flat_fifo
+kvm_test /vmm/files/kernel-fifo t_kernel_fifo
+kvm_test /vmm/files/kernel-chardev t_kernel_chardev
 kvm_test /vmm/files/flat-outside-ram t_flat_outside_ram
 kvm_test /vmm/files/initrd-missing t_initrd_missing
-kvm_test /vmm/files/initrd-unreadable t_initrd_unreadable
+kvm_test /vmm/files/initrd-directory t_initrd_directory
+kvm_test /vmm/files/initrd-fifo t_initrd_fifo
+kvm_test /vmm/files/initrd-larger-than-ram t_initrd_larger_than_ram
 disk_test /vmm/files/disk-missing t_disk_missing
 disk_test /vmm/files/disk-locked t_disk_locked
+disk_test /vmm/files/disk-directory t_disk_directory
+disk_test /vmm/files/disk-dev-zero t_disk_dev_zero
+disk_test /vmm/files/disk-fifo t_disk_fifo
+kvm_test /vmm/files/disk-twice t_disk_twice
+run_test /vmm/host/mem-above-host t_mem_above_host
+ns_test /vmm/host/kvm-not-kvm t_kvm_not_kvm
+kvm_test /vmm/host/sigint-during-setup t_sigint_during_setup
 kvm_test /vmm/console/stdin-null t_stdin_null
 kvm_test /vmm/console/stdin-pipe t_stdin_pipe
 kvm_test /vmm/console/stdout-pipe t_stdout_pipe
+kvm_test /vmm/console/stdout-closed t_stdout_closed
+kvm_test /vmm/console/stdin-closed t_stdin_closed
+kvm_test /vmm/console/stdout-broken-pipe t_stdout_broken_pipe
 kvm_test /vmm/seccomp/selftest t_seccomp_selftest
 kvm_test /vmm/seccomp/selftest-pc t_seccomp_selftest_pc
 kvm_test /vmm/seccomp/off t_no_seccomp

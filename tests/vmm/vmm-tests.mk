@@ -9,6 +9,7 @@ VMM_TEST_GUESTS := $(BUILD)/guest/pc/hostile.bin
 
 TEST_SUITES += tests/vmm/run.sh tests/guest/hostile.sh
 TEST_DEPS += $(VMM_TEST_GUESTS) guest-vmm-pc guest-vmm-minimal \
+	guest-vmm-virtio-guest \
 	guest-vmm-bindings
 
 # Console backends (--serial): tests/vmm/consoles.sh, with the pc and

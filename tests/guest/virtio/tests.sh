@@ -86,6 +86,40 @@ t_virtio_intx() {
 	expect_doorbells_async blk0
 }
 
+# flood_lines SOURCE PATTERN EVENTS WINDOWS: of EVENTS messages from
+# SOURCE (lines matching PATTERN), at most RATELIMIT_BURST (10) per 5 s
+# window were printed; --stats counts printed and suppressed exactly, and
+# the "N similar messages suppressed" lines add up to the suppressed.
+flood_lines() {
+	local src=$1 pattern=$2 events=$3 windows=$4 printed stats sum
+	printed=$(grep -c -- "$pattern" "$tmp/err")
+	stats=$(grep -m1 "^stats: messages $src printed=" "$tmp/err")
+	sum=$(sed -n "s/^boardvm: $src: \([0-9]*\) similar messages\{0,1\} suppressed$/\1/p" \
+		"$tmp/err" | awk '{ s += $1 } END { print s + 0 }')
+	[ "$stats" = "stats: messages $src printed=$printed suppressed=$((events - printed))" ] ||
+		fail "$src: $printed lines printed of $events, --stats says '$stats'"
+	[ "$printed" -le $((10 * windows)) ] ||
+		fail "$src: $printed lines in $windows window(s) of 5 s"
+	[ "$sum" -eq $((events - printed)) ] ||
+		fail "$src: suppressed lines add up to $sum, expected $((events - printed))"
+}
+
+# A guest that floods the log: 2000 refused BAR moves, 200 break-reset
+# cycles. Its stderr stays a few dozen lines.
+t_virtio_log_flood() {
+	local start windows
+	virtio_disks
+	start=$(date +%s)
+	run_virtio virtio-log-flood --disk "$tmp/disk0" --disk "$tmp/disk1"
+	windows=$((($(date +%s) - start) / 5 + 1))
+	expect_status 33
+	expect_out "virtio log flood: 2000 refused BAR moves, 200 break-reset cycles; both devices still answer"
+	flood_lines "blk0 BAR0" "^boardvm: blk0 (.*): the guest moved BAR0 to " 2000 "$windows"
+	flood_lines rng0 "^boardvm: rng0: the guest driver broke the device" 200 "$windows"
+	[ "$(grep -vc '^stats: ' "$tmp/err")" -le $((22 * windows + 2)) ] ||
+		fail "$(grep -vc '^stats: ' "$tmp/err") lines on stderr"
+}
+
 # The doorbell moves with the BAR: notifies counted wherever BAR0 sits.
 t_virtio_bar_move() {
 	virtio_disks
@@ -102,3 +136,4 @@ guest_test /guest/virtio/console t_virtio_console
 guest_test /guest/virtio/msix t_virtio_msix
 guest_test /guest/virtio/intx t_virtio_intx
 guest_test /guest/virtio/bar-move t_virtio_bar_move
+guest_test /guest/virtio/log-flood t_virtio_log_flood
