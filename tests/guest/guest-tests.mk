@@ -19,7 +19,7 @@ GUEST_LDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
 GUESTS_bindings := hello access-sizes sync-read async-doorbell coalesced \
 	unmapped kbd-reset uart-loopback uart-irq string-io smp triple-fault \
 	spin halt
-GUESTS_minimal := hello halt cpuid uart-echo popcnt
+GUESTS_minimal := hello halt cpuid uart-echo popcnt spin
 GUESTS_pc := hello ram-map pci-bar-move serial-ports serial-echo
 GUEST_BOARDS := bindings minimal pc
 
