@@ -1726,7 +1726,8 @@ static void check_macro_clash(struct check *c, struct board *b)
 	unsigned nr_pairs = 0;
 
 	macros_collect(&m, b);
-	qsort(m.defs, m.n, sizeof(*m.defs), macro_cmp);
+	if (m.n > 1)		/* qsort(NULL, 0): undefined (UBSan) */
+		qsort(m.defs, m.n, sizeof(*m.defs), macro_cmp);
 	for (unsigned i = 1; i < m.n; i++) {
 		const struct ir_device *x = m.defs[i - 1].dev, *y = m.defs[i].dev;
 		const struct ir_device *first = x < y ? x : y;
