@@ -149,6 +149,58 @@ static const struct board_region *region_nearest(unsigned space,
 	return best;
 }
 
+/*
+ * What of the board an unmapped address falls in: a reserved range, a
+ * board MMIO window no BAR occupies there, or a RAM region past the RAM
+ * --mem fills (memslots cover the rest, so an exit there is past it).
+ * Writes "in reserved range NAME 0xA-0xB (FILE:LINE:COL)"; false if none.
+ */
+static bool unmapped_where(uint64_t addr, char *buf, size_t len)
+{
+	for (unsigned i = 0; i < board_info.nr_reserved; i++) {
+		const struct board_reserved *r = &board_reserved[i];
+
+		if (addr - r->base < r->size) {
+			snprintf(buf, len, "in reserved range %s 0x%" PRIx64
+				 "-0x%" PRIx64 " (%s)", r->name, r->base,
+				 r->base + r->size - 1, r->srcpos);
+			return true;
+		}
+	}
+	for (unsigned i = 0; i < board_info.nr_mmio_windows; i++) {
+		const struct board_mmio_window *w = &board_mmio_windows[i];
+
+		if (w->relocatable && addr - w->base < w->size) {
+			snprintf(buf, len, "in MMIO window %s 0x%" PRIx64
+				 "-0x%" PRIx64 " (%s), where no device or BAR "
+				 "is mapped", w->name, w->base,
+				 w->base + w->size - 1, w->srcpos);
+			return true;
+		}
+	}
+	for (unsigned i = 0; i < board_info.nr_ram; i++) {
+		const struct board_ram_region *r = &board_ram[i];
+
+		if (addr - r->base < r->size) {
+			snprintf(buf, len, "in RAM region %s 0x%" PRIx64
+				 "-0x%" PRIx64 " (%s), past the RAM --mem "
+				 "fills there", r->name, r->base,
+				 r->base + r->size - 1, r->srcpos);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Whether region r has a byte in the page of addr. */
+static bool same_page(uint64_t addr, const struct board_region *r)
+{
+	uint64_t page = addr >> MACHINE_PAGE_SHIFT;
+
+	return page >= r->base >> MACHINE_PAGE_SHIFT &&
+	       page <= (r->base + r->size - 1) >> MACHINE_PAGE_SHIFT;
+}
+
 /* True the first time a port is seen unmapped. */
 static bool port_first_time(uint16_t port)
 {
@@ -232,6 +284,7 @@ static void unmapped_log(unsigned space, uint64_t addr, unsigned len,
 {
 	const char *dir = is_write ? "write to" : "read from";
 	const char *what = space == SPACE_PIO ? "port" : "address";
+	char where[256];
 
 	if (!ratelimit_allow(&unmapped_log_limit))
 		return;
@@ -254,6 +307,22 @@ static void unmapped_log(unsigned space, uint64_t addr, unsigned len,
 		return;
 	}
 	r = region_nearest(space, addr);
+	if (space == SPACE_MMIO && unmapped_where(addr, where, sizeof(where))) {
+		/* A device region in the same page is worth naming too. */
+		if (r && same_page(addr, r))
+			fprintf(stderr, "boardvm: unmapped %s %s 0x%" PRIx64
+				" (size %u) %s, near %s 0x%" PRIx64 "-0x%"
+				PRIx64 " (%s); further unmapped accesses are "
+				"counted, see --stats\n", dir, what, addr, len,
+				where, r->name, r->base, r->base + r->size - 1,
+				r->srcpos);
+		else
+			fprintf(stderr, "boardvm: unmapped %s %s 0x%" PRIx64
+				" (size %u) %s; further unmapped accesses are "
+				"counted, see --stats\n", dir, what, addr, len,
+				where);
+		return;
+	}
 	if (!r) {
 		fprintf(stderr, "boardvm: unmapped %s %s 0x%" PRIx64
 			" (size %u); the board declares nothing in that space; "
@@ -262,9 +331,11 @@ static void unmapped_log(unsigned space, uint64_t addr, unsigned len,
 		return;
 	}
 	fprintf(stderr, "boardvm: unmapped %s %s 0x%" PRIx64 " (size %u) "
-		"near %s 0x%" PRIx64 "-0x%" PRIx64 " (%s); further unmapped "
+		"%snear %s 0x%" PRIx64 "-0x%" PRIx64 " (%s); further unmapped "
 		"accesses are counted, see --stats\n", dir, what, addr, len,
-		r->name, r->base, r->base + r->size - 1, r->srcpos);
+		space == SPACE_MMIO ? "in no RAM region, reserved range or "
+		"MMIO window of the board, " : "", r->name, r->base,
+		r->base + r->size - 1, r->srcpos);
 }
 
 static void dispatch_trace(const struct dispatch_ctx *ctx, unsigned space,

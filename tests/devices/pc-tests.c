@@ -757,14 +757,29 @@ static void test_unmapped_mmio(void)
 	CHECK_EQ(mmio_in(BOARD_DOORBELL0_MMIO_BASE + 0x20, 4), 0xffffffff);
 	CHECK_EQ(mmio_in(BOARD_DOORBELL0_MMIO_BASE + 0xffc, 4), 0xffffffff);
 	log = stderr_end();
-	/* One line per page, none for the page continuing a scan. */
+	/*
+	 * One line per page, none for the page continuing a scan; each names
+	 * the board window it falls in, and a device region in its page.
+	 */
 	CHECK(strstr(log, "boardvm: unmapped read from address 0xc0002000 "
-		      "(size 8) near doorbell1.fifo 0xc0001010-0xc000101f (") ==
-	      log);
+		      "(size 8) in MMIO window pci 0xc0000000-0xfebfffff "
+		      "(boards/pc.yaml:35:5), where no device or BAR is mapped;")
+	      == log);
 	log = strchr(log, '\n');
 	CHECK(log && strstr(log, "\nboardvm: unmapped read from address "
-			    "0xc0000020 (size 4) near doorbell0.fifo ") == log);
+			    "0xc0000020 (size 4) in MMIO window pci "
+			    "0xc0000000-0xfebfffff (boards/pc.yaml:35:5), where "
+			    "no device or BAR is mapped, near doorbell0.fifo ")
+	      == log);
 	CHECK(log && strchr(log + 1, '\n') == log + strlen(log) - 1);
+
+	/* A reserved range without memory behind it: named, with its place. */
+	stderr_begin();
+	CHECK_EQ(mmio_in(0xa8000, 4), 0xffffffff);
+	log = stderr_end();
+	CHECK(strstr(log, "boardvm: unmapped read from address 0xa8000 (size 4) "
+		      "in reserved range vga 0xa0000-0xbffff (boards/pc.yaml:") ==
+	      log);
 }
 
 static void test_unhandled_region(void)

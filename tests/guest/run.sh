@@ -168,7 +168,9 @@ t_unmapped() {
 	expect_status 33
 	expect_out "unmapped: reads all-ones, writes dropped"
 	expect_err '^boardvm: unmapped write to port 0x700 '
-	expect_err '^boardvm: unmapped write to address 0xd0100000 '
+	# Each address names what of the board it falls in, with its position.
+	expect_err '^boardvm: unmapped write to address 0xd0100000 \(size 4\) in MMIO window devices 0xd0000000-0xdfffffff \(boards/bindings\.yaml:[0-9]+:[0-9]+\), where no device or BAR is mapped; '
+	expect_err '^boardvm: unmapped write to address 0x20000000 \(size 1\) in RAM region low-ram 0x0-0xbfffffff \(boards/bindings\.yaml:[0-9]+:[0-9]+\), past the RAM --mem fills there; '
 	expect_err '^stats: unmapped reads=6 writes=3$'
 }
 
