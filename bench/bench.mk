@@ -23,6 +23,7 @@ BENCH_LINK := vmm/dispatch.c vmm/instances.c machine/registry.c \
 include bench/exits/exits.mk
 include bench/virtio/virtio.mk
 include bench/boot/boot.mk
+include bench/barmove/barmove.mk
 
 .PHONY: bench bench-lookup bench-compile bench-sanitize-check
 bench:

@@ -21,7 +21,16 @@
  *
  * KVM: ioeventfds and coalesced zones of the device follow the BAR through
  * the hook the VMM sets (deassign at the old address, assign at the new);
- * an unmapped BAR has none.
+ * an unmapped BAR has none. Those ioctls are slow (each KVM_IOEVENTFD
+ * waits for an SRCU grace period: milliseconds with 2+ vCPUs running, a
+ * quarter of a second for a virtio BAR's 32 doorbells), so they never run
+ * under a lock a vCPU's exit takes: a move changes the maps and marks KVM
+ * out of date; pci_remap_kvm_sync(), which the vCPU calls once its exit
+ * is handled (no device or PCI lock held, before it enters the guest
+ * again), brings KVM's registrations to where the maps are, under a lock
+ * of its own. Moves in between coalesce: KVM goes straight to the last
+ * place. Until then a doorbell at the new address exits and is served
+ * as a sync write, exactly as one whose ioeventfd KVM refused.
  */
 #include <inttypes.h>
 #include <pthread.h>
@@ -42,11 +51,16 @@ struct bar_state {
 	uint64_t base;			/* where it is mapped now */
 	uint64_t size;
 	BOARD_INDEX_TYPE *saved;	/* its page entries at home */
+	/* Where KVM has its doorbells: only pci_remap_kvm_sync() moves them. */
+	bool kvm_mapped;
+	uint64_t kvm_base;
 	struct ratelimit log;		/* refused or failed moves */
 	char log_name[48];		/* "blk0 BAR0" */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t kvm_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned kvm_out_of_date;	/* atomic: a move since the last sync */
 static struct bar_state bars[BOARD_NR_DEVICES + 1];
 static bool ready;
 static struct pci_remap_kvm kvm_hook;
@@ -109,8 +123,8 @@ static void remap_prepare(void)
 		}
 		for (uint64_t p = 0; p < pages; p++)
 			b->saved[p] = *page_entry(d->mmio_base + p * MACHINE_PAGE_SIZE);
-		b->pci = b->mapped = true;
-		b->home = b->base = d->mmio_base;
+		b->pci = b->mapped = b->kvm_mapped = true;
+		b->home = b->base = b->kvm_base = d->mmio_base;
 		b->size = d->bar_size;
 	}
 }
@@ -242,7 +256,7 @@ static int bar_apply(unsigned index, uint64_t base, bool enabled)
 	b->mapped = enabled;
 	if (enabled)
 		b->base = base;
-	kvm_update(index, was, old, enabled, base);
+	__atomic_store_n(&kvm_out_of_date, 1, __ATOMIC_RELEASE);
 	return why ? -1 : 0;
 }
 
@@ -275,6 +289,38 @@ void pci_remap_reset(void)
 		if (bars[i].pci)
 			bar_apply(i, bars[i].home, true);
 	pthread_mutex_unlock(&lock);
+	pci_remap_kvm_sync();
+}
+
+/* One BAR: KVM's doorbells from where they are to where the map says. */
+static void kvm_sync_bar(unsigned index)
+{
+	struct bar_state *b = &bars[index];
+	bool now;
+	uint64_t base;
+
+	pthread_mutex_lock(&lock);
+	now = b->mapped;
+	base = b->base;
+	pthread_mutex_unlock(&lock);
+	if (b->kvm_mapped == now && (!now || b->kvm_base == base))
+		return;
+	kvm_update(index, b->kvm_mapped, b->kvm_base, now, base);
+	b->kvm_mapped = now;
+	b->kvm_base = base;
+}
+
+void pci_remap_kvm_sync(void)
+{
+	if (!__atomic_load_n(&kvm_out_of_date, __ATOMIC_ACQUIRE))
+		return;
+	pthread_mutex_lock(&kvm_lock);
+	/* A move while we sync marks it again: go round until none came. */
+	while (__atomic_exchange_n(&kvm_out_of_date, 0, __ATOMIC_ACQ_REL))
+		for (unsigned i = 0; i < board_info.nr_devices; i++)
+			if (bars[i].pci)
+				kvm_sync_bar(i);
+	pthread_mutex_unlock(&kvm_lock);
 }
 
 bool pci_remap_where(unsigned index, uint64_t *base)

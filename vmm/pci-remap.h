@@ -16,7 +16,8 @@ struct pci_remap_kvm {
 	/*
 	 * board_async[i] belongs to a moved BAR: it was registered at
 	 * old_addr (if `was`), it is to be at new_addr (if `now`). Called
-	 * with the remap lock held, after the maps changed. 0 or -1.
+	 * from pci_remap_kvm_sync(), with no device, PCI or remap lock held,
+	 * after the maps changed. 0 or -1.
 	 */
 	int (*async_move)(void *opaque, unsigned i, bool was, uint64_t old_addr,
 			  bool now, uint64_t new_addr);
@@ -33,6 +34,13 @@ void pci_remap_set_kvm(const struct pci_remap_kvm *kvm);
  */
 int pci_remap_bar_update(struct device_host *host, struct device *dev,
 			 unsigned bar, uint64_t base, bool enabled);
+
+/*
+ * Bring KVM's doorbells (the async_move hook) to where the BARs are now,
+ * after one or more moves: a vCPU calls it when an exit is handled, with
+ * no lock held. One load when nothing moved.
+ */
+void pci_remap_kvm_sync(void);
 
 /* Every BAR back where the board put it, mapped (machine reset, tests). */
 void pci_remap_reset(void);

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "pci-remap.h"
 #include "vmm.h"
 
 #define SIG_KICK		SIGUSR1
@@ -498,9 +499,11 @@ static bool vcpu_handle_exit(struct vcpu *vcpu)
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO:
 		vcpu_exit_io(vcpu);
+		pci_remap_kvm_sync();	/* a BAR move's ioctls, unlocked */
 		return true;
 	case KVM_EXIT_MMIO:
 		vcpu_exit_mmio(vcpu);
+		pci_remap_kvm_sync();
 		return true;
 	case KVM_EXIT_INTR:
 		return true;	/* a signal: the loop checks `stopping` */

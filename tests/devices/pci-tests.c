@@ -151,10 +151,12 @@ static uint32_t cfg_read(unsigned slot, unsigned reg, unsigned len)
 	return pio_in(CFG_DATA + (reg & 3), len);
 }
 
+/* As a vCPU does after each exit: KVM's doorbells follow the maps. */
 static void cfg_write(unsigned slot, unsigned reg, uint32_t v, unsigned len)
 {
 	outl(CFG_ADDR, cfg_addr(0, slot, 0, reg));
 	pio_out(CFG_DATA + (reg & 3), v, len);
+	pci_remap_kvm_sync();
 }
 
 /* Every test starts with the BARs at home (the maps outlive a machine). */
@@ -401,11 +403,42 @@ static void test_reset(void)
 	CHECK_EQ(mmio_in(RNG_HOME + 0x1000, 4), 0x1000);
 }
 
+/*
+ * KVM's doorbells move after the exit, outside every lock (a vCPU calls
+ * pci_remap_kvm_sync() once the config write returned): the maps move at
+ * once, the ioctls wait, and two moves before a sync go to KVM as one,
+ * from home straight to the last place.
+ */
+static void test_bar_move_kvm_deferred(void)
+{
+	pci_setup();
+	outl(CFG_ADDR, cfg_addr(0, BLK_SLOT, 0, 0x10));
+	pio_out(CFG_DATA, FREE_BASE, 4);
+	CHECK_EQ(mmio_in(FREE_BASE + 0x1000, 4), 0x1000);
+	CHECK_EQ(nr_moves, 0);
+	pio_out(CFG_DATA, FREE_BASE + BAR_SIZE, 4);
+	CHECK_EQ(mmio_in(FREE_BASE + BAR_SIZE + 0x1000, 4), 0x1000);
+	CHECK_EQ(nr_moves, 0);
+	pci_remap_kvm_sync();
+	CHECK_EQ(nr_moves, 0x40 / 2);
+	for (unsigned i = 0; i < nr_moves && i < 256; i++) {
+		const struct board_async *a = &board_async[moves[i].index];
+
+		CHECK_EQ(moves[i].old_addr, a->addr);
+		CHECK_EQ(moves[i].new_addr,
+			 a->addr - BLK_HOME + FREE_BASE + BAR_SIZE);
+	}
+	pci_remap_kvm_sync();			/* nothing moved since */
+	CHECK_EQ(nr_moves, 0x40 / 2);
+	cfg_write(BLK_SLOT, 0x10, BLK_HOME, 4);
+}
+
 static const struct test tests[] = {
 	{ "/devices/pci/enumerate", test_enumerate },
 	{ "/devices/pci/bar_sizing", test_bar_sizing },
 	{ "/devices/pci/bar_move", test_bar_move },
 	{ "/devices/pci/bar_move_refused", test_bar_move_refused },
+	{ "/devices/pci/bar_move_kvm_deferred", test_bar_move_kvm_deferred },
 	{ "/devices/pci/decode_off", test_decode_off },
 	{ "/devices/pci/capabilities", test_capabilities },
 	{ "/devices/pci/intx", test_intx },

@@ -12,7 +12,8 @@ VIRTIO_DIR := $(BUILD)/guest/$(VIRTIO_BOARD_NAME)
 # own under $(BUILD)/generated: two makes never write one file).
 VIRTIO_GEN := $(VIRTIO_DIR)/gen
 VIRTIO_GUESTS := virtio-blk virtio-blk-ro virtio-rng virtio-console \
-	virtio-msix virtio-intx virtio-bar-move virtio-log-flood
+	virtio-msix virtio-intx virtio-bar-move virtio-log-flood \
+	virtio-bar-storm
 VIRTIO_DRIVER := $(VIRTIO_DIR)/start.o $(VIRTIO_DIR)/lib.o \
 	$(VIRTIO_DIR)/pci.o $(VIRTIO_DIR)/virtio.o $(VIRTIO_DIR)/irq.o \
 	$(VIRTIO_DIR)/irq-entry.o
