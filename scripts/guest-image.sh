@@ -2,12 +2,16 @@
 # Fetches a stock Debian kernel and builds a busybox initramfs for it.
 #
 #   scripts/guest-image.sh [--flavour amd64|cloud-amd64] [--cache DIR]
+#                          [--offline]
 #
 # Prints the paths of what it made (bzImage, vmlinux, initrd) as shell
 # assignments. Everything lives in the cache (default
 # ${XDG_CACHE_HOME:-~/.cache}/boardvm), never in the git tree; a second run
 # reuses it. Uses apt-get download + dpkg -x: no root needed for the kernel
 # (busybox-static must be installed, scripts/install-deps.sh does it).
+# --offline (or BOARDVM_IMAGE_OFFLINE=1) uses the newest kernel package
+# already in the cache and never calls apt; the cache records no absolute
+# path, so a copy of it works in another folder or inside a VM.
 #
 # The initramfs /init prints a marker, /proc/iomem, /proc/ioports,
 # /proc/interrupts, the CPU count and the PCI functions (slot, vendor,
@@ -20,11 +24,13 @@ set -euo pipefail
 
 flavour=amd64
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/boardvm
+offline=${BOARDVM_IMAGE_OFFLINE:-}
 while [ $# -gt 0 ]; do
 	case $1 in
 	--flavour) flavour=$2; shift 2 ;;
 	--cache) cache=$2; shift 2 ;;
-	-h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--offline) offline=1; shift ;;
+	-h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "guest-image.sh: unknown argument '$1' (try --help)" >&2; exit 1 ;;
 	esac
 done
@@ -33,6 +39,12 @@ die() { echo "guest-image.sh: $*" >&2; exit 1; }
 
 # linux-image-amd64 is a metapackage: resolve the versioned image package.
 resolve_kernel_package() {
+	if [ -n "$offline" ]; then
+		ls "$cache" 2>/dev/null |
+			grep -E "^linux-image-[0-9]+\.[0-9]+\.[0-9]+-[0-9]+-$flavour\$" |
+			sort -V | tail -n 1
+		return
+	fi
 	apt-cache depends "linux-image-$flavour" 2>/dev/null |
 		awk '/Depends: linux-image-[0-9]/ { print $2; exit }'
 }
@@ -42,6 +54,7 @@ fetch_kernel() {
 	if [ -f "$dir/bzImage" ]; then
 		return
 	fi
+	[ -z "$offline" ] || die "--offline: $dir/bzImage is not in the cache"
 	mkdir -p "$dir/deb"
 	(cd "$dir/deb" && apt-get download "$pkg" >/dev/null) ||
 		die "apt-get download $pkg failed (run apt-get update?)"
@@ -79,7 +92,7 @@ virtio_pci virtio_blk"
 build_initrd() {
 	local out=$1 kdir=$2 root stamp m f
 	# Rebuilt when /init or the kernel changes (kept beside the image).
-	stamp=$(printf '%s\nmodules: %s from %s\n' "$INIT" "$MODULES" "$kdir")
+	stamp=$(printf '%s\nmodules: %s from %s\n' "$INIT" "$MODULES" "${kdir##*/}")
 	[ -f "$out" ] && [ "$(cat "$out.init" 2>/dev/null)" = "$stamp" ] && return
 	command -v busybox >/dev/null ||
 		die "busybox-static is not installed (run scripts/install-deps.sh)"
@@ -165,6 +178,9 @@ INIT
 )
 
 pkg=$(resolve_kernel_package)
+if [ -z "$pkg" ] && [ -n "$offline" ]; then
+	die "--offline: no linux-image-*-$flavour package in $cache"
+fi
 [ -n "$pkg" ] || die "cannot resolve linux-image-$flavour (run apt-get update)"
 mkdir -p "$cache"
 fetch_kernel "$pkg"

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Builds the L1 initramfs of the nested-KVM harness: everything a Linux
+# guest needs to run boardvm's Linux tests on a /dev/kvm with real
+# hardware-virtualization semantics, from Debian packages only.
+#
+#   tests/nested/l1-image.sh OUT.cpio
+#
+# It holds:
+#   - busybox (busybox-static) with its applets, and bash with the
+#     libraries ldd names (the test scripts are bash);
+#   - kvm-amd.ko and what it depends on (modinfo -F depends, resolved
+#     here: the kernel package ships no modules.dep), in load order in
+#     /nested/modules, from the kernel package scripts/guest-image.sh
+#     fetched (the same stock kernel boots L1 and L2);
+#   - /repo: the built boardc and boardvm (BUILD, default build) with their
+#     libraries, boards/, scripts/guest-image.sh and the tests/linux and
+#     tests/nested scripts, so the tests run there as in a checkout;
+#   - /cache/boardvm: the L2 images (bzImage, vmlinux, initrd) as
+#     scripts/guest-image.sh --offline finds them;
+#   - /init (tests/nested/l1-init.sh).
+# The archive is an uncompressed newc cpio: L1 runs under TCG, where
+# unpacking is cheap and decompressing is not.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+out=${1:?usage: l1-image.sh OUT.cpio}
+
+die() { echo "l1-image.sh: $*" >&2; exit 1; }
+
+images=$(scripts/guest-image.sh) || die "scripts/guest-image.sh failed"
+bzimage=$(echo "$images" | sed -n 's/^BZIMAGE=//p')
+vmlinux=$(echo "$images" | sed -n 's/^VMLINUX=//p')
+initrd=$(echo "$images" | sed -n 's/^INITRD=//p')
+kdir=$(dirname "$bzimage")
+cache=$(dirname "$kdir")
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,lib,lib64,proc,sys,dev,tmp,run,nested/ko,repo,usr} \
+	"$root/cache/boardvm/${kdir##*/}"
+
+# copy_bin FILE DEST: FILE and every library ldd names, at their paths.
+copy_bin() {
+	local file=$1 dest=$2 lib
+	install -D -m 755 "$file" "$root/$dest"
+	for lib in $(ldd "$file" 2>/dev/null | grep -o '/[^ ]*'); do
+		[ -e "$root/$lib" ] || install -D -m 755 "$lib" "$root/$lib"
+	done
+}
+
+command -v busybox >/dev/null || die "busybox-static is not installed (scripts/install-deps.sh)"
+cp "$(command -v busybox)" "$root/bin/busybox"
+for applet in $("$root/bin/busybox" --list); do
+	[ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
+done
+copy_bin "$(command -v bash)" bin/bash
+# Scripts name /usr/bin/env and /usr/bin/bash: one bin folder serves both.
+ln -s ../bin "$root/usr/bin"
+ln -s ../sbin "$root/usr/sbin"
+
+# Modules in dependency order: a module after everything it depends on.
+modules=()
+add_module() {
+	local name=$1 file dep
+	for dep in "${modules[@]}"; do [ "$dep" = "$name" ] && return; done
+	file=$(find "$kdir/root/lib/modules" -name "$name.ko" | head -n 1)
+	[ -n "$file" ] || die "no $name.ko in $kdir/root/lib/modules"
+	for dep in $(modinfo -F depends "$file" | tr ',' ' '); do
+		add_module "$dep"
+	done
+	modules+=("$name")
+	cp "$file" "$root/nested/ko/"
+}
+command -v modinfo >/dev/null || die "modinfo not found (Debian package kmod)"
+for m in ${NESTED_MODULES:-kvm-amd}; do
+	add_module "$m"
+done
+printf '%s\n' "${modules[@]}" >"$root/nested/modules"
+
+# The checkout subset the Linux tests run in.
+[ -x "$BUILD/pc/boardvm" ] || die "$BUILD/pc/boardvm not built (make BOARD=pc)"
+[ -x "$BUILD/boardc/boardc" ] || die "$BUILD/boardc/boardc not built (make boardc)"
+for vmm in "$BUILD"/*/boardvm; do
+	copy_bin "$vmm" "repo/$vmm"
+done
+copy_bin "$BUILD/boardc/boardc" "repo/$BUILD/boardc/boardc"
+mkdir -p "$root/repo/scripts" "$root/repo/tests"
+cp -r boards "$root/repo/"
+cp scripts/guest-image.sh "$root/repo/scripts/"
+cp -r tests/linux tests/nested "$root/repo/tests/"
+
+# The L2 images, where guest-image.sh --offline looks for them.
+cp "$bzimage" "$vmlinux" "$root/cache/boardvm/${kdir##*/}/"
+cp "$initrd" "$initrd.init" "$root/cache/boardvm/"
+
+install -m 755 tests/nested/l1-init.sh "$root/init"
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) >"$out.tmp"
+mv "$out.tmp" "$out"

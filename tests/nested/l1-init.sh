@@ -1,0 +1,41 @@
+#!/bin/sh
+# /init of the nested-KVM harness's L1 guest (see tests/nested/l1-image.sh).
+# Mounts the usual filesystems, loads kvm-amd (npt=1 nested=0) and what it
+# depends on, then runs /nested/run (bash, in /repo, the L2 image cache at
+# /cache) with its output on the results port (ttyS1; the console, ttyS0,
+# keeps L1's own log), prints "nested: status N" there and powers off.
+# With nested.interactive on the kernel command line the results port is
+# the console itself and /nested/run gets the terminal.
+export PATH=/bin:/sbin HOME=/root XDG_CACHE_HOME=/cache BOARDVM_IMAGE_OFFLINE=1
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs -o size=90% tmpfs /tmp
+mkdir -p /root /dev/pts && mount -t devpts devpts /dev/pts
+ln -s /proc/self/fd /dev/fd
+ln -s fd/0 /dev/stdin; ln -s fd/1 /dev/stdout; ln -s fd/2 /dev/stderr
+
+out=/dev/ttyS1
+grep -qw nested.interactive /proc/cmdline && out=/dev/console
+say() { echo "nested: $*" >"$out"; }
+finish() {
+	say "status $1"
+	sync
+	poweroff -f
+}
+
+for m in $(cat /nested/modules); do
+	params=
+	[ "$m" = kvm-amd ] && params="npt=1 nested=0"
+	insmod "/nested/ko/$m.ko" $params 2>"/tmp/insmod.err" ||
+		{ say "insmod $m failed: $(cat /tmp/insmod.err)"; finish 3; }
+done
+[ -c /dev/kvm ] || { say "no /dev/kvm after loading kvm-amd (does the CPU model have svm?)"; finish 3; }
+say "L1 up at $(cut -d' ' -f1 /proc/uptime)s: $(nproc) CPUs, $(sed -n 's/^MemTotal: *//p' /proc/meminfo), /dev/kvm from kvm-amd"
+cd /repo
+if [ "$out" = /dev/console ]; then
+	setsid cttyhack bash /nested/run
+else
+	bash /nested/run >"$out" 2>&1 </dev/null
+fi
+finish $?
