@@ -15,11 +15,9 @@
 #
 # The initramfs /init prints a marker, /proc/iomem, /proc/ioports,
 # /proc/interrupts, the CPU count and the PCI functions (slot, vendor,
-# device, BAR0 line of sysfs resource), then powers off, or starts a shell
-# when the kernel command line has boardvm.shell=1. With boardvm.disktest=1
-# it loads the virtio-blk modules (copied from the kernel package), writes
-# a pattern to /dev/vda and reads it back: "boardvm-init: disk ok" or
-# "boardvm-init: disk bad (...)".
+# device, BAR0 line of sysfs resource), then powers off. Its kernel
+# command line switches (boardvm.virtio, .disktest, .end, .shell) are
+# described at the top of the INIT script below.
 set -euo pipefail
 
 flavour=amd64
@@ -84,13 +82,13 @@ extract_vmlinux() {
 	die "could not find a compressed vmlinux inside $img"
 }
 
-# The virtio-blk driver and what it needs, in load order (Debian builds
-# them as modules; /init insmods them from /lib/modules for the disk test).
-MODULES="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev
-virtio_pci virtio_blk"
+# The virtio drivers (Debian builds them as modules) and what they need,
+# in load order (scripts/module-order.sh): /init insmods them from
+# /lib/modules in the order of /lib/modules/order.
+MODULES="virtio_pci virtio_blk virtio_rng virtio_console"
 
 build_initrd() {
-	local out=$1 kdir=$2 root stamp m f
+	local out=$1 kdir=$2 root stamp f
 	# Rebuilt when /init or the kernel changes (kept beside the image).
 	stamp=$(printf '%s\nmodules: %s from %s\n' "$INIT" "$MODULES" "${kdir##*/}")
 	[ -f "$out" ] && [ "$(cat "$out.init" 2>/dev/null)" = "$stamp" ] && return
@@ -100,13 +98,15 @@ build_initrd() {
 	mkdir -p "$root"/{bin,proc,sys,dev,lib/modules}
 	cp "$(command -v busybox)" "$root/bin/busybox"
 	for applet in sh cat grep mount poweroff reboot echo nproc sleep \
-		printf dd insmod sync blockdev tr; do
+		printf dd insmod sync blockdev tr od head setsid cttyhack \
+		timeout; do
 		ln -s busybox "$root/bin/$applet"
 	done
-	for m in $MODULES; do
-		f=$(find "$kdir"/root/lib/modules -name "$m.ko" | head -n 1)
-		[ -n "$f" ] || die "no $m.ko under $kdir/root/lib/modules"
+	for f in $("$(dirname "$0")/module-order.sh" "$kdir/root/lib/modules" \
+			$MODULES); do
 		cp "$f" "$root/lib/modules/"
+		f=${f##*/}
+		echo "${f%.ko}" >>"$root/lib/modules/order"
 	done
 	printf '%s\n' "$INIT" >"$root/init"
 	chmod +x "$root/init"
@@ -120,20 +120,52 @@ build_initrd() {
 # write of 0 to the pc board's debug-exit port (0x501) ends it instead.
 INIT=$(cat <<'INIT'
 #!/bin/sh
-# disktest: /dev/vda gets a pattern at sectors 0 and 2048, synced and read
-# back past the page cache; the host checks its file afterwards.
-disktest() {
-	local m s got i=0
-	for m in virtio_ring virtio virtio_pci_modern_dev \
-		virtio_pci_legacy_dev virtio_pci virtio_blk; do
-		insmod /lib/modules/$m.ko || echo "boardvm-init: insmod $m failed"
+# Kernel command line switches (all optional):
+#   boardvm.virtio=1    load the virtio drivers first (so /proc/interrupts
+#                       shows their vectors), read /dev/hwrng, write to
+#                       /dev/hvc0
+#   boardvm.disktest=1  /dev/vda: print the host's pattern at sector 4096,
+#                       write one at sectors 0 and 2048, read them back
+#   boardvm.end=poweroff|reboot|reboot-once   how /init ends (reboot-once:
+#                       reboot unless the disk says it did, then power off)
+#   boardvm.shell=1     an interactive shell first (exit or Ctrl-D ends it)
+say() { echo "boardvm-init: $*"; }
+arg() { sed -n "s/.*boardvm\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+load_virtio() {
+	local m
+	for m in $(cat /lib/modules/order); do
+		insmod /lib/modules/$m.ko || say "insmod $m failed"
 	done
-	while [ ! -b /dev/vda ] && [ $i -lt 10 ]; do sleep 1; i=$((i + 1)); done
-	if [ ! -b /dev/vda ]; then
-		echo "boardvm-init: disk bad (no /dev/vda)"
+}
+wait_for() {
+	local i=0
+	while [ ! -e "$1" ] && [ $i -lt 20 ]; do sleep 0.5; i=$((i + 1)); done
+	[ -e "$1" ]
+}
+virtio_use() {
+	if wait_for /dev/hwrng; then
+		say "hwrng $(timeout 10 dd if=/dev/hwrng bs=16 count=1 2>/dev/null | od -An -tx1 | tr -d ' \n')"
+	else
+		say "hwrng missing"
+	fi
+	if wait_for /dev/hvc0 && echo "boardvm-hvc0: hello from the guest" |
+			timeout 10 dd of=/dev/hvc0 2>/dev/null; then
+		say "hvc0 written"
+	else
+		say "hvc0 missing"
+	fi
+}
+# disktest: the host's pattern at sector 4096 is read; then /dev/vda gets
+# a pattern at sectors 0 and 2048, synced and read back past the page
+# cache; the host checks its file afterwards.
+disktest() {
+	local s got
+	if ! wait_for /dev/vda; then
+		say "disk bad (no /dev/vda)"
 		return
 	fi
-	echo "boardvm-init: disk sectors $(cat /sys/block/vda/size)"
+	say "disk sectors $(cat /sys/block/vda/size)"
+	say "disk host-pattern '$(dd if=/dev/vda bs=512 skip=4096 count=1 2>/dev/null | tr -d '\000')'"
 	for s in 0 2048; do
 		printf 'boardvm-disktest-%s' $s |
 			dd of=/dev/vda bs=512 seek=$s conv=notrunc,sync,fsync 2>/dev/null
@@ -144,35 +176,58 @@ disktest() {
 	for s in 0 2048; do
 		got=$(dd if=/dev/vda bs=512 skip=$s count=1 2>/dev/null | tr -d '\000')
 		if [ "$got" != "boardvm-disktest-$s" ]; then
-			echo "boardvm-init: disk bad (sector $s reads '$got')"
+			say "disk bad (sector $s reads '$got')"
 			return
 		fi
 	done
-	echo "boardvm-init: disk ok"
+	say "disk ok"
+}
+# reboot_once: the first boot marks sector 8192 and sets end=reboot, the
+# second sees the mark and sets end=poweroff.
+reboot_once() {
+	end=poweroff
+	if ! wait_for /dev/vda; then
+		say "reboot-once: no /dev/vda"
+	elif [ "$(dd if=/dev/vda bs=512 skip=8192 count=1 2>/dev/null | tr -d '\000')" = boardvm-rebooted ]; then
+		say "second boot"
+	else
+		printf boardvm-rebooted | dd of=/dev/vda bs=512 seek=8192 conv=notrunc,sync,fsync 2>/dev/null
+		sync
+		say "first boot, rebooting"
+		end=reboot
+	fi
 }
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
-echo "boardvm-init: started"
-echo "boardvm-init: iomem begin"; cat /proc/iomem; echo "boardvm-init: iomem end"
-echo "boardvm-init: ioports begin"; cat /proc/ioports; echo "boardvm-init: ioports end"
-echo "boardvm-init: interrupts begin"; cat /proc/interrupts; echo "boardvm-init: interrupts end"
-echo "boardvm-init: cpus $(grep -c ^processor /proc/cpuinfo)"
-echo "boardvm-init: pci begin"
+say "started"
+end=$(arg end)
+[ "$(arg virtio)" = 1 ] || [ "$(arg disktest)" = 1 ] ||
+	[ "$end" = reboot-once ] && load_virtio
+[ "$(arg virtio)" = 1 ] && virtio_use
+say "iomem begin"; cat /proc/iomem; say "iomem end"
+say "ioports begin"; cat /proc/ioports; say "ioports end"
+say "interrupts begin"; cat /proc/interrupts; say "interrupts end"
+say "cpus $(grep -c ^processor /proc/cpuinfo)"
+say "pci begin"
 for d in /sys/bus/pci/devices/*; do
 	[ -e "$d/vendor" ] || continue
 	read -r bar0 <"$d/resource"
 	echo "${d##*/} $(cat "$d/vendor") $(cat "$d/device") $bar0"
 done
-echo "boardvm-init: pci end"
-if grep -q 'boardvm.disktest=1' /proc/cmdline; then
-	disktest
+say "pci end"
+[ "$(arg disktest)" = 1 ] && disktest
+[ "$end" = reboot-once ] && reboot_once
+if [ "$(arg shell)" = 1 ]; then
+	echo "boardvm-init: a busybox shell in the guest; exit or Ctrl-D powers off"
+	setsid cttyhack sh
 fi
-if grep -q 'boardvm.shell=1' /proc/cmdline; then
-	exec /bin/sh
+say "done"
+if [ "$end" = reboot ]; then
+	reboot -f
+else
+	poweroff -f
 fi
-echo "boardvm-init: done"
-poweroff -f
 printf '\0' | dd of=/dev/port bs=1 seek=1281 count=1 2>/dev/null
 INIT
 )
@@ -185,8 +240,8 @@ fi
 mkdir -p "$cache"
 fetch_kernel "$pkg"
 extract_vmlinux "$cache/$pkg/bzImage" "$cache/$pkg/vmlinux"
-# -v2: /init lists PCI and tests the disk, with modules of this kernel.
-build_initrd "$cache/initrd-busybox-v2.img" "$cache/$pkg"
+# -v3: /init uses the virtio drivers, tests the disk both ways, reboots.
+build_initrd "$cache/initrd-busybox-v3.img" "$cache/$pkg"
 echo "BZIMAGE=$cache/$pkg/bzImage"
 echo "VMLINUX=$cache/$pkg/vmlinux"
-echo "INITRD=$cache/initrd-busybox-v2.img"
+echo "INITRD=$cache/initrd-busybox-v3.img"

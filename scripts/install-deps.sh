@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(build-essential libyaml-dev flex bison device-tree-compiler
 	  clang libclang-rt-14-dev librsvg2-bin valgrind linux-libc-dev
-	  busybox-static cpio python3 strace)
+	  busybox-static cpio python3 strace qemu-system-x86 kmod)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

@@ -8,6 +8,7 @@ include tests/devices/devices-tests.mk
 include tests/devices/pci-tests.mk
 include tests/guest/guest-tests.mk
 include tests/linux/linux-tests.mk
+include tests/nested/nested.mk
 include tests/fuzz/fuzz-tests.mk
 include tests/vmm/vmm-tests.mk
 

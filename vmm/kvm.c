@@ -19,6 +19,7 @@
 
 #include "common.h"
 #include "host-file.h"
+#include "irq-routing.h"
 #include "ram-layout.h"
 #include "vmm.h"
 
@@ -297,6 +298,24 @@ static int vm_setup_memory(struct vm *vm)
 	return 0;
 }
 
+/* The PC wiring of irq-routing.h in place of KVM's default routing. */
+static int vm_set_gsi_routing(struct vm *vm)
+{
+	enum { MAX = 2 * ISA_IRQS + KVM_IOAPIC_NUM_PINS };
+	struct kvm_irq_routing *r;
+	int ret;
+
+	r = calloc(1, sizeof(*r) + MAX * sizeof(r->entries[0]));
+	if (!r)
+		return -1;
+	r->nr = irq_routing_fill(r->entries, MAX, KVM_IOAPIC_NUM_PINS);
+	ret = ioctl(vm->vm_fd, KVM_SET_GSI_ROUTING, r);
+	if (ret < 0)
+		perror("boardvm: KVM_SET_GSI_ROUTING (IRQ0 on IOAPIC pin 2)");
+	free(r);
+	return ret;
+}
+
 static int vm_setup_chips(struct vm *vm)
 {
 	if (board_info.kernel_irqchip &&
@@ -304,6 +323,8 @@ static int vm_setup_chips(struct vm *vm)
 		perror("boardvm: KVM_CREATE_IRQCHIP (the board's ioapic/lapic)");
 		return -1;
 	}
+	if (board_info.kernel_irqchip && vm_set_gsi_routing(vm) < 0)
+		return -1;
 	if (board_info.kernel_pit) {
 		struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
 

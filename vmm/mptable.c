@@ -2,9 +2,11 @@
 /*
  * The MP table (Intel MultiProcessor Specification 1.4) from the board's
  * tables: one processor entry per vCPU, the ISA bus (and PCI when the
- * board has a pci-host), the board's I/O APIC, the ISA IRQs 0-15 (IRQ0 on
- * pin 2, as every PC since the IOAPIC), the board's devices' IRQs above
- * 15, and LINT0 = ExtINT, LINT1 = NMI. See mptable.h for where it goes.
+ * board has a pci-host), the board's I/O APIC, the ISA IRQs 0-15 wired as
+ * irq-routing.h says (IRQ0 on pin 2, as every PC since the IOAPIC, and as
+ * KVM's GSI routing is set up), the board's devices' IRQs above 15, each
+ * PCI slot's INTA# on its board irq, and LINT0 = ExtINT, LINT1 = NMI. See
+ * mptable.h for where it goes.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -12,6 +14,7 @@
 #include <string.h>
 
 #include "boot-error.h"
+#include "irq-routing.h"
 #include "mptable.h"
 
 #define ONE_MIB			0x100000ull
@@ -19,8 +22,9 @@
 #define MP_CPU_SIGNATURE	0x600		/* family 6 */
 #define MP_CPU_FEATURES		0x201		/* FPU, APIC */
 #define MP_ALL_LAPICS		0xff
+#define MP_PCI_SLOTS		32
 #define MP_MAX_ENTRIES		(255 + 2 + 1 + MP_IOAPIC_PINS + \
-				 MP_ISA_IRQS + 2)
+				 MP_ISA_IRQS + MP_PCI_SLOTS + 2)
 #define MP_MAX_SIZE		(sizeof(struct mp_config) + \
 				 MP_MAX_ENTRIES * sizeof(struct mp_processor))
 
@@ -119,10 +123,11 @@ static int mp_add_io_irqs(struct mp_builder *b, const struct mptable_args *a,
 	struct mp_intsrc *by_irq[MP_IOAPIC_PINS] = { 0 };
 
 	for (unsigned irq = 0; irq < MP_ISA_IRQS; irq++) {
-		if (irq == 2)
-			continue;
-		by_irq[irq] = mp_add_irq(b, MP_INTSRC, MP_INT, irq, ioapic_id,
-					 irq == 0 ? 2 : irq);
+		int pin = isa_irq_ioapic_pin(irq);
+
+		if (pin >= 0)
+			by_irq[irq] = mp_add_irq(b, MP_INTSRC, MP_INT, irq,
+						 ioapic_id, pin);
 	}
 	for (unsigned i = 0; i < a->nr_devices; i++) {
 		const struct board_device *d = &a->devices[i];
@@ -143,6 +148,28 @@ static int mp_add_io_irqs(struct mp_builder *b, const struct mptable_args *a,
 			by_irq[d->irq]->flags = MP_IRQ_LEVEL_HIGH;
 	}
 	return 0;
+}
+
+/*
+ * PCI interrupt entries (MP spec 4.3.4, source bus irq = slot << 2 | pin,
+ * INTA# = 0): each PCI device's INTA# on its board irq, level triggered,
+ * so Linux finds the line instead of "can't find IRQ for PCI INT A".
+ */
+static void mp_add_pci_irqs(struct mp_builder *b, const struct mptable_args *a,
+			    uint8_t pci_bus, uint8_t ioapic_id)
+{
+	for (unsigned i = 0; i < a->nr_devices; i++) {
+		const struct board_device *d = &a->devices[i];
+		struct mp_intsrc *e;
+
+		if (d->pci_slot <= 0 || d->pci_slot >= MP_PCI_SLOTS ||
+		    d->irq < 0 || d->irq >= MP_IOAPIC_PINS)
+			continue;
+		e = mp_add_irq(b, MP_INTSRC, MP_INT, d->pci_slot << 2,
+			       ioapic_id, d->irq);
+		e->src_bus = pci_bus;
+		e->flags = MP_IRQ_LEVEL_HIGH;
+	}
 }
 
 static int mp_build(struct mp_builder *b, const struct mptable_args *a,
@@ -181,6 +208,8 @@ static int mp_build(struct mp_builder *b, const struct mptable_args *a,
 	io->addr = ioapic->mmio_base;
 	if (mp_add_io_irqs(b, a, ioapic_id, err, errlen) < 0)
 		return -1;
+	if (b->isa_bus)
+		mp_add_pci_irqs(b, a, 0, ioapic_id);
 	mp_add_irq(b, MP_LINTSRC, MP_EXTINT, 0, MP_ALL_LAPICS, 0);
 	mp_add_irq(b, MP_LINTSRC, MP_NMI, 0, MP_ALL_LAPICS, 1);
 	h = (struct mp_config *)b->buf;

@@ -15,7 +15,7 @@ endif
 
 VMM_SRCS := $(addprefix vmm/,boot-bzimage.c boot-flat.c boot-kernel.c \
 	boot-linux.c boot-pvh.c console-backend.c cpuid.c dispatch.c \
-	host-input.c insn.c instances.c io-thread.c kvm.c main.c mptable.c \
+	host-input.c insn.c instances.c io-thread.c irq-routing.c kvm.c main.c mptable.c \
 	pci-kvm.c pci-remap.c seccomp.c stats.c vcpu.c) $(GEN_DIR)/board.c
 VMM_OBJS := $(patsubst %.c,$(VMM_DIR)/obj/%.o,$(sort $(VMM_SRCS))) \
 	$(MACHINE_OBJS) \

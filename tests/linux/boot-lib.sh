@@ -28,6 +28,11 @@ find_kernel() {
 }
 
 host_hw_virt() { grep -Eqw 'vmx|svm' /proc/cpuinfo; }
+# Where the host lacks vmx/svm, tests/nested runs the hardware-
+# virtualization tests inside a QEMU TCG guest with emulated SVM.
+nested_available() {
+	! host_hw_virt && command -v qemu-system-x86_64 >/dev/null
+}
 
 # boot_start NAME KERNEL MEM APPEND: boardvm in the background, serial log
 # in $tmp/NAME.log, stderr in $tmp/NAME.err, pid in $tmp/NAME.pid.

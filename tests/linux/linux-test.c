@@ -31,6 +31,7 @@
 #include "common.h"
 #include "boot-linux.h"
 #include "guest-ram.h"
+#include "irq-routing.h"
 #include "mptable.h"
 #include "ram-layout.h"
 
@@ -836,8 +837,10 @@ static void test_pvh_refusals(void)
 struct mp_seen {
 	unsigned cpus, bsp, buses, ioapics, intsrc, lint;
 	uint32_t ioapic_addr;
-	uint8_t ioapic_id, isa_bus, pin_of_irq[24];
+	uint8_t ioapic_id, isa_bus, pci_bus, pin_of_irq[24], pin_of_slot[32];
 	bool irq_seen[24], pci, extint_lint0, nmi_lint1, ids_ok;
+	bool pci_level;
+	unsigned pci_intsrc;
 };
 
 static void mp_walk(const struct mp_config *h, struct mp_seen *s)
@@ -863,7 +866,10 @@ static void mp_walk(const struct mp_config *h, struct mp_seen *s)
 
 			if (!memcmp(b->bus_type, "ISA   ", 6))
 				s->isa_bus = b->bus_id;
-			s->pci |= !memcmp(b->bus_type, "PCI   ", 6);
+			if (!memcmp(b->bus_type, "PCI   ", 6)) {
+				s->pci = true;
+				s->pci_bus = b->bus_id;
+			}
 			s->buses++;
 		} else if (p[0] == MP_IOAPIC) {
 			const struct mp_ioapic *io = (const void *)p;
@@ -878,6 +884,13 @@ static void mp_walk(const struct mp_config *h, struct mp_seen *s)
 			    e->dst_apic == s->ioapic_id) {
 				s->irq_seen[e->src_irq] = true;
 				s->pin_of_irq[e->src_irq] = e->dst_pin;
+			}
+			/* INTA# only: source irq = slot << 2 | 0. */
+			if (s->pci && e->src_bus == s->pci_bus &&
+			    !(e->src_irq & 3) && e->dst_apic == s->ioapic_id) {
+				s->pin_of_slot[e->src_irq >> 2] = e->dst_pin;
+				s->pci_level = e->flags == MP_IRQ_LEVEL_HIGH;
+				s->pci_intsrc++;
 			}
 			s->intsrc++;
 		} else if (p[0] == MP_LINTSRC) {
@@ -903,6 +916,7 @@ static void test_mptable_pc(unsigned nr_cpus)
 	char err[ERRLEN] = "", name[64];
 	const struct mp_floating *mpf;
 	const struct mp_config *h;
+	unsigned pci_devs = 0;
 
 	pc_args(&a, 512 * M);
 	check(fake_ram_init(&ram, &a) == 0, "fake RAM");
@@ -942,7 +956,22 @@ static void test_mptable_pc(unsigned nr_cpus)
 	for (unsigned irq = 1; irq < 16; irq++)
 		check(irq == 2 || (s.irq_seen[irq] && s.pin_of_irq[irq] == irq),
 		      "ISA IRQ%u must be identity-mapped", irq);
-	check(s.intsrc == 15, "%u I/O interrupt entries, want 15", s.intsrc);
+	for (unsigned i = 0; i < board_info.nr_devices; i++) {
+		const struct board_device *d = &board_devices[i];
+
+		if (d->pci_slot > 0 && d->irq >= 0) {
+			pci_devs++;
+			check(s.pin_of_slot[d->pci_slot] == d->irq,
+			      "PCI slot %d (%s) INTA# on pin %u, want its board"
+			      " irq %d", d->pci_slot, d->name,
+			      s.pin_of_slot[d->pci_slot], d->irq);
+		}
+	}
+	check(pci_devs >= 3 && s.pci_intsrc == pci_devs && s.pci_level,
+	      "%u level-triggered PCI INTA# entries, want %u (one per PCI"
+	      " device of the board)", s.pci_intsrc, pci_devs);
+	check(s.intsrc == 15 + pci_devs, "%u I/O interrupt entries, want 15"
+	      " ISA + %u PCI", s.intsrc, pci_devs);
 	check(s.lint == 2 && s.extint_lint0 && s.nmi_lint1,
 	      "LINT0 ExtINT and LINT1 NMI");
 	fake_ram_free(&ram);
@@ -1414,6 +1443,52 @@ static void remove_tmpdir(void)
 		fprintf(stderr, "could not remove %s\n", tmpdir);
 }
 
+/* ---- GSI routing -------------------------------------------------------- */
+
+/* The IOAPIC pin GSI gsi reaches in routes e[0..n), or -1. */
+static int routed_pin(const struct kvm_irq_routing_entry *e, size_t n,
+		      unsigned gsi, unsigned chip)
+{
+	for (size_t i = 0; i < n; i++)
+		if (e[i].gsi == gsi && e[i].u.irqchip.irqchip == chip)
+			return e[i].u.irqchip.pin;
+	return -1;
+}
+
+/*
+ * KVM's routing agrees with the MP table: the PIT's GSI 0 reaches IOAPIC
+ * pin 2 (and PIC pin 0), GSI 2 no IOAPIC pin, other ISA GSIs pin n and the
+ * PIC, 16-23 the IOAPIC only; a short buffer is refused.
+ */
+static void test_gsi_routing(void)
+{
+	struct kvm_irq_routing_entry e[2 * ISA_IRQS + 24];
+	size_t n = irq_routing_fill(e, 2 * ISA_IRQS + 24, 24);
+
+	check(n == 16 + 15 + 8, "%zu routes, want 39 (16 PIC, 15 ISA"
+	      " IOAPIC, 8 PCI)", n);
+	check(routed_pin(e, n, 0, KVM_IRQCHIP_IOAPIC) == 2 &&
+	      routed_pin(e, n, 0, KVM_IRQCHIP_PIC_MASTER) == 0,
+	      "GSI 0 (the PIT) on IOAPIC pin 2 and PIC pin 0");
+	check(routed_pin(e, n, 2, KVM_IRQCHIP_IOAPIC) < 0,
+	      "the cascade GSI 2 reaches no IOAPIC pin");
+	for (unsigned gsi = 1; gsi < 24; gsi++) {
+		if (gsi == 2)
+			continue;
+		check(routed_pin(e, n, gsi, KVM_IRQCHIP_IOAPIC) == (int)gsi,
+		      "GSI %u on IOAPIC pin %u", gsi, gsi);
+		check(gsi >= 16 || routed_pin(e, n, gsi, gsi < 8 ?
+			KVM_IRQCHIP_PIC_MASTER : KVM_IRQCHIP_PIC_SLAVE) ==
+			(int)gsi % 8, "GSI %u on its PIC", gsi);
+	}
+	for (unsigned irq = 0; irq < ISA_IRQS; irq++)
+		check(isa_irq_ioapic_pin(irq) ==
+		      routed_pin(e, n, irq, KVM_IRQCHIP_IOAPIC),
+		      "the MP table's rule and the routing agree on IRQ%u", irq);
+	check(irq_routing_fill(e, 10, 24) == 0, "a short table is refused");
+	test_end("irq/gsi-routing");
+}
+
 int main(int argc, char **argv)
 {
 	for (int i = 1; i + 1 < argc; i += 2) {
@@ -1441,6 +1516,7 @@ int main(int argc, char **argv)
 	test_mptable_pc(4);
 	test_mptable_pc(8);
 	test_mptable_custom();
+	test_gsi_routing();
 	test_kvm_entries();
 	test_real_bzimage(512 * M, "real/bzimage-512M");
 	test_real_bzimage(3 * G + G / 2, "real/bzimage-3.5G");

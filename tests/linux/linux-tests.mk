@@ -5,10 +5,11 @@
 
 LINUX_TEST := $(BUILD)/tests/linux/linux-test
 LINUX_TEST_SRCS := tests/linux/linux-test.c vmm/boot-linux.c \
-	vmm/boot-bzimage.c vmm/boot-kernel.c vmm/boot-pvh.c vmm/mptable.c \
+	vmm/boot-bzimage.c vmm/boot-kernel.c vmm/boot-pvh.c vmm/mptable.c vmm/irq-routing.c \
 	machine/guest-ram.c machine/ram-layout.c generated/pc/board.c \
 	machine/registry.c machine/host-file.c
 LINUX_TEST_HDRS := vmm/boot-linux.h vmm/boot-error.h vmm/mptable.h \
+	vmm/irq-routing.h \
 	machine/guest-ram.h machine/host-file.h \
 	machine/ram-layout.h machine/board-tables.h machine/registry.h \
 	generated/pc/board.h

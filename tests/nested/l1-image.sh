@@ -8,9 +8,8 @@
 # It holds:
 #   - busybox (busybox-static) with its applets, and bash with the
 #     libraries ldd names (the test scripts are bash);
-#   - kvm-amd.ko and what it depends on (modinfo -F depends, resolved
-#     here: the kernel package ships no modules.dep), in load order in
-#     /nested/modules, from the kernel package scripts/guest-image.sh
+#   - kvm-amd.ko and what it depends on (scripts/module-order.sh), in load
+#     order in /nested/modules, from the kernel package scripts/guest-image.sh
 #     fetched (the same stock kernel boots L1 and L2);
 #   - /repo: the built boardc and boardvm (BUILD, default build) with their
 #     libraries, boards/, scripts/guest-image.sh and the tests/linux and
@@ -58,24 +57,14 @@ copy_bin "$(command -v bash)" bin/bash
 ln -s ../bin "$root/usr/bin"
 ln -s ../sbin "$root/usr/sbin"
 
-# Modules in dependency order: a module after everything it depends on.
-modules=()
-add_module() {
-	local name=$1 file dep
-	for dep in "${modules[@]}"; do [ "$dep" = "$name" ] && return; done
-	file=$(find "$kdir/root/lib/modules" -name "$name.ko" | head -n 1)
-	[ -n "$file" ] || die "no $name.ko in $kdir/root/lib/modules"
-	for dep in $(modinfo -F depends "$file" | tr ',' ' '); do
-		add_module "$dep"
-	done
-	modules+=("$name")
-	cp "$file" "$root/nested/ko/"
-}
-command -v modinfo >/dev/null || die "modinfo not found (Debian package kmod)"
-for m in ${NESTED_MODULES:-kvm-amd}; do
-	add_module "$m"
-done
-printf '%s\n' "${modules[@]}" >"$root/nested/modules"
+# kvm-amd and what it needs (NESTED_MODULES adds more), in load order.
+modules=$(scripts/module-order.sh "$kdir/root/lib/modules" \
+	kvm-amd ${NESTED_MODULES:-}) || die "scripts/module-order.sh failed"
+for f in $modules; do
+	cp "$f" "$root/nested/ko/"
+	f=${f##*/}
+	echo "${f%.ko}"
+done >"$root/nested/modules"
 
 # The checkout subset the Linux tests run in.
 [ -x "$BUILD/pc/boardvm" ] || die "$BUILD/pc/boardvm not built (make BOARD=pc)"
@@ -86,7 +75,7 @@ done
 copy_bin "$BUILD/boardc/boardc" "repo/$BUILD/boardc/boardc"
 mkdir -p "$root/repo/scripts" "$root/repo/tests"
 cp -r boards "$root/repo/"
-cp scripts/guest-image.sh "$root/repo/scripts/"
+cp scripts/guest-image.sh scripts/module-order.sh "$root/repo/scripts/"
 cp -r tests/linux tests/nested "$root/repo/tests/"
 
 # The L2 images, where guest-image.sh --offline looks for them.

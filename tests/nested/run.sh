@@ -16,6 +16,7 @@
 #   --idle-timeout S  the command must print a line every S seconds (600)
 #   --timeout S       the whole run, L1 boot included (default 3600)
 #   --keep DIR        keep L1's console log and the results there
+#   --name TEXT       what the progress lines call the command
 # Every stage is bounded: on expiry QEMU is killed, L1's console tail is
 # printed, and the status is 124. Progress lines start with "nested:".
 # Exit statuses: COMMAND's, 124 (timeout), 125 (QEMU or L1 failed:
@@ -25,6 +26,7 @@ cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 
 interactive= mem=5G smp=2 boot_timeout=300 idle_timeout=600 timeout=3600 keep=
+name=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--interactive) interactive=1; shift ;;
@@ -34,13 +36,15 @@ while [ $# -gt 0 ]; do
 	--idle-timeout) idle_timeout=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--keep) keep=$2; shift 2 ;;
-	-h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--name) name=$2; shift 2 ;;
+	-h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	--) shift; break ;;
 	-*) echo "nested/run.sh: unknown option '$1' (try --help)" >&2; exit 125 ;;
 	*) break ;;
 	esac
 done
 [ $# -gt 0 ] || { echo "nested/run.sh: no command (try --help)" >&2; exit 125; }
+[ -n "$name" ] || name="$*"
 
 T0=$(date +%s)
 say() { echo "nested: [$(printf '%4d' $(($(date +%s) - T0)))s] $*"; }
@@ -114,7 +118,7 @@ while :; do
 			line=${line%$'\r'}
 			case $line in
 			"nested: status "*) status=${line#nested: status } ;;
-			"nested: L1 up"*) up=1; stage="running $*"; say "${line#nested: }" ;;
+			"nested: L1 up"*) up=1; stage="running $name"; say "${line#nested: }" ;;
 			"nested: "*) say "${line#nested: }" ;;
 			*) echo "$line" ;;
 			esac

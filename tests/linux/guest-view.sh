@@ -1,0 +1,109 @@
+# The guest's view of the board, both ways (sourced by full-boot.sh):
+# what boardc map says Linux must show in /proc/iomem and /proc/ioports,
+# and what the guest showed, as comparable "first-last : name" lines
+# (lower-case hex without leading zeros, sorted), so a mismatch is a diff.
+#
+# Linux names the resources of the board's devices after its own drivers,
+# so the board's entries are projected onto those names, by device type
+# (the only knowledge here about Linux, not about the board):
+#   uart16550 -> serial           cmos-rtc -> rtc_cmos
+#   i8259 master/slave -> pic1/pic2   i8254 counters -> timer0
+#   i8042 data/command -> keyboard    pci-host -> PCI conf1
+#   ioapic -> "IOAPIC N" (Linux claims 1 KiB)   lapic -> Local APIC
+#   a PCI device's block (BAR0) -> its function, 0000:00:SS.F
+#   System RAM and Reserved at the top level as the e820 map gives them,
+#   where Linux's own rules apply: page 0 is Reserved, and a PVH boot
+#   adds the ISA hole 0xa0000-0xfffff (boot-lib.sh's e820_expected).
+# The guest's lines are taken at any depth for these names (System RAM
+# and Reserved at the top level only), so an entry the board lacks shows
+# in the diff as well as one the guest lacks. Entries Linux makes for
+# itself (Kernel code, dma1, fpu, timer1, RAM buffer, ...) are not names
+# of this vocabulary and are left out. Callers set BOARDC, BOARD_FILE.
+
+# board_types: "name<TAB>type" for every device of the board.
+board_types() {
+	"$BOARDC" map --format json "$BOARD_FILE" | awk '
+		/^  "devices": \[/ { in_devices = 1; next }
+		in_devices && /^  \]/ { in_devices = 0 }
+		in_devices && /^      "name": / { name = $2; gsub(/[",]/, "", name) }
+		in_devices && /^      "type": / { type = $2; gsub(/[",]/, "", type)
+						   print name "\t" type }'
+}
+
+# norm_lines: "first-last : name" lines on stdin, normalized and sorted.
+norm_lines() {
+	awk '{
+		split($1, r, "-")
+		a = tolower(r[1]); sub(/^0+/, "", a); if (a == "") a = "0"
+		b = tolower(r[2]); sub(/^0+/, "", b); if (b == "") b = "0"
+		sub(/^[^:]*: /, "")
+		print a "-" b " : " $0
+	}' | LC_ALL=C sort -u
+}
+
+hex_add() { printf '%x' $((16#$1 + $2)); }
+
+# expected_view SECTION MEM HOW: SECTION iomem or ioports, HOW pvh or
+# bzimage.
+expected_view() {
+	local section=$1 mem=$2 how=$3 types ioapics=0
+	types=$(board_types)
+	{
+		if [ "$section" = iomem ]; then
+			expected_ram "$mem" "$how"
+		fi
+		"$BOARDC" map --section "$section" --mem "$mem" "$BOARD_FILE" |
+		sed -n 's/^ *\([0-9a-f]*\)-\([0-9a-f]*\) : \(.*\)$/\1 \2 \3/p' |
+		while read -r s e name; do
+			local dev=${name%% *} reg= type
+			[[ $dev == *.* ]] && { reg=${dev#*.}; dev=${dev%%.*}; }
+			type=$(awk -F'\t' -v n="$dev" '$1 == n { print $2 }' <<<"$types")
+			case $type:$reg in
+			uart16550:) echo "$s-$e : serial" ;;
+			cmos-rtc:) echo "$s-$e : rtc_cmos" ;;
+			i8259:master) echo "$s-$e : pic1" ;;
+			i8259:slave) echo "$s-$e : pic2" ;;
+			i8254:counters) echo "$s-$e : timer0" ;;
+			i8042:data|i8042:command) echo "$s-$e : keyboard" ;;
+			pci-host:) echo "$s-$e : PCI conf1" ;;
+			ioapic:) echo "$s-$(hex_add "$s" 0x3ff) : IOAPIC $ioapics"
+				ioapics=$((ioapics + 1)) ;;
+			lapic:) echo "$s-$e : Local APIC" ;;
+			*:) [[ $name =~ \(pci\ ([0-9a-f:.]+)\)$ ]] &&
+				echo "$s-$e : 0000:${BASH_REMATCH[1]}" ;;
+			esac
+		done
+	} | norm_lines
+}
+
+# expected_ram MEM HOW: the top-level System RAM and Reserved lines Linux
+# makes of the e820 map (page 0 taken out of RAM as Reserved).
+expected_ram() {
+	e820_expected "$1" "$2" | sed -n 's/^BIOS-e820: \[mem 0x\([0-9a-f]*\)-0x\([0-9a-f]*\)\] \(.*\)$/\1 \2 \3/p' |
+	while read -r s e type; do
+		case $type in
+		usable)
+			if [ "$((16#$s))" = 0 ]; then
+				echo "0-fff : Reserved"
+				s=1000
+			fi
+			echo "$s-$e : System RAM" ;;
+		reserved) echo "$s-$e : Reserved" ;;
+		esac
+	done
+}
+
+# guest_view FILE: the vocabulary's lines of a /proc/iomem or ioports copy.
+guest_view() {
+	awk '{
+		top = $0 !~ /^ /
+		line = $0; sub(/^ */, "", line)
+		name = line; sub(/^[^:]*: /, "", name)
+		if ((name == "System RAM" || name == "Reserved") && top)
+			print line
+		else if (name ~ /^(serial|rtc_cmos|pic1|pic2|timer0|keyboard|PCI conf1|Local APIC)$/ ||
+			 name ~ /^IOAPIC [0-9]+$/ ||
+			 name ~ /^[0-9a-f][0-9a-f][0-9a-f][0-9a-f]:[0-9a-f][0-9a-f]:[0-9a-f][0-9a-f]\.[0-7]$/)
+			print line
+	}' "$1" | norm_lines
+}

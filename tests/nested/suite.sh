@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# make test's nested suite: on a host without vmx/svm, the Linux tests
+# that need hardware virtualization (tests/linux/boot.sh, full-boot.sh)
+# run inside the nested-KVM L1 (tests/nested/run.sh), their names
+# prefixed with /nested. Where the host has vmx/svm they run directly
+# (tests/linux) and this suite has nothing to do; where QEMU is missing
+# tests/linux/full-boot.sh prints the SKIPs with the reason.
+# Under SANITIZE=1 the L1 runs the sanitizer build's boardvm, and
+# full-boot.sh boots only pvh-512M (it says so in its SKIP lines).
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+. tests/linux/boot-lib.sh
+
+if host_hw_virt; then
+	echo "nested: this host has vmx/svm: the Linux tests run directly (tests/linux), not nested"
+	exit 0
+fi
+if ! nested_available; then
+	echo "nested: no qemu-system-x86_64 here; tests/linux/full-boot.sh prints the SKIPs"
+	exit 0
+fi
+if ! find_kernel; then
+	echo "SKIP /nested/linux: $IMAGE_WHY"
+	exit 0
+fi
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+NESTED_SUITES="tests/linux/boot.sh tests/linux/full-boot.sh"
+tests/nested/run.sh --timeout "${NESTED_TIMEOUT:-2400}" \
+	--name "$NESTED_SUITES" -- \
+	env SANITIZE="${SANITIZE:-}" bash -c \
+	'for s in '"$NESTED_SUITES"'; do echo "== nested $s"; "$s"; done' |
+	sed -u 's#^\(PASS\|FAIL\|SKIP\) /#\1 /nested/#' | tee "$out"
+status=${PIPESTATUS[0]}
+if [ "$status" -ne 0 ]; then
+	echo "FAIL /nested/harness: tests/nested/run.sh ended with status $status (124: a stage timed out, 125: QEMU or L1 failed); the lines above say where"
+fi
+grep -q '^\(PASS\|FAIL\) /nested/linux/full-boot/' "$out" ||
+	echo "FAIL /nested/harness: no full-boot result came back from L1"
+exit 0
