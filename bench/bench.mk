@@ -24,6 +24,7 @@ include bench/exits/exits.mk
 include bench/virtio/virtio.mk
 include bench/boot/boot.mk
 include bench/barmove/barmove.mk
+include bench/nested/nested.mk
 
 .PHONY: bench bench-lookup bench-compile bench-sanitize-check
 bench:

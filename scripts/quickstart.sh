@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's first command: from a fresh Debian 12 checkout to a booted
-# guest and the board tour, in five steps.
+# guest and the board tour, in five steps (six without vmx/svm).
 #
 #   scripts/quickstart.sh [--boot-timeout SECONDS]
 #
@@ -14,6 +14,10 @@
 #      through its PVH entry, since a bzImage would spend minutes
 #      decompressing itself in KVM's instruction emulator
 #   5. make demo                  a guest of ours tours the pc board
+#   6. on a host without hardware virtualization: the same Linux booted
+#      by boardvm inside a QEMU TCG guest with emulated SVM
+#      (scripts/nested-run.sh), to a busybox shell on this terminal;
+#      exit or Ctrl-D powers it off
 #
 # Every step is skipped or quick when its work is already done, so a
 # second run costs the boot and the demo only. Exit status: 0 when every
@@ -41,13 +45,13 @@ done
 step() { printf '\n==> %s\n' "$*"; }
 die() { echo "quickstart.sh: $*" >&2; exit 1; }
 
-step "1/5 packages (scripts/install-deps.sh)"
+step "1/6 packages (scripts/install-deps.sh)"
 scripts/install-deps.sh || die "installing packages failed (see above)"
 
-step "2/5 build (make -j2)"
+step "2/6 build (make -j2)"
 make --no-print-directory -j2 || die "the build failed (see above)"
 
-step "3/5 guest image (scripts/guest-image.sh)"
+step "3/6 guest image (scripts/guest-image.sh)"
 image=$(scripts/guest-image.sh) || die "fetching the guest image failed"
 BZIMAGE= VMLINUX= INITRD=
 eval "$image"
@@ -55,7 +59,7 @@ eval "$image"
 	die "scripts/guest-image.sh gave no kernel or initrd: $image"
 echo "$image"
 
-step "4/5 boot Linux on the pc board"
+step "4/6 boot Linux on the pc board"
 if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
 	die "/dev/kvm is missing or not read/writable by $(id -un): load" \
 	    "kvm_intel or kvm_amd, or add yourself to the kvm group, then" \
@@ -98,11 +102,21 @@ case $status in
 	"above (exit statuses: build/pc/boardvm --help)." ;;
 esac
 
-step "5/5 the board tour (make demo)"
+step "5/6 the board tour (make demo)"
 make --no-print-directory demo || die "make demo failed (see above)"
+
+if ! grep -Eqw 'vmx|svm' /proc/cpuinfo; then
+	step "6/6 Linux to a shell, nested (scripts/nested-run.sh)"
+	if command -v qemu-system-x86_64 >/dev/null; then
+		scripts/nested-run.sh || die "the nested boot failed (see above)"
+	else
+		echo "qemu-system-x86_64 is missing (scripts/install-deps.sh installs it): no nested boot"
+	fi
+fi
 
 cat <<'TEXT'
 
 Done. Next: make test (the whole suite), then docs/board-format.md
-(write your own board).
+(write your own board); scripts/nested-run.sh (or make run-nested) boots
+Linux to a shell again on a host without vmx/svm.
 TEXT

@@ -248,7 +248,7 @@ t_sigterm() {
 t_pc_ram_map() {
 	run_vm pc ram-map --mem 3.5G --cpus 8 --stats
 	expect_status 33
-	expect_out "ram map: base-ram, ebda, bios-rom, low-ram are memory; vga, pci are holes"
+	expect_out "ram map: base-ram, ebda, option-roms, bios-rom, low-ram are memory; vga, pci are holes"
 	expect_err '^stats: vcpu 7 exits=0 '
 	expect_err '^stats: unmapped reads=2 writes=2$'
 }

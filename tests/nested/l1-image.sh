@@ -16,7 +16,10 @@
 #     tests/nested scripts, so the tests run there as in a checkout;
 #   - /cache/boardvm: the L2 images (bzImage, vmlinux, initrd) as
 #     scripts/guest-image.sh --offline finds them;
-#   - /init (tests/nested/l1-init.sh).
+#   - /init (tests/nested/l1-init.sh);
+#   - what a caller adds: NESTED_BINS (host programs, with their
+#     libraries, in /bin), NESTED_FILES (host files or folders, links
+#     followed, at the same paths), NESTED_MODULES (more kernel modules).
 # The archive is an uncompressed newc cpio: L1 runs under TCG, where
 # unpacking is cheap and decompressing is not.
 set -euo pipefail
@@ -66,6 +69,16 @@ for f in $modules; do
 	echo "${f%.ko}"
 done >"$root/nested/modules"
 
+for b in ${NESTED_BINS:-}; do
+	f=$(command -v "$b") || die "NESTED_BINS: $b not found"
+	copy_bin "$f" "bin/${f##*/}"
+done
+for f in ${NESTED_FILES:-}; do
+	[ -e "$f" ] || die "NESTED_FILES: $f not found"
+	mkdir -p "$root/$(dirname "$f")"
+	cp -rL "$f" "$root/$f"
+done
+
 # The checkout subset the Linux tests run in.
 [ -x "$BUILD/pc/boardvm" ] || die "$BUILD/pc/boardvm not built (make BOARD=pc)"
 [ -x "$BUILD/boardc/boardc" ] || die "$BUILD/boardc/boardc not built (make boardc)"
@@ -77,6 +90,9 @@ mkdir -p "$root/repo/scripts" "$root/repo/tests"
 cp -r boards "$root/repo/"
 cp scripts/guest-image.sh scripts/module-order.sh "$root/repo/scripts/"
 cp -r tests/linux tests/nested "$root/repo/tests/"
+mkdir -p "$root/repo/bench"
+cp -r bench/nested "$root/repo/bench/"
+[ ! -d "$BUILD/bench/nested" ] || cp -r --parents "$BUILD/bench/nested" "$root/repo/"
 
 # The L2 images, where guest-image.sh --offline looks for them.
 cp "$bzimage" "$vmlinux" "$root/cache/boardvm/${kdir##*/}/"

@@ -80,6 +80,7 @@ mkdir -p "$work/run/nested"
 } >"$work/run/nested/run"
 (cd "$work/run" && find . | cpio -o -H newc --quiet) >>"$work/l1.cpio"
 
+# NESTED_L1_APPEND: more of L1's kernel command line (e.g. loglevel=8).
 append="console=ttyS0 panic=-1 rdinit=/init"
 qemu=(qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt -m "$mem"
 	-smp "$smp" -nodefaults -no-reboot -display none
@@ -87,12 +88,14 @@ qemu=(qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt -m "$mem"
 	-monitor "unix:$work/monitor.sock,server,nowait")
 if [ -n "$interactive" ]; then
 	say "booting L1 (QEMU TCG, emulated AMD SVM, ${mem}, $smp CPUs) with its console here; boardvm runs on L1's /dev/kvm"
+	# Ctrl-C goes to the guests (signal=off); Ctrl-A x ends QEMU.
 	"${qemu[@]}" -append "$append quiet loglevel=1 nested.interactive" \
-		-serial stdio
+		-chardev stdio,id=console,mux=on,signal=off \
+		-serial chardev:console -mon chardev=console
 	exit $?
 fi
 
-"${qemu[@]}" -append "$append loglevel=4" \
+"${qemu[@]}" -append "$append loglevel=4 ${NESTED_L1_APPEND:-}" \
 	-serial "file:$work/console.log" -serial "file:$work/results.log" \
 	</dev/null >"$work/qemu.log" 2>&1 &
 qemu_pid=$!

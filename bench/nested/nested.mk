@@ -1,0 +1,10 @@
+# bench-nested: boardvm against QEMU -accel kvm inside the nested L1
+# (bench/nested/run.sh). Not in make bench's default list: it needs QEMU
+# and takes a few minutes; make bench-nested runs it.
+$(BUILD)/bench/nested/runstat: bench/nested/runstat.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
+
+.PHONY: bench-nested
+bench-nested: bench-sanitize-check boardc vmm $(BUILD)/bench/nested/runstat
+	BUILD=$(BUILD) bench/nested/run.sh $(BENCH_ROUNDS)
