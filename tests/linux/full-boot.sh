@@ -18,7 +18,8 @@
 #   disk            the guest reads what the host wrote (sector 4096) and
 #                   the host reads what the guest wrote (sectors 0, 2048)
 #   hwrng           /dev/hwrng gives 16 bytes, not all zero
-#   hvc0            the guest's write to /dev/hvc0 completes
+#   hvc0            what the guest writes to /dev/hvc0 reaches the host
+#                   (--serial virtio-console0=file:PATH)
 #   clean-log       no complaint about the machine in the guest's log
 # Then the power tests: reboot -f ends boardvm with status 4, and with
 # --reboot a guest that reboots once boots twice and powers off (0); and
@@ -157,6 +158,9 @@ check_hwrng() {
 check_hvc0() {
 	log_lines "$1" | grep -q '^boardvm-init: hvc0 written$' ||
 		fail "the guest could not write /dev/hvc0: '$(log_lines "$1" | grep '^boardvm-init: hvc0')'"
+	tr -d '\r' <"$tmp/$1.hvc0" 2>/dev/null |
+		grep -qx 'boardvm-hvc0: hello from the guest' ||
+		fail "the host's end of virtio-console0 ($tmp/$1.hvc0) has '$(head -c 200 "$tmp/$1.hvc0" 2>/dev/null | tr '\n' '|')', expected 'boardvm-hvc0: hello from the guest'"
 }
 
 # The guest's complaints about the machine. "A valid RSDP was not found"
@@ -217,7 +221,8 @@ full_boot() {
 	local name=$1 kernel=$2 mem=$3 how=$4 disk status t booted=1
 	disk=$(new_disk "$name")
 	boot_run "$name" "$kernel" "$mem" \
-		"$APPEND_BASE boardvm.virtio=1 boardvm.disktest=1 boardvm.test=$name" "$disk"
+		"$APPEND_BASE boardvm.virtio=1 boardvm.disktest=1 boardvm.test=$name" "$disk" \
+		--serial "virtio-console0=file:$tmp/$name.hvc0"
 	status=$(cat "$tmp/$name.status")
 	if [ "$status" = timeout ]; then
 		fail "did not power off in ${BOOT_TIMEOUT}s; log tail: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
