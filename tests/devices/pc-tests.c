@@ -763,12 +763,12 @@ static void test_unmapped_mmio(void)
 	 */
 	CHECK(strstr(log, "boardvm: unmapped read from address 0xc0002000 "
 		      "(size 8) in MMIO window pci 0xc0000000-0xfebfffff "
-		      "(boards/pc.yaml:35:5), where no device or BAR is mapped;")
+		      "(boards/pc.yaml:41:5), where no device or BAR is mapped;")
 	      == log);
 	log = strchr(log, '\n');
 	CHECK(log && strstr(log, "\nboardvm: unmapped read from address "
 			    "0xc0000020 (size 4) in MMIO window pci "
-			    "0xc0000000-0xfebfffff (boards/pc.yaml:35:5), where "
+			    "0xc0000000-0xfebfffff (boards/pc.yaml:41:5), where "
 			    "no device or BAR is mapped, near doorbell0.fifo ")
 	      == log);
 	CHECK(log && strchr(log + 1, '\n') == log + strlen(log) - 1);
