@@ -50,6 +50,11 @@ enum host_exit_reason {
 	HOST_EXIT_OUTPUT_CLOSED,	/* console output EPIPE: 128 + SIGPIPE */
 };
 
+/* Operator events a device may deliver to the guest. */
+enum host_event {
+	HOST_EVENT_CTRL_ALT_DEL,	/* the keys, pressed and released */
+};
+
 struct guest_ram;
 
 /* A --disk backend (vmm/main.c); opened by the virtio-blk model. */
@@ -136,6 +141,8 @@ struct device_ops {
 	/* An fd the I/O thread should poll for this device, and its handler. */
 	int (*poll_fd)(struct device *dev);
 	void (*poll_ready)(struct device *dev);
+	/* Something the operator did (the API): true when the device took it. */
+	bool (*host_event)(struct device *dev, enum host_event event);
 };
 
 /* Property lookup on the resolved table (defaults already filled in). */

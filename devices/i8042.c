@@ -291,6 +291,29 @@ static uint8_t i8042_read_byte(struct i8042 *c, uint64_t offset)
 	return 0xff;
 }
 
+/*
+ * Ctrl-Alt-Del as a keyboard sends it through the controller's
+ * translation to set 1 (what Linux's atkbd sets up): Ctrl, Alt, Del
+ * pressed, then released (the sequence Firecracker's i8042 sends).
+ */
+static const uint8_t i8042_ctrl_alt_del[] = {
+	0x1d, 0x38, 0xe0, 0x53, 0xe0, 0xd3, 0xb8, 0x9d,
+};
+
+static bool i8042_host_event(struct device *dev, enum host_event event)
+{
+	struct i8042 *c = dev->state;
+
+	if (event != HOST_EVENT_CTRL_ALT_DEL)
+		return false;
+	pthread_mutex_lock(&c->lock);
+	for (unsigned i = 0; i < sizeof(i8042_ctrl_alt_del); i++)
+		i8042_push(c, i8042_ctrl_alt_del[i]);
+	i8042_update_irq(dev, c);
+	pthread_mutex_unlock(&c->lock);
+	return true;
+}
+
 static void i8042_pio_read(struct device *dev, uint64_t offset, void *data,
 			   unsigned len)
 {
@@ -372,4 +395,5 @@ const struct device_ops i8042_ops = {
 	.destroy	= i8042_destroy,
 	.pio_read	= i8042_pio_read,
 	.pio_write	= i8042_pio_write,
+	.host_event	= i8042_host_event,
 };

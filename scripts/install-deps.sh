@@ -5,6 +5,8 @@ set -euo pipefail
 packages=(build-essential libyaml-dev flex bison device-tree-compiler
 	  clang libclang-rt-14-dev librsvg2-bin valgrind linux-libc-dev
 	  busybox-static cpio python3 strace qemu-system-x86 kmod)
+# The API socket (docs/api.md) and its tests.
+packages+=(pkg-config libmicrohttpd-dev libjson-c-dev curl jq)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

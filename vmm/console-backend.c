@@ -34,6 +34,7 @@
 
 #include "../devices/console.h"
 #include "console-backend.h"
+#include "log.h"
 #include "vmm.h"
 
 static struct console_backend backends[CONSOLE_MAX_BACKENDS];
@@ -211,8 +212,8 @@ static int open_pty(struct console_backend *be)
 	if (tcsetattr(be->slave_fd, TCSANOW, &t) < 0 || set_nonblock(fd) < 0)
 		goto err;
 	be->in_fd = be->out_fd = fd;
-	fprintf(stderr, "boardvm: %s: console on pty %s\n", be->device->name,
-		be->path);
+	log_msg(LOG_INFO, "boardvm: %s: console on pty %s\n",
+		be->device->name, be->path);
 	return 0;
 err:
 	fprintf(stderr, "boardvm: --serial %s=pty: cannot create a "
@@ -244,7 +245,7 @@ static int open_unix(struct console_backend *be)
 	if (lfd < 0 || bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
 	    listen(lfd, 1) < 0)
 		goto err;
-	fprintf(stderr, "boardvm: %s: console on unix:%s, waiting for a "
+	log_msg(LOG_INFO, "boardvm: %s: console on unix:%s, waiting for a "
 		"client\n", be->device->name, be->path);
 	do
 		fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
@@ -327,6 +328,15 @@ void console_backend_fds(struct device_host *host, const char *device,
 				strerror(errno));
 		return;
 	}
+}
+
+/* Does any device read from its backend (the seccomp policy asks)? */
+bool console_backends_have_input(void)
+{
+	for (unsigned i = 0; i < nr_backends; i++)
+		if (backends[i].in_fd >= 0)
+			return true;
+	return false;
 }
 
 unsigned console_backend_count(void)

@@ -338,18 +338,62 @@ static void unmapped_log(unsigned space, uint64_t addr, unsigned len,
 		r->base + r->size - 1, r->srcpos);
 }
 
+const uint8_t *dispatch_trace_regions;
+bool dispatch_trace_json;
+
+static bool dispatch_traced(const struct dispatch_ctx *ctx,
+			    const struct board_region *r)
+{
+	const uint8_t *only;
+
+	if (!ctx || !__atomic_load_n(&ctx->trace, __ATOMIC_RELAXED))
+		return false;
+	only = __atomic_load_n(&dispatch_trace_regions, __ATOMIC_ACQUIRE);
+	return !only || only[r - board_regions];
+}
+
+/* One JSON object per line; names are board identifiers (no escapes). */
+static void dispatch_trace_line_json(FILE *out, const char *who,
+				     unsigned space, const char *op,
+				     uint64_t addr, unsigned len,
+				     uint64_t value,
+				     const struct board_region *r,
+				     uint64_t offset)
+{
+	fprintf(out, "{\"trace\":\"io\",\"who\":\"%s\",\"space\":\"%s\","
+		"\"op\":\"%s\",\"addr\":%" PRIu64 ",\"len\":%u,\"data\":%"
+		PRIu64, who, space_name(space), op, addr, len, value);
+	if (r == &board_regions[0])
+		fprintf(out, ",\"region\":null}\n");
+	else
+		fprintf(out, ",\"region\":\"%s\",\"device\":\"%s\","
+			"\"offset\":%" PRIu64 ",\"binding\":\"%s\"}\n",
+			r->name, board_devices[r->device].name, offset,
+			binding_name(r->binding));
+}
+
 static void dispatch_trace(const struct dispatch_ctx *ctx, unsigned space,
 			   const char *op, uint64_t addr, unsigned len,
 			   uint64_t value, const struct board_region *r)
 {
 	FILE *out = ctx->trace_out ? ctx->trace_out : stderr;
+	uint64_t offset = 0;
 	char who[16];
 
+	if (!dispatch_traced(ctx, r))
+		return;
 	if (ctx->vcpu == ~0u)
 		snprintf(who, sizeof(who), "io");
 	else
 		snprintf(who, sizeof(who), "vcpu%u", ctx->vcpu);
-	if (r == &board_regions[0])
+	if (r != &board_regions[0])
+		offset = addr - r->base - (space == SPACE_MMIO ?
+			__atomic_load_n(&dispatch_mmio_delta[r->device],
+					__ATOMIC_RELAXED) : 0);
+	if (dispatch_trace_json)
+		dispatch_trace_line_json(out, who, space, op, addr, len, value,
+					 r, offset);
+	else if (r == &board_regions[0])
 		fprintf(out, "trace-io: %s %s %s 0x%" PRIx64 " len %u data "
 			"0x%" PRIx64 " -> unmapped\n", who, space_name(space),
 			op, addr, len, value);
@@ -357,10 +401,7 @@ static void dispatch_trace(const struct dispatch_ctx *ctx, unsigned space,
 		fprintf(out, "trace-io: %s %s %s 0x%" PRIx64 " len %u data "
 			"0x%" PRIx64 " -> %s+0x%" PRIx64 " (%s)\n", who,
 			space_name(space), op, addr, len, value, r->name,
-			addr - r->base - (space == SPACE_MMIO ? __atomic_load_n(
-				&dispatch_mmio_delta[r->device],
-				__ATOMIC_RELAXED) : 0),
-			binding_name(r->binding));
+			offset, binding_name(r->binding));
 }
 
 /* Access */

@@ -36,6 +36,14 @@ struct dispatch_ctx {
 };
 
 /*
+ * --trace-io's filter and format (vmm/trace.c sets them before the vCPUs
+ * run, the API while they do): per region 1 when traced, NULL for every
+ * region; JSON lines instead of text.
+ */
+extern const uint8_t *dispatch_trace_regions;
+extern bool dispatch_trace_json;
+
+/*
  * PCI BAR moves (vmm/pci-remap.c is the only writer): a seqcount, odd
  * while the maps change, and per device the distance of its MMIO block
  * from where the board put it. See dispatch.c for the ordering.

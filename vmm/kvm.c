@@ -257,11 +257,11 @@ static int vm_add_memory(struct vm *vm, uint64_t gpa, uint64_t size,
  * boardc map shows). Returns the number of spans, or -1 with a message
  * when they do not hold it.
  */
-int vm_ram_layout(uint64_t mem, struct ram_span *spans)
+/* `mem` laid into the board's RAM regions; -1 when it does not fit. */
+int vm_ram_fill(uint64_t mem, struct ram_span *spans)
 {
 	struct ram_span regions[VM_MAX_MEM];
 	unsigned nr = board_info.nr_ram;
-	int n;
 
 	if (nr > VM_MAX_MEM)
 		nr = VM_MAX_MEM;
@@ -269,7 +269,13 @@ int vm_ram_layout(uint64_t mem, struct ram_span *spans)
 		regions[i] = (struct ram_span) { .base = board_ram[i].base,
 						 .size = board_ram[i].size,
 						 .index = i };
-	n = ram_layout_fill(regions, nr, mem, spans, VM_MAX_MEM);
+	return ram_layout_fill(regions, nr, mem, spans, VM_MAX_MEM);
+}
+
+int vm_ram_layout(uint64_t mem, struct ram_span *spans)
+{
+	int n = vm_ram_fill(mem, spans);
+
 	if (n < 0)
 		fprintf(stderr, "boardvm: --mem %" PRIu64 " bytes does not fit "
 			"the RAM regions of board %s (%s): give a smaller "
@@ -384,6 +390,8 @@ int vm_create(struct vm *vm, const struct vm_options *opts)
 	pthread_mutex_init(&vm->ring_lock, NULL);
 	pthread_mutex_init(&vm->gate_lock, NULL);
 	pthread_cond_init(&vm->gate_cond, NULL);
+	pthread_mutex_init(&vm->pause_lock, NULL);
+	pthread_cond_init(&vm->pause_cond, NULL);
 	vm->kvm_fd = kvm_open();
 	if (vm->kvm_fd < 0)
 		return -1;

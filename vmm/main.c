@@ -17,13 +17,17 @@
 #include "console.h"
 #include "numbers.h"		/* parse_size(), parse_number() */
 #include "ratelimit.h"
+#include "api.h"
 #include "boot-linux.h"
 #include "console-backend.h"
 #include "host-input.h"
+#include "log.h"
+#include "metrics.h"
 #include "mptable.h"
 #include "pci-remap.h"
 #include "ram-layout.h"
 #include "seccomp.h"
+#include "trace.h"
 #include "vmm.h"
 
 #ifndef BOARDVM_VERSION
@@ -43,7 +47,9 @@ enum {
 	OPT_MEM = 0x100, OPT_CPUS, OPT_FLAT, OPT_KERNEL, OPT_INITRD,
 	OPT_APPEND, OPT_DISK, OPT_TRACE_IO, OPT_STATS, OPT_CPUID_HIDE, OPT_VERSION,
 	OPT_HELP, OPT_REBOOT, OPT_NO_SECCOMP, OPT_SECCOMP_POLICY,
-	OPT_SECCOMP_SELFTEST, OPT_SERIAL,
+	OPT_SECCOMP_SELFTEST, OPT_SERIAL, OPT_API_SOCK, OPT_CONFIG_FILE, OPT_ID,
+	OPT_LOG_LEVEL, OPT_LOG_FORMAT, OPT_STATS_FORMAT, OPT_METRICS,
+	OPT_METRICS_INTERVAL,
 };
 
 static const struct option long_options[] = {
@@ -54,7 +60,7 @@ static const struct option long_options[] = {
 	{ "initrd", required_argument, NULL, OPT_INITRD },
 	{ "append", required_argument, NULL, OPT_APPEND },
 	{ "disk", required_argument, NULL, OPT_DISK },
-	{ "trace-io", no_argument, NULL, OPT_TRACE_IO },
+	{ "trace-io", optional_argument, NULL, OPT_TRACE_IO },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "cpuid-hide", required_argument, NULL, OPT_CPUID_HIDE },
 	{ "reboot", no_argument, NULL, OPT_REBOOT },
@@ -64,6 +70,14 @@ static const struct option long_options[] = {
 	{ "seccomp-policy", no_argument, NULL, OPT_SECCOMP_POLICY },
 	{ "seccomp-selftest", no_argument, NULL, OPT_SECCOMP_SELFTEST },
 	{ "serial", required_argument, NULL, OPT_SERIAL },
+	{ "api-sock", required_argument, NULL, OPT_API_SOCK },
+	{ "config-file", required_argument, NULL, OPT_CONFIG_FILE },
+	{ "id", required_argument, NULL, OPT_ID },
+	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+	{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+	{ "stats-format", required_argument, NULL, OPT_STATS_FORMAT },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -72,6 +86,7 @@ static void usage(FILE *out)
 	fprintf(out,
 "usage: boardvm [options] --flat FILE@ADDR\n"
 "       boardvm [options] --kernel BZIMAGE|VMLINUX [--initrd FILE] [--append CMDLINE]\n"
+"       boardvm [options] --api-sock PATH [--config-file FILE]\n"
 "A KVM virtual machine built from board %s (%s).\n"
 "\n"
 "  --mem SIZE          guest RAM, laid into the board's RAM regions in order\n"
@@ -93,11 +108,24 @@ static void usage(FILE *out)
 "                      boardvm listens on; the guest starts when a client\n"
 "                      connects) or null; default: the board's console on\n"
 "                      stdio, the others null\n"
-"  --trace-io          log every port/MMIO access to stderr: vCPU, address,\n"
-"                      size, value, region and binding\n"
+"  --trace-io[=NAMES]  log every port/MMIO access to stderr: vCPU, address,\n"
+"                      size, value, region and binding; NAMES (comma-\n"
+"                      separated devices or regions) keeps only those\n"
 "  --stats             at exit, print per-region exits, reads, writes, async\n"
 "                      notifications, coalesced writes and handler time, and\n"
 "                      suggest bindings for write-only sync regions\n"
+"  --stats-format F    text (default) or json: one JSON object\n"
+"  --log-level L       error, warn, info (default) or debug\n"
+"  --log-format F      text (default) or json: one JSON object per line\n"
+"                      (the --trace-io lines too)\n"
+"  --metrics PATH      every --metrics-interval MS (default 60000), at\n"
+"                      FlushMetrics and at exit, append the counters to\n"
+"                      PATH (a file or FIFO) as one JSON object per line\n"
+"  --api-sock PATH     serve the API (Firecracker's, docs/api.md) on a Unix\n"
+"                      socket; with nothing to boot, wait for its\n"
+"                      InstanceStart\n"
+"  --config-file FILE  configure from FILE (Firecracker's JSON) and start\n"
+"  --id ID             the instance id GET / reports\n"
 "  --cpuid-hide LIST   CPUID features hidden from the guest: comma-separated\n"
 "                      names, -NAME to show one, 'default' (the features KVM's\n"
 "                      instruction emulator lacks: cx16, popcnt, xsave, avx...)\n"
@@ -131,6 +159,17 @@ static void usage(FILE *out)
 		board_info.name, board_info.source, board_info.ram_default,
 		board_info.cpus_max, board_info.cpus_default);
 }
+
+/* Options of the control plane (API, config file, metrics). */
+struct control_request {
+	const char *api_sock;
+	const char *config_file;
+	const char *id;
+	const char *metrics;
+	unsigned metrics_interval_ms;
+};
+
+static struct control_request control;
 
 /* --disk FILE[,ro], in order: the board's virtio-blk devices take them. */
 #define VMM_MAX_DISKS		8
@@ -201,11 +240,31 @@ static int parse_mem(const char *arg, uint64_t *mem)
 	return vm_ram_layout(*mem, spans) < 0 ? -1 : 0;
 }
 
+static int bad_choice(const char *opt, const char *arg, const char *choices)
+{
+	fprintf(stderr, "boardvm: %s '%s': expected %s\n", opt, arg, choices);
+	return -1;
+}
+
+static int parse_interval(const char *arg, struct control_request *c)
+{
+	uint64_t ms;
+
+	if (!parse_number(arg, &ms) || ms < 10 || ms > 86400000) {
+		fprintf(stderr, "boardvm: --metrics-interval '%s': expected "
+			"milliseconds, 10 to 86400000\n", arg);
+		return -1;
+	}
+	c->metrics_interval_ms = ms;
+	return 0;
+}
+
 /* Returns 0 to run, -1 on a usage error, 1 when done (help, version). */
 static int parse_args(int argc, char **argv, struct vm_options *opts,
 		      struct boot_request *boot)
 {
 	const char *cpuid_hide = NULL;
+	char err[512];
 	int opt;
 
 	opts->mem = board_info.ram_default;
@@ -246,6 +305,48 @@ static int parse_args(int argc, char **argv, struct vm_options *opts,
 			break;
 		case OPT_TRACE_IO:
 			opts->trace_io = true;
+			if (optarg && trace_set_filter(optarg, err,
+						      sizeof(err)) < 0) {
+				fprintf(stderr, "boardvm: --trace-io: %s\n",
+					err);
+				return -1;
+			}
+			break;
+		case OPT_API_SOCK:
+			control.api_sock = optarg;
+			break;
+		case OPT_CONFIG_FILE:
+			control.config_file = optarg;
+			break;
+		case OPT_ID:
+			control.id = optarg;
+			break;
+		case OPT_METRICS:
+			control.metrics = optarg;
+			break;
+		case OPT_METRICS_INTERVAL:
+			if (parse_interval(optarg, &control) < 0)
+				return -1;
+			break;
+		case OPT_LOG_LEVEL:
+			if (log_set_level(optarg) < 0)
+				return bad_choice("--log-level", optarg,
+						  "error, warn, info or debug");
+			break;
+		case OPT_LOG_FORMAT:
+			if (log_set_format(optarg) < 0)
+				return bad_choice("--log-format", optarg,
+						  "text or json");
+			trace_configure(NULL, false, NULL,
+					!strcmp(optarg, "json"), err,
+					sizeof(err));
+			break;
+		case OPT_STATS_FORMAT:
+			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
+				return bad_choice("--stats-format", optarg,
+						  "text or json");
+			opts->stats = true;
+			opts->stats_json = !strcmp(optarg, "json");
 			break;
 		case OPT_STATS:
 			opts->stats = true;
@@ -283,7 +384,8 @@ static int parse_args(int argc, char **argv, struct vm_options *opts,
 			argv[optind]);
 		return -1;
 	}
-	if (!boot->flat_path && !boot->kernel) {
+	if (!boot->flat_path && !boot->kernel &&
+	    !control.api_sock && !control.config_file) {
 		fprintf(stderr, "boardvm: nothing to boot: give --flat "
 			"FILE@ADDR or --kernel FILE (see --help)\n");
 		return -1;
@@ -399,7 +501,7 @@ static void vmm_wait(struct vm *vm)
 			vm_dump_vcpus(vm);
 		} else if (sig != SIGUSR2) {
 			console_restore();
-			fprintf(stderr, "boardvm: %s: stopping\n",
+			log_msg(LOG_INFO, "boardvm: %s: stopping\n",
 				strsignal(sig));
 			terminating_signal = sig;
 			vm_request_stop(vm, VMM_EXIT_SIGNAL + sig);
@@ -469,6 +571,8 @@ static int vmm_run(const struct vm_options *opts,
 		goto out_io;
 	}
 	vcpu_go_all(&vm);
+	api_attach_vm(&vm);
+	metrics_attach_vm(&vm);
 	vmm_wait(&vm);
 	vcpu_join_all(&vm);
 	status = vm.status;
@@ -476,7 +580,11 @@ out_io:
 	io_thread_stop(&vm);
 	vm_drain_coalesced(&vm, io_thread_ctx());
 	ratelimit_flush_all(stderr);
-	if (opts->stats)
+	api_detach_vm();
+	metrics_attach_vm(NULL);	/* the run's last flush */
+	if (opts->stats && opts->stats_json)
+		stats_print_json(&vm, stderr);
+	else if (opts->stats)
 		stats_print(&vm, stderr);
 	machine_devices_destroy();
 	io_thread_free();
@@ -487,6 +595,95 @@ out_vcpus:
 	return status;
 }
 
+/*
+ * What the API or --config-file configured becomes the command line's
+ * boot request: the same loaders, checks and --disk rules. A root drive
+ * goes first (it is /dev/vda) and, as Firecracker does, adds root=/dev/vda
+ * to the kernel command line.
+ */
+static int control_apply(const struct api_config *cfg,
+			 struct vm_options *opts, struct boot_request *boot)
+{
+	static char append[4096];
+	char disk[4200];
+
+	opts->cpus = cfg->vcpus;
+	opts->mem = cfg->mem;
+	if (cfg->flat) {
+		boot->flat_path = strdup(cfg->kernel);
+		boot->flat_addr = cfg->flat_addr;
+	} else {
+		boot->kernel = cfg->kernel;
+		boot->initrd = cfg->initrd;
+	}
+	snprintf(append, sizeof(append), "%s", cfg->boot_args ?
+		 cfg->boot_args : "");
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned i = 0; i < cfg->nr_drives; i++) {
+			const struct api_drive *d = &cfg->drives[i];
+
+			if (d->root != !pass)
+				continue;
+			snprintf(disk, sizeof(disk), "%s%s", d->path,
+				 d->readonly ? ",ro" : "");
+			if (parse_disk(disk) < 0)
+				return -1;
+			if (d->root)
+				snprintf(append + strlen(append),
+					 sizeof(append) - strlen(append),
+					 "%sroot=/dev/vda %s", *append ? " " :
+					 "", d->readonly ? "ro" : "rw");
+		}
+	if (!cfg->flat)
+		boot->append = append;
+	return check_disks();
+}
+
+/*
+ * The control plane before the first VM: metrics, the API socket, the
+ * config file; with nothing to boot on the command line, wait for
+ * InstanceStart. Returns 0 to run, else boardvm's exit status.
+ */
+static int control_start(struct vm_options *opts, struct boot_request *boot)
+{
+	const struct api_config *cfg;
+	char err[512];
+	int sig;
+
+	api_init(control.id, opts->cpus, opts->mem);
+	if (control.metrics && metrics_open(control.metrics,
+			control.metrics_interval_ms, err, sizeof(err)) < 0) {
+		fprintf(stderr, "boardvm: --metrics: %s\n", err);
+		return VMM_EXIT_USAGE;
+	}
+	if (control.api_sock && api_http_start(control.api_sock) < 0)
+		return VMM_EXIT_USAGE;
+	seccomp_set_options((control.api_sock ? SECCOMP_OPT_API : 0) |
+			    (console_backends_have_input() ?
+			     SECCOMP_OPT_CONSOLE_INPUT : 0));
+	if (metrics_start() < 0)
+		return VMM_EXIT_SETUP;
+	if (boot->flat_path || boot->kernel) {
+		if (control.config_file) {
+			fprintf(stderr, "boardvm: --config-file and --%s both "
+				"say what to boot: give one\n",
+				boot->kernel ? "kernel" : "flat");
+			return VMM_EXIT_USAGE;
+		}
+		api_mark_started();
+		return 0;
+	}
+	if (control.config_file && api_config_file(control.config_file) < 0)
+		return VMM_EXIT_USAGE;
+	sig = api_wait_start(&cfg);
+	if (sig) {
+		log_msg(LOG_INFO, "boardvm: %s before InstanceStart: "
+			"stopping\n", strsignal(sig));
+		return VMM_EXIT_SIGNAL + sig;
+	}
+	return control_apply(cfg, opts, boot) < 0 ? VMM_EXIT_USAGE : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct vm_options opts = { 0 };
@@ -495,6 +692,8 @@ int main(int argc, char **argv)
 
 	if (host_fds_reserve() < 0)
 		return VMM_EXIT_SETUP;	/* no /dev/null: not even stderr */
+	if (log_init() < 0)
+		return VMM_EXIT_SETUP;
 	if (vmm_signals_init() < 0) {
 		perror("boardvm: signals");
 		return VMM_EXIT_SETUP;
@@ -511,15 +710,21 @@ int main(int argc, char **argv)
 		ret = VMM_EXIT_USAGE;	/* a path or socket refused */
 		goto out;
 	}
+	ret = control_start(&opts, &boot);
+	if (ret)
+		goto out;
 	ret = vmm_run(&opts, &boot);
 	while (opts.reboot && ret == VMM_EXIT_RESET && !terminating_signal) {
-		fprintf(stderr, "boardvm: the guest reset the machine: booting "
-			"it again (--reboot)\n");
+		log_msg(LOG_INFO, "boardvm: the guest reset the machine: "
+			"booting it again (--reboot)\n");
 		ret = vmm_run(&opts, &boot);
 	}
 	if (terminating_signal)
 		ret = VMM_EXIT_SIGNAL + terminating_signal;
 out:
+	api_http_stop();
+	metrics_stop();
+	trace_free();
 	console_backends_close();
 	free((char *)boot.flat_path);
 	return ret;

@@ -141,6 +141,24 @@ static bool device_is_console(const struct board_device *dev)
 	return false;
 }
 
+/* What the command line asked for beyond the board (seccomp.h). */
+static unsigned seccomp_options;
+
+void seccomp_set_options(unsigned options)
+{
+	seccomp_options = options;
+}
+
+static bool option_api(void)
+{
+	return seccomp_options & SECCOMP_OPT_API;
+}
+
+static bool option_console_input(void)
+{
+	return seccomp_options & SECCOMP_OPT_CONSOLE_INPUT;
+}
+
 /*
  * The terminal: console_restore() is tcsetattr(TCSAFLUSH), which glibc
  * 2.36 makes TCGETS, TCSETSF, TCGETS (strace; tests/vmm/seccomp-used.sh).
@@ -198,6 +216,20 @@ static const struct seccomp_rule seccomp_rules[] = {
 	  .board_needs = board_has_pci_coalesced,
 	  .ioctls = IOCTLS(IOCTL(KVM_REGISTER_COALESCED_MMIO),
 			   IOCTL(KVM_UNREGISTER_COALESCED_MMIO)) },
+	{ .why = "--api-sock: libmicrohttpd's thread accepts, reads and "
+		 "answers connections on the Unix socket, and closes them",
+	  .board_needs = option_api,
+	  .syscalls = SYSCALLS(__NR_accept4, __NR_accept, __NR_recvfrom,
+			       __NR_sendto, __NR_sendmsg, __NR_read,
+			       __NR_write, __NR_writev, __NR_epoll_ctl,
+			       __NR_shutdown, __NR_setsockopt,
+			       __NR_getsockopt, __NR_fcntl, __NR_close,
+			       __NR_poll, __NR_ppoll) },
+	{ .why = "--serial gives a device input (stdio, a pty, a socket): "
+		 "reads it, stops polling it at EOF, restores a terminal",
+	  .board_needs = option_console_input,
+	  .syscalls = SYSCALLS(__NR_read, __NR_epoll_ctl),
+	  .ioctls = CONSOLE_IOCTLS },
 
 	/* What device types declare they need (HOST_NEED_*). */
 	{ .need = HOST_NEED_CONSOLE, .device_needs = device_is_console,
@@ -457,6 +489,14 @@ static int sigsys_handler_install(void)
 	return sigaction(SIGSYS, &sa, NULL);
 }
 
+/* Installed: the process may no longer unlink, open, ... */
+static bool seccomp_in;
+
+bool seccomp_active(void)
+{
+	return seccomp_in;
+}
+
 int seccomp_install(void)
 {
 	static struct seccomp_policy policy;
@@ -495,6 +535,7 @@ int seccomp_install(void)
 			ret < 0 ? strerror(errno) : "a thread refused TSYNC");
 		return -1;
 	}
+	seccomp_in = true;
 	return 0;
 }
 

@@ -14,13 +14,22 @@
 #ifndef BOARDVM_SECCOMP_H
 #define BOARDVM_SECCOMP_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Status of a VMM that attempted a forbidden syscall. */
 #define VMM_EXIT_SECCOMP	6
 
+/* Options that need syscalls the board alone does not (before install). */
+#define SECCOMP_OPT_API			0x1	/* --api-sock */
+#define SECCOMP_OPT_CONSOLE_INPUT	0x2	/* a --serial with input */
+void seccomp_set_options(unsigned options);
+
 /* Install the board's filter on every thread. -1 with a message. */
 int seccomp_install(void);
+
+/* Has seccomp_install() put the filter in? */
+bool seccomp_active(void);
 
 /* The policy in words, one line per syscall or ioctl, and why. */
 void seccomp_print_policy(FILE *out);

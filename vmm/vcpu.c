@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "log.h"
 #include "pci-remap.h"
 #include "vmm.h"
 
@@ -157,7 +158,77 @@ void vm_request_stop(struct vm *vm, int status)
 		    !pthread_equal(vcpu->self, pthread_self()))
 			pthread_kill(vcpu->self, SIG_KICK);
 	}
+	/* A paused vCPU waits on pause_cond: it must see `stopping`. */
+	pthread_mutex_lock(&vm->pause_lock);
+	pthread_cond_broadcast(&vm->pause_cond);
+	pthread_mutex_unlock(&vm->pause_lock);
 	pthread_kill(vm->main_thread, SIG_STOPPED);
+}
+
+/*
+ * Pause: every vCPU leaves KVM_RUN (immediate_exit and a kick, as for a
+ * stop) and parks at the top of its loop, after the exit it was handling
+ * is complete; KVM finishes an IN or MMIO read on the next KVM_RUN, after
+ * resume. So no access is lost or replayed. Devices and the I/O thread
+ * run on (a doorbell rung just before the pause is still delivered).
+ */
+static unsigned vcpus_started(const struct vm *vm)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		n += vm->vcpus[i].started;
+	return n;
+}
+
+void vm_pause(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->pause_lock);
+	atomic_store(&vm->pause_requested, true);
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *vcpu = &vm->vcpus[i];
+
+		__atomic_store_n(&vcpu->run->immediate_exit, 1,
+				 __ATOMIC_SEQ_CST);
+		if (atomic_load(&vcpu->kickable))
+			pthread_kill(vcpu->self, SIG_KICK);
+	}
+	while (vm->parked < vcpus_started(vm) && !atomic_load(&vm->stopping))
+		pthread_cond_wait(&vm->pause_cond, &vm->pause_lock);
+	pthread_mutex_unlock(&vm->pause_lock);
+}
+
+void vm_resume(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->pause_lock);
+	atomic_store(&vm->pause_requested, false);
+	pthread_cond_broadcast(&vm->pause_cond);
+	pthread_mutex_unlock(&vm->pause_lock);
+}
+
+bool vm_is_paused(struct vm *vm)
+{
+	return atomic_load(&vm->pause_requested);
+}
+
+/*
+ * Wait out a pause. immediate_exit is cleared before the loop reads
+ * `stopping` again (both sequentially consistent): a stop request that
+ * set it first is seen there; one that comes later sets it again.
+ */
+static void vcpu_park(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+
+	pthread_mutex_lock(&vm->pause_lock);
+	vm->parked++;
+	pthread_cond_broadcast(&vm->pause_cond);
+	while (atomic_load(&vm->pause_requested) &&
+	       !atomic_load(&vm->stopping))
+		pthread_cond_wait(&vm->pause_cond, &vm->pause_lock);
+	vm->parked--;
+	__atomic_store_n(&vcpu->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&vm->pause_lock);
 }
 
 /*
@@ -485,8 +556,8 @@ static void vcpu_answer_halt_poll(struct vcpu *vcpu)
 	for (unsigned i = 0; i < vm->nr_vcpus; i++)
 		if (atomic_load(&vm->vcpus[i].halted_round) != round)
 			return;
-	fprintf(stderr, "boardvm: every vCPU is halted with interrupts off: "
-		"the guest stopped (powered off)\n");
+	log_msg(LOG_INFO, "boardvm: every vCPU is halted with interrupts "
+		"off: the guest stopped (powered off)\n");
 	vm_request_stop(vm, VMM_EXIT_OK);
 }
 
@@ -574,6 +645,10 @@ static void *vcpu_thread(void *arg)
 	atomic_store(&vcpu->kickable, true);
 	vcpu_wait_go(vm);
 	while (!atomic_load(&vm->stopping)) {
+		if (atomic_load(&vm->pause_requested)) {
+			vcpu_park(vcpu);
+			continue;
+		}
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
 			int err = errno;
 

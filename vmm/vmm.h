@@ -49,6 +49,7 @@ struct vm_options {
 	unsigned cpus;
 	bool trace_io;
 	bool stats;
+	bool stats_json;		/* --stats-format json */
 	bool reboot;			/* --reboot: a reset boots again */
 	bool no_seccomp;		/* --no-seccomp: no syscall filter */
 	bool seccomp_selftest;		/* try socket() once it is in */
@@ -113,6 +114,14 @@ struct vm {
 	atomic_bool stopping;
 	int status;
 	pthread_t main_thread;
+	/*
+	 * Pause (the API's PATCH /vm): vCPUs park between two KVM_RUNs,
+	 * so an exit's access is either done or not begun, never half.
+	 */
+	pthread_mutex_t pause_lock;
+	pthread_cond_t pause_cond;
+	atomic_bool pause_requested;
+	unsigned parked;		/* vCPUs waiting in vcpu_park() */
 	/* Halt polling (in-kernel irqchip): the round main last started. */
 	atomic_uint halt_round;
 	atomic_uint dump_round;		/* SIGQUIT: dump every vCPU */
@@ -120,6 +129,7 @@ struct vm {
 
 /* kvm.c: the VM, its memory, in-kernel chips and CPUID. */
 struct ram_span;
+int vm_ram_fill(uint64_t mem, struct ram_span *spans);	/* quiet */
 int vm_ram_layout(uint64_t mem, struct ram_span *spans);
 int vm_create(struct vm *vm, const struct vm_options *opts);
 void vm_destroy(struct vm *vm);
@@ -145,6 +155,10 @@ int vmm_signals_init(void);
 /* Before the first thread: INT/TERM/HUP to main's sigwait(); after the last. */
 void vmm_signals_block(void);
 void vmm_signals_unblock(void);
+/* Park every started vCPU and return once they all are; and undo it. */
+void vm_pause(struct vm *vm);
+void vm_resume(struct vm *vm);
+bool vm_is_paused(struct vm *vm);
 
 /* io-thread.c: ioeventfd doorbells, coalesced zones, device fds. */
 int io_thread_start(struct vm *vm);
@@ -163,7 +177,10 @@ void vm_signal_msi(struct device_host *host, uint64_t addr, uint32_t data);
 int boot_flat_parse(const char *spec, const char **path, uint64_t *addr);
 int boot_flat_load(struct vm *vm, const char *path, uint64_t addr);
 
-/* stats.c: --stats at exit. */
+/* stats.c: --stats at exit, and the same counters as JSON. */
+struct json_object;
 void stats_print(struct vm *vm, FILE *out);
+void stats_print_json(struct vm *vm, FILE *out);
+struct json_object *stats_to_json(struct vm *vm, bool all);
 
 #endif

@@ -17,17 +17,24 @@ VMM_SRCS := $(addprefix vmm/,boot-bzimage.c boot-flat.c boot-kernel.c \
 	boot-linux.c boot-pvh.c console-backend.c cpuid.c dispatch.c \
 	host-input.c insn.c instances.c io-thread.c irq-routing.c kvm.c main.c mptable.c \
 	pci-kvm.c pci-remap.c seccomp.c stats.c vcpu.c) $(GEN_DIR)/board.c
+# The control plane (docs/api.md).
+VMM_SRCS += $(addprefix vmm/,api.c api-http.c board-json.c log.c metrics.c \
+	trace.c)
 VMM_OBJS := $(patsubst %.c,$(VMM_DIR)/obj/%.o,$(sort $(VMM_SRCS))) \
 	$(MACHINE_OBJS) \
 	$(patsubst %.c,$(BUILD)/%.o,$(sort $(DEVICE_COMMON_SOURCES) \
 					  $(BOARD_DEVICE_SOURCES)))
-VMM_CFLAGS := $(VMM_INC) -I$(GEN_DIR) -pthread
+# The API: libmicrohttpd (HTTP/1.1 on the Unix socket) and json-c (every
+# JSON body, --stats-format json, metrics, JSON logs); see docs/api.md.
+VMM_LIBS_CFLAGS := $(shell pkg-config --cflags json-c libmicrohttpd)
+VMM_LIBS := $(shell pkg-config --libs json-c libmicrohttpd)
+VMM_CFLAGS := $(VMM_INC) -I$(GEN_DIR) -pthread $(VMM_LIBS_CFLAGS)
 
 .PHONY: vmm
 vmm: $(BOARDVM)
 
 $(BOARDVM): $(VMM_OBJS) $(GEN_FRESH)
-	$(CC) $(LDFLAGS) -pthread -o $@ $(filter %.o,$^) -lpthread
+	$(CC) $(LDFLAGS) -pthread -o $@ $(filter %.o,$^) $(VMM_LIBS) -lpthread
 
 # The VMM's own objects see the board's header (-MMD adds the rest).
 $(filter $(VMM_DIR)/obj/%,$(VMM_OBJS)): $(GEN_DIR)/board.h
