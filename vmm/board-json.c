@@ -27,6 +27,14 @@ static void add_str(struct json_object *o, const char *key, const char *v)
 	json_object_object_add(o, key, json_object_new_string(v));
 }
 
+static uint64_t node_u64(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ?
+	       json_object_get_uint64(v) : 0;
+}
+
 static struct json_object *ram_json(uint64_t mem)
 {
 	struct json_object *a = json_object_new_array();
@@ -120,14 +128,51 @@ static int node_cmp(const void *a, const void *b)
 {
 	struct json_object *x = *(struct json_object *const *)a;
 	struct json_object *y = *(struct json_object *const *)b;
-	struct json_object *fx, *fy;
-	uint64_t vx, vy;
+	uint64_t vx = node_u64(x, "first"), vy = node_u64(y, "first");
 
-	json_object_object_get_ex(x, "first", &fx);
-	json_object_object_get_ex(y, "first", &fy);
-	vx = json_object_get_uint64(fx);
-	vy = json_object_get_uint64(fy);
 	return vx < vy ? -1 : vx > vy;
+}
+
+/* Does a region of another device lie inside [first, last]? */
+static bool span_shared(unsigned dev, unsigned space, uint64_t first,
+			uint64_t last)
+{
+	for (unsigned i = 1; i < board_info.nr_regions; i++) {
+		const struct board_region *r = &board_regions[i];
+		int64_t delta = 0;
+
+		if (r->device == dev || r->space != space ||
+		    (space == SPACE_MMIO &&
+		     !device_mmio_delta(r->device, &delta)))
+			continue;
+		if (r->base + delta <= last &&
+		    r->base + delta + r->size - 1 >= first)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A device whose span holds another device's registers (the PC's pic,
+ * pit and kbd interleave) is no node: its regions stand alone, as in
+ * boardc's map.
+ */
+static void add_device(struct json_object *a, unsigned dev, unsigned space)
+{
+	struct json_object *o = device_node(dev, space), *children;
+
+	if (!o)
+		return;
+	if (!span_shared(dev, space, node_u64(o, "first"),
+			 node_u64(o, "last"))) {
+		json_object_array_add(a, o);
+		return;
+	}
+	json_object_object_get_ex(o, "children", &children);
+	for (size_t i = 0; i < json_object_array_length(children); i++)
+		json_object_array_add(a, json_object_get(
+			json_object_array_get_idx(children, i)));
+	json_object_put(o);
 }
 
 static struct json_object *space_json(unsigned space, uint64_t mem)
@@ -139,24 +184,18 @@ static struct json_object *space_json(unsigned space, uint64_t mem)
 
 		for (size_t i = 0; i < json_object_array_length(ram); i++) {
 			struct json_object *c = json_object_array_get_idx(ram, i);
-			struct json_object *o = json_object_new_object(), *v;
+			struct json_object *o = json_object_new_object();
 
 			add_str(o, "name", "System RAM");
 			add_str(o, "kind", "ram");
-			json_object_object_get_ex(c, "first", &v);
-			add_u64(o, "first", json_object_get_uint64(v));
-			json_object_object_get_ex(c, "last", &v);
-			add_u64(o, "last", json_object_get_uint64(v));
+			add_u64(o, "first", node_u64(c, "first"));
+			add_u64(o, "last", node_u64(c, "last"));
 			json_object_array_add(a, o);
 		}
 		json_object_put(ram);
 	}
-	for (unsigned d = 0; d < board_info.nr_devices; d++) {
-		struct json_object *o = device_node(d, space);
-
-		if (o)
-			json_object_array_add(a, o);
-	}
+	for (unsigned d = 0; d < board_info.nr_devices; d++)
+		add_device(a, d, space);
 	json_object_array_sort(a, node_cmp);
 	return a;
 }

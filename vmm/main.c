@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -636,7 +637,10 @@ static int control_apply(const struct api_config *cfg,
 		}
 	if (!cfg->flat)
 		boot->append = append;
-	return check_disks();
+	if (check_disks() < 0 || host_mem_check(opts->mem) < 0 ||
+	    host_disks_check(disks, nr_disks) < 0)
+		return -1;
+	return 0;
 }
 
 /*
@@ -690,6 +694,12 @@ int main(int argc, char **argv)
 	struct boot_request boot = { 0 };
 	int ret;
 
+	/*
+	 * One malloc arena for every thread: glibc trims a thread arena's
+	 * heap after reading /proc/sys/vm/overcommit_memory, an openat the
+	 * sandbox forbids (seen in the API thread under 100 connections).
+	 */
+	mallopt(M_ARENA_MAX, 1);
 	if (host_fds_reserve() < 0)
 		return VMM_EXIT_SETUP;	/* no /dev/null: not even stderr */
 	if (log_init() < 0)

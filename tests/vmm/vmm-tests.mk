@@ -12,7 +12,8 @@ TEST_DEPS += $(VMM_TEST_GUESTS) guest-vmm-pc guest-vmm-minimal \
 	guest-vmm-virtio-guest \
 	guest-vmm-bindings
 
-# Console backends (--serial): tests/vmm/consoles.sh, with the pc and
-# virtio-guest guests that `guests` builds.
-TEST_SUITES += tests/vmm/consoles.sh
+# Console backends (--serial): tests/vmm/consoles.sh; the API socket and
+# the JSON outputs: tests/vmm/api.sh; with the pc and virtio-guest guests
+# that `guests` builds.
+TEST_SUITES += tests/vmm/consoles.sh tests/vmm/api.sh
 TEST_DEPS += guests
