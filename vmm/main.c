@@ -660,6 +660,12 @@ static int control_start(struct vm_options *opts, struct boot_request *boot)
 		fprintf(stderr, "boardvm: --metrics: %s\n", err);
 		return VMM_EXIT_USAGE;
 	}
+	/*
+	 * The API and metrics threads live as long as boardvm: they never
+	 * take a stop signal (main does). Main blocks them too while it
+	 * waits for InstanceStart (sigtimedwait), else setup's handler.
+	 */
+	vmm_signals_block();
 	if (control.api_sock && api_http_start(control.api_sock) < 0)
 		return VMM_EXIT_USAGE;
 	seccomp_set_options((control.api_sock ? SECCOMP_OPT_API : 0) |
@@ -668,6 +674,7 @@ static int control_start(struct vm_options *opts, struct boot_request *boot)
 	if (metrics_start() < 0)
 		return VMM_EXIT_SETUP;
 	if (boot->flat_path || boot->kernel) {
+		vmm_signals_unblock();
 		if (control.config_file) {
 			fprintf(stderr, "boardvm: --config-file and --%s both "
 				"say what to boot: give one\n",
@@ -680,6 +687,7 @@ static int control_start(struct vm_options *opts, struct boot_request *boot)
 	if (control.config_file && api_config_file(control.config_file) < 0)
 		return VMM_EXIT_USAGE;
 	sig = api_wait_start(&cfg);
+	vmm_signals_unblock();
 	if (sig) {
 		log_msg(LOG_INFO, "boardvm: %s before InstanceStart: "
 			"stopping\n", strsignal(sig));

@@ -39,9 +39,11 @@ run_test() {
 
 # start_vm [OPTIONS...]: boardvm --api-sock $SOCK OPTIONS, stdout in
 # $tmp/out, stderr in $tmp/err; returns once the socket answers.
+# (--foreground: timeout passes a signal to boardvm only, not to its
+# whole process group, so boardvm sees one SIGTERM, not two.)
 start_vm() {
 	rm -f "$SOCK"
-	timeout -k 5 "$TIMEOUT" "$VM" --api-sock "$SOCK" "$@" </dev/null \
+	timeout --foreground -k 5 "$TIMEOUT" "$VM" --api-sock "$SOCK" "$@" </dev/null \
 		>"$tmp/out" 2>"$tmp/err" &
 	vm_pid=$!
 	for _ in $(seq 200); do
@@ -409,11 +411,14 @@ t_metrics_file() {
 
 t_log_json() {
 	start_vm --log-format json --flat "$(guest counter)@$LOAD_ADDR" || return
+	wait_out "^10$" || return	# running: main's sigwait takes SIGTERM
 	stop_vm
 	jq -e -s 'length >= 1 and all(has("time") and has("level") and has("msg")) and any(.msg == "Terminated: stopping" and .level == "info")' \
 		"$tmp/err" >/dev/null || fail "log: $(head -c 300 "$tmp/err")"
 	start_vm --log-level warn --flat "$(guest counter)@$LOAD_ADDR" || return
+	wait_out "^10$" || return
 	stop_vm
+	grep -q "^10$" "$tmp/out" || fail "the guest did not run"
 	! grep -q "stopping" "$tmp/err" || fail "--log-level warn showed an info line"
 }
 
