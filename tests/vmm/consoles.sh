@@ -144,7 +144,12 @@ t_pty() {
 	OUT=$(cat "$tmp/out")
 	expect_status 33
 	expect_out "com1: done"
-	expect_file "$tmp/peer" $'com2: ready\ncom2 got: ping over a pty\ncom2 got: bye'
+	# The last echo may be lost: boardvm exits right after it, and a
+	# pty whose master closes drops what its reader has not read yet.
+	case $(cat "$tmp/peer") in
+	$'com2: ready\ncom2 got: ping over a pty'*) ;;
+	*) fail "the pty carried '$(tr '\n' '|' <"$tmp/peer")'" ;;
+	esac
 }
 
 t_unix() {
