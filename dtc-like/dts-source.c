@@ -17,6 +17,7 @@
 
 #include "common.h"
 #include "boardc.h"
+#include "input.h"
 #include "dts-parser.h"
 #include "dts-tree.h"
 #include "keys.h"
@@ -755,7 +756,7 @@ struct board *board_from_dts(const char *file)
 	if (failed || diag_error_count() > errors)
 		goto out;
 	if (!dt_tree_root()) {
-		struct srcpos pos = { .file = srcpos_file(file),
+		struct srcpos pos = { .file = srcpos_file(input_name(file)),
 				      .first_line = 1, .first_column = 1 };
 
 		diag_error(&pos, NULL, "the file holds no root node: write "
@@ -765,7 +766,7 @@ struct board *board_from_dts(const char *file)
 	dt_tree_resolve();
 	if (diag_error_count() > errors)
 		goto out;
-	board = board_new(file);
+	board = board_new(input_name(file));
 	board_walk(board, dt_tree_root());
 	if (diag_error_count() > errors) {
 		board_free(board);

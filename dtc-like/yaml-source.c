@@ -19,6 +19,7 @@
 
 #include "common.h"
 #include "boardc.h"
+#include "input.h"
 #include "keys.h"
 
 
@@ -1037,41 +1038,56 @@ static void report_yaml_error(const struct yaml_ctx *ctx,
 		yaml_context_note(ctx, parser);
 }
 
-static unsigned char *file_read(const char *file, size_t *len)
+/*
+ * Nesting first, from libyaml's events, before it builds a tree: its
+ * scanner does work in proportion to the open flow collections for every
+ * token, so 5 MB of '[' would take hours. Stopping at the cap bounds that
+ * to BOARD_NESTING_MAX levels. A syntax error ends this pass quietly: the
+ * loader reports it.
+ */
+static bool nesting_check(struct yaml_ctx *ctx, const unsigned char *buf,
+			  size_t len)
 {
-	FILE *f = fopen(file, "rb");
-	unsigned char *buf = NULL;
-	size_t size = 0, used = 0, n;
+	yaml_parser_t parser;
+	yaml_event_t event;
+	int depth = 0;
+	bool ok = true, done = false;
 
-	if (!f) {
-		fprintf(stderr, "boardc: cannot open board file '%s': %s\n",
-			file, strerror(errno));
-		return NULL;
+	if (!yaml_parser_initialize(&parser)) {
+		fprintf(stderr, "boardc: out of memory\n");
+		exit(1);
 	}
-	do {
-		if (used == size) {
-			unsigned char *more;
+	yaml_parser_set_input_string(&parser, buf, len);
+	while (!done && yaml_parser_parse(&parser, &event)) {
+		switch (event.type) {
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (++depth <= BOARD_NESTING_MAX)
+				break;
+			struct srcpos pos = yaml_pos(ctx, event.start_mark,
+						     event.end_mark);
 
-			size = size ? size * 2 : 8192;
-			more = realloc(buf, size);
-			if (!more) {
-				fprintf(stderr, "boardc: out of memory\n");
-				exit(1);
-			}
-			buf = more;
+			diag_error(&pos, "yaml_structure", "collections nested "
+				   "more than %d deep: boardc's limit (a board "
+				   "needs 5 at most); is a ']' or '}' missing?",
+				   BOARD_NESTING_MAX);
+			ok = false;
+			done = true;
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		default:
+			break;
 		}
-		n = fread(buf + used, 1, size - used, f);
-		used += n;
-	} while (n);
-	if (ferror(f)) {
-		fprintf(stderr, "boardc: cannot read board file '%s': %s\n",
-			file, strerror(errno));
-		free(buf);
-		buf = NULL;
+		yaml_event_delete(&event);
 	}
-	fclose(f);
-	*len = used;
-	return buf;
+	yaml_parser_delete(&parser);
+	return ok;
 }
 
 /* One document: anything after the board is a mistake. */
@@ -1099,7 +1115,7 @@ static void check_single_document(struct yaml_ctx *ctx, yaml_parser_t *parser,
 struct board *board_from_yaml(const char *file)
 {
 	int errors = diag_error_count();
-	struct yaml_ctx ctx = { .file = srcpos_file(file) };
+	struct yaml_ctx ctx = { .file = srcpos_file(input_name(file)) };
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	yaml_node_t *root;
@@ -1107,10 +1123,15 @@ struct board *board_from_yaml(const char *file)
 	size_t len;
 	struct board *board;
 
-	buf = file_read(file, &len);
-	if (!buf)
+	const char *why;
+
+	buf = input_read(file, &len, &why);
+	if (!buf) {
+		fprintf(stderr, "boardc: cannot read board file '%s': %s\n",
+			input_name(file), why);
 		return NULL;
-	board = board_new(file);
+	}
+	board = board_new(input_name(file));
 	ctx.board = board;
 
 	if (!yaml_parser_initialize(&parser)) {
@@ -1118,6 +1139,8 @@ struct board *board_from_yaml(const char *file)
 		exit(1);
 	}
 	yaml_parser_set_input_string(&parser, buf, len);
+	if (!nesting_check(&ctx, buf, len))
+		goto out_parser;
 	if (!yaml_parser_load(&parser, &doc)) {
 		report_yaml_error(&ctx, &parser, buf, len);
 		goto out_parser;

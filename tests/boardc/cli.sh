@@ -72,7 +72,7 @@ usage unknown_extension "cannot tell the syntax of 'board.txt' from its extensio
 
 # A file that is not there: named, with the reason, status 1.
 run tests/boardc/cli/no-such-board.yaml
-want="boardc: cannot open board file 'tests/boardc/cli/no-such-board.yaml': No such file or directory"
+want="boardc: cannot read board file 'tests/boardc/cli/no-such-board.yaml': No such file or directory"
 if [ "$status" -eq 1 ] && [ "$err" = "$want" ]; then
 	echo "PASS /boardc/cli/missing_file"
 else
@@ -196,4 +196,73 @@ if [ "$status" -eq 0 ] && [ -z "$out" ] && [ -s "$tmp/map.txt" ] &&
 	echo "PASS /boardc/cli/o_file"
 else
 	echo "FAIL /boardc/cli/o_file: -o file differs from stdout (status $status)"
+fi
+
+# Input: only regular files, or stdin by '-', at most 32 MiB; both front
+# ends, refused before a byte is read (a device would never end).
+# refused NAME MESSAGE ARGS...: stderr is exactly MESSAGE, status 1, fast.
+refused() {
+	local name=$1 msg=$2
+	shift 2
+	timeout 20 "$boardc" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	status=$?
+	err=$(cat "$tmp/err")
+	if [ "$status" -ne 1 ]; then
+		echo "FAIL /boardc/cli/$name: status $status, expected 1"
+	elif [ "$err" != "$msg" ]; then
+		echo "FAIL /boardc/cli/$name: stderr differs"
+		printf '    expected: %s\n    actual:   %s\n' "$msg" "$err"
+	else
+		echo "PASS /boardc/cli/$name"
+	fi
+}
+device="it is a device, not a board file (give a regular file, or '-' for stdin)"
+for syntax in yaml dts; do
+	refused input_device_$syntax \
+		"boardc: cannot read board file '/dev/zero': $device" \
+		-I "$syntax" /dev/zero
+	ln -s /dev/zero "$tmp/zero.$syntax"
+	refused input_device_link_$syntax \
+		"boardc: cannot read board file '$tmp/zero.$syntax': $device" \
+		"$tmp/zero.$syntax"
+	refused input_folder_$syntax \
+		"boardc: cannot read board file '$tmp': it is a folder, not a board file" \
+		-I "$syntax" "$tmp"
+	mkfifo "$tmp/fifo.$syntax"
+	refused input_fifo_$syntax \
+		"boardc: cannot read board file '$tmp/fifo.$syntax': it is a pipe or socket: give '-' to read stdin" \
+		"$tmp/fifo.$syntax"
+	truncate -s 33M "$tmp/huge.$syntax"
+	refused input_size_cap_$syntax \
+		"boardc: cannot read board file '$tmp/huge.$syntax': it is larger than 32 MiB, boardc's input limit (a board file is a few KiB: is it the right file?)" \
+		"$tmp/huge.$syntax"
+done
+# stdin: the same board as the file, and the same cap on a pipe.
+for input in boards/minimal.yaml tests/boardc/dts/example.dts; do
+	syntax=${input##*.}
+	[ -f "$input" ] || { echo "FAIL /boardc/cli/stdin_$syntax: $input is missing"; continue; }
+	"$boardc" -I "$syntax" -O map - <"$input" >"$tmp/stdin.map" 2>"$tmp/err"
+	status=$?
+	"$boardc" -O map "$input" 2>/dev/null |
+		sed "1s|($input)|(<stdin>)|" >"$tmp/file.map"
+	if [ "$status" -eq 0 ] && cmp -s "$tmp/stdin.map" "$tmp/file.map"; then
+		echo "PASS /boardc/cli/stdin_$syntax"
+	else
+		echo "FAIL /boardc/cli/stdin_$syntax: status $status, $(cat "$tmp/err")"
+	fi
+	head -c 33M /dev/zero | timeout 20 "$boardc" -I "$syntax" - \
+		>/dev/null 2>"$tmp/err"
+	status=$?
+	want="boardc: cannot read board file '<stdin>': it is larger than 32 MiB, boardc's input limit (a board file is a few KiB: is it the right file?)"
+	if [ "$status" -eq 1 ] && [ "$(cat "$tmp/err")" = "$want" ]; then
+		echo "PASS /boardc/cli/stdin_size_cap_$syntax"
+	else
+		echo "FAIL /boardc/cli/stdin_size_cap_$syntax: status $status, $(cat "$tmp/err")"
+	fi
+done
+printf 'board: x\nfoo: 1\n' | "$boardc" -I yaml - 2>&1 >/dev/null | head -1 >"$tmp/err"
+if grep -q '^<stdin>:2:1: error (unknown_property)' "$tmp/err"; then
+	echo "PASS /boardc/cli/stdin_positions"
+else
+	echo "FAIL /boardc/cli/stdin_positions: $(cat "$tmp/err")"
 fi

@@ -12,8 +12,8 @@
  * Built twice: with FUZZ_DTS the input is the dtc-like text syntax
  * (board_from_dts()), otherwise YAML (board_from_yaml()). The front ends
  * read a file, so each input is written to one scratch file per process.
- * Run the fuzzers with stdin from /dev/null: the text syntax may
- * /include/ "/dev/stdin".
+ * Only regular files are read (an /include/ of a device or FIFO is
+ * refused: dtc-like/input.c), so stdin cannot hang a run.
  *
  * State between inputs: diagnostics only count up (we compare counts, never
  * reset them), check switches are never touched, srcpos interns the one
