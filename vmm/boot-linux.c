@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,7 +22,6 @@
 #include "boot-linux.h"
 #include "host-file.h"
 
-#define LINUX_READ_CHUNK	(16u << 20)	/* bytes per read() */
 
 /* The boot CPU state's control bits. */
 #define CR0_PE			(1ull << 0)
@@ -40,7 +40,6 @@ int linux_file_read(struct linux_file *f, const char *what,
 		    char *err, size_t errlen)
 {
 	struct stat st;
-	size_t done = 0;
 	int fd;
 
 	f->data = NULL;
@@ -57,36 +56,24 @@ int linux_file_read(struct linux_file *f, const char *what,
 			   limit->fix);
 		goto out_close;
 	}
-	f->data = malloc(st.st_size ? st.st_size : 1);
-	if (!f->data) {
-		boot_error(err, errlen, "%s '%s': out of memory for %jd bytes",
-		     what, path, (intmax_t)st.st_size);
+	f->size = st.st_size;
+	/* mmap() cannot map 0 bytes: an empty file maps one zero page. */
+	if (f->size)
+		f->data = mmap(NULL, f->size, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE, fd, 0);
+	else
+		f->data = mmap(NULL, 1, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (f->data == MAP_FAILED) {
+		boot_error(err, errlen, "cannot map %s '%s' (%jd bytes): %s",
+			   what, path, (intmax_t)st.st_size, strerror(errno));
+		f->data = NULL;
+		f->size = 0;
 		goto out_close;
 	}
-	while (done < (size_t)st.st_size) {
-		size_t chunk = st.st_size - done;
-		ssize_t n;
-
-		/* In steps, so a signal during setup is taken promptly. */
-		if (chunk > LINUX_READ_CHUNK)
-			chunk = LINUX_READ_CHUNK;
-		n = read(fd, f->data + done, chunk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			boot_error(err, errlen, "cannot read %s '%s': %s", what,
-			     path, n < 0 ? strerror(errno) : "file shrank");
-			goto out_free;
-		}
-		done += n;
-	}
-	f->size = done;
 	close(fd);
 	return 0;
 
-out_free:
-	free(f->data);
-	f->data = NULL;
 out_close:
 	close(fd);
 	return -1;
@@ -94,7 +81,8 @@ out_close:
 
 void linux_file_free(struct linux_file *f)
 {
-	free(f->data);
+	if (f->data)
+		munmap(f->data, f->size ? f->size : 1);
 	f->data = NULL;
 	f->size = 0;
 }
