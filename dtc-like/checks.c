@@ -1351,6 +1351,64 @@ static void check_ram_size(struct check *c, struct board *b)
 			  size_str(b->ram_default), size_str(total));
 }
 
+/*
+ * Every address boardc forms is base + size (or + a device's span): those
+ * must not wrap past 2^64, or overlaps are missed and maps print nonsense
+ * (0xfffffffffffff000-0xfff). Checked on the tree, before layout; the
+ * later stages only see ranges that end at or below 0xffffffffffffffff.
+ */
+static bool end_wraps(uint64_t base, uint64_t size)
+{
+	uint64_t end;
+
+	return __builtin_add_overflow(base, size, &end);
+}
+
+static void range_overflow(struct check *c, struct board *b,
+			   const struct ir_range *r, const char *kind)
+{
+	struct srcpos pos = board_pos(b, r->size_pos.file ? &r->size_pos :
+					 &r->pos);
+
+	if (!end_wraps(r->base, r->size))
+		return;
+	check_msg(c, &pos, "%s %s: base 0x%" PRIx64 " + size 0x%" PRIx64
+		  " ends past 2^64, the end of the address space: lower the "
+		  "base or the size", kind, rname(r), r->base, r->size);
+}
+
+static void device_overflow(struct check *c, struct board *b,
+			    struct ir_device *d, enum board_space space)
+{
+	struct ir_placement *p = dev_placement(d, space);
+	uint64_t span;
+
+	if (!d->type || !p->present || p->is_auto || !dev_uses_space(d, space))
+		return;
+	span = dev_span(d, space);
+	if (!end_wraps(p->base, span))
+		return;
+	check_msg(c, &p->pos, "device %s: %s 0x%" PRIx64 " + its span 0x%"
+		  PRIx64 " (type %s) ends past 2^64, the end of the address "
+		  "space: lower the base", dname(d), placement_key(space),
+		  p->base, span, d->type->name);
+}
+
+static void check_address_overflow(struct check *c, struct board *b)
+{
+	for (unsigned i = 0; i < b->nr_ram; i++)
+		range_overflow(c, b, &b->ram[i], "RAM region");
+	for (unsigned i = 0; i < b->nr_reserved; i++)
+		range_overflow(c, b, &b->reserved[i], "reserved range");
+	for (unsigned i = 0; i < b->nr_windows; i++)
+		range_overflow(c, b, &b->windows[i],
+			       window_kind(b->windows[i].space));
+	for (unsigned i = 0; i < b->nr_devices; i++) {
+		device_overflow(c, b, &b->devices[i], SPACE_PIO);
+		device_overflow(c, b, &b->devices[i], SPACE_MMIO);
+	}
+}
+
 /* The auto window named by a device that does not exist. */
 static void window_missing(struct check *c, struct board *b,
 			   struct ir_device *d, enum board_space space)
@@ -1877,6 +1935,10 @@ CHECK(layout_full, PHASE_LAYOUT, LEVEL_ERROR,
 CHECK(pci_bar, PHASE_LAYOUT, LEVEL_ERROR,
       "PCI BAR0 naturally aligned, in an MMIO window, holding no other "
       "registers", &mmio_overlap_check, &window_containment_check);
+/* Past 2^64 nothing later means anything: always an error. */
+FIXED_CHECK(address_overflow, PHASE_TREE,
+	    "no RAM region, reserved range, window or fixed device ends "
+	    "past 2^64", &unknown_device_type_check);
 /* Names go into board.h as macros: always an error, like bad_name. */
 FIXED_CHECK(macro_clash, PHASE_LAYOUT,
 	    "no two devices define the same board.h macro (names differing "
@@ -1897,7 +1959,7 @@ static struct check *const check_table[] = {
 	&unknown_register_check, &bad_binding_check, &irq_unsupported_check,
 	&irq_range_check, &unknown_cpuid_feature_check,
 	&irq_conflict_check, &pci_slot_check,
-	&pci_bar_space_check, &pio_range_check, &pio_overlap_check, &mmio_overlap_check,
+	&pci_bar_space_check, &address_overflow_check, &pio_range_check, &pio_overlap_check, &mmio_overlap_check,
 	&ram_overlap_check, &ram_size_check, &window_containment_check,
 	&mmio_alignment_check, &layout_full_check, &pci_bar_check,
 	&macro_clash_check, &window_size_check,

@@ -435,6 +435,10 @@ static void layout_add_regions(struct board *b, struct ir_device *dev,
 
 		if (reg_space(dev, reg) != space)
 			continue;
+		/* Past 2^64: address_overflow reports it; no wrapped region. */
+		if (base + reg->offset < base ||
+		    base + reg->offset + reg->size < base + reg->offset)
+			continue;
 		r = &b->regions[b->nr_regions++];
 		*r = (struct ir_region){
 			.dev = dev, .reg = reg, .reg_index = i,
