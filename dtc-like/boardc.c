@@ -208,6 +208,11 @@ static void options_parse(int argc, char **argv, struct options *o)
 			if (!parse_size(optarg, &o->mem) || !o->mem)
 				usage_error("bad size '%s' for --mem: use a "
 					    "size like 512M or 3.5G", optarg);
+			if (o->mem % MACHINE_PAGE_SIZE)
+				usage_error("--mem '%s' is not a whole number "
+					    "of 4 KiB pages (KVM maps guest "
+					    "RAM in pages): use a size like "
+					    "512M or 3.5G", optarg);
 			o->has_mem = true;
 			break;
 		case OPT_FORMAT:

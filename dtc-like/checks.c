@@ -24,6 +24,7 @@
 #include "common.h"
 #include "boardc.h"
 #include "cpuid-features.h"
+#include "guest-ram.h"
 
 #define PIO_LIMIT	0xffffull
 
@@ -1345,6 +1346,11 @@ static void check_ram_size(struct check *c, struct board *b)
 	if (!b->ram_default)
 		check_msg(c, &pos, "ram: default is 0: give the guest RAM "
 			  "size, like 512M");
+	else if (b->ram_default % MACHINE_PAGE_SIZE)
+		check_msg(c, &pos, "ram: default %s (%" PRIu64 " bytes) is not "
+			  "a whole number of 4 KiB pages, as KVM's memory "
+			  "slots must be: round it to a multiple of 4K",
+			  size_str(b->ram_default), b->ram_default);
 	else if (b->ram_default > total)
 		check_msg(c, &pos, "ram: default %s is more than the %s the "
 			  "RAM regions hold: lower it or add a region",
@@ -1407,6 +1413,157 @@ static void check_address_overflow(struct check *c, struct board *b)
 		device_overflow(c, b, &b->devices[i], SPACE_PIO);
 		device_overflow(c, b, &b->devices[i], SPACE_MMIO);
 	}
+}
+
+/* ---- what KVM, the boot protocols and boardvm can run ---- */
+
+/*
+ * KVM's I/O buses (one for ports, one for MMIO) hold at most
+ * NR_IOBUS_DEVS (1000, include/linux/kvm_host.h) devices each; since
+ * Linux 4.1 ioeventfds (async bindings) do not count. What does count:
+ * one coalesced zone per coalesced region, and KVM's own device models:
+ * the 8259 (master, slave, ELCR), the 8254 (counters, speaker) on the
+ * port bus, the IOAPIC on the MMIO bus. The LAPIC is not on a bus.
+ * Beyond that boardvm would die at start with ENOSPC.
+ */
+#define KVM_IO_BUS_MAX_DEVS	1000
+
+static bool region_on_kvm_bus(const struct ir_region *r)
+{
+	if (r->binding == BINDING_COALESCED)
+		return true;
+	return r->binding == BINDING_KERNEL && r->dev->type &&
+	       strcmp(r->dev->type->name, "lapic");
+}
+
+static void io_bus_count(struct check *c, struct board *b,
+			 enum board_space space)
+{
+	const struct ir_region *over = NULL;
+	unsigned n = 0, coalesced = 0;
+
+	for (unsigned i = 0; i < b->nr_regions; i++) {
+		const struct ir_region *r = &b->regions[i];
+
+		if (r->space != space || !region_on_kvm_bus(r))
+			continue;
+		coalesced += r->binding == BINDING_COALESCED;
+		if (++n == KVM_IO_BUS_MAX_DEVS + 1)
+			over = r;
+	}
+	if (!over)
+		return;
+	check_msg(c, &over->pos, "%s.%s is device %u on KVM's %s bus, which "
+		  "holds at most %u (NR_IOBUS_DEVS): %u coalesced regions and "
+		  "%u in-kernel device registers; bind regions sync or async "
+		  "(ioeventfds do not count)", dname(over->dev), over->reg->name,
+		  KVM_IO_BUS_MAX_DEVS + 1,
+		  space == SPACE_PIO ? "port I/O" : "MMIO", KVM_IO_BUS_MAX_DEVS,
+		  coalesced, n - coalesced);
+}
+
+static void check_kvm_io_bus(struct check *c, struct board *b)
+{
+	io_bus_count(c, b, SPACE_PIO);
+	io_bus_count(c, b, SPACE_MMIO);
+}
+
+/*
+ * boardvm maps guest memory in at most GUEST_RAM_MAX_SPANS chunks (each a
+ * KVM memslot): the RAM regions --mem fills, plus every backed reserved
+ * range. Its Linux loader takes as many reserved ranges. (So the e820 map
+ * has at most 64 entries, inside boot_params' 128.)
+ */
+static void check_memslots(struct check *c, struct board *b)
+{
+	struct srcpos pos = board_pos(b, &b->ram_pos);
+	unsigned backed = 0;
+
+	for (unsigned i = 0; i < b->nr_reserved; i++)
+		backed += b->reserved[i].backed;
+	if (b->nr_ram + backed > GUEST_RAM_MAX_SPANS)
+		check_msg(c, &pos, "%u RAM regions and %u backed reserved "
+			  "ranges: boardvm maps at most %u memory chunks (one "
+			  "KVM memory slot each): merge adjacent regions",
+			  b->nr_ram, backed, GUEST_RAM_MAX_SPANS);
+	if (b->nr_reserved > GUEST_RAM_MAX_SPANS)
+		check_msg(c, &b->reserved[GUEST_RAM_MAX_SPANS].pos, "%u "
+			  "reserved ranges: boardvm's Linux loader takes at "
+			  "most %u: merge adjacent ones", b->nr_reserved,
+			  GUEST_RAM_MAX_SPANS);
+}
+
+/*
+ * With an in-kernel irqchip boardvm writes an MP table (vmm/mptable.c)
+ * where Linux scans for it: the floating pointer in the first KiB, the
+ * last KiB below 640 KiB or 0xf0000-0xfffff, inside a backed reserved
+ * range below 1 MiB (or the base RAM region [0, 0xa0000)), with the
+ * configuration table in the same range. Its size follows the board:
+ * 44 bytes, 20 per CPU, 8 per bus, IOAPIC and interrupt entry.
+ */
+#define MP_FLOATING_SIZE	16
+#define ONE_MIB			0x100000ull
+
+static const struct { uint64_t lo, hi; } mp_scan_areas[] = {
+	{ 0x0, 0x400 }, { 0x9fc00, 0xa0000 }, { 0xf0000, ONE_MIB },
+};
+
+static uint64_t mp_table_size(const struct board *b)
+{
+	unsigned entries = 2 + 1 + 16 + 2;	/* buses, IOAPIC, ISA, LINTs */
+	unsigned pins = b->nr_irqs < 24 ? b->nr_irqs : 24;
+
+	entries += pins > 16 ? pins - 16 : 0;
+	for (unsigned i = 0; i < b->nr_devices; i++)
+		entries += b->devices[i].type && b->devices[i].type->pci;
+	return 44 + 20ull * b->cpus_max + 8ull * entries;
+}
+
+/* As vmm/mptable.c's mp_fit(): the pointer in a scan area, the table in [lo, hi). */
+static bool mp_fits(uint64_t lo, uint64_t hi, uint64_t size)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(mp_scan_areas); i++) {
+		uint64_t a = lo > mp_scan_areas[i].lo ? lo : mp_scan_areas[i].lo;
+		uint64_t end = hi < mp_scan_areas[i].hi ? hi :
+						     mp_scan_areas[i].hi;
+
+		a = (a + 15) & ~15ull;
+		if (a + MP_FLOATING_SIZE > end)
+			continue;
+		if (a + MP_FLOATING_SIZE + size <= hi || lo + size <= a)
+			return true;
+	}
+	return false;
+}
+
+static void check_mp_table(struct check *c, struct board *b)
+{
+	const struct ir_device *chip = NULL;
+	uint64_t size = mp_table_size(b);
+
+	for (unsigned i = 0; i < b->nr_devices && !chip; i++)
+		if (b->devices[i].type && b->devices[i].type->kernel_irqchip)
+			chip = &b->devices[i];
+	if (!chip)
+		return;
+	for (unsigned i = 0; i < b->nr_reserved; i++) {
+		const struct ir_range *r = &b->reserved[i];
+
+		if (r->backed && r->base + r->size <= ONE_MIB &&
+		    mp_fits(r->base, r->base + r->size, size))
+			return;
+	}
+	if (b->nr_ram && !b->ram[0].base && b->ram[0].size == 0xa0000 &&
+	    b->ram_default >= 0xa0000 &&
+	    mp_fits(0xa0000 - 0x400, 0xa0000, size))
+		return;
+	check_msg(c, &chip->pos, "device %s makes boardvm create KVM's "
+		  "in-kernel irqchip; to boot Linux it needs an MP table "
+		  "(%" PRIu64 " bytes for cpus max %u), which needs a backed reserved range below 1 MiB "
+		  "covering part of 0x0-0x3ff, 0x9fc00-0x9ffff or "
+		  "0xf0000-0xfffff with room for it: add one (like the pc "
+		  "board's ebda or bios-rom)", dname(chip),
+		  size + MP_FLOATING_SIZE, b->cpus_max);
 }
 
 /* The auto window named by a device that does not exist. */
@@ -1939,6 +2096,19 @@ CHECK(pci_bar, PHASE_LAYOUT, LEVEL_ERROR,
 FIXED_CHECK(address_overflow, PHASE_TREE,
 	    "no RAM region, reserved range, window or fixed device ends "
 	    "past 2^64", &unknown_device_type_check);
+CHECK(memslots, PHASE_TREE, LEVEL_ERROR,
+      "RAM regions and backed ranges fit boardvm's 32 memory chunks");
+/*
+ * Only a Linux boot needs it, flat guests run without one: a warning, and
+ * only on a board that is otherwise good (the plan's phase).
+ */
+CHECK(mp_table, PHASE_PLAN, LEVEL_WARNING,
+      "an in-kernel irqchip has a backed range below 1 MiB for the MP "
+      "table", &address_overflow_check, &cpus_check);
+CHECK(kvm_io_bus, PHASE_LAYOUT, LEVEL_ERROR,
+      "at most 1000 coalesced regions and in-kernel devices on each of "
+      "KVM's I/O buses");
+
 /* Names go into board.h as macros: always an error, like bad_name. */
 FIXED_CHECK(macro_clash, PHASE_LAYOUT,
 	    "no two devices define the same board.h macro (names differing "
@@ -1962,6 +2132,8 @@ static struct check *const check_table[] = {
 	&pci_bar_space_check, &address_overflow_check, &pio_range_check, &pio_overlap_check, &mmio_overlap_check,
 	&ram_overlap_check, &ram_size_check, &window_containment_check,
 	&mmio_alignment_check, &layout_full_check, &pci_bar_check,
+	&memslots_check, &mp_table_check,
+	&kvm_io_bus_check,
 	&macro_clash_check, &window_size_check,
 };
 

@@ -86,7 +86,12 @@ BEGIN {
 	printf "board: %s\n", name
 	printf "description: generated benchmark board\n"
 	printf "ram:\n  default: 64M\n  regions:\n"
-	printf "    - name: ram\n      base: 0x0\n      size: 3G\n"
+	# As on pc: base RAM, a backed EBDA for the MP table (check
+	# mp_table), RAM from 1 MiB up to the MMIO window.
+	printf "    - name: base-ram\n      base: 0x0\n      size: 0x9f000\n"
+	printf "    - name: ram\n      base: 0x100000\n      size: 0xbff00000\n"
+	printf "reserved:\n  - name: ebda\n    base: 0x9f000\n"
+	printf "    size: 0x1000\n    backed: true\n"
 	printf "mmio-windows:\n  - name: pci\n"
 	printf "    base: 0x%x\n    size: 0x%x\n", mmio_base, mmio_size
 	printf "io-windows:\n  - name: pci-io\n"
@@ -108,5 +113,9 @@ BEGIN {
 			printf "    mmio:\n      window: pci\n"
 		else
 			printf "    mmio: 0x%x\n", mmio_base + i * pstride * 4096
+		# KVM holds 1000 coalesced zones per bus (check kvm_io_bus):
+		# past the 512th device the fifo is bound sync.
+		if (i >= 512)
+			printf "    bindings:\n      fifo: sync\n"
 	}
 }'

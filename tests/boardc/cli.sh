@@ -47,6 +47,8 @@ usage unknown_long_option "unknown option '--frobnicate'" \
 usage unknown_short_option "unknown option '-x'" -x "$good"
 usage missing_argument "option '-O' needs an argument" "$good" -O
 usage no_file "no board file given: usage: boardc [options] BOARD-FILE"
+usage mem_not_pages "--mem '4097' is not a whole number of 4 KiB pages (KVM maps guest RAM in pages): use a size like 512M or 3.5G" \
+	map --mem 4097 "$good"
 usage two_files "one board file at a time: got 'a.yaml' and 'b.yaml'" \
 	a.yaml b.yaml
 usage c_without_o "-O c writes a directory: give it with -o DIR" \
