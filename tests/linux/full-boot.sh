@@ -9,7 +9,7 @@
 #                   names Linux gives (tests/linux/guest-view.sh); a
 #                   mismatch prints the diff
 #   cpus            2 CPUs online
-#   interrupts      the timer on IOAPIC pin 2 (the board's ISA wiring, as
+#   interrupts      the timer ticking on IOAPIC pin 2 (the board's ISA wiring, as
 #                   KVM's GSI routing and the MP table say), ttyS0 on the
 #                   IOAPIC pin of com1's board irq, MSI-X vectors for each
 #                   virtio function
@@ -114,8 +114,10 @@ check_pci() {
 check_interrupts() {
 	local name=$1 irq slot dev
 	section "$name" interrupts >"$tmp/$name.interrupts"
-	grep -Eq '^ *0: .* IO-APIC +2-edge +timer$' "$tmp/$name.interrupts" ||
-		fail "timer not on IO-APIC pin 2: '$(grep timer "$tmp/$name.interrupts")'"
+	awk '$1 == "0:" && / IO-APIC +2-edge +timer$/ { n = 0
+		for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i
+		ok = n > 0 } END { exit !ok }' "$tmp/$name.interrupts" ||
+		fail "timer not on IO-APIC pin 2 or no ticks there: '$(grep timer "$tmp/$name.interrupts")'"
 	irq=$("$BOARDC" map --format json "$BOARD_FILE" | awk '
 		/^  "devices": \[/ { d = 1 } d && /"name": "com1"/ { c = 1 }
 		c && /"irq": / { v = $2; gsub(/[^0-9]/, "", v); print v; exit }')
@@ -322,6 +324,13 @@ fi
 [ -x "$BOARDVM" ] || skip_all "$BOARDVM not built (make BOARD=pc)"
 find_kernel || skip_all "$IMAGE_WHY"
 
+if [ "${SANITIZE:-}" = 1 ]; then
+	# The sanitizer pass looks for memory errors in boardvm; the plain
+	# pass checks the timer. Linux's IO-APIC timer check counts PIT ticks
+	# against 10 jiffies of TSC, and fails ("8254 timer not connected")
+	# when the slower sanitized run leaves L1 starved (seen once).
+	APPEND_BASE+=" no_timer_check"
+fi
 full_boot pvh-512M "$VMLINUX" 512M pvh
 if [ "${SANITIZE:-}" = 1 ]; then
 	for t in $ALL_TESTS; do
