@@ -127,6 +127,13 @@ t_mem_zero() {
 	expect_err_is "boardvm: --mem '0': expected a size that is a whole number of 4 KiB pages, e.g. 512M or 3.5G"
 }
 
+# KVM's memory slots are whole pages: 4097 bytes is refused before KVM.
+t_mem_not_pages() {
+	run minimal --mem 4097 --flat "$(hello minimal)"
+	expect_status 1
+	expect_err_is "boardvm: --mem '4097': expected a size that is a whole number of 4 KiB pages, e.g. 512M or 3.5G"
+}
+
 t_mem_too_large() {
 	run pc --mem 2T --flat "$(hello pc)"
 	expect_status 1
@@ -547,6 +554,7 @@ run_test /vmm/cli/missing-argument t_missing_argument
 run_test /vmm/cli/stray-argument t_stray_argument
 run_test /vmm/cli/mem-not-a-size t_mem_not_a_size
 run_test /vmm/cli/mem-zero t_mem_zero
+run_test /vmm/cli/mem-not-pages t_mem_not_pages
 run_test /vmm/cli/mem-too-large t_mem_too_large
 run_test /vmm/cli/cpus-zero t_cpus_zero
 run_test /vmm/cli/cpus-above-max t_cpus_above_max
