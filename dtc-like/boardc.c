@@ -3,7 +3,7 @@
  * boardc: the board compiler. main() is only the pipeline:
  *   front end -> board_check() -> board_layout() -> board_check_layout()
  *   -> board_plan() -> board_check_plan() -> (exit 2 on any error)
- *   -> the emitter.
+ *   -> (-O c: board_plan_refuse_c()) -> the emitter.
  * Exit status: 0 ok, 1 parse or usage error, 2 check failure.
  */
 #include <errno.h>
@@ -354,6 +354,8 @@ int main(int argc, char **argv)
 	if (!board)
 		return 1;
 	if (!board_compile(board))
+		status = 2;
+	else if (o.output == OUTPUT_C && board_plan_refuse_c(board))
 		status = 2;
 	else if (emit(board, &o))
 		status = 1;

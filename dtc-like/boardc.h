@@ -222,11 +222,19 @@ struct board_plan {
 	unsigned nr_async;
 	bool kernel_irqchip;
 	bool kernel_pit;
+	/*
+	 * Two regions of one space that overlap (possible only with
+	 * pio_overlap or mmio_overlap demoted): no dispatch table can hold
+	 * both, so board_plan_refuse_c() refuses C output.
+	 */
+	const struct ir_region *overlap, *overlapped;
 };
 
 /* board->plan; 0, or -1 when out of memory (reported). */
 int board_plan(struct board *board);
 void board_plan_free(struct board_plan *plan);
+/* Errors (reported) that keep the plan from becoming C: 0 or 1. */
+int board_plan_refuse_c(const struct board *board);
 /* Checks of the plan (window_size); the number of errors. */
 int board_check_plan(struct board *board);
 /* An async region: bytes per ioeventfd, and ioeventfds in the region. */

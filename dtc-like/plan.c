@@ -309,6 +309,26 @@ unsigned region_async_slots(const struct ir_region *r)
 	return (unsigned)(r->size / region_async_width(r));
 }
 
+/* The first region that overlaps an earlier one of its space. */
+static void plan_overlap(struct board_plan *plan, const struct board *b)
+{
+	const struct ir_region *holder = NULL;
+
+	for (unsigned i = 0; i < b->nr_regions; i++) {
+		const struct ir_region *r = &b->regions[i];
+
+		if (holder && holder->space == r->space &&
+		    r->base <= region_last(holder)) {
+			plan->overlap = r;
+			plan->overlapped = holder;
+			return;
+		}
+		if (!holder || holder->space != r->space ||
+		    region_last(r) > region_last(holder))
+			holder = r;
+	}
+}
+
 static int plan_fill(struct board_plan *plan, const struct board *board)
 {
 	uint64_t max_index;
@@ -330,6 +350,7 @@ static int plan_fill(struct board_plan *plan, const struct board *board)
 		plan->kernel_irqchip |= t && t->kernel_irqchip;
 		plan->kernel_pit |= t && t->kernel_pit;
 	}
+	plan_overlap(plan, board);
 	if (plan_windows(plan) || plan_subpages(plan))
 		return -1;
 	max_index = board->nr_regions;
@@ -363,6 +384,27 @@ void board_plan_free(struct board_plan *plan)
 	free(plan->subpages);
 	free(plan->windows);
 	free(plan);
+}
+
+int board_plan_refuse_c(const struct board *board)
+{
+	const struct board_plan *plan = board->plan;
+	const struct ir_region *r = plan ? plan->overlap : NULL;
+	const char *check;
+
+	if (!r)
+		return 0;
+	check = r->space == SPACE_PIO ? "pio_overlap" : "mmio_overlap";
+	diag_error(&r->pos, check, "cannot emit C: %s.%s overlaps %s.%s, and "
+		   "each %s of boardvm's dispatch tables names one region; "
+		   "-W %s lets the board pass its checks (and -O map, json, "
+		   "svg, yaml, dts show it), but only a board without "
+		   "overlaps compiles to C", r->dev->name, r->reg->name,
+		   plan->overlapped->dev->name, plan->overlapped->reg->name,
+		   r->space == SPACE_PIO ? "port" : "MMIO byte", check);
+	diag_note(&plan->overlapped->pos, "%s.%s defined here",
+		  plan->overlapped->dev->name, plan->overlapped->reg->name);
+	return 1;
 }
 
 int board_plan(struct board *board)

@@ -268,3 +268,33 @@ if grep -q '^<stdin>:2:1: error (unknown_property)' "$tmp/err"; then
 else
 	echo "FAIL /boardc/cli/stdin_positions: $(cat "$tmp/err")"
 fi
+
+# A demoted overlap check (-W pio_overlap, -W no-mmio_overlap) lets the
+# board check and map, but -O c refuses it, explained, status 2, no files:
+# the dispatch tables hold one region per port or MMIO byte.
+demoted_c() {
+	local name=$1 want=$2
+	shift 2
+	rm -rf "$tmp/demoted"
+	"$boardc" "$@" -O c -o "$tmp/demoted" >/dev/null 2>"$tmp/err"
+	status=$?
+	if [ "$status" -ne 2 ]; then
+		echo "FAIL /boardc/cli/$name: status $status, expected 2"
+	elif [ -e "$tmp/demoted" ]; then
+		echo "FAIL /boardc/cli/$name: -O c wrote $tmp/demoted"
+	elif ! grep -qxF -- "$want" "$tmp/err"; then
+		echo "FAIL /boardc/cli/$name: no line '$want' in: $(cat "$tmp/err")"
+	else
+		echo "PASS /boardc/cli/$name"
+	fi
+}
+demoted_c demoted_pio_overlap_refuses_c \
+	"$overlap:16:15: error (pio_overlap): cannot emit C: com1-again.regs overlaps com1.regs, and each port of boardvm's dispatch tables names one region; -W pio_overlap lets the board pass its checks (and -O map, json, svg, yaml, dts show it), but only a board without overlaps compiles to C" \
+	-W pio_overlap "$overlap"
+demoted_c demoted_mmio_overlap_refuses_c \
+	"tests/boardc/errors/mmio_overlap.yaml:15:11: error (mmio_overlap): cannot emit C: bell.doorbell overlaps ioapic.regs, and each MMIO byte of boardvm's dispatch tables names one region; -W mmio_overlap lets the board pass its checks (and -O map, json, svg, yaml, dts show it), but only a board without overlaps compiles to C" \
+	-W no-mmio_overlap tests/boardc/errors/mmio_overlap.yaml
+run -W pio_overlap -O map "$overlap"
+[ "$status" -eq 0 ] && grep -q "com1-again" "$tmp/out" &&
+	echo "PASS /boardc/cli/demoted_pio_overlap_maps" ||
+	echo "FAIL /boardc/cli/demoted_pio_overlap_maps: status $status"
