@@ -5,8 +5,9 @@
 # that get past the first register of every state machine.
 #
 # usage: tests/fuzz/device-seeds.sh TARGET DIR
-#   TARGET: devices-pc, devices-bindings, devices-virtio-guest, pci or
-#   virtqueue
+#   TARGET: devices-pc, devices-bindings, devices-virtio-guest, pci,
+#   virtqueue, bzimage or pvh (the kernel loaders: synthetic files, and
+#   real Debian kernels' headers when cached)
 set -euo pipefail
 target=$1 dir=$2
 mkdir -p "$dir"
@@ -141,7 +142,103 @@ vq_poke() { le 1 1; le 2 "$1"; le 1 2; le 2 "$2"; }
 vq_restart() { le 1 2; le 2 "$1"; le 4 0x1000; le 4 0x1080; le 4 0x1100; }
 vq_interrupt() { le 1 3; }
 
+# poke FILE OFFSET BYTES VALUE: VALUE little-endian at OFFSET of FILE.
+poke() { le "$3" "$4" | dd of="$1" bs=1 seek=$(($2)) conv=notrunc status=none; }
+
+# A bzImage setup header (Documentation/arch/x86/boot.rst) with 16 bytes
+# of payload: protocol VERSION, loadflags, xloadflags.
+bzimage() {
+	local f=$1
+	head -c $((5 * 512 + 16)) /dev/zero >"$f"
+	poke "$f" 0x1f1 1 4			# setup_sects
+	poke "$f" 0x1f4 4 1			# syssize: 16 bytes
+	poke "$f" 0x201 1 0x66			# jump: header to 0x268
+	printf HdrS | dd of="$f" bs=1 seek=$((0x202)) conv=notrunc status=none
+	poke "$f" 0x206 2 "$2"			# version
+	poke "$f" 0x211 1 "$3"			# loadflags (1: LOADED_HIGH)
+	poke "$f" 0x22c 4 0x7fffffff		# initrd_addr_max
+	poke "$f" 0x230 4 0x200000		# kernel_alignment
+	poke "$f" 0x234 1 1			# relocatable_kernel
+	poke "$f" 0x236 2 "$4"			# xloadflags (1: 64-bit entry)
+	poke "$f" 0x238 4 255			# cmdline_size
+	poke "$f" 0x258 8 0x1000000		# pref_address
+	poke "$f" 0x260 4 0x100000		# init_size
+}
+
+# An ELF64 vmlinux with two PT_LOAD segments and a PVH entry note (Xen
+# note 18, XEN_ELFNOTE_PHYS32_ENTRY) of NOTE_TYPE (4: PT_NOTE, 0: none)
+# and DESC_BYTES (4 or 8).
+pvh_elf() {
+	local f=$1 note=$2 desc=$3
+	{ printf '\x7fELF\x02\x01\x01'; le 9 0
+	  le 2 2; le 2 62; le 4 1; le 8 0xffffffff81000000	# exec, x86-64
+	  le 8 64; le 8 0; le 4 0; le 2 64; le 2 56; le 2 3; le 6 0
+	  le 4 1; le 4 5; le 8 0x1000; le 8 0; le 8 0x1000000	# PT_LOAD
+	  le 8 0x200; le 8 0x3000; le 8 0x1000
+	  le 4 1; le 4 6; le 8 0x1200; le 8 0; le 8 0x1200000
+	  le 8 0x200; le 8 0x200; le 8 0x1000
+	  le 4 "$note"; le 4 4; le 8 232; le 8 0; le 8 0	# the note
+	  le 8 $((16 + desc)); le 8 $((16 + desc)); le 8 4
+	  le 4 4; le 4 "$desc"; le 4 18; printf 'Xen\0'; le "$desc" 0x1000100
+	} >"$f"
+	truncate -s $((0x1000)) "$f"
+	head -c $((0x400)) /dev/zero | tr '\0' '\220' >>"$f"	# nops
+}
+
+# Real Debian kernels' headers, when scripts/guest-image.sh cached one
+# (never committed): the bzImage's first 64 KiB, and the vmlinux cut down
+# to its ELF and program headers, its notes and 4 KiB of each segment.
+kernel_cache() {
+	local cache=${XDG_CACHE_HOME:-$HOME/.cache}/boardvm kdir
+	kdir=$(ls -d "$cache"/linux-image-* 2>/dev/null | sort -V | tail -n 1)
+	[ -n "$kdir" ] || return 0
+	if [ "$1" = bzimage ] && [ -f "$kdir/bzImage" ]; then
+		local sects
+		head -c 65536 "$kdir/bzImage" >"$dir/seed-debian-bzimage"
+		# Its payload cut to what the 64 KiB hold, so it loads.
+		sects=$(od -An -tu1 -j $((0x1f1)) -N1 "$dir/seed-debian-bzimage")
+		poke "$dir/seed-debian-bzimage" 0x1f4 4 \
+			$(((65536 - (sects + 1) * 512) / 16))
+	elif [ "$1" = pvh ] && [ -f "$kdir/vmlinux" ] &&
+	     command -v python3 >/dev/null; then
+		python3 - "$kdir/vmlinux" "$dir/seed-debian-vmlinux" <<'PY'
+import struct, sys
+src = open(sys.argv[1], 'rb').read()
+phoff, = struct.unpack_from('<Q', src, 32)
+phnum, = struct.unpack_from('<H', src, 56)
+out = bytearray(src[:64 + 56 * phnum])
+for i in range(phnum):
+    o = phoff + 56 * i
+    typ, flags, off, va, pa, fsz, msz, al = struct.unpack_from('<IIQQQQQQ', src, o)
+    keep = fsz if typ == 4 else min(fsz, 4096)
+    while len(out) % 16:
+        out.append(0)
+    new = len(out)
+    out += src[off:off + keep]
+    struct.pack_into('<IIQQQQQQ', out, 64 + 56 * i, typ, flags, new, va, pa,
+                     keep, max(msz, keep), al)
+struct.pack_into('<Q', out, 32, 64)
+struct.pack_into('<Q', out, 40, 0)             # no section headers
+struct.pack_into('<HHH', out, 58, 0, 0, 0)
+open(sys.argv[2], 'wb').write(out)
+PY
+	fi
+}
+
 case "$target" in
+bzimage)
+	bzimage "$dir/seed-2.15-64bit" 0x020f 1 1
+	bzimage "$dir/seed-2.10-32bit" 0x020a 1 0
+	bzimage "$dir/seed-2.06" 0x0206 1 0
+	bzimage "$dir/seed-zimage" 0x020f 0 1
+	kernel_cache bzimage
+	;;
+pvh)
+	pvh_elf "$dir/seed-pvh-desc8" 4 8
+	pvh_elf "$dir/seed-pvh-desc4" 4 4
+	pvh_elf "$dir/seed-no-note" 0 8
+	kernel_cache pvh
+	;;
 virtqueue)
 	{ vq_header 8; vq_image 0; vq_pop 0 100; vq_pop 4 8; vq_pop 0 64
 	  vq_interrupt; vq_poke 0x86 0; vq_poke 0x82 4; vq_pop 0 16; } \

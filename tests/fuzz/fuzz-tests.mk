@@ -79,6 +79,23 @@ $(FUZZ_REPLAY_DIR)/replay-virtqueue: $(FUZZ_REPLAY_DIR)/replay.o \
 		$(BUILD)/devices/virtqueue.o $(BUILD)/machine/guest-ram.o
 	$(CC) $(LDFLAGS) -o $@ $^
 
+# The kernel loaders (tests/fuzz/fuzz-loaders.c): bzImage and PVH, on the
+# pc board's tables, the device ops stubbed as the loader tests do
+# (tests/linux/linux-tests.mk writes the stubs).
+FUZZ_LOADER_SRCS := vmm/boot-linux.c vmm/boot-bzimage.c vmm/boot-pvh.c \
+	machine/guest-ram.c machine/ram-layout.c machine/host-file.c \
+	machine/registry.c generated/pc/board.c
+FUZZ_REPLAY_BINS += $(FUZZ_REPLAY_DIR)/replay-bzimage \
+	$(FUZZ_REPLAY_DIR)/replay-pvh
+
+$(FUZZ_REPLAY_DIR)/replay-bzimage $(FUZZ_REPLAY_DIR)/replay-pvh: \
+		$(FUZZ_REPLAY_DIR)/replay-%: tests/fuzz/replay.c \
+		tests/fuzz/fuzz-loaders.c $(FUZZ_LOADER_SRCS) \
+		$(BUILD)/tests/linux/pc-ops-stubs.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(if $(filter pvh,$*),-DFUZZ_LOADER_PVH) $(VMM_INC) \
+		-Igenerated/pc -o $@ $(filter %.c,$^) $(LDFLAGS)
+
 -include $(wildcard $(FUZZ_REPLAY_DIR)/*.d $(FUZZ_REPLAY_DIR)/*/*.d)
 
 TEST_SUITES += tests/fuzz/device-regressions.sh

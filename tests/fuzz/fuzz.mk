@@ -16,6 +16,13 @@
 #               (pc where that board is missing)
 #   fuzz-virtqueue
 #               the split virtqueue parser over a fake guest RAM
+#   fuzz-bzimage, fuzz-pvh
+#               the kernel loaders on a kernel file (tests/fuzz/
+#               fuzz-loaders.c): synthetic seeds, plus the cached Debian
+#               kernel's headers when there is one (device-seeds.sh)
+#
+# The targets whose coverage was still rising after FUZZ_SECONDS (dts,
+# PCI config space, the device models) run FUZZ_LONG_FACTOR times as long.
 #
 # Seeds: board files for the boardc targets, tests/fuzz/device-seeds.sh
 # for the others; regressions in tests/fuzz/regressions/ (board files)
@@ -51,15 +58,18 @@ FUZZ_DEV_MODELS := $(patsubst devices/%.c,$(FUZZ_DIR)/models/%.o, \
 			$(DEVICE_SOURCES)) \
 		   $(patsubst machine/%.c,$(FUZZ_DIR)/models/%.o,$(MACHINE_SRCS))
 FUZZ_TARGETS += $(foreach b,$(FUZZ_DEV_BOARDS),$(FUZZ_DIR)/fuzz-devices-$(b)) \
-		$(FUZZ_DIR)/fuzz-pci $(FUZZ_DIR)/fuzz-virtqueue
+		$(FUZZ_DIR)/fuzz-pci $(FUZZ_DIR)/fuzz-virtqueue \
+		$(FUZZ_DIR)/fuzz-bzimage $(FUZZ_DIR)/fuzz-pvh
+FUZZ_LONG_FACTOR ?= 3
 
 # libFuzzer options: -close_fd_mask=2 silences boardc's diagnostics but not
 # sanitizer reports (libFuzzer moves those to a duplicate of stderr).
-FUZZ_OPTS := -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
-	     -close_fd_mask=2 -print_final_stats=1
+FUZZ_OPTS := -timeout=10 -rss_limit_mb=2048 -close_fd_mask=2 \
+	     -print_final_stats=1
 FUZZ_BOARDC_OPTS := -max_len=16384 -dict=tests/fuzz/boardc.dict
 FUZZ_DEV_OPTS := -max_len=8192
 FUZZ_VQ_OPTS := -max_len=24576
+FUZZ_LOADER_OPTS := -max_len=131072
 
 # `make fuzz FUZZ_ONLY="pci devices-pc"` runs only those targets.
 ifneq ($(FUZZ_ONLY),)
@@ -77,11 +87,15 @@ fuzz: $(FUZZ_RUN)
 		ext=$${t#fuzz-}; corpus=$(FUZZ_DIR)/corpus-$$ext; \
 		mkdir -p $$corpus $(FUZZ_DIR)/artifacts; \
 		tests/fuzz/seeds.sh $$ext $$corpus || exit 1; \
-		echo "== $$t: $(FUZZ_SECONDS)s, corpus $$corpus"; \
+		secs=$(FUZZ_SECONDS); \
+		case $$t in fuzz-dts|fuzz-pci|fuzz-devices-*) \
+			secs=$$(($(FUZZ_SECONDS) * $(FUZZ_LONG_FACTOR))) ;; esac; \
+		echo "== $$t: $${secs}s, corpus $$corpus"; \
 		case $$t in fuzz-yaml|fuzz-dts) opts="$(FUZZ_BOARDC_OPTS)" ;; \
 		fuzz-virtqueue) opts="$(FUZZ_VQ_OPTS)" ;; \
+		fuzz-bzimage|fuzz-pvh) opts="$(FUZZ_LOADER_OPTS)" ;; \
 		*) opts="$(FUZZ_DEV_OPTS)" ;; esac; \
-		$(FUZZ_DIR)/$$t $(FUZZ_OPTS) $$opts \
+		$(FUZZ_DIR)/$$t $(FUZZ_OPTS) -max_total_time=$$secs $$opts \
 			-artifact_prefix=$(FUZZ_DIR)/artifacts/$$t- \
 			$$corpus </dev/null >$(FUZZ_DIR)/$$t.log 2>&1 || { rc=1; \
 			tail -60 $(FUZZ_DIR)/$$t.log; \
@@ -118,6 +132,16 @@ $(FUZZ_DIR)/vq/fuzz-virtqueue.o: tests/fuzz/fuzz-virtqueue.c
 $(FUZZ_DIR)/fuzz-virtqueue: $(FUZZ_DIR)/vq/fuzz-virtqueue.o \
 		$(FUZZ_DIR)/models/virtqueue.o $(FUZZ_DIR)/models/guest-ram.o
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^
+
+# The loaders: one build of their sources per target (FUZZ_LOADER_SRCS in
+# tests/fuzz/fuzz-tests.mk), with the pc board's tables.
+$(FUZZ_DIR)/fuzz-bzimage $(FUZZ_DIR)/fuzz-pvh: $(FUZZ_DIR)/fuzz-%: \
+		tests/fuzz/fuzz-loaders.c $(FUZZ_LOADER_SRCS) \
+		$(BUILD)/tests/linux/pc-ops-stubs.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
+		$(if $(filter pvh,$*),-DFUZZ_LOADER_PVH) $(VMM_INC) \
+		-Igenerated/pc -o $@ $(filter %.c,$^)
 
 $(FUZZ_DIR)/gen/virtio-guest/board.h: $(FUZZ_VIRTIO_BOARD) $(BOARDC)
 	@mkdir -p $(@D)
