@@ -11,6 +11,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +24,7 @@
 #include "boot-linux.h"
 #include "console-backend.h"
 #include "host-input.h"
+#include "jail.h"
 #include "log.h"
 #include "metrics.h"
 #include "mptable.h"
@@ -51,6 +54,8 @@ enum {
 	OPT_SECCOMP_SELFTEST, OPT_SERIAL, OPT_API_SOCK, OPT_CONFIG_FILE, OPT_ID,
 	OPT_LOG_LEVEL, OPT_LOG_FORMAT, OPT_STATS_FORMAT, OPT_METRICS,
 	OPT_METRICS_INTERVAL,
+	OPT_JAIL,			/* ...in enum jail_option's order */
+	OPT_JAIL_LAST = OPT_JAIL + JAIL_OPT_SELFTEST,
 };
 
 static const struct option long_options[] = {
@@ -79,6 +84,11 @@ static const struct option long_options[] = {
 	{ "stats-format", required_argument, NULL, OPT_STATS_FORMAT },
 	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL },
+	{ "jail", required_argument, NULL, OPT_JAIL + JAIL_OPT_DIR },
+	{ "uid", required_argument, NULL, OPT_JAIL + JAIL_OPT_UID },
+	{ "gid", required_argument, NULL, OPT_JAIL + JAIL_OPT_GID },
+	{ "jail-cgroup", required_argument, NULL, OPT_JAIL + JAIL_OPT_CGROUP },
+	{ "jail-selftest", no_argument, NULL, OPT_JAIL + JAIL_OPT_SELFTEST },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -134,6 +144,12 @@ static void usage(FILE *out)
 "  --reboot            when the guest resets the machine, boot it again (a\n"
 "                      fresh VM: vCPUs, devices, RAM, the kernel reloaded)\n"
 "                      instead of exiting with status 4\n"
+"  --jail DIR --uid U --gid G\n"
+"                      run jailed: new mount/PID/IPC/UTS/network namespaces,\n"
+"                      a fresh tmpfs on DIR holding only the VM's files and\n"
+"                      /dev/kvm as the root, no capabilities, no_new_privs,\n"
+"                      rlimits, as U:G (needs root; docs/security.md)\n"
+"  --jail-cgroup PATH  with --jail: join cgroup v2 /sys/fs/cgroup/PATH\n"
 "  --no-seccomp        run without the syscall allowlist (for debugging;\n"
 "                      --reboot runs without it too, see docs/security.md)\n"
 "  --seccomp-policy    print the syscall allowlist of this board and exit\n"
@@ -175,6 +191,7 @@ static struct control_request control;
 /* --disk FILE[,ro], in order: the board's virtio-blk devices take them. */
 #define VMM_MAX_DISKS		8
 static struct host_disk disks[VMM_MAX_DISKS];
+static struct jail_request jail;
 static unsigned nr_disks;
 
 static int parse_disk(const char *arg)
@@ -300,6 +317,10 @@ static int parse_args(int argc, char **argv, struct vm_options *opts,
 			if (parse_disk(optarg) < 0)
 				return -1;
 			break;
+		case OPT_JAIL ... OPT_JAIL_LAST:
+			if (jail_option(&jail, opt - OPT_JAIL, optarg) < 0)
+				return -1;
+			break;
 		case OPT_SERIAL:
 			if (console_backend_parse(optarg) < 0)
 				return -1;
@@ -401,7 +422,8 @@ static int parse_args(int argc, char **argv, struct vm_options *opts,
 			boot->initrd ? "initrd" : "append");
 		return -1;
 	}
-	if (check_disks() < 0 || console_backends_resolve() < 0)
+	if (check_disks() < 0 || console_backends_resolve() < 0 ||
+	    jail_options_check(&jail) < 0)
 		return -1;
 	return cpuid_hide_parse(opts, cpuid_hide);
 }
@@ -463,6 +485,40 @@ static int machine_boot(struct vm *vm, const struct boot_request *boot)
 	if (boot->kernel)
 		return boot_linux(vm, boot);
 	return boot_flat_load(vm, boot->flat_path, boot->flat_addr);
+}
+
+/*
+ * --jail: what the VM opens after the jail is in (kernel, initrd, --flat
+ * image, disks; /dev/kvm is the jail's own), and how large a file may
+ * grow: the largest disk (no disk: nothing grows).
+ */
+static int vmm_jail(const struct boot_request *boot)
+{
+	struct jail_file files[VMM_MAX_DISKS + 3] = {
+		{ boot->flat_path, false }, { boot->kernel, false },
+		{ boot->initrd, false },
+	};
+	uint64_t max_size = 0;
+	unsigned n = 3;
+	struct stat st;
+
+	/* The jail needs every file up front, and no thread may exist. */
+	if (control.api_sock || control.config_file || control.metrics) {
+		fprintf(stderr, "boardvm: --jail with --%s is not supported "
+			"yet: give the VM's files on the command line\n",
+			control.api_sock ? "api-sock" : control.config_file ?
+			"config-file" : "metrics");
+		return -1;
+	}
+
+	for (unsigned i = 0; i < nr_disks; i++) {
+		files[n++] = (struct jail_file){ disks[i].path,
+						 !disks[i].readonly };
+		if (stat(disks[i].path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (uint64_t)st.st_size > max_size)
+			max_size = st.st_size;
+	}
+	return jail_enter(&jail, files, n, nr_disks ? max_size : RLIM_INFINITY);
 }
 
 /*
@@ -726,6 +782,11 @@ int main(int argc, char **argv)
 	}
 	if (console_backends_open() < 0) {
 		ret = VMM_EXIT_USAGE;	/* a path or socket refused */
+		goto out;
+	}
+	/* No thread may exist yet: the jail forks. */
+	if (jail.dir && vmm_jail(&boot) < 0) {
+		ret = VMM_EXIT_SETUP;
 		goto out;
 	}
 	ret = control_start(&opts, &boot);

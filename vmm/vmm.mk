@@ -15,7 +15,8 @@ endif
 
 VMM_SRCS := $(addprefix vmm/,boot-bzimage.c boot-flat.c boot-kernel.c \
 	boot-linux.c boot-pvh.c console-backend.c cpuid.c dispatch.c \
-	host-input.c insn.c instances.c io-thread.c irq-routing.c kvm.c main.c mptable.c \
+	host-input.c insn.c instances.c io-thread.c irq-routing.c jail.c kvm.c \
+	main.c mptable.c \
 	pci-kvm.c pci-remap.c seccomp.c stats.c vcpu.c) $(GEN_DIR)/board.c
 # The control plane (docs/api.md).
 VMM_SRCS += $(addprefix vmm/,api.c api-http.c board-json.c log.c metrics.c \
