@@ -64,6 +64,7 @@ static void usage(FILE *out)
 "      --section iomem|ioports|e820\n"
 "                             -O map: print that section alone\n"
 "  -W, --warning [no-]CHECK   enable (disable) CHECK as a warning\n"
+"  -fmax-errors=N             stop after N errors (default 20; 0: never)\n"
 "  -E, --error [no-]CHECK     enable (disable) CHECK as an error\n"
 "      --list-checks          list every check and its level (after any\n"
 "                             -W/-E given with it), then exit\n"
@@ -176,11 +177,42 @@ static void bad_option(char **argv, int opt)
 	usage_error("unknown option '%s'", arg);
 }
 
+/* -fmax-errors=N (gcc's spelling): taken out of argv before getopt. */
+static int max_errors_take(int argc, char **argv)
+{
+	static const char prefix[] = "-fmax-errors=";
+	const size_t len = sizeof(prefix) - 1;
+	bool options = true;
+	int out = 1;
+
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		char *end;
+		long n;
+
+		if (!strcmp(arg, "--"))
+			options = false;
+		if (!options || strncmp(arg, prefix, len)) {
+			argv[out++] = argv[i];
+			continue;
+		}
+		errno = 0;
+		n = strtol(arg + len, &end, 10);
+		if (end == arg + len || *end || errno || n < 0 || n > 1000000)
+			usage_error("bad count in '%s': give a number of errors "
+				    "(0 for no limit)", arg);
+		diag_set_max_errors((int)n);
+	}
+	argv[out] = NULL;
+	return out;
+}
+
 static void options_parse(int argc, char **argv, struct options *o)
 {
 	bool list_checks = false;
 	int opt;
 
+	argc = max_errors_take(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "map")) {
 		o->map_command = true;
 		o->output = OUTPUT_MAP;
@@ -353,6 +385,7 @@ int main(int argc, char **argv)
 		board = board_from_yaml(o.file);
 	if (!board)
 		return 1;
+	diag_set_stop_status(2);
 	if (!board_compile(board))
 		status = 2;
 	else if (o.output == OUTPUT_C && board_plan_refuse_c(board))

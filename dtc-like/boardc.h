@@ -141,7 +141,11 @@ struct board {
 	struct board_plan *plan;
 };
 
-/* Front ends: NULL on a parse error (diagnostics already printed). */
+/*
+ * Front ends: NULL on a parse error (diagnostics already printed); a
+ * board when the only errors were recoverable (check_report()): the
+ * caller runs the checks on it and fails with status 2.
+ */
 struct board *board_from_yaml(const char *file);
 struct board *board_from_dts(const char *file);
 
@@ -183,6 +187,12 @@ int check_set_enabled(const char *name, bool enabled, bool is_error);
 bool check_report(const struct srcpos *pos, const char *name,
 		  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void check_list(FILE *out);
+/*
+ * Errors check_report() has printed so far. A front end whose only errors
+ * are these still returns its board (the key was ignored, the first of
+ * two counts), so every check runs on it too.
+ */
+int check_report_error_count(void);
 
 /* Layout (layout.c): places `auto` devices, builds board->regions. */
 int board_layout(struct board *board);

@@ -185,6 +185,14 @@ static struct check *check_find(const char *name);
  * order). A name that is not in the table is an error, so a typo in a
  * front end cannot silence anything.
  */
+/* Errors check_report() printed: the front ends' recoverable ones. */
+static int nr_reported_errors;
+
+int check_report_error_count(void)
+{
+	return nr_reported_errors;
+}
+
 bool check_report(const struct srcpos *pos, const char *name,
 		  const char *fmt, ...)
 {
@@ -198,8 +206,10 @@ bool check_report(const struct srcpos *pos, const char *name,
 	va_start(ap, fmt);
 	msg = vformat(fmt, ap);
 	va_end(ap);
-	if (level == LEVEL_ERROR)
+	if (level == LEVEL_ERROR) {
+		nr_reported_errors++;
 		diag_error(pos, name, "%s", msg);
+	}
 	else
 		diag_warning(pos, name, "%s", msg);
 	free(msg);

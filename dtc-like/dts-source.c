@@ -746,14 +746,18 @@ static void board_walk(struct board *b, const struct dt_node *root)
 struct board *board_from_dts(const char *file)
 {
 	int errors = diag_error_count();
+	int recoverable = check_report_error_count();
 	struct board *board = NULL;
 	int failed;
+/* Errors other than the recoverable ones check_report() printed. */
+#define FATAL_ERRORS()	(diag_error_count() - errors > \
+			 check_report_error_count() - recoverable)
 
 	if (!dts_lexer_start(file))
 		return NULL;
 	failed = dts_parse();
 	dts_lexer_finish();
-	if (failed || diag_error_count() > errors)
+	if (failed || FATAL_ERRORS())
 		goto out;
 	if (!dt_tree_root()) {
 		struct srcpos pos = { .file = srcpos_file(input_name(file)),
@@ -764,15 +768,16 @@ struct board *board_from_dts(const char *file)
 		goto out;
 	}
 	dt_tree_resolve();
-	if (diag_error_count() > errors)
+	if (FATAL_ERRORS())
 		goto out;
 	board = board_new(input_name(file));
 	board_walk(board, dt_tree_root());
-	if (diag_error_count() > errors) {
+	if (FATAL_ERRORS()) {
 		board_free(board);
 		board = NULL;
 	}
 out:
 	dt_tree_free();
 	return board;
+#undef FATAL_ERRORS
 }

@@ -19,6 +19,8 @@ struct srcpos_name {
 
 static struct srcpos_name *srcpos_names;
 static int nr_errors, nr_warnings;
+static int max_errors = DIAG_MAX_ERRORS_DEFAULT;
+static int stop_status = 1;
 
 const char *srcpos_file(const char *name)
 {
@@ -77,11 +79,37 @@ static void diag_print(const struct srcpos *pos, const char *kind,
 			srcpos_string(inc));
 }
 
+void diag_set_max_errors(int max)
+{
+	max_errors = max;
+}
+
+void diag_set_stop_status(int status)
+{
+	stop_status = status;
+}
+
+/*
+ * At the cap, the next error stops boardc (so the last one's notes are
+ * printed): one mistake that cascades (a file including itself) shows as
+ * a screenful, not hundreds of lines.
+ */
+static void diag_cap(void)
+{
+	if (!max_errors || nr_errors < max_errors)
+		return;
+	fprintf(stderr, "boardc: stopped after %d errors (-fmax-errors=%d): "
+		"fix these first, or give -fmax-errors=0 to see them all\n",
+		nr_errors, max_errors);
+	exit(stop_status);
+}
+
 void diag_error(const struct srcpos *pos, const char *check,
 		const char *fmt, ...)
 {
 	va_list ap;
 
+	diag_cap();
 	nr_errors++;
 	va_start(ap, fmt);
 	diag_print(pos, "error", check, fmt, ap);

@@ -39,6 +39,15 @@ void diag_warning(const struct srcpos *pos, const char *check,
 void diag_note(const struct srcpos *pos, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * The error cap (gcc's -fmax-errors): once `max` errors are printed, the
+ * next one exits with the stop status instead (1 while the front end
+ * runs, 2 once the checks do). 0: no cap.
+ */
+#define DIAG_MAX_ERRORS_DEFAULT	20
+void diag_set_max_errors(int max);
+void diag_set_stop_status(int status);
+
 /* Counts since start, for exit statuses. */
 int diag_error_count(void);
 int diag_warning_count(void);

@@ -1115,6 +1115,7 @@ static void check_single_document(struct yaml_ctx *ctx, yaml_parser_t *parser,
 struct board *board_from_yaml(const char *file)
 {
 	int errors = diag_error_count();
+	int recoverable = check_report_error_count();
 	struct yaml_ctx ctx = { .file = srcpos_file(input_name(file)) };
 	yaml_parser_t parser;
 	yaml_document_t doc;
@@ -1163,7 +1164,8 @@ struct board *board_from_yaml(const char *file)
 out_parser:
 	yaml_parser_delete(&parser);
 	free(buf);
-	if (diag_error_count() > errors) {
+	if (diag_error_count() - errors >
+	    check_report_error_count() - recoverable) {
 		board_free(board);
 		return NULL;
 	}

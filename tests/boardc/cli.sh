@@ -49,6 +49,8 @@ usage missing_argument "option '-O' needs an argument" "$good" -O
 usage no_file "no board file given: usage: boardc [options] BOARD-FILE"
 usage mem_not_pages "--mem '4097' is not a whole number of 4 KiB pages (KVM maps guest RAM in pages): use a size like 512M or 3.5G" \
 	map --mem 4097 "$good"
+usage max_errors_bad "bad count in '-fmax-errors=x': give a number of errors (0 for no limit)" \
+	-fmax-errors=x "$good"
 usage two_files "one board file at a time: got 'a.yaml' and 'b.yaml'" \
 	a.yaml b.yaml
 usage c_without_o "-O c writes a directory: give it with -o DIR" \
@@ -298,3 +300,20 @@ run -W pio_overlap -O map "$overlap"
 [ "$status" -eq 0 ] && grep -q "com1-again" "$tmp/out" &&
 	echo "PASS /boardc/cli/demoted_pio_overlap_maps" ||
 	echo "FAIL /boardc/cli/demoted_pio_overlap_maps: status $status"
+
+# The error cap: -fmax-errors=N stops at the (N+1)th error, 0 never does.
+run -fmax-errors=3 tests/boardc/errors/max_errors.yaml
+n=$(grep -c ': error ' "$tmp/err")
+if [ "$status" -eq 1 ] && [ "$n" -eq 3 ] &&
+   [ "$(tail -n1 "$tmp/err")" = "boardc: stopped after 3 errors (-fmax-errors=3): fix these first, or give -fmax-errors=0 to see them all" ]; then
+	echo "PASS /boardc/cli/max_errors_3"
+else
+	echo "FAIL /boardc/cli/max_errors_3: status $status, $n errors"
+fi
+run -fmax-errors=0 tests/boardc/errors/max_errors.yaml
+n=$(grep -c ': error ' "$tmp/err")
+if [ "$status" -eq 2 ] && [ "$n" -eq 25 ] && ! grep -q stopped "$tmp/err"; then
+	echo "PASS /boardc/cli/max_errors_0"
+else
+	echo "FAIL /boardc/cli/max_errors_0: status $status, $n errors"
+fi
