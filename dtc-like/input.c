@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "input.h"
+#include "srcpos.h"
 
 const char *input_name(const char *file)
 {
@@ -109,5 +110,7 @@ unsigned char *input_read(const char *file, size_t *len, const char **why)
 	}
 	if (!is_stdin)
 		close(fd);
+	if (buf)
+		srcpos_set_text(input_name(file), buf, *len);
 	return buf;
 }

@@ -5,15 +5,24 @@
  *   file:line:col: note: message
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "srcpos.h"
 
-/* Interned file names: a short list, never freed (boardc is short-lived). */
+/*
+ * Interned file names: a short list, never freed (boardc is short-lived).
+ * With the file's text (srcpos_set_text()) when it was read, for the
+ * source line under a diagnostic.
+ */
 struct srcpos_name {
 	struct srcpos_name *next;
+	char *text;
+	size_t len;
+	size_t *lines;			/* offset of each line, built lazily */
+	unsigned nr_lines;
 	char name[];
 };
 
@@ -39,9 +48,94 @@ const char *srcpos_file(const char *name)
 		exit(1);
 	}
 	memcpy(n->name, name, len);
+	n->text = NULL;
+	n->lines = NULL;
+	n->nr_lines = 0;
 	n->next = srcpos_names;
 	srcpos_names = n;
 	return n->name;
+}
+
+static struct srcpos_name *name_find(const char *file)
+{
+	for (struct srcpos_name *n = srcpos_names; n; n = n->next)
+		if (n->name == file || !strcmp(n->name, file))
+			return n;
+	return NULL;
+}
+
+void srcpos_set_text(const char *name, const void *text, size_t len)
+{
+	struct srcpos_name *n = name_find(srcpos_file(name));
+
+	free(n->text);
+	free(n->lines);
+	n->lines = NULL;
+	n->nr_lines = 0;
+	n->text = malloc(len + 1);
+	if (!n->text) {
+		fprintf(stderr, "boardc: out of memory\n");
+		exit(1);
+	}
+	memcpy(n->text, text, len);
+	n->text[len] = '\0';
+	n->len = len;
+}
+
+/* Line offsets, once per file: each excerpt is then O(line length). */
+static bool lines_index(struct srcpos_name *n)
+{
+	unsigned count = 1;
+
+	if (n->lines)
+		return true;
+	for (size_t i = 0; i < n->len; i++)
+		count += n->text[i] == '\n';
+	n->lines = malloc(count * sizeof(*n->lines));
+	if (!n->lines)
+		return false;
+	n->lines[0] = 0;
+	n->nr_lines = 1;
+	for (size_t i = 0; i < n->len; i++)
+		if (n->text[i] == '\n')
+			n->lines[n->nr_lines++] = i + 1;
+	return true;
+}
+
+#define EXCERPT_MAX	160		/* longer lines are not shown */
+
+/*
+ * gcc's excerpt under a diagnostic: the line, then a caret under the
+ * column (tabs kept, so it lines up):
+ *    15 |     io-ports: 0x3f8
+ *       |               ^
+ */
+static void excerpt_print(const struct srcpos *pos)
+{
+	struct srcpos_name *n;
+	const char *line;
+	size_t len;
+	int col;
+
+	if (!pos || !pos->file || pos->first_line <= 0)
+		return;
+	n = name_find(pos->file);
+	if (!n || !n->text || !lines_index(n) ||
+	    (unsigned)pos->first_line > n->nr_lines)
+		return;
+	line = n->text + n->lines[pos->first_line - 1];
+	len = strcspn(line, "\n");
+	if (len && line[len - 1] == '\r')
+		len--;
+	col = pos->first_column > 0 ? pos->first_column : 1;
+	if (len > EXCERPT_MAX || (size_t)col > len + 1 ||
+	    memchr(line, '\0', len))
+		return;
+	fprintf(stderr, "%5d | %.*s\n      | ", pos->first_line, (int)len,
+		line);
+	for (int i = 0; i < col - 1; i++)
+		fputc(line[i] == '\t' ? '\t' : ' ', stderr);
+	fputs("^\n", stderr);
 }
 
 const char *srcpos_string(const struct srcpos *pos)
@@ -72,6 +166,7 @@ static void diag_print(const struct srcpos *pos, const char *kind,
 	fputs(": ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
+	excerpt_print(pos);
 	/* Where an /include/d file was pulled in from, innermost first. */
 	for (inc = pos ? pos->included_from : NULL; inc;
 	     inc = inc->included_from)
@@ -136,6 +231,7 @@ void diag_note(const struct srcpos *pos, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
+	excerpt_print(pos);
 }
 
 int diag_error_count(void)

@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 struct srcpos {
 	const char *file;		/* interned: lives as long as boardc */
@@ -21,6 +22,8 @@ struct srcpos {
 
 /* Intern a file name so positions may keep pointing at it. */
 const char *srcpos_file(const char *name);
+/* The file's text (copied), for the source line under its diagnostics. */
+void srcpos_set_text(const char *name, const void *text, size_t len);
 
 /* "file:line:col" (static buffer rotation, 4 at a time). */
 const char *srcpos_string(const struct srcpos *pos);
