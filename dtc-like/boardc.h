@@ -194,6 +194,23 @@ void check_list(FILE *out);
  */
 int check_report_error_count(void);
 
+/*
+ * "Did you mean" (suggest.c): feed candidates to name_suggest_try(); best
+ * is the closest one near enough to be a typo, or NULL. name_hint() makes
+ * ": did you mean 'X'? " of it (" " for none), to go before a list of
+ * the valid names.
+ */
+struct name_suggest {
+	const char *name;		/* as written */
+	const char *best;
+	unsigned dist;
+};
+unsigned name_distance(const char *a, const char *b);
+void name_suggest_try(struct name_suggest *s, const char *candidate);
+const char *name_suggest_list(const char *name, const char *const *names,
+			      unsigned nr);
+const char *name_hint(const char *best);
+
 /* Layout (layout.c): places `auto` devices, builds board->regions. */
 int board_layout(struct board *board);
 

@@ -6,7 +6,7 @@
 BOARDC := $(BUILD)/boardc/boardc
 BOARDC_SRCS := $(addprefix dtc-like/,boardc.c checks.c dts-source.c dts-tree.c \
 	emit-c.c emit-dts.c emit-json.c emit-map.c emit-svg.c emit-yaml.c \
-	input.c ir.c layout.c plan.c quote.c ram.c srcpos.c yaml-source.c)
+	input.c ir.c layout.c plan.c quote.c ram.c srcpos.c suggest.c yaml-source.c)
 BOARDC_OBJS := $(patsubst %.c,$(BUILD)/boardc/%.o,$(BOARDC_SRCS)) \
 	$(BUILD)/boardc/dts-parser.o $(BUILD)/boardc/dts-lexer.o \
 	$(MACHINE_BOARDC_OBJS)

@@ -25,6 +25,7 @@
 #include "boardc.h"
 #include "cpuid-features.h"
 #include "guest-ram.h"
+#include "keys.h"
 
 #define PIO_LIMIT	0xffffull
 
@@ -661,51 +662,14 @@ static void check_missing_property(struct check *c, struct board *b)
 	}
 }
 
-/* Levenshtein distance, for "did you mean". */
-static unsigned edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	unsigned row[64], prev, tmp;
-
-	if (lb >= ARRAY_SIZE(row) || la >= ARRAY_SIZE(row))
-		return ~0u;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = (unsigned)j;
-	for (size_t i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = (unsigned)i;
-		for (size_t j = 1; j <= lb; j++) {
-			unsigned best = prev + (a[i - 1] != b[j - 1]);
-
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			tmp = row[j];
-			row[j] = best;
-			prev = tmp;
-		}
-	}
-	return row[lb];
-}
-
 /* The known type closest to `name`, if it is close enough to be a typo. */
 static const struct device_type *type_closest(const char *name)
 {
-	const struct device_type *best = NULL;
-	unsigned best_d = ~0u, limit = (unsigned)strlen(name) / 3;
+	struct name_suggest sg = { .name = name };
 
-	if (limit < 2)
-		limit = 2;
-	for (unsigned i = 0; i < nr_device_types; i++) {
-		unsigned dist = edit_distance(name, device_types[i]->name);
-
-		if (dist < best_d) {
-			best_d = dist;
-			best = device_types[i];
-		}
-	}
-	return best_d <= limit ? best : NULL;
+	for (unsigned i = 0; i < nr_device_types; i++)
+		name_suggest_try(&sg, device_types[i]->name);
+	return sg.best ? device_type_find(sg.best) : NULL;
 }
 
 static void check_unknown_device_type(struct check *c, struct board *b)
@@ -731,6 +695,12 @@ static void check_unknown_device_type(struct check *c, struct board *b)
 	}
 }
 
+/* A device's own keys, in both syntaxes: what a misspelt one may be. */
+static const char *const device_keys[] = {
+	KEY_NAME, KEY_TYPE, KEY_IO_PORTS, KEY_MMIO, KEY_IRQ, KEY_PROPERTIES,
+	KEY_BINDINGS, KEY_PCI_SLOT, DTS_TYPE, DTS_IRQ,
+};
+
 static void check_unknown_property(struct check *c, struct board *b)
 {
 	for (unsigned i = 0; i < b->nr_devices; i++) {
@@ -744,14 +714,20 @@ static void check_unknown_property(struct check *c, struct board *b)
 			list_add(&valid, t->props[p].name);
 		for (unsigned p = 0; p < d->nr_props; p++) {
 			struct ir_property *prop = &d->props[p];
+			struct name_suggest sg = { .name = prop->name };
 
 			if (device_type_prop(t, prop->name))
 				continue;
+			for (unsigned k = 0; k < t->nr_props; k++)
+				name_suggest_try(&sg, t->props[k].name);
+			/* The text syntax puts device keys among them. */
+			for (unsigned k = 0; k < ARRAY_SIZE(device_keys); k++)
+				name_suggest_try(&sg, device_keys[k]);
 			if (t->nr_props)
 				check_msg(c, &prop->pos, "device '%s': %s has "
-					  "no property '%s' (valid: %s)",
+					  "no property '%s'%s(valid: %s)",
 					  dname(d), t->name, prop->name,
-					  valid.text);
+					  name_hint(sg.best), valid.text);
 			else
 				check_msg(c, &prop->pos, "device '%s': %s "
 					  "takes no properties: remove '%s'",
@@ -850,12 +826,16 @@ static void check_unknown_register(struct check *c, struct board *b)
 		reg_names(d->type, SPACE_BLOCK, true, &regs);
 		for (unsigned k = 0; k < d->nr_bindings; k++) {
 			struct ir_binding *bd = &d->bindings[k];
+			struct name_suggest sg = { .name = bd->reg };
 
-			if (!device_type_reg(d->type, bd->reg))
-				check_msg(c, &bd->pos, "device '%s': %s has "
-					  "no register '%s' (registers: %s)",
-					  dname(d), d->type->name, bd->reg,
-					  regs.text);
+			if (device_type_reg(d->type, bd->reg))
+				continue;
+			for (unsigned r = 0; r < d->type->nr_regs; r++)
+				name_suggest_try(&sg, d->type->regs[r].name);
+			check_msg(c, &bd->pos, "device '%s': %s has no register "
+				  "'%s'%s(registers: %s)", dname(d),
+				  d->type->name, bd->reg, name_hint(sg.best),
+				  regs.text);
 		}
 	}
 }

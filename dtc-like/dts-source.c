@@ -175,8 +175,9 @@ static void shape_check(const struct dt_node *node, const struct shape *s)
 		}
 		names_list(s->props, s->nr_props, valid, sizeof(valid));
 		check_report(&p->pos, "unknown_property", "unknown property "
-			     "'%s' in %s (valid properties: %s)", p->name,
-			     s->where, valid);
+			     "'%s' in %s%s(valid properties: %s)", p->name,
+			     s->where, name_hint(name_suggest_list(p->name,
+				     s->props, s->nr_props)), valid);
 	}
 	for (struct dt_node *c = node->children; c; c = c->next) {
 		if (s->any_nodes || name_in(c->name, s->nodes, s->nr_nodes))
@@ -189,8 +190,9 @@ static void shape_check(const struct dt_node *node, const struct shape *s)
 		}
 		names_list(s->nodes, s->nr_nodes, valid, sizeof(valid));
 		check_report(&c->pos, "unknown_property", "unknown node '%s' "
-			     "in %s (valid nodes: %s)", c->name, s->where,
-			     valid);
+			     "in %s%s(valid nodes: %s)", c->name, s->where,
+			     name_hint(name_suggest_list(c->name, s->nodes,
+							 s->nr_nodes)), valid);
 	}
 }
 

@@ -186,8 +186,11 @@ static int keyset_next(struct yaml_ctx *ctx, struct keyset *ks,
 		if (i < 0) {
 			keyset_list(ks, valid, sizeof(valid));
 			check_report(&pos, "unknown_property",
-				     "unknown key '%s' in %s (valid keys: %s)",
-				     scalar_text(key), ks->where, valid);
+				     "unknown key '%s' in %s%s(valid keys: %s)",
+				     scalar_text(key), ks->where,
+				     name_hint(name_suggest_list(
+					     scalar_text(key), ks->names,
+					     ks->nr)), valid);
 			continue;
 		}
 		if (ks->key[i]) {
