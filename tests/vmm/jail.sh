@@ -85,11 +85,11 @@ t_needs_ids() {
 	expect_err "^boardvm: --jail $tmp/jail needs --uid and --gid"
 }
 
-# SIGTERM to the boardvm that was started reaches the jailed one.
-t_sigterm() {
-	local pid
+# spin_jailed [OPTIONS...]: the spin guest jailed in the background, once
+# it runs; its pid in $pid.
+spin_jailed() {
 	timeout -k 5 "$TIMEOUT" "$BUILD/bindings/boardvm" --jail "$tmp/jail" \
-		--uid $ID --gid $ID \
+		--uid $ID --gid $ID "$@" \
 		--flat "$BUILD/guest/bindings/spin.bin@$LOAD_ADDR" \
 		</dev/null >"$tmp/out" 2>"$tmp/err" &
 	pid=$!
@@ -97,24 +97,25 @@ t_sigterm() {
 		grep -q spinning "$tmp/out" && break
 		sleep 0.1
 	done
+}
+
+# SIGTERM to the boardvm that was started reaches the jailed one.
+t_sigterm() {
+	local pid
+	spin_jailed
 	kill -TERM "$pid"
 	wait "$pid"
 	STATUS=$?
 	expect_status 143
 }
 
-# cgroup v2 placement (only where /sys/fs/cgroup is cgroup2).
+# cgroup v2 placement, where a cgroup2 is mounted under /sys/fs/cgroup
+# (at it, or at a subdirectory such as unified/ beside v1 controllers).
+cg2=$(awk '$3 == "cgroup2" && $2 ~ "^/sys/fs/cgroup" { print $2; exit }' /proc/mounts)
 t_cgroup() {
-	local cg=boardvm-jail-test-$$ pid procs=
-	timeout -k 5 "$TIMEOUT" "$BUILD/bindings/boardvm" --jail "$tmp/jail" \
-		--uid $ID --gid $ID --jail-cgroup "$cg" \
-		--flat "$BUILD/guest/bindings/spin.bin@$LOAD_ADDR" \
-		</dev/null >"$tmp/out" 2>"$tmp/err" &
-	pid=$!
-	for _ in $(seq 100); do
-		grep -q spinning "$tmp/out" && break
-		sleep 0.1
-	done
+	local cg=${cg2#/sys/fs/cgroup}/boardvm-jail-test-$$ pid procs=
+	cg=${cg#/}
+	spin_jailed --jail-cgroup "$cg"
 	procs=$(cat "/sys/fs/cgroup/$cg/cgroup.procs" 2>/dev/null)
 	kill -TERM "$pid"
 	wait "$pid"
@@ -174,8 +175,8 @@ run_test /vmm/jail/needs-ids t_needs_ids
 jail_test /vmm/jail/sigterm t_sigterm
 jail_test /vmm/jail/guests t_guests
 jail_test /vmm/jail/virtio-disk t_virtio_disk
-if [ "$(stat -f -c %T /sys/fs/cgroup 2>/dev/null)" != cgroup2fs ]; then
-	echo "SKIP /vmm/jail/cgroup: /sys/fs/cgroup is not cgroup v2 here"
+if [ -z "$cg2" ]; then
+	echo "SKIP /vmm/jail/cgroup: no cgroup v2 mounted under /sys/fs/cgroup"
 else
 	jail_test /vmm/jail/cgroup t_cgroup
 fi
