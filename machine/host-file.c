@@ -105,6 +105,22 @@ err_close:
 	return -1;
 }
 
+int host_file_open_append(const char *path)
+{
+	const int flags = O_APPEND | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	struct stat st;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | flags, 0644);
+	if (fd < 0 && errno == ENXIO)		/* a FIFO without a reader */
+		fd = open(path, O_RDWR | flags);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
 int64_t host_file_size(int fd, const struct stat *st)
 {
 	off_t end;

@@ -33,6 +33,15 @@ const char *host_file_kind(mode_t mode);
 int host_file_open(const char *what, const char *path, int flags,
 		   unsigned kinds, struct stat *st, char *err, size_t errlen);
 
+/*
+ * An output file (a console's file:PATH, a log, metrics), appended to and
+ * created 0644, opened without blocking: a FIFO nobody reads yet is
+ * opened read-write (as Firecracker does), so open() never waits for a
+ * reader; a FIFO or device stays non-blocking, so a full one drops output
+ * instead of stopping a vCPU. Returns the fd, or -1 with errno set.
+ */
+int host_file_open_append(const char *path);
+
 /* The size of an open regular file or block device, or -1 (errno). */
 int64_t host_file_size(int fd, const struct stat *st);
 

@@ -34,6 +34,7 @@
 
 #include "../devices/console.h"
 #include "console-backend.h"
+#include "host-file.h"
 #include "log.h"
 #include "vmm.h"
 
@@ -225,8 +226,7 @@ err:
 
 static int open_file(struct console_backend *be)
 {
-	be->out_fd = open(be->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-			  0644);
+	be->out_fd = host_file_open_append(be->path);	/* never blocks */
 	if (be->out_fd >= 0)
 		return 0;
 	fprintf(stderr, "boardvm: --serial %s=file:%s: %s\n", be->device->name,

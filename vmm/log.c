@@ -31,6 +31,7 @@
 
 #include <json.h>
 
+#include "host-file.h"
 #include "log.h"
 
 #define LOG_MARK		'\001'	/* then '0' + level */
@@ -208,7 +209,7 @@ int log_configure(const char *path, const char *level, char *err,
 		return -1;
 	}
 	if (path) {
-		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+		fd = host_file_open_append(path);	/* never blocks */
 		if (fd < 0) {
 			snprintf(err, size, "log_path '%s': %s", path,
 				 strerror(errno));

@@ -22,6 +22,7 @@
 
 #include <json.h>
 
+#include "host-file.h"
 #include "metrics.h"
 #include "vmm.h"
 
@@ -37,7 +38,7 @@ static bool metrics_running, metrics_quit;
 int metrics_open(const char *path, unsigned interval_ms, char *err,
 		 size_t size)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	int fd = host_file_open_append(path);	/* a FIFO: never blocks */
 
 	if (fd < 0) {
 		snprintf(err, size, "metrics_path '%s': %s", path,

@@ -303,6 +303,17 @@ t_disk_fifo() {
 	expect_err_is "boardvm: --disk '$tmp/dfifo' is a FIFO, not a regular file or block device"
 }
 
+# Output files that are FIFOs nobody reads (a console's file:PATH,
+# --metrics): opened without waiting for a reader, the guest runs.
+t_output_fifo() {
+	mkfifo "$tmp/out-fifo"
+	run pc --serial com1=file:"$tmp/out-fifo" --flat "$(hello pc)"
+	expect_status 33
+	run pc --metrics "$tmp/out-fifo" --flat "$(hello pc)"
+	expect_status 33
+	expect_out "hello from pc"
+}
+
 # One image for two devices (under two names): refused unless both ,ro.
 t_disk_twice() {
 	truncate -s 1M "$tmp/twice.img"
@@ -582,6 +593,7 @@ disk_test /vmm/files/disk-directory t_disk_directory
 disk_test /vmm/files/disk-dev-zero t_disk_dev_zero
 disk_test /vmm/files/disk-fifo t_disk_fifo
 kvm_test /vmm/files/disk-twice t_disk_twice
+kvm_test /vmm/files/output-fifo t_output_fifo
 run_test /vmm/host/mem-above-host t_mem_above_host
 ns_test /vmm/host/kvm-not-kvm t_kvm_not_kvm
 kvm_test /vmm/host/sigint-during-setup t_sigint_during_setup
