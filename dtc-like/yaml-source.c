@@ -246,6 +246,13 @@ static bool scalar_number(struct yaml_ctx *ctx, const yaml_node_t *node,
 		return false;
 	if (parse_number(scalar_text(node), value))
 		return true;
+	if (number_leading_zero(scalar_text(node))) {
+		diag_error(&pos, "bad_number", "bad number '%s' for %s: a "
+			   "leading zero is octal to dtc and C but decimal to "
+			   "YAML, so boardc takes neither: drop the zero, or "
+			   "write 0x hex", scalar_text(node), what);
+		return false;
+	}
 	diag_error(&pos, "bad_number",
 		   "bad number '%s' for %s: write a decimal or 0x hex number "
 		   "below 2^64, like 1016 or 0x3f8 ('_' may separate digits)",
@@ -542,7 +549,9 @@ static void placement_from_yaml(struct yaml_ctx *ctx, yaml_node_t *node,
 		pl->is_auto = true;
 		return;
 	}
-	if (!parse_number(scalar_text(node), &pl->base))
+	if (number_leading_zero(scalar_text(node)))
+		scalar_number(ctx, node, what, &pl->base);
+	else if (!parse_number(scalar_text(node), &pl->base))
 		diag_error(&pl->pos, "bad_number",
 			   "bad placement '%s' for %s: write a base address "
 			   "(like 0x3f8), 'auto', or '{window: NAME}'",

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Numbers, sizes, booleans and bindings as written in board files.
- *   numbers: decimal or 0x hex, `_` between digits (0x1_0000_0000)
+ *   numbers: decimal or 0x hex, `_` between digits (0x1_0000_0000); no
+ *            leading zero (01770: octal or decimal? refused)
  *   sizes:   a number with an optional binary suffix K, M, G or T;
  *            a decimal fraction with a suffix if it is exact bytes (3.5G)
  * Every parser rejects overflow rather than wrapping.
@@ -62,11 +63,23 @@ static bool parse_digits(const char *s, const char *end, unsigned base,
 	return true;
 }
 
+bool number_leading_zero(const char *text)
+{
+	return text && text[0] == '0' &&
+	       ((text[1] >= '0' && text[1] <= '9') || text[1] == '_');
+}
+
+/*
+ * 01770 is octal to C and dtc but decimal to YAML 1.2: refused in both
+ * syntaxes rather than read two ways.
+ */
 static bool parse_number_span(const char *s, const char *end,
 			      uint64_t *value)
 {
 	if (end - s > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		return parse_digits(s + 2, end, 16, value, NULL);
+	if (end - s > 1 && s[0] == '0')
+		return false;
 	return parse_digits(s, end, 10, value, NULL);
 }
 

@@ -12,6 +12,8 @@
 
 #include "registry.h"
 
+/* A decimal with a leading zero (01770), which parse_number() refuses. */
+bool number_leading_zero(const char *text);
 bool parse_number(const char *text, uint64_t *value);
 bool parse_size(const char *text, uint64_t *value);
 bool parse_bool(const char *text, bool *value);

@@ -39,6 +39,10 @@ static const struct number_case numbers[] = {
 	{ "0x_1", false, 0 },
 	{ "4K", false, 0 },
 	{ "1.5", false, 0 },
+	{ "01770", false, 0 },		/* octal or decimal? neither */
+	{ "00", false, 0 },
+	{ "0_1", false, 0 },
+	{ "0x0", true, 0 },
 };
 
 static const struct number_case sizes[] = {
@@ -51,6 +55,7 @@ static const struct number_case sizes[] = {
 	{ "0x10K", true, 0x4000 },
 	{ "3.5G", true, 7ull << 29 },
 	{ "0.5K", true, 512 },
+	{ "010M", false, 0 },			/* a leading zero */
 	{ "1.25M", true, 5ull << 18 },
 	{ "1_024K", true, 1ull << 20 },
 	{ "16777215T", true, 16777215ull << 40 },
