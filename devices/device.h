@@ -141,6 +141,15 @@ struct device_ops {
 	/* An fd the I/O thread should poll for this device, and its handler. */
 	int (*poll_fd)(struct device *dev);
 	void (*poll_ready)(struct device *dev);
+	/*
+	 * --trace-io: the name of the register at `offset` (from the block
+	 * base, as the access handlers get it) for a read or a write, as the
+	 * chip's documentation calls it ("THR", "LSR"); NULL when unnamed.
+	 * Called after the access, without the device's lock (a name that
+	 * depends on state, like the UART's DLAB bank, may be a beat late).
+	 */
+	const char *(*reg_name)(const struct device *dev, uint64_t offset,
+				bool is_write);
 	/* Something the operator did (the API): true when the device took it. */
 	bool (*host_event)(struct device *dev, enum host_event event);
 };

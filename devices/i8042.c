@@ -389,6 +389,16 @@ static void i8042_destroy(struct device *dev)
 	dev->state = NULL;
 }
 
+static const char *i8042_reg_name(const struct device *dev, uint64_t offset,
+				  bool is_write)
+{
+	if (offset == I8042_DATA)
+		return "DATA";
+	if (offset == I8042_COMMAND)
+		return is_write ? "COMMAND" : "STATUS";
+	return NULL;
+}
+
 const struct device_ops i8042_ops = {
 	.init		= i8042_init,
 	.reset		= i8042_reset,
@@ -396,4 +406,5 @@ const struct device_ops i8042_ops = {
 	.pio_read	= i8042_pio_read,
 	.pio_write	= i8042_pio_write,
 	.host_event	= i8042_host_event,
+	.reg_name	= i8042_reg_name,
 };

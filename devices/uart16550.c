@@ -445,6 +445,34 @@ static void uart_destroy(struct device *dev)
 	dev->state = NULL;
 }
 
+static const char *uart_reg_name(const struct device *dev, uint64_t offset,
+				 bool is_write)
+{
+	const struct uart16550 *u = dev->state;
+	bool dlab = u && (__atomic_load_n(&u->lcr, __ATOMIC_RELAXED) &
+			  UART_LCR_DLAB);
+
+	switch (offset) {
+	case UART_RX:
+		return dlab ? "DLL" : is_write ? "THR" : "RBR";
+	case UART_IER:
+		return dlab ? "DLM" : "IER";
+	case UART_IIR:
+		return is_write ? "FCR" : "IIR";
+	case UART_LCR:
+		return "LCR";
+	case UART_MCR:
+		return "MCR";
+	case UART_LSR:
+		return "LSR";
+	case UART_MSR:
+		return "MSR";
+	case UART_SCR:
+		return "SCR";
+	}
+	return NULL;
+}
+
 const struct device_ops uart16550_ops = {
 	.init		= uart_init,
 	.reset		= uart_reset,
@@ -453,4 +481,5 @@ const struct device_ops uart16550_ops = {
 	.pio_write	= uart_pio_write,
 	.poll_fd	= uart_poll_fd,
 	.poll_ready	= uart_poll_ready,
+	.reg_name	= uart_reg_name,
 };

@@ -352,6 +352,17 @@ static bool dispatch_traced(const struct dispatch_ctx *ctx,
 	return !only || only[r - board_regions];
 }
 
+/* The device's name for the register, or NULL. */
+static const char *trace_reg_name(const struct board_region *r,
+				  uint64_t offset, const char *op)
+{
+	const struct device *dev = &machine_devices[r->device];
+
+	if (!dev->ops || !dev->ops->reg_name)
+		return NULL;
+	return dev->ops->reg_name(dev, r->offset + offset, op[0] != 'r');
+}
+
 /* One JSON object per line; names are board identifiers (no escapes). */
 static void dispatch_trace_line_json(FILE *out, const char *who,
 				     unsigned space, const char *op,
@@ -360,16 +371,36 @@ static void dispatch_trace_line_json(FILE *out, const char *who,
 				     const struct board_region *r,
 				     uint64_t offset)
 {
+	const char *reg;
+
 	fprintf(out, "{\"trace\":\"io\",\"who\":\"%s\",\"space\":\"%s\","
 		"\"op\":\"%s\",\"addr\":%" PRIu64 ",\"len\":%u,\"data\":%"
 		PRIu64, who, space_name(space), op, addr, len, value);
-	if (r == &board_regions[0])
+	if (r == &board_regions[0]) {
 		fprintf(out, ",\"region\":null}\n");
-	else
-		fprintf(out, ",\"region\":\"%s\",\"device\":\"%s\","
-			"\"offset\":%" PRIu64 ",\"binding\":\"%s\"}\n",
-			r->name, board_devices[r->device].name, offset,
-			binding_name(r->binding));
+		return;
+	}
+	reg = trace_reg_name(r, offset, op);
+	fprintf(out, ",\"region\":\"%s\",\"device\":\"%s\",\"offset\":%"
+		PRIu64 ",%s%s%s\"binding\":\"%s\"}\n", r->name,
+		board_devices[r->device].name, offset, reg ? "\"register\":\"" :
+		"", reg ? reg : "", reg ? "\"," : "", binding_name(r->binding));
+}
+
+/* "-> com1.regs+0x0 THR (sync)": region, offset, register, binding. */
+static void dispatch_trace_line_text(FILE *out, const char *who,
+				     unsigned space, const char *op,
+				     uint64_t addr, unsigned len,
+				     uint64_t value,
+				     const struct board_region *r,
+				     uint64_t offset)
+{
+	const char *reg = trace_reg_name(r, offset, op);
+
+	fprintf(out, "trace-io: %s %s %s 0x%" PRIx64 " len %u data 0x%" PRIx64
+		" -> %s+0x%" PRIx64 "%s%s (%s)\n", who, space_name(space), op,
+		addr, len, value, r->name, offset, reg ? " " : "",
+		reg ? reg : "", binding_name(r->binding));
 }
 
 static void dispatch_trace(const struct dispatch_ctx *ctx, unsigned space,
@@ -398,10 +429,8 @@ static void dispatch_trace(const struct dispatch_ctx *ctx, unsigned space,
 			"0x%" PRIx64 " -> unmapped\n", who, space_name(space),
 			op, addr, len, value);
 	else
-		fprintf(out, "trace-io: %s %s %s 0x%" PRIx64 " len %u data "
-			"0x%" PRIx64 " -> %s+0x%" PRIx64 " (%s)\n", who,
-			space_name(space), op, addr, len, value, r->name,
-			offset, binding_name(r->binding));
+		dispatch_trace_line_text(out, who, space, op, addr, len, value,
+					 r, offset);
 }
 
 /* Access */

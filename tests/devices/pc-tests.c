@@ -841,10 +841,10 @@ static void test_trace(void)
 	rewind(out);
 	CHECK(fgets(line, sizeof(line), out));
 	CHECK(!strcmp(line, "trace-io: vcpu3 pio write 0x3ff len 1 data 0x41 "
-		      "-> com1.regs+0x7 (sync)\n"));
+		      "-> com1.regs+0x7 SCR (sync)\n"));
 	CHECK(fgets(line, sizeof(line), out));
 	CHECK(!strcmp(line, "trace-io: vcpu3 pio read 0x3ff len 1 data 0x41 "
-		      "-> com1.regs+0x7 (sync)\n"));
+		      "-> com1.regs+0x7 SCR (sync)\n"));
 	CHECK(fgets(line, sizeof(line), out));
 	CHECK(!strcmp(line, "trace-io: vcpu3 mmio read 0xc0000004 len 4 data "
 		      "0x0 -> doorbell0.status+0x0 (sync)\n"));

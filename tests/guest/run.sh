@@ -220,7 +220,7 @@ t_smp() {
 t_trace_io() {
 	run_vm minimal hello --trace-io
 	expect_status 33
-	expect_err '^trace-io: vcpu0 pio write 0x3f8 len 1 data 0x68 -> com1\.regs\+0x0 \(sync\)$'
+	expect_err '^trace-io: vcpu0 pio write 0x3f8 len 1 data 0x68 -> com1\.regs\+0x0 THR \(sync\)$'
 	expect_err '^trace-io: vcpu0 pio write 0x501 len 1 data 0x21 .*debug-exit\.exit'
 }
 

@@ -376,7 +376,7 @@ t_board_trace() {
 	expect_api 204 "trace off"
 	grep '^{"trace"' "$tmp/err" >"$tmp/trace"
 	[ -s "$tmp/trace" ] || fail "no JSON trace lines: $(head -c 200 "$tmp/err")"
-	jq -e -s 'length > 10 and all(.region == "com1.regs" and .op == "write" and .space == "pio" and .addr == 1016 and .binding == "sync")' \
+	jq -e -s 'length > 10 and all(.region == "com1.regs" and .register == "THR" and .op == "write" and .space == "pio" and .addr == 1016 and .binding == "sync")' \
 		"$tmp/trace" >/dev/null || fail "trace lines: $(head -n 2 "$tmp/trace")"
 	local n
 	n=$(wc -l <"$tmp/trace")
@@ -432,7 +432,7 @@ t_trace_filter() {
 	[ "$status" -eq 33 ] || fail "status $status"
 	[ "$(grep -c '^trace-io: ' "$tmp/err")" -eq 24 ] ||
 		fail "$(grep -c '^trace-io: ' "$tmp/err") trace lines, expected 24 (12 bytes on com2 and com4)"
-	grep '^trace-io: ' "$tmp/err" | grep -Ev -- '-> com(2|4)\.regs\+0x0 \(sync\)$' | head -n 1 >"$tmp/other"
+	grep '^trace-io: ' "$tmp/err" | grep -Ev -- '-> com(2|4)\.regs\+0x0 THR \(sync\)$' | head -n 1 >"$tmp/other"
 	[ ! -s "$tmp/other" ] || fail "a line of another region: $(cat "$tmp/other")"
 	"$VM" --trace-io=bogus --flat "$(guest hello)@$LOAD_ADDR" </dev/null 2>"$tmp/err"
 	status=$?
