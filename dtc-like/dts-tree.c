@@ -32,18 +32,22 @@ void dt_node_add_prop(struct dt_node *node, struct dt_prop *prop)
 		diag_error(&prop->pos, NULL, "property '%s' after a subnode: "
 			   "device-tree source puts a node's properties before "
 			   "its subnodes; move it up", prop->name);
-	for (p = &node->props; *p; p = &(*p)->next)
-		;
+	p = node->props_tail ? node->props_tail : &node->props;
+	while (*p)
+		p = &(*p)->next;
 	*p = prop;
+	node->props_tail = &prop->next;
 }
 
 void dt_node_add_child(struct dt_node *node, struct dt_node *child)
 {
 	struct dt_node **p;
 
-	for (p = &node->children; *p; p = &(*p)->next)
-		;
+	p = node->children_tail ? node->children_tail : &node->children;
+	while (*p)
+		p = &(*p)->next;
 	*p = child;
+	node->children_tail = &child->next;
 	child->parent = node;
 	node->has_children = true;
 }
@@ -218,11 +222,22 @@ static void node_merge(struct dt_node *dst, struct dt_node *src)
 				break;
 		if (*old) {
 			p->next = (*old)->next;
+			if (dst->props_tail == &(*old)->next)
+				dst->props_tail = &p->next;
 			dt_prop_free(*old);
 			*old = p;
 		} else {
 			*old = p;
 		}
+	}
+	/* Into a node with no children yet (the first '/ { }'): as is. */
+	if (!dst->children && src->children) {
+		for (struct dt_node *c = src->children; c; c = c->next)
+			c->parent = dst;
+		dst->children = src->children;
+		dst->children_tail = src->children_tail;
+		dst->has_children = true;
+		src->children = NULL;
 	}
 	while (src->children) {
 		struct dt_node *c = src->children, *d;

@@ -54,6 +54,9 @@ struct dt_node {
 	struct dt_node *next;
 	struct srcpos pos;		/* the name */
 	bool has_children;		/* properties must come first */
+	/* List tails: appends are O(1), so a tree builds in linear time. */
+	struct dt_prop **props_tail;
+	struct dt_node **children_tail;
 };
 
 /* A `&label { ... };` or `&{/path} { ... };` block, merged in order. */

@@ -155,6 +155,23 @@ const char *srcpos_string(const struct srcpos *pos)
 	return buf;
 }
 
+/*
+ * A message and its newline, cut at MESSAGE_MAX bytes: a message quotes
+ * what the board wrote, which may be a 10 MB name.
+ */
+#define MESSAGE_MAX	2048
+
+static void message_print(const char *fmt, va_list ap)
+{
+	char buf[MESSAGE_MAX + 1];
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+
+	fputs(buf, stderr);
+	if (n > MESSAGE_MAX)
+		fputs(" [...]", stderr);
+	fputc('\n', stderr);
+}
+
 static void diag_print(const struct srcpos *pos, const char *kind,
 		       const char *check, const char *fmt, va_list ap)
 {
@@ -164,8 +181,7 @@ static void diag_print(const struct srcpos *pos, const char *kind,
 	if (check)
 		fprintf(stderr, " (%s)", check);
 	fputs(": ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	message_print(fmt, ap);
 	excerpt_print(pos);
 	/* Where an /include/d file was pulled in from, innermost first. */
 	for (inc = pos ? pos->included_from : NULL; inc;
@@ -228,8 +244,7 @@ void diag_note(const struct srcpos *pos, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	fprintf(stderr, "%s: note: ", srcpos_string(pos));
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	message_print(fmt, ap);
 	va_end(ap);
 	excerpt_print(pos);
 }

@@ -5,7 +5,8 @@
 # Wall time, median of RUNS (default 5), for check only and for -O c; then,
 # for information, the C compiler on the generated board.c once.
 # Then the same for a 65,536-region board (scripts/gen-board.sh --regions).
-# Target: boardc -O c under 1 s (10,000 devices).
+# Target: boardc -O c under 1 s (10,000 devices). Then the front ends on
+# huge and hostile inputs (see below).
 #
 # usage: bench/compile/run.sh BOARDC        (env: BUILD, CC, RUNS, DEVICES)
 set -euo pipefail
@@ -64,6 +65,46 @@ echo "boardc on $regions_board (65,536 regions), wall, median of $runs"
 time_median "check only" "$boardc" "$regions_board" 3>/dev/null
 time_median "-O c" "$boardc" -O c -o "$dir/c-regions" "$regions_board" \
 	3>/dev/null
+
+# The front ends' time on hostile and huge inputs (issue 12): linear in
+# nodes (a 65,536-device board in YAML and as its -O dts twin; target:
+# dts within 2x of YAML), linear in token length (10 MB string, comment
+# and name tokens in the text syntax, a 10 MB YAML scalar; target < 2 s
+# each), bounded on deep nesting (5 MB of '[' stops at the cap).
+nodes=65536
+nodes_yaml=$dir/nodes-$nodes.yaml
+scripts/gen-board.sh --devices "$nodes" --auto "nodes-$nodes" >"$nodes_yaml"
+"$boardc" -O dts -o "$dir/nodes-$nodes.dts" "$nodes_yaml"
+echo "boardc check only on $nodes devices ($(wc -c <"$nodes_yaml") bytes" \
+     "of YAML), wall, median of $runs"
+yaml_ms=$(time_median "YAML" "$boardc" "$nodes_yaml" 3>&1 >&4)
+dts_ms=$(time_median "text syntax (-O dts twin)" "$boardc" \
+	 "$dir/nodes-$nodes.dts" 3>&1 >&4)
+awk -v y="$yaml_ms" -v d="$dts_ms" 'BEGIN {
+	printf "  dts/YAML: %.2f (target <= 2: %s)\n", d / y,
+	       d <= 2 * y ? "met" : "MISSED" }'
+# The minimal board with one 10 MB token of each kind after its '/ {'.
+xs() { head -c $((10 << 20)) /dev/zero | tr '\0' x; }
+token_board() {
+	sed -n '1,/^\/ {/p' boards/minimal.dts
+	printf '%s' "$1"; xs; printf '%s\n' "$2"
+	sed '1,/^\/ {/d' boards/minimal.dts
+}
+token_board '	model-note = "' '";' >"$dir/token-string.dts"
+token_board '	/* ' ' */' >"$dir/token-comment.dts"
+token_board '	' ';' >"$dir/token-name.dts"
+{ cat boards/minimal.yaml; printf 'note: '; xs; echo; } >"$dir/token-scalar.yaml"
+{ head -c $((5 << 20)) /dev/zero | tr '\0' '['; echo; } >"$dir/nesting.yaml"
+echo "boardc on 10 MB tokens and 5 MB of nesting, wall, median of $runs" \
+     "(each ends with its error: the token is not a board key)"
+for f in token-string.dts token-comment.dts token-name.dts \
+	 token-scalar.yaml nesting.yaml; do
+	ms=$(time_median "$f" sh -c '"$0" "$1" 2>/dev/null; [ $? -le 2 ]' \
+	     "$boardc" "$dir/$f" 3>&1 >&4)
+	awk -v f="$f" -v ms="$ms" 'BEGIN {
+		if (ms >= 2000) printf "  %s: MISSED (target < 2000 ms)\n", f }'
+done
+
 awk -v ms="$c_ms" 'BEGIN {
 	printf "Target: boardc -O c < 1000 ms: %s\n",
 	       ms < 1000 ? "met" : "MISSED (see docs/performance.md)" }'
