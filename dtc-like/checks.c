@@ -1464,6 +1464,62 @@ static void check_kvm_io_bus(struct check *c, struct board *b)
  * range. Its Linux loader takes as many reserved ranges. (So the e820 map
  * has at most 64 entries, inside boot_params' 128.)
  */
+/*
+ * A KVM memory slot holds at most KVM_MEM_MAX_NR_PAGES, 2^31 - 1 pages
+ * (include/linux/kvm_host.h): 8 TiB less a page. Checked for the chunks
+ * ram.default fills and for backed ranges; a larger --mem is boardvm's
+ * to refuse.
+ */
+#define KVM_MEM_MAX_BYTES	(((1ull << 31) - 1) * MACHINE_PAGE_SIZE)
+
+static void memslot_sizes(struct check *c, struct board *b)
+{
+	struct ram_chunk chunks[GUEST_RAM_MAX_SPANS];
+	int n = b->nr_ram > GUEST_RAM_MAX_SPANS ? -1 :
+		board_ram_fill(b, b->ram_default, chunks, GUEST_RAM_MAX_SPANS);
+
+	for (int i = 0; i < n; i++)
+		if (chunks[i].size > KVM_MEM_MAX_BYTES)
+			check_msg(c, &chunks[i].region->size_pos, "ram.default "
+				  "%s fills %s of RAM region %s, more than a "
+				  "KVM memory slot holds (2^31 - 1 pages, 8 TiB "
+				  "less 4 KiB): split the region",
+				  size_str(b->ram_default),
+				  size_str(chunks[i].size),
+				  rname(chunks[i].region));
+	for (unsigned i = 0; i < b->nr_reserved; i++)
+		if (b->reserved[i].backed &&
+		    b->reserved[i].size > KVM_MEM_MAX_BYTES)
+			check_msg(c, &b->reserved[i].size_pos, "backed "
+				  "reserved range %s of %s is more than a KVM "
+				  "memory slot holds (2^31 - 1 pages, 8 TiB "
+				  "less 4 KiB): split it",
+				  rname(&b->reserved[i]),
+				  size_str(b->reserved[i].size));
+}
+
+/*
+ * KVM's in-kernel IOAPIC has KVM_IOAPIC_NUM_PINS (24) pins: a line above
+ * them cannot be routed (KVM_SET_GSI_ROUTING refuses the board).
+ */
+#define KVM_IOAPIC_NUM_PINS	24
+
+static void check_ioapic_pins(struct check *c, struct board *b)
+{
+	struct srcpos pos = board_pos(b, &b->irqs_pos);
+	const struct ir_device *chip = NULL;
+
+	for (unsigned i = 0; i < b->nr_devices && !chip; i++)
+		if (b->devices[i].type && b->devices[i].type->kernel_irqchip)
+			chip = &b->devices[i];
+	if (chip && b->nr_irqs > KVM_IOAPIC_NUM_PINS)
+		check_msg(c, &pos, "irqs: %u with KVM's in-kernel irqchip "
+			  "(device %s), whose IOAPIC has %u pins "
+			  "(KVM_IOAPIC_NUM_PINS): lower irqs to %u",
+			  b->nr_irqs, dname(chip), KVM_IOAPIC_NUM_PINS,
+			  KVM_IOAPIC_NUM_PINS);
+}
+
 static void check_memslots(struct check *c, struct board *b)
 {
 	struct srcpos pos = board_pos(b, &b->ram_pos);
@@ -1481,6 +1537,7 @@ static void check_memslots(struct check *c, struct board *b)
 			  "reserved ranges: boardvm's Linux loader takes at "
 			  "most %u: merge adjacent ones", b->nr_reserved,
 			  GUEST_RAM_MAX_SPANS);
+	memslot_sizes(c, b);
 }
 
 /*
@@ -2087,7 +2144,10 @@ FIXED_CHECK(address_overflow, PHASE_TREE,
 	    "no RAM region, reserved range, window or fixed device ends "
 	    "past 2^64", &unknown_device_type_check);
 CHECK(memslots, PHASE_TREE, LEVEL_ERROR,
-      "RAM regions and backed ranges fit boardvm's 32 memory chunks");
+      "RAM regions and backed ranges fit boardvm's 32 memory chunks and "
+      "KVM's 8 TiB memory slots", &address_overflow_check);
+CHECK(ioapic_pins, PHASE_TREE, LEVEL_ERROR,
+      "irqs fit the in-kernel IOAPIC's 24 pins");
 /*
  * Only a Linux boot needs it, flat guests run without one: a warning, and
  * only on a board that is otherwise good (the plan's phase).
@@ -2122,7 +2182,7 @@ static struct check *const check_table[] = {
 	&pci_bar_space_check, &address_overflow_check, &pio_range_check, &pio_overlap_check, &mmio_overlap_check,
 	&ram_overlap_check, &ram_size_check, &window_containment_check,
 	&mmio_alignment_check, &layout_full_check, &pci_bar_check,
-	&memslots_check, &mp_table_check,
+	&memslots_check, &ioapic_pins_check, &mp_table_check,
 	&kvm_io_bus_check,
 	&macro_clash_check, &window_size_check,
 };
