@@ -48,10 +48,10 @@ static int log_fd = STDERR_FILENO;
 static char line[LOG_LINE_MAX];
 static size_t line_len;
 
-static void write_all(const char *p, size_t n)
+void log_write_all(int fd, const char *p, size_t n)
 {
 	while (n) {
-		ssize_t w = write(log_fd, p, n);
+		ssize_t w = write(fd, p, n);
 
 		if (w < 0 && errno == EINTR)
 			continue;
@@ -60,6 +60,11 @@ static void write_all(const char *p, size_t n)
 		p += w;
 		n -= w;
 	}
+}
+
+static void write_all(const char *p, size_t n)
+{
+	log_write_all(log_fd, p, n);
 }
 
 static bool line_is_output(const char *s)

@@ -20,6 +20,8 @@ int log_set_format(const char *name);	/* text|json */
 /* PUT /logger: a file for the log, a Firecracker level name. */
 int log_configure(const char *path, const char *level, char *err,
 		  size_t size);
+/* Write all of p (retrying after EINTR); what fd refuses is dropped. */
+void log_write_all(int fd, const char *p, size_t n);
 void log_msg(enum log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -23,6 +23,7 @@
 #include <json.h>
 
 #include "host-file.h"
+#include "log.h"
 #include "metrics.h"
 #include "vmm.h"
 
@@ -55,22 +56,6 @@ int metrics_open(const char *path, unsigned interval_ms, char *err,
 	return 0;
 }
 
-static void write_line(int fd, const char *s)
-{
-	size_t n = strlen(s);
-
-	while (n) {
-		ssize_t w = write(fd, s, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		s += w;
-		n -= w;
-	}
-}
-
 /* Called with metrics_lock held. */
 static void flush_locked(void)
 {
@@ -97,7 +82,7 @@ static void flush_locked(void)
 	if (line) {
 		strcpy(line, text);
 		strcat(line, "\n");
-		write_line(metrics_fd, line);
+		log_write_all(metrics_fd, line, strlen(line));
 		free(line);
 	}
 	json_object_put(o);
