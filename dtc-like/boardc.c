@@ -21,7 +21,7 @@
 enum input_syntax { INPUT_GUESS, INPUT_YAML, INPUT_DTS };
 enum output_format {
 	OUTPUT_NONE, OUTPUT_C, OUTPUT_MAP, OUTPUT_JSON, OUTPUT_SVG,
-	OUTPUT_YAML, OUTPUT_DTS,
+	OUTPUT_YAML, OUTPUT_DTS, OUTPUT_ACPI,
 };
 
 struct options {
@@ -33,11 +33,13 @@ struct options {
 	uint64_t mem;
 	bool map_command;		/* `boardc map ...` */
 	const char *section;		/* --section: one map section */
+	unsigned cpus;			/* --cpus: acpi's MADT; 0: default */
 };
 
 static const char *const output_names[] = {
 	[OUTPUT_C] = "c", [OUTPUT_MAP] = "map", [OUTPUT_JSON] = "json",
 	[OUTPUT_SVG] = "svg", [OUTPUT_YAML] = "yaml", [OUTPUT_DTS] = "dts",
+	[OUTPUT_ACPI] = "acpi",
 };
 
 static void usage(FILE *out)
@@ -46,6 +48,7 @@ static void usage(FILE *out)
 "usage: boardc [options] BOARD-FILE\n"
 "       boardc map [--mem SIZE] [--format text|json|svg]\n"
 "                  [--section iomem|ioports|e820] BOARD-FILE\n"
+"       boardc acpi [--cpus N] [-o DIR] BOARD-FILE\n"
 "\n"
 "Checks a board file and compiles it into the tables boardvm is built\n"
 "from. With no -O, only checks.\n"
@@ -55,12 +58,16 @@ static void usage(FILE *out)
 "                             .yaml/.yml or .dts)\n"
 "  -O, --out-format FORMAT    output: c (board.c, board.h, devices.mk),\n"
 "                             map (/proc/iomem and /proc/ioports style\n"
-"                             text), json, svg, yaml or dts\n"
+"                             text), json, svg, yaml, dts or acpi (the\n"
+"                             ACPI tables as acpidump prints them; with\n"
+"                             -o DIR one binary per table for iasl -d)\n"
 "  -o, --out PATH             -O c: the output directory (required);\n"
 "                             others: the output file (default: stdout)\n"
 "      --mem SIZE             guest RAM size for map, json and svg\n"
 "                             (default: the board's ram default), e.g. 3.5G\n"
 "      --format text|json|svg boardc map only: same as -O map|json|svg\n"
+"      --cpus N               acpi only: the MADT for N CPUs, as boardvm\n"
+"                             --cpus N patches it (default: cpus default)\n"
 "      --section iomem|ioports|e820\n"
 "                             -O map: print that section alone\n"
 "  -W, --warning [no-]CHECK   enable (disable) CHECK as a warning\n"
@@ -91,11 +98,11 @@ usage_error(const char *fmt, ...)
 
 static enum output_format output_parse(const char *text, const char *opt)
 {
-	for (unsigned i = OUTPUT_C; i <= OUTPUT_DTS; i++)
+	for (unsigned i = OUTPUT_C; i <= OUTPUT_ACPI; i++)
 		if (!strcmp(text, output_names[i]))
 			return (enum output_format)i;
 	usage_error("unknown output format '%s' for %s: use c, map, json, "
-		    "svg, yaml or dts", text, opt);
+		    "svg, yaml, dts or acpi", text, opt);
 }
 
 static enum output_format format_parse(const char *text)
@@ -149,7 +156,7 @@ static enum input_syntax input_guess(const char *file)
 }
 
 enum { OPT_MEM = 256, OPT_FORMAT, OPT_LIST_CHECKS, OPT_VERSION,
-       OPT_SECTION };
+       OPT_SECTION, OPT_CPUS };
 
 static const struct option long_options[] = {
 	{ "in-format", required_argument, NULL, 'I' },
@@ -159,6 +166,7 @@ static const struct option long_options[] = {
 	{ "error", required_argument, NULL, 'E' },
 	{ "mem", required_argument, NULL, OPT_MEM },
 	{ "section", required_argument, NULL, OPT_SECTION },
+	{ "cpus", required_argument, NULL, OPT_CPUS },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "list-checks", no_argument, NULL, OPT_LIST_CHECKS },
 	{ "help", no_argument, NULL, 'h' },
@@ -218,6 +226,10 @@ static void options_parse(int argc, char **argv, struct options *o)
 		o->output = OUTPUT_MAP;
 		argv++;
 		argc--;
+	} else if (argc > 1 && !strcmp(argv[1], "acpi")) {
+		o->output = OUTPUT_ACPI;
+		argv++;
+		argc--;
 	}
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":I:O:o:W:E:h", long_options,
@@ -262,6 +274,16 @@ static void options_parse(int argc, char **argv, struct options *o)
 					    "e820", optarg);
 			o->section = optarg;
 			break;
+		case OPT_CPUS: {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 0);
+
+			if (!*optarg || *end || !n || n > 255)
+				usage_error("bad CPU count '%s' for --cpus: use "
+					    "1 to the board's cpus max", optarg);
+			o->cpus = (unsigned)n;
+			break;
+		}
 		case OPT_LIST_CHECKS:
 			list_checks = true;	/* after every -W/-E */
 			break;
@@ -292,6 +314,8 @@ static void options_parse(int argc, char **argv, struct options *o)
 	    o->output != OUTPUT_JSON && o->output != OUTPUT_SVG)
 		usage_error("--mem is for -O map, json or svg (or 'boardc "
 			    "map')");
+	if (o->cpus && o->output != OUTPUT_ACPI)
+		usage_error("--cpus is for -O acpi (or 'boardc acpi')");
 	if (o->section && o->output != OUTPUT_MAP)
 		usage_error("--section is for the text map (-O map or "
 			    "'boardc map')");
@@ -349,6 +373,10 @@ static int emit(const struct board *board, const struct options *o)
 		return 0;
 	if (o->output == OUTPUT_C)
 		return board_to_c(board, o->out_path) ? -1 : 0;
+	if (o->output == OUTPUT_ACPI)
+		return board_acpi_dump(board, o->cpus ? o->cpus :
+				       board->cpus_default, o->out_path,
+				       stdout) ? -1 : 0;
 	if (o->out_path) {
 		out = fopen(o->out_path, "w");
 		if (!out) {

@@ -132,6 +132,12 @@ struct board {
 	char **cpuid_hide;
 	struct srcpos *cpuid_hide_pos;	/* of each name */
 	unsigned nr_cpuid_hide;
+	/* firmware-tables: "acpi", "mptable"; absent: mptable alone. */
+	bool has_firmware_tables;
+	char **firmware_tables;
+	struct srcpos *firmware_tables_pos;	/* of each name */
+	unsigned nr_firmware_tables;
+	struct srcpos firmware_tables_key_pos;
 
 	/* board_layout() */
 	struct ir_region *regions;	/* sorted by space, then base */
@@ -316,6 +322,10 @@ int board_to_map_section(const struct board *board, uint64_t mem,
 int board_to_json(const struct board *board, uint64_t mem, FILE *out);
 int board_to_svg(const struct board *board, uint64_t mem, FILE *out);
 int board_to_yaml(const struct board *board, FILE *out);
+/* emit-acpi.c: board.c's board_firmware; `boardc acpi`'s dumps. */
+int board_firmware_to_c(const struct board *board, FILE *out);
+int board_acpi_dump(const struct board *board, unsigned cpus,
+		    const char *dir, FILE *out);
 int board_to_dts(const struct board *board, FILE *out);
 
 /* quote.c: a double-quoted string with C escapes (dts and YAML read it). */

@@ -4,7 +4,8 @@
 # $(BUILD)/boardc/. No vmm/ or devices/ source is part of it.
 
 BOARDC := $(BUILD)/boardc/boardc
-BOARDC_SRCS := $(addprefix dtc-like/,boardc.c checks.c dts-source.c dts-tree.c \
+BOARDC_SRCS := $(addprefix dtc-like/,acpi.c aml.c boardc.c checks.c \
+	dts-source.c dts-tree.c emit-acpi.c \
 	emit-c.c emit-dts.c emit-json.c emit-map.c emit-svg.c emit-yaml.c \
 	input.c ir.c layout.c plan.c quote.c ram.c srcpos.c suggest.c yaml-source.c)
 BOARDC_OBJS := $(patsubst %.c,$(BUILD)/boardc/%.o,$(BOARDC_SRCS)) \

@@ -23,6 +23,7 @@
 
 #include "common.h"
 #include "boardc.h"
+#include "acpi.h"
 #include "cpuid-features.h"
 #include "guest-ram.h"
 #include "keys.h"
@@ -961,6 +962,39 @@ static void check_unknown_cpuid_feature(struct check *c, struct board *b)
 				  "unknown CPUID feature '%s': use one of %s",
 				  name, known);
 	}
+}
+
+/* firmware-tables: "acpi" and "mptable", each once. */
+static void check_unknown_firmware_table(struct check *c, struct board *b)
+{
+	for (unsigned i = 0; i < b->nr_firmware_tables; i++) {
+		const char *name = b->firmware_tables[i];
+
+		if (strcmp(name, "acpi") && strcmp(name, "mptable"))
+			check_msg(c, &b->firmware_tables_pos[i],
+				  "firmware-tables: unknown table '%s': use "
+				  "acpi, mptable or both", name);
+		for (unsigned j = 0; j < i; j++)
+			if (!strcmp(name, b->firmware_tables[j]))
+				check_msg(c, &b->firmware_tables_pos[i],
+					  "firmware-tables: '%s' given twice",
+					  name);
+	}
+}
+
+/* The ACPI tables build from the laid-out board (dtc-like/acpi.c). */
+static void check_acpi_tables(struct check *c, struct board *b)
+{
+	const struct srcpos *pos;
+	struct acpi_image img;
+	char err[256];
+
+	if (!board_wants_tables(b, "acpi"))
+		return;
+	if (board_acpi_build(b, &img, err, sizeof(err), &pos) < 0)
+		check_msg(c, pos, "%s", err);
+	else
+		acpi_image_free(&img);
 }
 
 struct irq_user {
@@ -2112,6 +2146,8 @@ CHECK(irq_unsupported, PHASE_TREE, LEVEL_ERROR,
 CHECK(irq_range, PHASE_TREE, LEVEL_ERROR, "every irq is below irqs");
 CHECK(unknown_cpuid_feature, PHASE_TREE, LEVEL_ERROR,
       "cpuid-hide names features boardvm can hide");
+CHECK(unknown_firmware_table, PHASE_TREE, LEVEL_ERROR,
+      "firmware-tables names acpi and mptable, each once");
 CHECK(irq_conflict, PHASE_TREE, LEVEL_ERROR,
       "one device per interrupt line unless all may share it");
 CHECK(pci_slot, PHASE_TREE, LEVEL_ERROR,
@@ -2163,6 +2199,10 @@ CHECK(kvm_io_bus, PHASE_LAYOUT, LEVEL_ERROR,
 FIXED_CHECK(macro_clash, PHASE_LAYOUT,
 	    "no two devices define the same board.h macro (names differing "
 	    "only in case or '-'/'_')", &bad_name_check, &duplicate_name_check);
+CHECK(acpi_tables, PHASE_LAYOUT, LEVEL_ERROR,
+      "with firmware-tables acpi: a table area (a backed reserved range "
+      "in 0xe0000-0xfffff) they fit, an ioapic, APIC ids below 255",
+      &unknown_firmware_table_check, &layout_full_check);
 FIXED_CHECK(window_size, PHASE_PLAN,
 	    "every MMIO dispatch window's page map has at most 16M entries "
 	    "(64 GiB)");
@@ -2178,13 +2218,14 @@ static struct check *const check_table[] = {
 	&bad_property_value_check, &extra_placement_check,
 	&unknown_register_check, &bad_binding_check, &irq_unsupported_check,
 	&irq_range_check, &unknown_cpuid_feature_check,
+	&unknown_firmware_table_check,
 	&irq_conflict_check, &pci_slot_check,
 	&pci_bar_space_check, &address_overflow_check, &pio_range_check, &pio_overlap_check, &mmio_overlap_check,
 	&ram_overlap_check, &ram_size_check, &window_containment_check,
 	&mmio_alignment_check, &layout_full_check, &pci_bar_check,
 	&memslots_check, &ioapic_pins_check, &mp_table_check,
 	&kvm_io_bus_check,
-	&macro_clash_check, &window_size_check,
+	&macro_clash_check, &acpi_tables_check, &window_size_check,
 };
 
 static bool check_prereqs_failed(const struct check *c)

@@ -660,25 +660,29 @@ static void devices_from_dts(struct board *b, const struct dt_node *node)
 
 static const char *const root_props[] = {
 	DTS_BOARD, KEY_DESCRIPTION, DTS_INTERRUPT_PARENT, DTS_ADDRESS_CELLS,
-	DTS_SIZE_CELLS, KEY_CPUID_HIDE,
+	DTS_SIZE_CELLS, KEY_CPUID_HIDE, KEY_FIRMWARE_TABLES,
 };
 
-/* cpuid-hide = "cx16", "xsave";  (names checked by unknown_cpuid_feature) */
-static void cpuid_hide_from_dts(struct board *b, const struct dt_prop *p)
+/*
+ * cpuid-hide = "cx16", "xsave";  (names checked by unknown_cpuid_feature)
+ * firmware-tables = "acpi", "mptable";  (unknown_firmware_table)
+ */
+static void names_from_dts(const struct dt_prop *p, const char *what,
+			   char ***names, struct srcpos **pos, unsigned *nr)
 {
 	unsigned max = 0;
 
 	for (const struct dt_chunk *c = p->value; c; c = c->next, max++) {
 		if (!c->is_string) {
-			report_kind(p, "a list of \"strings\"", "'cpuid-hide'");
+			report_kind(p, "a list of \"strings\"", what);
 			return;
 		}
 	}
-	b->cpuid_hide = xcalloc(max + 1, sizeof(*b->cpuid_hide));
-	b->cpuid_hide_pos = xcalloc(max + 1, sizeof(*b->cpuid_hide_pos));
+	*names = xcalloc(max + 1, sizeof(**names));
+	*pos = xcalloc(max + 1, sizeof(**pos));
 	for (const struct dt_chunk *c = p->value; c; c = c->next) {
-		b->cpuid_hide_pos[b->nr_cpuid_hide] = c->pos;
-		b->cpuid_hide[b->nr_cpuid_hide++] = xstrdup(c->string);
+		(*pos)[*nr] = c->pos;
+		(*names)[(*nr)++] = xstrdup(c->string);
 	}
 }
 static const char *const root_nodes[] = {
@@ -713,7 +717,16 @@ static void board_walk(struct board *b, const struct dt_node *root)
 	}
 	p = dt_prop_get(root, KEY_CPUID_HIDE);
 	if (p)
-		cpuid_hide_from_dts(b, p);
+		names_from_dts(p, "'cpuid-hide'", &b->cpuid_hide,
+			       &b->cpuid_hide_pos, &b->nr_cpuid_hide);
+	p = dt_prop_get(root, KEY_FIRMWARE_TABLES);
+	if (p) {
+		b->has_firmware_tables = true;
+		b->firmware_tables_key_pos = p->pos;
+		names_from_dts(p, "'firmware-tables'", &b->firmware_tables,
+			       &b->firmware_tables_pos,
+			       &b->nr_firmware_tables);
+	}
 	n = dt_child_get(root, KEY_CPUS);
 	if (n)
 		cpus_from_dts(b, n);

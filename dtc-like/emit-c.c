@@ -813,7 +813,10 @@ static int write_board_h(FILE *out, const void *plan)
 
 static int write_board_c(FILE *out, const void *plan)
 {
-	return emit_board_c(out, plan);
+	int ret = emit_board_c(out, plan);
+
+	return ret ? ret : board_firmware_to_c(
+		((const struct board_plan *)plan)->board, out);
 }
 
 static int write_devices_mk(FILE *out, const void *plan)

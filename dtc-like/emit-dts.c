@@ -305,6 +305,14 @@ static void emit_root_head(FILE *out, const struct board *board)
 		if (i + 1 == board->nr_cpuid_hide)
 			fputs(";\n", out);
 	}
+	if (board->has_firmware_tables && !board->nr_firmware_tables)
+		fputs("\t" KEY_FIRMWARE_TABLES ";\n", out);
+	for (unsigned i = 0; i < board->nr_firmware_tables; i++) {
+		fputs(i ? ", " : "\t" KEY_FIRMWARE_TABLES " = ", out);
+		fput_quoted(out, board->firmware_tables[i]);
+		if (i + 1 == board->nr_firmware_tables)
+			fputs(";\n", out);
+	}
 	fprintf(out, "\n\t" KEY_CPUS " {\n\t\t" KEY_DEFAULT " = <%u>;\n"
 		"\t\t" KEY_MAX " = <%u>;\n\t};\n", board->cpus_default,
 		board->cpus_max);

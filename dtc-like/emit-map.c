@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acpi.h"
 #include "addrmap.h"
 
 const char *map_kind_name(enum map_kind kind)
@@ -255,6 +256,23 @@ out:
 	return ret;
 }
 
+/* The ACPI tables inside their reserved range (dtc-like/acpi.c). */
+static int add_acpi_tables(struct node_list *list, const struct board *board)
+{
+	const struct srcpos *pos;
+	struct acpi_image img;
+	char err[256];
+	bool ok;
+
+	if (!board_wants_tables(board, "acpi") ||
+	    board_acpi_build(board, &img, err, sizeof(err), &pos) < 0)
+		return 0;
+	ok = node_add(list, MAP_RESERVED_RANGE, img.base,
+		      img.base + img.b.len - 1, "ACPI Tables") != NULL;
+	acpi_image_free(&img);
+	return ok ? 0 : -1;
+}
+
 static int add_memory(struct node_list *list, const struct addr_map *map,
 		      const struct board *board)
 {
@@ -279,7 +297,7 @@ static int add_memory(struct node_list *list, const struct addr_map *map,
 			return -1;
 		n->range = r;
 	}
-	return 0;
+	return add_acpi_tables(list, board);
 }
 
 static int build_e820(struct addr_map *map, const struct board *board)

@@ -178,6 +178,13 @@ int board_to_yaml(const struct board *board, FILE *out)
 		yaml_scalar(out, board->cpuid_hide[i]);
 		fputc('\n', out);
 	}
+	if (board->has_firmware_tables)
+		fputs(KEY_FIRMWARE_TABLES ":", out);
+	for (unsigned i = 0; i < board->nr_firmware_tables; i++)
+		fprintf(out, "%s%s", i ? ", " : " [",
+			board->firmware_tables[i]);
+	if (board->has_firmware_tables)
+		fputs(board->nr_firmware_tables ? "]\n" : " []\n", out);
 	fputs(KEY_RAM ":\n  " KEY_DEFAULT ": ", out);
 	yaml_size(out, board->ram_default);
 	fputs("\n  " KEY_REGIONS ":\n", out);

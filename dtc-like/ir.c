@@ -97,5 +97,9 @@ void board_free(struct board *board)
 		free(board->cpuid_hide[i]);
 	free(board->cpuid_hide);
 	free(board->cpuid_hide_pos);
+	for (unsigned i = 0; i < board->nr_firmware_tables; i++)
+		free(board->firmware_tables[i]);
+	free(board->firmware_tables);
+	free(board->firmware_tables_pos);
 	free(board);
 }

@@ -17,6 +17,7 @@
 #define KEY_CPUS		"cpus"
 #define KEY_IRQS		"irqs"
 #define KEY_CPUID_HIDE		"cpuid-hide"
+#define KEY_FIRMWARE_TABLES	"firmware-tables"
 #define KEY_RAM			"ram"
 #define KEY_RESERVED		"reserved"
 #define KEY_MMIO_WINDOWS	"mmio-windows"

@@ -834,7 +834,8 @@ static void devices_from_yaml(struct yaml_ctx *ctx, yaml_node_t *seq)
 
 enum {
 	TOP_BOARD, TOP_DESCRIPTION, TOP_CPUS, TOP_IRQS, TOP_CPUID_HIDE,
-	TOP_RAM, TOP_RESERVED, TOP_MMIO_WINDOWS, TOP_IO_WINDOWS, TOP_DEVICES,
+	TOP_FIRMWARE_TABLES, TOP_RAM, TOP_RESERVED, TOP_MMIO_WINDOWS,
+	TOP_IO_WINDOWS, TOP_DEVICES,
 };
 static const char *const top_keys[] = {
 	[TOP_BOARD] = KEY_BOARD, [TOP_DESCRIPTION] = KEY_DESCRIPTION,
@@ -842,20 +843,23 @@ static const char *const top_keys[] = {
 	[TOP_CPUID_HIDE] = KEY_CPUID_HIDE, [TOP_RAM] = KEY_RAM,
 	[TOP_RESERVED] = KEY_RESERVED, [TOP_MMIO_WINDOWS] = KEY_MMIO_WINDOWS,
 	[TOP_IO_WINDOWS] = KEY_IO_WINDOWS, [TOP_DEVICES] = KEY_DEVICES,
+	[TOP_FIRMWARE_TABLES] = KEY_FIRMWARE_TABLES,
 };
 _Static_assert(ARRAY_SIZE(top_keys) <= MAX_KEYS, "raise MAX_KEYS");
 
-/* cpuid-hide: a list of feature names (checked by unknown_cpuid_feature). */
-static void cpuid_hide_from_yaml(struct yaml_ctx *ctx, yaml_node_t *seq)
+/* A list of names: cpuid-hide (checked by unknown_cpuid_feature) and
+ * firmware-tables (unknown_firmware_table). */
+static void names_from_yaml(struct yaml_ctx *ctx, yaml_node_t *seq,
+			    const char *what, const char *entry,
+			    char ***names, struct srcpos **pos, unsigned *nr)
 {
-	struct board *b = ctx->board;
 	size_t max;
 
-	if (!expect_kind(ctx, seq, YAML_SEQUENCE_NODE, "'cpuid-hide'"))
+	if (!expect_kind(ctx, seq, YAML_SEQUENCE_NODE, what))
 		return;
 	max = seq->data.sequence.items.top - seq->data.sequence.items.start;
-	b->cpuid_hide = xcalloc(max + 1, sizeof(*b->cpuid_hide));
-	b->cpuid_hide_pos = xcalloc(max + 1, sizeof(*b->cpuid_hide_pos));
+	*names = xcalloc(max + 1, sizeof(**names));
+	*pos = xcalloc(max + 1, sizeof(**pos));
 	for (yaml_node_item_t *item = seq->data.sequence.items.start;
 	     item < seq->data.sequence.items.top; item++) {
 		yaml_node_t *v = node_get(ctx, *item);
@@ -863,11 +867,11 @@ static void cpuid_hide_from_yaml(struct yaml_ctx *ctx, yaml_node_t *seq)
 
 		if (!v)
 			continue;
-		name = scalar_string(ctx, v, "a 'cpuid-hide' entry");
+		name = scalar_string(ctx, v, entry);
 		if (!name)
 			continue;
-		b->cpuid_hide_pos[b->nr_cpuid_hide] = node_pos(ctx, v);
-		b->cpuid_hide[b->nr_cpuid_hide++] = name;
+		(*pos)[*nr] = node_pos(ctx, v);
+		(*names)[(*nr)++] = name;
 	}
 }
 
@@ -914,7 +918,18 @@ static void top_key_from_yaml(struct yaml_ctx *ctx, const struct keyset *ks,
 		devices_from_yaml(ctx, v);
 		break;
 	case TOP_CPUID_HIDE:
-		cpuid_hide_from_yaml(ctx, v);
+		names_from_yaml(ctx, v, "'cpuid-hide'", "a 'cpuid-hide' entry",
+				&b->cpuid_hide, &b->cpuid_hide_pos,
+				&b->nr_cpuid_hide);
+		break;
+	case TOP_FIRMWARE_TABLES:
+		b->has_firmware_tables = true;
+		b->firmware_tables_key_pos = keyset_key_pos(ctx, ks,
+							    TOP_FIRMWARE_TABLES);
+		names_from_yaml(ctx, v, "'firmware-tables'",
+				"a 'firmware-tables' entry",
+				&b->firmware_tables, &b->firmware_tables_pos,
+				&b->nr_firmware_tables);
 		break;
 	}
 }

@@ -138,6 +138,22 @@ struct board_info {
 	bool kernel_pit;		/* KVM_CREATE_PIT2 */
 };
 
+/*
+ * The firmware tables the board asks for (firmware-tables:). ACPI: the
+ * tables boardc built (dtc-like/acpi.c), to be copied to acpi_base (the
+ * RSDP is at acpi_base); the VMM patches only the MADT's CPU count
+ * (acpi_madt_set_cpus() on the copy at acpi_madt).
+ */
+struct board_firmware {
+	bool mptable;
+	const uint8_t *acpi;		/* NULL: no ACPI tables */
+	uint64_t acpi_size;
+	uint64_t acpi_base;		/* guest physical */
+	uint64_t acpi_madt;		/* offset of the MADT in acpi[] */
+	const char *acpi_range;		/* the reserved range holding them */
+};
+
+extern const struct board_firmware board_firmware;
 extern const struct board_info board_info;
 extern const struct board_device board_devices[];
 extern const struct board_region board_regions[];

@@ -209,6 +209,11 @@ say "iomem begin"; cat /proc/iomem; say "iomem end"
 say "ioports begin"; cat /proc/ioports; say "ioports end"
 say "interrupts begin"; cat /proc/interrupts; say "interrupts end"
 say "cpus $(grep -c ^processor /proc/cpuinfo)"
+say "acpi begin"
+for t in /sys/firmware/acpi/tables/*; do
+	[ -f "$t" ] && echo "${t##*/} $(od -An -tx1 -v "$t" | tr -d ' \n')"
+done
+say "acpi end"
 say "pci begin"
 for d in /sys/bus/pci/devices/*; do
 	[ -e "$d/vendor" ] || continue

@@ -249,6 +249,7 @@ static int bzimage_load(struct bzimage *bz, const struct linux_boot_args *a,
 	if (!dst)
 		return -1;
 	bzimage_zero_page(bz, (struct boot_params *)dst, map, nr_map, info);
+	((struct boot_params *)dst)->acpi_rsdp_addr = a->rsdp_addr;
 	info->params_addr = BOOT_PARAMS_ADDR;
 	info->nr_e820 = nr_map;
 

@@ -87,6 +87,8 @@ struct linux_boot_args {
 	unsigned nr_ram;
 	const struct board_reserved *reserved;
 	unsigned nr_reserved;
+	/* The ACPI RSDP (boot_params acpi_rsdp_addr, PVH rsdp_paddr); 0: none. */
+	uint64_t rsdp_addr;
 };
 
 /* Where the loader put things, for logs and tests. */

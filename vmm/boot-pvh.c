@@ -164,8 +164,8 @@ static int pvh_load_segments(struct pvh_image *img, struct guest_ram *ram,
 
 static int pvh_start_info(struct guest_ram *ram,
 			  const struct e820_entry *map, int nr_map,
-			  const struct linux_boot_info *info, char *err,
-			  size_t errlen)
+			  const struct linux_boot_info *info,
+			  uint64_t rsdp_addr, char *err, size_t errlen)
 {
 	struct hvm_start_info *si;
 	struct hvm_modlist_entry *mod;
@@ -183,6 +183,7 @@ static int pvh_start_info(struct guest_ram *ram,
 	si->magic = HVM_START_MAGIC;
 	si->version = 1;
 	si->cmdline_paddr = info->cmdline_addr;
+	si->rsdp_paddr = rsdp_addr;
 	si->memmap_paddr = PVH_MEMMAP_ADDR;
 	si->memmap_entries = nr_map;
 	memset(mod, 0, sizeof(*mod));
@@ -229,7 +230,8 @@ static int pvh_load(struct pvh_image *img, const struct linux_boot_args *a,
 					  img->end, PVH_INITRD_LIMIT, info,
 					  err, errlen) < 0)
 		return -1;
-	if (pvh_start_info(ram, map, nr_map, info, err, errlen) < 0)
+	if (pvh_start_info(ram, map, nr_map, info, a->rsdp_addr, err,
+			   errlen) < 0)
 		return -1;
 	info->params_addr = BOOT_PARAMS_ADDR;
 	info->nr_e820 = nr_map;

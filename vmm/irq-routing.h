@@ -2,7 +2,8 @@
 /*
  * The PC's interrupt wiring, one rule for the MP table (vmm/mptable.c)
  * and KVM's GSI routing (vmm/kvm.c), so what the guest is told and what
- * KVM does cannot disagree: ISA IRQ n reaches the 8259 PICs (master for
+ * KVM does cannot disagree (the rule itself: machine/isa-irqs.h, which
+ * the ACPI MADT follows too): ISA IRQ n reaches the 8259 PICs (master for
  * 0-7, slave for 8-15) and I/O APIC pin n, except IRQ0, the PIT, which is
  * on pin 2 (every PC since the IOAPIC; pin 0 is the 8259's INTR), and the
  * cascade IRQ2, which reaches no IOAPIC pin. GSIs 16 and up are IOAPIC
@@ -15,16 +16,7 @@
 #include <stddef.h>
 #include <linux/kvm.h>
 
-#define ISA_IRQS		16
-#define ISA_IRQ_CASCADE		2
-
-/* The IOAPIC pin of ISA IRQ irq (0-15), or -1 for the cascade. */
-static inline int isa_irq_ioapic_pin(unsigned irq)
-{
-	if (irq == ISA_IRQ_CASCADE)
-		return -1;
-	return irq == 0 ? 2 : (int)irq;
-}
+#include "isa-irqs.h"
 
 /*
  * Fills e[] (room for max entries) with the routing above for an IOAPIC

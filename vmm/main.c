@@ -28,6 +28,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "mptable.h"
+#include "acpi.h"
 #include "pci-remap.h"
 #include "ram-layout.h"
 #include "seccomp.h"
@@ -452,7 +453,8 @@ static struct vclock host_clock = { .now_ns = host_now_ns };
 /*
  * Linux: kernel, initrd, command line and e820 from the board into guest
  * RAM (vmm/boot-linux.c), the MP table where the board has an in-kernel
- * irqchip, and vCPU 0 set to the kernel's entry. The APs stay in KVM's
+ * irqchip and asks for it, the ACPI tables where it has them (vmm/acpi.c),
+ * and vCPU 0 set to the kernel's entry. The APs stay in KVM's
  * reset state; the kernel starts them with INIT/SIPI.
  */
 static int boot_linux(struct vm *vm, const struct boot_request *boot)
@@ -469,10 +471,14 @@ static int boot_linux(struct vm *vm, const struct boot_request *boot)
 	char err[512];
 
 	linux_boot_args_board(&args);
+	args.rsdp_addr = acpi_rsdp_addr();
 	if (linux_load(&args, &vm->ram, &cpu, NULL, err, sizeof(err)) < 0)
 		goto err;
 	mptable_args_board(&mp, vm->nr_vcpus);
-	if (mptable_write(&mp, &vm->ram, &mpi, err, sizeof(err)) < 0)
+	if (board_firmware.mptable &&
+	    mptable_write(&mp, &vm->ram, &mpi, err, sizeof(err)) < 0)
+		goto err;
+	if (acpi_write(&vm->ram, vm->nr_vcpus, err, sizeof(err)) < 0)
 		goto err;
 	return vcpu_set_boot_state(&vm->vcpus[0], &cpu) < 0 ? -1 : 0;
 err:

@@ -581,3 +581,8 @@ const struct board_async board_async[BOARD_NR_ASYNC] = {
 		.srcpos = "boards/bindings.yaml:66:7",
 	},
 };
+
+/* firmware-tables (absent: mptable) */
+const struct board_firmware board_firmware = {
+	.mptable = true,
+};

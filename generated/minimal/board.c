@@ -121,3 +121,8 @@ const struct board_reserved board_reserved[BOARD_NR_RESERVED] = {
 /* KVM_IOEVENTFD per doorbell register; coalesced zones. */
 const struct board_async board_async[BOARD_NR_ASYNC] = {
 };
+
+/* firmware-tables (absent: mptable) */
+const struct board_firmware board_firmware = {
+	.mptable = true,
+};

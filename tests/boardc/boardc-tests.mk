@@ -2,7 +2,8 @@
 # the command line, ...), plus the fragments of the other boardc stages.
 # numbers-test: the number and size parsers, without a board file.
 
-include tests/boardc/golden-tests.mk tests/boardc/layout-tests.mk
+include tests/boardc/golden-tests.mk tests/boardc/layout-tests.mk \
+	tests/boardc/acpi-tests.mk
 
 NUMBERS_TEST := $(BUILD)/tests/boardc/numbers-test
 

@@ -57,7 +57,7 @@ usage c_without_o "-O c writes a directory: give it with -o DIR" \
 	-O c "$good"
 usage unknown_input "unknown input syntax 'xml' for -I: use yaml or dts" \
 	-I xml "$good"
-usage unknown_output "unknown output format 'pdf' for -O: use c, map, json, svg, yaml or dts" \
+usage unknown_output "unknown output format 'pdf' for -O: use c, map, json, svg, yaml, dts or acpi" \
 	-O pdf "$good"
 usage unknown_map_format "unknown map format 'png' for --format: use text, json or svg" \
 	map --format png "$good"

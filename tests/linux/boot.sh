@@ -3,7 +3,8 @@
 # log says it got the machine the board describes: the banner, the command
 # line as passed, the e820 map of `boardc map --section e820` for that
 # --mem (512M, and 3.5G split around the PCI hole), and at 512M the MP
-# table's 2 CPUs and IOAPIC at the board's address (at 3.5G the boot stops
+# table's 2 CPUs and IOAPIC at the board's address, or on a board with
+# ACPI tables the MADT's (check_madt; at 3.5G the boot stops
 # after the e820 map: memory setup before the MP table takes minutes more
 # in the emulator). Each VM is stopped as soon as its log has the lines
 # (bounded by BOOT_TIMEOUT), two at a time.
@@ -32,6 +33,12 @@ trap cleanup EXIT
 . tests/linux/boot-lib.sh
 
 MP_DONE='^(\[ *[0-9.]+\] )?Processors: [0-9]+'
+# A board with ACPI tables: Linux takes its CPUs and IOAPICs from the
+# MADT instead (and skips the MP table).
+if "$BOARDC" acpi "$BOARD_FILE" >/dev/null 2>&1; then
+	BOARD_ACPI=1
+	MP_DONE='^(\[ *[0-9.]+\] )?smpboot: Allowing [0-9]+ CPUs'
+fi
 # Printed right after the e820 map (the first lines after the banner).
 E820_DONE='^(\[ *[0-9.]+\] )?NX \(Execute Disable\) protection'
 IOAPIC_BASE=$("$BOARDC" map --section iomem "$BOARD_FILE" |
@@ -64,6 +71,10 @@ check_log() {
 		fail "e820 differs from boardc map --section e820 --mem $mem$([ "$how" = pvh ] && echo ' + the ISA hole PVH adds'): $(tail -n +3 "$tmp/$name.diff" | tr '\n' '|')"
 	fi
 	[ -n "$mp" ] || return 0
+	if [ -n "${BOARD_ACPI:-}" ]; then
+		check_madt "$name"
+		return
+	fi
 	grep -q '^Processor #0 (Bootup-CPU)' "$tmp/$name.lines" ||
 		fail "MP table: no 'Processor #0 (Bootup-CPU)'"
 	grep -q '^Processor #1$' "$tmp/$name.lines" ||
@@ -72,6 +83,24 @@ check_log() {
 		fail "MP table: '$(grep '^Processors:' "$tmp/$name.lines")', expected 'Processors: 2'"
 	grep -Eq "^IOAPIC\[0\]: apic_id 2, version [0-9]+, address 0x$IOAPIC_BASE, GSI 0-23$" "$tmp/$name.lines" ||
 		fail "MP table: no IOAPIC[0] at the board's 0x$IOAPIC_BASE: '$(grep '^IOAPIC' "$tmp/$name.lines")'"
+}
+
+# check_madt NAME: the kernel read the board's ACPI tables: the RSDP where
+# boardc put it, the MADT's 2 CPUs (--cpus 2 of cpus max) and IOAPIC at
+# the board's address, IRQ0 overridden to GSI 2.
+check_madt() {
+	local name=$1 rsdp
+	rsdp=$("$BOARDC" acpi "$BOARD_FILE" | sed -n 's/^RSDP @ 0x0*\([0-9a-f]*\)$/\1/p')
+	grep -qi "^ACPI: RSDP 0x0*$rsdp " "$tmp/$name.lines" ||
+		fail "ACPI: no 'ACPI: RSDP 0x...$rsdp': '$(grep 'RSDP' "$tmp/$name.lines" | head -n 1)'"
+	grep -q '^ACPI: Using ACPI (MADT) for SMP configuration information$' "$tmp/$name.lines" ||
+		fail "ACPI: the kernel did not use the MADT for SMP"
+	grep -q '^smpboot: Allowing 2 CPUs, 0 hotplug CPUs$' "$tmp/$name.lines" ||
+		fail "ACPI: '$(grep '^smpboot: Allowing' "$tmp/$name.lines")', expected 'smpboot: Allowing 2 CPUs, 0 hotplug CPUs'"
+	grep -Eq "^IOAPIC\[0\]: apic_id [0-9]+, version [0-9]+, address 0x$IOAPIC_BASE, GSI 0-23$" "$tmp/$name.lines" ||
+		fail "ACPI: no IOAPIC[0] at the board's 0x$IOAPIC_BASE: '$(grep '^IOAPIC' "$tmp/$name.lines")'"
+	grep -q '^ACPI: INT_SRC_OVR (bus 0 bus_irq 0 global_irq 2 dfl dfl)$' "$tmp/$name.lines" ||
+		fail "ACPI: no override of IRQ0 to GSI 2"
 }
 
 # boot_test NAME KERNEL MEM HOW: start one boot (HOW: pvh or bzimage);

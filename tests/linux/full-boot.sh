@@ -20,6 +20,9 @@
 #   hwrng           /dev/hwrng gives 16 bytes, not all zero
 #   hvc0            what the guest writes to /dev/hvc0 reaches the host
 #                   (--serial virtio-console0=file:PATH)
+#   acpi            the guest's log names the board's RSDP, MADT (APIC)
+#                   and DSDT; /sys/firmware/acpi/tables/* are byte for
+#                   byte what `boardc acpi --cpus 2 -o DIR` writes
 #   clean-log       no complaint about the machine in the guest's log
 # Then the power tests: reboot -f ends boardvm with status 4, and with
 # --reboot a guest that reboots once boots twice and powers off (0); and
@@ -165,13 +168,35 @@ check_hvc0() {
 		fail "the host's end of virtio-console0 ($tmp/$1.hvc0) has '$(head -c 200 "$tmp/$1.hvc0" 2>/dev/null | tr '\n' '|')', expected 'boardvm-hvc0: hello from the guest'"
 }
 
-# The guest's complaints about the machine. "A valid RSDP was not found"
-# is left out while the pc board has no ACPI tables (issue 13 adds them).
-COMPLAINTS='MP-BIOS bug|buggy MP table|can.t find IRQ|timer not connected|Firmware Bug|FW_BUG|BIOS bug|ACPI Error|ACPI BIOS Error|APIC error|IRQ.*nobody cared|unable to handle|Oops|Call Trace|BUG:|WARNING:'
+# The guest's complaints about the machine.
+COMPLAINTS='MP-BIOS bug|buggy MP table|can.t find IRQ|timer not connected|Firmware Bug|FW_BUG|BIOS bug|ACPI Error|ACPI BIOS Error|ACPI Warning|A valid RSDP was not found|APIC error|IRQ.*nobody cared|unable to handle|Oops|Call Trace|BUG:|WARNING:'
 check_clean_log() {
 	local bad
-	bad=$(log_lines "$1" | grep -E "$COMPLAINTS" | grep -v 'A valid RSDP was not found')
+	bad=$(log_lines "$1" | grep -E "$COMPLAINTS")
 	[ -z "$bad" ] || fail "the guest complains about the machine: $(echo "$bad" | head -n 5 | tr '\n' '|')"
+}
+
+# check_acpi NAME: the kernel found the board's tables where boardc put
+# them, and what it read is what boardc built, patched for --cpus 2.
+check_acpi() {
+	local name=$1 dir=$tmp/$1.acpi f sig want got rsdp
+	rsdp=$("$BOARDC" acpi "$BOARD_FILE" | sed -n 's/^RSDP @ 0x0*\([0-9a-f]*\)$/\1/p')
+	log_lines "$name" | grep -qi "ACPI: RSDP 0x0*$rsdp " ||
+		fail "no 'ACPI: RSDP 0x...$rsdp' in the log: '$(log_lines "$name" | grep 'ACPI: RSDP' | head -n 1)'"
+	for sig in APIC DSDT FACP; do
+		log_lines "$name" | grep -q "ACPI: $sig 0x" ||
+			fail "the kernel did not list the $sig table"
+	done
+	"$BOARDC" acpi --cpus 2 -o "$dir" "$BOARD_FILE" ||
+		{ fail "boardc acpi failed"; return; }
+	for sig in APIC DSDT FACP FACS; do
+		f=$dir/$(echo "$sig" | tr A-Z a-z).dat
+		want=$(od -An -tx1 -v "$f" | tr -d ' \n')
+		got=$(section "$name" acpi | sed -n "s/^$sig //p")
+		[ -n "$got" ] || { fail "the guest has no /sys/firmware/acpi/tables/$sig"; continue; }
+		[ "$got" = "$want" ] ||
+			fail "the guest's $sig (${#got} hex digits) differs from boardc acpi's (${#want}): guest ${got:0:80}... boardc ${want:0:80}..."
+	done
 }
 
 # boot_run NAME KERNEL MEM APPEND DISK [BOARDVM-OPTION...]: boardvm with
@@ -235,7 +260,7 @@ full_boot() {
 		fail "/init did not finish: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
 	[ -z "$WHY" ] || booted=
 	report "/linux/full-boot/$name"
-	for t in iomem ioports cpus interrupts virtio-pci disk hwrng hvc0 clean-log; do
+	for t in iomem ioports cpus interrupts virtio-pci disk hwrng hvc0 acpi clean-log; do
 		if [ -z "$booted" ]; then
 			fail "the boot failed (see /linux/full-boot/$name)"
 		else
@@ -247,6 +272,7 @@ full_boot() {
 			disk) check_disk "$name" "$disk" ;;
 			hwrng) check_hwrng "$name" ;;
 			hvc0) check_hvc0 "$name" ;;
+			acpi) check_acpi "$name" ;;
 			clean-log) check_clean_log "$name" ;;
 			esac
 		fi
@@ -300,7 +326,7 @@ console_pipe() {
 ALL_TESTS=
 for t in pvh-512M pvh-3.5G bzimage-512M bzimage-3.5G; do
 	ALL_TESTS+=" /linux/full-boot/$t"
-	for s in iomem ioports cpus interrupts virtio-pci disk hwrng hvc0 clean-log; do
+	for s in iomem ioports cpus interrupts virtio-pci disk hwrng hvc0 acpi clean-log; do
 		ALL_TESTS+=" /linux/full-boot/$t/$s"
 	done
 done

@@ -10,7 +10,11 @@
 #   i8259 master/slave -> pic1/pic2   i8254 counters -> timer0
 #   i8042 data/command -> keyboard    pci-host -> PCI conf1
 #   ioapic -> "IOAPIC N" (Linux claims 1 KiB)   lapic -> Local APIC
+#   acpi-pm pm1-evt/pm1-cnt -> ACPI PM1a_EVT_BLK/ACPI PM1a_CNT_BLK
 #   a PCI device's block (BAR0) -> its function, 0000:00:SS.F
+#   the board's windows -> PCI Bus 0000:00 (boardc map's name), on a
+#   board with ACPI tables only: Linux takes them from the host bridge's
+#   _CRS; without ACPI it shows no windows
 #   System RAM and Reserved at the top level as the e820 map gives them,
 #   where Linux's own rules apply: page 0 is Reserved, and a PVH boot
 #   adds the ISA hole 0xa0000-0xfffff (boot-lib.sh's e820_expected).
@@ -46,8 +50,9 @@ hex_add() { printf '%x' $((16#$1 + $2)); }
 # expected_view SECTION MEM HOW: SECTION iomem or ioports, HOW pvh or
 # bzimage.
 expected_view() {
-	local section=$1 mem=$2 how=$3 types ioapics=0
+	local section=$1 mem=$2 how=$3 types ioapics=0 acpi=
 	types=$(board_types)
+	"$BOARDC" acpi "$BOARD_FILE" >/dev/null 2>&1 && acpi=1
 	{
 		if [ "$section" = iomem ]; then
 			expected_ram "$mem" "$how"
@@ -69,6 +74,10 @@ expected_view() {
 			ioapic:) echo "$s-$(hex_add "$s" 0x3ff) : IOAPIC $ioapics"
 				ioapics=$((ioapics + 1)) ;;
 			lapic:) echo "$s-$e : Local APIC" ;;
+			acpi-pm:pm1-evt) echo "$s-$e : ACPI PM1a_EVT_BLK" ;;
+			acpi-pm:pm1-cnt) echo "$s-$e : ACPI PM1a_CNT_BLK" ;;
+			:) [ "$name" = "PCI Bus 0000:00" ] && [ -n "$acpi" ] &&
+				echo "$s-$e : $name" ;;
 			*:) [[ $name =~ \(pci\ ([0-9a-f:.]+)\)$ ]] &&
 				echo "$s-$e : 0000:${BASH_REMATCH[1]}" ;;
 			esac
@@ -101,7 +110,7 @@ guest_view() {
 		name = line; sub(/^[^:]*: /, "", name)
 		if ((name == "System RAM" || name == "Reserved") && top)
 			print line
-		else if (name ~ /^(serial|rtc_cmos|pic1|pic2|timer0|keyboard|PCI conf1|Local APIC)$/ ||
+		else if (name ~ /^(serial|rtc_cmos|pic1|pic2|timer0|keyboard|PCI conf1|Local APIC|PCI Bus 0000:00|ACPI PM1a_EVT_BLK|ACPI PM1a_CNT_BLK)$/ ||
 			 name ~ /^IOAPIC [0-9]+$/ ||
 			 name ~ /^[0-9a-f][0-9a-f][0-9a-f][0-9a-f]:[0-9a-f][0-9a-f]:[0-9a-f][0-9a-f]\.[0-7]$/)
 			print line

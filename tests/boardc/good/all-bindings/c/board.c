@@ -634,3 +634,8 @@ const struct board_async board_async[BOARD_NR_ASYNC] = {
 		.srcpos = "tests/boardc/good/all-bindings.yaml:58:7",
 	},
 };
+
+/* firmware-tables (absent: mptable) */
+const struct board_firmware board_firmware = {
+	.mptable = true,
+};

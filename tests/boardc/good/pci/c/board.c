@@ -1251,3 +1251,8 @@ const struct board_async board_async[BOARD_NR_ASYNC] = {
 		.srcpos = "tests/boardc/good/pci.yaml:38:11",
 	},
 };
+
+/* firmware-tables (absent: mptable) */
+const struct board_firmware board_firmware = {
+	.mptable = true,
+};

@@ -684,3 +684,8 @@ const struct board_async board_async[BOARD_NR_ASYNC] = {
 		.srcpos = "tests/boardc/good/subpage.yaml:48:7",
 	},
 };
+
+/* firmware-tables (absent: mptable) */
+const struct board_firmware board_firmware = {
+	.mptable = true,
+};

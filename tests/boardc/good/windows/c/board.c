@@ -840,3 +840,8 @@ const struct board_async board_async[BOARD_NR_ASYNC] = {
 		.srcpos = "tests/boardc/good/windows.yaml:85:7",
 	},
 };
+
+/* firmware-tables (absent: mptable) */
+const struct board_firmware board_firmware = {
+	.mptable = true,
+};
