@@ -490,7 +490,7 @@ static size_t build_fadt(struct acpi_image *img, const struct board *board,
 	if (pm) {
 		evt = dev_region(board, pm, SPACE_PIO, "pm1-evt");
 		cnt = dev_region(board, pm, SPACE_PIO, "pm1-cnt");
-		f.firmware_ctrl = (uint32_t)facs;
+		/* X_FIRMWARE_CTRL alone: with both, Linux installs it twice. */
 		f.x_firmware_ctrl = facs;
 		f.sci_int = (uint16_t)pm->irq;
 		f.pm1a_evt_blk = (uint32_t)evt->base;
@@ -513,8 +513,8 @@ static size_t build_fadt(struct acpi_image *img, const struct board *board,
 	table_begin(img, "FACP", ACPI_FADT_REVISION, "FADT");
 	b->len = at;			/* the header is in f */
 	acpi_put(b, &f, sizeof(f));
-	FADT_NOTE(b, at, firmware_ctrl, "FIRMWARE_CTRL 0x%" PRIx32 " (FACS)",
-		  f.firmware_ctrl);
+	FADT_NOTE(b, at, firmware_ctrl, "FIRMWARE_CTRL 0 (the FACS is at "
+		  "X_FIRMWARE_CTRL)");
 	FADT_NOTE(b, at, dsdt, "DSDT 0x%" PRIx32, f.dsdt);
 	FADT_NOTE(b, at, sci_int, "SCI_INT %u%s%s", f.sci_int,
 		  pm ? ": irq of " : " (hardware-reduced: none)",
@@ -532,8 +532,8 @@ static size_t build_fadt(struct acpi_image *img, const struct board *board,
 		  f.flags, pm ? "" : ", HW_REDUCED_ACPI");
 	FADT_NOTE(b, at, minor_revision, "FADT minor revision %u",
 		  f.minor_revision);
-	FADT_NOTE(b, at, x_firmware_ctrl, "X_FIRMWARE_CTRL, X_DSDT 0x%"
-		  PRIx64, f.x_dsdt);
+	FADT_NOTE(b, at, x_firmware_ctrl, "X_FIRMWARE_CTRL 0x%" PRIx64
+		  " (FACS), X_DSDT 0x%" PRIx64, f.x_firmware_ctrl, f.x_dsdt);
 	FADT_NOTE(b, at, x_pm1a_evt_blk, "X_PM1a_EVT_BLK (GAS, I/O)");
 	FADT_NOTE(b, at, x_pm1a_cnt_blk, "X_PM1a_CNT_BLK (GAS, I/O)");
 	FADT_NOTE(b, at, x_pm2_cnt_blk, "(the other blocks: none)");

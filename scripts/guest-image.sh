@@ -66,7 +66,8 @@ fetch_kernel() {
 extract_vmlinux() {
 	local img=$1 out=$2 magic tool off
 	[ -f "$out" ] && return
-	for magic in 'xz:\3757zXZ\000' 'zstd:(\265/\375' 'gzip:\037\213\010'; do
+	# lz4: the legacy frame Debian's cloud kernel uses.
+	for magic in 'xz:\3757zXZ\000' 'zstd:(\265/\375' 'gzip:\037\213\010' 'lz4:\002!L\030'; do
 		tool=${magic%%:*}
 		for off in $(LC_ALL=C grep -obUaP "$(printf '%b' "${magic#*:}" |
 				od -An -tx1 | sed 's/ /\\x/g')" "$img" |
@@ -246,7 +247,10 @@ mkdir -p "$cache"
 fetch_kernel "$pkg"
 extract_vmlinux "$cache/$pkg/bzImage" "$cache/$pkg/vmlinux"
 # -v3: /init uses the virtio drivers, tests the disk both ways, reboots.
-build_initrd "$cache/initrd-busybox-v3.img" "$cache/$pkg"
+# One per flavour: it holds that kernel's modules.
+initrd=$cache/initrd-busybox-v3.img
+[ "$flavour" = amd64 ] || initrd=$cache/initrd-busybox-v3-$flavour.img
+build_initrd "$initrd" "$cache/$pkg"
 echo "BZIMAGE=$cache/$pkg/bzImage"
 echo "VMLINUX=$cache/$pkg/vmlinux"
-echo "INITRD=$cache/initrd-busybox-v3.img"
+echo "INITRD=$initrd"

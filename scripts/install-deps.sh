@@ -7,6 +7,9 @@ packages=(build-essential libyaml-dev flex bison device-tree-compiler
 	  busybox-static cpio python3 strace qemu-system-x86 kmod)
 # The API socket (docs/api.md) and its tests.
 packages+=(pkg-config libmicrohttpd-dev libjson-c-dev curl jq)
+# iasl -d checks boardc's ACPI tables (tests/boardc/acpi-iasl.sh); lz4
+# unpacks the cloud kernel's vmlinux (scripts/guest-image.sh).
+packages+=(acpica-tools lz4)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

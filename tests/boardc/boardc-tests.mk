@@ -14,5 +14,6 @@ $(NUMBERS_TEST): tests/boardc/numbers-test.c $(BUILD)/machine/numbers.o \
 
 TEST_SUITES += $(NUMBERS_TEST) tests/boardc/checks.sh tests/boardc/cli.sh \
 	tests/boardc/cpuid-hide.sh tests/boardc/docs.sh tests/boardc/errors.sh \
-	tests/boardc/roundtrip.sh tests/boardc/yaml-forms.sh
+	tests/boardc/roundtrip.sh tests/boardc/yaml-forms.sh \
+	tests/boardc/acpi-iasl.sh
 TEST_DEPS += $(BOARDC) $(NUMBERS_TEST)

@@ -24,6 +24,10 @@
 #                   and DSDT; /sys/firmware/acpi/tables/* are byte for
 #                   byte what `boardc acpi --cpus 2 -o DIR` writes
 #   clean-log       no complaint about the machine in the guest's log
+# Then Debian's cloud kernel (no MP-table parser: only ACPI tells it of
+# the second CPU), where the cache has it (scripts/guest-image.sh
+# --flavour cloud-amd64): its bzImage at 512M, /init reached, 2 CPUs,
+# the acpi and clean-log tests; SKIP without it.
 # Then the power tests: reboot -f ends boardvm with status 4, and with
 # --reboot a guest that reboots once boots twice and powers off (0); and
 # the console test: the boot with boardvm's stdout a pipe.
@@ -281,6 +285,32 @@ full_boot() {
 	echo "  ($name: ${BOOT_SECS}s from launch to exit)"
 }
 
+# cloud_boot: the cloud kernel with --cpus 2 (no virtio: its initrd's
+# modules are the cloud kernel's, but /init's checks here need none).
+cloud_boot() {
+	local name=cloud-bzimage-512M out disk status t
+	if ! out=$(scripts/guest-image.sh --offline --flavour cloud-amd64 2>&1); then
+		for t in "" /cpus /acpi /clean-log; do
+			echo "SKIP /linux/full-boot/$name$t: no cloud kernel in the cache (scripts/guest-image.sh --flavour cloud-amd64 fetches it): $(echo "$out" | tail -n 1)"
+		done
+		return
+	fi
+	disk=$(new_disk "$name")
+	INITRD=$(echo "$out" | sed -n 's/^INITRD=//p') \
+		boot_run "$name" "$(echo "$out" | sed -n 's/^BZIMAGE=//p')" 512M \
+		"$APPEND_BASE boardvm.test=$name" "$disk"
+	status=$(cat "$tmp/$name.status")
+	[ "$status" = 0 ] ||
+		fail "exit status $status, expected 0: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
+	log_lines "$name" | grep -q '^boardvm-init: done$' ||
+		fail "/init did not finish: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
+	report "/linux/full-boot/$name"
+	check_cpus "$name"; report "/linux/full-boot/$name/cpus"
+	check_acpi "$name"; report "/linux/full-boot/$name/acpi"
+	check_clean_log "$name"; report "/linux/full-boot/$name/clean-log"
+	echo "  ($name: ${BOOT_SECS}s from launch to exit)"
+}
+
 # The guest's reboot -f resets the machine: status 4 without --reboot.
 power_reboot() {
 	local name=guest-reboot disk status
@@ -330,6 +360,8 @@ for t in pvh-512M pvh-3.5G bzimage-512M bzimage-3.5G; do
 		ALL_TESTS+=" /linux/full-boot/$t/$s"
 	done
 done
+ALL_TESTS+=" /linux/full-boot/cloud-bzimage-512M /linux/full-boot/cloud-bzimage-512M/cpus"
+ALL_TESTS+=" /linux/full-boot/cloud-bzimage-512M/acpi /linux/full-boot/cloud-bzimage-512M/clean-log"
 ALL_TESTS+=" /linux/power/guest-reboot /linux/power/reboot-twice /linux/console/stdout-pipe"
 
 skip_all() {
@@ -368,6 +400,7 @@ fi
 full_boot pvh-3.5G "$VMLINUX" 3.5G pvh
 full_boot bzimage-512M "$BZIMAGE" 512M bzimage
 full_boot bzimage-3.5G "$BZIMAGE" 3.5G bzimage
+cloud_boot
 power_reboot
 power_reboot_twice
 console_pipe

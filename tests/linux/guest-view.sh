@@ -6,7 +6,8 @@
 # Linux names the resources of the board's devices after its own drivers,
 # so the board's entries are projected onto those names, by device type
 # (the only knowledge here about Linux, not about the board):
-#   uart16550 -> serial           cmos-rtc -> rtc_cmos
+#   uart16550 -> serial           cmos-rtc -> rtc_cmos (rtc0 when ACPI
+#                                 describes it: rtc-cmos's PNP probe)
 #   i8259 master/slave -> pic1/pic2   i8254 counters -> timer0
 #   i8042 data/command -> keyboard    pci-host -> PCI conf1
 #   ioapic -> "IOAPIC N" (Linux claims 1 KiB)   lapic -> Local APIC
@@ -52,7 +53,8 @@ hex_add() { printf '%x' $((16#$1 + $2)); }
 expected_view() {
 	local section=$1 mem=$2 how=$3 types ioapics=0 acpi=
 	types=$(board_types)
-	"$BOARDC" acpi "$BOARD_FILE" >/dev/null 2>&1 && acpi=1
+	local rtc=rtc_cmos
+	"$BOARDC" acpi "$BOARD_FILE" >/dev/null 2>&1 && acpi=1 rtc=rtc0
 	{
 		if [ "$section" = iomem ]; then
 			expected_ram "$mem" "$how"
@@ -65,7 +67,7 @@ expected_view() {
 			type=$(awk -F'\t' -v n="$dev" '$1 == n { print $2 }' <<<"$types")
 			case $type:$reg in
 			uart16550:) echo "$s-$e : serial" ;;
-			cmos-rtc:) echo "$s-$e : rtc_cmos" ;;
+			cmos-rtc:) echo "$s-$e : $rtc" ;;
 			i8259:master) echo "$s-$e : pic1" ;;
 			i8259:slave) echo "$s-$e : pic2" ;;
 			i8254:counters) echo "$s-$e : timer0" ;;
@@ -110,7 +112,7 @@ guest_view() {
 		name = line; sub(/^[^:]*: /, "", name)
 		if ((name == "System RAM" || name == "Reserved") && top)
 			print line
-		else if (name ~ /^(serial|rtc_cmos|pic1|pic2|timer0|keyboard|PCI conf1|Local APIC|PCI Bus 0000:00|ACPI PM1a_EVT_BLK|ACPI PM1a_CNT_BLK)$/ ||
+		else if (name ~ /^(serial|rtc_cmos|rtc0|pic1|pic2|timer0|keyboard|PCI conf1|Local APIC|PCI Bus 0000:00|ACPI PM1a_EVT_BLK|ACPI PM1a_CNT_BLK)$/ ||
 			 name ~ /^IOAPIC [0-9]+$/ ||
 			 name ~ /^[0-9a-f][0-9a-f][0-9a-f][0-9a-f]:[0-9a-f][0-9a-f]:[0-9a-f][0-9a-f]\.[0-7]$/)
 			print line

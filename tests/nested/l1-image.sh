@@ -94,9 +94,19 @@ mkdir -p "$root/repo/bench"
 cp -r bench/nested "$root/repo/bench/"
 [ ! -d "$BUILD/bench/nested" ] || cp -r --parents "$BUILD/bench/nested" "$root/repo/"
 
-# The L2 images, where guest-image.sh --offline looks for them.
+# The L2 images, where guest-image.sh --offline looks for them; the cloud
+# kernel's too when the host's cache has it (full-boot's cloud test).
 cp "$bzimage" "$vmlinux" "$root/cache/boardvm/${kdir##*/}/"
 cp "$initrd" "$initrd.init" "$root/cache/boardvm/"
+if cloud=$(scripts/guest-image.sh --offline --flavour cloud-amd64 2>/dev/null); then
+	for v in BZIMAGE VMLINUX; do
+		f=$(echo "$cloud" | sed -n "s/^$v=//p")
+		mkdir -p "$root/cache/boardvm/$(basename "$(dirname "$f")")"
+		cp "$f" "$root/cache/boardvm/$(basename "$(dirname "$f")")/"
+	done
+	f=$(echo "$cloud" | sed -n 's/^INITRD=//p')
+	cp "$f" "$f.init" "$root/cache/boardvm/"
+fi
 
 install -m 755 tests/nested/l1-init.sh "$root/init"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) >"$out.tmp"
