@@ -12,7 +12,7 @@ struct vm;
 
 #define METRICS_INTERVAL_MS	60000	/* Firecracker flushes every 60 s */
 
-/* Open PATH (appended; a FIFO waits for its reader); -1 with `err`. */
+/* Open PATH (appended; a FIFO never blocks); -1 with `err`. */
 int metrics_open(const char *path, unsigned interval_ms, char *err,
 		 size_t size);
 /* The flushing thread, before the sandbox; stop flushes a last time. */
