@@ -253,6 +253,8 @@ struct board_plan {
 	unsigned nr_subpages;
 	uint64_t subpage_map_size;
 	unsigned nr_async;
+	unsigned nr_async_bindings;	/* region_async_bound() ones */
+	uint64_t region_names_size;	/* "dev.reg\0" of every region */
 	bool kernel_irqchip;
 	bool kernel_pit;
 	/*
@@ -273,6 +275,8 @@ int board_check_plan(struct board *board);
 /* An async region: bytes per ioeventfd, and ioeventfds in the region. */
 uint64_t region_async_width(const struct ir_region *r);
 unsigned region_async_slots(const struct ir_region *r);
+/* An async or coalesced region the board binds itself (r->bound). */
+bool region_async_bound(const struct ir_region *r);
 /* A device or register name's character in a board.h macro name. */
 int macro_char(int c);
 /*

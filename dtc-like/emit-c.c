@@ -81,43 +81,43 @@ static void emit_banner(FILE *out, const struct board *board,
 /* ------------------------------------------------------------------ */
 /* board.h */
 
+/* `#define BOARD_<name><suffix>\t` */
+static void emit_h_define(FILE *out, const char *name, const char *suffix)
+{
+	fputs("#define BOARD_", out);
+	emit_macro_part(out, name);
+	fprintf(out, "%s\t", suffix);
+}
+
+/* A device's macros; its type and position (line:column) on the first. */
 static void emit_h_device(FILE *out, const struct board *board,
 			  const struct ir_device *dev)
 {
 	const char *name = dev->name;
 
-	fprintf(out, "\n/* %s: %s, %s */\n", name,
-		dev->type_name ? dev->type_name : "?",
-		srcpos_string(&dev->pos));
-	fputs("#define BOARD_DEV_", out);
+	fputs("\n#define BOARD_DEV_", out);
 	emit_macro_part(out, name);
-	fprintf(out, "\t%u\n", device_index(board, dev));
+	fprintf(out, "\t%u\t/* %s, %u:%u */\n", device_index(board, dev),
+		dev->type_name ? dev->type_name : "?", dev->pos.first_line,
+		dev->pos.first_column);
 	if (dev->pio.present) {
-		fputs("#define BOARD_", out);
-		emit_macro_part(out, name);
-		fputs("_PIO_BASE\t", out);
+		emit_h_define(out, name, "_PIO_BASE");
 		emit_hex(out, dev->pio.base);
 		putc('\n', out);
 	}
 	if (dev->mmio.present) {
-		fputs("#define BOARD_", out);
-		emit_macro_part(out, name);
-		fputs("_MMIO_BASE\t", out);
+		emit_h_define(out, name, "_MMIO_BASE");
 		emit_hex(out, dev->mmio.base);
 		putc('\n', out);
 	}
 	if (dev->has_irq) {
-		fputs("#define BOARD_", out);
-		emit_macro_part(out, name);
-		fprintf(out, "_IRQ\t%u\n", dev->irq);
+		emit_h_define(out, name, "_IRQ");
+		fprintf(out, "%u\n", dev->irq);
 	}
 	if (dev->type && dev->type->pci) {
-		fputs("#define BOARD_", out);
-		emit_macro_part(out, name);
-		fprintf(out, "_PCI_SLOT\t%u\n", dev->pci_slot);
-		fputs("#define BOARD_", out);
-		emit_macro_part(out, name);
-		fputs("_BAR_SIZE\t", out);
+		emit_h_define(out, name, "_PCI_SLOT");
+		fprintf(out, "%u\n", dev->pci_slot);
+		emit_h_define(out, name, "_BAR_SIZE");
 		emit_hex(out, device_type_bar_size(dev->type));
 		putc('\n', out);
 	}
@@ -160,6 +160,10 @@ static void emit_board_h(FILE *out, const struct board_plan *plan)
 	fprintf(out, "#define BOARD_NR_RAM\t\t%u\n", board->nr_ram);
 	fprintf(out, "#define BOARD_NR_RESERVED\t%u\n", board->nr_reserved);
 	fprintf(out, "#define BOARD_NR_ASYNC\t\t%u\n", plan->nr_async);
+	fprintf(out, "#define BOARD_NR_ASYNC_BINDINGS\t%u\n",
+		plan->nr_async_bindings);
+	fprintf(out, "#define BOARD_REGION_NAMES_SIZE\t%" PRIu64 "\n",
+		plan->region_names_size);
 	fprintf(out, "#define BOARD_NR_IRQS\t\t%u\n", board->nr_irqs);
 	fprintf(out, "#define BOARD_KERNEL_IRQCHIP\t%d\n", plan->kernel_irqchip);
 	fprintf(out, "#define BOARD_KERNEL_PIT\t%d\n", plan->kernel_pit);
@@ -218,18 +222,95 @@ static int emit_ops_externs(FILE *out, const struct board *board)
 	return 0;
 }
 
+/*
+ * A board file position: AT(line:col) when it is in the board file
+ * itself (the macro adds the file's name), else the whole string (a file
+ * the text syntax included).
+ */
+static bool in_board_file(const struct board *board,
+			  const struct srcpos *pos)
+{
+	return pos->file && board->file && !strcmp(pos->file, board->file);
+}
+
+static void emit_at(FILE *out, const struct board *board,
+		    const struct srcpos *pos)
+{
+	if (in_board_file(board, pos))
+		fprintf(out, "AT(%u:%u)", pos->first_line, pos->first_column);
+	else
+		emit_string(out, srcpos_string(pos));
+}
+
+/* The same in a comment: line:column, or file:line:column. */
+static void emit_at_comment(FILE *out, const struct board *board,
+			    const struct srcpos *pos)
+{
+	if (in_board_file(board, pos))
+		fprintf(out, "%u:%u", pos->first_line, pos->first_column);
+	else
+		fputs(srcpos_string(pos), out);
+}
+
+/* BOARD_<prefix><dev>[_<reg>]: a board.h name. */
+static void emit_name(FILE *out, const char *prefix, const char *dev,
+		      const char *reg)
+{
+	fprintf(out, "BOARD_%s", prefix);
+	emit_macro_part(out, dev);
+	if (reg) {
+		putc('_', out);
+		emit_macro_part(out, reg);
+	}
+}
+
+static void emit_region_name(FILE *out, const struct ir_region *r)
+{
+	emit_name(out, "REGION_", r->dev->name, r->reg->name);
+}
+
+/* The macros the one-line entries below are written with. */
+static void emit_c_macros(FILE *out, const struct board *board)
+{
+	fputs("\n#define BOARD_SOURCE\t", out);
+	emit_string(out, board->file);
+	fputs("\n#define AT(line_col)\tBOARD_SOURCE \":\" #line_col\n"
+	      "/* A device: name, type (its ops: <type>_ops), irq (-1: none), "
+	      "where, its\n   placement (PIO, MMIO, PIO_MMIO), its properties "
+	      "(PROPS, NO_PROPS). */\n"
+	      "#define DEVICE(nm, t, irq_, at, place, props) "
+	      "{ nm, &device_type_##t, &t##_ops, irq_, -1, at, place, 0, props }\n"
+	      "#define KERNEL_DEVICE(nm, t, irq_, at, place, props) "
+	      "{ nm, &device_type_##t, NULL, irq_, -1, at, place, 0, props }\n"
+	      "#define PCI_DEVICE(nm, t, irq_, at, slot, bar, place, props) "
+	      "{ nm, &device_type_##t, &t##_ops, irq_, slot, at, place, bar, "
+	      "props }\n"
+	      "#define PIO(base)\ttrue, base, false, 0\n"
+	      "#define MMIO(base)\tfalse, 0, true, base\n"
+	      "#define PIO_MMIO(pio, mmio)\ttrue, pio, true, mmio\n"
+	      "#define UNPLACED\tfalse, 0, false, 0\n"
+	      "#define PROPS(p)\tp, ARRAY_SIZE(p)\n"
+	      "#define NO_PROPS\tNULL, 0\n"
+	      "/* A region: its device, the register, its binding, where. */\n"
+	      "#define REGION(dev, reg_, bd, at) "
+	      "{ BOARD_DEV_##dev, reg_, BINDING_##bd, at }\n"
+	      "/* A shared page: address, its first region, how many, where "
+	      "its granules\n   start in board_subpage_map, granule shift. */\n"
+	      "#define SUBPAGE(pg, reg_, n, map, sh) "
+	      "{ pg, BOARD_REGION_##reg_, n, map, sh }\n", out);
+}
+
 static void emit_info(FILE *out, const struct board_plan *plan)
 {
 	const struct board *board = plan->board;
 
-	fprintf(out, "\nconst struct board_info board_info = {\t/* %s */\n",
-		srcpos_string(&board->pos));
-	fputs("\t.name = ", out);
+	fputs("\nconst struct board_info board_info = {\t/* ", out);
+	emit_at_comment(out, board, &board->pos);
+	fputs(" */\n\t.name = ", out);
 	emit_string(out, board->name);
 	fputs(",\n\t.description = ", out);
 	emit_string(out, board->description);
-	fputs(",\n\t.source = ", out);
-	emit_string(out, board->file);
+	fputs(",\n\t.source = BOARD_SOURCE", out);
 	fprintf(out, ",\n\t.cpus_default = %u,\n", board->cpus_default);
 	fprintf(out, "\t.cpus_max = %u,\n", board->cpus_max);
 	fprintf(out, "\t.ram_default = 0x%" PRIx64 ",\n", board->ram_default);
@@ -239,7 +320,9 @@ static void emit_info(FILE *out, const struct board_plan *plan)
 	      "\t.nr_subpages = BOARD_NR_SUBPAGES,\n"
 	      "\t.nr_ram = BOARD_NR_RAM,\n"
 	      "\t.nr_reserved = BOARD_NR_RESERVED,\n"
-	      "\t.nr_async = BOARD_NR_ASYNC,\n", out);
+	      "\t.nr_async = BOARD_NR_ASYNC,\n"
+	      "\t.nr_async_bindings = BOARD_NR_ASYNC_BINDINGS,\n"
+	      "\t.region_names_size = BOARD_REGION_NAMES_SIZE,\n", out);
 	fprintf(out, "\t.kernel_irqchip = %s,\n",
 		plan->kernel_irqchip ? "true" : "false");
 	fprintf(out, "\t.kernel_pit = %s,\n};\n",
@@ -296,256 +379,210 @@ static uint64_t prop_number(const struct prop_schema *ps, const char *text)
 	return value;
 }
 
-/* One table per device with properties: every schema property, resolved. */
+/* The text of a device's i-th schema property: as set, or its default. */
+static const char *prop_text(const struct ir_device *dev, unsigned i)
+{
+	const struct prop_schema *ps = &dev->type->props[i];
+	const struct ir_property *p = device_find_prop(dev, ps->name);
+
+	return p ? p->text : ps->default_value;
+}
+
+/* Whether devices a and b (of one type) resolve to the same properties. */
+static bool props_equal(const struct ir_device *a, const struct ir_device *b)
+{
+	if (a->type != b->type)
+		return false;
+	for (unsigned i = 0; i < a->type->nr_props; i++) {
+		const char *x = prop_text(a, i), *y = prop_text(b, i);
+
+		if (!x || !y ? x != y : strcmp(x, y))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A device's properties, every schema property resolved, one line each.
+ * Devices whose properties are identical share the first one's table,
+ * written once and named after it (props_owners()).
+ */
 static void emit_props(FILE *out, const struct board *board,
 		       const struct ir_device *dev)
 {
 	const struct device_type *t = dev->type;
 
-	fprintf(out, "\nstatic const struct board_prop props_%u[] = {\t/* %s */\n",
-		device_index(board, dev), dev->name);
+	fputs("\nstatic const struct board_prop props_", out);
+	emit_type_ident(out, dev->name);
+	fputs("[] = {\n", out);
 	for (unsigned i = 0; i < t->nr_props; i++) {
 		const struct prop_schema *ps = &t->props[i];
 		const struct ir_property *p = device_find_prop(dev, ps->name);
-		const char *text = p ? p->text : ps->default_value;
+		const char *text = prop_text(dev, i);
 
-		fputs("\t{\t/* ", out);
+		fputs("\t{ .name = ", out);
+		emit_string(out, ps->name);
+		fprintf(out, ", .kind = %s, .number = 0x%" PRIx64 ", .string = ",
+			prop_kind_name(ps->kind), prop_number(ps, text));
+		emit_string(out, text);
+		fputs(" },\t/* ", out);
 		if (p)
-			fputs(srcpos_string(&p->pos), out);
+			emit_at_comment(out, board, &p->pos);
 		else
 			fputs("default", out);
-		fputs(" */\n\t\t.name = ", out);
-		emit_string(out, ps->name);
-		fprintf(out, ",\n\t\t.kind = %s,\n", prop_kind_name(ps->kind));
-		fprintf(out, "\t\t.number = 0x%" PRIx64 ",\n",
-			prop_number(ps, text));
-		fputs("\t\t.string = ", out);
-		emit_string(out, text);
-		fputs(",\n\t},\n", out);
+		fputs(" */\n", out);
 	}
 	fputs("};\n", out);
 }
 
+/*
+ * Devices with properties, grouped: the previous device of the same type
+ * with the same properties, or itself. Equal neighbours of a type are the
+ * common case (generated boards); a board of many distinct tables costs
+ * one comparison per device with the last table of its type.
+ */
+static unsigned *props_owners(const struct board *board)
+{
+	unsigned *owner = xcalloc(board->nr_devices + 1, sizeof(*owner));
+	unsigned *last = xcalloc(nr_device_types + 1, sizeof(*last));
+
+	for (unsigned t = 0; t < nr_device_types; t++)
+		last[t] = UINT32_MAX;
+	for (unsigned i = 0; i < board->nr_devices; i++) {
+		const struct ir_device *d = &board->devices[i];
+		unsigned t = 0;
+
+		owner[i] = i;
+		if (!d->type || !d->type->nr_props)
+			continue;
+		while (t < nr_device_types && device_types[t] != d->type)
+			t++;
+		if (t < nr_device_types && last[t] != UINT32_MAX &&
+		    props_equal(&board->devices[last[t]], d))
+			owner[i] = last[t];
+		else if (t < nr_device_types)
+			last[t] = i;
+	}
+	free(last);
+	return owner;
+}
+
 static void emit_device(FILE *out, const struct board *board,
-			const struct ir_device *dev)
+			const struct ir_device *dev, const unsigned *owner)
 {
 	const struct device_type *t = dev->type;
-	unsigned index = device_index(board, dev);
+	const char *macro = t->pci ? "PCI_DEVICE" :
+			    t->ops_symbol ? "DEVICE" : "KERNEL_DEVICE";
 
-	fprintf(out, "\t[%u] = {\t/* %s */\n", index, srcpos_string(&dev->pos));
-	fputs("\t\t.name = ", out);
+	fputs("\t[", out);
+	emit_name(out, "DEV_", dev->name, NULL);
+	fprintf(out, "] = %s(", macro);
 	emit_string(out, dev->name);
-	fputs(",\n\t\t.type = &device_type_", out);
+	fputs(", ", out);
 	emit_type_ident(out, t->name);
-	if (t->ops_symbol)
-		fprintf(out, ",\n\t\t.ops = &%s,\n", t->ops_symbol);
-	else
-		fputs(",\n\t\t.ops = NULL,\n", out);
-	if (dev->has_irq)
-		fprintf(out, "\t\t.irq = %u,\n", dev->irq);
-	else
-		fputs("\t\t.irq = -1,\n", out);
-	fprintf(out, "\t\t.has_pio = %s,\n",
-		dev->pio.present ? "true" : "false");
-	fprintf(out, "\t\t.has_mmio = %s,\n",
-		dev->mmio.present ? "true" : "false");
-	fprintf(out, "\t\t.pio_base = 0x%" PRIx64 ",\n",
-		dev->pio.present ? dev->pio.base : 0);
-	fprintf(out, "\t\t.mmio_base = 0x%" PRIx64 ",\n",
-		dev->mmio.present ? dev->mmio.base : 0);
+	fprintf(out, ", %d, ", dev->has_irq ? (int)dev->irq : -1);
+	emit_at(out, board, &dev->pos);
 	if (t->pci)
-		fprintf(out, "\t\t.pci_slot = %u,\n\t\t.bar_size = 0x%" PRIx64
-			",\n", dev->pci_slot, device_type_bar_size(t));
+		fprintf(out, ", %u, 0x%" PRIx64, dev->pci_slot,
+			device_type_bar_size(t));
+	if (dev->pio.present && dev->mmio.present)
+		fprintf(out, ", PIO_MMIO(0x%" PRIx64 ", 0x%" PRIx64 ")",
+			dev->pio.base, dev->mmio.base);
+	else if (dev->pio.present)
+		fprintf(out, ", PIO(0x%" PRIx64 ")", dev->pio.base);
+	else if (dev->mmio.present)
+		fprintf(out, ", MMIO(0x%" PRIx64 ")", dev->mmio.base);
 	else
-		fputs("\t\t.pci_slot = -1,\n", out);
-	if (t->nr_props)
-		fprintf(out, "\t\t.props = props_%u,\n", index);
-	else
-		fputs("\t\t.props = NULL,\n", out);
-	fprintf(out, "\t\t.nr_props = %u,\n", t->nr_props);
-	fputs("\t\t.srcpos = ", out);
-	emit_string(out, srcpos_string(&dev->pos));
-	fputs(",\n\t},\n", out);
+		fputs(", UNPLACED", out);
+	if (t->nr_props) {
+		fputs(", PROPS(props_", out);
+		emit_type_ident(out, board->devices[owner[device_index(board,
+								       dev)]].name);
+		putc(')', out);
+	} else {
+		fputs(", NO_PROPS", out);
+	}
+	fputs("),\n", out);
 }
 
 static void emit_devices(FILE *out, const struct board *board)
 {
+	unsigned *owner = props_owners(board);
+
 	for (unsigned i = 0; i < board->nr_devices; i++)
-		if (board->devices[i].type && board->devices[i].type->nr_props)
+		if (board->devices[i].type && board->devices[i].type->nr_props &&
+		    owner[i] == i)
 			emit_props(out, board, &board->devices[i]);
 	fputs("\nconst struct board_device board_devices[BOARD_NR_DEVICES] = {\n",
 	      out);
 	for (unsigned i = 0; i < board->nr_devices; i++)
 		if (board->devices[i].type)
-			emit_device(out, board, &board->devices[i]);
+			emit_device(out, board, &board->devices[i], owner);
 	fputs("};\n", out);
+	free(owner);
 }
 
 /* ------------------------------------------------------------------ */
-/* board.c: regions and the maps */
-
-static void emit_regions(FILE *out, const struct board *board)
-{
-	fputs("\nconst struct board_region board_regions[BOARD_NR_REGIONS] = {\n"
-	      "\t[0] = {\t/* the sentinel: every unclaimed map entry */\n"
-	      "\t\t.name = \"unmapped\",\n"
-	      "\t\t.srcpos = ", out);
-	emit_string(out, board->file);
-	fputs(",\n\t},\n", out);
-	for (unsigned i = 0; i < board->nr_regions; i++) {
-		const struct ir_region *r = &board->regions[i];
-		const char *pos = srcpos_string(&r->pos);
-
-		fprintf(out, "\t[%u] = {\t/* %s */\n", i + 1, pos);
-		fprintf(out, "\t\t.name = \"%s.%s\",\n", r->dev->name,
-			r->reg->name);
-		fprintf(out, "\t\t.base = 0x%" PRIx64 ",\n", r->base);
-		fprintf(out, "\t\t.size = 0x%" PRIx64 ",\n", r->size);
-		fprintf(out, "\t\t.offset = 0x%" PRIx64 ",\n", r->reg->offset);
-		fprintf(out, "\t\t.device = %u,\n",
-			device_index(board, r->dev));
-		fprintf(out, "\t\t.reg = %u,\n", r->reg_index);
-		fprintf(out, "\t\t.space = %s,\n",
-			r->space == SPACE_PIO ? "SPACE_PIO" : "SPACE_MMIO");
-		fprintf(out, "\t\t.binding = BINDING_");
-		emit_macro_part(out, binding_name(r->binding));
-		fprintf(out, ",\n\t\t.srcpos = \"%s\",\n\t},\n", pos);
-	}
-	fputs("};\n", out);
-}
-
-/* `[first ... last] = value,` or `[first] = value,` */
-static void emit_range(FILE *out, uint64_t first, uint64_t last)
-{
-	if (first == last)
-		fprintf(out, "\t[0x%" PRIx64 "] = ", first);
-	else
-		fprintf(out, "\t[0x%" PRIx64 " ... 0x%" PRIx64 "] = ",
-			first, last);
-}
-
-static void emit_port_map(FILE *out, const struct board *board)
-{
-	fputs("\nconst BOARD_INDEX_TYPE board_port_map[65536] = {\n", out);
-	for (unsigned i = 0; i < board->nr_regions; i++) {
-		const struct ir_region *r = &board->regions[i];
-		uint64_t last = region_last(r);
-
-		if (r->space != SPACE_PIO || !r->size || r->base >= NR_PORTS)
-			continue;
-		if (last >= NR_PORTS)
-			last = NR_PORTS - 1;
-		emit_range(out, r->base, last);
-		fprintf(out, "%u,\t/* %s.%s, %s */\n", i + 1, r->dev->name,
-			r->reg->name, srcpos_string(&r->pos));
-	}
-	fputs("};\n", out);
-}
-
-static const struct plan_subpage *find_subpage(const struct board_plan *plan,
-					       uint64_t page, unsigned *index)
-{
-	/* Subpages are sorted by page within each window: bisect. */
-	unsigned lo = 0, hi = plan->nr_subpages;
-
-	while (lo < hi) {
-		unsigned mid = lo + (hi - lo) / 2;
-
-		if (plan->subpages[mid].page < page)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < plan->nr_subpages && plan->subpages[lo].page == page) {
-		*index = lo;
-		return &plan->subpages[lo];
-	}
-	return NULL;
-}
-
-static void emit_page_entry(FILE *out, const struct plan_window *win,
-			    uint64_t first, uint64_t last, unsigned index,
-			    const struct ir_region *r)
-{
-	emit_range(out, (first - win->base) >> MACHINE_PAGE_SHIFT, (last - win->base) >> MACHINE_PAGE_SHIFT);
-	fprintf(out, "%u,\t/* 0x%" PRIx64 ": %s.%s, %s */\n", index, first,
-		r->dev->name, r->reg->name, srcpos_string(&r->pos));
-}
+/* board.c: regions and the port map */
 
 /*
- * A window's page map: each region's pages hold its index, except pages it
- * shares with a neighbour, which point into board_subpages.
+ * The regions in index order (BOARD_REGION_* in board.h), each as its
+ * device, register and binding: addresses, sizes and names follow from
+ * the device's placement and the registry, at start (board-fill.h).
  */
-static void emit_pages(FILE *out, const struct board_plan *plan, unsigned w)
+static void emit_regions(FILE *out, const struct board *board)
 {
-	const struct plan_window *win = &plan->windows[w];
-	const struct ir_region *regions = plan->board->regions;
-	uint64_t done = 0;	/* pages below this address are written */
+	fputs("\nconst struct board_region_entry board_region_list"
+	      "[BOARD_NR_REGIONS] = {\n"
+	      "\t{ .srcpos = BOARD_SOURCE },\t/* 0: unmapped */\n", out);
+	for (unsigned i = 0; i < board->nr_regions; i++) {
+		const struct ir_region *r = &board->regions[i];
 
-	fprintf(out, "\n/* %s: 0x%" PRIx64 "-0x%" PRIx64 " */\n",
-		win->range ? win->range->name : "fixed MMIO", win->base,
-		win->base + win->size - 1);
-	fprintf(out, "static BOARD_INDEX_TYPE board_pages_%u[0x%" PRIx64
-		"] = {\n", w, win->size >> MACHINE_PAGE_SHIFT);
-	for (unsigned i = win->first; i < win->first + win->count; i++) {
-		const struct ir_region *r = &regions[i];
-		uint64_t first = page_floor(r->base);
-		uint64_t last = page_floor(region_last(r));
-		const struct plan_subpage *sp;
-		unsigned s;
-
-		if (first < done)
-			first = done;
-		if (first > last)
-			continue;
-		if (first == page_floor(r->base) &&
-		    (sp = find_subpage(plan, first, &s))) {
-			fprintf(out, "\t[0x%" PRIx64 "] = BOARD_SUBPAGE | %u,"
-				"\t/* 0x%" PRIx64 ": shared, board_subpages[%u] */\n",
-				(first - win->base) >> MACHINE_PAGE_SHIFT, s, first, s);
-			first += MACHINE_PAGE_SIZE;
-			done = first;
-			if (first > last)
-				continue;
-		}
-		/* The region's last page may be shared with the next one. */
-		if (find_subpage(plan, last, &s)) {
-			if (last > first)
-				emit_page_entry(out, win, first,
-						last - MACHINE_PAGE_SIZE, i + 1, r);
-			done = last;
-			continue;
-		}
-		emit_page_entry(out, win, first, last, i + 1, r);
-		done = last + MACHINE_PAGE_SIZE;
+		fputs("\tREGION(", out);
+		emit_macro_part(out, r->dev->name);
+		fputs(", ", out);
+		emit_string(out, r->reg->name);
+		fputs(", ", out);
+		emit_macro_part(out, binding_name(r->binding));
+		fputs(", ", out);
+		emit_at(out, board, &r->pos);
+		fputs("),\n", out);
 	}
-	fputs("};\n", out);
+	fputs("};\n\nstruct board_region board_regions[BOARD_NR_REGIONS];\n"
+	      "char board_region_names[BOARD_REGION_NAMES_SIZE];\n"
+	      "BOARD_INDEX_TYPE board_port_map[65536];\n", out);
 }
+
+/* ------------------------------------------------------------------ */
+/* board.c: MMIO windows and shared pages (their maps are filled at start) */
 
 static void emit_windows(FILE *out, const struct board_plan *plan)
 {
+	const struct board *board = plan->board;
+
+	fputs("\n/* Page maps: filled from board_regions and board_subpages at "
+	      "start. */\n", out);
 	for (unsigned w = 0; w < plan->nr_windows; w++)
-		emit_pages(out, plan, w);
+		fprintf(out, "static BOARD_INDEX_TYPE board_pages_%u[0x%" PRIx64
+			"];\n", w, plan->windows[w].size >> MACHINE_PAGE_SHIFT);
 	fputs("\nstruct board_mmio_window "
 	      "board_mmio_windows[BOARD_NR_MMIO_WINDOWS] = {\n", out);
 	for (unsigned w = 0; w < plan->nr_windows; w++) {
 		const struct plan_window *win = &plan->windows[w];
-		const struct ir_region *r = &plan->board->regions[win->first];
-		const char *pos = win->range ? srcpos_string(&win->range->pos)
-					     : srcpos_string(&r->pos);
+		const struct srcpos *pos = win->range ? &win->range->pos :
+					   &board->regions[win->first].pos;
 
-		fprintf(out, "\t[%u] = {\t/* %s */\n", w, pos);
+		fprintf(out, "\t[%u] = { .name = ", w);
 		if (win->range)
-			fprintf(out, "\t\t.name = \"%s\",\n", win->range->name);
+			emit_string(out, win->range->name);
 		else
-			fprintf(out, "\t\t.name = \"fixed@0x%" PRIx64 "\",\n",
-				win->base);
-		fprintf(out, "\t\t.base = 0x%" PRIx64 ",\n", win->base);
-		fprintf(out, "\t\t.size = 0x%" PRIx64 ",\n", win->size);
-		fprintf(out, "\t\t.pages = board_pages_%u,\n", w);
-		fprintf(out, "\t\t.relocatable = %s,\n",
+			fprintf(out, "\"fixed@0x%" PRIx64 "\"", win->base);
+		fprintf(out, ", .base = 0x%" PRIx64 ", .size = 0x%" PRIx64
+			", .pages = board_pages_%u, .relocatable = %s, "
+			".srcpos = ", win->base, win->size, w,
 			win->range ? "true" : "false");
-		fprintf(out, "\t\t.srcpos = \"%s\",\n\t},\n", pos);
+		emit_at(out, board, pos);
+		fputs(" },\n", out);
 	}
 	fputs("};\n", out);
 }
@@ -554,38 +591,23 @@ static void emit_subpages(FILE *out, const struct board_plan *plan)
 {
 	const struct ir_region *regions = plan->board->regions;
 
-	fputs("\nconst struct board_subpage board_subpages[BOARD_NR_SUBPAGES]"
-	      " = {\n", out);
+	fputs("\n/* Pages several regions share (BOARD_SUBPAGE | index in a "
+	      "page map). */\n"
+	      "const struct board_subpage board_subpages[BOARD_NR_SUBPAGES] = "
+	      "{\n", out);
 	for (unsigned s = 0; s < plan->nr_subpages; s++) {
 		const struct plan_subpage *sp = &plan->subpages[s];
+		const struct ir_region *r = &regions[sp->first];
 
-		fprintf(out, "\t[%u] = { .first = 0x%" PRIx64 ", .shift = %u },"
-			"\t/* page 0x%" PRIx64 ", %u regions, granule %u */\n",
-			s, sp->map_first, sp->shift, sp->page, sp->count,
-			1u << sp->shift);
+		fprintf(out, "\tSUBPAGE(0x%" PRIx64 ", ", sp->page);
+		emit_macro_part(out, r->dev->name);
+		putc('_', out);
+		emit_macro_part(out, r->reg->name);
+		fprintf(out, ", %u, 0x%" PRIx64 ", %u),\n", sp->count,
+			sp->map_first, sp->shift);
 	}
-	fputs("};\n\nconst BOARD_INDEX_TYPE "
-	      "board_subpage_map[BOARD_SUBPAGE_MAP_SIZE] = {\n", out);
-	for (unsigned s = 0; s < plan->nr_subpages; s++) {
-		const struct plan_subpage *sp = &plan->subpages[s];
-
-		for (unsigned i = sp->first; i < sp->first + sp->count; i++) {
-			const struct ir_region *r = &regions[i];
-			uint64_t from = r->base > sp->page ? r->base : sp->page;
-			uint64_t to = r->base + r->size;
-
-			if (to > sp->page + MACHINE_PAGE_SIZE)
-				to = sp->page + MACHINE_PAGE_SIZE;
-			emit_range(out,
-				   sp->map_first + ((from - sp->page) >> sp->shift),
-				   sp->map_first +
-				   ((to - sp->page - 1) >> sp->shift));
-			fprintf(out, "%u,\t/* 0x%" PRIx64 ": %s.%s, %s */\n",
-				i + 1, from, r->dev->name, r->reg->name,
-				srcpos_string(&r->pos));
-		}
-	}
-	fputs("};\n", out);
+	fputs("};\n\nBOARD_INDEX_TYPE board_subpage_map[BOARD_SUBPAGE_MAP_SIZE];"
+	      "\n", out);
 }
 
 /* ------------------------------------------------------------------ */
@@ -598,14 +620,13 @@ static void emit_ram(FILE *out, const struct board *board)
 	      out);
 	for (unsigned i = 0; i < board->nr_ram; i++) {
 		const struct ir_range *r = &board->ram[i];
-		const char *pos = srcpos_string(&r->pos);
 
-		fprintf(out, "\t[%u] = {\t/* %s */\n", i, pos);
-		fputs("\t\t.name = ", out);
+		fprintf(out, "\t[%u] = { .name = ", i);
 		emit_string(out, r->name);
-		fprintf(out, ",\n\t\t.base = 0x%" PRIx64 ",\n", r->base);
-		fprintf(out, "\t\t.size = 0x%" PRIx64 ",\n", r->size);
-		fprintf(out, "\t\t.srcpos = \"%s\",\n\t},\n", pos);
+		fprintf(out, ", .base = 0x%" PRIx64 ", .size = 0x%" PRIx64
+			", .srcpos = ", r->base, r->size);
+		emit_at(out, board, &r->pos);
+		fputs(" },\n", out);
 	}
 	fputs("};\n", out);
 }
@@ -618,69 +639,43 @@ static void emit_reserved(FILE *out, const struct board_plan *plan)
 	      " = {\n", out);
 	for (unsigned i = 0; i < board->nr_reserved; i++) {
 		const struct ir_range *r = plan->reserved[i];
-		const char *pos = srcpos_string(&r->pos);
 
-		fprintf(out, "\t[%u] = {\t/* %s */\n", i, pos);
-		fputs("\t\t.name = ", out);
+		fprintf(out, "\t[%u] = { .name = ", i);
 		emit_string(out, r->name);
-		fprintf(out, ",\n\t\t.base = 0x%" PRIx64 ",\n", r->base);
-		fprintf(out, "\t\t.size = 0x%" PRIx64 ",\n", r->size);
-		fprintf(out, "\t\t.backed = %s,\n", r->backed ? "true" : "false");
-		fprintf(out, "\t\t.srcpos = \"%s\",\n\t},\n", pos);
+		fprintf(out, ", .base = 0x%" PRIx64 ", .size = 0x%" PRIx64
+			", .backed = %s, .srcpos = ", r->base, r->size,
+			r->backed ? "true" : "false");
+		emit_at(out, board, &r->pos);
+		fputs(" },\n", out);
 	}
 	fputs("};\n", out);
 }
 
-/* The position of a region's binding: the board's entry, else the region. */
-static const struct srcpos *binding_pos(const struct ir_region *r)
-{
-	return r->bound ? &r->bound->pos : &r->pos;
-}
-
-static void emit_async_entry(FILE *out, unsigned index,
-			     const struct ir_region *r, unsigned region,
-			     unsigned slot)
-{
-	bool async = r->binding == BINDING_ASYNC;
-	uint64_t len = async ? region_async_width(r) : 0;
-	bool dm = async && r->bound && r->bound->has_datamatch;
-	const char *pos = srcpos_string(binding_pos(r));
-
-	fprintf(out, "\t[%u] = {\t/* %s.%s, %s */\n", index, r->dev->name,
-		r->reg->name, pos);
-	fprintf(out, "\t\t.region = %u,\n", region);
-	fprintf(out, "\t\t.space = %s,\n",
-		r->space == SPACE_PIO ? "SPACE_PIO" : "SPACE_MMIO");
-	fprintf(out, "\t\t.binding = %s,\n",
-		async ? "BINDING_ASYNC" : "BINDING_COALESCED");
-	fprintf(out, "\t\t.len = %" PRIu64 ",\n", len);
-	fprintf(out, "\t\t.has_datamatch = %s,\n", dm ? "true" : "false");
-	fprintf(out, "\t\t.addr = 0x%" PRIx64 ",\n", r->base + slot * len);
-	fprintf(out, "\t\t.size = 0x%" PRIx64 ",\n", async ? len : r->size);
-	fprintf(out, "\t\t.datamatch = 0x%" PRIx64 ",\n",
-		dm ? r->bound->datamatch : 0);
-	fprintf(out, "\t\t.slot = %u,\n", slot);
-	fprintf(out, "\t\t.srcpos = \"%s\",\n\t},\n", pos);
-}
-
+/*
+ * The async and coalesced regions the board binds itself (the others
+ * take their region's position and no datamatch); board_async, one entry
+ * per ioeventfd or coalesced zone, is filled at start.
+ */
 static void emit_async(FILE *out, const struct board *board)
 {
-	unsigned n = 0;
-
-	fputs("\n/* KVM_IOEVENTFD per doorbell register; coalesced zones. */\n"
-	      "const struct board_async board_async[BOARD_NR_ASYNC] = {\n",
-	      out);
+	fputs("\n/* Doorbells and coalesced zones the board binds itself. */\n"
+	      "const struct board_async_binding "
+	      "board_async_bindings[BOARD_NR_ASYNC_BINDINGS] = {\n", out);
 	for (unsigned i = 0; i < board->nr_regions; i++) {
 		const struct ir_region *r = &board->regions[i];
 
-		if (r->binding == BINDING_ASYNC) {
-			for (unsigned s = 0; s < region_async_slots(r); s++)
-				emit_async_entry(out, n++, r, i + 1, s);
-		} else if (r->binding == BINDING_COALESCED) {
-			emit_async_entry(out, n++, r, i + 1, 0);
-		}
+		if (!region_async_bound(r))
+			continue;
+		fputs("\t{ .region = ", out);
+		emit_region_name(out, r);
+		if (r->binding == BINDING_ASYNC && r->bound->has_datamatch)
+			fprintf(out, ", .has_datamatch = true, .datamatch = 0x%"
+				PRIx64, r->bound->datamatch);
+		fputs(", .srcpos = ", out);
+		emit_at(out, board, &r->bound->pos);
+		fputs(" },\n", out);
 	}
-	fputs("};\n", out);
+	fputs("};\n\nstruct board_async board_async[BOARD_NR_ASYNC];\n", out);
 }
 
 static int emit_board_c(FILE *out, const struct board_plan *plan)
@@ -688,18 +683,21 @@ static int emit_board_c(FILE *out, const struct board_plan *plan)
 	const struct board *board = plan->board;
 
 	emit_banner(out, board, "/* ", " */");
-	fputs("#include \"board.h\"\n", out);
+	fputs("#include \"board.h\"\n#include \"board-fill.h\"\n", out);
+	emit_c_macros(out, board);
 	if (emit_ops_externs(out, board))
 		return -1;
 	emit_info(out, plan);
 	emit_devices(out, board);
 	emit_regions(out, board);
-	emit_port_map(out, board);
 	emit_windows(out, plan);
 	emit_subpages(out, plan);
 	emit_ram(out, board);
 	emit_reserved(out, plan);
 	emit_async(out, board);
+	fputs("\n/* The derived tables, before main(). */\n"
+	      "static void __attribute__((constructor)) board_start(void)\n"
+	      "{\n\tboard_tables_fill();\n}\n", out);
 	return 0;
 }
 

@@ -289,21 +289,19 @@ static int plan_subpages(struct board_plan *plan)
 	return 0;
 }
 
-/*
- * Bytes per ioeventfd of an async region: the schema's `width`, or, for a
- * register that names none, 4 (a 32-bit register) when the size allows,
- * else 2 or 1: KVM accepts only lengths of 1, 2, 4 and 8.
- */
+/* Bytes per ioeventfd of an async region (the registry's rule). */
 uint64_t region_async_width(const struct ir_region *r)
 {
-	if (r->reg && r->reg->width)
-		return r->reg->width;
-	if (!(r->size & 3))
-		return 4;
-	return r->size & 1 ? 1 : 2;
+	return reg_schema_async_width(r->reg, r->size);
 }
 
 /* ioeventfds per async region: one per width bytes. */
+bool region_async_bound(const struct ir_region *r)
+{
+	return r->bound && (r->binding == BINDING_ASYNC ||
+			    r->binding == BINDING_COALESCED);
+}
+
 unsigned region_async_slots(const struct ir_region *r)
 {
 	return (unsigned)(r->size / region_async_width(r));
@@ -343,6 +341,9 @@ static int plan_fill(struct board_plan *plan, const struct board *board)
 			plan->nr_async += region_async_slots(r);
 		else if (r->binding == BINDING_COALESCED)
 			plan->nr_async++;
+		plan->nr_async_bindings += region_async_bound(r);
+		plan->region_names_size += strlen(r->dev->name) +
+					   strlen(r->reg->name) + 2;
 	}
 	for (unsigned i = 0; i < board->nr_devices; i++) {
 		const struct device_type *t = board->devices[i].type;

@@ -4,6 +4,14 @@
  * boardc emits into generated/<board>/board.c. One board per binary, so the
  * tables are plain globals at fixed addresses (board_regions, ...).
  *
+ * board.c holds what a person reads: the devices, each region as (device,
+ * register, binding), the MMIO windows, the pages regions share, RAM,
+ * reserved ranges, and the doorbells the board binds itself. Everything
+ * derived from those (board_regions' addresses and names, the port map,
+ * the MMIO page maps, the sub-page map, board_async) is filled before
+ * main() by board_tables_fill() (board-fill.h) with the registry's
+ * schemas, so a large board costs little C and no initialized data.
+ *
  * Region index 0 is the "unmapped" sentinel: every map entry that no region
  * claims is 0, so a lookup is an index and never a search.
  */
@@ -26,19 +34,36 @@ struct board_prop {
 	const char *string;		/* PROP_STRING; also the text as written */
 };
 
+/*
+ * The fields every device has come first: board.c writes them in order
+ * and the others by name (a board of 40,000 devices compiles in half the
+ * time).
+ */
 struct board_device {
 	const char *name;
 	const struct device_type *type;
 	const struct device_ops *ops;
 	int irq;			/* -1: not wired */
-	bool has_pio, has_mmio;
-	uint64_t pio_base;		/* block base in ports */
-	uint64_t mmio_base;		/* block base in guest physical memory */
 	int pci_slot;			/* PCI: bus 0 slot (1..31); -1: not PCI */
+	const char *srcpos;		/* "boards/pc.yaml:31:5" */
+	bool has_pio;
+	uint64_t pio_base;		/* block base in ports */
+	bool has_mmio;
+	uint64_t mmio_base;		/* block base in guest physical memory */
 	uint64_t bar_size;		/* PCI: BAR0 bytes (a power of two) */
 	const struct board_prop *props;
 	unsigned nr_props;
-	const char *srcpos;		/* "boards/pc.yaml:31:5" */
+};
+
+/*
+ * A region as board.c lists it ([0]: the sentinel); board_regions[i] is
+ * filled from board_region_list[i].
+ */
+struct board_region_entry {
+	uint32_t device;		/* index in board_devices */
+	const char *reg;		/* a register of the device's type */
+	uint8_t binding;		/* enum board_binding */
+	const char *srcpos;		/* where its address comes from */
 };
 
 struct board_region {
@@ -54,7 +79,7 @@ struct board_region {
 };
 
 /*
- * A page-granular MMIO dispatch window. pages[(addr - base) >> MACHINE_PAGE_SHIFT] holds a
+ * A page-granular MMIO dispatch window. pages[(addr - base) >> 12] holds a
  * region index, or BOARD_SUBPAGE | i for a page shared by several regions:
  * then board_subpages[i] says how to index board_subpage_map for the byte
  * offset within the page. Windows are the board's MMIO windows plus one
@@ -82,6 +107,9 @@ struct board_mmio_window {
 };
 
 struct board_subpage {
+	uint64_t page;			/* guest physical address */
+	uint32_t region;		/* first region on the page */
+	uint32_t nr_regions;		/* regions region.. on the page */
 	uint32_t first;			/* into board_subpage_map */
 	uint8_t shift;			/* granule = 1 << shift bytes */
 };
@@ -120,6 +148,18 @@ struct board_async {
 	const char *srcpos;
 };
 
+/*
+ * An async or coalesced region the board binds itself: where it says so,
+ * and the doorbell's datamatch. Other async and coalesced regions (their
+ * type's default) take the region's position and no datamatch.
+ */
+struct board_async_binding {
+	uint32_t region;
+	bool has_datamatch;
+	uint64_t datamatch;
+	const char *srcpos;
+};
+
 struct board_info {
 	const char *name;
 	const char *description;
@@ -134,6 +174,8 @@ struct board_info {
 	unsigned nr_ram;
 	unsigned nr_reserved;
 	unsigned nr_async;
+	unsigned nr_async_bindings;
+	unsigned region_names_size;	/* bytes of board_region_names */
 	bool kernel_irqchip;		/* KVM_CREATE_IRQCHIP */
 	bool kernel_pit;		/* KVM_CREATE_PIT2 */
 };
@@ -156,13 +198,16 @@ struct board_firmware {
 extern const struct board_firmware board_firmware;
 extern const struct board_info board_info;
 extern const struct board_device board_devices[];
-extern const struct board_region board_regions[];
-extern const BOARD_INDEX_TYPE board_port_map[65536];
+extern const struct board_region_entry board_region_list[];
+extern struct board_region board_regions[];		/* filled at start */
+extern char board_region_names[];			/* "com1.regs", ... */
+extern BOARD_INDEX_TYPE board_port_map[65536];		/* filled at start */
 extern struct board_mmio_window board_mmio_windows[];
 extern const struct board_subpage board_subpages[];
-extern const BOARD_INDEX_TYPE board_subpage_map[];
+extern BOARD_INDEX_TYPE board_subpage_map[];	/* filled at start */
 extern const struct board_ram_region board_ram[];
 extern const struct board_reserved board_reserved[];
-extern const struct board_async board_async[];
+extern struct board_async board_async[];		/* filled at start */
+extern const struct board_async_binding board_async_bindings[];
 
 #endif

@@ -125,6 +125,15 @@ uint64_t device_type_span(const struct device_type *type,
 	return span;
 }
 
+unsigned reg_schema_async_width(const struct reg_schema *reg, uint64_t size)
+{
+	if (reg && reg->width)
+		return reg->width;
+	if (!(size & 3))
+		return 4;
+	return size & 1 ? 1 : 2;
+}
+
 uint64_t device_type_bar_size(const struct device_type *type)
 {
 	uint64_t span = device_type_span(type, SPACE_MMIO), size = MACHINE_PAGE_SIZE;

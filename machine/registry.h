@@ -120,7 +120,8 @@ struct device_type {
 };
 
 /* Each type by name, for the generated tables (`.type = &device_type_i8042`). */
-#define DEVICE_TYPE(ident, ...)	extern const struct device_type device_type_##ident;
+#define DEVICE_TYPE(ident, ...) \
+	extern const struct device_type device_type_##ident;
 #define KERNEL_DEVICE_TYPE(ident, ...) \
 	extern const struct device_type device_type_##ident;
 #include "device-types.def"
@@ -139,6 +140,12 @@ const struct prop_schema *device_type_prop(const struct device_type *type,
 /* Bytes the type occupies in `space` (end of its last region there). */
 uint64_t device_type_span(const struct device_type *type,
 			  enum board_space space);
+/*
+ * Bytes per ioeventfd of an async region of `size` bytes: the schema's
+ * `width`, or for a register that names none 4 (a 32-bit register) when
+ * the size allows, else 2 or 1 (KVM takes lengths of 1, 2, 4 and 8).
+ */
+unsigned reg_schema_async_width(const struct reg_schema *reg, uint64_t size);
 /* A PCI type's BAR0 size: its block span rounded up to a power of two. */
 uint64_t device_type_bar_size(const struct device_type *type);
 

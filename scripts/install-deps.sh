@@ -3,7 +3,7 @@
 # Runs apt-get only for what is missing, so it is quick the second time.
 set -euo pipefail
 packages=(build-essential libyaml-dev flex bison device-tree-compiler
-	  clang libclang-rt-14-dev librsvg2-bin valgrind linux-libc-dev
+	  clang libclang-rt-14-dev librsvg2-bin valgrind time linux-libc-dev
 	  busybox-static cpio python3 strace qemu-system-x86 kmod)
 # The API socket (docs/api.md) and its tests.
 packages+=(pkg-config libmicrohttpd-dev libjson-c-dev curl jq)

@@ -16,6 +16,8 @@
 #define BOARD_NR_RAM		1
 #define BOARD_NR_RESERVED	0
 #define BOARD_NR_ASYNC		0
+#define BOARD_NR_ASYNC_BINDINGS	0
+#define BOARD_REGION_NAMES_SIZE	26
 #define BOARD_NR_IRQS		24
 #define BOARD_KERNEL_IRQCHIP	0
 #define BOARD_KERNEL_PIT	0
@@ -23,12 +25,10 @@
 #define BOARD_CPUS_MAX		1
 #define BOARD_RAM_DEFAULT	0x4000000ull
 
-/* com1: uart16550, boards/minimal.yaml:15:5 */
-#define BOARD_DEV_COM1	0
+#define BOARD_DEV_COM1	0	/* uart16550, 15:5 */
 #define BOARD_COM1_PIO_BASE	0x3f8
 
-/* debug-exit: debug-exit, boards/minimal.yaml:20:5 */
-#define BOARD_DEV_DEBUG_EXIT	1
+#define BOARD_DEV_DEBUG_EXIT	1	/* debug-exit, 20:5 */
 #define BOARD_DEBUG_EXIT_PIO_BASE	0x501
 
 /* Region indices (board_regions[], 0 = unmapped). */

@@ -16,6 +16,8 @@
 #define BOARD_NR_RAM		3
 #define BOARD_NR_RESERVED	4
 #define BOARD_NR_ASYNC		100
+#define BOARD_NR_ASYNC_BINDINGS	0
+#define BOARD_REGION_NAMES_SIZE	728
 #define BOARD_NR_IRQS		24
 #define BOARD_KERNEL_IRQCHIP	1
 #define BOARD_KERNEL_PIT	1
@@ -23,95 +25,76 @@
 #define BOARD_CPUS_MAX		8
 #define BOARD_RAM_DEFAULT	0x20000000ull
 
-/* pic: i8259, boards/pc.yaml:49:5 */
-#define BOARD_DEV_PIC	0
+#define BOARD_DEV_PIC	0	/* i8259, 49:5 */
 #define BOARD_PIC_PIO_BASE	0x20
 
-/* pit: i8254, boards/pc.yaml:52:5 */
-#define BOARD_DEV_PIT	1
+#define BOARD_DEV_PIT	1	/* i8254, 52:5 */
 #define BOARD_PIT_PIO_BASE	0x40
 
-/* ioapic: ioapic, boards/pc.yaml:55:5 */
-#define BOARD_DEV_IOAPIC	2
+#define BOARD_DEV_IOAPIC	2	/* ioapic, 55:5 */
 #define BOARD_IOAPIC_MMIO_BASE	0xfec00000
 
-/* lapic: lapic, boards/pc.yaml:58:5 */
-#define BOARD_DEV_LAPIC	3
+#define BOARD_DEV_LAPIC	3	/* lapic, 58:5 */
 #define BOARD_LAPIC_MMIO_BASE	0xfee00000
 
-/* kbd: i8042, boards/pc.yaml:61:5 */
-#define BOARD_DEV_KBD	4
+#define BOARD_DEV_KBD	4	/* i8042, 61:5 */
 #define BOARD_KBD_PIO_BASE	0x60
 #define BOARD_KBD_IRQ	1
 
-/* rtc: cmos-rtc, boards/pc.yaml:65:5 */
-#define BOARD_DEV_RTC	5
+#define BOARD_DEV_RTC	5	/* cmos-rtc, 65:5 */
 #define BOARD_RTC_PIO_BASE	0x70
 #define BOARD_RTC_IRQ	8
 
-/* post: post-code, boards/pc.yaml:69:5 */
-#define BOARD_DEV_POST	6
+#define BOARD_DEV_POST	6	/* post-code, 69:5 */
 #define BOARD_POST_PIO_BASE	0x80
 
-/* com1: uart16550, boards/pc.yaml:72:5 */
-#define BOARD_DEV_COM1	7
+#define BOARD_DEV_COM1	7	/* uart16550, 72:5 */
 #define BOARD_COM1_PIO_BASE	0x3f8
 #define BOARD_COM1_IRQ	4
 
-/* com2: uart16550, boards/pc.yaml:78:5 */
-#define BOARD_DEV_COM2	8
+#define BOARD_DEV_COM2	8	/* uart16550, 78:5 */
 #define BOARD_COM2_PIO_BASE	0x2f8
 #define BOARD_COM2_IRQ	3
 
-/* com3: uart16550, boards/pc.yaml:82:5 */
-#define BOARD_DEV_COM3	9
+#define BOARD_DEV_COM3	9	/* uart16550, 82:5 */
 #define BOARD_COM3_PIO_BASE	0x3e8
 
-/* com4: uart16550, boards/pc.yaml:85:5 */
-#define BOARD_DEV_COM4	10
+#define BOARD_DEV_COM4	10	/* uart16550, 85:5 */
 #define BOARD_COM4_PIO_BASE	0x2e8
 
-/* debug-exit: debug-exit, boards/pc.yaml:88:5 */
-#define BOARD_DEV_DEBUG_EXIT	11
+#define BOARD_DEV_DEBUG_EXIT	11	/* debug-exit, 88:5 */
 #define BOARD_DEBUG_EXIT_PIO_BASE	0x501
 
-/* pci-host: pci-host, boards/pc.yaml:91:5 */
-#define BOARD_DEV_PCI_HOST	12
+#define BOARD_DEV_PCI_HOST	12	/* pci-host, 91:5 */
 #define BOARD_PCI_HOST_PIO_BASE	0xcf8
 
-/* doorbell0: doorbell-demo, boards/pc.yaml:94:5 */
-#define BOARD_DEV_DOORBELL0	13
+#define BOARD_DEV_DOORBELL0	13	/* doorbell-demo, 94:5 */
 #define BOARD_DOORBELL0_MMIO_BASE	0xc0000000
 #define BOARD_DOORBELL0_IRQ	10
 
-/* doorbell1: doorbell-demo, boards/pc.yaml:100:5 */
-#define BOARD_DEV_DOORBELL1	14
+#define BOARD_DEV_DOORBELL1	14	/* doorbell-demo, 100:5 */
 #define BOARD_DOORBELL1_MMIO_BASE	0xc0001000
 #define BOARD_DOORBELL1_IRQ	11
 
-/* virtio-blk0: virtio-blk-pci, boards/pc.yaml:106:5 */
-#define BOARD_DEV_VIRTIO_BLK0	15
+#define BOARD_DEV_VIRTIO_BLK0	15	/* virtio-blk-pci, 106:5 */
 #define BOARD_VIRTIO_BLK0_MMIO_BASE	0xc0004000
 #define BOARD_VIRTIO_BLK0_IRQ	5
 #define BOARD_VIRTIO_BLK0_PCI_SLOT	3
 #define BOARD_VIRTIO_BLK0_BAR_SIZE	0x4000
 
-/* virtio-console0: virtio-console-pci, boards/pc.yaml:111:5 */
-#define BOARD_DEV_VIRTIO_CONSOLE0	16
+#define BOARD_DEV_VIRTIO_CONSOLE0	16	/* virtio-console-pci, 111:5 */
 #define BOARD_VIRTIO_CONSOLE0_MMIO_BASE	0xc0008000
 #define BOARD_VIRTIO_CONSOLE0_IRQ	9
 #define BOARD_VIRTIO_CONSOLE0_PCI_SLOT	1
 #define BOARD_VIRTIO_CONSOLE0_BAR_SIZE	0x4000
 
-/* virtio-rng0: virtio-rng-pci, boards/pc.yaml:115:5 */
-#define BOARD_DEV_VIRTIO_RNG0	17
+#define BOARD_DEV_VIRTIO_RNG0	17	/* virtio-rng-pci, 115:5 */
 #define BOARD_VIRTIO_RNG0_MMIO_BASE	0xc000c000
 #define BOARD_VIRTIO_RNG0_IRQ	9
 #define BOARD_VIRTIO_RNG0_PCI_SLOT	2
 #define BOARD_VIRTIO_RNG0_BAR_SIZE	0x4000
 
-/* acpi-pm: acpi-pm, boards/pc.yaml:121:5 */
-#define BOARD_DEV_ACPI_PM	18
+#define BOARD_DEV_ACPI_PM	18	/* acpi-pm, 121:5 */
 #define BOARD_ACPI_PM_PIO_BASE	0x600
 #define BOARD_ACPI_PM_IRQ	9
 

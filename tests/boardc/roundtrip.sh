@@ -24,9 +24,11 @@
 #
 # Comparing C: the tables name the board file and positions in it
 # (banner, comments, .srcpos strings), and those differ between the two
-# syntaxes by design. Exactly those are masked: every "FILE:LINE:COL" and
-# every bare board file name (*.yaml, *.yml, *.dts, *.dtsi) becomes <pos>;
-# every other byte of board.c, board.h and devices.mk must be equal.
+# syntaxes by design. Exactly those are masked: every "FILE:LINE:COL",
+# every LINE:COL (AT(LINE:COL) in board.c, a quoted position from an
+# included file, comments) and every bare board file name (*.yaml, *.yml,
+# *.dts, *.dtsi) becomes <pos>; every other byte of board.c, board.h and
+# devices.mk must be equal.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
@@ -48,8 +50,9 @@ c_masked() {
 	"$boardc" -O c -o "$dir" "$1" 2>"$2.err" || return 1
 	for f in board.c board.h devices.mk; do
 		[ -f "$dir/$f" ] || return 1
-		sed -E 's#[A-Za-z0-9_./+-]+\.(yaml|yml|dts|dtsi)(:[0-9]+:[0-9]+)?#<pos>#g' \
-			"$dir/$f" >"$2/$f"
+		sed -E -e 's#[A-Za-z0-9_./+-]+\.(yaml|yml|dts|dtsi)(:[0-9]+:[0-9]+)?#<pos>#g' \
+			-e 's#\b[0-9]+:[0-9]+\b#<pos>#g' \
+			-e 's#AT\(<pos>\)|"<pos>"#<pos>#g' "$dir/$f" >"$2/$f"
 	done
 }
 

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The tables derived from board.c's, filled before main() (the generated
+ * board.c calls board_tables_fill() from a constructor), so a board of
+ * any size costs no initialized data for them:
+ *   - board_regions: each region's address, size, offset, space and name
+ *     from its device's placement and the register's schema;
+ *   - board_port_map: each I/O port region's ports hold its index;
+ *   - each MMIO window's page map: a region's pages hold its index, a
+ *     page several regions share holds BOARD_SUBPAGE | its board_subpages
+ *     index;
+ *   - board_subpage_map: for each shared page, the granules its regions
+ *     cover;
+ *   - board_async: the ioeventfds and coalesced zones of each async run.
+ * Included by the generated board.c only: it is compiled with the board's
+ * BOARD_INDEX_TYPE. O(regions + pages + ports), once, before any thread.
+ */
+#ifndef BOARDVM_BOARD_FILL_H
+#define BOARDVM_BOARD_FILL_H
+
+#include <stdio.h>
+#include <string.h>
+
+#include "board-tables.h"
+
+/* The index of register `name` in a type's schema (boardc checked it). */
+static inline unsigned board_fill_reg(const struct device_type *t,
+				      const char *name)
+{
+	for (unsigned k = 0; k < t->nr_regs; k++)
+		if (!strcmp(t->regs[k].name, name))
+			return k;
+	return 0;
+}
+
+/* board_regions[i] from board_region_list[i] and the registry. */
+static inline void board_fill_regions(void)
+{
+	char *name = board_region_names;
+	size_t left = board_info.region_names_size;
+
+	board_regions[0] = (struct board_region){
+		.name = "unmapped", .srcpos = board_info.source,
+	};
+	for (unsigned i = 1; i < board_info.nr_regions; i++) {
+		const struct board_region_entry *e = &board_region_list[i];
+		const struct board_device *d = &board_devices[e->device];
+		unsigned k = board_fill_reg(d->type, e->reg);
+		const struct reg_schema *rs = &d->type->regs[k];
+		enum board_space space = rs->space != SPACE_BLOCK ? rs->space :
+					 d->has_pio ? SPACE_PIO : SPACE_MMIO;
+		int n = snprintf(name, left, "%s.%s", d->name, rs->name);
+
+		board_regions[i] = (struct board_region){
+			.name = name,
+			.base = (space == SPACE_PIO ? d->pio_base :
+				 d->mmio_base) + rs->offset,
+			.size = rs->size,
+			.offset = rs->offset,
+			.device = (uint16_t)e->device,
+			.reg = (uint16_t)k,
+			.space = (uint8_t)space,
+			.binding = e->binding,
+			.srcpos = e->srcpos,
+		};
+		if (n >= 0 && (size_t)n < left) {
+			name += n + 1;
+			left -= (size_t)n + 1;
+		}
+	}
+}
+
+static inline void board_fill_ports(void)
+{
+	for (unsigned i = 1; i < board_info.nr_regions; i++) {
+		const struct board_region *r = &board_regions[i];
+
+		if (r->space != SPACE_PIO)
+			continue;
+		for (uint64_t p = r->base; p < r->base + r->size && p < 65536;
+		     p++)
+			board_port_map[p] = (BOARD_INDEX_TYPE)i;
+	}
+}
+
+static inline struct board_mmio_window *board_fill_window(uint64_t addr)
+{
+	for (unsigned w = 0; w < board_info.nr_mmio_windows; w++) {
+		struct board_mmio_window *win = &board_mmio_windows[w];
+
+		if (addr >= win->base && addr - win->base < win->size)
+			return win;
+	}
+	return NULL;
+}
+
+/* Every page of every MMIO region: its index. */
+static inline void board_fill_region_pages(void)
+{
+	for (unsigned i = 1; i < board_info.nr_regions; i++) {
+		const struct board_region *r = &board_regions[i];
+		struct board_mmio_window *win;
+		uint64_t first, last;
+
+		if (r->space != SPACE_MMIO || !r->size)
+			continue;
+		win = board_fill_window(r->base);
+		if (!win)
+			continue;
+		first = (r->base - win->base) >> MACHINE_PAGE_SHIFT;
+		last = (r->base + r->size - 1 - win->base) >> MACHINE_PAGE_SHIFT;
+		for (uint64_t p = first; p <= last && p < win->size >>
+		     MACHINE_PAGE_SHIFT; p++)
+			win->pages[p] = (BOARD_INDEX_TYPE)i;
+	}
+}
+
+/* A shared page: its page map entry, and its regions' granules. */
+static inline void board_fill_subpage(unsigned s)
+{
+	const struct board_subpage *sp = &board_subpages[s];
+	struct board_mmio_window *win = board_fill_window(sp->page);
+
+	if (win)
+		win->pages[(sp->page - win->base) >> MACHINE_PAGE_SHIFT] =
+			(BOARD_INDEX_TYPE)(BOARD_SUBPAGE | s);
+	for (uint32_t i = sp->region; i < sp->region + sp->nr_regions; i++) {
+		const struct board_region *r = &board_regions[i];
+		uint64_t from = r->base > sp->page ? r->base : sp->page;
+		uint64_t to = r->base + r->size;
+
+		if (to > sp->page + MACHINE_PAGE_SIZE)
+			to = sp->page + MACHINE_PAGE_SIZE;
+		for (uint64_t g = (from - sp->page) >> sp->shift;
+		     g <= (to - sp->page - 1) >> sp->shift; g++)
+			board_subpage_map[sp->first + g] = (BOARD_INDEX_TYPE)i;
+	}
+}
+
+/* The board's own binding of region i, or NULL (bindings are by region). */
+static inline const struct board_async_binding *board_fill_bound(unsigned i)
+{
+	unsigned lo = 0, hi = board_info.nr_async_bindings;
+
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+
+		if (board_async_bindings[mid].region < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < board_info.nr_async_bindings &&
+	       board_async_bindings[lo].region == i ?
+	       &board_async_bindings[lo] : NULL;
+}
+
+/* One entry per ioeventfd of an async region, one per coalesced region. */
+static inline void board_fill_async(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 1; i < board_info.nr_regions; i++) {
+		const struct board_region *r = &board_regions[i];
+		const struct board_async_binding *b = board_fill_bound(i);
+		bool async = r->binding == BINDING_ASYNC;
+		unsigned len = async ? reg_schema_async_width(
+			&board_devices[r->device].type->regs[r->reg],
+			r->size) : 0;
+		uint64_t count = async ? r->size / len : 1;
+
+		if (!async && r->binding != BINDING_COALESCED)
+			continue;
+		for (uint64_t slot = 0; slot < count &&
+		     n < board_info.nr_async; slot++)
+			board_async[n++] = (struct board_async){
+				.region = i,
+				.space = r->space,
+				.binding = r->binding,
+				.len = (uint8_t)len,
+				.has_datamatch = b && b->has_datamatch,
+				.addr = r->base + slot * len,
+				.size = async ? len : r->size,
+				.datamatch = b ? b->datamatch : 0,
+				.slot = (uint32_t)slot,
+				.srcpos = b ? b->srcpos : r->srcpos,
+			};
+	}
+}
+
+static inline void board_tables_fill(void)
+{
+	board_fill_regions();
+	board_fill_ports();
+	board_fill_region_pages();
+	for (unsigned s = 0; s < board_info.nr_subpages; s++)
+		board_fill_subpage(s);
+	board_fill_async();
+}
+
+#endif
