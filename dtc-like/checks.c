@@ -1622,6 +1622,8 @@ static void check_mp_table(struct check *c, struct board *b)
 	const struct ir_device *chip = NULL;
 	uint64_t size = mp_table_size(b);
 
+	if (!board_wants_tables(b, "mptable"))
+		return;			/* firmware-tables without mptable */
 	for (unsigned i = 0; i < b->nr_devices && !chip; i++)
 		if (b->devices[i].type && b->devices[i].type->kernel_irqchip)
 			chip = &b->devices[i];

@@ -175,6 +175,9 @@ done
 expect shipped/bindings_mp_table 0 \
 	'^boards/bindings.yaml:[0-9]+:[0-9]+: warning \(mp_table\): device pic ' \
 	boards/bindings.yaml
+# A board asking for ACPI alone needs no MP table: mp_table stays quiet
+# (tests/boardc/acpi/acpi-only.yaml has room for the ACPI tables only).
+expect acpi_only_no_mp_table 0 "" tests/boardc/acpi/acpi-only.yaml
 run boards/pc.yaml
 [ -z "$err" ] && echo "PASS /boardc/checks/shipped/pc_boots_linux" ||
 	echo "FAIL /boardc/checks/shipped/pc_boots_linux: $err"
