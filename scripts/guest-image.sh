@@ -210,11 +210,16 @@ say "iomem begin"; cat /proc/iomem; say "iomem end"
 say "ioports begin"; cat /proc/ioports; say "ioports end"
 say "interrupts begin"; cat /proc/interrupts; say "interrupts end"
 say "cpus $(grep -c ^processor /proc/cpuinfo)"
+# One long line per table: keep the kernel's messages off the console
+# meanwhile, or one may land inside a line.
+read -r printk </proc/sys/kernel/printk
+echo 1 >/proc/sys/kernel/printk
 say "acpi begin"
 for t in /sys/firmware/acpi/tables/*; do
 	[ -f "$t" ] && echo "${t##*/} $(od -An -tx1 -v "$t" | tr -d ' \n')"
 done
 say "acpi end"
+echo "${printk%%[!0-9]*}" >/proc/sys/kernel/printk
 say "pci begin"
 for d in /sys/bus/pci/devices/*; do
 	[ -e "$d/vendor" ] || continue
