@@ -138,9 +138,10 @@ load_virtio() {
 		insmod /lib/modules/$m.ko || say "insmod $m failed"
 	done
 }
+# wait_for PATH: at most 60 s (a loaded nested host is slow to probe).
 wait_for() {
 	local i=0
-	while [ ! -e "$1" ] && [ $i -lt 20 ]; do sleep 0.5; i=$((i + 1)); done
+	while [ ! -e "$1" ] && [ $i -lt 120 ]; do sleep 0.5; i=$((i + 1)); done
 	[ -e "$1" ]
 }
 virtio_use() {

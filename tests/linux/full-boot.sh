@@ -28,9 +28,7 @@
 # the second CPU), where the cache has it (scripts/guest-image.sh
 # --flavour cloud-amd64): its bzImage at 512M, /init reached, 2 CPUs,
 # the timer ticking on IOAPIC pin 2, the acpi and clean-log tests; SKIP
-# without it. It boots with no_timer_check: Linux's tick-count check of
-# the IOAPIC timer is what the generic kernel's boots assert (it failed
-# here once when three L1s shared two host cores).
+# without it. Every boot has no_timer_check (see where it is set).
 # Then the power tests: reboot -f ends boardvm with status 4, and with
 # --reboot a guest that reboots once boots twice and powers off (0); and
 # the console test: the boot with boardvm's stdout a pipe.
@@ -301,7 +299,7 @@ cloud_boot() {
 	disk=$(new_disk "$name")
 	INITRD=$(echo "$out" | sed -n 's/^INITRD=//p') \
 		boot_run "$name" "$(echo "$out" | sed -n 's/^BZIMAGE=//p')" 512M \
-		"$APPEND_BASE no_timer_check boardvm.test=$name" "$disk"
+		"$APPEND_BASE boardvm.test=$name" "$disk"
 	status=$(cat "$tmp/$name.status")
 	[ "$status" = 0 ] ||
 		fail "exit status $status, expected 0: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
@@ -318,27 +316,32 @@ cloud_boot() {
 	echo "  ($name: ${BOOT_SECS}s from launch to exit)"
 }
 
-# The guest's reboot -f resets the machine: status 4 without --reboot.
-power_reboot() {
-	local name=guest-reboot disk status
-	disk=$(new_disk "$name")
-	boot_run "$name" "$VMLINUX" 512M "$APPEND_BASE boardvm.end=reboot" "$disk"
+# expect_end NAME STATUS WHEN: the boot ended with STATUS after /init
+# finished.
+expect_end() {
+	local name=$1 want=$2 when=$3 status
 	status=$(cat "$tmp/$name.status")
-	[ "$status" = 4 ] ||
-		fail "exit status $status after the guest's reboot -f, expected 4: $(tail -n 3 "$tmp/$name.err" | tr '\n' '|')"
+	[ "$status" = "$want" ] ||
+		fail "exit status $status $when, expected $want: $(tail -n 3 "$tmp/$name.err" | tr '\n' '|')"
 	log_lines "$name" | grep -q '^boardvm-init: done$' ||
 		fail "/init did not finish: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
+}
+
+# The guest's reboot -f resets the machine: status 4 without --reboot.
+power_reboot() {
+	local name=guest-reboot
+	boot_run "$name" "$VMLINUX" 512M "$APPEND_BASE boardvm.end=reboot" \
+		"$(new_disk "$name")"
+	expect_end "$name" 4 "after the guest's reboot -f"
 	report "/linux/power/$name"
 }
 
 # With --reboot, a guest that reboots once boots twice, then powers off.
 power_reboot_twice() {
-	local name=reboot-twice disk status
-	disk=$(new_disk "$name")
-	boot_run "$name" "$VMLINUX" 512M "$APPEND_BASE boardvm.end=reboot-once" "$disk" --reboot
-	status=$(cat "$tmp/$name.status")
-	[ "$status" = 0 ] ||
-		fail "exit status $status, expected 0 (power-off after the second boot): $(tail -n 3 "$tmp/$name.err" | tr '\n' '|')"
+	local name=reboot-twice
+	boot_run "$name" "$VMLINUX" 512M "$APPEND_BASE boardvm.end=reboot-once" \
+		"$(new_disk "$name")" --reboot
+	expect_end "$name" 0 "(power-off after the second boot)"
 	[ "$(log_lines "$name" | grep -c '^boardvm-init: started$')" = 2 ] ||
 		fail "/init started $(log_lines "$name" | grep -c '^boardvm-init: started$') times, expected 2"
 	log_lines "$name" | grep -q '^boardvm-init: first boot, rebooting$' &&
@@ -349,14 +352,10 @@ power_reboot_twice() {
 
 # boardvm's stdout a pipe (issue 20: once seen to freeze a nested L1).
 console_pipe() {
-	local name=stdout-pipe disk status
-	disk=$(new_disk "$name")
-	BOOT_STDOUT=pipe boot_run "$name" "$VMLINUX" 512M "$APPEND_BASE boardvm.test=$name" "$disk"
-	status=$(cat "$tmp/$name.status")
-	[ "$status" = 0 ] ||
-		fail "exit status $status with stdout a pipe, expected 0: $(tail -n 3 "$tmp/$name.err" | tr '\n' '|')"
-	log_lines "$name" | grep -q '^boardvm-init: done$' ||
-		fail "/init did not finish with stdout a pipe: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
+	local name=stdout-pipe
+	BOOT_STDOUT=pipe boot_run "$name" "$VMLINUX" 512M \
+		"$APPEND_BASE boardvm.test=$name" "$(new_disk "$name")"
+	expect_end "$name" 0 "with stdout a pipe"
 	report "/linux/console/$name"
 }
 
@@ -389,13 +388,14 @@ fi
 [ -x "$BOARDVM" ] || skip_all "$BOARDVM not built (make BOARD=pc)"
 find_kernel || skip_all "$IMAGE_WHY"
 
-if [ "${SANITIZE:-}" = 1 ]; then
-	# The sanitizer pass looks for memory errors in boardvm; the plain
-	# pass checks the timer. Linux's IO-APIC timer check counts PIT ticks
-	# against 10 jiffies of TSC, and fails ("8254 timer not connected")
-	# when the slower sanitized run leaves L1 starved (seen once).
-	APPEND_BASE+=" no_timer_check"
-fi
+# Every boot has no_timer_check: Linux's IO-APIC timer check counts PIT
+# ticks against 10 jiffies of TSC and fails ("8254 timer not connected")
+# whenever the nested L1 is starved for CPU (seen in 4 of about 30 runs on
+# a loaded 2-core host), which would make the suite flaky. What the check
+# guarded is asserted directly instead: the interrupts test requires the
+# timer to tick on IOAPIC pin 2 (with the wrong GSI routing it does not:
+# GSI 0 went to pin 0), and clean-log still rejects every other complaint.
+APPEND_BASE+=" no_timer_check"
 full_boot pvh-512M "$VMLINUX" 512M pvh
 if [ "${SANITIZE:-}" = 1 ]; then
 	for t in $ALL_TESTS; do
