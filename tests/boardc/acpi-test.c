@@ -215,8 +215,10 @@ static void check_board(const char *file)
 		     (unsigned long long)img.base);
 	xsdt = table_at(&img, rsdp->xsdt_address, "XSDT");
 	if (xsdt && xsdt->length == 36 + 16) {
-		const uint64_t *e = (const void *)(xsdt + 1);
+		uint64_t e[2];
 
+		/* The entries sit at offset 36: 4-byte aligned only. */
+		memcpy(e, xsdt + 1, sizeof(e));
 		fadt = table_at(&img, e[0], "FACP");
 		madt = table_at(&img, e[1], "APIC");
 	} else if (xsdt) {
