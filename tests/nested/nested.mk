@@ -8,7 +8,8 @@ TEST_SUITES += tests/nested/suite.sh
 
 .PHONY: test-nested run-nested
 test-nested: $(TEST_DEPS)
-	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run.sh tests/nested/suite.sh
+	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) NESTED_SANITIZE=1 \
+		tests/run.sh tests/nested/suite.sh
 
 run-nested: boardc vmm
 	@BUILD=$(BUILD) scripts/nested-run.sh
