@@ -24,7 +24,7 @@
 #define MP_ALL_LAPICS		0xff
 #define MP_PCI_SLOTS		32
 #define MP_MAX_ENTRIES		(255 + 2 + 1 + MP_IOAPIC_PINS + \
-				 MP_ISA_IRQS + MP_PCI_SLOTS + 2)
+				 ISA_IRQS + MP_PCI_SLOTS + 2)
 #define MP_MAX_SIZE		(sizeof(struct mp_config) + \
 				 MP_MAX_ENTRIES * sizeof(struct mp_processor))
 
@@ -122,7 +122,7 @@ static int mp_add_io_irqs(struct mp_builder *b, const struct mptable_args *a,
 {
 	struct mp_intsrc *by_irq[MP_IOAPIC_PINS] = { 0 };
 
-	for (unsigned irq = 0; irq < MP_ISA_IRQS; irq++) {
+	for (unsigned irq = 0; irq < ISA_IRQS; irq++) {
 		int pin = isa_irq_ioapic_pin(irq);
 
 		if (pin >= 0)

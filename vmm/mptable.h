@@ -28,7 +28,6 @@
 #define MP_APIC_VERSION		0x14
 #define MP_IOAPIC_VERSION	0x11
 #define MP_LAPIC_DEFAULT	0xfee00000u
-#define MP_ISA_IRQS		16
 #define MP_IOAPIC_PINS		24
 
 enum mp_entry_type {
