@@ -126,10 +126,8 @@ check_interrupts() {
 		for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i
 		ok = n > 0 } END { exit !ok }' "$tmp/$name.interrupts" ||
 		fail "timer not on IO-APIC pin 2 or no ticks there: '$(grep timer "$tmp/$name.interrupts")'"
-	irq=$("$BOARDC" map --format json "$BOARD_FILE" | awk '
-		/^  "devices": \[/ { d = 1 } d && /"name": "com1"/ { c = 1 }
-		c && /"irq": / { v = $2; gsub(/[^0-9]/, "", v); print v; exit }')
-	[ -n "$irq" ] || fail "boardc map gives com1 no irq"
+	irq=$(board_devices | awk -F'\t' '$1 == "com1" { print $3 }')
+	[[ $irq =~ ^[0-9]+$ ]] || fail "boardc map gives com1 no irq ('$irq')"
 	grep -Eq "^ *$irq: .* IO-APIC +$irq-edge +ttyS0\$" "$tmp/$name.interrupts" ||
 		fail "ttyS0 not on IO-APIC pin $irq (com1's board irq): '$(grep ttyS0 "$tmp/$name.interrupts")'"
 	for dev in $VIRTIO_DEVS; do

@@ -25,14 +25,18 @@
 # itself (Kernel code, dma1, fpu, timer1, RAM buffer, ...) are not names
 # of this vocabulary and are left out. Callers set BOARDC, BOARD_FILE.
 
-# board_types: "name<TAB>type" for every device of the board.
-board_types() {
+# board_devices: "name<TAB>type<TAB>irq" for every device of the board
+# (irq "-" when it has none), from boardc map's JSON devices list.
+board_devices() {
 	"$BOARDC" map --format json "$BOARD_FILE" | awk '
+		function value(v) { v = $2; gsub(/[",]/, "", v); return v }
 		/^  "devices": \[/ { in_devices = 1; next }
 		in_devices && /^  \]/ { in_devices = 0 }
-		in_devices && /^      "name": / { name = $2; gsub(/[",]/, "", name) }
-		in_devices && /^      "type": / { type = $2; gsub(/[",]/, "", type)
-						   print name "\t" type }'
+		in_devices && /^    \{/ { name = type = ""; irq = "-" }
+		in_devices && /^      "name": / { name = value() }
+		in_devices && /^      "type": / { type = value() }
+		in_devices && /^      "irq": / { irq = value() }
+		in_devices && /^    \}/ { print name "\t" type "\t" irq }'
 }
 
 # norm_lines: "first-last : name" lines on stdin, normalized and sorted.
@@ -51,8 +55,11 @@ hex_add() { printf '%x' $((16#$1 + $2)); }
 # expected_view SECTION MEM HOW: SECTION iomem or ioports, HOW pvh or
 # bzimage.
 expected_view() {
-	local section=$1 mem=$2 how=$3 types ioapics=0 acpi=
-	types=$(board_types)
+	local section=$1 mem=$2 how=$3 ioapics=0 acpi= n t
+	local -A type_of
+	while IFS=$'\t' read -r n t _; do
+		type_of[$n]=$t
+	done < <(board_devices)
 	local rtc=rtc_cmos
 	"$BOARDC" acpi "$BOARD_FILE" >/dev/null 2>&1 && acpi=1 rtc=rtc0
 	{
@@ -64,7 +71,7 @@ expected_view() {
 		while read -r s e name; do
 			local dev=${name%% *} reg= type
 			[[ $dev == *.* ]] && { reg=${dev#*.}; dev=${dev%%.*}; }
-			type=$(awk -F'\t' -v n="$dev" '$1 == n { print $2 }' <<<"$types")
+			type=${type_of[$dev]:-}
 			case $type:$reg in
 			uart16550:) echo "$s-$e : serial" ;;
 			cmos-rtc:) echo "$s-$e : $rtc" ;;
