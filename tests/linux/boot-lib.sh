@@ -106,3 +106,13 @@ e820_expected() {
 		fi
 	} | e820_merge
 }
+
+# boot_failure NAME: one line saying why a boot ended as it did: boardvm's
+# own messages (not the unmapped-access log or the register dump) and the
+# guest's last lines, '|' for newlines.
+boot_failure() {
+	local name=$1
+	printf 'boardvm: %s; guest log tail: %s' \
+		"$(grep '^boardvm' "$tmp/$name.err" | grep -v unmapped | tail -n 4 | tr '\n' '|')" \
+		"$(tail -n 8 "$tmp/$name.log" | tr -d '\r' | tr '\n' '|')"
+}

@@ -257,7 +257,7 @@ full_boot() {
 	if [ "$status" = timeout ]; then
 		fail "did not power off in ${BOOT_TIMEOUT}s; log tail: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
 	elif [ "$status" != 0 ]; then
-		fail "exit status $status after poweroff, expected 0: $(tail -n 5 "$tmp/$name.err" | tr '\n' '|')"
+		fail "exit status $status, expected 0 (a poweroff): $(boot_failure "$name")"
 	fi
 	log_lines "$name" | grep -q '^boardvm-init: done$' ||
 		fail "/init did not finish: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
@@ -320,7 +320,7 @@ expect_end() {
 	local name=$1 want=$2 when=$3 status
 	status=$(cat "$tmp/$name.status")
 	[ "$status" = "$want" ] ||
-		fail "exit status $status $when, expected $want: $(tail -n 3 "$tmp/$name.err" | tr '\n' '|')"
+		fail "exit status $status $when, expected $want: $(boot_failure "$name")"
 	log_lines "$name" | grep -q '^boardvm-init: done$' ||
 		fail "/init did not finish: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
 }
