@@ -100,7 +100,7 @@ build_initrd() {
 	cp "$(command -v busybox)" "$root/bin/busybox"
 	for applet in sh cat grep mount poweroff reboot echo nproc sleep \
 		printf dd insmod sync blockdev tr od head setsid cttyhack \
-		timeout; do
+		timeout dmesg; do
 		ln -s busybox "$root/bin/$applet"
 	done
 	for f in $("$(dirname "$0")/module-order.sh" "$kdir/root/lib/modules" \
@@ -143,6 +143,19 @@ wait_for() {
 	local i=0
 	while [ ! -e "$1" ] && [ $i -lt 120 ]; do sleep 0.5; i=$((i + 1)); done
 	[ -e "$1" ]
+}
+# console_drain: wait (at most 60 s) until ttyS0's transmit count stops
+# growing, i.e. the UART has sent what was written to the console.
+console_tx() { sed -n 's/^0:.* tx:\([0-9]*\).*/\1/p' /proc/tty/driver/serial; }
+console_drain() {
+	local i=0 now last
+	last=$(console_tx)
+	while [ $i -lt 300 ]; do
+		sleep 0.2
+		now=$(console_tx)
+		[ "$now" = "$last" ] && return
+		last=$now i=$((i + 1))
+	done
 }
 virtio_use() {
 	if wait_for /dev/hwrng; then
@@ -207,20 +220,21 @@ end=$(arg end)
 [ "$(arg virtio)" = 1 ] || [ "$(arg disktest)" = 1 ] ||
 	[ "$end" = reboot-once ] && load_virtio
 [ "$(arg virtio)" = 1 ] && virtio_use
+# From here on the host parses what /init prints line by line: the
+# kernel's messages stay off the console (one printed while the UART still
+# drains a long line lands inside it); /init prints them at the end, as a
+# dmesg section.
+console_drain
+echo 1 >/proc/sys/kernel/printk
 say "iomem begin"; cat /proc/iomem; say "iomem end"
 say "ioports begin"; cat /proc/ioports; say "ioports end"
 say "interrupts begin"; cat /proc/interrupts; say "interrupts end"
 say "cpus $(grep -c ^processor /proc/cpuinfo)"
-# One long line per table: keep the kernel's messages off the console
-# meanwhile, or one may land inside a line.
-read -r printk </proc/sys/kernel/printk
-echo 1 >/proc/sys/kernel/printk
 say "acpi begin"
 for t in /sys/firmware/acpi/tables/*; do
 	[ -f "$t" ] && echo "${t##*/} $(od -An -tx1 -v "$t" | tr -d ' \n')"
 done
 say "acpi end"
-echo "${printk%%[!0-9]*}" >/proc/sys/kernel/printk
 say "pci begin"
 for d in /sys/bus/pci/devices/*; do
 	[ -e "$d/vendor" ] || continue
@@ -234,7 +248,11 @@ if [ "$(arg shell)" = 1 ]; then
 	echo "boardvm-init: a busybox shell in the guest; exit or Ctrl-D powers off"
 	setsid cttyhack sh
 fi
+if [ "$(arg shell)" != 1 ]; then
+	say "dmesg begin"; dmesg; say "dmesg end"
+fi
 say "done"
+console_drain
 if [ "$end" = reboot ]; then
 	reboot -f
 else
