@@ -47,7 +47,7 @@ boot_start() {
 
 # boot_watch NAME PATTERN: wait until the log has a line matching PATTERN,
 # the VM exits, or BOOT_TIMEOUT passes; then stop the VM. Returns 0 when
-# the line was seen. Sets BOOT_SECS.
+# the line was seen, and sets BOOT_WATCHED to that; sets BOOT_SECS.
 boot_watch() {
 	local name=$1 pattern=$2 pid start ret=1
 	pid=$(cat "$tmp/$name.pid")
@@ -64,6 +64,7 @@ boot_watch() {
 	BOOT_SECS=$(($(date +%s) - start))
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
+	BOOT_WATCHED=$ret
 	return $ret
 }
 
@@ -115,4 +116,34 @@ boot_failure() {
 	printf 'boardvm: %s; guest log tail: %s' \
 		"$(grep '^boardvm' "$tmp/$name.err" | grep -v unmapped | tail -n 4 | tr '\n' '|')" \
 		"$(tail -n 8 "$tmp/$name.log" | tr -d '\r' | tr '\n' '|')"
+}
+
+# Inside the nested harness's L1 (QEMU TCG's emulated SVM, kvm-amd), an L2
+# boot now and then dies of a triple fault that the guest never asked for
+# (about 1 boot in 50-100, at any stage from early setup_arch to /init,
+# never twice in a row; cause not found, see docs/nested.md). There a boot
+# that ends so is run once more, loudly (a RETRY line with what the first
+# one printed), and the test judges the second. Elsewhere, and a second
+# time, a triple fault is a failure like any other.
+in_nested_l1() { [ -d /nested/ko ]; }
+
+# boot_flaked NAME: the boot ended in a triple fault before /init finished,
+# and a retry is allowed here (once per NAME).
+boot_flaked() {
+	local name=$1
+	in_nested_l1 || return 1
+	[ ! -e "$tmp/$name.retried" ] || return 1
+	grep -q '^boardvm: vCPU [0-9]*: triple fault' "$tmp/$name.err" || return 1
+	! grep -q '^boardvm-init: done' "$tmp/$name.log" || return 1
+	touch "$tmp/$name.retried"
+	echo "RETRY $name: a triple fault before /init finished, booting it once more: $(boot_failure "$name")"
+}
+
+# results_not_in FILE: stdin without the PASS/FAIL/SKIP results of tests
+# that FILE already has (a rerun reports only what the first run did not).
+results_not_in() {
+	awk 'function name(s) { sub(/:$/, "", s); return s }
+	     NR == FNR { if ($1 ~ /^(PASS|FAIL|SKIP)$/) seen[name($2)] = 1; next }
+	     $1 ~ /^(PASS|FAIL|SKIP)$/ && name($2) in seen { next }
+	     { print; fflush() }' "$1" -
 }

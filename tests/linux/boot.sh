@@ -110,6 +110,7 @@ boot_test() {
 	local append="$APPEND_BASE boardvm.test=$name"
 	boot_start "$name" "$kernel" "$mem" "$append"
 	echo "$append" >"$tmp/$name.append"
+	echo "$kernel" >"$tmp/$name.kernel"
 }
 
 # boot_check NAME MEM HOW [mp]: up to the e820 map, or with mp up to the
@@ -118,7 +119,12 @@ boot_test() {
 boot_check() {
 	local name=$1 mem=$2 how=$3 mp=${4:-} pattern=$E820_DONE
 	[ -n "$mp" ] && pattern=$MP_DONE
-	if ! boot_watch "$name" "$pattern"; then
+	if ! boot_watch "$name" "$pattern" && boot_flaked "$name"; then
+		boot_start "$name" "$(cat "$tmp/$name.kernel")" "$mem" \
+			"$(cat "$tmp/$name.append")"
+		boot_watch "$name" "$pattern"
+	fi
+	if [ "$BOOT_WATCHED" != 0 ]; then
 		fail "no /$pattern/ line after ${BOOT_SECS}s (BOOT_TIMEOUT=$BOOT_TIMEOUT); stderr: $(grep -v 'unmapped' "$tmp/$name.err" | tail -n 12 | tr '\n' '|'); log tail: $(tail -n 3 "$tmp/$name.log" | tr '\n' '|')"
 	else
 		check_log "$name" "$mem" "$how" "$(cat "$tmp/$name.append")" "$mp"

@@ -204,9 +204,15 @@ check_acpi() {
 
 # boot_run NAME KERNEL MEM APPEND DISK [BOARDVM-OPTION...]: boardvm with
 # --cpus 2 and DISK, until it exits (killed after BOOT_TIMEOUT); its
-# status ("timeout" when killed) in $tmp/NAME.status. BOOT_STDOUT=pipe
+# status ("timeout" when killed) in $tmp/NAME.status. A boot that
+# boot_flaked() runs once more (boot-lib.sh says when). BOOT_STDOUT=pipe
 # sends its stdout through a pipe instead of into the log file.
 boot_run() {
+	boot_run_once "$@"
+	! boot_flaked "$1" || boot_run_once "$@"
+}
+
+boot_run_once() {
 	local name=$1 kernel=$2 mem=$3 append=$4 disk=$5 pid start
 	local out=$tmp/$1.log status
 	shift 5

@@ -4,7 +4,7 @@
 #   make test-nested   that suite alone
 #   make run-nested    Linux on the pc board to a busybox shell, nested
 #   make bench-nested  boardvm against QEMU inside one L1 (bench/nested)
-TEST_SUITES += tests/nested/suite.sh
+TEST_SUITES += tests/nested/retry.sh tests/nested/suite.sh
 
 .PHONY: test-nested run-nested
 test-nested: $(TEST_DEPS)

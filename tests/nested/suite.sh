@@ -33,15 +33,33 @@ if ! find_kernel; then
 	echo "SKIP /nested/linux: $IMAGE_WHY"
 	exit 0
 fi
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+out=$(mktemp) again=$(mktemp)
+trap 'rm -f "$out" "$again"' EXIT
 NESTED_SUITES="tests/linux/boot.sh tests/linux/full-boot.sh"
-tests/nested/run.sh --timeout "${NESTED_TIMEOUT:-2400}" \
-	--name "$NESTED_SUITES" -- \
-	env SANITIZE="${SANITIZE:-}" bash -c \
-	'for s in '"$NESTED_SUITES"'; do echo "== nested $s"; "$s"; done' |
-	sed -u 's#^\(PASS\|FAIL\|SKIP\) /#\1 /nested/#' | tee "$out"
+# nested_run: the suites in one L1, results renamed /nested/...; its
+# status is run.sh's. A line every boot at most (BOOT_TIMEOUT is 420 s),
+# so 480 s without one means L1 has stopped.
+nested_run() {
+	tests/nested/run.sh --timeout "${NESTED_TIMEOUT:-2400}" \
+		--idle-timeout "${NESTED_IDLE_TIMEOUT:-480}" \
+		--name "$NESTED_SUITES" -- \
+		env SANITIZE="${SANITIZE:-}" bash -c \
+		'for s in '"$NESTED_SUITES"'; do echo "== nested $s"; "$s"; done' |
+		sed -u 's#^\(PASS\|FAIL\|SKIP\) /#\1 /nested/#'
+	return "${PIPESTATUS[0]}"
+}
+nested_run | tee "$out"
 status=${PIPESTATUS[0]}
+# Inside L1, kvm-amd on TCG's emulated SVM has twice been seen to wedge
+# both of L1's CPUs in boardvm's vCPU threads ("soft lockup ... stuck for
+# 548s! [boardvm:...]", cause not found; docs/nested.md). Then the run is
+# repeated once, saying so, for the tests the first run did not report.
+if [ "$status" -eq 124 ]; then
+	echo "RETRY /nested/harness: L1 stopped answering (status 124, its console tail is above); running the nested suites once more for the tests not yet reported"
+	nested_run | results_not_in "$out" | tee "$again"
+	status=${PIPESTATUS[0]}
+	cat "$again" >>"$out"
+fi
 if [ "$status" -ne 0 ]; then
 	echo "FAIL /nested/harness: tests/nested/run.sh ended with status $status (124: a stage timed out, 125: QEMU or L1 failed); the lines above say where"
 fi

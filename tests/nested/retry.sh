@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The harness's retry rules (tests/linux/boot-lib.sh), without KVM: a boot
+# is retried once, and only inside L1, only after a triple fault before
+# /init finished; a rerun of the suites reports only the tests the first
+# run did not.
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+. tests/linux/boot-lib.sh
+
+check() {	# NAME EXPECTED-STATUS
+	local got
+	boot_flaked "$1" >"$tmp/$1.out"
+	got=$?
+	if [ "$got" = "$2" ]; then
+		echo "PASS /nested/retry/$3"
+	else
+		echo "FAIL /nested/retry/$3: boot_flaked returned $got, expected $2"
+	fi
+}
+triple='boardvm: vCPU 1: triple fault (shutdown): the machine resets'
+printf '%s\n  rip 000000000000fff0\n' "$triple" >"$tmp/a.err"
+printf '[    0.000000] tsc: Fast TSC calibration failed\n' >"$tmp/a.log"
+cp "$tmp/a.err" "$tmp/b.err"
+printf 'boardvm-init: done\n' >"$tmp/b.log"
+printf 'boardvm: vCPU 0: guest reset\n' >"$tmp/c.err"
+cp "$tmp/a.log" "$tmp/c.log"
+
+in_nested_l1() { return 1; }
+check a 1 not-outside-l1
+in_nested_l1() { return 0; }
+check a 0 triple-fault
+grep -q "^RETRY a: a triple fault before /init finished.*$triple.*tsc: Fast TSC" "$tmp/a.out" &&
+	echo "PASS /nested/retry/says-why" ||
+	echo "FAIL /nested/retry/says-why: '$(cat "$tmp/a.out")'"
+check a 1 only-once
+check b 1 not-after-init-done
+check c 1 not-a-guest-reset
+
+got=$(printf 'PASS /nested/x\nFAIL /nested/y: late\nPASS /nested/z\nnested: progress\n' |
+	results_not_in <(printf 'PASS /nested/x\nFAIL /nested/y: first\n'))
+want=$(printf 'PASS /nested/z\nnested: progress')
+[ "$got" = "$want" ] && echo "PASS /nested/retry/rerun-reports-the-rest" ||
+	echo "FAIL /nested/retry/rerun-reports-the-rest: got '$(echo "$got" | tr '\n' '|')'"
