@@ -81,7 +81,9 @@ mkdir -p "$work/run/nested"
 (cd "$work/run" && find . | cpio -o -H newc --quiet) >>"$work/l1.cpio"
 
 # NESTED_L1_APPEND: more of L1's kernel command line (e.g. loglevel=8).
-append="console=ttyS0 panic=-1 rdinit=/init"
+# nokaslr: L1 kernel addresses (the CPU dump on a stall) read against the
+# package's System.map.
+append="console=ttyS0 panic=-1 rdinit=/init nokaslr"
 qemu=(qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt -m "$mem"
 	-smp "$smp" -nodefaults -no-reboot -display none
 	-kernel "$bzimage" -initrd "$work/l1.cpio"
@@ -95,20 +97,65 @@ if [ -n "$interactive" ]; then
 	exit $?
 fi
 
-"${qemu[@]}" -append "$append loglevel=4 ${NESTED_L1_APPEND:-}" \
+# loglevel=5: a soft lockup's backtrace (KERN_DEFAULT) reaches the console.
+"${qemu[@]}" -append "$append loglevel=5 ${NESTED_L1_APPEND:-}" \
 	-serial "file:$work/console.log" -serial "file:$work/results.log" \
 	</dev/null >"$work/qemu.log" 2>&1 &
 qemu_pid=$!
 say "booting L1 (QEMU TCG, emulated AMD SVM, $mem, $smp CPUs; pid $qemu_pid)"
 
+# l1_cpus: where each of L1's CPUs is, twice 1 s apart, from the outer
+# QEMU's monitor (RIP, CPL, CR3; under TCG's SVM a CPU running an L2 guest
+# shows the L2's registers). Evidence for a wedged L1 (docs/nested.md).
+l1_cpus() {
+	command -v python3 >/dev/null || return
+	python3 - "$work/monitor.sock" <<'PY' 2>/dev/null
+import re, socket, sys, time
+def ask(cmd):
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(2)
+    s.connect(sys.argv[1])
+    s.sendall(cmd.encode() + b"\n")
+    out, end = b"", time.time() + 2
+    while time.time() < end:
+        try:
+            d = s.recv(65536)
+        except socket.timeout:
+            break
+        if not d:
+            break
+        out += d
+    s.close()
+    return out.decode(errors="replace")
+for sample in (1, 2):
+    cpu = 0
+    for line in ask("info registers -a").splitlines():
+        m = re.match(r"CPU#(\d+)", line)
+        if m:
+            cpu = m.group(1)
+        m = re.search(r"RIP=([0-9a-f]+)", line)
+        if m:
+            rip = m.group(1)
+        m = re.search(r"CPL=(\d)", line)
+        if m:
+            cpl = m.group(1)
+        m = re.search(r"CR3=([0-9a-f]+)", line)
+        if m:
+            print(f"sample {sample} CPU#{cpu} RIP={rip} CPL={cpl} CR3={m.group(1)}")
+    time.sleep(1)
+PY
+}
+
 # stop WHY: QEMU is killed, the console's tail printed.
 stop() {
-	say "$1: killing QEMU"
+	say "$1: L1's CPUs:"
+	l1_cpus | sed 's/^/nested:   | /'
+	say "killing QEMU"
 	kill -9 "$qemu_pid" 2>/dev/null
 	wait "$qemu_pid" 2>/dev/null
 	qemu_pid=
 	say "L1 console, last lines:"
-	tail -n 25 "$work/console.log" | sed 's/^/nested:   | /'
+	tail -n 60 "$work/console.log" | sed 's/^/nested:   | /'
 	exit 124
 }
 
