@@ -6,10 +6,13 @@
 #   make test [SANITIZE=1]   the whole suite (ASan+UBSan with SANITIZE=1)
 #   make check-generated     committed generated/ equals a fresh boardc run
 #   make bench               benchmarks (bench/)
+#   make man                 man pages into build/man (boardc.1, boardvm.1,
+#                            boardvm-board.5)
 #   make demo                a guest tours the board from the inside
 #   make fuzz                fuzz targets, bounded time (clang, libFuzzer)
 
 BOARD ?= pc
+VERSION := 0.1
 CC ?= cc
 SANITIZE ?= 0
 
@@ -61,7 +64,7 @@ layer_check = @if sed 's/^[^:]*://' $(@:.o=.d) | tr ' ' '\n' | \
 	exit 1; fi
 
 .PHONY: all test check-generated bench fuzz clean
-all: boardc vmm
+all: boardc vmm man
 
 # Every fragment is required: a missing one is an error, never a
 # silently smaller build.
@@ -69,6 +72,7 @@ include machine/machine.mk
 include devices/devices.mk
 include dtc-like/boardc.mk
 include vmm/vmm.mk
+include man/man.mk
 include tests/tests.mk
 include bench/bench.mk
 include demo/demo.mk

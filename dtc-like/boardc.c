@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "boardc.h"
+#include "cli-help.h"
+#include "common.h"
 
 #define BOARDC_VERSION	"0.1"
 
@@ -42,44 +44,43 @@ static const char *const output_names[] = {
 	[OUTPUT_ACPI] = "acpi",
 };
 
+/* The command line, from dtc-like/boardc-options.def. */
+static const char *const usage_lines[] = {
+#define USAGE(text) text,
+#include "boardc-options.def"
+};
+
+static const struct cli_item commands[] = {
+#define COMMAND(name, help) { name, help },
+#include "boardc-options.def"
+};
+
+static const struct cli_option option_table[] = {
+#define OPTION(id, shrt, lng, arg, metavar, help) \
+	{ shrt, lng, arg, false, metavar, help },
+#define OPTION_GCC(id, name, metavar, help) \
+	{ 0, name, required_argument, true, metavar, help },
+#include "boardc-options.def"
+};
+
+static const struct cli_item statuses[] = {
+#define STATUS(code, help) { code, help },
+#include "boardc-options.def"
+};
+
 static void usage(FILE *out)
 {
-	fputs(
-"usage: boardc [options] BOARD-FILE\n"
-"       boardc map [--mem SIZE] [--format text|json|svg]\n"
-"                  [--section iomem|ioports|e820] BOARD-FILE\n"
-"       boardc acpi [--cpus N] [-o DIR] BOARD-FILE\n"
-"\n"
-"Checks a board file and compiles it into the tables boardvm is built\n"
-"from. With no -O, only checks.\n"
-"\n"
-"options:\n"
-"  -I, --in-format yaml|dts   input syntax (default: from the extension,\n"
-"                             .yaml/.yml or .dts)\n"
-"  -O, --out-format FORMAT    output: c (board.c, board.h, devices.mk),\n"
-"                             map (/proc/iomem and /proc/ioports style\n"
-"                             text), json, svg, yaml, dts or acpi (the\n"
-"                             ACPI tables as acpidump prints them; with\n"
-"                             -o DIR one binary per table for iasl -d)\n"
-"  -o, --out PATH             -O c: the output directory (required);\n"
-"                             others: the output file (default: stdout)\n"
-"      --mem SIZE             guest RAM size for map, json and svg\n"
-"                             (default: the board's ram default), e.g. 3.5G\n"
-"      --format text|json|svg boardc map only: same as -O map|json|svg\n"
-"      --cpus N               acpi only: the MADT for N CPUs, as boardvm\n"
-"                             --cpus N patches it (default: cpus default)\n"
-"      --section iomem|ioports|e820\n"
-"                             -O map: print that section alone\n"
-"  -W, --warning [no-]CHECK   enable (disable) CHECK as a warning\n"
-"  -fmax-errors=N             stop after N errors (default 20; 0: never)\n"
-"  -E, --error [no-]CHECK     enable (disable) CHECK as an error\n"
-"      --list-checks          list every check and its level (after any\n"
-"                             -W/-E given with it), then exit\n"
-"  -h, --help                 this help\n"
-"      --version              boardc's version\n"
-"\n"
-"exit status: 0 ok, 1 parse or usage error, 2 check failure\n",
-	      out);
+	for (size_t i = 0; i < ARRAY_SIZE(usage_lines); i++) {
+		fprintf(out, "%s boardc ", i ? "      " : "usage:");
+		cli_help_wrap(out, usage_lines[i], 14, 18);
+	}
+	fputs("\nChecks a board file and compiles it into the tables boardvm "
+	      "is built\nfrom. With no -O, only checks.\n\ncommands:\n", out);
+	cli_help_items(out, commands, ARRAY_SIZE(commands), 8);
+	fputs("\noptions:\n", out);
+	cli_help_options(out, option_table, ARRAY_SIZE(option_table), 29);
+	fputs("\nexit status:\n", out);
+	cli_help_items(out, statuses, ARRAY_SIZE(statuses), 5);
 }
 
 /* Usage errors: name the bad argument, point at --help, exit 1. */
@@ -155,22 +156,17 @@ static enum input_syntax input_guess(const char *file)
 		    "(.yaml, .yml or .dts): give -I yaml or -I dts", file);
 }
 
-enum { OPT_MEM = 256, OPT_FORMAT, OPT_LIST_CHECKS, OPT_VERSION,
-       OPT_SECTION, OPT_CPUS };
+enum {
+	OPT_FIRST = 255,
+#define OPTION(id, shrt, lng, arg, metavar, help) OPT_##id,
+#include "boardc-options.def"
+};
 
+/* getopt's value: the short letter, or OPT_<ID>. */
 static const struct option long_options[] = {
-	{ "in-format", required_argument, NULL, 'I' },
-	{ "out-format", required_argument, NULL, 'O' },
-	{ "out", required_argument, NULL, 'o' },
-	{ "warning", required_argument, NULL, 'W' },
-	{ "error", required_argument, NULL, 'E' },
-	{ "mem", required_argument, NULL, OPT_MEM },
-	{ "section", required_argument, NULL, OPT_SECTION },
-	{ "cpus", required_argument, NULL, OPT_CPUS },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "list-checks", no_argument, NULL, OPT_LIST_CHECKS },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
+#define OPTION(id, shrt, lng, arg, metavar, help) \
+	{ lng, arg, NULL, shrt ? shrt : OPT_##id },
+#include "boardc-options.def"
 	{ NULL, 0, NULL, 0 },
 };
 

@@ -3,7 +3,7 @@
 # the board-language half (registry, numbers, RAM fill, CPUID names); the
 # VMM and the device tests link all of it.
 
-MACHINE_BOARDC_SRCS := machine/acpi-tables.c machine/cpuid-features.c machine/numbers.c \
+MACHINE_BOARDC_SRCS := machine/acpi-tables.c machine/cli-help.c machine/cpuid-features.c machine/numbers.c \
 	machine/ram-layout.c machine/registry.c
 MACHINE_SRCS := $(MACHINE_BOARDC_SRCS) machine/guest-ram.c \
 	machine/host-file.c machine/ratelimit.c

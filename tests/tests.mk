@@ -11,6 +11,7 @@ include tests/linux/linux-tests.mk
 include tests/nested/nested.mk
 include tests/fuzz/fuzz-tests.mk
 include tests/vmm/vmm-tests.mk
+include tests/install/install.mk
 
 test: $(TEST_DEPS)
 	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run.sh $(TEST_SUITES)

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli-help.h"
 #include "common.h"
 #include "console.h"
 #include "numbers.h"		/* parse_size(), parse_number() */
@@ -48,134 +49,65 @@ struct boot_request {
 	const char *append;
 };
 
+/* The command line, from vmm/boardvm-options.def. */
 enum {
-	OPT_MEM = 0x100, OPT_CPUS, OPT_FLAT, OPT_KERNEL, OPT_INITRD,
-	OPT_APPEND, OPT_DISK, OPT_TRACE_IO, OPT_STATS, OPT_CPUID_HIDE, OPT_VERSION,
-	OPT_HELP, OPT_REBOOT, OPT_NO_SECCOMP, OPT_SECCOMP_POLICY,
-	OPT_SECCOMP_SELFTEST, OPT_SERIAL, OPT_API_SOCK, OPT_CONFIG_FILE, OPT_ID,
-	OPT_LOG_LEVEL, OPT_LOG_FORMAT, OPT_STATS_FORMAT, OPT_METRICS,
-	OPT_METRICS_INTERVAL,
-	OPT_JAIL,			/* ...in enum jail_option's order */
-	OPT_JAIL_LAST = OPT_JAIL + JAIL_OPT_SELFTEST,
+	OPT_FIRST = 0xff,
+#define OPTION(id, shrt, lng, arg, metavar, help) OPT_##id,
+#include "boardvm-options.def"
 };
 
+/* The jail's options are consecutive, in enum jail_option's order. */
+_Static_assert(OPT_UID - OPT_JAIL == JAIL_OPT_UID &&
+	       OPT_GID - OPT_JAIL == JAIL_OPT_GID &&
+	       OPT_JAIL_CGROUP - OPT_JAIL == JAIL_OPT_CGROUP &&
+	       OPT_JAIL_SELFTEST - OPT_JAIL == JAIL_OPT_SELFTEST,
+	       "boardvm-options.def: --jail's options out of jail.h's order");
+
+/* getopt's value: the short letter, or OPT_<ID>. */
 static const struct option long_options[] = {
-	{ "mem", required_argument, NULL, OPT_MEM },
-	{ "cpus", required_argument, NULL, OPT_CPUS },
-	{ "flat", required_argument, NULL, OPT_FLAT },
-	{ "kernel", required_argument, NULL, OPT_KERNEL },
-	{ "initrd", required_argument, NULL, OPT_INITRD },
-	{ "append", required_argument, NULL, OPT_APPEND },
-	{ "disk", required_argument, NULL, OPT_DISK },
-	{ "trace-io", optional_argument, NULL, OPT_TRACE_IO },
-	{ "stats", no_argument, NULL, OPT_STATS },
-	{ "cpuid-hide", required_argument, NULL, OPT_CPUID_HIDE },
-	{ "reboot", no_argument, NULL, OPT_REBOOT },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
-	{ "seccomp-policy", no_argument, NULL, OPT_SECCOMP_POLICY },
-	{ "seccomp-selftest", no_argument, NULL, OPT_SECCOMP_SELFTEST },
-	{ "serial", required_argument, NULL, OPT_SERIAL },
-	{ "api-sock", required_argument, NULL, OPT_API_SOCK },
-	{ "config-file", required_argument, NULL, OPT_CONFIG_FILE },
-	{ "id", required_argument, NULL, OPT_ID },
-	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
-	{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
-	{ "stats-format", required_argument, NULL, OPT_STATS_FORMAT },
-	{ "metrics", required_argument, NULL, OPT_METRICS },
-	{ "metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL },
-	{ "jail", required_argument, NULL, OPT_JAIL + JAIL_OPT_DIR },
-	{ "uid", required_argument, NULL, OPT_JAIL + JAIL_OPT_UID },
-	{ "gid", required_argument, NULL, OPT_JAIL + JAIL_OPT_GID },
-	{ "jail-cgroup", required_argument, NULL, OPT_JAIL + JAIL_OPT_CGROUP },
-	{ "jail-selftest", no_argument, NULL, OPT_JAIL + JAIL_OPT_SELFTEST },
+#define OPTION(id, shrt, lng, arg, metavar, help) \
+	{ lng, arg, NULL, shrt ? shrt : OPT_##id },
+#include "boardvm-options.def"
 	{ NULL, 0, NULL, 0 },
+};
+
+static const char *const usage_lines[] = {
+#define USAGE(text) text,
+#include "boardvm-options.def"
+};
+
+static const struct cli_option option_table[] = {
+#define OPTION(id, shrt, lng, arg, metavar, help) \
+	{ shrt, lng, arg, false, metavar, help },
+#include "boardvm-options.def"
+};
+
+static const struct cli_item exit_statuses[] = {
+#define STATUS(code, help) { code, help },
+#include "boardvm-options.def"
+};
+
+static const struct cli_item signals[] = {
+#define SIGNAL(name, help) { name, help },
+#include "boardvm-options.def"
 };
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-"usage: boardvm [options] --flat FILE@ADDR\n"
-"       boardvm [options] --kernel BZIMAGE|VMLINUX [--initrd FILE] [--append CMDLINE]\n"
-"       boardvm [options] --api-sock PATH [--config-file FILE]\n"
-"A KVM virtual machine built from board %s (%s).\n"
-"\n"
-"  --mem SIZE          guest RAM, laid into the board's RAM regions in order\n"
-"                      (4K, 512M, 3.5G, 0x...; default %" PRIu64 " bytes)\n"
-"  --cpus N            vCPUs, 1..%u (default %u)\n"
-"  --flat FILE@ADDR    load a raw binary at guest physical ADDR (in RAM) and\n"
-"                      start every vCPU there in 32-bit protected mode, flat\n"
-"                      segments, paging and interrupts off, ESI = vCPU index\n"
-"  --kernel FILE       boot Linux: a bzImage (boot protocol 2.06+) or an ELF\n"
-"                      vmlinux with a PVH entry; e820 and MP table from the board\n"
-"  --initrd FILE       initial ramdisk for --kernel\n"
-"  --append CMDLINE    kernel command line for --kernel (default empty)\n"
-"  --disk FILE[,ro]    a raw disk image (file or block device) for the board's\n"
-"                      next virtio-blk-pci device, in board order; ,ro: the\n"
-"                      guest may not write it; locked (flock) while in use\n"
-"  --serial NAME=BACKEND  the host end of console device NAME (a UART or a\n"
-"                      virtio console): stdio, pty (its path is printed),\n"
-"                      file:PATH (output appended), unix:PATH (a socket\n"
-"                      boardvm listens on; the guest starts when a client\n"
-"                      connects) or null; default: the board's console on\n"
-"                      stdio, the others null\n"
-"  --trace-io[=NAMES]  log every port/MMIO access to stderr: vCPU, address,\n"
-"                      size, value, region and binding; NAMES (comma-\n"
-"                      separated devices or regions) keeps only those\n"
-"  --stats             at exit, print per-region exits, reads, writes, async\n"
-"                      notifications, coalesced writes and handler time, and\n"
-"                      suggest bindings for write-only sync regions\n"
-"  --stats-format F    text (default) or json: one JSON object\n"
-"  --log-level L       error, warn, info (default) or debug\n"
-"  --log-format F      text (default) or json: one JSON object per line\n"
-"                      (the --trace-io lines too)\n"
-"  --metrics PATH      every --metrics-interval MS (default 60000), at\n"
-"                      FlushMetrics and at exit, append the counters to\n"
-"                      PATH (a file or FIFO) as one JSON object per line\n"
-"  --api-sock PATH     serve the API (Firecracker's, docs/api.md) on a Unix\n"
-"                      socket; with nothing to boot, wait for its\n"
-"                      InstanceStart\n"
-"  --config-file FILE  configure from FILE (Firecracker's JSON) and start\n"
-"  --id ID             the instance id GET / reports\n"
-"  --cpuid-hide LIST   CPUID features hidden from the guest: comma-separated\n"
-"                      names, -NAME to show one, 'default' (the features KVM's\n"
-"                      instruction emulator lacks: cx16, popcnt, xsave, avx...)\n"
-"                      or 'none'; the list replaces the default\n"
-"  --reboot            when the guest resets the machine, boot it again (a\n"
-"                      fresh VM: vCPUs, devices, RAM, the kernel reloaded)\n"
-"                      instead of exiting with status 4\n"
-"  --jail DIR --uid U --gid G\n"
-"                      run jailed: new mount/PID/IPC/UTS/network namespaces,\n"
-"                      a fresh tmpfs on DIR holding only the VM's files and\n"
-"                      /dev/kvm as the root, no capabilities, no_new_privs,\n"
-"                      rlimits, as U:G (needs root; docs/security.md)\n"
-"  --jail-cgroup PATH  with --jail: join cgroup v2 /sys/fs/cgroup/PATH\n"
-"  --no-seccomp        run without the syscall allowlist (for debugging;\n"
-"                      --reboot runs without it too, see docs/security.md)\n"
-"  --seccomp-policy    print the syscall allowlist of this board and exit\n"
-"  --version           print the version and the board\n"
-"  -h, --help          this text\n"
-"\n"
-"Exit status: the guest's debug-exit code when it writes one; otherwise\n"
-"  0  the guest powered off: every vCPU halted with interrupts off (Linux's\n"
-"     poweroff without ACPI), or HLT with interrupts off and no irqchip\n"
-"  1  bad input: the command line, or a file it names (missing, the wrong\n"
-"     kind, too large, locked, given twice, not a kernel, not in RAM), or\n"
-"     --mem above the host's RAM + swap\n"
-"  2  KVM or host setup failed\n"
-"  3  KVM internal error or failed VM entry (registers and the instruction\n"
-"     at CS:RIP dumped on stderr)\n"
-"  4  the guest reset the machine (triple fault, i8042 0xfe), no --reboot\n"
-"  5  this host's KVM cannot run a guest instruction (emulation failure,\n"
-"     e.g. no vmx/svm: the instruction and what to do on stderr)\n"
-"  6  the VMM attempted a system call its seccomp policy forbids\n"
-"  128+N  stopped by signal N (SIGINT 130, SIGTERM 143), during setup too\n"
-"  141  the console's output was closed by its reader (boardvm | head)\n"
-"SIGQUIT (Ctrl-\\) prints every vCPU's registers and instruction; the guest\n"
-"runs on.\n",
+	for (size_t i = 0; i < ARRAY_SIZE(usage_lines); i++) {
+		fprintf(out, "%s boardvm ", i ? "      " : "usage:");
+		cli_help_wrap(out, usage_lines[i], 15, 19);
+	}
+	fprintf(out, "A KVM virtual machine built from board %s (%s):\n"
+		"RAM default %" PRIu64 " bytes, 1 to %u vCPUs (default %u).\n\n",
 		board_info.name, board_info.source, board_info.ram_default,
 		board_info.cpus_max, board_info.cpus_default);
+	cli_help_options(out, option_table, ARRAY_SIZE(option_table), 22);
+	fputs("\nExit status: the guest's debug-exit code when it writes one; "
+	      "otherwise\n", out);
+	cli_help_items(out, exit_statuses, ARRAY_SIZE(exit_statuses), 5);
+	fputs("Signals:\n", out);
+	cli_help_items(out, signals, ARRAY_SIZE(signals), 5);
 }
 
 /* Options of the control plane (API, config file, metrics). */
@@ -318,7 +250,7 @@ static int parse_args(int argc, char **argv, struct vm_options *opts,
 			if (parse_disk(optarg) < 0)
 				return -1;
 			break;
-		case OPT_JAIL ... OPT_JAIL_LAST:
+		case OPT_JAIL ... OPT_JAIL_SELFTEST:
 			if (jail_option(&jail, opt - OPT_JAIL, optarg) < 0)
 				return -1;
 			break;
