@@ -1,4 +1,7 @@
-# Installability (docs in README.md ## Installing): the man pages against
-# --help (tests/install/manpages.sh).
-TEST_SUITES += tests/install/manpages.sh
-TEST_DEPS += $(MAN_PAGES) $(BOARDVM)
+# Installability (README.md ## Installing): the man pages against --help
+# (manpages.sh), the bash completion (completion.sh), make install and
+# uninstall with boardvm-build (install.sh).
+TEST_SUITES += tests/install/manpages.sh tests/install/completion.sh \
+	tests/install/install.sh
+TEST_DEPS += $(MAN_PAGES) $(BOARDVM) guest-vmm-pc guest-vmm-minimal \
+	guest-vmm-bindings $(BUILD)/guest/minimal/hello.bin
