@@ -9,6 +9,7 @@
 #   make man                 man pages into build/man (boardc.1, boardvm.1,
 #                            boardvm-board.5)
 #   make install             PREFIX=/usr/local DESTDIR=; make uninstall
+#   make deb                 the Debian package into build/deb/
 #   make demo                a guest tours the board from the inside
 #   make fuzz                fuzz targets, bounded time (clang, libFuzzer)
 

@@ -88,3 +88,8 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man5/boardvm-board.5.gz
 	rm -f $(foreach c,boardvm boardc boardvm-build $(INSTALL_BOARDS:%=boardvm-%),\
 		$(DESTDIR)$(COMPLETIONDIR)/$(c))
+
+# The Debian package (packaging/deb.sh): $(BUILD)/deb/boardvm_*.deb.
+.PHONY: deb
+deb: install-vmms $(INSTALL_MAN1) $(INSTALL_MAN5)
+	@packaging/deb.sh $(BUILD) $(VERSION) $(SANITIZE)

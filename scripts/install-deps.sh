@@ -10,6 +10,9 @@ packages+=(pkg-config libmicrohttpd-dev libjson-c-dev curl jq)
 # iasl -d checks boardc's ACPI tables (tests/boardc/acpi-iasl.sh); lz4
 # unpacks the cloud kernel's vmlinux (scripts/guest-image.sh).
 packages+=(acpica-tools lz4)
+# Man pages (tests/install/manpages.sh renders them) and the Debian
+# package (dpkg-shlibdeps, dpkg-deb: tests/install/deb.sh).
+packages+=(groff-base man-db dpkg-dev)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
