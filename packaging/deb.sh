@@ -22,7 +22,7 @@ doc=$stage/usr/share/doc/boardvm
 install -d "$doc"
 install -m 644 packaging/copyright "$doc/copyright"
 printf 'boardvm (%s-1) unstable; urgency=medium\n\n  * Package built from the checkout (packaging/deb.sh).\n\n -- boardvm developers <boardvm@localhost>  %s\n' \
-	"$VERSION" "$(date -R -d @"${SOURCE_DATE_EPOCH:-0}")" |
+	"$VERSION" "$(date -R -d @"${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}")" |
 	gzip -9n >"$doc/changelog.Debian.gz"
 
 # Depends: the packages holding the libraries the ELF files need.

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The man pages against the programs: boardc(1) and boardvm(1) list
-# exactly the options --help lists (both come from one option table, the
-# .def files; this catches an option added to the code past the table),
-# every option the page names is one the program takes, every exit status
-# of vmm/vmm.h and vmm/seccomp.h is in boardvm(1), the pages render
-# without a groff warning, and boardvm-board(5) has every key of
-# docs/board-format.md. Built by `make test` (tests/install/install.mk).
+# The man pages against the programs: boardc(1), boardvm(1) and
+# boardvm-build(1) list exactly the options --help lists (the first two
+# come from one option table, the .def files; this catches an option
+# added to the code past the table, or a page edited by hand), every
+# option a page names is one the program takes, the exit statuses agree
+# and every one of vmm/vmm.h and vmm/seccomp.h is in boardvm(1), the
+# pages render without a groff warning, and boardvm-board(5) has every
+# key of docs/board-format.md. Built by `make test`
+# (tests/install/install.mk).
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -30,7 +32,7 @@ man_section() {
 }
 
 check_prog() {
-	local prog=$1 bin=$2 page=$MAN/$1.1 why=
+	local prog=$1 bin=$2 page=${3:-$MAN/$1.1} why=
 
 	if ! "$bin" --help >"$tmp/help" 2>"$tmp/help.err"; then
 		echo "FAIL /man/$prog/options: $bin --help failed"
@@ -79,6 +81,8 @@ check_prog() {
 
 check_prog boardc "$BUILD/boardc/boardc"
 check_prog boardvm "$BUILD/pc/boardvm"
+# boardvm-build is a script with a hand-written page: the same checks.
+check_prog boardvm-build packaging/boardvm-build packaging/boardvm-build.1
 
 # Every VMM_EXIT_* value is documented (VMM_EXIT_SIGNAL as 128+N).
 render "$MAN/boardvm.1" | man_section /dev/stdin "EXIT STATUS" >"$tmp/st"
