@@ -38,6 +38,7 @@ depends=$(cd "$out/shlibs" && dpkg-shlibdeps -O "${elfs[@]}" 2>/dev/null |
 	sed -n 's/^shlibs:Depends=//p')
 [ -n "$depends" ] || { echo "deb.sh: dpkg-shlibdeps found no Depends" >&2; exit 1; }
 
+vmms=$(cd "$stage/usr/bin" && ls -d boardvm-* | grep -vx boardvm-build | paste -sd, - | sed 's/,/, /g')
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
 cat >"$stage/DEBIAN/control" <<CONTROL
 Package: boardvm
@@ -55,8 +56,8 @@ Description: KVM virtual machine monitor compiled from a board file
  MMIO, IRQ and PCI slot. boardc checks it and compiles it into C tables;
  each board gets its own boardvm binary holding only its devices.
  .
- This package holds boardc, boardvm for the shipped boards (boardvm-pc,
- boardvm-minimal, boardvm-bindings; boardvm is boardvm-pc), boardvm-build
+ This package holds boardc, a boardvm per shipped board ($vmms;
+ boardvm is boardvm-pc), boardvm-build
  with the sources to build the VMM of any board (the Recommends), man
  pages and bash completion.
 CONTROL
