@@ -56,10 +56,7 @@ Description: KVM virtual machine monitor compiled from a board file
  MMIO, IRQ and PCI slot. boardc checks it and compiles it into C tables;
  each board gets its own boardvm binary holding only its devices.
  .
- This package holds boardc, a boardvm per shipped board ($vmms;
- boardvm is boardvm-pc), boardvm-build
- with the sources to build the VMM of any board (the Recommends), man
- pages and bash completion.
+$(fold -s -w 71 <<<"This package holds boardc, a boardvm per shipped board ($vmms; boardvm is boardvm-pc), boardvm-build with the sources to build the VMM of any board (the Recommends), man pages and bash completion." | sed 's/ *$//; s/^/ /')
 CONTROL
 (cd "$stage" && find usr -type f -print0 | sort -z | xargs -0 md5sum) \
 	>"$stage/DEBIAN/md5sums"
