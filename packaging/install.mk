@@ -14,7 +14,8 @@
 #                                     devices/, vmm/, build-flags.mk and
 #                                     packaging/src.mk as its Makefile
 #   $(PREFIX)/share/man/man1, man5    boardc.1, boardvm.1, boardvm-build.1,
-#                                     boardvm-board.5 (MAN_GZIP=1: .gz)
+#                                     boardvm-board.5 (MAN_GZIP=1: .gz);
+#                                     boardvm-BOARD.1 -> boardvm.1
 #   $(PREFIX)/share/bash-completion/completions/
 #                                     boardvm, and the same file for
 #                                     boardc, boardvm-build, boardvm-BOARD
@@ -72,6 +73,9 @@ install: install-vmms $(INSTALL_MAN1) $(INSTALL_MAN5)
 		$(DESTDIR)$(MANDIR)/man1/boardvm.1 \
 		$(DESTDIR)$(MANDIR)/man1/boardvm-build.1 \
 		$(DESTDIR)$(MANDIR)/man5/boardvm-board.5)
+	for b in $(INSTALL_BOARDS); do \
+		ln -sfn boardvm.1$(MAN_EXT) \
+			$(DESTDIR)$(MANDIR)/man1/boardvm-$$b.1$(MAN_EXT) || exit 1; done
 	install -m 644 packaging/boardvm.bash-completion $(DESTDIR)$(COMPLETIONDIR)/boardvm
 	for c in boardc boardvm-build $(INSTALL_BOARDS:%=boardvm-%); do \
 		ln -sfn boardvm $(DESTDIR)$(COMPLETIONDIR)/$$c || exit 1; done
@@ -82,7 +86,8 @@ uninstall:
 		$(DESTDIR)$(BINDIR)/boardvm-build \
 		$(INSTALL_BOARDS:%=$(DESTDIR)$(BINDIR)/boardvm-%)
 	rm -rf $(DESTDIR)$(DATADIR)
-	rm -f $(foreach m,boardc boardvm boardvm-build,$(DESTDIR)$(MANDIR)/man1/$(m).1 \
+	rm -f $(foreach m,boardc boardvm boardvm-build $(INSTALL_BOARDS:%=boardvm-%),\
+		$(DESTDIR)$(MANDIR)/man1/$(m).1 \
 		$(DESTDIR)$(MANDIR)/man1/$(m).1.gz) \
 		$(DESTDIR)$(MANDIR)/man5/boardvm-board.5 \
 		$(DESTDIR)$(MANDIR)/man5/boardvm-board.5.gz

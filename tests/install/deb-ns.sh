@@ -81,6 +81,7 @@ MANWIDTH=80 man boardc 2>/dev/null | grep -q -- '--list-checks' || why="$why boa
 MANWIDTH=80 man 5 boardvm-board 2>/dev/null | grep -q 'mmio-windows' || why="$why boardvm-board(5)"
 MANWIDTH=80 man boardvm-build 2>/dev/null | grep -q 'BUILD-DIR' || why="$why boardvm-build(1)"
 [ "$(man -w boardvm)" = /usr/share/man/man1/boardvm.1.gz ] || why="$why man -w: $(man -w boardvm)"
+MANWIDTH=80 man boardvm-minimal 2>/dev/null | grep -q -- '--serial' || why="$why boardvm-minimal(1)"
 [ -z "$why" ] && echo "PASS /deb-ns/man" || echo "FAIL /deb-ns/man:$why"
 got=$(bash --norc --noprofile -c '
 	source /usr/share/bash-completion/completions/boardvm-minimal

@@ -30,6 +30,7 @@ for f in bin/boardc bin/boardvm bin/boardvm-pc bin/boardvm-minimal \
 	 bin/boardvm-bindings bin/boardvm-build \
 	 share/man/man1/boardc.1 share/man/man1/boardvm.1 \
 	 share/man/man1/boardvm-build.1 share/man/man5/boardvm-board.5 \
+	 share/man/man1/boardvm-minimal.1 \
 	 share/bash-completion/completions/boardvm \
 	 share/bash-completion/completions/boardc \
 	 share/bash-completion/completions/boardvm-minimal \
