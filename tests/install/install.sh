@@ -85,7 +85,10 @@ fi
 # boardvm-build: a board of one's own, from the installed tree only.
 sed 's/^board: minimal$/board: my-board/' "$p/share/boardvm/boards/minimal.yaml" \
 	>"$tmp/my-board.yaml"
-if (cd "$tmp" && nice -n 10 "$p/bin/boardvm-build" my-board.yaml) >"$tmp/build.log" 2>&1 &&
+# (-B under a folder named tests: a layer's name in the build path is no
+# layer violation)
+if (cd "$tmp" && nice -n 10 "$p/bin/boardvm-build" -B "$tmp/tests/bench/b" \
+	my-board.yaml) >"$tmp/build.log" 2>&1 &&
    [ -x "$tmp/boardvm-my-board" ]; then
 	out=$("$tmp/boardvm-my-board" --version 2>&1)
 	[[ $out == *"board my-board"* ]] && echo "PASS /install/boardvm-build" ||
