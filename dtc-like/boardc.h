@@ -307,14 +307,21 @@ static inline unsigned device_index(const struct board *board,
 	return (unsigned)(dev - board->devices);
 }
 
-/* Guest RAM of `mem` bytes laid into the board's RAM regions, in order. */
+/*
+ * Guest RAM of `mem` bytes laid into the board's RAM regions, in order
+ * (machine/ram-layout.h's rule: the reserved ranges between regions
+ * count). -1 with `fault` (may be NULL) when it does not fit, or when out
+ * of memory (fault->kind RAM_FILL_OK).
+ */
+struct ram_fill_fault;
 struct ram_chunk {
 	const struct ir_range *region;
 	uint64_t base;
 	uint64_t size;
 };
 int board_ram_fill(const struct board *board, uint64_t mem,
-		   struct ram_chunk *chunks, unsigned max_chunks);
+		   struct ram_chunk *chunks, unsigned max_chunks,
+		   struct ram_fill_fault *fault);
 
 /* Emitters. */
 int board_to_c(const struct board *board, const char *dir);

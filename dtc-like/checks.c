@@ -27,6 +27,7 @@
 #include "cpuid-features.h"
 #include "guest-ram.h"
 #include "keys.h"
+#include "ram-layout.h"
 
 #define PIO_LIMIT	0xffffull
 
@@ -257,17 +258,9 @@ static const char *hex(uint64_t v)
 /* "512M", "3G"; hex where no suffix divides it. */
 static const char *size_str(uint64_t v)
 {
-	static const char suffix[] = "KMGT";
 	char *buf = scratch();
-	int s = -1;
 
-	while (s < 3 && v && !(v & ((1ull << (10 * (s + 2))) - 1)))
-		s++;
-	if (s < 0)
-		snprintf(buf, 64, "0x%llx", (unsigned long long)v);
-	else
-		snprintf(buf, 64, "%llu%c",
-			 (unsigned long long)(v >> (10 * (s + 1))), suffix[s]);
+	ram_size_str(v, buf, 64);
 	return buf;
 }
 
@@ -1359,14 +1352,35 @@ static void check_ram_overlap(struct check *c, struct board *b)
 	free(p);
 }
 
+/* ram.default laid into the regions by --mem's rule (ram-layout.h). */
+static void ram_default_fits(struct check *c, struct board *b,
+			     const struct srcpos *pos)
+{
+	struct ram_chunk *chunks = calloc(b->nr_ram + 1, sizeof(*chunks));
+	struct ram_fill_fault f;
+	char why[320];
+
+	if (!chunks || board_ram_fill(b, b->ram_default, chunks, b->nr_ram,
+				      &f) >= 0 || f.kind == RAM_FILL_OK)
+		goto out;
+	if (f.kind == RAM_FILL_IN_RESERVED) {
+		ram_fill_fault_explain(&f, b->ram[f.prev].name,
+				       b->ram[f.next].name, why, sizeof(why));
+		check_msg(c, pos, "ram: default %s %s",
+			  size_str(b->ram_default), why);
+	} else {
+		check_msg(c, pos, "ram: default %s is more than the %s the "
+			  "RAM regions hold: lower it or add a region",
+			  size_str(b->ram_default), size_str(f.capacity));
+	}
+out:
+	free(chunks);
+}
+
 static void check_ram_size(struct check *c, struct board *b)
 {
 	struct srcpos pos = board_pos(b, &b->ram_pos);
-	uint64_t total = 0;
 
-	for (unsigned i = 0; i < b->nr_ram; i++)
-		total = total + b->ram[i].size < total ? UINT64_MAX
-						       : total + b->ram[i].size;
 	if (!b->ram_default)
 		check_msg(c, &pos, "ram: default is 0: give the guest RAM "
 			  "size, like 512M");
@@ -1375,10 +1389,8 @@ static void check_ram_size(struct check *c, struct board *b)
 			  "a whole number of 4 KiB pages, as KVM's memory "
 			  "slots must be: round it to a multiple of 4K",
 			  size_str(b->ram_default), b->ram_default);
-	else if (b->ram_default > total)
-		check_msg(c, &pos, "ram: default %s is more than the %s the "
-			  "RAM regions hold: lower it or add a region",
-			  size_str(b->ram_default), size_str(total));
+	else
+		ram_default_fits(c, b, &pos);
 }
 
 /*
@@ -1510,7 +1522,8 @@ static void memslot_sizes(struct check *c, struct board *b)
 {
 	struct ram_chunk chunks[GUEST_RAM_MAX_SPANS];
 	int n = b->nr_ram > GUEST_RAM_MAX_SPANS ? -1 :
-		board_ram_fill(b, b->ram_default, chunks, GUEST_RAM_MAX_SPANS);
+		board_ram_fill(b, b->ram_default, chunks, GUEST_RAM_MAX_SPANS,
+			       NULL);
 
 	for (int i = 0; i < n; i++)
 		if (chunks[i].size > KVM_MEM_MAX_BYTES)
@@ -2165,7 +2178,9 @@ CHECK(mmio_overlap, PHASE_LAYOUT, LEVEL_ERROR,
 CHECK(ram_overlap, PHASE_LAYOUT, LEVEL_ERROR,
       "RAM overlaps nothing; reserved ranges overlap no other");
 CHECK(ram_size, PHASE_LAYOUT, LEVEL_ERROR,
-      "ram default is not 0 and fits the RAM regions", &ram_overlap_check);
+      "ram default is not 0, whole pages, and fits the RAM regions "
+      "(not ending inside the reserved ranges between two)",
+      &ram_overlap_check);
 CHECK(window_containment, PHASE_LAYOUT, LEVEL_ERROR,
       "auto windows exist, fixed regions do not straddle a window, "
       "windows do not overlap");

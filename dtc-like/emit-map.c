@@ -328,31 +328,42 @@ out:
 	return ret;
 }
 
-static uint64_t ram_capacity(const struct board *board)
+/* boardc's message for a --mem the board's RAM does not take. */
+static void ram_fill_refused(const struct board *board, uint64_t mem,
+			     const struct ram_fill_fault *fault)
 {
-	uint64_t total = 0;
+	const char *prev = "", *next = "";
+	char size[32], why[320];
 
-	for (unsigned i = 0; i < board->nr_ram; i++)
-		total += board->ram[i].size;
-	return total;
+	if (fault->kind == RAM_FILL_OK) {
+		fprintf(stderr, "boardc: out of memory\n");
+		return;
+	}
+	if (fault->kind == RAM_FILL_IN_RESERVED) {
+		prev = board->ram[fault->prev].name;
+		next = board->ram[fault->next].name;
+	}
+	ram_size_str(mem, size, sizeof(size));
+	ram_fill_fault_explain(fault, prev, next, why, sizeof(why));
+	fprintf(stderr, "boardc: --mem %s %s (board %s)\n", size, why,
+		board->file);
 }
 
 int addr_map_build(struct addr_map *map, const struct board *board,
 		   uint64_t mem)
 {
 	struct node_list iomem = { 0 }, ioports = { 0 };
+	struct ram_fill_fault fault;
 
 	memset(map, 0, sizeof(*map));
 	map->mem = mem;
 	map->ram = calloc(board->nr_ram + 1, sizeof(*map->ram));
 	if (!map->ram)
 		goto out_nomem;
-	map->nr_ram = board_ram_fill(board, mem, map->ram, board->nr_ram);
+	map->nr_ram = board_ram_fill(board, mem, map->ram, board->nr_ram,
+				     &fault);
 	if (map->nr_ram < 0) {
-		fprintf(stderr, "boardc: %" PRIu64 " bytes of RAM do not fit "
-			"in the RAM regions of %s (%" PRIu64 " bytes in all): "
-			"give a smaller --mem\n", mem, board->file,
-			ram_capacity(board));
+		ram_fill_refused(board, mem, &fault);
 		map->nr_ram = 0;
 		addr_map_free(map);
 		return -1;

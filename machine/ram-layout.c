@@ -3,32 +3,173 @@
  * Guest RAM laid into a board's RAM regions, and the e820 map that follows
  * from it. Shared by boardc (`boardc map --mem`) and the VMM (memslots,
  * boot_params), so the map a user reads is the map the guest gets.
- * Pure: no allocation, no I/O.
+ * Pure: no allocation, no I/O (the messages are written into buffers).
  */
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ram-layout.h"
 
+static uint64_t span_end(const struct ram_span *s)
+{
+	return s->base + s->size;
+}
+
+/*
+ * Whether `reserved` covers [lo, hi) completely. The ranges do not overlap
+ * (checked), so their parts inside it must add up to its length.
+ */
+static bool gap_reserved(const struct ram_span *reserved, unsigned nr,
+			 uint64_t lo, uint64_t hi)
+{
+	uint64_t covered = 0;
+
+	for (unsigned i = 0; i < nr; i++) {
+		uint64_t a = reserved[i].base > lo ? reserved[i].base : lo;
+		uint64_t b = span_end(&reserved[i]) < hi ?
+			     span_end(&reserved[i]) : hi;
+
+		if (a < b)
+			covered += b - a;
+	}
+	return hi > lo && covered >= hi - lo;
+}
+
+/* The bytes --mem counts for the gap before regions[i] (0: none). */
+static uint64_t counted_gap(const struct ram_span *regions, unsigned i,
+			    const struct ram_span *reserved, unsigned nr)
+{
+	uint64_t lo, hi;
+
+	if (!i)
+		return 0;
+	lo = span_end(&regions[i - 1]);
+	hi = regions[i].base;
+	return hi > lo && gap_reserved(reserved, nr, lo, hi) ? hi - lo : 0;
+}
+
+/* The most `mem` can be: every region and every counted gap. */
+static uint64_t fill_capacity(const struct ram_span *regions, unsigned nr,
+			      const struct ram_span *reserved,
+			      unsigned nr_reserved)
+{
+	uint64_t total = 0;
+
+	for (unsigned i = 0; i < nr; i++) {
+		uint64_t add = counted_gap(regions, i, reserved, nr_reserved);
+
+		if (__builtin_add_overflow(total, add, &total) ||
+		    __builtin_add_overflow(total, regions[i].size, &total))
+			return UINT64_MAX;
+	}
+	return total;
+}
+
+static int fill_fault(struct ram_fill_fault *fault,
+		      enum ram_fill_fault_kind kind)
+{
+	if (fault)
+		fault->kind = kind;
+	return -1;
+}
+
 int ram_layout_fill(const struct ram_span *regions, unsigned nr_regions,
-		    uint64_t mem, struct ram_span *out, unsigned max)
+		    const struct ram_span *reserved, unsigned nr_reserved,
+		    uint64_t mem, struct ram_span *out, unsigned max,
+		    struct ram_fill_fault *fault)
 {
 	uint64_t left = mem;
 	unsigned n = 0;
 
+	if (fault)
+		*fault = (struct ram_fill_fault) { .kind = RAM_FILL_OK };
 	for (unsigned i = 0; i < nr_regions && left; i++) {
-		uint64_t take = regions[i].size < left ? regions[i].size : left;
+		uint64_t gap = counted_gap(regions, i, reserved, nr_reserved);
+		uint64_t take;
 
+		if (gap && left < gap) {
+			if (fault)
+				*fault = (struct ram_fill_fault) {
+					.kind = RAM_FILL_IN_RESERVED,
+					.gap_base = span_end(&regions[i - 1]),
+					.gap_end = regions[i].base,
+					.below = mem - left,
+					.above = mem - left + gap,
+					.prev = i - 1,
+					.next = i,
+				};
+			return -1;
+		}
+		left -= gap;
+		take = regions[i].size < left ? regions[i].size : left;
 		if (!take)
 			continue;
 		if (n == max)
-			return -1;
+			return fill_fault(fault, RAM_FILL_TOO_MANY);
 		out[n].base = regions[i].base;
 		out[n].size = take;
 		out[n].index = i;
 		n++;
 		left -= take;
 	}
-	return left ? -1 : (int)n;
+	if (left) {
+		if (fault) {
+			fault->kind = RAM_FILL_TOO_LARGE;
+			fault->capacity = fill_capacity(regions, nr_regions,
+							reserved, nr_reserved);
+		}
+		return -1;
+	}
+	return (int)n;
+}
+
+void ram_size_str(uint64_t size, char *buf, size_t len)
+{
+	static const struct { char unit; unsigned shift; } units[] = {
+		{ 'T', 40 }, { 'G', 30 }, { 'M', 20 }, { 'K', 10 },
+	};
+
+	for (unsigned i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (size && !(size & ((1ull << units[i].shift) - 1))) {
+			snprintf(buf, len, "%" PRIu64 "%c",
+				 size >> units[i].shift, units[i].unit);
+			return;
+		}
+	snprintf(buf, len, "0x%" PRIx64, size);
+}
+
+void ram_fill_fault_explain(const struct ram_fill_fault *f,
+			    const char *prev, const char *next,
+			    char *buf, size_t len)
+{
+	char a[32], b[32];
+
+	switch (f->kind) {
+	case RAM_FILL_TOO_LARGE:
+		ram_size_str(f->capacity, a, sizeof(a));
+		snprintf(buf, len, "is more than the %s the board's RAM "
+			 "regions hold (with the reserved ranges between "
+			 "them): give at most %s", a, a);
+		break;
+	case RAM_FILL_IN_RESERVED:
+		ram_size_str(f->below, a, sizeof(a));
+		ram_size_str(f->above, b, sizeof(b));
+		snprintf(buf, len, "ends inside 0x%" PRIx64 "-0x%" PRIx64
+			 ", the reserved ranges between RAM regions %s and "
+			 "%s, which count toward guest RAM (as kvmtool's and "
+			 "QEMU's -m counts them): give at most %s or at "
+			 "least %s", f->gap_base, f->gap_end - 1, prev, next,
+			 a, b);
+		break;
+	case RAM_FILL_TOO_MANY:
+		snprintf(buf, len, "needs more memory chunks than the board "
+			 "maps: give a smaller size");
+		break;
+	default:
+		snprintf(buf, len, "fits");
+		break;
+	}
 }
 
 static uint64_t e820_end(const struct e820_entry *e)

@@ -8,6 +8,7 @@
 #define BOARDVM_RAM_LAYOUT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct ram_span {
@@ -17,12 +18,57 @@ struct ram_span {
 };
 
 /*
- * Fill `mem` bytes into `regions` (in order). Writes at most `max` spans
- * to `out`; returns the number written, or -1 if `mem` does not fit in the
- * regions (or needs more than `max` spans).
+ * Why ram_layout_fill() refused `mem`.
+ */
+enum ram_fill_fault_kind {
+	RAM_FILL_OK,
+	RAM_FILL_TOO_LARGE,	/* more than the regions (and gaps) hold */
+	RAM_FILL_IN_RESERVED,	/* ends inside reserved ranges it counts */
+	RAM_FILL_TOO_MANY,	/* needs more than `max` spans */
+};
+
+struct ram_fill_fault {
+	enum ram_fill_fault_kind kind;
+	uint64_t capacity;	/* TOO_LARGE: the largest `mem` that fits */
+	uint64_t gap_base;	/* IN_RESERVED: the reserved addresses */
+	uint64_t gap_end;	/* (exclusive) it ends inside */
+	uint64_t below;		/* IN_RESERVED: the nearest sizes that fit, */
+	uint64_t above;		/* ending where the gap starts and ends */
+	unsigned prev;		/* IN_RESERVED: the regions before and */
+	unsigned next;		/* after the gap (indices into regions) */
+};
+
+/*
+ * Fill `mem` bytes into `regions` (in order), counted as kvmtool, QEMU and
+ * Broiler count -m: guest-physical RAM including the legacy reserved
+ * ranges that sit inside it. A gap between two consecutive regions that
+ * `reserved` covers completely (pc's ebda, vga, option-roms and bios-rom
+ * between base-ram and low-ram) counts toward `mem` although it holds no
+ * RAM; any other gap (the PCI hole, an unclaimed hole) does not. So on pc,
+ * 4G is [0, 3 GiB) with the legacy ranges, then 1 GiB from 4 GiB.
+ * The ranges must not overlap each other (boardc's ram_overlap).
+ *
+ * Writes at most `max` spans (RAM only, the reserved ranges are not
+ * among them) to `out`; returns the number written, or -1 with `fault`
+ * (may be NULL) saying why: `mem` does not fit, ends inside a counted
+ * gap, or needs more than `max` spans.
  */
 int ram_layout_fill(const struct ram_span *regions, unsigned nr_regions,
-		    uint64_t mem, struct ram_span *out, unsigned max);
+		    const struct ram_span *reserved, unsigned nr_reserved,
+		    uint64_t mem, struct ram_span *out, unsigned max,
+		    struct ram_fill_fault *fault);
+
+/*
+ * `fault` as the rest of a sentence that starts "--mem SIZE" (boardc map
+ * and boardvm say it alike): what is wrong and the sizes that would fit.
+ * `prev` and `next` name the regions fault->prev and fault->next.
+ */
+void ram_fill_fault_explain(const struct ram_fill_fault *fault,
+			    const char *prev, const char *next,
+			    char *buf, size_t len);
+
+/* A size as a board writes it: "636K", "3G", else hex ("0x9f800"). */
+void ram_size_str(uint64_t size, char *buf, size_t len);
 
 enum e820_type {
 	E820_RAM = 1,

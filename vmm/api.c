@@ -428,6 +428,8 @@ static void set_machine_config(struct json_object *o, bool patch,
 			       struct api_response *res)
 {
 	struct ram_span spans[VM_MAX_MEM];
+	struct ram_fill_fault fault;
+	char why[320];
 	uint64_t cpus = 0, mib = 0;
 	bool bad = false, has_cpus, has_mem;
 
@@ -449,11 +451,17 @@ static void set_machine_config(struct json_object *o, bool patch,
 			    board_info.source);
 		return;
 	}
-	if (has_mem && (mib == 0 || vm_ram_fill(mib * MIB, spans) < 0)) {
+	if (has_mem && mib == 0) {
+		reply_fault(res, 400, "mem_size_mib 0: give the guest RAM in "
+			    "MiB, like 512");
+		return;
+	}
+	if (has_mem && vm_ram_fill(mib * MIB, spans, &fault) < 0) {
+		vm_ram_fault_str(&fault, why, sizeof(why));
 		reply_fault(res, 400, "mem_size_mib %" PRIu64 ": does not fit "
-			    "the RAM regions of board %s (ram: in %s; boardc "
-			    "map --mem shows the layout)", mib, board_info.name,
-			    board_info.source);
+			    "the RAM regions of board %s: it %s (ram: in %s; "
+			    "boardc map --mem shows the layout)", mib,
+			    board_info.name, why, board_info.source);
 		return;
 	}
 	if (has_cpus)

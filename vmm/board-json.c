@@ -39,7 +39,7 @@ static struct json_object *ram_json(uint64_t mem)
 {
 	struct json_object *a = json_object_new_array();
 	struct ram_span spans[VM_MAX_MEM];
-	int n = vm_ram_fill(mem, spans);
+	int n = vm_ram_fill(mem, spans, NULL);
 
 	for (int i = 0; i < n; i++) {
 		struct json_object *o = json_object_new_object();

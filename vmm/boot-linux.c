@@ -87,29 +87,67 @@ void linux_file_free(struct linux_file *f)
 	f->size = 0;
 }
 
+/* The board's reserved ranges as spans (at most GUEST_RAM_MAX_SPANS). */
+static void reserved_spans(const struct linux_boot_args *args,
+			   struct ram_span *reserved)
+{
+	for (unsigned i = 0; i < args->nr_reserved; i++) {
+		reserved[i].base = args->reserved[i].base;
+		reserved[i].size = args->reserved[i].size;
+		reserved[i].index = i;
+	}
+}
+
+int linux_ram_fill(const struct linux_boot_args *args, struct ram_span *spans,
+		   unsigned max, struct ram_fill_fault *fault)
+{
+	struct ram_span regions[GUEST_RAM_MAX_SPANS];
+	struct ram_span reserved[GUEST_RAM_MAX_SPANS];
+
+	if (args->nr_ram > GUEST_RAM_MAX_SPANS ||
+	    args->nr_reserved > GUEST_RAM_MAX_SPANS) {
+		if (fault)
+			fault->kind = RAM_FILL_TOO_MANY;
+		return -1;
+	}
+	for (unsigned i = 0; i < args->nr_ram; i++) {
+		regions[i].base = args->ram[i].base;
+		regions[i].size = args->ram[i].size;
+		regions[i].index = i;
+	}
+	reserved_spans(args, reserved);
+	return ram_layout_fill(regions, args->nr_ram, reserved,
+			       args->nr_reserved, args->mem, spans, max, fault);
+}
+
 /* The board's RAM filled with args->mem bytes, as the VMM's memslots. */
 static int fill_ram(const struct linux_boot_args *args,
 		    struct ram_span *spans, unsigned max, char *err,
 		    size_t errlen)
 {
-	struct ram_span regions[GUEST_RAM_MAX_SPANS];
+	struct ram_fill_fault fault = { .kind = RAM_FILL_OK };
+	const char *prev = "", *next = "";
+	char why[320];
 	int n;
 
 	if (args->nr_ram > GUEST_RAM_MAX_SPANS)
 		return boot_error(err, errlen, "the board has %u RAM regions; the"
 			    " loader handles at most %u", args->nr_ram,
 			    GUEST_RAM_MAX_SPANS);
-	for (unsigned i = 0; i < args->nr_ram; i++) {
-		regions[i].base = args->ram[i].base;
-		regions[i].size = args->ram[i].size;
-		regions[i].index = i;
+	if (args->nr_reserved > GUEST_RAM_MAX_SPANS)
+		return boot_error(err, errlen, "the board has %u reserved ranges;"
+			    " the loader handles at most %u",
+			    args->nr_reserved, GUEST_RAM_MAX_SPANS);
+	n = linux_ram_fill(args, spans, max, &fault);
+	if (n > 0)
+		return n;
+	if (fault.kind == RAM_FILL_IN_RESERVED) {
+		prev = args->ram[fault.prev].name;
+		next = args->ram[fault.next].name;
 	}
-	n = ram_layout_fill(regions, args->nr_ram, args->mem, spans, max);
-	if (n <= 0)
-		return boot_error(err, errlen, "guest RAM of %" PRIu64 " bytes does"
-			    " not fit in the board's RAM regions: choose a"
-			    " smaller --mem", args->mem);
-	return n;
+	ram_fill_fault_explain(&fault, prev, next, why, sizeof(why));
+	return boot_error(err, errlen, "guest RAM of %" PRIu64 " bytes %s",
+			  args->mem, n ? why : "is none: give --mem");
 }
 
 int linux_e820(const struct linux_boot_args *args, struct e820_entry *out,
@@ -122,15 +160,7 @@ int linux_e820(const struct linux_boot_args *args, struct e820_entry *out,
 	nr_spans = fill_ram(args, spans, GUEST_RAM_MAX_SPANS, err, errlen);
 	if (nr_spans < 0)
 		return -1;
-	if (args->nr_reserved > GUEST_RAM_MAX_SPANS)
-		return boot_error(err, errlen, "the board has %u reserved ranges;"
-			    " the loader handles at most %u",
-			    args->nr_reserved, GUEST_RAM_MAX_SPANS);
-	for (unsigned i = 0; i < args->nr_reserved; i++) {
-		reserved[i].base = args->reserved[i].base;
-		reserved[i].size = args->reserved[i].size;
-		reserved[i].index = i;
-	}
+	reserved_spans(args, reserved);
 	n = ram_layout_e820(spans, nr_spans, reserved, args->nr_reserved,
 			    out, max);
 	if (n < 0)

@@ -180,6 +180,14 @@ int linux_load(const struct linux_boot_args *args, struct guest_ram *ram,
 	       char *err, size_t errlen);
 
 /*
+ * args->mem laid into the board's RAM regions (ram_layout_fill(): the
+ * reserved ranges between regions count), as the VMM's memslots; -1 with
+ * `fault` (may be NULL) when it does not fit.
+ */
+int linux_ram_fill(const struct linux_boot_args *args, struct ram_span *spans,
+		   unsigned max, struct ram_fill_fault *fault);
+
+/*
  * The e820 map the guest gets for `args` (also what `boardc map --mem`
  * prints). Returns the number of entries, or -1 with a message.
  */

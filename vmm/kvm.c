@@ -286,33 +286,58 @@ static int vm_add_memory(struct vm *vm, uint64_t gpa, uint64_t size,
 }
 
 /*
- * `mem` bytes laid into the board's RAM regions, in order (the layout
- * boardc map shows). Returns the number of spans, or -1 with a message
- * when they do not hold it.
+ * `mem` bytes laid into the board's RAM regions, in order, the reserved
+ * ranges between them counted (machine/ram-layout.h: the layout boardc map
+ * shows). Returns the number of spans, or -1 with `fault` (may be NULL).
  */
-/* `mem` laid into the board's RAM regions; -1 when it does not fit. */
-int vm_ram_fill(uint64_t mem, struct ram_span *spans)
+int vm_ram_fill(uint64_t mem, struct ram_span *spans,
+		struct ram_fill_fault *fault)
 {
-	struct ram_span regions[VM_MAX_MEM];
-	unsigned nr = board_info.nr_ram;
+	struct ram_span regions[VM_MAX_MEM], reserved[GUEST_RAM_MAX_SPANS];
+	unsigned nr = board_info.nr_ram, nr_res = board_info.nr_reserved;
 
 	if (nr > VM_MAX_MEM)
 		nr = VM_MAX_MEM;
+	if (nr_res > GUEST_RAM_MAX_SPANS)
+		nr_res = GUEST_RAM_MAX_SPANS;	/* boardc's memslots check */
 	for (unsigned i = 0; i < nr; i++)
 		regions[i] = (struct ram_span) { .base = board_ram[i].base,
 						 .size = board_ram[i].size,
 						 .index = i };
-	return ram_layout_fill(regions, nr, mem, spans, VM_MAX_MEM);
+	for (unsigned i = 0; i < nr_res; i++)
+		reserved[i] = (struct ram_span) {
+			.base = board_reserved[i].base,
+			.size = board_reserved[i].size, .index = i };
+	return ram_layout_fill(regions, nr, reserved, nr_res, mem, spans,
+			       VM_MAX_MEM, fault);
+}
+
+/* Why vm_ram_fill() refused: "ends inside ...", the board's names in it. */
+void vm_ram_fault_str(const struct ram_fill_fault *fault, char *buf,
+		      size_t len)
+{
+	const char *prev = "", *next = "";
+
+	if (fault->kind == RAM_FILL_IN_RESERVED) {
+		prev = board_ram[fault->prev].name;
+		next = board_ram[fault->next].name;
+	}
+	ram_fill_fault_explain(fault, prev, next, buf, len);
 }
 
 int vm_ram_layout(uint64_t mem, struct ram_span *spans)
 {
-	int n = vm_ram_fill(mem, spans);
+	struct ram_fill_fault fault;
+	int n = vm_ram_fill(mem, spans, &fault);
+	char size[32], why[320];
 
-	if (n < 0)
-		fprintf(stderr, "boardvm: --mem %" PRIu64 " bytes does not fit "
-			"the RAM regions of board %s (%s): give a smaller "
-			"--mem\n", mem, board_info.name, board_info.source);
+	if (n < 0) {
+		ram_size_str(mem, size, sizeof(size));
+		vm_ram_fault_str(&fault, why, sizeof(why));
+		fprintf(stderr, "boardvm: --mem %s %s (board %s, %s; boardc "
+			"map --mem shows the layout)\n", size, why,
+			board_info.name, board_info.source);
+	}
 	return n;
 }
 

@@ -129,7 +129,11 @@ struct vm {
 
 /* kvm.c: the VM, its memory, in-kernel chips and CPUID. */
 struct ram_span;
-int vm_ram_fill(uint64_t mem, struct ram_span *spans);	/* quiet */
+struct ram_fill_fault;
+int vm_ram_fill(uint64_t mem, struct ram_span *spans,
+		struct ram_fill_fault *fault);		/* quiet */
+void vm_ram_fault_str(const struct ram_fill_fault *fault, char *buf,
+		      size_t len);
 int vm_ram_layout(uint64_t mem, struct ram_span *spans);
 int vm_create(struct vm *vm, const struct vm_options *opts);
 void vm_destroy(struct vm *vm);

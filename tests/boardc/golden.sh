@@ -160,8 +160,46 @@ fi
 # RAM larger than the board's regions is an error that says so.
 if "$BOARDC" map --mem 7G "$yaml" >/dev/null 2>"$tmp/err"; then
 	fail /boardc/golden/mem-too-large "--mem 7G on 6 GiB of RAM regions succeeded"
-elif grep -q 'do not fit in the RAM regions' "$tmp/err"; then
+elif grep -qx "boardc: --mem 7G is more than the 6G the board's RAM regions hold (with the reserved ranges between them): give at most 6G (board $yaml)" "$tmp/err"; then
 	pass /boardc/golden/mem-too-large
 else
 	fail /boardc/golden/mem-too-large "unexpected message: $(head -1 "$tmp/err")"
 fi
+
+# --mem counts guest-physical RAM as kvmtool, QEMU and Broiler count -m: the
+# reserved ranges between two RAM regions count, so pc's [0, 3 GiB) is
+# 3 GiB whole: 512M ends at 0x1fffffff, 3.5G puts 512 MiB above 4 GiB (not
+# 512 MiB less the 1 MiB below).
+for case in 512M:00100000-1fffffff 3.5G:100000000-11fffffff; do
+	mem=${case%%:*} want=${case#*:}
+	t=/boardc/golden/mem-convention/pc-$mem
+	run "$t" "$tmp/pc" map --mem "$mem" --section iomem boards/pc.yaml || continue
+	if [ "$(grep ': System RAM$' "$tmp/pc" | tail -1)" = "$want : System RAM" ]; then
+		pass "$t"
+	else
+		fail "$t" "last System RAM is '$(grep ': System RAM$' "$tmp/pc" | tail -1)', want '$want'"
+	fi
+done
+
+# A size that ends inside the counted reserved ranges is refused, naming
+# them and the two sizes around them; the sizes at their edges fit.
+for mem in 640K 1020K; do
+	t=/boardc/golden/mem-in-reserved/$mem
+	if "$BOARDC" map --mem "$mem" boards/pc.yaml >/dev/null 2>"$tmp/err"; then
+		fail "$t" "--mem $mem inside pc's reserved ranges succeeded"
+	elif [ "$(cat "$tmp/err")" = "boardc: --mem $mem ends inside 0x9f000-0xfffff, the reserved ranges between RAM regions base-ram and low-ram, which count toward guest RAM (as kvmtool's and QEMU's -m counts them): give at most 636K or at least 1M (board boards/pc.yaml)" ]; then
+		pass "$t"
+	else
+		fail "$t" "unexpected message: $(head -1 "$tmp/err")"
+	fi
+done
+for mem in 636K 1M; do
+	t=/boardc/golden/mem-in-reserved/edge-$mem
+	if run "$t" "$tmp/e820" map --mem "$mem" --section e820 boards/pc.yaml &&
+	   [ "$(grep -c usable "$tmp/e820")" = 1 ] &&
+	   grep -q '0x0000000000000000-0x000000000009efff\] usable' "$tmp/e820"; then
+		pass "$t"
+	else
+		fail "$t" "want base-ram alone usable: $(tr '\n' '|' <"$tmp/e820")"
+	fi
+done

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * Unit test of machine/ram-layout.c: RAM filled into a board's regions across
- * the PCI hole, sizes that do not fit, and e820 sorting and merging.
+ * the PCI hole, the reserved ranges between regions counted toward --mem
+ * (kvmtool's and QEMU's convention), sizes that do not fit or end inside
+ * those ranges, and e820 sorting and merging.
  * Prints one PASS/FAIL line per test (tests/run.sh format).
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "common.h"
 #include "ram-layout.h"
@@ -55,73 +58,216 @@ static int entry_is(const struct e820_entry *e, uint64_t addr,
 	return 0;
 }
 
+/* The legacy ranges between base-ram and low-ram, out of order. */
+static const struct ram_span pc_reserved[] = {
+	{ .base = 0xe0000, .size = 0x20000 },
+	{ .base = 0x9fc00, .size = 0x400 },
+	{ .base = 0xa0000, .size = 0x20000 },
+	{ .base = 0xc0000, .size = 0x20000 },
+};
+
+static int pc_fill(uint64_t mem, struct ram_span *out, unsigned max,
+		   struct ram_fill_fault *fault)
+{
+	return ram_layout_fill(pc_ram, ARRAY_SIZE(pc_ram), pc_reserved,
+			       ARRAY_SIZE(pc_reserved), mem, out, max, fault);
+}
+
 static void test_fill_across_hole(void)
 {
 	struct ram_span out[4];
-	int n = ram_layout_fill(pc_ram, ARRAY_SIZE(pc_ram), 3 * G + G / 2,
-				out, ARRAY_SIZE(out));
-	/* 3.5G = 0x9fc00 + 0xbff00000 + the rest above 4 GiB. */
-	uint64_t rest = 3 * G + G / 2 - 0x9fc00 - 0xbff00000;
+	int n = pc_fill(3 * G + G / 2, out, ARRAY_SIZE(out), NULL);
 
+	/* [0, 3 GiB) counts whole, the reserved ranges below 1 MiB too. */
 	result("fill-across-hole", n == 3 &&
 	       span_is(&out[0], 0, 0x9fc00, 0) &&
 	       span_is(&out[1], 0x100000, 0xbff00000, 1) &&
-	       span_is(&out[2], 0x100000000, rest, 2),
-	       "3.5G must fill base-ram, low-ram, then high-ram from 4 GiB");
+	       span_is(&out[2], 0x100000000, G / 2, 2),
+	       "3.5G must fill base-ram, low-ram, then 512M from 4 GiB");
+}
+
+static void test_fill_4g(void)
+{
+	struct ram_span out[4];
+	int n = pc_fill(4 * G, out, ARRAY_SIZE(out), NULL);
+
+	/* kvmtool's, QEMU's and Broiler's -m 4G: 100000000-13fffffff. */
+	result("fill-4G", n == 3 &&
+	       span_is(&out[1], 0x100000, 0xbff00000, 1) &&
+	       span_is(&out[2], 0x100000000, G, 2),
+	       "4G must end high-ram at 0x13fffffff, as kvmtool and QEMU do");
 }
 
 static void test_fill_small(void)
 {
 	struct ram_span out[4];
-	int n = ram_layout_fill(pc_ram, ARRAY_SIZE(pc_ram), 512 * M,
-				out, ARRAY_SIZE(out));
+	int n = pc_fill(512 * M, out, ARRAY_SIZE(out), NULL);
 
 	result("fill-small", n == 2 &&
 	       span_is(&out[0], 0, 0x9fc00, 0) &&
-	       span_is(&out[1], 0x100000, 512 * M - 0x9fc00, 1),
-	       "512M must fill base-ram then part of low-ram");
+	       span_is(&out[1], 0x100000, 511 * M, 1),
+	       "512M must fill base-ram then low-ram up to 512 MiB");
 }
 
 static void test_fill_exact(void)
 {
 	struct ram_span out[4];
-	int n = ram_layout_fill(pc_ram, 2, 0x9fc00 + 0xbff00000,
-				out, ARRAY_SIZE(out));
+	int n = ram_layout_fill(pc_ram, 2, pc_reserved,
+				ARRAY_SIZE(pc_reserved), 3 * G, out,
+				ARRAY_SIZE(out), NULL);
 
 	result("fill-exact", n == 2 && span_is(&out[1], 0x100000,
 						0xbff00000, 1),
-	       "RAM exactly the size of the regions must fit");
+	       "3G, the regions and the reserved ranges between, must fit");
 }
 
 static void test_fill_too_large(void)
 {
 	struct ram_span out[4];
+	struct ram_fill_fault f;
+	int n = ram_layout_fill(pc_ram, 2, pc_reserved,
+				ARRAY_SIZE(pc_reserved), 3 * G + 4 * K, out,
+				ARRAY_SIZE(out), &f);
 
-	result("fill-too-large",
-	       ram_layout_fill(pc_ram, 2, 3 * G, out, ARRAY_SIZE(out)) == -1,
-	       "3G does not fit below 3 GiB minus the holes: want -1");
+	result("fill-too-large", n == -1 && f.kind == RAM_FILL_TOO_LARGE &&
+	       f.capacity == 3 * G,
+	       "3G + 4K is more than [0, 3 GiB): want -1, capacity 3G");
 }
 
 static void test_fill_max_spans(void)
 {
 	struct ram_span out[1];
+	struct ram_fill_fault f;
 
 	result("fill-max-spans",
-	       ram_layout_fill(pc_ram, 3, 1 * G, out, 1) == -1,
+	       pc_fill(1 * G, out, 1, &f) == -1 &&
+	       f.kind == RAM_FILL_TOO_MANY,
 	       "1G needs two spans; with room for one: want -1");
+}
+
+static void test_fill_in_reserved(void)
+{
+	struct ram_span out[4];
+	struct ram_fill_fault f;
+	int n = pc_fill(640 * K, out, ARRAY_SIZE(out), &f);
+
+	result("fill-in-reserved", n == -1 &&
+	       f.kind == RAM_FILL_IN_RESERVED && f.gap_base == 0x9fc00 &&
+	       f.gap_end == 0x100000 && f.below == 0x9fc00 &&
+	       f.above == 0x100000 && f.prev == 0 && f.next == 1,
+	       "640K ends inside 0x9fc00-0xfffff: want the sizes around it");
+}
+
+static void test_fill_gap_edges(void)
+{
+	struct ram_span a[4], b[4], c[4];
+	int na = pc_fill(0x9fc00, a, 4, NULL);
+	int nb = pc_fill(1 * M, b, 4, NULL);
+	int nc = pc_fill(1 * M + 4 * K, c, 4, NULL);
+
+	result("fill-gap-edges", na == 1 && span_is(&a[0], 0, 0x9fc00, 0) &&
+	       nb == 1 && span_is(&b[0], 0, 0x9fc00, 0) &&
+	       nc == 2 && span_is(&c[1], 0x100000, 4 * K, 1),
+	       "a size ending where the reserved ranges start or end fits");
+}
+
+static void test_fill_below_reserved(void)
+{
+	struct ram_span out[4];
+	int n = pc_fill(512 * K, out, 4, NULL);
+
+	result("fill-below-reserved", n == 1 &&
+	       span_is(&out[0], 0, 512 * K, 0),
+	       "less than base-ram fills part of it, reserved ranges aside");
+}
+
+static void test_fill_partial_gap(void)
+{
+	/* Without option-roms 0xc0000-0xdffff is a hole: nothing counts. */
+	static const struct ram_span holey[] = {
+		{ .base = 0x9fc00, .size = 0x400 },
+		{ .base = 0xa0000, .size = 0x20000 },
+		{ .base = 0xe0000, .size = 0x20000 },
+	};
+	struct ram_span out[4];
+	int n = ram_layout_fill(pc_ram, 3, holey, ARRAY_SIZE(holey),
+				512 * M, out, 4, NULL);
+
+	result("fill-partial-gap", n == 2 &&
+	       span_is(&out[1], 0x100000, 512 * M - 0x9fc00, 1),
+	       "a gap the reserved ranges do not cover is a hole: no count");
+}
+
+static void test_fill_several_gaps(void)
+{
+	/* Three regions, each gap one reserved range: both count. */
+	static const struct ram_span regions[] = {
+		{ .base = 0x0, .size = 0x1000 },
+		{ .base = 0x2000, .size = 0x1000 },
+		{ .base = 0x5000, .size = 0x10000 },
+	};
+	static const struct ram_span reserved[] = {
+		{ .base = 0x3000, .size = 0x2000 },
+		{ .base = 0x1000, .size = 0x1000 },
+	};
+	struct ram_span out[4];
+	struct ram_fill_fault f;
+	int n = ram_layout_fill(regions, 3, reserved, 2, 0x6000, out, 4,
+				NULL);
+	int bad = ram_layout_fill(regions, 3, reserved, 2, 0x4000, out, 4,
+				  &f);
+
+	result("fill-several-gaps", n == 3 &&
+	       span_is(&out[2], 0x5000, 0x1000, 2) && bad == -1 &&
+	       f.kind == RAM_FILL_IN_RESERVED && f.prev == 1 &&
+	       f.next == 2 && f.below == 0x3000 && f.above == 0x5000,
+	       "0x6000 ends 0x1000 into the third region; 0x4000 inside the"
+	       " second gap");
+}
+
+static void test_fill_no_reserved(void)
+{
+	struct ram_span out[4];
+	int n = ram_layout_fill(pc_ram, 3, NULL, 0, 512 * M, out, 4, NULL);
+
+	result("fill-no-reserved", n == 2 &&
+	       span_is(&out[1], 0x100000, 512 * M - 0x9fc00, 1),
+	       "without reserved ranges every gap is a hole");
+}
+
+static void test_explain(void)
+{
+	struct ram_span out[4];
+	struct ram_fill_fault f;
+	char buf[320];
+	int ok;
+
+	pc_fill(640 * K, out, 4, &f);
+	ram_fill_fault_explain(&f, "base-ram", "low-ram", buf, sizeof(buf));
+	ok = !strcmp(buf, "ends inside 0x9fc00-0xfffff, the reserved ranges "
+		     "between RAM regions base-ram and low-ram, which count "
+		     "toward guest RAM (as kvmtool's and QEMU's -m counts "
+		     "them): give at most 639K or at least 1M");
+	if (!ok)
+		fprintf(stderr, "  got '%s'\n", buf);
+	result("explain-in-reserved", ok, "the message names both sizes");
 }
 
 static void test_e820_merge(void)
 {
 	struct ram_span ram[3];
-	/* boards/pc.yaml: ebda and vga touch, bios-rom stands alone. */
+	/*
+	 * ebda and vga touch, bios-rom stands alone; 0xc0000-0xdffff is a
+	 * hole, so the gap does not count toward 4G.
+	 */
 	static const struct ram_span reserved[] = {
 		{ .base = 0xe0000, .size = 0x20000 },
 		{ .base = 0x9fc00, .size = 0x400 },
 		{ .base = 0xa0000, .size = 0x20000 },
 	};
 	struct e820_entry e[8];
-	int nr = ram_layout_fill(pc_ram, 3, 4 * G, ram, 3);
+	int nr = ram_layout_fill(pc_ram, 3, reserved, ARRAY_SIZE(reserved),
+				 4 * G, ram, 3, NULL);
 	int n = ram_layout_e820(ram, nr, reserved, ARRAY_SIZE(reserved),
 				e, ARRAY_SIZE(e));
 
@@ -144,7 +290,7 @@ static void test_e820_merge_ram(void)
 	};
 	struct ram_span ram[2];
 	struct e820_entry e[2];
-	int nr = ram_layout_fill(regions, 2, 0x200000, ram, 2);
+	int nr = ram_layout_fill(regions, 2, NULL, 0, 0x200000, ram, 2, NULL);
 	int n = ram_layout_e820(ram, nr, NULL, 0, e, 1);
 
 	result("e820-merge-ram", n == 1 && entry_is(&e[0], 0, 0x200000,
@@ -169,10 +315,18 @@ static void test_e820_full(void)
 int main(void)
 {
 	test_fill_across_hole();
+	test_fill_4g();
 	test_fill_small();
 	test_fill_exact();
 	test_fill_too_large();
 	test_fill_max_spans();
+	test_fill_in_reserved();
+	test_fill_gap_edges();
+	test_fill_below_reserved();
+	test_fill_partial_gap();
+	test_fill_several_gaps();
+	test_fill_no_reserved();
+	test_explain();
 	test_e820_merge();
 	test_e820_merge_ram();
 	test_e820_full();

@@ -36,17 +36,13 @@ static struct linux_boot_args args;
 /* The RAM regions filled with FUZZ_MEM, and the backed reserved ranges. */
 static void fake_ram_once(void)
 {
-	struct ram_span regions[GUEST_RAM_MAX_SPANS], spans[GUEST_RAM_MAX_SPANS];
+	struct ram_span spans[GUEST_RAM_MAX_SPANS];
 	int n;
 
 	linux_boot_args_board(&args);
 	args.mem = FUZZ_MEM;
 	args.cmdline = "console=ttyS0";
-	for (unsigned i = 0; i < args.nr_ram; i++)
-		regions[i] = (struct ram_span){ args.ram[i].base,
-						args.ram[i].size, i };
-	n = ram_layout_fill(regions, args.nr_ram, args.mem, spans,
-			    GUEST_RAM_MAX_SPANS);
+	n = linux_ram_fill(&args, spans, GUEST_RAM_MAX_SPANS, NULL);
 	for (int i = 0; i < n; i++) {
 		void *p = mmap(NULL, spans[i].size, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,

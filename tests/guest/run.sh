@@ -325,7 +325,7 @@ t_cli_bad_mem() {
 t_cli_mem_too_big() {
 	run_cli minimal --mem 4G --flat x@0x100000
 	expect_status 1
-	expect_err "^boardvm: --mem 4294967296 bytes does not fit the RAM regions of board minimal \(boards/minimal.yaml\): give a smaller --mem$"
+	expect_err "^boardvm: --mem 4G is more than the 3G the board's RAM regions hold \(with the reserved ranges between them\): give at most 3G \(board minimal, boards/minimal.yaml; boardc map --mem shows the layout\)$"
 }
 
 t_cli_bad_flat() {

@@ -94,16 +94,11 @@ static void pc_args(struct linux_boot_args *a, uint64_t mem)
 static int fake_ram_init(struct guest_ram *ram,
 			 const struct linux_boot_args *a)
 {
-	struct ram_span regions[16], spans[16];
+	struct ram_span spans[16];
 	int n;
 
 	memset(ram, 0, sizeof(*ram));
-	for (unsigned i = 0; i < a->nr_ram; i++) {
-		regions[i].base = a->ram[i].base;
-		regions[i].size = a->ram[i].size;
-		regions[i].index = i;
-	}
-	n = ram_layout_fill(regions, a->nr_ram, a->mem, spans, 16);
+	n = linux_ram_fill(a, spans, 16, NULL);
 	for (int i = 0; i < n; i++) {
 		void *p = mmap(NULL, spans[i].size, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
@@ -308,7 +303,8 @@ static void check_e820(uint64_t mem, const struct want_e820 *want,
 	for (unsigned i = 0; i < a.nr_reserved; i++)
 		res[i] = (struct ram_span){ a.reserved[i].base,
 					    a.reserved[i].size, i };
-	nspans = ram_layout_fill(regions, a.nr_ram, mem, spans, 16);
+	nspans = ram_layout_fill(regions, a.nr_ram, res, a.nr_reserved, mem,
+				 spans, 16, NULL);
 	nref = ram_layout_e820(spans, nspans, res, a.nr_reserved, ref,
 			       ARRAY_SIZE(ref));
 	check(n == nref && n > 0 && e820_same(got, ref, n),
@@ -336,6 +332,15 @@ static uint64_t pc_base_ram(void)
 	return board_ram[0].size;
 }
 
+/*
+ * The top of pc's RAM below the PCI hole for --mem `mem`: --mem counts
+ * [0, 3 GiB) whole, the reserved ranges below 1 MiB included.
+ */
+static uint64_t pc_ram_top(uint64_t mem)
+{
+	return mem < 0xc0000000 ? mem : 0xc0000000;
+}
+
 static void pc_low(struct want_e820 *w)
 {
 	w[0] = (struct want_e820){ 0x0, pc_base_ram(), E820_RAM };
@@ -348,7 +353,7 @@ static void test_e820_512m(void)
 	struct want_e820 want[3];
 
 	pc_low(want);
-	want[2] = (struct want_e820){ 0x100000, 512 * M - pc_base_ram(),
+	want[2] = (struct want_e820){ 0x100000, 512 * M - 0x100000,
 				      E820_RAM };
 	check_e820(512 * M, want, 3);
 	test_end("e820/pc-512M");
@@ -360,9 +365,8 @@ static void test_e820_3_5g(void)
 
 	pc_low(want);
 	want[2] = (struct want_e820){ 0x100000, 0xbff00000, E820_RAM };
-	want[3] = (struct want_e820){ 4 * G,
-				      3 * G + G / 2 - pc_base_ram() -
-				      0xbff00000, E820_RAM };
+	/* --mem counts [0, 3 GiB) whole, the legacy ranges too. */
+	want[3] = (struct want_e820){ 4 * G, G / 2, E820_RAM };
 	check_e820(3 * G + G / 2, want, 4);
 	test_end("e820/pc-3.5G");
 }
@@ -472,7 +476,7 @@ static void test_bzimage_64(void)
 	      "kernel_end 0x%" PRIx64, info.kernel_end);
 	/* Highest page below the top of RAM (below initrd_addr_max). */
 	check(info.initrd_addr ==
-	      ((0x100000 + 512 * M - pc_base_ram() - 100000) & ~0xfffull),
+	      ((pc_ram_top(512 * M) - 100000) & ~0xfffull),
 	      "initrd at 0x%" PRIx64, info.initrd_addr);
 	rd = gpa(&ram, info.initrd_addr, 100000);
 	check(pattern_ok(rd, 100000, 3), "initrd bytes not copied");
@@ -641,14 +645,14 @@ static void test_bz_refusals(void)
 	a.initrd = write_pattern("big-initrd", 45 * M, 1);
 	/*
 	 * Refused by its size, before a byte of it is read: the RAM above
-	 * 1 MiB ends at 0x4061000 (the 636 KiB below 0x9f000 hold the rest
-	 * of the 64 MiB).
+	 * 1 MiB ends at 64 MiB (--mem counts the reserved ranges below
+	 * 1 MiB, as kvmtool and QEMU do).
 	 */
 	snprintf(want, sizeof(want), "initrd '%s' is %llu bytes, larger than"
 		 " the largest RAM range between the kernel's end 0x1400000"
 		 " and the initrd limit 0x80000000 (%llu bytes): nothing was"
 		 " read; give more RAM with --mem or use a smaller initrd",
-		 a.initrd, 45 * M, 0x4061000ull - 0x1400000);
+		 a.initrd, 45 * M, 0x4000000ull - 0x1400000);
 	expect_refusal("bzimage/refuse-big-initrd", &a, want);
 	unlink(a.initrd);
 }
@@ -766,7 +770,7 @@ static void test_pvh_synthetic(void)
 	mod = gpa(&ram, si->modlist_paddr, sizeof(*mod));
 	check(mod->paddr == info.initrd_addr && mod->size == 70000 &&
 	      !(mod->paddr & 0xfff) && mod->paddr >= info.kernel_end &&
-	      mod->paddr + mod->size <= 0x100000 + 256 * M - pc_base_ram(),
+	      mod->paddr + mod->size <= pc_ram_top(256 * M),
 	      "module 0 at 0x%" PRIx64 "+0x%" PRIx64, mod->paddr,
 	      mod->size);
 	check(pattern_ok(gpa(&ram, mod->paddr, 70000), 70000, 5),
@@ -1098,8 +1102,8 @@ static void test_real_bzimage(uint64_t mem, const char *name)
 	limit = (uint64_t)bp->hdr.initrd_addr_max + 1;
 	if (limit > 0xc0000000)
 		limit = 0xc0000000;	/* top of low-ram */
-	if (limit > 0x100000 + mem - pc_base_ram())
-		limit = 0x100000 + mem - pc_base_ram();	/* top of RAM */
+	if (limit > pc_ram_top(mem))
+		limit = pc_ram_top(mem);	/* top of RAM */
 	check(info.initrd_size > 0 && !(info.initrd_addr & 0xfff) &&
 	      info.initrd_addr >= info.kernel_end &&
 	      info.initrd_addr + info.initrd_size <= limit &&
@@ -1168,7 +1172,7 @@ static void test_real_pvh(void)
 	      "start_info fields");
 	mod = gpa(&ram, si->modlist_paddr, sizeof(*mod));
 	check(mod->paddr >= info.kernel_end && mod->size == info.initrd_size &&
-	      mod->paddr + mod->size <= 0x100000 + 512 * M - pc_base_ram(),
+	      mod->paddr + mod->size <= pc_ram_top(512 * M),
 	      "initrd module 0x%" PRIx64 "+0x%" PRIx64, mod->paddr,
 	      mod->size);
 	check(!strcmp(gpa(&ram, si->cmdline_paddr, 1), "console=ttyS0"),

@@ -137,7 +137,16 @@ t_mem_not_pages() {
 t_mem_too_large() {
 	run pc --mem 2T --flat "$(hello pc)"
 	expect_status 1
-	expect_err_is "boardvm: --mem 2199023255552 bytes does not fit the RAM regions of board pc (boards/pc.yaml): give a smaller --mem"
+	expect_err_is "boardvm: --mem 2T is more than the 1027G the board's RAM regions hold (with the reserved ranges between them): give at most 1027G (board pc, boards/pc.yaml; boardc map --mem shows the layout)"
+}
+
+# --mem counts the reserved ranges between two RAM regions (pc's legacy
+# ranges below 1 MiB), as kvmtool's and QEMU's -m do: a size ending inside
+# them is refused with the two sizes around them, as boardc map says it.
+t_mem_in_reserved() {
+	run pc --mem 640K --flat "$(hello pc)"
+	expect_status 1
+	expect_err_is "boardvm: --mem 640K ends inside 0x9f000-0xfffff, the reserved ranges between RAM regions base-ram and low-ram, which count toward guest RAM (as kvmtool's and QEMU's -m counts them): give at most 636K or at least 1M (board pc, boards/pc.yaml; boardc map --mem shows the layout)"
 }
 
 t_cpus_zero() {
@@ -567,6 +576,7 @@ run_test /vmm/cli/mem-not-a-size t_mem_not_a_size
 run_test /vmm/cli/mem-zero t_mem_zero
 run_test /vmm/cli/mem-not-pages t_mem_not_pages
 run_test /vmm/cli/mem-too-large t_mem_too_large
+run_test /vmm/cli/mem-in-reserved t_mem_in_reserved
 run_test /vmm/cli/cpus-zero t_cpus_zero
 run_test /vmm/cli/cpus-above-max t_cpus_above_max
 run_test /vmm/cli/cpus-not-a-number t_cpus_not_a_number
