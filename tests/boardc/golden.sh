@@ -167,9 +167,24 @@ else
 fi
 
 # --mem counts guest-physical RAM as kvmtool, QEMU and Broiler count -m: the
-# reserved ranges between two RAM regions count, so pc's [0, 3 GiB) is
-# 3 GiB whole: 512M ends at 0x1fffffff, 3.5G puts 512 MiB above 4 GiB (not
-# 512 MiB less the 1 MiB below).
+# reserved ranges between two RAM regions count, so on the Broiler layout
+# 4G is [0, 3 GiB) and 1 GiB from 4 GiB, the article's two ranges above
+# 1 MiB (below it, base-ram 0-0x9efff, as kvmtool's e820 gives).
+yaml=tests/boardc/good/broiler.yaml
+if run /boardc/golden/mem-convention/broiler-4G "$tmp/broiler.txt" map --mem 4G --section iomem "$yaml"; then
+	grep ': System RAM$' "$tmp/broiler.txt" >"$tmp/ram"
+	printf '%s\n' '00000000-0009efff : System RAM' \
+		'00100000-bfffffff : System RAM' \
+		'100000000-13fffffff : System RAM' >"$tmp/want"
+	if diff -u "$tmp/want" "$tmp/ram" >"$tmp/diff"; then
+		pass /boardc/golden/mem-convention/broiler-4G
+	else
+		fail /boardc/golden/mem-convention/broiler-4G "System RAM differs: $(sed -n '3,9p' "$tmp/diff" | tr '\n' '|')"
+	fi
+fi
+
+# The shipped pc board follows it too: 512M ends at 0x1fffffff, 3.5G puts
+# 512 MiB above 4 GiB (not 512 MiB less the 1 MiB below).
 for case in 512M:00100000-1fffffff 3.5G:100000000-11fffffff; do
 	mem=${case%%:*} want=${case#*:}
 	t=/boardc/golden/mem-convention/pc-$mem
