@@ -170,7 +170,7 @@ fi
 # reserved ranges between two RAM regions count, so on the Broiler layout
 # 4G is [0, 3 GiB) and 1 GiB from 4 GiB, the article's two ranges above
 # 1 MiB (below it, base-ram 0-0x9efff, as kvmtool's e820 gives).
-yaml=tests/boardc/good/broiler.yaml
+yaml=boards/broiler.yaml
 if run /boardc/golden/mem-convention/broiler-4G "$tmp/broiler.txt" map --mem 4G --section iomem "$yaml"; then
 	grep ': System RAM$' "$tmp/broiler.txt" >"$tmp/ram"
 	printf '%s\n' '00000000-0009efff : System RAM' \
