@@ -17,8 +17,9 @@ static uint64_t span_end(const struct ram_span *s)
 }
 
 /*
- * Whether `reserved` covers [lo, hi) completely. The ranges do not overlap
- * (checked), so their parts inside it must add up to its length.
+ * Whether `reserved` covers [lo, hi) (lo < hi) completely. The ranges do
+ * not overlap (checked), so their parts inside it must add up to its
+ * length; the sum stops there, so it cannot wrap.
  */
 static bool gap_reserved(const struct ram_span *reserved, unsigned nr,
 			 uint64_t lo, uint64_t hi)
@@ -30,10 +31,10 @@ static bool gap_reserved(const struct ram_span *reserved, unsigned nr,
 		uint64_t b = span_end(&reserved[i]) < hi ?
 			     span_end(&reserved[i]) : hi;
 
-		if (a < b)
-			covered += b - a;
+		if (a < b && (covered += b - a) >= hi - lo)
+			return true;
 	}
-	return hi > lo && covered >= hi - lo;
+	return false;
 }
 
 /* The bytes --mem counts for the gap before regions[i] (0: none). */
