@@ -5,8 +5,13 @@
  * +0/+2, PM1_CNT at +4. SCI_EN reads 1 (the machine is always in ACPI
  * mode: the FADT has no SMI_CMD). Writing SLP_EN with SLP_TYP 5, the
  * DSDT's \_S5, powers the VM off (exit status 0); other sleep states are
- * not offered (no \_S1-\_S4) and are ignored. No event raises the SCI
- * yet, so status stays 0. One mutex: safe from any vCPU.
+ * not offered (no \_S1-\_S4) and are ignored. The one event is the
+ * fixed power button (the FADT says so): HOST_EVENT_POWER_BUTTON sets
+ * PWRBTN_STS, and the SCI (the device's irq, level) is asserted while a
+ * status bit and its enable are both set. The press is taken only while
+ * the guest has PWRBTN_EN set (Linux's button driver sets it): a guest
+ * without ACPI or without the driver would never answer it. One mutex:
+ * safe from any vCPU and from the VMM's main thread.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -19,6 +24,7 @@
 #define PM1_STS			0
 #define PM1_EN			2
 #define PM1_CNT			4
+#define PM1_PWRBTN		(1u << 8)	/* PWRBTN_STS, PWRBTN_EN */
 #define PM1_CNT_SCI_EN		(1u << 0)
 #define PM1_CNT_SLP_TYP_SHIFT	10
 #define PM1_CNT_SLP_TYP_MASK	(7u << PM1_CNT_SLP_TYP_SHIFT)
@@ -41,6 +47,15 @@ static uint16_t *pm_reg(struct acpi_pm *pm, uint64_t offset)
 		return &pm->cnt;
 	}
 	return NULL;
+}
+
+/* The SCI follows status & enable; called with the lock held. */
+static void pm_update_sci(struct device *dev, struct acpi_pm *pm)
+{
+	int level = (pm->sts & pm->en) != 0;
+
+	if (level != dev->irq.level)
+		irq_line_set(&dev->irq, level);
 }
 
 static void acpi_pm_pio_read(struct device *dev, uint64_t offset,
@@ -92,6 +107,7 @@ static void acpi_pm_pio_write(struct device *dev, uint64_t offset,
 			break;
 		}
 	}
+	pm_update_sci(dev, pm);
 	pthread_mutex_unlock(&pm->lock);
 	if (off && dev->host && dev->host->request_exit)
 		dev->host->request_exit(dev->host, HOST_EXIT_POWEROFF, 0);
@@ -103,7 +119,26 @@ static void acpi_pm_reset(struct device *dev)
 
 	pthread_mutex_lock(&pm->lock);
 	pm->sts = pm->en = pm->cnt = 0;
+	pm_update_sci(dev, pm);
 	pthread_mutex_unlock(&pm->lock);
+}
+
+/* The power button, while the guest listens for it. */
+static bool acpi_pm_host_event(struct device *dev, enum host_event event)
+{
+	struct acpi_pm *pm = dev->state;
+	bool taken;
+
+	if (event != HOST_EVENT_POWER_BUTTON)
+		return false;
+	pthread_mutex_lock(&pm->lock);
+	taken = pm->en & PM1_PWRBTN;
+	if (taken) {
+		pm->sts |= PM1_PWRBTN;
+		pm_update_sci(dev, pm);
+	}
+	pthread_mutex_unlock(&pm->lock);
+	return taken;
 }
 
 static int acpi_pm_init(struct device *dev)
@@ -137,4 +172,5 @@ const struct device_ops acpi_pm_ops = {
 	.destroy	= acpi_pm_destroy,
 	.pio_read	= acpi_pm_pio_read,
 	.pio_write	= acpi_pm_pio_write,
+	.host_event	= acpi_pm_host_event,
 };

@@ -53,6 +53,12 @@ enum host_exit_reason {
 /* Operator events a device may deliver to the guest. */
 enum host_event {
 	HOST_EVENT_CTRL_ALT_DEL,	/* the keys, pressed and released */
+	/*
+	 * The ACPI power button, pressed and released. Taken only while
+	 * the guest listens (enabled the event): false tells the VMM that
+	 * nobody will shut the guest down.
+	 */
+	HOST_EVENT_POWER_BUTTON,
 };
 
 struct guest_ram;

@@ -486,7 +486,14 @@ static size_t build_fadt(struct acpi_image *img, const struct board *board,
 	f.minor_revision = ACPI_FADT_MINOR_REVISION;
 	f.dsdt = (uint32_t)dsdt;
 	f.x_dsdt = dsdt;
-	f.flags = ACPI_FADT_PWR_BUTTON | ACPI_FADT_SLP_BUTTON;
+	/*
+	 * With PM1 registers the power button is the fixed one (PWRBTN_STS
+	 * in PM1_STS, the SCI): the VMM presses it on SIGTERM. No sleep
+	 * button: the board offers no sleep state.
+	 */
+	f.flags = ACPI_FADT_SLP_BUTTON;
+	if (!pm)
+		f.flags |= ACPI_FADT_PWR_BUTTON;
 	if (pm) {
 		evt = dev_region(board, pm, SPACE_PIO, "pm1-evt");
 		cnt = dev_region(board, pm, SPACE_PIO, "pm1-cnt");
@@ -528,8 +535,9 @@ static size_t build_fadt(struct acpi_image *img, const struct board *board,
 	FADT_NOTE(b, at, iapc_boot_arch, "IAPC_BOOT_ARCH 0x%x (legacy "
 		  "devices, 8042, no VGA, no CMOS RTC as the board has them)",
 		  f.iapc_boot_arch);
-	FADT_NOTE(b, at, flags, "flags 0x%x (no fixed power/sleep button%s)",
-		  f.flags, pm ? "" : ", HW_REDUCED_ACPI");
+	FADT_NOTE(b, at, flags, "flags 0x%x (%s, no sleep button%s)",
+		  f.flags, pm ? "fixed power button in PM1" :
+		  "no power button", pm ? "" : ", HW_REDUCED_ACPI");
 	FADT_NOTE(b, at, minor_revision, "FADT minor revision %u",
 		  f.minor_revision);
 	FADT_NOTE(b, at, x_firmware_ctrl, "X_FIRMWARE_CTRL 0x%" PRIx64

@@ -17,6 +17,7 @@
  *   GET  /board                   the live map (boardc map --format json)
  *   GET  /board/stats             every region's counters, suggestions
  *   PUT  /board/trace             the I/O trace on or off, by name
+ *   PUT  /board/shutdown          press the ACPI power button (as SIGTERM)
  *
  * JSON bodies are parsed by json-c; a request's fields are checked against
  * a table (name, type, required), so an unknown field, a wrong type or a
@@ -585,14 +586,9 @@ static bool refuse_before_start(struct api_response *res)
 /* The first device that takes the keys (the board's i8042). */
 static void send_ctrl_alt_del(struct api_response *res)
 {
-	for (unsigned i = 0; i < board_info.nr_devices; i++) {
-		struct device *dev = &machine_devices[i];
-
-		if (dev->ops && dev->ops->host_event &&
-		    dev->ops->host_event(dev, HOST_EVENT_CTRL_ALT_DEL)) {
-			reply_none(res);
-			return;
-		}
+	if (machine_host_event(HOST_EVENT_CTRL_ALT_DEL)) {
+		reply_none(res);
+		return;
 	}
 	reply_fault(res, 400, "SendCtrlAltDel: board %s has no keyboard "
 		    "controller (i8042) to press the keys on (%s)",
@@ -639,6 +635,29 @@ static void put_actions(struct json_object *o, struct api_response *res)
 			    "expected one of `FlushMetrics`, `InstanceStart`, "
 			    "`SendCtrlAltDel`.", what);
 	}
+}
+
+/*
+ * SIGTERM's press of the power button (vm_shutdown()): the guest has
+ * --shutdown-timeout seconds to power off before boardvm stops it (143).
+ */
+static void put_board_shutdown(struct json_object *o, struct api_response *res)
+{
+	if (refuse_before_start(res))
+		return;
+	if (vm_shutdown(api_vm)) {
+		reply_none(res);
+		return;
+	}
+	if (!api_vm->opts->shutdown_timeout_s)
+		reply_fault(res, 400, "shutdown: --shutdown-timeout 0 turns "
+			    "the power button off");
+	else
+		reply_fault(res, 400, "shutdown: nothing listens to the ACPI "
+			    "power button (board %s has no acpi-pm device, or "
+			    "the guest has not enabled the event: no ACPI or no "
+			    "button driver); stop boardvm with a signal",
+			    board_info.name);
 }
 
 static const struct api_field vm_fields[] = {
@@ -763,6 +782,7 @@ static const struct api_route routes[] = {
 	{ "GET", "/board", .get = get_board },
 	{ "GET", "/board/stats", .get = get_board_stats },
 	{ "PUT", "/board/trace", trace_fields, .put = put_board_trace },
+	{ "PUT", "/board/shutdown", .put = put_board_shutdown },
 };
 
 static const struct api_route *route_find(const char *method, const char *path,

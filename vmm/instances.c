@@ -65,6 +65,18 @@ struct device *machine_device(struct device_host *host, unsigned index)
 	return index < nr_devices ? &machine_devices[index] : NULL;
 }
 
+bool machine_host_event(enum host_event event)
+{
+	for (unsigned i = 0; i < nr_devices; i++) {
+		struct device *dev = &machine_devices[i];
+
+		if (dev->ops && dev->ops->host_event &&
+		    dev->ops->host_event(dev, event))
+			return true;
+	}
+	return false;
+}
+
 /* In reverse order of creation; devices never created are skipped. */
 void machine_devices_destroy(void)
 {

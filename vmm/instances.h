@@ -25,5 +25,7 @@ void machine_devices_reset(void);
 /* board_devices[index]'s instance: a device_host's device(). */
 struct device *machine_device(struct device_host *host, unsigned index);
 void machine_devices_destroy(void);
+/* Deliver an operator event to the first device that takes it. */
+bool machine_host_event(enum host_event event);
 
 #endif

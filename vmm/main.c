@@ -210,6 +210,19 @@ static int parse_interval(const char *arg, struct control_request *c)
 	return 0;
 }
 
+static int parse_shutdown_timeout(const char *arg, struct vm_options *opts)
+{
+	uint64_t s;
+
+	if (!parse_number(arg, &s) || s > 86400) {
+		fprintf(stderr, "boardvm: --shutdown-timeout '%s': expected "
+			"seconds, 0 (SIGTERM stops at once) to 86400\n", arg);
+		return -1;
+	}
+	opts->shutdown_timeout_s = s;
+	return 0;
+}
+
 /* Returns 0 to run, -1 on a usage error, 1 when done (help, version). */
 static int parse_args(int argc, char **argv, struct vm_options *opts,
 		      struct boot_request *boot)
@@ -220,6 +233,7 @@ static int parse_args(int argc, char **argv, struct vm_options *opts,
 
 	opts->mem = board_info.ram_default;
 	opts->cpus = board_info.cpus_default;
+	opts->shutdown_timeout_s = VMM_SHUTDOWN_TIMEOUT_DEFAULT;
 	while ((opt = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
 		switch (opt) {
 		case OPT_MEM:
@@ -311,6 +325,10 @@ static int parse_args(int argc, char **argv, struct vm_options *opts,
 			break;
 		case OPT_REBOOT:
 			opts->reboot = true;
+			break;
+		case OPT_SHUTDOWN_TIMEOUT:
+			if (parse_shutdown_timeout(optarg, opts) < 0)
+				return -1;
 			break;
 		case OPT_NO_SECCOMP:
 			opts->no_seccomp = true;
@@ -466,13 +484,89 @@ static int vmm_jail(const struct boot_request *boot)
 static int terminating_signal;
 
 /*
+ * Press the ACPI power button (SIGTERM, the API's PUT /board/shutdown).
+ * False when the press is off (--shutdown-timeout 0) or nobody takes it:
+ * no acpi-pm device, or a guest that has not enabled the event (no ACPI,
+ * no button driver), which would never answer. Main's vmm_wait() then
+ * arms the hard stop. Any thread.
+ */
+bool vm_shutdown(struct vm *vm)
+{
+	if (!vm->opts->shutdown_timeout_s ||
+	    !machine_host_event(HOST_EVENT_POWER_BUTTON))
+		return false;
+	if (!atomic_exchange(&vm->shutdown_pressed, true) &&
+	    !pthread_equal(pthread_self(), vm->main_thread))
+		pthread_kill(vm->main_thread, SIGUSR2);	/* arm the stop */
+	return true;
+}
+
+static struct timespec timespec_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t;
+}
+
+/* a - b, or zero when b is later. */
+static struct timespec timespec_left(struct timespec a, struct timespec b)
+{
+	int64_t ns = (a.tv_sec - b.tv_sec) * 1000000000ll +
+		     (a.tv_nsec - b.tv_nsec);
+
+	if (ns < 0)
+		ns = 0;
+	return (struct timespec){ ns / 1000000000, ns % 1000000000 };
+}
+
+static bool timespec_past(struct timespec t)
+{
+	struct timespec left = timespec_left(t, timespec_now());
+
+	return !left.tv_sec && !left.tv_nsec;
+}
+
+/* How long main may wait for a signal: NULL for ever. */
+static const struct timespec *vmm_wait_time(struct vm *vm, bool armed,
+					    struct timespec deadline,
+					    struct timespec *buf)
+{
+	static const struct timespec poll = { .tv_sec = 1 };
+	const struct timespec *wait = board_info.kernel_irqchip ? &poll : NULL;
+
+	if (!armed)
+		return wait;
+	*buf = timespec_left(deadline, timespec_now());
+	if (wait && (buf->tv_sec > wait->tv_sec ||
+		     (buf->tv_sec == wait->tv_sec &&
+		      buf->tv_nsec > wait->tv_nsec)))
+		return wait;
+	return buf;
+}
+
+/* A terminating signal or the hard stop: boardvm ends with 128 + sig. */
+static void vmm_stop_signal(struct vm *vm, int sig, const char *why)
+{
+	console_restore();
+	log_msg(LOG_INFO, "boardvm: %s: stopping%s\n", strsignal(sig), why);
+	terminating_signal = sig;
+	vm_request_stop(vm, VMM_EXIT_SIGNAL + sig);
+}
+
+/*
  * Wait for a stop request or a terminating signal; with an in-kernel
  * irqchip, poll once a second for a guest that halted for good. SIGQUIT
- * dumps every vCPU's registers and instruction; the guest runs on.
+ * dumps every vCPU's registers and instruction; the guest runs on. The
+ * first SIGTERM presses the power button where the guest listens for it
+ * (vm_shutdown()): the guest then has --shutdown-timeout seconds to power
+ * off (status 0) before the hard stop (143); a second SIGTERM, SIGINT or
+ * SIGHUP stops at once.
  */
 static void vmm_wait(struct vm *vm)
 {
-	const struct timespec poll = { .tv_sec = 1 };
+	struct timespec deadline = { 0 }, buf;
+	bool armed = false;
 	sigset_t set;
 	int sig;
 
@@ -483,23 +577,33 @@ static void vmm_wait(struct vm *vm)
 	sigaddset(&set, SIGQUIT);
 	sigaddset(&set, SIGUSR2);
 	while (!atomic_load(&vm->stopping)) {
-		if (board_info.kernel_irqchip) {
-			sig = sigtimedwait(&set, NULL, &poll);
-			if (sig < 0 && errno == EAGAIN)
+		if (!armed && atomic_load(&vm->shutdown_pressed)) {
+			armed = true;
+			deadline = timespec_now();
+			deadline.tv_sec += vm->opts->shutdown_timeout_s;
+		}
+		if (armed && timespec_past(deadline)) {
+			vmm_stop_signal(vm, SIGTERM, ": the guest did not "
+					"power off after the power button "
+					"(--shutdown-timeout)");
+			break;
+		}
+		sig = sigtimedwait(&set, NULL,
+				   vmm_wait_time(vm, armed, deadline, &buf));
+		if (sig < 0) {
+			if (errno == EAGAIN && board_info.kernel_irqchip)
 				vm_poll_halted(vm);
-			if (sig < 0)
-				continue;
-		} else if (sigwait(&set, &sig)) {
 			continue;
 		}
 		if (sig == SIGQUIT) {
 			vm_dump_vcpus(vm);
+		} else if (sig == SIGTERM && !armed && vm_shutdown(vm)) {
+			log_msg(LOG_INFO, "boardvm: %s: pressed the power "
+				"button; stopping in %u s unless the guest "
+				"powers off first, or on a second SIGTERM\n",
+				strsignal(sig), vm->opts->shutdown_timeout_s);
 		} else if (sig != SIGUSR2) {
-			console_restore();
-			log_msg(LOG_INFO, "boardvm: %s: stopping\n",
-				strsignal(sig));
-			terminating_signal = sig;
-			vm_request_stop(vm, VMM_EXIT_SIGNAL + sig);
+			vmm_stop_signal(vm, sig, "");
 		}
 	}
 }

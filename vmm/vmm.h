@@ -53,6 +53,8 @@ struct vm_options {
 	bool reboot;			/* --reboot: a reset boots again */
 	bool no_seccomp;		/* --no-seccomp: no syscall filter */
 	bool seccomp_selftest;		/* try socket() once it is in */
+	/* --shutdown-timeout: seconds a power-button press may take; 0: off */
+	unsigned shutdown_timeout_s;
 	/* CPUID features hidden from the guest: table indices. */
 	unsigned nr_cpuid_hide;
 	unsigned cpuid_hide[VMM_MAX_CPUID_HIDE];
@@ -125,6 +127,9 @@ struct vm {
 	/* Halt polling (in-kernel irqchip): the round main last started. */
 	atomic_uint halt_round;
 	atomic_uint dump_round;		/* SIGQUIT: dump every vCPU */
+	/* The power button was pressed (SIGTERM, the API): main arms the
+	 * hard stop. */
+	atomic_bool shutdown_pressed;
 };
 
 /* kvm.c: the VM, its memory, in-kernel chips and CPUID. */
@@ -152,6 +157,9 @@ int vcpu_start_all(struct vm *vm);
 void vcpu_go_all(struct vm *vm);
 void vcpu_join_all(struct vm *vm);
 void vm_request_stop(struct vm *vm, int status);
+/* main.c: press the power button; false when nobody takes the press. */
+bool vm_shutdown(struct vm *vm);
+#define VMM_SHUTDOWN_TIMEOUT_DEFAULT	30	/* seconds */
 void vm_drain_coalesced(struct vm *vm, struct dispatch_ctx *ctx);
 void vm_poll_halted(struct vm *vm);
 void vm_dump_vcpus(struct vm *vm);

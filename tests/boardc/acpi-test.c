@@ -166,6 +166,11 @@ static void check_fadt(const struct board *b, const struct acpi_image *img,
 	if (!!(f->flags & ACPI_FADT_HW_REDUCED) == !!pm)
 		fail("flags 0x%x: hardware-reduced must be set exactly when "
 		     "the board has no acpi-pm", f->flags);
+	/* The fixed power button exactly with PM1 (SIGTERM presses it). */
+	if (!!(f->flags & ACPI_FADT_PWR_BUTTON) == !!pm ||
+	    !(f->flags & ACPI_FADT_SLP_BUTTON))
+		fail("flags 0x%x: a fixed power button exactly when the board "
+		     "has an acpi-pm, never a sleep button", f->flags);
 	if (pm) {
 		const struct acpi_header *facs =
 			table_at(img, f->x_firmware_ctrl, "FACS");

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Device tests on the pc board's generated tables: the legacy chips
- * (uart16550, i8042, cmos-rtc, pci-host, post-code, debug-exit), a
+ * (uart16550, i8042, cmos-rtc, pci-host, post-code, debug-exit, acpi-pm), a
  * doorbell in the PCI window, and the dispatcher's unmapped, stats, trace
  * and lifecycle behaviour. No KVM: see harness.h.
  */
@@ -851,6 +851,78 @@ static void test_trace(void)
 	fclose(out);
 }
 
+/* acpi-pm: PM1 status/enable at +0/+2, control at +4, the SCI its irq. */
+#define PM1_STS		BOARD_ACPI_PM_PIO_BASE
+#define PM1_EN		(BOARD_ACPI_PM_PIO_BASE + 2)
+#define PM1_CNT		(BOARD_ACPI_PM_PIO_BASE + 4)
+#define PWRBTN		(1u << 8)
+
+static bool press_power_button(void)
+{
+	struct device *pm = dev_by_index(BOARD_DEV_ACPI_PM);
+
+	return pm->ops->host_event(pm, HOST_EVENT_POWER_BUTTON);
+}
+
+static void test_acpi_pm_registers(void)
+{
+	CHECK_EQ(pio_in(PM1_STS, 2), 0);
+	CHECK_EQ(pio_in(PM1_EN, 2), 0);
+	CHECK_EQ(pio_in(PM1_CNT, 2), 1);	/* SCI_EN: always ACPI mode */
+	pio_out(PM1_EN, PWRBTN, 2);
+	CHECK_EQ(pio_in(PM1_STS, 4), PWRBTN << 16);	/* one dword: both */
+	pio_out(PM1_CNT, 1u << 10, 2);			/* SLP_TYP 1, no SLP_EN */
+	CHECK_EQ(pio_in(PM1_CNT, 2), (1u << 10) | 1);
+	CHECK_EQ(fake.exits, 0);
+	CHECK_EQ(fake.level[BOARD_ACPI_PM_IRQ], 0);
+}
+
+static void test_acpi_pm_s5(void)
+{
+	pio_out(PM1_CNT, (1u << 13) | (3u << 10), 2);	/* S3: not offered */
+	CHECK_EQ(fake.exits, 0);
+	pio_out(PM1_CNT, (1u << 13) | (5u << 10), 2);	/* \_S5 */
+	CHECK_EQ(fake.exits, 1);
+	CHECK_EQ(fake.exit_why, HOST_EXIT_POWEROFF);
+	CHECK_EQ(fake.exit_status, 0);
+}
+
+/*
+ * Not taken while the guest has not enabled it; taken then: PWRBTN_STS
+ * set and the SCI asserted until the guest clears the status (write 1)
+ * or disables the event.
+ */
+static void test_acpi_pm_power_button(void)
+{
+	struct device *pm = dev_by_index(BOARD_DEV_ACPI_PM);
+
+	CHECK(!press_power_button());
+	CHECK_EQ(pio_in(PM1_STS, 2), 0);
+	CHECK_EQ(fake.level[BOARD_ACPI_PM_IRQ], 0);
+	CHECK(!pm->ops->host_event(pm, HOST_EVENT_CTRL_ALT_DEL));
+	pio_out(PM1_EN, PWRBTN, 2);
+	CHECK(press_power_button());
+	CHECK_EQ(pio_in(PM1_STS, 2), PWRBTN);
+	CHECK_EQ(fake.level[BOARD_ACPI_PM_IRQ], 1);
+	CHECK_EQ(fake.raises[BOARD_ACPI_PM_IRQ], 1);
+	pio_out(PM1_STS, 0x0001, 2);		/* another bit: no effect */
+	CHECK_EQ(fake.level[BOARD_ACPI_PM_IRQ], 1);
+	pio_out(PM1_STS, PWRBTN, 2);		/* the handler acknowledges */
+	CHECK_EQ(pio_in(PM1_STS, 2), 0);
+	CHECK_EQ(fake.level[BOARD_ACPI_PM_IRQ], 0);
+	CHECK(press_power_button());
+	CHECK_EQ(fake.raises[BOARD_ACPI_PM_IRQ], 2);
+	pio_out(PM1_EN, 0, 2);			/* disabled: the SCI drops */
+	CHECK_EQ(fake.level[BOARD_ACPI_PM_IRQ], 0);
+	CHECK_EQ(pio_in(PM1_STS, 2), PWRBTN);
+	CHECK(!press_power_button());
+	pio_out(PM1_EN, PWRBTN, 2);		/* pending: asserted again */
+	CHECK_EQ(fake.level[BOARD_ACPI_PM_IRQ], 1);
+	pm->ops->reset(pm);
+	CHECK_EQ(fake.level[BOARD_ACPI_PM_IRQ], 0);
+	CHECK_EQ(pio_in(PM1_EN, 2), 0);
+}
+
 static void test_lifecycle(void)
 {
 	struct device *pic = dev_by_index(BOARD_DEV_PIC);
@@ -903,6 +975,9 @@ static const struct test tests[] = {
 	{ "/pci-host/config-address", test_pci_config_address },
 	{ "/post-code/last", test_post_code },
 	{ "/debug-exit/status", test_debug_exit },
+	{ "/acpi-pm/registers", test_acpi_pm_registers },
+	{ "/acpi-pm/s5-poweroff", test_acpi_pm_s5 },
+	{ "/acpi-pm/power-button", test_acpi_pm_power_button },
 	{ "/doorbell-demo/queues", test_doorbell_queues },
 	{ "/dispatch/unmapped-port", test_unmapped_port },
 	{ "/dispatch/unmapped-mmio", test_unmapped_mmio },

@@ -21,7 +21,7 @@ GUESTS_bindings := hello access-sizes sync-read async-doorbell coalesced \
 	spin halt
 GUESTS_minimal := hello halt cpuid uart-echo popcnt spin
 GUESTS_pc := hello ram-map pci-bar-move serial-ports serial-echo counter \
-	ctrl-alt-del
+	ctrl-alt-del power-button power-button-ignore
 GUEST_BOARDS := bindings minimal pc
 
 define guest_board_rules

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # How a guest ends the VM, with the freestanding guests of tests/guest:
 # power-off (every vCPU halted with interrupts off, polled with an
-# in-kernel irqchip), reset and --reboot, and the explanation of a guest
-# instruction the host's KVM cannot run. Needs /dev/kvm (else SKIP).
+# in-kernel irqchip), the ACPI power button that SIGTERM presses (acpi-pm
+# on pc: tests/guest/power-button.c), reset and --reboot, and the
+# explanation of a guest instruction the host's KVM cannot run. Needs
+# /dev/kvm (else SKIP).
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -68,6 +70,47 @@ run_until() {
 	pid=
 }
 
+# start_vm BOARD GUEST [OPTIONS...]: boardvm in the background ($pid).
+start_vm() {
+	local board=$1 guest=$2
+	shift 2
+	"$BUILD/$board/boardvm" --flat "$BUILD/guest/$board/$guest.bin@$LOAD_ADDR" \
+		"$@" </dev/null >"$tmp/out" 2>"$tmp/err" &
+	pid=$!
+}
+
+# wait_out PATTERN: until the guest's output has it (false after TIMEOUT).
+wait_out() {
+	local i
+	for ((i = 0; i < TIMEOUT * 10; i++)); do
+		grep -q -- "$1" "$tmp/out" && return 0
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	fail "no '$1' from the guest: $(head -c 300 "$tmp/out" | tr '\n' '|')"
+	return 1
+}
+
+# wait_exit SECONDS: boardvm's STATUS within SECONDS (killed after them:
+# STATUS 'hung'); ELAPSED the seconds it took.
+wait_exit() {
+	local i start=$SECONDS
+	for ((i = 0; i < $1 * 10; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -9 "$pid"
+		wait "$pid" 2>/dev/null
+		STATUS=hung
+	else
+		wait "$pid"
+		STATUS=$?
+	fi
+	ELAPSED=$((SECONDS - start))
+	pid=
+}
+
 run_test() {
 	WHY=
 	"$2"
@@ -91,6 +134,72 @@ t_halted_all() {
 	expect_status 0
 	expect_out "halting"
 	expect_err "every vCPU is halted with interrupts off"
+}
+
+# SIGTERM presses the power button of a guest that enabled it: the guest
+# acknowledges it and enters S5, boardvm ends with 0.
+t_button_sigterm() {
+	start_vm pc power-button
+	wait_out listening || return
+	kill -TERM "$pid"
+	wait_exit 20
+	expect_status 0
+	expect_out "power button"
+	expect_err "Terminated: pressed the power button; stopping in 30 s"
+}
+
+# A guest that never enabled the event (no ACPI, no button driver) is
+# stopped at once, as before the power button: 143.
+t_button_not_listening() {
+	start_vm pc counter
+	wait_out "^1$" || return
+	kill -TERM "$pid"
+	wait_exit 10
+	expect_status 143
+	expect_err "Terminated: stopping"
+	! grep -q "power button" "$tmp/err" || fail "pressed a button nobody listens to"
+}
+
+# A guest that takes the press and runs on is stopped after the timeout.
+t_button_timeout() {
+	start_vm pc power-button-ignore --shutdown-timeout 2
+	wait_out listening || return
+	kill -TERM "$pid"
+	wait_exit 20
+	expect_status 143
+	expect_out "power button"
+	[ "$ELAPSED" -ge 1 ] || fail "stopped after ${ELAPSED}s, before --shutdown-timeout 2"
+	expect_err "the guest did not power off after the power button \(--shutdown-timeout\)"
+}
+
+# A second SIGTERM stops at once, whatever the timeout.
+t_button_second_sigterm() {
+	start_vm pc power-button-ignore --shutdown-timeout 600
+	wait_out listening || return
+	kill -TERM "$pid"
+	wait_out "power button" || return
+	kill -TERM "$pid"
+	wait_exit 10
+	expect_status 143
+	expect_err "Terminated: stopping$"
+}
+
+# --shutdown-timeout 0: no press, SIGTERM stops at once.
+t_button_off() {
+	start_vm pc power-button --shutdown-timeout 0
+	wait_out listening || return
+	kill -TERM "$pid"
+	wait_exit 10
+	expect_status 143
+	! grep -q "power button" "$tmp/out" || fail "the guest saw a press"
+}
+
+t_button_bad_timeout() {
+	"$BUILD/pc/boardvm" --shutdown-timeout soon --flat /dev/null@0 \
+		</dev/null >"$tmp/out" 2>"$tmp/err"
+	STATUS=$?
+	expect_status 1
+	expect_err "^boardvm: --shutdown-timeout 'soon': expected seconds, 0 \(SIGTERM stops at once\) to 86400$"
 }
 
 # Without --reboot a reset ends the VM with 4 (tests/guest covers it);
@@ -146,6 +255,7 @@ t_popcnt_advice() {
 t_help() {
 	"$BUILD/minimal/boardvm" --help >"$tmp/err" 2>&1
 	expect_err "^  --reboot "
+	expect_err "^  --shutdown-timeout S  SIGTERM presses the ACPI power button"
 	expect_err "^  0  the guest powered off"
 	expect_err "^  4  the guest reset the machine"
 	expect_err "^  5  this host's KVM cannot run a guest instruction"
@@ -161,6 +271,12 @@ if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
 fi
 
 run_test /power/halted-all-irqs-off t_halted_all
+run_test /power/button/sigterm t_button_sigterm
+run_test /power/button/not-listening t_button_not_listening
+run_test /power/button/timeout t_button_timeout
+run_test /power/button/second-sigterm t_button_second_sigterm
+run_test /power/button/timeout-zero t_button_off
+kvm_why= run_test /power/button/bad-timeout t_button_bad_timeout
 run_test /power/reboot/i8042 t_reboot_i8042
 run_test /power/reboot/triple-fault t_reboot_triple_fault
 run_test /power/triple-fault-insn t_triple_fault_insn

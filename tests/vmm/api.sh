@@ -7,7 +7,8 @@
 # --trace-io=NAMES, GET /board, GET /board/stats) validated with jq.
 #
 # Guests (pc board): counter (counts on COM1 for ever), ctrl-alt-del
-# (prints the scancodes it reads from the i8042), serial-ports. Every VM
+# (prints the scancodes it reads from the i8042), power-button (powers
+# off on the ACPI power button), serial-ports. Every VM
 # runs under the seccomp filter, so the policy is tested with it.
 set -u
 cd "$(dirname "$0")/../.."
@@ -384,6 +385,29 @@ t_board_trace() {
 	[ "$(grep -c '^{"trace"' "$tmp/err")" -eq "$n" ] || fail "the trace went on after it was turned off"
 }
 
+# PUT /board/shutdown: SIGTERM's press of the power button. Refused before
+# the start and while the guest does not listen; taken by power-button,
+# which powers off (status 0).
+t_board_shutdown() {
+	start_vm || return
+	api PUT /board/shutdown
+	expect_fault "shutdown before the start" "not supported before starting"
+	stop_vm
+	start_vm --flat "$(guest counter)@$LOAD_ADDR" || return
+	wait_out "^10$" || return
+	api PUT /board/shutdown
+	expect_fault "shutdown, nothing listening" "nothing listens to the ACPI power button"
+	kill -0 "$vm_pid" 2>/dev/null || fail "the refused shutdown stopped the VM"
+	stop_vm
+	start_vm --flat "$(guest power-button)@$LOAD_ADDR" || return
+	wait_out listening || return
+	api PUT /board/shutdown
+	expect_api 204 "shutdown"
+	wait_vm
+	[ "$STATUS" -eq 0 ] || fail "exit status $STATUS after the power button, expected 0: $(tail -n 2 "$tmp/err" | tr '\n' '|')"
+	grep -q "power button" "$tmp/out" || fail "the guest saw no press: $(head -c 200 "$tmp/out")"
+}
+
 # --- machine-readable output on the command line --------------------------
 
 t_stats_json() {
@@ -472,6 +496,7 @@ api_test /api/slow-and-100-clients t_slow_and_many
 api_test /api/pause-100 t_pause_100
 api_test /api/board-map t_board_map
 api_test /api/board-trace t_board_trace
+api_test /api/board-shutdown t_board_shutdown
 api_test /output/stats-json t_stats_json
 api_test /output/metrics-file t_metrics_file
 api_test /output/log-json t_log_json
