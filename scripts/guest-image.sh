@@ -87,11 +87,37 @@ extract_vmlinux() {
 # in load order (scripts/module-order.sh): /init insmods them from
 # /lib/modules in the order of /lib/modules/order.
 MODULES="virtio_pci virtio_blk virtio_rng virtio_console"
+# The power button (ACPI's fixed button, which boardvm presses on
+# SIGTERM) and evdev, through which /init sees its KEY_POWER: loaded by
+# every boot from /lib/modules/button-order, unless built in.
+BUTTON_MODULES="button evdev"
+
+# modules_for KDIR ORDER-FILE MODULE...: copy the modules (not built into
+# that kernel) and their dependencies into $root/lib/modules, in load
+# order, and list them in ORDER-FILE.
+modules_for() {
+	local kdir=$1 order=$2 m want=() f
+	shift 2
+	for m in "$@"; do
+		grep -q "/${m}\.ko\$" "$kdir"/root/lib/modules/*/modules.builtin ||
+			want+=("$m")
+	done
+	: >"$order"
+	[ ${#want[@]} -gt 0 ] || return 0
+	f=$("$(dirname "$0")/module-order.sh" "$kdir/root/lib/modules" "${want[@]}") ||
+		die "modules ${want[*]} not found in ${kdir##*/}"
+	for f in $f; do
+		cp "$f" "$root/lib/modules/"
+		f=${f##*/}
+		echo "${f%.ko}" >>"$order"
+	done
+}
 
 build_initrd() {
 	local out=$1 kdir=$2 root stamp f
 	# Rebuilt when /init or the kernel changes (kept beside the image).
-	stamp=$(printf '%s\nmodules: %s from %s\n' "$INIT" "$MODULES" "${kdir##*/}")
+	stamp=$(printf '%s\nmodules: %s, %s from %s\n' "$INIT" "$MODULES" \
+		"$BUTTON_MODULES" "${kdir##*/}")
 	[ -f "$out" ] && [ "$(cat "$out.init" 2>/dev/null)" = "$stamp" ] && return
 	command -v busybox >/dev/null ||
 		die "busybox-static is not installed (run scripts/install-deps.sh)"
@@ -103,12 +129,10 @@ build_initrd() {
 		timeout dmesg; do
 		ln -s busybox "$root/bin/$applet"
 	done
-	for f in $("$(dirname "$0")/module-order.sh" "$kdir/root/lib/modules" \
-			$MODULES); do
-		cp "$f" "$root/lib/modules/"
-		f=${f##*/}
-		echo "${f%.ko}" >>"$root/lib/modules/order"
-	done
+	# shellcheck disable=SC2086
+	modules_for "$kdir" "$root/lib/modules/order" $MODULES
+	# shellcheck disable=SC2086
+	modules_for "$kdir" "$root/lib/modules/button-order" $BUTTON_MODULES
 	printf '%s\n' "$INIT" >"$root/init"
 	chmod +x "$root/init"
 	(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -9 >"$out"
@@ -127,8 +151,13 @@ INIT=$(cat <<'INIT'
 #                       /dev/hvc0
 #   boardvm.disktest=1  /dev/vda: print the host's pattern at sector 4096,
 #                       write one at sectors 0 and 2048, read them back
-#   boardvm.end=poweroff|reboot|reboot-once   how /init ends (reboot-once:
-#                       reboot unless the disk says it did, then power off)
+#   boardvm.end=poweroff|reboot|reboot-once|wait   how /init ends
+#                       (reboot-once: reboot unless the disk says it did,
+#                       then power off; wait: until the power button)
+# Every boot loads the power-button drivers and powers off on a press of
+# the ACPI power button (boardvm presses it on SIGTERM): Linux only
+# reports KEY_POWER on the "Power Button" input device, so /init reads
+# that device's events and runs poweroff -f itself.
 #   boardvm.shell=1     an interactive shell first (exit or Ctrl-D ends it)
 say() { echo "boardvm-init: $*"; }
 arg() { sed -n "s/.*boardvm\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
@@ -137,6 +166,35 @@ load_virtio() {
 	for m in $(cat /lib/modules/order); do
 		insmod /lib/modules/$m.ko || say "insmod $m failed"
 	done
+}
+# power_button: load its drivers and, in the background, read the "Power
+# Button" device's events (struct input_event on x86-64: 16 bytes of time,
+# u16 type, u16 code, s32 value) until KEY_POWER (EV_KEY 1, code 116) goes
+# down, then power off. The device stays open from before "listening" on.
+power_button() {
+	local m d ev=
+	for m in $(cat /lib/modules/button-order); do
+		insmod /lib/modules/$m.ko || say "insmod $m failed"
+	done
+	for d in /sys/class/input/event*; do
+		[ "$(cat "$d/device/name" 2>/dev/null)" = "Power Button" ] &&
+			ev=/dev/input/${d##*/}
+	done
+	if [ -z "$ev" ] || ! wait_for "$ev"; then
+		say "power button: none (input devices: $(cat /sys/class/input/*/name 2>/dev/null | tr '\n' ,))"
+		return
+	fi
+	{
+		say "power button: listening on $ev"
+		: >/power-button.ready
+		while :; do
+			set -- $(dd bs=24 count=1 2>/dev/null | od -An -tu2)
+			[ "$9 ${10} ${11}" = "1 116 1" ] && break
+			[ $# -gt 0 ] || sleep 1		# no event: not evdev
+		done
+		say "power button pressed: powering off"
+		poweroff -f
+	} <"$ev" &
 }
 # wait_for PATH: at most 60 s (a loaded nested host is slow to probe).
 wait_for() {
@@ -217,6 +275,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 say "started"
 end=$(arg end)
+power_button
 [ "$(arg virtio)" = 1 ] || [ "$(arg disktest)" = 1 ] ||
 	[ "$end" = reboot-once ] && load_virtio
 [ "$(arg virtio)" = 1 ] && virtio_use
@@ -253,7 +312,11 @@ if [ "$(arg shell)" != 1 ]; then
 fi
 say "done"
 console_drain
-if [ "$end" = reboot ]; then
+if [ "$end" = wait ]; then
+	wait_for /power-button.ready || say "power button: not listening"
+	say "waiting for the power button"
+	while :; do sleep 60; done
+elif [ "$end" = reboot ]; then
 	reboot -f
 else
 	poweroff -f
@@ -271,9 +334,10 @@ mkdir -p "$cache"
 fetch_kernel "$pkg"
 extract_vmlinux "$cache/$pkg/bzImage" "$cache/$pkg/vmlinux"
 # -v3: /init uses the virtio drivers, tests the disk both ways, reboots.
+# -v4: it powers off on the ACPI power button (boardvm.end=wait waits).
 # One per flavour: it holds that kernel's modules.
-initrd=$cache/initrd-busybox-v3.img
-[ "$flavour" = amd64 ] || initrd=$cache/initrd-busybox-v3-$flavour.img
+initrd=$cache/initrd-busybox-v4.img
+[ "$flavour" = amd64 ] || initrd=$cache/initrd-busybox-v4-$flavour.img
 build_initrd "$initrd" "$cache/$pkg"
 echo "BZIMAGE=$cache/$pkg/bzImage"
 echo "VMLINUX=$cache/$pkg/vmlinux"

@@ -30,7 +30,9 @@
 # the timer ticking on IOAPIC pin 2, the acpi and clean-log tests; SKIP
 # without it. Every boot has no_timer_check (see where it is set).
 # Then the power tests: reboot -f ends boardvm with status 4, and with
-# --reboot a guest that reboots once boots twice and powers off (0); and
+# --reboot a guest that reboots once boots twice and powers off (0); a
+# SIGTERM once /init waits presses the ACPI power button and the guest
+# powers off by itself (0), with a clean log; and
 # the console test: the boot with boardvm's stdout a pipe.
 # Guest userspace needs hardware virtualization: on a host without vmx or
 # svm these run inside the nested-KVM harness (tests/nested, its suite
@@ -354,6 +356,47 @@ power_reboot_twice() {
 	report "/linux/power/$name"
 }
 
+# sigterm_when NAME PATTERN: in the background, once boot NAME's log has
+# PATTERN, send its boardvm SIGTERM (and note it in $tmp/NAME.sigterm);
+# gives up when boardvm is gone.
+sigterm_when() {
+	local name=$1 pattern=$2 pid
+	(
+		while :; do
+			sleep 0.5
+			pid=$(cat "$tmp/$name.pid" 2>/dev/null)
+			[ -n "$pid" ] || continue
+			kill -0 "$pid" 2>/dev/null || exit 0
+			grep -q -- "$pattern" "$tmp/$name.log" 2>/dev/null || continue
+			kill -TERM "$pid"
+			date +%s >"$tmp/$name.sigterm"
+			exit 0
+		done
+	) &
+}
+
+# SIGTERM once /init waits (boardvm.end=wait): boardvm presses the ACPI
+# power button, Linux's button driver reports KEY_POWER, /init runs
+# poweroff -f, which enters S5 through the acpi-pm: status 0.
+power_button() {
+	local name=power-button
+	sigterm_when "$name" '^boardvm-init: waiting for the power button'
+	# A loaded nested L1 is slow: the timeout is not what is tested.
+	boot_run "$name" "$VMLINUX" 512M "$APPEND_BASE boardvm.end=wait" \
+		"$(new_disk "$name")" --shutdown-timeout 300
+	[ -f "$tmp/$name.sigterm" ] ||
+		fail "/init never waited for the power button: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
+	log_lines "$name" | grep -q '^boardvm-init: power button: listening on /dev/input/event' ||
+		fail "/init found no power button: '$(log_lines "$name" | grep 'power button' | tr '\n' '|')'"
+	expect_end "$name" 0 "after SIGTERM pressed the power button"
+	grep -q 'Terminated: pressed the power button' "$tmp/$name.err" ||
+		fail "boardvm did not press the power button: $(tail -n 3 "$tmp/$name.err" | tr '\n' '|')"
+	log_lines "$name" | grep -q '^boardvm-init: power button pressed: powering off$' ||
+		fail "the guest did not power off on the button: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
+	check_clean_log "$name"
+	report "/linux/power/$name"
+}
+
 # boardvm's stdout a pipe (issue 20: once seen to freeze a nested L1).
 console_pipe() {
 	local name=stdout-pipe
@@ -372,7 +415,7 @@ for t in pvh-512M pvh-3.5G bzimage-512M bzimage-3.5G; do
 done
 ALL_TESTS+=" /linux/full-boot/cloud-bzimage-512M /linux/full-boot/cloud-bzimage-512M/cpus /linux/full-boot/cloud-bzimage-512M/interrupts"
 ALL_TESTS+=" /linux/full-boot/cloud-bzimage-512M/acpi /linux/full-boot/cloud-bzimage-512M/clean-log"
-ALL_TESTS+=" /linux/power/guest-reboot /linux/power/reboot-twice /linux/console/stdout-pipe"
+ALL_TESTS+=" /linux/power/guest-reboot /linux/power/reboot-twice /linux/power/power-button /linux/console/stdout-pipe"
 
 skip_all() {
 	for t in $ALL_TESTS; do
@@ -414,4 +457,5 @@ full_boot bzimage-3.5G "$BZIMAGE" 3.5G bzimage
 cloud_boot
 power_reboot
 power_reboot_twice
+power_button
 console_pipe

@@ -14,7 +14,7 @@ fi
 if [ -n "$kdir" ] && [ -f "$kdir/vmlinux" ]; then
 	args+=(--vmlinux "$kdir/vmlinux")
 fi
-if [ -f "$cache/initrd-busybox-v3.img" ]; then
-	args+=(--initrd "$cache/initrd-busybox-v3.img")
+if [ -f "$cache/initrd-busybox-v4.img" ]; then
+	args+=(--initrd "$cache/initrd-busybox-v4.img")
 fi
 exec "$build/tests/linux/linux-test" "${args[@]}"
