@@ -167,10 +167,11 @@ load_virtio() {
 		insmod /lib/modules/$m.ko || say "insmod $m failed"
 	done
 }
-# power_button: load its drivers and, in the background, read the "Power
-# Button" device's events (struct input_event on x86-64: 16 bytes of time,
-# u16 type, u16 code, s32 value) until KEY_POWER (EV_KEY 1, code 116) goes
-# down, then power off. The device stays open from before "listening" on.
+# power_button: load its drivers, open the "Power Button" device and, in
+# the background, read its events (struct input_event on x86-64: 16 bytes
+# of time, u16 type, u16 code, s32 value) until KEY_POWER (EV_KEY 1, code
+# 116) goes down, then power off. Everything but the wait is done here, so
+# the background reader never prints into the middle of /init's output.
 power_button() {
 	local m d ev=
 	for m in $(cat /lib/modules/button-order); do
@@ -180,13 +181,13 @@ power_button() {
 		[ "$(cat "$d/device/name" 2>/dev/null)" = "Power Button" ] &&
 			ev=/dev/input/${d##*/}
 	done
-	if [ -z "$ev" ] || ! wait_for "$ev"; then
+	if [ -z "$ev" ] || ! wait_for "$ev" ||
+	   ! { command exec 3<"$ev"; } 2>/dev/null; then
 		say "power button: none (input devices: $(cat /sys/class/input/*/name 2>/dev/null | tr '\n' ,))"
 		return
 	fi
+	say "power button: listening on $ev"
 	{
-		say "power button: listening on $ev"
-		: >/power-button.ready
 		while :; do
 			set -- $(dd bs=24 count=1 2>/dev/null | od -An -tu2)
 			[ "$9 ${10} ${11}" = "1 116 1" ] && break
@@ -194,7 +195,8 @@ power_button() {
 		done
 		say "power button pressed: powering off"
 		poweroff -f
-	} <"$ev" &
+	} <&3 &
+	exec 3<&-
 }
 # wait_for PATH: at most 60 s (a loaded nested host is slow to probe).
 wait_for() {
@@ -313,7 +315,6 @@ fi
 say "done"
 console_drain
 if [ "$end" = wait ]; then
-	wait_for /power-button.ready || say "power button: not listening"
 	say "waiting for the power button"
 	while :; do sleep 60; done
 elif [ "$end" = reboot ]; then
