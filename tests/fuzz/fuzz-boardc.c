@@ -4,8 +4,11 @@
  * boardc.c's main() runs it: front end, board_check(), board_layout(),
  * board_check_layout(), board_plan(), board_check_plan() and, when the
  * board is clean, every emitter (C into a scratch folder, the rest to
- * /dev/null). A clean board must also
- * survive a round trip: written back in its own syntax (-O yaml, -O dts)
+ * /dev/null), `boardc acpi` at 1 and at the most CPUs included. A clean
+ * board's ACPI tables must check out (every checksum sums to 0, the
+ * FACS having none; each header's length is the table's; all inside the
+ * image); otherwise the target aborts. A clean board must also survive a
+ * round trip: written back in its own syntax (-O yaml, -O dts)
  * it compiles cleanly into the same machine (the JSON map, less source
  * positions, is identical); otherwise the target aborts.
  *
@@ -27,6 +30,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "acpi-tables.h"
+#include "acpi.h"
 #include "boardc.h"
 
 #ifdef FUZZ_DTS
@@ -103,6 +108,63 @@ static int input_write(const uint8_t *data, size_t size)
 	return fclose(f);
 }
 
+static uint8_t byte_sum(const uint8_t *p, size_t n)
+{
+	uint8_t sum = 0;
+
+	while (n--)
+		sum += *p++;
+	return sum;
+}
+
+/* The tables' own invariants: what a guest's ACPICA checks first. */
+static void board_acpi_check(const struct board *board)
+{
+	const struct srcpos *pos;
+	struct acpi_image img;
+	char err[256];
+
+	if (board_acpi_build(board, &img, err, sizeof(err), &pos) < 0)
+		return;
+	for (unsigned i = 0; i < img.nr_tables; i++) {
+		const struct acpi_table_pos *t = &img.tables[i];
+		const uint8_t *p = img.b.buf + t->off;
+		uint32_t len;
+
+		if (t->off > img.b.len || t->len > img.b.len - t->off) {
+			fprintf(stderr, "fuzz-boardc: %s at +%zu (%zu bytes) "
+				"outside the %zu-byte image\n", t->signature,
+				t->off, t->len, img.b.len);
+			abort();
+		}
+		bool sum = strcmp(t->signature, "FACS");	/* none there */
+
+		memcpy(&len, p + (i ? 4 : 20), 4);
+		if ((!i && byte_sum(p, 20)) || (sum && byte_sum(p, t->len)) ||
+		    len != t->len) {
+			fprintf(stderr, "fuzz-boardc: %s: checksum or length "
+				"%u of a %zu-byte table\n", t->signature, len,
+				t->len);
+			abort();
+		}
+	}
+	/* The VMM's one patch: the MADT cut to 1 CPU still sums to 0. */
+	if (img.madt_off) {
+		uint8_t *madt = img.b.buf + img.madt_off;
+		uint32_t len;
+
+		if (!acpi_madt_set_cpus(madt, 1))
+			abort();
+		memcpy(&len, madt + 4, 4);
+		if (byte_sum(madt, len)) {
+			fprintf(stderr, "fuzz-boardc: the MADT for 1 CPU "
+				"does not sum to 0\n");
+			abort();
+		}
+	}
+	acpi_image_free(&img);
+}
+
 static void board_emit_all(const struct board *board)
 {
 	board_to_c(board, output_dir);
@@ -112,6 +174,11 @@ static void board_emit_all(const struct board *board)
 	board_to_svg(board, board->ram_default, devnull);
 	board_to_yaml(board, devnull);
 	board_to_dts(board, devnull);
+	if (board_wants_tables(board, "acpi")) {
+		board_acpi_check(board);
+		board_acpi_dump(board, 1, NULL, devnull);
+		board_acpi_dump(board, board->cpus_max, NULL, devnull);
+	}
 	fflush(devnull);
 }
 

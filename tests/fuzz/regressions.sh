@@ -2,7 +2,7 @@
 # Replays the fuzz regression inputs (tests/fuzz/regressions/) through
 # boardc: each must end with status 0, 1 or 2 (ok, parse error, check
 # failure), in bounded time, with no sanitizer report. A board that passes
-# the checks is also run through every output format.
+# the checks is also run through every output format and `boardc acpi`.
 #
 # Run by `make test` (BUILD=build or build/san) through tests/run.sh.
 set -u
@@ -46,6 +46,9 @@ replay()
 			[ -n "$why" ] && break
 			why=$(run -O "$fmt" "$f")
 		done
+		# The ACPI tables (status 1 or 2 where the board has none).
+		[ -n "$why" ] || why=$(run acpi "$f")
+		[ -n "$why" ] || why=$(run acpi --cpus 1 -o "$scratch/acpi" "$f")
 	fi
 	if [ -n "$why" ]; then
 		echo "FAIL /fuzz/regressions/${f##*/}: $why"
