@@ -255,7 +255,8 @@ t_popcnt_advice() {
 t_help() {
 	"$BUILD/minimal/boardvm" --help >"$tmp/err" 2>&1
 	expect_err "^  --reboot "
-	expect_err "^  --shutdown-timeout S  SIGTERM presses the ACPI power button"
+	expect_err "^  --shutdown-timeout S$"
+	expect_err "^ +SIGTERM presses the ACPI power button when the guest"
 	expect_err "^  0  the guest powered off"
 	expect_err "^  4  the guest reset the machine"
 	expect_err "^  5  this host's KVM cannot run a guest instruction"
