@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "common.h"
 #include "numbers.h"
@@ -254,7 +255,7 @@ struct board_plan {
 	uint64_t subpage_map_size;
 	unsigned nr_async;
 	unsigned nr_async_bindings;	/* region_async_bound() ones */
-	uint64_t region_names_size;	/* "dev.reg\0" of every region */
+	uint64_t region_text_size;	/* "dev.reg\0" and "file:line:col\0" */
 	bool kernel_irqchip;
 	bool kernel_pit;
 	/*
@@ -299,6 +300,24 @@ static inline uint64_t page_ceil(uint64_t addr)
 static inline uint64_t region_last(const struct ir_region *r)
 {
 	return r->base + (r->size ? r->size - 1 : 0);
+}
+
+/* Whether pos is in the board file itself, not in a file it included. */
+static inline bool board_file_pos(const struct board *board,
+				  const struct srcpos *pos)
+{
+	return pos->file && board->file && !strcmp(pos->file, board->file);
+}
+
+/*
+ * Bytes of "file:line:col\0" for a region position in the board file,
+ * as board_fill_regions() writes it (board-fill.h).
+ */
+static inline uint64_t board_file_pos_size(const struct board *board,
+					   const struct srcpos *pos)
+{
+	return (uint64_t)snprintf(NULL, 0, "%s:%u:%u", board->file,
+				  pos->first_line, pos->first_column) + 1;
 }
 
 static inline unsigned device_index(const struct board *board,

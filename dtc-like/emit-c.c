@@ -162,8 +162,8 @@ static void emit_board_h(FILE *out, const struct board_plan *plan)
 	fprintf(out, "#define BOARD_NR_ASYNC\t\t%u\n", plan->nr_async);
 	fprintf(out, "#define BOARD_NR_ASYNC_BINDINGS\t%u\n",
 		plan->nr_async_bindings);
-	fprintf(out, "#define BOARD_REGION_NAMES_SIZE\t%" PRIu64 "\n",
-		plan->region_names_size);
+	fprintf(out, "#define BOARD_REGION_TEXT_SIZE\t%" PRIu64 "\n",
+		plan->region_text_size);
 	fprintf(out, "#define BOARD_NR_IRQS\t\t%u\n", board->nr_irqs);
 	fprintf(out, "#define BOARD_KERNEL_IRQCHIP\t%d\n", plan->kernel_irqchip);
 	fprintf(out, "#define BOARD_KERNEL_PIT\t%d\n", plan->kernel_pit);
@@ -227,16 +227,10 @@ static int emit_ops_externs(FILE *out, const struct board *board)
  * itself (the macro adds the file's name), else the whole string (a file
  * the text syntax included).
  */
-static bool in_board_file(const struct board *board,
-			  const struct srcpos *pos)
-{
-	return pos->file && board->file && !strcmp(pos->file, board->file);
-}
-
 static void emit_at(FILE *out, const struct board *board,
 		    const struct srcpos *pos)
 {
-	if (in_board_file(board, pos))
+	if (board_file_pos(board, pos))
 		fprintf(out, "AT(%u:%u)", pos->first_line, pos->first_column);
 	else
 		emit_string(out, srcpos_string(pos));
@@ -246,7 +240,7 @@ static void emit_at(FILE *out, const struct board *board,
 static void emit_at_comment(FILE *out, const struct board *board,
 			    const struct srcpos *pos)
 {
-	if (in_board_file(board, pos))
+	if (board_file_pos(board, pos))
 		fprintf(out, "%u:%u", pos->first_line, pos->first_column);
 	else
 		fputs(srcpos_string(pos), out);
@@ -291,9 +285,12 @@ static void emit_c_macros(FILE *out, const struct board *board)
 	      "#define UNPLACED\tfalse, 0, false, 0\n"
 	      "#define PROPS(p)\tp, ARRAY_SIZE(p)\n"
 	      "#define NO_PROPS\tNULL, 0\n"
-	      "/* A region: its device, the register, its binding, where. */\n"
-	      "#define REGION(dev, reg_, bd, at) "
-	      "{ BOARD_DEV_##dev, reg_, BINDING_##bd, at }\n"
+	      "/* A region: its device, the register, its binding, where (line,\n"
+	      "   column in BOARD_SOURCE; REGION_IN: a position elsewhere). */\n"
+	      "#define REGION(dev, reg_, bd, line, col) "
+	      "{ BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL }\n"
+	      "#define REGION_IN(dev, reg_, bd, at) "
+	      "{ BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at }\n"
 	      "/* A shared page: address, its first region, how many, where "
 	      "its granules\n   start in board_subpage_map, granule shift. */\n"
 	      "#define SUBPAGE(pg, reg_, n, map, sh) "
@@ -322,7 +319,7 @@ static void emit_info(FILE *out, const struct board_plan *plan)
 	      "\t.nr_reserved = BOARD_NR_RESERVED,\n"
 	      "\t.nr_async = BOARD_NR_ASYNC,\n"
 	      "\t.nr_async_bindings = BOARD_NR_ASYNC_BINDINGS,\n"
-	      "\t.region_names_size = BOARD_REGION_NAMES_SIZE,\n", out);
+	      "\t.region_text_size = BOARD_REGION_TEXT_SIZE,\n", out);
 	fprintf(out, "\t.kernel_irqchip = %s,\n",
 		plan->kernel_irqchip ? "true" : "false");
 	fprintf(out, "\t.kernel_pit = %s,\n};\n",
@@ -537,19 +534,25 @@ static void emit_regions(FILE *out, const struct board *board)
 	      "\t{ .srcpos = BOARD_SOURCE },\t/* 0: unmapped */\n", out);
 	for (unsigned i = 0; i < board->nr_regions; i++) {
 		const struct ir_region *r = &board->regions[i];
+		bool here = board_file_pos(board, &r->pos);
 
-		fputs("\tREGION(", out);
+		fputs(here ? "\tREGION(" : "\tREGION_IN(", out);
 		emit_macro_part(out, r->dev->name);
 		fputs(", ", out);
 		emit_string(out, r->reg->name);
 		fputs(", ", out);
 		emit_macro_part(out, binding_name(r->binding));
-		fputs(", ", out);
-		emit_at(out, board, &r->pos);
-		fputs("),\n", out);
+		if (here) {
+			fprintf(out, ", %u, %u),\n", r->pos.first_line,
+				r->pos.first_column);
+		} else {
+			fputs(", ", out);
+			emit_string(out, srcpos_string(&r->pos));
+			fputs("),\n", out);
+		}
 	}
 	fputs("};\n\nstruct board_region board_regions[BOARD_NR_REGIONS];\n"
-	      "char board_region_names[BOARD_REGION_NAMES_SIZE];\n"
+	      "char board_region_text[BOARD_REGION_TEXT_SIZE];\n"
 	      "BOARD_INDEX_TYPE board_port_map[65536];\n", out);
 }
 

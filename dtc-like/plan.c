@@ -342,8 +342,11 @@ static int plan_fill(struct board_plan *plan, const struct board *board)
 		else if (r->binding == BINDING_COALESCED)
 			plan->nr_async++;
 		plan->nr_async_bindings += region_async_bound(r);
-		plan->region_names_size += strlen(r->dev->name) +
-					   strlen(r->reg->name) + 2;
+		plan->region_text_size += strlen(r->dev->name) +
+					  strlen(r->reg->name) + 2;
+		if (board_file_pos(board, &r->pos))
+			plan->region_text_size +=
+				board_file_pos_size(board, &r->pos);
 	}
 	for (unsigned i = 0; i < board->nr_devices; i++) {
 		const struct device_type *t = board->devices[i].type;

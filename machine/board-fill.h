@@ -4,7 +4,8 @@
  * board.c calls board_tables_fill() from a constructor), so a board of
  * any size costs no initialized data for them:
  *   - board_regions: each region's address, size, offset, space and name
- *     from its device's placement and the register's schema;
+ *     from its device's placement and the register's schema, and its
+ *     board file position as text;
  *   - board_port_map: each I/O port region's ports hold its index;
  *   - each MMIO window's page map: a region's pages hold its index, a
  *     page several regions share holds BOARD_SUBPAGE | its board_subpages
@@ -18,6 +19,7 @@
 #ifndef BOARDVM_BOARD_FILL_H
 #define BOARDVM_BOARD_FILL_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,11 +35,36 @@ static inline unsigned board_fill_reg(const struct device_type *t,
 	return 0;
 }
 
+/*
+ * printf into board_region_text at *text (boardc sized it for every name
+ * and position): the string, which *text then passes.
+ */
+static inline const char *board_fill_text(char **text, size_t *left,
+					  const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static inline const char *board_fill_text(char **text, size_t *left,
+					  const char *fmt, ...)
+{
+	char *s = *text;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(s, *left, fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < *left) {
+		*text += n + 1;
+		*left -= (size_t)n + 1;
+	}
+	return s;
+}
+
 /* board_regions[i] from board_region_list[i] and the registry. */
 static inline void board_fill_regions(void)
 {
-	char *name = board_region_names;
-	size_t left = board_info.region_names_size;
+	char *text = board_region_text;
+	size_t left = board_info.region_text_size;
 
 	board_regions[0] = (struct board_region){
 		.name = "unmapped", .srcpos = board_info.source,
@@ -49,7 +76,11 @@ static inline void board_fill_regions(void)
 		const struct reg_schema *rs = &d->type->regs[k];
 		enum board_space space = rs->space != SPACE_BLOCK ? rs->space :
 					 d->has_pio ? SPACE_PIO : SPACE_MMIO;
-		int n = snprintf(name, left, "%s.%s", d->name, rs->name);
+		const char *name = board_fill_text(&text, &left, "%s.%s",
+						   d->name, rs->name);
+		const char *srcpos = e->srcpos ? e->srcpos :
+			board_fill_text(&text, &left, "%s:%u:%u",
+					board_info.source, e->line, e->column);
 
 		board_regions[i] = (struct board_region){
 			.name = name,
@@ -61,12 +92,8 @@ static inline void board_fill_regions(void)
 			.reg = (uint16_t)k,
 			.space = (uint8_t)space,
 			.binding = e->binding,
-			.srcpos = e->srcpos,
+			.srcpos = srcpos,
 		};
-		if (n >= 0 && (size_t)n < left) {
-			name += n + 1;
-			left -= (size_t)n + 1;
-		}
 	}
 }
 

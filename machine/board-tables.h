@@ -57,13 +57,18 @@ struct board_device {
 
 /*
  * A region as board.c lists it ([0]: the sentinel); board_regions[i] is
- * filled from board_region_list[i].
+ * filled from board_region_list[i]. Where its address comes from is a
+ * line and column in the board file (board_info.source), written out as
+ * text at start: a board of 65,536 regions then has 65,536 fewer string
+ * literals to compile. A position in another file (one the text syntax
+ * included) is the text itself, in srcpos.
  */
 struct board_region_entry {
 	uint32_t device;		/* index in board_devices */
 	const char *reg;		/* a register of the device's type */
 	uint8_t binding;		/* enum board_binding */
-	const char *srcpos;		/* where its address comes from */
+	uint32_t line, column;		/* in board_info.source, if srcpos NULL */
+	const char *srcpos;		/* or the whole position */
 };
 
 struct board_region {
@@ -175,7 +180,7 @@ struct board_info {
 	unsigned nr_reserved;
 	unsigned nr_async;
 	unsigned nr_async_bindings;
-	unsigned region_names_size;	/* bytes of board_region_names */
+	unsigned region_text_size;	/* bytes of board_region_text */
 	bool kernel_irqchip;		/* KVM_CREATE_IRQCHIP */
 	bool kernel_pit;		/* KVM_CREATE_PIT2 */
 };
@@ -200,7 +205,7 @@ extern const struct board_info board_info;
 extern const struct board_device board_devices[];
 extern const struct board_region_entry board_region_list[];
 extern struct board_region board_regions[];		/* filled at start */
-extern char board_region_names[];			/* "com1.regs", ... */
+extern char board_region_text[];	/* names, positions: filled at start */
 extern BOARD_INDEX_TYPE board_port_map[65536];		/* filled at start */
 extern struct board_mmio_window board_mmio_windows[];
 extern const struct board_subpage board_subpages[];

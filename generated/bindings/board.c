@@ -15,8 +15,10 @@
 #define UNPLACED	false, 0, false, 0
 #define PROPS(p)	p, ARRAY_SIZE(p)
 #define NO_PROPS	NULL, 0
-/* A region: its device, the register, its binding, where. */
-#define REGION(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, at }
+/* A region: its device, the register, its binding, where (line,
+   column in BOARD_SOURCE; REGION_IN: a position elsewhere). */
+#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL }
+#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at }
 /* A shared page: address, its first region, how many, where its granules
    start in board_subpage_map, granule shift. */
 #define SUBPAGE(pg, reg_, n, map, sh) { pg, BOARD_REGION_##reg_, n, map, sh }
@@ -41,7 +43,7 @@ const struct board_info board_info = {	/* 2:1 */
 	.nr_reserved = BOARD_NR_RESERVED,
 	.nr_async = BOARD_NR_ASYNC,
 	.nr_async_bindings = BOARD_NR_ASYNC_BINDINGS,
-	.region_names_size = BOARD_REGION_NAMES_SIZE,
+	.region_text_size = BOARD_REGION_TEXT_SIZE,
 	.kernel_irqchip = true,
 	.kernel_pit = false,
 };
@@ -77,31 +79,31 @@ const struct board_device board_devices[BOARD_NR_DEVICES] = {
 
 const struct board_region_entry board_region_list[BOARD_NR_REGIONS] = {
 	{ .srcpos = BOARD_SOURCE },	/* 0: unmapped */
-	REGION(PIC, "master", KERNEL, AT(24:15)),
-	REGION(KBD, "data", SYNC, AT(33:15)),
-	REGION(KBD, "command", SYNC, AT(33:15)),
-	REGION(PIC, "slave", KERNEL, AT(24:15)),
-	REGION(COM1, "regs", SYNC, AT(36:15)),
-	REGION(PIC, "elcr", KERNEL, AT(24:15)),
-	REGION(DEBUG_EXIT, "exit", SYNC, AT(42:15)),
-	REGION(PIO_BELL, "doorbell", ASYNC, AT(45:15)),
-	REGION(PIO_BELL, "status", SYNC, AT(45:15)),
-	REGION(PIO_BELL, "fifo", COALESCED, AT(45:15)),
-	REGION(PIO_SYNC, "doorbell", SYNC, AT(52:15)),
-	REGION(PIO_SYNC, "status", SYNC, AT(52:15)),
-	REGION(PIO_SYNC, "fifo", SYNC, AT(52:15)),
-	REGION(MMIO_BELL, "doorbell", ASYNC, AT(58:11)),
-	REGION(MMIO_BELL, "status", SYNC, AT(58:11)),
-	REGION(MMIO_BELL, "fifo", COALESCED, AT(58:11)),
-	REGION(MMIO_SYNC, "doorbell", SYNC, AT(70:7)),
-	REGION(MMIO_SYNC, "status", SYNC, AT(70:7)),
-	REGION(MMIO_SYNC, "fifo", SYNC, AT(70:7)),
-	REGION(IOAPIC, "regs", KERNEL, AT(27:11)),
-	REGION(LAPIC, "regs", KERNEL, AT(30:11)),
+	REGION(PIC, "master", KERNEL, 24, 15),
+	REGION(KBD, "data", SYNC, 33, 15),
+	REGION(KBD, "command", SYNC, 33, 15),
+	REGION(PIC, "slave", KERNEL, 24, 15),
+	REGION(COM1, "regs", SYNC, 36, 15),
+	REGION(PIC, "elcr", KERNEL, 24, 15),
+	REGION(DEBUG_EXIT, "exit", SYNC, 42, 15),
+	REGION(PIO_BELL, "doorbell", ASYNC, 45, 15),
+	REGION(PIO_BELL, "status", SYNC, 45, 15),
+	REGION(PIO_BELL, "fifo", COALESCED, 45, 15),
+	REGION(PIO_SYNC, "doorbell", SYNC, 52, 15),
+	REGION(PIO_SYNC, "status", SYNC, 52, 15),
+	REGION(PIO_SYNC, "fifo", SYNC, 52, 15),
+	REGION(MMIO_BELL, "doorbell", ASYNC, 58, 11),
+	REGION(MMIO_BELL, "status", SYNC, 58, 11),
+	REGION(MMIO_BELL, "fifo", COALESCED, 58, 11),
+	REGION(MMIO_SYNC, "doorbell", SYNC, 70, 7),
+	REGION(MMIO_SYNC, "status", SYNC, 70, 7),
+	REGION(MMIO_SYNC, "fifo", SYNC, 70, 7),
+	REGION(IOAPIC, "regs", KERNEL, 27, 11),
+	REGION(LAPIC, "regs", KERNEL, 30, 11),
 };
 
 struct board_region board_regions[BOARD_NR_REGIONS];
-char board_region_names[BOARD_REGION_NAMES_SIZE];
+char board_region_text[BOARD_REGION_TEXT_SIZE];
 BOARD_INDEX_TYPE board_port_map[65536];
 
 /* Page maps: filled from board_regions and board_subpages at start. */

@@ -15,8 +15,10 @@
 #define UNPLACED	false, 0, false, 0
 #define PROPS(p)	p, ARRAY_SIZE(p)
 #define NO_PROPS	NULL, 0
-/* A region: its device, the register, its binding, where. */
-#define REGION(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, at }
+/* A region: its device, the register, its binding, where (line,
+   column in BOARD_SOURCE; REGION_IN: a position elsewhere). */
+#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL }
+#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at }
 /* A shared page: address, its first region, how many, where its granules
    start in board_subpage_map, granule shift. */
 #define SUBPAGE(pg, reg_, n, map, sh) { pg, BOARD_REGION_##reg_, n, map, sh }
@@ -44,7 +46,7 @@ const struct board_info board_info = {	/* 13:1 */
 	.nr_reserved = BOARD_NR_RESERVED,
 	.nr_async = BOARD_NR_ASYNC,
 	.nr_async_bindings = BOARD_NR_ASYNC_BINDINGS,
-	.region_names_size = BOARD_REGION_NAMES_SIZE,
+	.region_text_size = BOARD_REGION_TEXT_SIZE,
 	.kernel_irqchip = true,
 	.kernel_pit = true,
 };
@@ -84,44 +86,44 @@ const struct board_device board_devices[BOARD_NR_DEVICES] = {
 
 const struct board_region_entry board_region_list[BOARD_NR_REGIONS] = {
 	{ .srcpos = BOARD_SOURCE },	/* 0: unmapped */
-	REGION(PIC, "master", KERNEL, AT(58:15)),
-	REGION(PIT, "counters", KERNEL, AT(61:15)),
-	REGION(KBD, "data", SYNC, AT(70:15)),
-	REGION(PIT, "speaker", KERNEL, AT(61:15)),
-	REGION(KBD, "command", SYNC, AT(70:15)),
-	REGION(RTC, "regs", SYNC, AT(74:15)),
-	REGION(PIC, "slave", KERNEL, AT(58:15)),
-	REGION(COM4, "regs", SYNC, AT(91:15)),
-	REGION(COM2, "regs", SYNC, AT(84:15)),
-	REGION(COM3, "regs", SYNC, AT(88:15)),
-	REGION(COM1, "regs", SYNC, AT(78:15)),
-	REGION(PIC, "elcr", KERNEL, AT(58:15)),
-	REGION(PCI_HOST, "config-address", SYNC, AT(94:15)),
-	REGION(PCI_HOST, "config-data", SYNC, AT(94:15)),
-	REGION(VIRTIO_BLK0, "common", SYNC, AT(97:11)),
-	REGION(VIRTIO_BLK0, "isr", SYNC, AT(97:11)),
-	REGION(VIRTIO_BLK0, "device", SYNC, AT(97:11)),
-	REGION(VIRTIO_BLK0, "notify", ASYNC, AT(97:11)),
-	REGION(VIRTIO_BLK0, "msix-table", SYNC, AT(97:11)),
-	REGION(VIRTIO_BLK0, "msix-pba", SYNC, AT(97:11)),
-	REGION(VIRTIO_CONSOLE0, "common", SYNC, AT(101:11)),
-	REGION(VIRTIO_CONSOLE0, "isr", SYNC, AT(101:11)),
-	REGION(VIRTIO_CONSOLE0, "device", SYNC, AT(101:11)),
-	REGION(VIRTIO_CONSOLE0, "notify", ASYNC, AT(101:11)),
-	REGION(VIRTIO_CONSOLE0, "msix-table", SYNC, AT(101:11)),
-	REGION(VIRTIO_CONSOLE0, "msix-pba", SYNC, AT(101:11)),
-	REGION(VIRTIO_RNG0, "common", SYNC, AT(105:11)),
-	REGION(VIRTIO_RNG0, "isr", SYNC, AT(105:11)),
-	REGION(VIRTIO_RNG0, "device", SYNC, AT(105:11)),
-	REGION(VIRTIO_RNG0, "notify", ASYNC, AT(105:11)),
-	REGION(VIRTIO_RNG0, "msix-table", SYNC, AT(105:11)),
-	REGION(VIRTIO_RNG0, "msix-pba", SYNC, AT(105:11)),
-	REGION(IOAPIC, "regs", KERNEL, AT(64:11)),
-	REGION(LAPIC, "regs", KERNEL, AT(67:11)),
+	REGION(PIC, "master", KERNEL, 58, 15),
+	REGION(PIT, "counters", KERNEL, 61, 15),
+	REGION(KBD, "data", SYNC, 70, 15),
+	REGION(PIT, "speaker", KERNEL, 61, 15),
+	REGION(KBD, "command", SYNC, 70, 15),
+	REGION(RTC, "regs", SYNC, 74, 15),
+	REGION(PIC, "slave", KERNEL, 58, 15),
+	REGION(COM4, "regs", SYNC, 91, 15),
+	REGION(COM2, "regs", SYNC, 84, 15),
+	REGION(COM3, "regs", SYNC, 88, 15),
+	REGION(COM1, "regs", SYNC, 78, 15),
+	REGION(PIC, "elcr", KERNEL, 58, 15),
+	REGION(PCI_HOST, "config-address", SYNC, 94, 15),
+	REGION(PCI_HOST, "config-data", SYNC, 94, 15),
+	REGION(VIRTIO_BLK0, "common", SYNC, 97, 11),
+	REGION(VIRTIO_BLK0, "isr", SYNC, 97, 11),
+	REGION(VIRTIO_BLK0, "device", SYNC, 97, 11),
+	REGION(VIRTIO_BLK0, "notify", ASYNC, 97, 11),
+	REGION(VIRTIO_BLK0, "msix-table", SYNC, 97, 11),
+	REGION(VIRTIO_BLK0, "msix-pba", SYNC, 97, 11),
+	REGION(VIRTIO_CONSOLE0, "common", SYNC, 101, 11),
+	REGION(VIRTIO_CONSOLE0, "isr", SYNC, 101, 11),
+	REGION(VIRTIO_CONSOLE0, "device", SYNC, 101, 11),
+	REGION(VIRTIO_CONSOLE0, "notify", ASYNC, 101, 11),
+	REGION(VIRTIO_CONSOLE0, "msix-table", SYNC, 101, 11),
+	REGION(VIRTIO_CONSOLE0, "msix-pba", SYNC, 101, 11),
+	REGION(VIRTIO_RNG0, "common", SYNC, 105, 11),
+	REGION(VIRTIO_RNG0, "isr", SYNC, 105, 11),
+	REGION(VIRTIO_RNG0, "device", SYNC, 105, 11),
+	REGION(VIRTIO_RNG0, "notify", ASYNC, 105, 11),
+	REGION(VIRTIO_RNG0, "msix-table", SYNC, 105, 11),
+	REGION(VIRTIO_RNG0, "msix-pba", SYNC, 105, 11),
+	REGION(IOAPIC, "regs", KERNEL, 64, 11),
+	REGION(LAPIC, "regs", KERNEL, 67, 11),
 };
 
 struct board_region board_regions[BOARD_NR_REGIONS];
-char board_region_names[BOARD_REGION_NAMES_SIZE];
+char board_region_text[BOARD_REGION_TEXT_SIZE];
 BOARD_INDEX_TYPE board_port_map[65536];
 
 /* Page maps: filled from board_regions and board_subpages at start. */

@@ -15,8 +15,10 @@
 #define UNPLACED	false, 0, false, 0
 #define PROPS(p)	p, ARRAY_SIZE(p)
 #define NO_PROPS	NULL, 0
-/* A region: its device, the register, its binding, where. */
-#define REGION(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, at }
+/* A region: its device, the register, its binding, where (line,
+   column in BOARD_SOURCE; REGION_IN: a position elsewhere). */
+#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL }
+#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at }
 /* A shared page: address, its first region, how many, where its granules
    start in board_subpage_map, granule shift. */
 #define SUBPAGE(pg, reg_, n, map, sh) { pg, BOARD_REGION_##reg_, n, map, sh }
@@ -48,7 +50,7 @@ const struct board_info board_info = {	/* 4:1 */
 	.nr_reserved = BOARD_NR_RESERVED,
 	.nr_async = BOARD_NR_ASYNC,
 	.nr_async_bindings = BOARD_NR_ASYNC_BINDINGS,
-	.region_names_size = BOARD_REGION_NAMES_SIZE,
+	.region_text_size = BOARD_REGION_TEXT_SIZE,
 	.kernel_irqchip = true,
 	.kernel_pit = true,
 };
@@ -101,54 +103,54 @@ const struct board_device board_devices[BOARD_NR_DEVICES] = {
 
 const struct board_region_entry board_region_list[BOARD_NR_REGIONS] = {
 	{ .srcpos = BOARD_SOURCE },	/* 0: unmapped */
-	REGION(PIC, "master", KERNEL, AT(51:15)),
-	REGION(PIT, "counters", KERNEL, AT(54:15)),
-	REGION(KBD, "data", SYNC, AT(63:15)),
-	REGION(PIT, "speaker", KERNEL, AT(54:15)),
-	REGION(KBD, "command", SYNC, AT(63:15)),
-	REGION(RTC, "regs", SYNC, AT(67:15)),
-	REGION(POST, "code", COALESCED, AT(71:15)),
-	REGION(PIC, "slave", KERNEL, AT(51:15)),
-	REGION(COM4, "regs", SYNC, AT(87:15)),
-	REGION(COM2, "regs", SYNC, AT(80:15)),
-	REGION(COM3, "regs", SYNC, AT(84:15)),
-	REGION(COM1, "regs", SYNC, AT(74:15)),
-	REGION(PIC, "elcr", KERNEL, AT(51:15)),
-	REGION(DEBUG_EXIT, "exit", SYNC, AT(90:15)),
-	REGION(ACPI_PM, "pm1-evt", SYNC, AT(123:15)),
-	REGION(ACPI_PM, "pm1-cnt", SYNC, AT(123:15)),
-	REGION(PCI_HOST, "config-address", SYNC, AT(93:15)),
-	REGION(PCI_HOST, "config-data", SYNC, AT(93:15)),
-	REGION(DOORBELL0, "doorbell", ASYNC, AT(96:11)),
-	REGION(DOORBELL0, "status", SYNC, AT(96:11)),
-	REGION(DOORBELL0, "fifo", COALESCED, AT(96:11)),
-	REGION(DOORBELL1, "doorbell", SYNC, AT(102:11)),
-	REGION(DOORBELL1, "status", SYNC, AT(102:11)),
-	REGION(DOORBELL1, "fifo", COALESCED, AT(102:11)),
-	REGION(VIRTIO_BLK0, "common", SYNC, AT(108:11)),
-	REGION(VIRTIO_BLK0, "isr", SYNC, AT(108:11)),
-	REGION(VIRTIO_BLK0, "device", SYNC, AT(108:11)),
-	REGION(VIRTIO_BLK0, "notify", ASYNC, AT(108:11)),
-	REGION(VIRTIO_BLK0, "msix-table", SYNC, AT(108:11)),
-	REGION(VIRTIO_BLK0, "msix-pba", SYNC, AT(108:11)),
-	REGION(VIRTIO_CONSOLE0, "common", SYNC, AT(113:11)),
-	REGION(VIRTIO_CONSOLE0, "isr", SYNC, AT(113:11)),
-	REGION(VIRTIO_CONSOLE0, "device", SYNC, AT(113:11)),
-	REGION(VIRTIO_CONSOLE0, "notify", ASYNC, AT(113:11)),
-	REGION(VIRTIO_CONSOLE0, "msix-table", SYNC, AT(113:11)),
-	REGION(VIRTIO_CONSOLE0, "msix-pba", SYNC, AT(113:11)),
-	REGION(VIRTIO_RNG0, "common", SYNC, AT(117:11)),
-	REGION(VIRTIO_RNG0, "isr", SYNC, AT(117:11)),
-	REGION(VIRTIO_RNG0, "device", SYNC, AT(117:11)),
-	REGION(VIRTIO_RNG0, "notify", ASYNC, AT(117:11)),
-	REGION(VIRTIO_RNG0, "msix-table", SYNC, AT(117:11)),
-	REGION(VIRTIO_RNG0, "msix-pba", SYNC, AT(117:11)),
-	REGION(IOAPIC, "regs", KERNEL, AT(57:11)),
-	REGION(LAPIC, "regs", KERNEL, AT(60:11)),
+	REGION(PIC, "master", KERNEL, 51, 15),
+	REGION(PIT, "counters", KERNEL, 54, 15),
+	REGION(KBD, "data", SYNC, 63, 15),
+	REGION(PIT, "speaker", KERNEL, 54, 15),
+	REGION(KBD, "command", SYNC, 63, 15),
+	REGION(RTC, "regs", SYNC, 67, 15),
+	REGION(POST, "code", COALESCED, 71, 15),
+	REGION(PIC, "slave", KERNEL, 51, 15),
+	REGION(COM4, "regs", SYNC, 87, 15),
+	REGION(COM2, "regs", SYNC, 80, 15),
+	REGION(COM3, "regs", SYNC, 84, 15),
+	REGION(COM1, "regs", SYNC, 74, 15),
+	REGION(PIC, "elcr", KERNEL, 51, 15),
+	REGION(DEBUG_EXIT, "exit", SYNC, 90, 15),
+	REGION(ACPI_PM, "pm1-evt", SYNC, 123, 15),
+	REGION(ACPI_PM, "pm1-cnt", SYNC, 123, 15),
+	REGION(PCI_HOST, "config-address", SYNC, 93, 15),
+	REGION(PCI_HOST, "config-data", SYNC, 93, 15),
+	REGION(DOORBELL0, "doorbell", ASYNC, 96, 11),
+	REGION(DOORBELL0, "status", SYNC, 96, 11),
+	REGION(DOORBELL0, "fifo", COALESCED, 96, 11),
+	REGION(DOORBELL1, "doorbell", SYNC, 102, 11),
+	REGION(DOORBELL1, "status", SYNC, 102, 11),
+	REGION(DOORBELL1, "fifo", COALESCED, 102, 11),
+	REGION(VIRTIO_BLK0, "common", SYNC, 108, 11),
+	REGION(VIRTIO_BLK0, "isr", SYNC, 108, 11),
+	REGION(VIRTIO_BLK0, "device", SYNC, 108, 11),
+	REGION(VIRTIO_BLK0, "notify", ASYNC, 108, 11),
+	REGION(VIRTIO_BLK0, "msix-table", SYNC, 108, 11),
+	REGION(VIRTIO_BLK0, "msix-pba", SYNC, 108, 11),
+	REGION(VIRTIO_CONSOLE0, "common", SYNC, 113, 11),
+	REGION(VIRTIO_CONSOLE0, "isr", SYNC, 113, 11),
+	REGION(VIRTIO_CONSOLE0, "device", SYNC, 113, 11),
+	REGION(VIRTIO_CONSOLE0, "notify", ASYNC, 113, 11),
+	REGION(VIRTIO_CONSOLE0, "msix-table", SYNC, 113, 11),
+	REGION(VIRTIO_CONSOLE0, "msix-pba", SYNC, 113, 11),
+	REGION(VIRTIO_RNG0, "common", SYNC, 117, 11),
+	REGION(VIRTIO_RNG0, "isr", SYNC, 117, 11),
+	REGION(VIRTIO_RNG0, "device", SYNC, 117, 11),
+	REGION(VIRTIO_RNG0, "notify", ASYNC, 117, 11),
+	REGION(VIRTIO_RNG0, "msix-table", SYNC, 117, 11),
+	REGION(VIRTIO_RNG0, "msix-pba", SYNC, 117, 11),
+	REGION(IOAPIC, "regs", KERNEL, 57, 11),
+	REGION(LAPIC, "regs", KERNEL, 60, 11),
 };
 
 struct board_region board_regions[BOARD_NR_REGIONS];
-char board_region_names[BOARD_REGION_NAMES_SIZE];
+char board_region_text[BOARD_REGION_TEXT_SIZE];
 BOARD_INDEX_TYPE board_port_map[65536];
 
 /* Page maps: filled from board_regions and board_subpages at start. */

@@ -119,6 +119,17 @@ for yaml in tests/boardc/good/*.yaml; do
 	done
 done
 
+# A board with regions placed in a file it includes (REGION_IN entries).
+t=/boardc/golden/dts-include
+if run "$t/c" /dev/null -O c -o "$tmp/dts-include" tests/boardc/dts/include.dts; then
+	if grep -q '^	REGION_IN(' "$tmp/dts-include/board.c"; then
+		pass "$t/region-in"
+	else
+		fail "$t/region-in" "no region placed in platform.dtsi"
+	fi
+	tables "$t/tables" "$tmp/dts-include"
+fi
+
 [ $update = 1 ] && exit 0
 
 # The committed tables of every shipped board: up to date, and correct.

@@ -4,8 +4,8 @@
  * against the region list itself: every port and every interesting MMIO
  * address must resolve, through the same constant-time lookup the VMM uses
  * (vmm/dispatch.h), to the region a linear search finds, or to 0. Also
- * checks the sub-page maps stay in bounds and the async entries describe
- * their regions. Prints one PASS/FAIL line named by argv[1].
+ * checks the sub-page maps stay in bounds, the async entries describe
+ * their regions, and the region positions written out at start. Prints one PASS/FAIL line named by argv[1].
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -172,6 +172,47 @@ static void check_async(void)
 	}
 }
 
+/* The end of string s if it lies in board_region_text, else `end`. */
+static const char *text_end(const char *s, const char *end)
+{
+	const char *text = board_region_text;
+
+	if (s >= text && s < text + BOARD_REGION_TEXT_SIZE &&
+	    s + strlen(s) + 1 > end)
+		return s + strlen(s) + 1;
+	return end;
+}
+
+/*
+ * Each region's position as its list entry gives it ("source:line:col",
+ * or the entry's own text), written at start into board_region_text with
+ * the names: boardc must have sized it for exactly these strings.
+ */
+static void check_region_text(void)
+{
+	const char *end = board_region_text;
+	char want[4096];
+
+	for (unsigned i = 1; i < BOARD_NR_REGIONS; i++) {
+		const struct board_region_entry *e = &board_region_list[i];
+		const struct board_region *r = &board_regions[i];
+
+		if (e->srcpos)
+			snprintf(want, sizeof(want), "%s", e->srcpos);
+		else
+			snprintf(want, sizeof(want), "%s:%u:%u",
+				 board_info.source, e->line, e->column);
+		if (strcmp(r->srcpos, want))
+			fail("region %u (%s) is at \"%s\", not \"%s\"", i,
+			     r->name, r->srcpos, want);
+		end = text_end(r->srcpos, text_end(r->name, end));
+	}
+	if (end != board_region_text + BOARD_REGION_TEXT_SIZE)
+		fail("names and positions use %td of the %d bytes of "
+		     "board_region_text", end - board_region_text,
+		     BOARD_REGION_TEXT_SIZE);
+}
+
 int main(int argc, char **argv)
 {
 	test_name = argc > 1 ? argv[1] : "/boardc/golden/tables";
@@ -181,6 +222,7 @@ int main(int argc, char **argv)
 	check_ports();
 	check_regions_mmio();
 	check_async();
+	check_region_text();
 	if (!failures)
 		printf("PASS %s\n", test_name);
 	return 0;

@@ -15,8 +15,10 @@
 #define UNPLACED	false, 0, false, 0
 #define PROPS(p)	p, ARRAY_SIZE(p)
 #define NO_PROPS	NULL, 0
-/* A region: its device, the register, its binding, where. */
-#define REGION(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, at }
+/* A region: its device, the register, its binding, where (line,
+   column in BOARD_SOURCE; REGION_IN: a position elsewhere). */
+#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL }
+#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at }
 /* A shared page: address, its first region, how many, where its granules
    start in board_subpage_map, granule shift. */
 #define SUBPAGE(pg, reg_, n, map, sh) { pg, BOARD_REGION_##reg_, n, map, sh }
@@ -39,7 +41,7 @@ const struct board_info board_info = {	/* 4:1 */
 	.nr_reserved = BOARD_NR_RESERVED,
 	.nr_async = BOARD_NR_ASYNC,
 	.nr_async_bindings = BOARD_NR_ASYNC_BINDINGS,
-	.region_names_size = BOARD_REGION_NAMES_SIZE,
+	.region_text_size = BOARD_REGION_TEXT_SIZE,
 	.kernel_irqchip = true,
 	.kernel_pit = true,
 };
@@ -70,30 +72,30 @@ const struct board_device board_devices[BOARD_NR_DEVICES] = {
 
 const struct board_region_entry board_region_list[BOARD_NR_REGIONS] = {
 	{ .srcpos = BOARD_SOURCE },	/* 0: unmapped */
-	REGION(PIC, "master", KERNEL, AT(18:15)),
-	REGION(PIT, "counters", KERNEL, AT(21:15)),
-	REGION(PIT, "speaker", KERNEL, AT(21:15)),
-	REGION(POST_SYNC, "code", SYNC, AT(27:15)),
-	REGION(POST_ASYNC, "code", ASYNC, AT(32:15)),
-	REGION(PIC, "slave", KERNEL, AT(18:15)),
-	REGION(PIC, "elcr", KERNEL, AT(18:15)),
-	REGION(PORT_BELL, "doorbell", ASYNC, AT(37:15)),
-	REGION(PORT_BELL, "status", SYNC, AT(37:15)),
-	REGION(PORT_BELL, "fifo", ASYNC, AT(37:15)),
-	REGION(PORT_FIFO, "doorbell", COALESCED, AT(45:15)),
-	REGION(PORT_FIFO, "status", SYNC, AT(45:15)),
-	REGION(PORT_FIFO, "fifo", COALESCED, AT(45:15)),
-	REGION(MMIO_BELL, "doorbell", ASYNC, AT(51:11)),
-	REGION(MMIO_BELL, "status", SYNC, AT(51:11)),
-	REGION(MMIO_BELL, "fifo", ASYNC, AT(51:11)),
-	REGION(MMIO_SYNC, "doorbell", SYNC, AT(61:11)),
-	REGION(MMIO_SYNC, "status", SYNC, AT(61:11)),
-	REGION(MMIO_SYNC, "fifo", SYNC, AT(61:11)),
-	REGION(IOAPIC, "regs", KERNEL, AT(24:11)),
+	REGION(PIC, "master", KERNEL, 18, 15),
+	REGION(PIT, "counters", KERNEL, 21, 15),
+	REGION(PIT, "speaker", KERNEL, 21, 15),
+	REGION(POST_SYNC, "code", SYNC, 27, 15),
+	REGION(POST_ASYNC, "code", ASYNC, 32, 15),
+	REGION(PIC, "slave", KERNEL, 18, 15),
+	REGION(PIC, "elcr", KERNEL, 18, 15),
+	REGION(PORT_BELL, "doorbell", ASYNC, 37, 15),
+	REGION(PORT_BELL, "status", SYNC, 37, 15),
+	REGION(PORT_BELL, "fifo", ASYNC, 37, 15),
+	REGION(PORT_FIFO, "doorbell", COALESCED, 45, 15),
+	REGION(PORT_FIFO, "status", SYNC, 45, 15),
+	REGION(PORT_FIFO, "fifo", COALESCED, 45, 15),
+	REGION(MMIO_BELL, "doorbell", ASYNC, 51, 11),
+	REGION(MMIO_BELL, "status", SYNC, 51, 11),
+	REGION(MMIO_BELL, "fifo", ASYNC, 51, 11),
+	REGION(MMIO_SYNC, "doorbell", SYNC, 61, 11),
+	REGION(MMIO_SYNC, "status", SYNC, 61, 11),
+	REGION(MMIO_SYNC, "fifo", SYNC, 61, 11),
+	REGION(IOAPIC, "regs", KERNEL, 24, 11),
 };
 
 struct board_region board_regions[BOARD_NR_REGIONS];
-char board_region_names[BOARD_REGION_NAMES_SIZE];
+char board_region_text[BOARD_REGION_TEXT_SIZE];
 BOARD_INDEX_TYPE board_port_map[65536];
 
 /* Page maps: filled from board_regions and board_subpages at start. */

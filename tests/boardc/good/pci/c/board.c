@@ -15,8 +15,10 @@
 #define UNPLACED	false, 0, false, 0
 #define PROPS(p)	p, ARRAY_SIZE(p)
 #define NO_PROPS	NULL, 0
-/* A region: its device, the register, its binding, where. */
-#define REGION(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, at }
+/* A region: its device, the register, its binding, where (line,
+   column in BOARD_SOURCE; REGION_IN: a position elsewhere). */
+#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL }
+#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at }
 /* A shared page: address, its first region, how many, where its granules
    start in board_subpage_map, granule shift. */
 #define SUBPAGE(pg, reg_, n, map, sh) { pg, BOARD_REGION_##reg_, n, map, sh }
@@ -42,7 +44,7 @@ const struct board_info board_info = {	/* 4:1 */
 	.nr_reserved = BOARD_NR_RESERVED,
 	.nr_async = BOARD_NR_ASYNC,
 	.nr_async_bindings = BOARD_NR_ASYNC_BINDINGS,
-	.region_names_size = BOARD_REGION_NAMES_SIZE,
+	.region_text_size = BOARD_REGION_TEXT_SIZE,
 	.kernel_irqchip = false,
 	.kernel_pit = false,
 };
@@ -69,33 +71,33 @@ const struct board_device board_devices[BOARD_NR_DEVICES] = {
 
 const struct board_region_entry board_region_list[BOARD_NR_REGIONS] = {
 	{ .srcpos = BOARD_SOURCE },	/* 0: unmapped */
-	REGION(PCI_HOST, "config-address", SYNC, AT(18:15)),
-	REGION(PCI_HOST, "config-data", SYNC, AT(18:15)),
-	REGION(BLK0, "common", SYNC, AT(21:11)),
-	REGION(BLK0, "isr", SYNC, AT(21:11)),
-	REGION(BLK0, "device", SYNC, AT(21:11)),
-	REGION(BLK0, "notify", ASYNC, AT(21:11)),
-	REGION(BLK0, "msix-table", SYNC, AT(21:11)),
-	REGION(BLK0, "msix-pba", SYNC, AT(21:11)),
-	REGION(RNG0, "common", SYNC, AT(28:11)),
-	REGION(RNG0, "isr", SYNC, AT(28:11)),
-	REGION(RNG0, "device", SYNC, AT(28:11)),
-	REGION(RNG0, "notify", ASYNC, AT(28:11)),
-	REGION(RNG0, "msix-table", SYNC, AT(28:11)),
-	REGION(RNG0, "msix-pba", SYNC, AT(28:11)),
-	REGION(DB, "doorbell", ASYNC, AT(38:11)),
-	REGION(DB, "status", SYNC, AT(38:11)),
-	REGION(DB, "fifo", COALESCED, AT(38:11)),
-	REGION(CON0, "common", SYNC, AT(32:11)),
-	REGION(CON0, "isr", SYNC, AT(32:11)),
-	REGION(CON0, "device", SYNC, AT(32:11)),
-	REGION(CON0, "notify", SYNC, AT(32:11)),
-	REGION(CON0, "msix-table", SYNC, AT(32:11)),
-	REGION(CON0, "msix-pba", SYNC, AT(32:11)),
+	REGION(PCI_HOST, "config-address", SYNC, 18, 15),
+	REGION(PCI_HOST, "config-data", SYNC, 18, 15),
+	REGION(BLK0, "common", SYNC, 21, 11),
+	REGION(BLK0, "isr", SYNC, 21, 11),
+	REGION(BLK0, "device", SYNC, 21, 11),
+	REGION(BLK0, "notify", ASYNC, 21, 11),
+	REGION(BLK0, "msix-table", SYNC, 21, 11),
+	REGION(BLK0, "msix-pba", SYNC, 21, 11),
+	REGION(RNG0, "common", SYNC, 28, 11),
+	REGION(RNG0, "isr", SYNC, 28, 11),
+	REGION(RNG0, "device", SYNC, 28, 11),
+	REGION(RNG0, "notify", ASYNC, 28, 11),
+	REGION(RNG0, "msix-table", SYNC, 28, 11),
+	REGION(RNG0, "msix-pba", SYNC, 28, 11),
+	REGION(DB, "doorbell", ASYNC, 38, 11),
+	REGION(DB, "status", SYNC, 38, 11),
+	REGION(DB, "fifo", COALESCED, 38, 11),
+	REGION(CON0, "common", SYNC, 32, 11),
+	REGION(CON0, "isr", SYNC, 32, 11),
+	REGION(CON0, "device", SYNC, 32, 11),
+	REGION(CON0, "notify", SYNC, 32, 11),
+	REGION(CON0, "msix-table", SYNC, 32, 11),
+	REGION(CON0, "msix-pba", SYNC, 32, 11),
 };
 
 struct board_region board_regions[BOARD_NR_REGIONS];
-char board_region_names[BOARD_REGION_NAMES_SIZE];
+char board_region_text[BOARD_REGION_TEXT_SIZE];
 BOARD_INDEX_TYPE board_port_map[65536];
 
 /* Page maps: filled from board_regions and board_subpages at start. */

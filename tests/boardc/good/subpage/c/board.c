@@ -15,8 +15,10 @@
 #define UNPLACED	false, 0, false, 0
 #define PROPS(p)	p, ARRAY_SIZE(p)
 #define NO_PROPS	NULL, 0
-/* A region: its device, the register, its binding, where. */
-#define REGION(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, at }
+/* A region: its device, the register, its binding, where (line,
+   column in BOARD_SOURCE; REGION_IN: a position elsewhere). */
+#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL }
+#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at }
 /* A shared page: address, its first region, how many, where its granules
    start in board_subpage_map, granule shift. */
 #define SUBPAGE(pg, reg_, n, map, sh) { pg, BOARD_REGION_##reg_, n, map, sh }
@@ -38,7 +40,7 @@ const struct board_info board_info = {	/* 4:1 */
 	.nr_reserved = BOARD_NR_RESERVED,
 	.nr_async = BOARD_NR_ASYNC,
 	.nr_async_bindings = BOARD_NR_ASYNC_BINDINGS,
-	.region_names_size = BOARD_REGION_NAMES_SIZE,
+	.region_text_size = BOARD_REGION_TEXT_SIZE,
 	.kernel_irqchip = false,
 	.kernel_pit = false,
 };
@@ -59,31 +61,31 @@ const struct board_device board_devices[BOARD_NR_DEVICES] = {
 
 const struct board_region_entry board_region_list[BOARD_NR_REGIONS] = {
 	{ .srcpos = BOARD_SOURCE },	/* 0: unmapped */
-	REGION(A, "doorbell", ASYNC, AT(19:11)),
-	REGION(A, "status", SYNC, AT(19:11)),
-	REGION(A, "fifo", COALESCED, AT(19:11)),
-	REGION(B, "doorbell", ASYNC, AT(22:11)),
-	REGION(B, "status", SYNC, AT(22:11)),
-	REGION(B, "fifo", COALESCED, AT(22:11)),
-	REGION(C, "doorbell", ASYNC, AT(30:11)),
-	REGION(C, "status", SYNC, AT(30:11)),
-	REGION(C, "fifo", COALESCED, AT(30:11)),
-	REGION(D, "doorbell", ASYNC, AT(33:11)),
-	REGION(D, "status", SYNC, AT(33:11)),
-	REGION(D, "fifo", SYNC, AT(33:11)),
-	REGION(E, "doorbell", ASYNC, AT(39:11)),
-	REGION(E, "status", SYNC, AT(39:11)),
-	REGION(E, "fifo", COALESCED, AT(39:11)),
-	REGION(F, "doorbell", ASYNC, AT(42:11)),
-	REGION(F, "status", SYNC, AT(42:11)),
-	REGION(F, "fifo", COALESCED, AT(42:11)),
-	REGION(G, "doorbell", SYNC, AT(45:11)),
-	REGION(G, "status", SYNC, AT(45:11)),
-	REGION(G, "fifo", ASYNC, AT(45:11)),
+	REGION(A, "doorbell", ASYNC, 19, 11),
+	REGION(A, "status", SYNC, 19, 11),
+	REGION(A, "fifo", COALESCED, 19, 11),
+	REGION(B, "doorbell", ASYNC, 22, 11),
+	REGION(B, "status", SYNC, 22, 11),
+	REGION(B, "fifo", COALESCED, 22, 11),
+	REGION(C, "doorbell", ASYNC, 30, 11),
+	REGION(C, "status", SYNC, 30, 11),
+	REGION(C, "fifo", COALESCED, 30, 11),
+	REGION(D, "doorbell", ASYNC, 33, 11),
+	REGION(D, "status", SYNC, 33, 11),
+	REGION(D, "fifo", SYNC, 33, 11),
+	REGION(E, "doorbell", ASYNC, 39, 11),
+	REGION(E, "status", SYNC, 39, 11),
+	REGION(E, "fifo", COALESCED, 39, 11),
+	REGION(F, "doorbell", ASYNC, 42, 11),
+	REGION(F, "status", SYNC, 42, 11),
+	REGION(F, "fifo", COALESCED, 42, 11),
+	REGION(G, "doorbell", SYNC, 45, 11),
+	REGION(G, "status", SYNC, 45, 11),
+	REGION(G, "fifo", ASYNC, 45, 11),
 };
 
 struct board_region board_regions[BOARD_NR_REGIONS];
-char board_region_names[BOARD_REGION_NAMES_SIZE];
+char board_region_text[BOARD_REGION_TEXT_SIZE];
 BOARD_INDEX_TYPE board_port_map[65536];
 
 /* Page maps: filled from board_regions and board_subpages at start. */

@@ -15,8 +15,10 @@
 #define UNPLACED	false, 0, false, 0
 #define PROPS(p)	p, ARRAY_SIZE(p)
 #define NO_PROPS	NULL, 0
-/* A region: its device, the register, its binding, where. */
-#define REGION(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, at }
+/* A region: its device, the register, its binding, where (line,
+   column in BOARD_SOURCE; REGION_IN: a position elsewhere). */
+#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL }
+#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at }
 /* A shared page: address, its first region, how many, where its granules
    start in board_subpage_map, granule shift. */
 #define SUBPAGE(pg, reg_, n, map, sh) { pg, BOARD_REGION_##reg_, n, map, sh }
@@ -40,7 +42,7 @@ const struct board_info board_info = {	/* 4:1 */
 	.nr_reserved = BOARD_NR_RESERVED,
 	.nr_async = BOARD_NR_ASYNC,
 	.nr_async_bindings = BOARD_NR_ASYNC_BINDINGS,
-	.region_names_size = BOARD_REGION_NAMES_SIZE,
+	.region_text_size = BOARD_REGION_TEXT_SIZE,
 	.kernel_irqchip = true,
 	.kernel_pit = false,
 };
@@ -82,36 +84,36 @@ const struct board_device board_devices[BOARD_NR_DEVICES] = {
 
 const struct board_region_entry board_region_list[BOARD_NR_REGIONS] = {
 	{ .srcpos = BOARD_SOURCE },	/* 0: unmapped */
-	REGION(PIC, "master", KERNEL, AT(44:15)),
-	REGION(PIC, "slave", KERNEL, AT(44:15)),
-	REGION(PIC, "elcr", KERNEL, AT(44:15)),
-	REGION(DEBUG_EXIT, "exit", SYNC, AT(65:15)),
-	REGION(PORT_BELL, "doorbell", ASYNC, AT(69:7)),
-	REGION(PORT_BELL, "status", SYNC, AT(69:7)),
-	REGION(PORT_BELL, "fifo", COALESCED, AT(69:7)),
-	REGION(COM1, "regs", SYNC, AT(54:7)),
-	REGION(COM2, "regs", SYNC, AT(61:7)),
-	REGION(FAR_BELL, "doorbell", ASYNC, AT(92:11)),
-	REGION(FAR_BELL, "status", SYNC, AT(92:11)),
-	REGION(FAR_BELL, "fifo", COALESCED, AT(92:11)),
-	REGION(BELL_A, "doorbell", ASYNC, AT(74:7)),
-	REGION(BELL_A, "status", SYNC, AT(74:7)),
-	REGION(BELL_A, "fifo", COALESCED, AT(74:7)),
-	REGION(BELL_D, "doorbell", ASYNC, AT(89:7)),
-	REGION(BELL_D, "status", SYNC, AT(89:7)),
-	REGION(BELL_D, "fifo", COALESCED, AT(89:7)),
-	REGION(BELL_B, "doorbell", ASYNC, AT(79:7)),
-	REGION(BELL_B, "status", SYNC, AT(79:7)),
-	REGION(BELL_B, "fifo", COALESCED, AT(79:7)),
-	REGION(IOAPIC, "regs", KERNEL, AT(47:11)),
-	REGION(LAPIC, "regs", KERNEL, AT(50:11)),
-	REGION(BELL_C, "doorbell", ASYNC, AT(85:7)),
-	REGION(BELL_C, "status", SYNC, AT(85:7)),
-	REGION(BELL_C, "fifo", COALESCED, AT(85:7)),
+	REGION(PIC, "master", KERNEL, 44, 15),
+	REGION(PIC, "slave", KERNEL, 44, 15),
+	REGION(PIC, "elcr", KERNEL, 44, 15),
+	REGION(DEBUG_EXIT, "exit", SYNC, 65, 15),
+	REGION(PORT_BELL, "doorbell", ASYNC, 69, 7),
+	REGION(PORT_BELL, "status", SYNC, 69, 7),
+	REGION(PORT_BELL, "fifo", COALESCED, 69, 7),
+	REGION(COM1, "regs", SYNC, 54, 7),
+	REGION(COM2, "regs", SYNC, 61, 7),
+	REGION(FAR_BELL, "doorbell", ASYNC, 92, 11),
+	REGION(FAR_BELL, "status", SYNC, 92, 11),
+	REGION(FAR_BELL, "fifo", COALESCED, 92, 11),
+	REGION(BELL_A, "doorbell", ASYNC, 74, 7),
+	REGION(BELL_A, "status", SYNC, 74, 7),
+	REGION(BELL_A, "fifo", COALESCED, 74, 7),
+	REGION(BELL_D, "doorbell", ASYNC, 89, 7),
+	REGION(BELL_D, "status", SYNC, 89, 7),
+	REGION(BELL_D, "fifo", COALESCED, 89, 7),
+	REGION(BELL_B, "doorbell", ASYNC, 79, 7),
+	REGION(BELL_B, "status", SYNC, 79, 7),
+	REGION(BELL_B, "fifo", COALESCED, 79, 7),
+	REGION(IOAPIC, "regs", KERNEL, 47, 11),
+	REGION(LAPIC, "regs", KERNEL, 50, 11),
+	REGION(BELL_C, "doorbell", ASYNC, 85, 7),
+	REGION(BELL_C, "status", SYNC, 85, 7),
+	REGION(BELL_C, "fifo", COALESCED, 85, 7),
 };
 
 struct board_region board_regions[BOARD_NR_REGIONS];
-char board_region_names[BOARD_REGION_NAMES_SIZE];
+char board_region_text[BOARD_REGION_TEXT_SIZE];
 BOARD_INDEX_TYPE board_port_map[65536];
 
 /* Page maps: filled from board_regions and board_subpages at start. */
