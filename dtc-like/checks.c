@@ -1705,17 +1705,9 @@ static void window_straddle(struct check *c, struct ir_device *d,
 	struct ir_placement *p = dev_placement(d, space);
 	uint64_t span = dev_span(d, space);
 	uint64_t last = range_last(p->base, span);
-	size_t lo = 0, hi = n;
-
 	/* The windows starting at or below the block's last byte... */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+	size_t lo = LOWER_BOUND(n, mid, w[mid].first <= last);
 
-		if (w[mid].first <= last)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	/* ...walking back while one of them may still reach the block. */
 	while (lo-- > 0 && reach[lo] >= p->base) {
 		const char *lw;

@@ -210,16 +210,8 @@ static int scale_build(struct scale *s, const struct column *col,
 
 static int scale_y(const struct scale *s, uint64_t addr)
 {
-	unsigned lo = 0, hi = s->nr;
+	size_t lo = LOWER_BOUND(s->nr, mid, s->addr[mid] < addr);
 
-	while (lo < hi) {
-		unsigned mid = lo + (hi - lo) / 2;
-
-		if (s->addr[mid] < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	return s->y[lo < s->nr ? lo : s->nr - 1];
 }
 

@@ -213,17 +213,9 @@ static int gap_push(struct window_space *ws, uint64_t first, uint64_t last)
 /* First busy range that ends at or after `addr`. */
 static size_t busy_search(const struct busy *busy, size_t n, uint64_t addr)
 {
-	size_t lo = 0, hi = n;
-
 	/* Ranges may nest: search on first, walk back while one reaches. */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+	size_t lo = LOWER_BOUND(n, mid, busy[mid].first < addr);
 
-		if (busy[mid].first < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	while (lo > 0 && busy[lo - 1].reach >= addr)
 		lo--;
 	return lo;

@@ -167,16 +167,9 @@ static inline void board_fill_subpage(unsigned s)
 /* The board's own binding of region i, or NULL (bindings are by region). */
 static inline const struct board_async_binding *board_fill_bound(unsigned i)
 {
-	unsigned lo = 0, hi = board_info.nr_async_bindings;
+	size_t lo = LOWER_BOUND(board_info.nr_async_bindings, mid,
+				board_async_bindings[mid].region < i);
 
-	while (lo < hi) {
-		unsigned mid = lo + (hi - lo) / 2;
-
-		if (board_async_bindings[mid].region < i)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	return lo < board_info.nr_async_bindings &&
 	       board_async_bindings[lo].region == i ?
 	       &board_async_bindings[lo] : NULL;
