@@ -27,6 +27,7 @@
 #include "cpuid-features.h"
 #include "guest-ram.h"
 #include "keys.h"
+#include "mp-fit.h"
 #include "ram-layout.h"
 
 #define PIO_LIMIT	0xffffull
@@ -1595,12 +1596,7 @@ static void check_memslots(struct check *c, struct board *b)
  * configuration table in the same range. Its size follows the board:
  * 44 bytes, 20 per CPU, 8 per bus, IOAPIC and interrupt entry.
  */
-#define MP_FLOATING_SIZE	16
 #define ONE_MIB			0x100000ull
-
-static const struct { uint64_t lo, hi; } mp_scan_areas[] = {
-	{ 0x0, 0x400 }, { 0x9fc00, 0xa0000 }, { 0xf0000, ONE_MIB },
-};
 
 static uint64_t mp_table_size(const struct board *b)
 {
@@ -1613,21 +1609,12 @@ static uint64_t mp_table_size(const struct board *b)
 	return 44 + 20ull * b->cpus_max + 8ull * entries;
 }
 
-/* As vmm/mptable.c's mp_fit(): the pointer in a scan area, the table in [lo, hi). */
+/* The pointer and the table in [lo, hi), as boardvm places them. */
 static bool mp_fits(uint64_t lo, uint64_t hi, uint64_t size)
 {
-	for (unsigned i = 0; i < ARRAY_SIZE(mp_scan_areas); i++) {
-		uint64_t a = lo > mp_scan_areas[i].lo ? lo : mp_scan_areas[i].lo;
-		uint64_t end = hi < mp_scan_areas[i].hi ? hi :
-						     mp_scan_areas[i].hi;
+	uint64_t table;
 
-		a = (a + 15) & ~15ull;
-		if (a + MP_FLOATING_SIZE > end)
-			continue;
-		if (a + MP_FLOATING_SIZE + size <= hi || lo + size <= a)
-			return true;
-	}
-	return false;
+	return mp_fit(lo, hi, size, &table) != 0;
 }
 
 static void check_mp_table(struct check *c, struct board *b)

@@ -15,6 +15,7 @@
 
 #include "boot-error.h"
 #include "irq-routing.h"
+#include "mp-fit.h"
 #include "mptable.h"
 
 #define ONE_MIB			0x100000ull
@@ -28,12 +29,6 @@
 #define MP_MAX_SIZE		(sizeof(struct mp_config) + \
 				 MP_MAX_ENTRIES * sizeof(struct mp_processor))
 
-/* Where Linux looks for the floating pointer (smp_scan_config()). */
-static const struct { uint64_t lo, hi; } mp_scan_areas[] = {
-	{ 0x0, 0x400 },
-	{ 639 * 0x400, 640 * 0x400 },
-	{ 0xf0000, 0x100000 },
-};
 
 
 uint8_t mptable_sum(const void *p, size_t len)
@@ -216,35 +211,6 @@ static int mp_build(struct mp_builder *b, const struct mptable_args *a,
 	h->length = b->len;
 	h->entries = b->entries;
 	h->checksum = -mptable_sum(b->buf, b->len);
-	return 0;
-}
-
-/*
- * In [lo, hi): a 16-byte aligned floating pointer inside a scan area, the
- * configuration table right after it, or else at lo when it fits before
- * it. Returns the floating pointer's address (the table's in *table), or
- * 0 when they do not fit.
- */
-static uint64_t mp_fit(uint64_t lo, uint64_t hi, size_t table_size,
-		       uint64_t *table)
-{
-	for (unsigned i = 0; i < sizeof(mp_scan_areas) /
-				 sizeof(mp_scan_areas[0]); i++) {
-		uint64_t a = lo > mp_scan_areas[i].lo ? lo
-						      : mp_scan_areas[i].lo;
-		uint64_t end = hi < mp_scan_areas[i].hi ? hi
-							: mp_scan_areas[i].hi;
-
-		a = (a + 15) & ~15ull;
-		if (a + sizeof(struct mp_floating) > end)
-			continue;
-		*table = a + sizeof(struct mp_floating);
-		if (*table + table_size <= hi)
-			return a;
-		*table = lo;
-		if (lo + table_size <= a)
-			return a;
-	}
 	return 0;
 }
 
