@@ -358,7 +358,14 @@ int board_acpi_dump(const struct board *board, unsigned cpus,
 		    const char *dir, FILE *out);
 int board_to_dts(const struct board *board, FILE *out);
 
-/* quote.c: a double-quoted string with C escapes (dts and YAML read it). */
+/* quote.c: a double-quoted string with the escapes of an output format. */
+enum quote_style {
+	QUOTE_C,		/* board.c */
+	QUOTE_DTS,		/* dts and YAML */
+	QUOTE_JSON,
+};
+void fput_quoted_as(FILE *out, const char *s, enum quote_style style);
+/* The dts/YAML form (both read it back exactly). */
 void fput_quoted(FILE *out, const char *s);
 
 #endif

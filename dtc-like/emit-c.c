@@ -28,26 +28,10 @@
 /* A C string literal; NULL for a missing string. */
 static void emit_string(FILE *out, const char *s)
 {
-	if (!s) {
+	if (s)
+		fput_quoted_as(out, s, QUOTE_C);
+	else
 		fputs("NULL", out);
-		return;
-	}
-	putc('"', out);
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", out);
-		else if (c == '\t')
-			fputs("\\t", out);
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(out, "\\%03o", c);
-		else
-			putc(c, out);
-	}
-	putc('"', out);
 }
 
 /* A macro name part (macro_char(): upper case, [A-Z0-9_]). */

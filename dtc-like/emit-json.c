@@ -12,22 +12,10 @@
 
 static void json_string(FILE *out, const char *s)
 {
-	if (!s) {
+	if (s)
+		fput_quoted_as(out, s, QUOTE_JSON);
+	else
 		fputs("null", out);
-		return;
-	}
-	putc('"', out);
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			putc(c, out);
-	}
-	putc('"', out);
 }
 
 static void indent(FILE *out, unsigned level)
