@@ -8,7 +8,7 @@ LINUX_TEST_SRCS := tests/linux/linux-test.c vmm/boot-linux.c \
 	vmm/boot-bzimage.c vmm/boot-kernel.c vmm/boot-pvh.c vmm/mptable.c vmm/irq-routing.c \
 	machine/guest-ram.c machine/ram-layout.c generated/pc/board.c \
 	machine/registry.c machine/host-file.c
-LINUX_TEST_HDRS := vmm/boot-linux.h vmm/boot-error.h vmm/mptable.h \
+LINUX_TEST_HDRS := vmm/boot-linux.h vmm/boot-error.h vmm/mptable.h machine/mp-fit.h \
 	vmm/irq-routing.h \
 	machine/guest-ram.h machine/host-file.h \
 	machine/ram-layout.h machine/board-tables.h machine/registry.h \
