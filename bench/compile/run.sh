@@ -103,7 +103,8 @@ awk -v ms="$c_ms" 'BEGIN {
 # the largest is laid out right): boardc -O c (median), the C it writes,
 # then the C compiler on board.c once, as the build compiles it (-O2 -g),
 # under /usr/bin/time -v: wall, CPU (user + sys) and peak memory.
-# Targets for 65,536 regions: at most 8 MB of board.c, gcc under 3 s.
+# Targets for 65,536 regions: at most 8 MB of generated C (board.c and
+# board.h together), gcc under 3 s of CPU.
 cflags="-std=gnu11 -O2 -g ${INC:--Ivmm -Idevices -Imachine}"
 echo "generated C: boardc -O c (median of $runs), then ${CC:-cc} -O2 -g -c board.c once"
 printf '  %-8s %10s %10s %10s %10s %10s %10s\n' regions "boardc ms" \
@@ -124,9 +125,9 @@ for n in ${REGION_SIZES:-1024 8192 65536}; do
 			printf "  %-8s %10.1f %9.2fM %9.2fM %10.2f %10.2f %10.0f\n",
 			       n, ms, c / 1e6, h / 1e6, wall, cpu, kb / 1024
 			if (n == 65536)
-				printf "Target (65,536 regions): board.c <= 8 MB: %s;" \
-				       " cc <= 3 s CPU: %s\n",
-				       c <= 8e6 ? "met" : "MISSED",
+				printf "Target (65,536 regions): board.c + board.h" \
+				       " <= 8 MB: %s (%.2f MB); cc <= 3 s CPU: %s\n",
+				       c + h <= 8e6 ? "met" : "MISSED", (c + h) / 1e6,
 				       cpu <= 3 ? "met" : "MISSED"
 		}' "$dir/c-$n.time"
 done
