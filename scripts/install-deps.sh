@@ -13,6 +13,9 @@ packages+=(acpica-tools lz4)
 # Man pages (tests/install/manpages.sh renders them) and the Debian
 # package (dpkg-shlibdeps, dpkg-deb: tests/install/deb.sh).
 packages+=(groff-base man-db dpkg-dev)
+# The SVG map's labels are measured for DejaVu Sans Mono, and its test
+# renders it with rsvg-convert (tests/boardc/svg-render.sh).
+packages+=(fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
