@@ -7,7 +7,8 @@
 # usage: tests/fuzz/device-seeds.sh TARGET DIR
 #   TARGET: devices-pc, devices-bindings, devices-virtio-guest, pci,
 #   virtqueue, bzimage or pvh (the kernel loaders: synthetic files, and
-#   real Debian kernels' headers when cached)
+#   real Debian kernels' headers when cached), api (the requests
+#   tests/vmm/api.sh sends, each alone and all in order as one program)
 set -euo pipefail
 target=$1 dir=$2
 mkdir -p "$dir"
@@ -225,7 +226,34 @@ PY
 	fi
 }
 
+# api_seeds DIR: every `api METHOD PATH [BODY]` line of tests/vmm/api.sh
+# as a "METHOD PATH\nBODY" record (tests/fuzz/fuzz-api.c), its shell words
+# expanded with stand-ins for the test's paths; seed-api-all has them all,
+# NUL-separated, in the order the test sends them.
+api_seeds()
+{
+	local dir=$1 n=0 line
+	# Stand-ins for what the lines name.
+	local tmp=/nonexistent/api-test big=
+	guest() { echo "/nonexistent/guest-$1.bin"; }
+	api() {
+		n=$((n + 1))
+		{ printf '%s %s' "$1" "$2"; [ $# -ge 3 ] && printf '\n%s' "$3"; } \
+			>"$dir/seed-api-$n"
+		cat "$dir/seed-api-$n" >>"$dir/seed-api-all"
+		printf '\0' >>"$dir/seed-api-all"
+	}
+	: >"$dir/seed-api-all"
+	while IFS= read -r line; do
+		eval "$line"
+	done < <(grep -E '^[[:space:]]*api [A-Z]+ ' tests/vmm/api.sh)
+	[ "$n" -gt 0 ] || { echo "$0: no api lines in tests/vmm/api.sh" >&2; exit 1; }
+}
+
 case "$target" in
+api)
+	api_seeds "$dir"
+	;;
 bzimage)
 	bzimage "$dir/seed-2.15-64bit" 0x020f 1 1
 	bzimage "$dir/seed-2.10-32bit" 0x020a 1 0

@@ -96,6 +96,17 @@ $(FUZZ_REPLAY_DIR)/replay-bzimage $(FUZZ_REPLAY_DIR)/replay-pvh: \
 	$(CC) $(CFLAGS) $(if $(filter pvh,$*),-DFUZZ_LOADER_PVH) $(VMM_INC) \
 		-Igenerated/pc -o $@ $(filter %.c,$^) $(LDFLAGS)
 
+# The API's requests (tests/fuzz/fuzz-api.c, which includes vmm/api.c).
+FUZZ_API_SRCS := tests/fuzz/fuzz-api.c vmm/board-json.c generated/pc/board.c \
+	machine/registry.c machine/ram-layout.c
+FUZZ_REPLAY_BINS += $(FUZZ_REPLAY_DIR)/replay-api
+
+$(FUZZ_REPLAY_DIR)/replay-api: tests/fuzz/replay.c $(FUZZ_API_SRCS) vmm/api.c \
+		$(BUILD)/tests/linux/pc-ops-stubs.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(VMM_INC) -Igenerated/pc $(VMM_LIBS_CFLAGS) -o $@ \
+		$(filter-out vmm/api.c,$(filter %.c,$^)) $(LDFLAGS) -ljson-c
+
 -include $(wildcard $(FUZZ_REPLAY_DIR)/*.d $(FUZZ_REPLAY_DIR)/*/*.d)
 
 TEST_SUITES += tests/fuzz/device-regressions.sh

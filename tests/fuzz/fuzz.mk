@@ -20,6 +20,10 @@
 #               the kernel loaders on a kernel file (tests/fuzz/
 #               fuzz-loaders.c): synthetic seeds, plus the cached Debian
 #               kernel's headers when there is one (device-seeds.sh)
+#   fuzz-api    the API socket's requests (tests/fuzz/fuzz-api.c): the
+#               route table, the JSON body parser and its field checks,
+#               every handler and GET /board, on the pc board, seeded
+#               with the requests tests/vmm/api.sh sends
 #
 # The targets whose coverage was still rising after FUZZ_SECONDS (dts,
 # PCI config space, the device models) run FUZZ_LONG_FACTOR times as long.
@@ -59,7 +63,8 @@ FUZZ_DEV_MODELS := $(patsubst devices/%.c,$(FUZZ_DIR)/models/%.o, \
 		   $(patsubst machine/%.c,$(FUZZ_DIR)/models/%.o,$(MACHINE_SRCS))
 FUZZ_TARGETS += $(foreach b,$(FUZZ_DEV_BOARDS),$(FUZZ_DIR)/fuzz-devices-$(b)) \
 		$(FUZZ_DIR)/fuzz-pci $(FUZZ_DIR)/fuzz-virtqueue \
-		$(FUZZ_DIR)/fuzz-bzimage $(FUZZ_DIR)/fuzz-pvh
+		$(FUZZ_DIR)/fuzz-bzimage $(FUZZ_DIR)/fuzz-pvh \
+		$(FUZZ_DIR)/fuzz-api
 FUZZ_LONG_FACTOR ?= 3
 
 # libFuzzer options: -close_fd_mask=2 silences boardc's diagnostics but not
@@ -70,6 +75,7 @@ FUZZ_BOARDC_OPTS := -max_len=16384 -dict=tests/fuzz/boardc.dict
 FUZZ_DEV_OPTS := -max_len=8192
 FUZZ_VQ_OPTS := -max_len=24576
 FUZZ_LOADER_OPTS := -max_len=131072
+FUZZ_API_OPTS := -max_len=4096 -dict=tests/fuzz/api.dict
 
 # `make fuzz FUZZ_ONLY="pci devices-pc"` runs only those targets.
 ifneq ($(FUZZ_ONLY),)
@@ -94,6 +100,7 @@ fuzz: $(FUZZ_RUN)
 		case $$t in fuzz-yaml|fuzz-dts) opts="$(FUZZ_BOARDC_OPTS)" ;; \
 		fuzz-virtqueue) opts="$(FUZZ_VQ_OPTS)" ;; \
 		fuzz-bzimage|fuzz-pvh) opts="$(FUZZ_LOADER_OPTS)" ;; \
+		fuzz-api) opts="$(FUZZ_API_OPTS)" ;; \
 		*) opts="$(FUZZ_DEV_OPTS)" ;; esac; \
 		$(FUZZ_DIR)/$$t $(FUZZ_OPTS) -max_total_time=$$secs $$opts \
 			-artifact_prefix=$(FUZZ_DIR)/artifacts/$$t- \
@@ -142,6 +149,15 @@ $(FUZZ_DIR)/fuzz-bzimage $(FUZZ_DIR)/fuzz-pvh: $(FUZZ_DIR)/fuzz-%: \
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
 		$(if $(filter pvh,$*),-DFUZZ_LOADER_PVH) $(VMM_INC) \
 		-Igenerated/pc -o $@ $(filter %.c,$^)
+
+# The API: vmm/api.c is included by the target (it resets its statics),
+# with the pc board's tables and the device ops stubbed.
+$(FUZZ_DIR)/fuzz-api: $(FUZZ_API_SRCS) vmm/api.c \
+		$(BUILD)/tests/linux/pc-ops-stubs.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(VMM_INC) -Igenerated/pc \
+		$(VMM_LIBS_CFLAGS) -o $@ \
+		$(filter-out vmm/api.c,$(filter %.c,$^)) -ljson-c
 
 $(FUZZ_DIR)/gen/virtio-guest/board.h: $(FUZZ_VIRTIO_BOARD) $(BOARDC)
 	@mkdir -p $(@D)
