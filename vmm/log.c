@@ -16,7 +16,9 @@
  * The stream is line-buffered by construction: the cookie collects bytes
  * until a newline, then writes the line with one write(2), so lines of
  * different threads do not mix within a line (each fprintf holds the
- * stream's lock). The SIGSYS handler writes fd 2 itself and stays text.
+ * stream's lock). Setup's stop-signal handler formats its line with
+ * log_signal_line() (no stdio, no json-c: both may be mid-call); the
+ * SIGSYS handler writes fd 2 itself and stays text.
  */
 #define _GNU_SOURCE		/* fopencookie() */
 #include <errno.h>
@@ -98,6 +100,86 @@ static void emit_json(enum log_level level, const char *msg, size_t len)
 	write_all(text, strlen(text));
 	write_all("\n", 1);
 	json_object_put(o);
+}
+
+/* "2026-12-02T06:40:00.123Z" with no libc formatting (signal-safe). */
+static size_t put_digits(char *p, unsigned long v, unsigned n)
+{
+	for (unsigned i = n; i--; v /= 10)
+		p[i] = '0' + v % 10;
+	return n;
+}
+
+static size_t utc_time_safe(char *p)
+{
+	struct timespec ts;
+	long days, secs, era, doe, yoe, doy, mp, y, m, d;
+	size_t n = 0;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	days = ts.tv_sec / 86400;
+	secs = ts.tv_sec % 86400;
+	/* Days since 1970 to a civil date (H. Hinnant's days_from_civil). */
+	days += 719468;
+	era = days / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y = yoe + era * 400 + (m <= 2);
+	n += put_digits(p + n, y, 4);
+	p[n++] = '-';
+	n += put_digits(p + n, m, 2);
+	p[n++] = '-';
+	n += put_digits(p + n, d, 2);
+	p[n++] = 'T';
+	n += put_digits(p + n, secs / 3600, 2);
+	p[n++] = ':';
+	n += put_digits(p + n, secs / 60 % 60, 2);
+	p[n++] = ':';
+	n += put_digits(p + n, secs % 60, 2);
+	p[n++] = '.';
+	n += put_digits(p + n, ts.tv_nsec / 1000000, 3);
+	p[n++] = 'Z';
+	return n;
+}
+
+static size_t put_str(char *p, size_t at, size_t max, const char *s)
+{
+	while (*s && at < max)
+		p[at++] = *s++;
+	return at;
+}
+
+/*
+ * A signal handler's line (setup's stop message), in the log's format
+ * and at its level, with one write(2) and nothing a handler may not
+ * call. `msg` is plain ASCII without quotes, backslashes or a newline.
+ */
+void log_signal_line(enum log_level level, const char *msg)
+{
+	char buf[256];
+	size_t n = 0, max = sizeof(buf) - 1;
+
+	if (level > log_level)
+		return;
+	if (!log_json) {
+		n = put_str(buf, 0, max, msg);
+	} else {
+		if (!strncmp(msg, "boardvm: ", 9))
+			msg += 9;
+		n = put_str(buf, n, max, "{\"time\":\"");
+		n += utc_time_safe(buf + n);
+		n = put_str(buf, n, max, "\",\"level\":\"");
+		n = put_str(buf, n, max, level_names[level]);
+		n = put_str(buf, n, max, "\",\"msg\":\"");
+		n = put_str(buf, n, max - 2, msg);
+		n = put_str(buf, n, max, "\"}");
+	}
+	buf[n++] = '\n';
+	write_all(buf, n);
 }
 
 /* One whole line (without its newline). */

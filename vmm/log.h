@@ -24,5 +24,7 @@ int log_configure(const char *path, const char *level, char *err,
 void log_write_all(int fd, const char *p, size_t n);
 void log_msg(enum log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Async-signal-safe: one line in the log's format (plain ASCII `msg`). */
+void log_signal_line(enum log_level level, const char *msg);
 
 #endif

@@ -55,9 +55,9 @@ static const struct {
 	int sig;
 	const char *msg;
 } stop_signals[] = {
-	{ SIGINT, "boardvm: Interrupt: stopping\n" },
-	{ SIGTERM, "boardvm: Terminated: stopping\n" },
-	{ SIGHUP, "boardvm: Hangup: stopping\n" },
+	{ SIGINT, "boardvm: Interrupt: stopping" },
+	{ SIGTERM, "boardvm: Terminated: stopping" },
+	{ SIGHUP, "boardvm: Hangup: stopping" },
 };
 
 /*
@@ -72,10 +72,8 @@ static void signal_during_setup(int sig)
 		if (stop_signals[i].sig != sig)
 			continue;
 		console_restore();
-		if (write(STDERR_FILENO, stop_signals[i].msg,
-			  strlen(stop_signals[i].msg)) < 0) {
-			/* nothing left to tell */
-		}
+		/* --log-format json: a JSON line like every other. */
+		log_signal_line(LOG_INFO, stop_signals[i].msg);
 	}
 	_exit(VMM_EXIT_SIGNAL + sig);
 }

@@ -446,6 +446,24 @@ t_log_json() {
 	stop_vm
 	grep -q "^10$" "$tmp/out" || fail "the guest did not run"
 	! grep -q "stopping" "$tmp/err" || fail "--log-level warn showed an info line"
+	# A stop signal during setup (com2 waits for its client) is logged by
+	# setup's handler, in JSON too: where `timeout`'s second SIGTERM lands.
+	local pid status
+	rm -f "$tmp/c2.sock"
+	"$VM" --log-format json --serial "com2=unix:$tmp/c2.sock" \
+		--flat "$(guest counter)@$LOAD_ADDR" </dev/null >/dev/null \
+		2>"$tmp/err" &
+	pid=$!
+	for _ in $(seq 200); do
+		grep -q "waiting for a client" "$tmp/err" && break
+		sleep 0.02
+	done
+	kill -TERM "$pid"
+	wait "$pid"
+	status=$?
+	[ "$status" -eq 143 ] || fail "SIGTERM in setup: status $status"
+	jq -e -s 'length == 2 and all(has("time") and has("level") and has("msg")) and .[1].msg == "Terminated: stopping" and .[1].level == "info" and (.[1].time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.][0-9]{3}Z$"))' \
+		"$tmp/err" >/dev/null || fail "SIGTERM in setup: stderr is not two JSON log lines: $(head -c 300 "$tmp/err")"
 }
 
 t_trace_filter() {
