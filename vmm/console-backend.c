@@ -330,11 +330,18 @@ void console_backend_fds(struct device_host *host, const char *device,
 	}
 }
 
-/* Does any device read from its backend (the seccomp policy asks)? */
-bool console_backends_have_input(void)
+/*
+ * Known before any is open: stdio, a pty and a unix socket read input.
+ * The board's console on stdio by default is the console device's own
+ * rule (seccomp.c), which allows the same.
+ */
+bool console_backends_take_input(void)
 {
 	for (unsigned i = 0; i < nr_backends; i++)
-		if (backends[i].in_fd >= 0)
+		if (backends[i].given &&
+		    (backends[i].kind == CONSOLE_STDIO ||
+		     backends[i].kind == CONSOLE_PTY ||
+		     backends[i].kind == CONSOLE_UNIX))
 			return true;
 	return false;
 }

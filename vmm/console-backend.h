@@ -43,7 +43,8 @@ void console_backends_close(void);
 void console_backend_fds(struct device_host *host, const char *device,
 			 int *in_fd, int *out_fd);
 const char *console_kind_name(enum console_kind kind);
-bool console_backends_have_input(void);
+/* Does a --serial give a device input (the seccomp policy asks)? */
+bool console_backends_take_input(void);
 unsigned console_backend_count(void);
 const struct console_backend *console_backend_get(unsigned i);
 

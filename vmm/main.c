@@ -224,10 +224,28 @@ static int parse_shutdown_timeout(const char *arg, struct vm_options *opts)
 }
 
 /* Returns 0 to run, -1 on a usage error, 1 when done (help, version). */
+/* The rules the command line adds to the board's (seccomp.h). */
+static unsigned command_line_seccomp_options(void)
+{
+	return (control.api_sock ? SECCOMP_OPT_API : 0) |
+	       (console_backends_take_input() ? SECCOMP_OPT_CONSOLE_INPUT : 0);
+}
+
+/* --seccomp-policy: the allowlist with what the other options add. */
+static int print_policy(void)
+{
+	if (console_backends_resolve() < 0)
+		return -1;
+	seccomp_set_options(command_line_seccomp_options());
+	seccomp_print_policy(stdout);
+	return 1;
+}
+
 static int parse_args(int argc, char **argv, struct vm_options *opts,
 		      struct boot_request *boot)
 {
 	const char *cpuid_hide = NULL;
+	bool policy = false;
 	char err[512];
 	int opt;
 
@@ -334,8 +352,8 @@ static int parse_args(int argc, char **argv, struct vm_options *opts,
 			opts->no_seccomp = true;
 			break;
 		case OPT_SECCOMP_POLICY:
-			seccomp_print_policy(stdout);
-			return 1;
+			policy = true;
+			break;
 		case OPT_SECCOMP_SELFTEST:
 			opts->seccomp_selftest = true;
 			break;
@@ -357,6 +375,8 @@ static int parse_args(int argc, char **argv, struct vm_options *opts,
 			argv[optind]);
 		return -1;
 	}
+	if (policy)
+		return print_policy();
 	if (!boot->flat_path && !boot->kernel &&
 	    !control.api_sock && !control.config_file) {
 		fprintf(stderr, "boardvm: nothing to boot: give --flat "
@@ -766,9 +786,7 @@ static int control_start(struct vm_options *opts, struct boot_request *boot)
 	vmm_signals_block();
 	if (control.api_sock && api_http_start(control.api_sock) < 0)
 		return VMM_EXIT_USAGE;
-	seccomp_set_options((control.api_sock ? SECCOMP_OPT_API : 0) |
-			    (console_backends_have_input() ?
-			     SECCOMP_OPT_CONSOLE_INPUT : 0));
+	seccomp_set_options(command_line_seccomp_options());
 	if (metrics_start() < 0)
 		return VMM_EXIT_SETUP;
 	if (boot->flat_path || boot->kernel) {

@@ -527,6 +527,20 @@ t_seccomp_policy() {
 		  epoll_pwait; do
 		! echo "$OUT" | grep -q "^syscall $nr[: ]" || fail "pc allows $nr"
 	done
+	# What options add is listed too, wherever --seccomp-policy stands.
+	! echo "$OUT" | grep -q -e '--api-sock' -e '--serial gives' ||
+		fail "pc: option rules without the options"
+	run pc --seccomp-policy --api-sock "$tmp/none.sock"
+	echo "$OUT" | grep -q '^syscall accept4: --api-sock: ' ||
+		fail "--seccomp-policy --api-sock: no accept4"
+	run pc --api-sock "$tmp/none.sock" --serial com2=pty --seccomp-policy
+	echo "$OUT" | grep -q '^syscall accept4: --api-sock: ' ||
+		fail "--api-sock before --seccomp-policy: no accept4"
+	echo "$OUT" | grep -q '^syscall read: .*--serial gives a device input' ||
+		echo "$OUT" | grep -q '^syscall epoll_ctl: --serial gives' ||
+		echo "$OUT" | grep -q '^ioctl TCGETS: --serial gives' ||
+		fail "--serial com2=pty: its rule is not listed"
+	[ ! -e "$tmp/none.sock" ] || fail "--seccomp-policy made the API socket"
 	for board in minimal bindings pc; do
 		run $board --seccomp-policy
 		# SANITIZE=1 builds add what a sanitizer report reads.
