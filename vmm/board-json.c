@@ -2,17 +2,24 @@
 /*
  * GET /board: the running machine's map in the schema of `boardc map
  * --format json` (the same keys: board, description, source, cpus-*,
- * mem, ram, ioports and iomem trees of device -> region, devices), built
- * from the generated tables with what only the running VM knows: the RAM
- * as --mem laid it out, every PCI BAR where the guest has put it
+ * irqs, mem, ram, e820, the iomem and ioports trees, devices), built from
+ * the generated tables with what only the running VM knows: the RAM as
+ * --mem laid it out, every PCI BAR where the guest has put it
  * ("first"/"last" are live; "board-first" is where the board put it) or
- * "mapped": false, and each region's board-file position ("srcpos").
- * boardc's map also lists reserved ranges, MMIO windows and e820; this
- * one lists what the VMM dispatches.
+ * "mapped": false, and each node's board-file position ("srcpos").
+ * iomem nests as boardc's does: System RAM and Reserved (the e820 map)
+ * holding the board's reserved ranges (and the ACPI tables), the board's
+ * MMIO windows holding devices, devices their regions. The tables keep no
+ * I/O-port windows (dispatch does not need them): ioports has devices
+ * and regions only.
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include <json.h>
 
 #include "board-json.h"
+#include "board.h"
 #include "pci-remap.h"
 #include "ram-layout.h"
 #include "vmm.h"
@@ -111,7 +118,19 @@ static struct json_object *device_node(unsigned dev, unsigned space)
 		return NULL;
 	}
 	o = json_object_new_object();
-	add_str(o, "name", board_devices[dev].name);
+	if (space == SPACE_MMIO && board_devices[dev].pci_slot >= 0) {
+		/* A PCI function: its whole BAR0, named with its address. */
+		const struct board_device *d = &board_devices[dev];
+		char name[160];
+
+		snprintf(name, sizeof(name), "%s (pci 00:%02x.0)", d->name,
+			 d->pci_slot);
+		first = d->mmio_base + delta;
+		last = first + device_type_bar_size(d->type) - 1;
+		add_str(o, "name", name);
+	} else {
+		add_str(o, "name", board_devices[dev].name);
+	}
 	add_str(o, "kind", "device");
 	add_u64(o, "first", first);
 	add_u64(o, "last", last);
@@ -124,13 +143,84 @@ static struct json_object *device_node(unsigned dev, unsigned space)
 	return o;
 }
 
+/* Parents before children among equal ranges (boardc's kind_rank()). */
+static int node_rank(struct json_object *o)
+{
+	static const char *const kinds[] = {
+		"ram", "reserved", "window", "reserved-range", "device",
+		"region",
+	};
+	static const int ranks[] = { 0, 0, 0, 1, 1, 2 };
+	struct json_object *v;
+	const char *kind;
+
+	if (!json_object_object_get_ex(o, "kind", &v))
+		return 3;
+	kind = json_object_get_string(v);
+	for (unsigned i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (!strcmp(kind, kinds[i]))
+			return ranks[i];
+	return 3;
+}
+
+/* By first address, the larger of two at one address first. */
 static int node_cmp(const void *a, const void *b)
 {
 	struct json_object *x = *(struct json_object *const *)a;
 	struct json_object *y = *(struct json_object *const *)b;
-	uint64_t vx = node_u64(x, "first"), vy = node_u64(y, "first");
+	uint64_t fx = node_u64(x, "first"), fy = node_u64(y, "first");
+	uint64_t lx = node_u64(x, "last"), ly = node_u64(y, "last");
 
-	return vx < vy ? -1 : vx > vy;
+	if (fx != fy)
+		return fx < fy ? -1 : 1;
+	if (lx != ly)
+		return lx > ly ? -1 : 1;
+	return node_rank(x) - node_rank(y);
+}
+
+static void child_add(struct json_object *parent, struct json_object *o)
+{
+	struct json_object *children;
+
+	if (!json_object_object_get_ex(parent, "children", &children)) {
+		children = json_object_new_array();
+		json_object_object_add(parent, "children", children);
+	}
+	json_object_array_add(children, o);
+}
+
+/*
+ * The sorted flat list `a` as a tree: each node inside the closest
+ * earlier node that contains it (boardc's nodes_nest()).
+ */
+static struct json_object *nodes_nest(struct json_object *a)
+{
+	size_t n = json_object_array_length(a);
+	struct json_object *top = json_object_new_array();
+	struct json_object **stack = calloc(n + 1, sizeof(*stack));
+	size_t depth = 0;
+
+	json_object_array_sort(a, node_cmp);
+	if (!stack) {			/* flat, then */
+		json_object_put(top);
+		return a;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_get(
+			json_object_array_get_idx(a, i));
+
+		while (depth && node_u64(stack[depth - 1], "last") <
+				node_u64(o, "last"))
+			depth--;
+		if (depth)
+			child_add(stack[depth - 1], o);
+		else
+			json_object_array_add(top, o);
+		stack[depth++] = o;
+	}
+	free(stack);
+	json_object_put(a);
+	return top;
 }
 
 /* Does a region of another device lie inside [first, last]? */
@@ -175,29 +265,113 @@ static void add_device(struct json_object *a, unsigned dev, unsigned space)
 	json_object_put(o);
 }
 
+/* The e820 map: the RAM as laid out for `mem`, the reserved ranges. */
+static int e820_build(uint64_t mem, struct e820_entry *e820, unsigned max)
+{
+	struct ram_span ram[VM_MAX_MEM], res[BOARD_NR_RESERVED + 1];
+	int nr_ram = vm_ram_fill(mem, ram, NULL);
+
+	for (unsigned i = 0; i < board_info.nr_reserved; i++)
+		res[i] = (struct ram_span){ .base = board_reserved[i].base,
+					    .size = board_reserved[i].size };
+	return ram_layout_e820(ram, nr_ram < 0 ? 0 : (unsigned)nr_ram, res,
+			       board_info.nr_reserved, e820, max);
+}
+
+#define E820_MAX	(VM_MAX_MEM + BOARD_NR_RESERVED + 1)
+
+static struct json_object *e820_json(uint64_t mem)
+{
+	struct json_object *a = json_object_new_array();
+	struct e820_entry e820[E820_MAX];
+	int n = e820_build(mem, e820, E820_MAX);
+
+	for (int i = 0; i < n; i++) {
+		struct json_object *o = json_object_new_object();
+
+		add_u64(o, "first", e820[i].addr);
+		add_u64(o, "last", e820[i].addr + e820[i].size - 1);
+		add_u64(o, "size", e820[i].size);
+		add_str(o, "type", e820[i].type == E820_RAM ? "usable" :
+			"reserved");
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static struct json_object *range_node(const char *name, const char *kind,
+				      uint64_t first, uint64_t size)
+{
+	struct json_object *o = json_object_new_object();
+
+	add_str(o, "name", name);
+	add_str(o, "kind", kind);
+	add_u64(o, "first", first);
+	add_u64(o, "last", first + size - 1);
+	return o;
+}
+
+/* Linux names the host bridge's windows "PCI Bus 0000:00" (boardc too). */
+static const char *window_label(const char *name)
+{
+	if (!strcmp(name, "pci") || !strncmp(name, "pci-", 4))
+		return "PCI Bus 0000:00";
+	return name;
+}
+
+/* What holds the devices in iomem: e820 entries, reserved, windows. */
+static void add_memory(struct json_object *a, uint64_t mem)
+{
+	struct e820_entry e820[E820_MAX];
+	int n = e820_build(mem, e820, E820_MAX);
+
+	for (int i = 0; i < n; i++) {
+		bool ram = e820[i].type == E820_RAM;
+
+		json_object_array_add(a, range_node(ram ? "System RAM" :
+				"Reserved", ram ? "ram" : "reserved",
+				e820[i].addr, e820[i].size));
+	}
+	for (unsigned i = 0; i < board_info.nr_reserved; i++) {
+		const struct board_reserved *r = &board_reserved[i];
+		struct json_object *o;
+
+		if (!r->size)
+			continue;
+		o = range_node(r->name, "reserved-range", r->base, r->size);
+		json_object_object_add(o, "backed",
+				       json_object_new_boolean(r->backed));
+		add_str(o, "srcpos", r->srcpos);
+		json_object_array_add(a, o);
+	}
+	if (board_firmware.acpi)
+		json_object_array_add(a, range_node("ACPI Tables",
+				"reserved-range", board_firmware.acpi_base,
+				board_firmware.acpi_size));
+	/* The board's windows; the ones boardc drew around fixed MMIO not. */
+	for (unsigned i = 0; i < board_info.nr_mmio_windows; i++) {
+		const struct board_mmio_window *w = &board_mmio_windows[i];
+		struct json_object *o;
+
+		if (!w->relocatable)
+			continue;
+		o = range_node(window_label(w->name), "window", w->base,
+			       w->size);
+		add_str(o, "window", w->name);
+		add_str(o, "srcpos", w->srcpos);
+		json_object_array_add(a, o);
+	}
+}
+
 static struct json_object *space_json(unsigned space, uint64_t mem)
 {
 	struct json_object *a = json_object_new_array();
 
-	if (space == SPACE_MMIO) {
-		struct json_object *ram = ram_json(mem);
-
-		for (size_t i = 0; i < json_object_array_length(ram); i++) {
-			struct json_object *c = json_object_array_get_idx(ram, i);
-			struct json_object *o = json_object_new_object();
-
-			add_str(o, "name", "System RAM");
-			add_str(o, "kind", "ram");
-			add_u64(o, "first", node_u64(c, "first"));
-			add_u64(o, "last", node_u64(c, "last"));
-			json_object_array_add(a, o);
-		}
-		json_object_put(ram);
-	}
+	if (space == SPACE_MMIO)
+		add_memory(a, mem);
 	for (unsigned d = 0; d < board_info.nr_devices; d++)
 		add_device(a, d, space);
-	json_object_array_sort(a, node_cmp);
-	return a;
+	return nodes_nest(a);
 }
 
 static struct json_object *devices_json(void)
@@ -216,8 +390,10 @@ static struct json_object *devices_json(void)
 			add_u64(o, "mmio", d->mmio_base);
 		if (d->irq >= 0)
 			add_u64(o, "irq", d->irq);
-		if (d->pci_slot >= 0)
+		if (d->pci_slot >= 0) {
 			add_u64(o, "pci-slot", d->pci_slot);
+			add_u64(o, "bar-size", device_type_bar_size(d->type));
+		}
 		add_str(o, "srcpos", d->srcpos);
 		json_object_array_add(a, o);
 	}
@@ -236,8 +412,10 @@ struct json_object *board_to_json(struct vm *vm)
 	add_str(o, "source", board_info.source);
 	add_u64(o, "cpus-default", board_info.cpus_default);
 	add_u64(o, "cpus-max", board_info.cpus_max);
+	add_u64(o, "irqs", BOARD_NR_IRQS);
 	add_u64(o, "mem", mem);
 	json_object_object_add(o, "ram", ram_json(mem));
+	json_object_object_add(o, "e820", e820_json(mem));
 	json_object_object_add(o, "iomem", space_json(SPACE_MMIO, mem));
 	json_object_object_add(o, "ioports", space_json(SPACE_PIO, mem));
 	json_object_object_add(o, "devices", devices_json());
