@@ -17,7 +17,7 @@ VMM_SRCS := $(addprefix vmm/,boot-bzimage.c boot-flat.c boot-kernel.c \
 	boot-linux.c boot-pvh.c console-backend.c cpuid.c dispatch.c \
 	host-input.c insn.c instances.c io-thread.c irq-routing.c jail.c kvm.c \
 	main.c mptable.c acpi.c \
-	pci-kvm.c pci-remap.c seccomp.c stats.c vcpu.c) $(GEN_DIR)/board.c
+	pci-kvm.c pci-remap.c ram-fill.c seccomp.c stats.c vcpu.c) $(GEN_DIR)/board.c
 # The control plane (docs/api.md).
 VMM_SRCS += $(addprefix vmm/,api.c api-http.c board-json.c log.c metrics.c \
 	trace.c)

@@ -97,7 +97,7 @@ $(FUZZ_REPLAY_DIR)/replay-bzimage $(FUZZ_REPLAY_DIR)/replay-pvh: \
 		-Igenerated/pc -o $@ $(filter %.c,$^) $(LDFLAGS)
 
 # The API's requests (tests/fuzz/fuzz-api.c, which includes vmm/api.c).
-FUZZ_API_SRCS := tests/fuzz/fuzz-api.c vmm/board-json.c generated/pc/board.c \
+FUZZ_API_SRCS := tests/fuzz/fuzz-api.c vmm/board-json.c vmm/ram-fill.c generated/pc/board.c \
 	machine/registry.c machine/ram-layout.c
 FUZZ_REPLAY_BINS += $(FUZZ_REPLAY_DIR)/replay-api
 
