@@ -47,7 +47,7 @@ boot_start() {
 
 # boot_watch NAME PATTERN: wait until the log has a line matching PATTERN,
 # the VM exits, or BOOT_TIMEOUT passes; then stop the VM. Returns 0 when
-# the line was seen, and sets BOOT_WATCHED to that; sets BOOT_SECS.
+# the line was seen. Sets BOOT_SECS.
 boot_watch() {
 	local name=$1 pattern=$2 pid start ret=1
 	pid=$(cat "$tmp/$name.pid")
@@ -64,7 +64,6 @@ boot_watch() {
 	BOOT_SECS=$(($(date +%s) - start))
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
-	BOOT_WATCHED=$ret
 	return $ret
 }
 

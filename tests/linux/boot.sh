@@ -117,14 +117,17 @@ boot_test() {
 # MP table (which a large --mem reaches much later: memory setup runs in
 # the emulator on hosts without vmx/svm).
 boot_check() {
-	local name=$1 mem=$2 how=$3 mp=${4:-} pattern=$E820_DONE
+	local name=$1 mem=$2 how=$3 mp=${4:-} pattern=$E820_DONE seen
 	[ -n "$mp" ] && pattern=$MP_DONE
-	if ! boot_watch "$name" "$pattern" && boot_flaked "$name"; then
+	boot_watch "$name" "$pattern"
+	seen=$?
+	if [ "$seen" != 0 ] && boot_flaked "$name"; then
 		boot_start "$name" "$(cat "$tmp/$name.kernel")" "$mem" \
 			"$(cat "$tmp/$name.append")"
 		boot_watch "$name" "$pattern"
+		seen=$?
 	fi
-	if [ "$BOOT_WATCHED" != 0 ]; then
+	if [ "$seen" != 0 ]; then
 		fail "no /$pattern/ line after ${BOOT_SECS}s (BOOT_TIMEOUT=$BOOT_TIMEOUT); stderr: $(grep -v 'unmapped' "$tmp/$name.err" | tail -n 12 | tr '\n' '|'); log tail: $(tail -n 3 "$tmp/$name.log" | tr '\n' '|')"
 	else
 		check_log "$name" "$mem" "$how" "$(cat "$tmp/$name.append")" "$mp"

@@ -308,7 +308,7 @@ cloud_boot() {
 		"$APPEND_BASE boardvm.test=$name" "$disk"
 	status=$(cat "$tmp/$name.status")
 	[ "$status" = 0 ] ||
-		fail "exit status $status, expected 0: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
+		fail "exit status $status, expected 0: $(boot_failure "$name")"
 	log_lines "$name" | grep -q '^boardvm-init: done$' ||
 		fail "/init did not finish: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
 	report "/linux/full-boot/$name"
