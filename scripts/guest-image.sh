@@ -113,11 +113,16 @@ modules_for() {
 	done
 }
 
+# initrd_stamp KDIR: what an initramfs is built from (/init, the module
+# lists, the kernel package); kept beside the image as NAME.init.
+initrd_stamp() {
+	printf '%s\nmodules: %s, %s from %s\n' "$INIT" "$MODULES" \
+		"$BUTTON_MODULES" "${1##*/}"
+}
+
 build_initrd() {
 	local out=$1 kdir=$2 root stamp f
-	# Rebuilt when /init or the kernel changes (kept beside the image).
-	stamp=$(printf '%s\nmodules: %s, %s from %s\n' "$INIT" "$MODULES" \
-		"$BUTTON_MODULES" "${kdir##*/}")
+	stamp=$(initrd_stamp "$kdir")
 	[ -f "$out" ] && [ "$(cat "$out.init" 2>/dev/null)" = "$stamp" ] && return
 	command -v busybox >/dev/null ||
 		die "busybox-static is not installed (run scripts/install-deps.sh)"
@@ -334,12 +339,19 @@ fi
 mkdir -p "$cache"
 fetch_kernel "$pkg"
 extract_vmlinux "$cache/$pkg/bzImage" "$cache/$pkg/vmlinux"
-# -v3: /init uses the virtio drivers, tests the disk both ways, reboots.
-# -v4: it powers off on the ACPI power button (boardvm.end=wait waits).
 # One per flavour: it holds that kernel's modules.
-initrd=$cache/initrd-busybox-v4.img
-[ "$flavour" = amd64 ] || initrd=$cache/initrd-busybox-v4-$flavour.img
-build_initrd "$initrd" "$cache/$pkg"
+# The name carries a hash of what it is built from: checkouts whose /init
+# differ (branches, parallel clones) each get their own image instead of
+# rebuilding one file under each other's running VMs.
+initrd_hash=$(initrd_stamp "$cache/$pkg" | sha256sum | cut -c1-12)
+initrd=$cache/initrd-busybox-$initrd_hash.img
+[ "$flavour" = amd64 ] || initrd=$cache/initrd-busybox-$initrd_hash-$flavour.img
+if [ ! -f "$initrd" ]; then
+	tmp_initrd=$initrd.$$
+	build_initrd "$tmp_initrd" "$cache/$pkg"
+	mv "$tmp_initrd.init" "$initrd.init"
+	mv "$tmp_initrd" "$initrd"
+fi
 echo "BZIMAGE=$cache/$pkg/bzImage"
 echo "VMLINUX=$cache/$pkg/vmlinux"
 echo "INITRD=$initrd"

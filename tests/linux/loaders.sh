@@ -14,7 +14,10 @@ fi
 if [ -n "$kdir" ] && [ -f "$kdir/vmlinux" ]; then
 	args+=(--vmlinux "$kdir/vmlinux")
 fi
-if [ -f "$cache/initrd-busybox-v4.img" ]; then
-	args+=(--initrd "$cache/initrd-busybox-v4.img")
+# Any of guest-image.sh's initramfs images (named by a hash of their
+# /init): the loader tests look only at where it lands. The newest.
+initrd=$(ls -t "$cache"/initrd-busybox-*.img 2>/dev/null | head -n 1)
+if [ -n "$initrd" ]; then
+	args+=(--initrd "$initrd")
 fi
 exec "$build/tests/linux/linux-test" "${args[@]}"
