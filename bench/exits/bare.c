@@ -3,7 +3,8 @@
  * The baseline: a bare KVM_RUN loop with no VMM around it. One vCPU, the
  * guest's RAM in one memslot, the same flat guest and the same 32-bit
  * entry state as boardvm --flat; every exit is answered by re-entering,
- * until the guest writes the debug-exit port. No tables, no devices, no
+ * until the guest writes the debug-exit port (a read of it is an exit like
+ * any other). No tables, no devices, no
  * threads: what an exit costs KVM and the kernel alone.
  *
  * With `irqchip`, the in-kernel interrupt controllers are created first,
@@ -104,7 +105,8 @@ int main(int argc, char **argv)
 		if (ioctl(vcpu, KVM_RUN, 0) < 0)
 			die("KVM_RUN");
 		exits++;
-		if (run->exit_reason == KVM_EXIT_IO && run->io.port == port)
+		if (run->exit_reason == KVM_EXIT_IO && run->io.port == port &&
+		    run->io.direction == KVM_EXIT_IO_OUT)
 			break;
 		if (run->exit_reason != KVM_EXIT_IO &&
 		    run->exit_reason != KVM_EXIT_MMIO) {

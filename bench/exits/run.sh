@@ -2,8 +2,8 @@
 # bench-exits: wall time of boardvm (bindings board) running a guest that
 # makes ITERS accesses of one kind, minus the same guest with no access,
 # per access; the same for a bare KVM_RUN loop (bench/exits/bare.c) on the
-# same guests, in the same run; medians of REPS runs. Then callgrind: the
-# VMM's userspace instructions per sync port exit.
+# same guests, in the same run; medians of REPS runs. Instructions per exit
+# are bench-callgrind's (bench/exits/callgrind.sh).
 set -u
 BUILD=${BUILD:-build}
 REPS=${REPS:-7}
@@ -76,25 +76,4 @@ for kind in pio mmio async coalesced; do
 done
 echo "(bare: the same guest under a bare KVM_RUN loop with an in-kernel irqchip, every access a plain exit)"
 
-# Userspace instructions per sync exit, from callgrind (VMM side only: the
-# guest and KVM are not userspace).
-if command -v valgrind >/dev/null; then
-	ir() {
-		# valgrind cannot run seccomp(2): the filter is left out here.
-		valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.$1" \
-			"$vmm" --no-seccomp --flat "$dir/guest-$1.bin@$ADDR" \
-			>/dev/null 2>"$tmp/vg.$1" </dev/null
-		awk '/^summary:/ { print $2 }' "$tmp/cg.$1"
-	}
-	none=$(ir none)
-	for kind in pio mmio; do
-		k=$(ir "$kind")
-		if [ -n "$k" ] && [ -n "$none" ]; then
-			echo "callgrind: $kind: $(((k - none) / ITERS)) userspace instructions per exit ($k - $none over $ITERS)"
-		else
-			echo "callgrind: $kind: no result: $(tail -n 2 "$tmp/vg.$kind")"
-		fi
-	done
-else
-	echo "callgrind: skipped: valgrind not installed"
-fi
+# Userspace instructions per exit: make bench-callgrind (callgrind.sh).
