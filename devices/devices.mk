@@ -6,7 +6,7 @@
 # mode, the PCI header, virtio transport and virtqueues the models share.
 # The models use pthread mutexes, hence DEVICE_LDLIBS.
 DEVICE_COMMON_SOURCES := devices/device.c devices/console.c devices/pci.c \
-	devices/virtio-pci.c devices/virtqueue.c
+	devices/virtio-pci.c devices/virtio-mmio.c devices/virtqueue.c
 # Every model (the tests and fuzz targets link them all): the SOURCE
 # column of machine/device-types.def, the one list of device types.
 DEVICE_SOURCE_SED := s/^DEVICE_TYPE[(][a-z0-9_]*, "[^"]*", "\([a-z0-9-]*\)".*/devices\/\1.c/p

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * virtio-blk over PCI ("Block Device"), backed by a raw file or block
+ * virtio-blk ("Block Device") over PCI or MMIO, backed by a raw file or block
  * device given with --disk FILE[,ro]. One request queue.
  *
  * Requests: IN (preadv), OUT (pwritev), FLUSH (fdatasync: on the host's
@@ -34,7 +34,7 @@
 
 #include "board-tables.h"
 #include "host-file.h"
-#include "virtio-pci.h"
+#include "virtio-mmio.h"
 
 #define VIRTIO_BLK_F_SEG_MAX	2
 #define VIRTIO_BLK_F_RO		5
@@ -393,4 +393,13 @@ const struct device_ops virtio_blk_pci_ops = {
 	.notify			= virtio_pci_notify,
 	.pci_config_read	= virtio_pci_config_read,
 	.pci_config_write	= virtio_pci_config_write,
+};
+
+const struct device_ops virtio_blk_mmio_ops = {
+	.init			= blk_init,
+	.reset			= virtio_pci_reset,
+	.destroy		= blk_destroy,
+	.mmio_read		= virtio_mmio_read,
+	.mmio_write		= virtio_mmio_write,
+	.notify			= virtio_mmio_notify,
 };

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * virtio-console over PCI ("Console Device"): port 0 only (no MULTIPORT),
+ * virtio-console ("Console Device", PCI or MMIO): port 0 only (no MULTIPORT),
  * queue 0 receiveq, queue 1 transmitq; Linux calls it hvc0. With the
  * board's `console: true` it is the VMM's stdio console, an alternative to
  * a console UART: what the guest transmits is written to console_out, what
@@ -21,7 +21,7 @@
 
 #include "board-tables.h"
 #include "console.h"
-#include "virtio-pci.h"
+#include "virtio-mmio.h"
 
 #define CONSOLE_QUEUE_MAX	64
 #define CONSOLE_RX		0
@@ -222,6 +222,17 @@ const struct device_ops virtio_console_pci_ops = {
 	.notify			= virtio_pci_notify,
 	.pci_config_read	= virtio_pci_config_read,
 	.pci_config_write	= virtio_pci_config_write,
+	.poll_fd		= con_poll_fd,
+	.poll_ready		= con_poll_ready,
+};
+
+const struct device_ops virtio_console_mmio_ops = {
+	.init			= con_init,
+	.reset			= virtio_pci_reset,
+	.destroy		= con_destroy,
+	.mmio_read		= virtio_mmio_read,
+	.mmio_write		= virtio_mmio_write,
+	.notify			= virtio_mmio_notify,
 	.poll_fd		= con_poll_fd,
 	.poll_ready		= con_poll_ready,
 };

@@ -102,13 +102,22 @@ static void msix_flush_pending(struct virtio_pci *vp)
 	}
 }
 
+/* INTx, or on virtio-mmio the device's board irq. */
+static void virtio_intx(struct virtio_pci *vp, int level)
+{
+	if (vp->mmio)
+		irq_line_set(&vp->dev->irq, level);
+	else
+		pci_set_intx(&vp->fn, level);
+}
+
 /* MSI-X `vector` when enabled (none for NO_VECTOR), else INTx + ISR. */
 static void virtio_pci_raise(struct virtio_pci *vp, uint16_t vector,
 			     uint8_t isr_bit)
 {
 	if (!msix_enabled(vp)) {
 		vp->isr |= isr_bit;
-		pci_set_intx(&vp->fn, 1);
+		virtio_intx(vp, 1);
 		return;
 	}
 	if (vector >= VIRTIO_MSIX_VECTORS)
@@ -146,7 +155,7 @@ void virtio_pci_set_broken(struct virtio_pci *vp, const char *why)
 
 /* Reset and status */
 
-static void virtio_pci_device_reset(struct virtio_pci *vp)
+void virtio_pci_device_reset(struct virtio_pci *vp)
 {
 	vp->driver_features = 0;
 	vp->dfselect = vp->gfselect = 0;
@@ -159,7 +168,7 @@ static void virtio_pci_device_reset(struct virtio_pci *vp)
 	for (unsigned q = 0; q < VIRTIO_PCI_MAX_QUEUES; q++)
 		virtq_reset(&vp->vq[q], q < vp->model->nr_queues ?
 			    vp->model->queue_max : 0);
-	pci_set_intx(&vp->fn, 0);
+	virtio_intx(vp, 0);
 	if (vp->model->reset)
 		vp->model->reset(vp);
 }
@@ -170,14 +179,14 @@ static bool features_acceptable(const struct virtio_pci *vp)
 	       virtio_pci_has_feature(vp, VIRTIO_F_VERSION_1);
 }
 
-static void queue_kick(struct virtio_pci *vp, unsigned q)
+void virtio_pci_queue_kick(struct virtio_pci *vp, unsigned q)
 {
 	if (q < vp->model->nr_queues && vp->vq[q].enabled &&
 	    virtio_pci_driver_ok(vp) && vp->model->queue_notify)
 		vp->model->queue_notify(vp, q);
 }
 
-static void status_write(struct virtio_pci *vp, uint8_t value)
+void virtio_pci_status_write(struct virtio_pci *vp, uint8_t value)
 {
 	uint8_t old = vp->status;
 
@@ -197,7 +206,7 @@ static void status_write(struct virtio_pci *vp, uint8_t value)
 	/* Buffers posted before DRIVER_OK are served now. */
 	if ((vp->status & ~old) & VIRTIO_STATUS_DRIVER_OK)
 		for (unsigned q = 0; q < vp->model->nr_queues; q++)
-			queue_kick(vp, q);
+			virtio_pci_queue_kick(vp, q);
 }
 
 /* Common configuration */
@@ -257,7 +266,7 @@ static void set_half(uint64_t *v, unsigned half, uint32_t value)
 	*v = (*v & ~(0xffffffffull << shift)) | (uint64_t)value << shift;
 }
 
-static void queue_enable(struct virtio_pci *vp, struct virtq *vq)
+void virtio_pci_queue_enable(struct virtio_pci *vp, struct virtq *vq)
 {
 	const struct guest_ram *ram = vp->dev->host ? vp->dev->host->ram :
 						      NULL;
@@ -286,7 +295,7 @@ static void queue_field_write(struct virtio_pci *vp, unsigned field,
 		break;
 	case VIRTIO_PCI_Q_ENABLE:
 		if (v == 1)
-			queue_enable(vp, vq);
+			virtio_pci_queue_enable(vp, vq);
 		break;
 	case VIRTIO_PCI_Q_DESCLO:
 	case VIRTIO_PCI_Q_DESCHI:
@@ -322,7 +331,7 @@ static void common_field_write(struct virtio_pci *vp, unsigned field,
 		vp->config_vector = vector_accept(v);
 		break;
 	case VIRTIO_PCI_STATUS:
-		status_write(vp, v);
+		virtio_pci_status_write(vp, v);
 		break;
 	case VIRTIO_PCI_Q_SELECT:
 		vp->queue_select = v;
@@ -481,7 +490,7 @@ void virtio_pci_mmio_write(struct device *dev, uint64_t offset,
 			vp->model->config_write(vp, off, data, len);
 	} else if (offset >= VIRTIO_PCI_NOTIFY &&
 		   offset < VIRTIO_PCI_NOTIFY + VIRTIO_PCI_NOTIFY_SIZE) {
-		queue_kick(vp, (offset - VIRTIO_PCI_NOTIFY) /
+		virtio_pci_queue_kick(vp, (offset - VIRTIO_PCI_NOTIFY) /
 			   VIRTIO_PCI_NOTIFY_MULT);
 	} else if (offset >= VIRTIO_PCI_MSIX_TABLE &&
 		   offset < VIRTIO_PCI_MSIX_PBA) {
@@ -497,7 +506,7 @@ void virtio_pci_notify(struct device *dev, unsigned reg, unsigned slot)
 	struct virtio_pci *vp = to_vp(dev);
 
 	virtio_pci_lock(vp);
-	queue_kick(vp, slot);
+	virtio_pci_queue_kick(vp, slot);
 	virtio_pci_unlock(vp);
 }
 
@@ -593,8 +602,13 @@ int virtio_pci_init(struct virtio_pci *vp, struct device *dev,
 	vp->dev = dev;
 	vp->model = model;
 	vp->device_features = features | 1ull << VIRTIO_F_VERSION_1;
+	vp->mmio = dev->desc && dev->desc->type && !dev->desc->type->pci;
 	pthread_mutex_init(&vp->lock, NULL);
 	ratelimit_init(&vp->log, dev->desc ? dev->desc->name : "virtio");
+	if (vp->mmio) {
+		virtio_pci_device_reset(vp);
+		return 0;
+	}
 	pci_function_init(&vp->fn, dev, &ids, virtio_bar_size(dev));
 	add_virtio_cap(vp, VIRTIO_PCI_CAP_COMMON_CFG, VIRTIO_PCI_COMMON,
 		       VIRTIO_PCI_COMMON_SIZE);

@@ -130,6 +130,7 @@ struct virtio_pci {
 	uint16_t queue_select;
 	uint16_t config_vector;
 	uint8_t msix_cap;		/* offset in config space; 0: none */
+	bool mmio;			/* virtio-mmio transport, no PCI */
 	struct virtq vq[VIRTIO_PCI_MAX_QUEUES];
 	struct virtio_msix_entry msix[VIRTIO_MSIX_VECTORS];
 	uint32_t msix_pending;		/* PBA bits */
@@ -140,7 +141,8 @@ struct virtio_pci {
 
 /*
  * Set up the transport for `dev` (features: the model's device features;
- * VERSION_1 is added). Returns 0 or a negative errno.
+ * VERSION_1 is added): virtio-pci when the device's type is a PCI one,
+ * else virtio-mmio (virtio-mmio.h). Returns 0 or a negative errno.
  */
 int virtio_pci_init(struct virtio_pci *vp, struct device *dev,
 		    const struct virtio_model *model, uint64_t features);
@@ -157,6 +159,15 @@ void virtio_pci_set_broken(struct virtio_pci *vp, const char *why);
 /* Not locked: take the device's lock and run a model's work. */
 void virtio_pci_lock(struct virtio_pci *vp);
 void virtio_pci_unlock(struct virtio_pci *vp);
+
+/*
+ * For the other transport (virtio-mmio.c), locked: the state machine
+ * both transports share.
+ */
+void virtio_pci_device_reset(struct virtio_pci *vp);
+void virtio_pci_status_write(struct virtio_pci *vp, uint8_t value);
+void virtio_pci_queue_kick(struct virtio_pci *vp, unsigned q);
+void virtio_pci_queue_enable(struct virtio_pci *vp, struct virtq *vq);
 
 /* device_ops handlers shared by every virtio-pci model. */
 void virtio_pci_mmio_read(struct device *dev, uint64_t offset, void *data,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * virtio-rng over PCI ("Entropy Device"): one request queue; every
+ * virtio-rng ("Entropy Device") over PCI or MMIO: one request queue; every
  * device-writable buffer the driver posts is filled from getrandom(2) (the
  * host kernel's CSPRNG), at most RNG_MAX_CHAIN bytes per chain (the used
  * length says how many). Device-readable buffers carry nothing for this
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <sys/random.h>
 
-#include "virtio-pci.h"
+#include "virtio-mmio.h"
 
 #define RNG_QUEUE_MAX		64
 #define RNG_MAX_CHAIN		65536	/* bytes filled per chain */
@@ -120,4 +120,13 @@ const struct device_ops virtio_rng_pci_ops = {
 	.notify			= virtio_pci_notify,
 	.pci_config_read	= virtio_pci_config_read,
 	.pci_config_write	= virtio_pci_config_write,
+};
+
+const struct device_ops virtio_rng_mmio_ops = {
+	.init			= rng_init,
+	.reset			= virtio_pci_reset,
+	.destroy		= rng_destroy,
+	.mmio_read		= virtio_mmio_read,
+	.mmio_write		= virtio_mmio_write,
+	.notify			= virtio_mmio_notify,
 };

@@ -311,6 +311,45 @@ static void dsdt_legacy(struct acpi_bytes *a, const struct board *board,
 	aml_pkg_end(a, dev);
 }
 
+/*
+ * A virtio-mmio device as Linux's virtio_mmio driver finds it on ACPI
+ * (drivers/virtio/virtio_mmio.c matches LNRO0005): its block and irq.
+ */
+static void dsdt_virtio_mmio(struct acpi_bytes *a, const struct board *board,
+			     const struct ir_device *d, unsigned uid,
+			     char names[][5], unsigned *nr_names)
+{
+	uint64_t base = d->mmio.base;
+	uint64_t size = device_type_span(d->type, SPACE_MMIO);
+	char name[5];
+	size_t dev, crs, size_at;
+
+	snprintf(name, sizeof(name), "VR%02X", uid & 0xff);
+	memcpy(names[(*nr_names)++], name, 5);
+	acpi_note(a, "Device (%s): '%s' (%s) at %s", name, d->name,
+		  d->type->name, srcpos_string(&d->pos));
+	dev = aml_device_begin(a, name);
+	acpi_note(a, "Name (_HID, \"LNRO0005\"): virtio-mmio");
+	aml_name(a, "_HID");
+	aml_string(a, "LNRO0005");
+	acpi_note(a, "Name (_UID, %u)", uid);
+	aml_name(a, "_UID");
+	aml_integer(a, uid);
+	acpi_note(a, "Name (_CRS, ResourceTemplate ()): the block and irq");
+	aml_name(a, "_CRS");
+	crs = aml_crs_begin(a, &size_at);
+	acpi_note(a, "Memory32Fixed (ReadWrite, 0x%08" PRIx64 ", 0x%" PRIx64
+		  "): %s at %s", base, size, d->name,
+		  srcpos_string(&d->mmio.pos));
+	aml_res_mem32(a, (uint32_t)base, (uint32_t)size);
+	acpi_note(a, "%s {%u}: irq at %s", d->irq < 16 ? "IRQNoFlags ()" :
+		  "Interrupt (ResourceConsumer, Edge, ActiveHigh, Exclusive)",
+		  d->irq, srcpos_string(&d->irq_pos));
+	aml_res_irq(a, d->irq);
+	aml_crs_end(a, crs, size_at);
+	aml_pkg_end(a, dev);
+}
+
 static void dsdt_pci_crs(struct acpi_bytes *a, const struct board *board,
 			 const struct ir_device *host)
 {
@@ -418,6 +457,7 @@ static void build_dsdt(struct acpi_image *img, const struct board *board,
 	char (*names)[5] = xcalloc(board->nr_devices + 1, sizeof(*names));
 	struct acpi_bytes a = { 0 };
 	unsigned nr_names = 0, uid[ARRAY_SIZE(legacy_hids)] = { 0 };
+	unsigned virtio_uid = 0;
 	size_t at, sb;
 
 	at = table_begin(img, "DSDT", 2, "DSDT: AML from the board");
@@ -428,6 +468,10 @@ static void build_dsdt(struct acpi_image *img, const struct board *board,
 	for (unsigned i = 0; i < board->nr_devices; i++) {
 		const struct ir_device *d = &board->devices[i];
 
+		if (d->type && d->type->virtio_mmio && d->has_irq &&
+		    d->mmio.base + 0x200 <= 0x100000000ull)
+			dsdt_virtio_mmio(&a, board, d, virtio_uid++, names,
+					 &nr_names);
 		for (unsigned h = 0; d->type && h < ARRAY_SIZE(legacy_hids);
 		     h++)
 			if (!strcmp(d->type->name, legacy_hids[h].type))

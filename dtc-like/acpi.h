@@ -86,6 +86,8 @@ size_t aml_crs_begin(struct acpi_bytes *b, size_t *size_at);
 void aml_crs_end(struct acpi_bytes *b, size_t start, size_t size_at);
 void aml_res_io(struct acpi_bytes *b, uint16_t base, uint8_t len);
 void aml_res_irq(struct acpi_bytes *b, unsigned irq);
+/* Memory32Fixed (ReadWrite, base, len) */
+void aml_res_mem32(struct acpi_bytes *b, uint32_t base, uint32_t len);
 void aml_res_bus(struct acpi_bytes *b, uint16_t first, uint16_t last);
 void aml_res_window(struct acpi_bytes *b, bool io, uint64_t base,
 		    uint64_t size);

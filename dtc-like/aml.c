@@ -36,6 +36,7 @@
 #define RES_DWORD_SPACE		0x87
 #define RES_WORD_SPACE		0x88
 #define RES_EXT_IRQ		0x89
+#define RES_MEM32_FIXED		0x86
 #define RES_QWORD_SPACE		0x8a
 #define RES_SPACE_MEM		0
 #define RES_SPACE_IO		1
@@ -325,6 +326,16 @@ void aml_res_irq(struct acpi_bytes *b, unsigned irq)
 	put_u8(b, 0x03);		/* consumer, edge, active high */
 	put_u8(b, 1);
 	acpi_put_le(b, irq, 4);
+}
+
+/* Memory32Fixed (ReadWrite, base, len) */
+void aml_res_mem32(struct acpi_bytes *b, uint32_t base, uint32_t len)
+{
+	put_u8(b, RES_MEM32_FIXED);
+	acpi_put_le(b, 9, 2);
+	put_u8(b, 1);			/* read-write */
+	acpi_put_le(b, base, 4);
+	acpi_put_le(b, len, 4);
 }
 
 /* WordBusNumber (ResourceProducer, MinFixed, MaxFixed, ...) */

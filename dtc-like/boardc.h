@@ -90,6 +90,12 @@ struct ir_device {
 	bool pci_slot_auto;
 	unsigned pci_slot;		/* fixed, or chosen by board_layout() */
 	struct srcpos pci_slot_pos;
+	/*
+	 * transport: (virtio types): "pci" or "mmio", as written; board_check()
+	 * resolves `type` + "-" + transport (type_name becomes the full name).
+	 */
+	char *transport;
+	struct srcpos transport_pos;
 	struct srcpos pos;		/* the device entry */
 	struct srcpos name_pos;
 	struct srcpos type_pos;

@@ -674,8 +674,8 @@ static void check_unknown_device_type(struct check *c, struct board *b)
 		const struct device_type *near;
 		struct list_buf all = { .len = 0 };
 
-		if (!d->type_name || d->type)
-			continue;
+		if (!d->type_name || d->type || d->transport)
+			continue;	/* a transport's: bad_transport */
 		near = type_closest(d->type_name);
 		if (near) {
 			check_msg(c, &d->type_pos, "device '%s': unknown type "
@@ -690,10 +690,57 @@ static void check_unknown_device_type(struct check *c, struct board *b)
 	}
 }
 
+static bool transport_known(const char *t)
+{
+	return !strcmp(t, "pci") || !strcmp(t, "mmio");
+}
+
+/* The types a `transport:` applies to: NAME-pci and NAME-mmio both exist. */
+static void transport_types(struct list_buf *list)
+{
+	for (unsigned t = 0; t < nr_device_types; t++) {
+		const char *n = device_types[t]->name;
+		size_t len = strlen(n);
+		char other[128];
+
+		if (len < 4 || len - 4 >= sizeof(other) ||
+		    strcmp(n + len - 4, "-pci"))
+			continue;
+		snprintf(other, sizeof(other), "%.*s-mmio", (int)(len - 4), n);
+		if (device_type_find(other)) {
+			other[len - 4] = 0;
+			list_add(list, other);
+		}
+	}
+}
+
+static void check_bad_transport(struct check *c, struct board *b)
+{
+	for (unsigned i = 0; i < b->nr_devices; i++) {
+		struct ir_device *d = &b->devices[i];
+		struct list_buf types = { .len = 0 };
+
+		if (!d->transport || d->type)
+			continue;
+		if (!transport_known(d->transport)) {
+			check_msg(c, &d->transport_pos, "device '%s': unknown "
+				  "transport '%s': use pci or mmio", dname(d),
+				  d->transport);
+			continue;
+		}
+		if (!d->type_name)
+			continue;
+		transport_types(&types);
+		check_msg(c, &d->type_pos, "device '%s': type '%s' has no "
+			  "%s transport: 'transport:' takes a type of %s",
+			  dname(d), d->type_name, d->transport, types.text);
+	}
+}
+
 /* A device's own keys, in both syntaxes: what a misspelt one may be. */
 static const char *const device_keys[] = {
 	KEY_NAME, KEY_TYPE, KEY_IO_PORTS, KEY_MMIO, KEY_IRQ, KEY_PROPERTIES,
-	KEY_BINDINGS, KEY_PCI_SLOT, DTS_TYPE, DTS_IRQ,
+	KEY_BINDINGS, KEY_PCI_SLOT, KEY_TRANSPORT, DTS_TYPE, DTS_IRQ,
 };
 
 static void check_unknown_property(struct check *c, struct board *b)
@@ -2123,6 +2170,8 @@ CHECK(duplicate_name, PHASE_TREE, LEVEL_ERROR,
 CHECK(missing_property, PHASE_TREE, LEVEL_ERROR,
       "required keys, properties and placements are given (a missing "
       "key of the language itself is always an error)");
+CHECK(bad_transport, PHASE_TREE, LEVEL_ERROR,
+      "transport is pci or mmio, on a type that has both");
 CHECK(unknown_device_type, PHASE_TREE, LEVEL_ERROR,
       "every device type is in the registry");
 CHECK(unknown_property, PHASE_TREE, LEVEL_ERROR,
@@ -2210,6 +2259,7 @@ static struct check *const check_table[] = {
 	&bad_number_check, &bad_size_check, &bad_bool_check,
 	&cpus_check, &bad_name_check, &duplicate_name_check,
 	&missing_property_check,
+	&bad_transport_check,
 	&unknown_device_type_check, &unknown_property_check,
 	&bad_property_value_check, &extra_placement_check,
 	&unknown_register_check, &bad_binding_check, &irq_unsupported_check,
@@ -2256,12 +2306,36 @@ static int checks_run(struct board *b, enum check_phase phase)
 	return errors;
 }
 
+/* `type: virtio-blk` with `transport: mmio` is the type virtio-blk-mmio. */
+static void resolve_transport(struct ir_device *d)
+{
+	size_t len;
+	char *full;
+
+	if (!d->type_name || !transport_known(d->transport))
+		return;
+	len = strlen(d->type_name) + strlen(d->transport) + 2;
+	full = xcalloc(1, len);
+	snprintf(full, len, "%s-%s", d->type_name, d->transport);
+	d->type = device_type_find(full);
+	if (!d->type) {
+		free(full);
+		return;
+	}
+	free(d->type_name);
+	d->type_name = full;
+}
+
 int board_check(struct board *board)
 {
 	for (unsigned i = 0; i < board->nr_devices; i++) {
 		struct ir_device *d = &board->devices[i];
 
-		d->type = d->type_name ? device_type_find(d->type_name) : NULL;
+		if (d->transport)
+			resolve_transport(d);
+		else
+			d->type = d->type_name ?
+				  device_type_find(d->type_name) : NULL;
 	}
 	return checks_run(board, PHASE_TREE);
 }

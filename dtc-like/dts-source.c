@@ -575,7 +575,7 @@ static void bindings_from_dts(const struct dt_node *node, const char *where,
 
 /* Structure, not type-specific properties: the rest of a device node. */
 static const char *const device_props[] = {
-	DTS_TYPE, KEY_IO_PORTS, KEY_MMIO, DTS_IRQ, KEY_PCI_SLOT,
+	DTS_TYPE, KEY_IO_PORTS, KEY_MMIO, DTS_IRQ, KEY_PCI_SLOT, KEY_TRANSPORT,
 };
 static const char *const device_nodes[] = { KEY_BINDINGS };
 
@@ -611,6 +611,12 @@ static void device_from_dts(const struct dt_node *node,
 		dev->type_pos = p->value_pos;
 		snprintf(what, sizeof(what), "'compatible' of %s", where);
 		prop_string(p, what, &dev->type_name);
+	}
+	p = dt_prop_get(node, KEY_TRANSPORT);
+	if (p) {
+		dev->transport_pos = p->value_pos;
+		snprintf(what, sizeof(what), "'transport' of %s", where);
+		prop_string(p, what, &dev->transport);
 	}
 	p = dt_prop_get(node, KEY_IO_PORTS);
 	if (p)

@@ -66,6 +66,7 @@ static void device_free(struct ir_device *dev)
 	free(dev->name);
 	free(dev->label);
 	free(dev->type_name);
+	free(dev->transport);
 	free(dev->pio.window);
 	free(dev->mmio.window);
 	for (unsigned i = 0; i < dev->nr_props; i++) {

@@ -45,6 +45,7 @@
 #define KEY_PROPERTIES		"properties"
 #define KEY_BINDINGS		"bindings"
 #define KEY_PCI_SLOT		"pci-slot"
+#define KEY_TRANSPORT		"transport"
 #define KEY_WINDOW		"window"	/* {window: NAME} */
 #define KEY_AUTO		"auto"
 #define DTS_TYPE		"compatible"

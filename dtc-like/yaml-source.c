@@ -738,13 +738,14 @@ static void bindings_from_yaml(struct yaml_ctx *ctx, yaml_node_t *map,
 
 enum {
 	DEV_NAME, DEV_TYPE, DEV_IO_PORTS, DEV_MMIO, DEV_IRQ, DEV_PROPERTIES,
-	DEV_BINDINGS, DEV_PCI_SLOT,
+	DEV_BINDINGS, DEV_PCI_SLOT, DEV_TRANSPORT,
 };
 static const char *const device_keys[] = {
 	[DEV_NAME] = KEY_NAME, [DEV_TYPE] = KEY_TYPE,
 	[DEV_IO_PORTS] = KEY_IO_PORTS, [DEV_MMIO] = KEY_MMIO,
 	[DEV_IRQ] = KEY_IRQ, [DEV_PROPERTIES] = KEY_PROPERTIES,
 	[DEV_BINDINGS] = KEY_BINDINGS, [DEV_PCI_SLOT] = KEY_PCI_SLOT,
+	[DEV_TRANSPORT] = KEY_TRANSPORT,
 };
 
 static void device_from_yaml(struct yaml_ctx *ctx, yaml_node_t *map,
@@ -774,6 +775,10 @@ static void device_from_yaml(struct yaml_ctx *ctx, yaml_node_t *map,
 		case DEV_TYPE:
 			dev->type_pos = node_pos(ctx, v);
 			dev->type_name = scalar_string(ctx, v, what);
+			break;
+		case DEV_TRANSPORT:
+			dev->transport_pos = node_pos(ctx, v);
+			dev->transport = scalar_string(ctx, v, what);
 			break;
 		case DEV_IO_PORTS:
 			placement_from_yaml(ctx, v, KEY_IO_PORTS, where,

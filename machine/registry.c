@@ -44,6 +44,31 @@
 	  .allowed_bindings = SYNC_ONLY,				\
 	  .description = "MSI-X pending bits" }
 
+/*
+ * virtio 1.x over MMIO, version 2 (devices/virtio-mmio.h): one 0x200
+ * block, QueueNotify (value = queue) its async doorbell, the device
+ * configuration at +0x100, an interrupt line of its own.
+ */
+#define VIRTIO_MMIO_REGS(devcfg_desc)					\
+	{ .name = "control", .space = SPACE_MMIO, .offset = 0x000,	\
+	  .size = 0x50, .default_binding = BINDING_SYNC,		\
+	  .allowed_bindings = SYNC_ONLY,				\
+	  .description = "magic, version, ids, features, queue select" }, \
+	{ .name = "notify", .space = SPACE_MMIO, .offset = 0x050,	\
+	  .size = 4, .width = 4, .default_binding = BINDING_ASYNC,	\
+	  .allowed_bindings = SYNC_ONLY | BINDING_BIT(BINDING_ASYNC),	\
+	  .description = "QueueNotify: write the queue index" },	\
+	{ .name = "status", .space = SPACE_MMIO, .offset = 0x054,	\
+	  .size = 0xac, .default_binding = BINDING_SYNC,		\
+	  .allowed_bindings = SYNC_ONLY,				\
+	  .description = "interrupt, status, queue addresses, generation" }, \
+	{ .name = "device", .space = SPACE_MMIO, .offset = 0x100,	\
+	  .size = 0x100, .default_binding = BINDING_SYNC,		\
+	  .allowed_bindings = SYNC_ONLY,				\
+	  .description = devcfg_desc }
+
+#define VIRTIO_MMIO	.irq = IRQ_REQUIRED, .virtio_mmio = true
+
 #define VIRTIO_PCI_VENDOR	0x1af4
 #define VIRTIO_PCI_DEVICE(id)	(0x1040 + (id))
 #define VIRTIO_PCI(id, class_)						\

@@ -117,6 +117,8 @@ struct device_type {
 	uint32_t pci_class;		/* class << 16 | subclass << 8 | prog-if */
 	uint8_t pci_revision;
 	uint16_t pci_subsystem;		/* subsystem id; vendor = pci_vendor */
+	/* A virtio-mmio device: LNRO0005 in the DSDT (docs/virtio.md). */
+	bool virtio_mmio;
 };
 
 /* Each type by name, for the generated tables (`.type = &device_type_i8042`). */

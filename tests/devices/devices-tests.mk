@@ -39,8 +39,8 @@ $(foreach b,$(DEVTEST_BOARDS),$(eval $(call devtest_board,$(b))))
 VIRTIO_TEST := $(DEVTEST_DIR)/virtio/virtio-tests
 VIRTIO_TEST_OBJS := $(DEVTEST_DIR)/virtio/virtio-tests.o \
 	$(addprefix $(BUILD)/devices/, virtio-blk.o virtio-rng.o \
-		virtio-console.o virtio-pci.o virtqueue.o pci.o device.o \
-		console.o) $(MACHINE_OBJS)
+		virtio-console.o virtio-pci.o virtio-mmio.o virtqueue.o pci.o \
+		device.o console.o) $(MACHINE_OBJS)
 
 $(DEVTEST_DIR)/virtio/virtio-tests.o: tests/devices/virtio-tests.c
 	@mkdir -p $(@D)

@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
- * virtio device tests without KVM: the virtio-pci transport, virtqueues,
- * virtio-blk, virtio-rng and virtio-console driven like a guest driver
- * would, through the models' MMIO and PCI config handlers, over a fake
+ * virtio device tests without KVM: the virtio-pci and virtio-mmio
+ * transports, virtqueues, virtio-blk, virtio-rng and virtio-console driven
+ * like a guest driver would, through the models' MMIO and PCI config
+ * handlers, over a fake
  * guest RAM (page-aligned heap buffers registered in a struct guest_ram).
  * Malformed queues must break the device (DEVICE_NEEDS_RESET), never the
  * VMM; under SANITIZE=1, ASan proves nothing outside the buffers is read
  * or written.
+ *
+ * The tests of queues, malformed rings and the models run on both
+ * transports (/virtio-mmio/... the second time): the driver-side helpers
+ * below (negotiate, queue_setup, kick, ...) speak the transport's
+ * registers.
  *
  * One line per test: PASS <name> or FAIL <name>: <first failed check>.
  */
@@ -23,13 +29,17 @@
 
 #include "device.h"
 #include "pci.h"
-#include "virtio-pci.h"
+#include "virtio-mmio.h"
 #include "virtqueue.h"
 #include "board-tables.h"
 #include "guest-ram.h"
 
 extern const struct device_ops virtio_blk_pci_ops, virtio_rng_pci_ops,
-	virtio_console_pci_ops;
+	virtio_console_pci_ops, virtio_blk_mmio_ops, virtio_rng_mmio_ops,
+	virtio_console_mmio_ops;
+
+/* The transport the shared tests speak: false PCI, true MMIO. */
+static bool mmio_mode;
 
 /* Test runner */
 
@@ -81,6 +91,7 @@ static void test_fail(const char *file, int line, const char *fmt, ...)
 #define BAR_BASE	0xc0000000ull
 #define IRQ_GSI		10
 #define NOTIFY_REG	3			/* "notify" in the type's regs[] */
+#define MMIO_NOTIFY_REG	1			/* the same in the mmio types */
 
 struct fake {
 	uint8_t *ram0, *ram1;
@@ -145,7 +156,8 @@ static int device_create(const struct device_type *type,
 		.name = "dev0", .type = type, .ops = ops, .irq = IRQ_GSI,
 		.has_mmio = true, .mmio_base = BAR_BASE, .props = f.props,
 		.nr_props = f.nr_props,
-		.pci_slot = 3, .bar_size = 0x4000,
+		.pci_slot = type->pci ? 3 : 0,
+		.bar_size = type->pci ? 0x4000 : 0,
 		.srcpos = "tests/devices/virtio-tests.c:1:1",
 	};
 	f.host.ram = &f.ram;
@@ -156,6 +168,23 @@ static int device_create(const struct device_type *type,
 		.irq = { .set_level = fake_set_level, .gsi = IRQ_GSI },
 	};
 	return ops->init(&f.dev);
+}
+
+/* The type and ops of each model on the transport under test. */
+static int rng_create(void)
+{
+	if (mmio_mode)
+		return device_create(&device_type_virtio_rng_mmio,
+				     &virtio_rng_mmio_ops);
+	return device_create(&device_type_virtio_rng_pci, &virtio_rng_pci_ops);
+}
+
+static int blk_create(void)
+{
+	if (mmio_mode)
+		return device_create(&device_type_virtio_blk_mmio,
+				     &virtio_blk_mmio_ops);
+	return device_create(&device_type_virtio_blk_pci, &virtio_blk_pci_ops);
 }
 
 static void device_remove(void)
@@ -232,39 +261,97 @@ static void cfg_write(uint32_t off, uint64_t v, unsigned len)
 	f.dev.ops->pci_config_write(&f.dev, off, data, len);
 }
 
+/* The driver's side on virtio-mmio: 32-bit registers. */
+static uint32_t mmio_read(uint64_t off)
+{
+	return bar_read(off, 4);
+}
+
+static void mmio_write(uint64_t off, uint32_t v)
+{
+	bar_write(off, v, 4);
+}
+
 static uint8_t status(void)
 {
+	if (mmio_mode)
+		return mmio_read(VIRTIO_MMIO_STATUS);
 	return bar_read(VIRTIO_PCI_STATUS, 1);
+}
+
+static void status_set(uint8_t v)
+{
+	if (mmio_mode)
+		mmio_write(VIRTIO_MMIO_STATUS, v);
+	else
+		bar_write(VIRTIO_PCI_STATUS, v, 1);
 }
 
 static uint64_t device_features(void)
 {
-	bar_write(VIRTIO_PCI_DFSELECT, 0, 4);
-	uint64_t lo = bar_read(VIRTIO_PCI_DF, 4);
+	uint64_t lo;
 
+	if (mmio_mode) {
+		mmio_write(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+		lo = mmio_read(VIRTIO_MMIO_DEVICE_FEATURES);
+		mmio_write(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
+		return lo | (uint64_t)mmio_read(VIRTIO_MMIO_DEVICE_FEATURES)
+			    << 32;
+	}
+	bar_write(VIRTIO_PCI_DFSELECT, 0, 4);
+	lo = bar_read(VIRTIO_PCI_DF, 4);
 	bar_write(VIRTIO_PCI_DFSELECT, 1, 4);
 	return lo | bar_read(VIRTIO_PCI_DF, 4) << 32;
+}
+
+static void driver_features_set(uint64_t features)
+{
+	if (mmio_mode) {
+		mmio_write(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
+		mmio_write(VIRTIO_MMIO_DRIVER_FEATURES, (uint32_t)features);
+		mmio_write(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+		mmio_write(VIRTIO_MMIO_DRIVER_FEATURES, features >> 32);
+		return;
+	}
+	bar_write(VIRTIO_PCI_GFSELECT, 0, 4);
+	bar_write(VIRTIO_PCI_GF, (uint32_t)features, 4);
+	bar_write(VIRTIO_PCI_GFSELECT, 1, 4);
+	bar_write(VIRTIO_PCI_GF, features >> 32, 4);
 }
 
 /* Negotiate `features`; returns the status after FEATURES_OK. */
 static uint8_t negotiate(uint64_t features)
 {
-	bar_write(VIRTIO_PCI_STATUS, 0, 1);
-	bar_write(VIRTIO_PCI_STATUS, VIRTIO_STATUS_ACKNOWLEDGE, 1);
-	bar_write(VIRTIO_PCI_STATUS, VIRTIO_STATUS_ACKNOWLEDGE |
-		  VIRTIO_STATUS_DRIVER, 1);
-	bar_write(VIRTIO_PCI_GFSELECT, 0, 4);
-	bar_write(VIRTIO_PCI_GF, (uint32_t)features, 4);
-	bar_write(VIRTIO_PCI_GFSELECT, 1, 4);
-	bar_write(VIRTIO_PCI_GF, features >> 32, 4);
-	bar_write(VIRTIO_PCI_STATUS, VIRTIO_STATUS_ACKNOWLEDGE |
-		  VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK, 1);
+	status_set(0);
+	status_set(VIRTIO_STATUS_ACKNOWLEDGE);
+	status_set(VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+	driver_features_set(features);
+	status_set(VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
+		   VIRTIO_STATUS_FEATURES_OK);
 	return status();
+}
+
+static void mmio_queue_setup(unsigned q, uint16_t size, uint64_t desc,
+			     uint64_t avail, uint64_t used)
+{
+	mmio_write(VIRTIO_MMIO_QUEUE_SEL, q);
+	mmio_write(VIRTIO_MMIO_QUEUE_NUM, size);
+	mmio_write(VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)desc);
+	mmio_write(VIRTIO_MMIO_QUEUE_DESC_HIGH, desc >> 32);
+	mmio_write(VIRTIO_MMIO_QUEUE_AVAIL_LOW, (uint32_t)avail);
+	mmio_write(VIRTIO_MMIO_QUEUE_AVAIL_HIGH, avail >> 32);
+	mmio_write(VIRTIO_MMIO_QUEUE_USED_LOW, (uint32_t)used);
+	mmio_write(VIRTIO_MMIO_QUEUE_USED_HIGH, used >> 32);
+	mmio_write(VIRTIO_MMIO_QUEUE_READY, 1);
 }
 
 static void queue_setup(unsigned q, uint16_t size, uint64_t desc,
 			uint64_t avail, uint64_t used)
 {
+	if (mmio_mode) {
+		mmio_queue_setup(q, size, desc, avail, used);
+		return;
+	}
 	bar_write(VIRTIO_PCI_Q_SELECT, q, 2);
 	bar_write(VIRTIO_PCI_Q_SIZE, size, 2);
 	bar_write(VIRTIO_PCI_Q_DESCLO, desc, 8);	/* one 64-bit write */
@@ -283,10 +370,28 @@ static void driver_up(uint64_t extra, unsigned nr_queues, uint16_t size)
 	for (unsigned q = 0; q < nr_queues; q++)
 		queue_setup(q, size, DESC_GPA + q * 0x10000,
 			    AVAIL_GPA + q * 0x10000, USED_GPA + q * 0x10000);
-	bar_write(VIRTIO_PCI_STATUS, VIRTIO_STATUS_ACKNOWLEDGE |
-		  VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK |
-		  VIRTIO_STATUS_DRIVER_OK, 1);
+	status_set(VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
+		   VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
 	CHECK_EQ(status() & VIRTIO_STATUS_DRIVER_OK, VIRTIO_STATUS_DRIVER_OK);
+}
+
+/* The interrupt status (PCI: reading the ISR clears it; MMIO: acked). */
+static uint8_t isr_take(void)
+{
+	uint32_t isr;
+
+	if (!mmio_mode)
+		return bar_read(VIRTIO_PCI_ISR, 1);
+	isr = mmio_read(VIRTIO_MMIO_INTERRUPT_STATUS);
+	mmio_write(VIRTIO_MMIO_INTERRUPT_ACK, isr);
+	return isr;
+}
+
+/* Device configuration at `off`. */
+static uint64_t devcfg_read(uint64_t off, unsigned len)
+{
+	return bar_read((mmio_mode ? VIRTIO_MMIO_CONFIG : VIRTIO_PCI_DEVICE) +
+			off, len);
 }
 
 /* Rings of queue q as the driver sees them. */
@@ -339,7 +444,10 @@ static void post(unsigned q, const struct buf *bufs, unsigned n)
 /* Ring queue q the sync way (an MMIO write to its notify address). */
 static void kick(unsigned q)
 {
-	bar_write(VIRTIO_PCI_NOTIFY + VIRTIO_PCI_NOTIFY_MULT * q, q, 2);
+	if (mmio_mode)
+		mmio_write(VIRTIO_MMIO_QUEUE_NOTIFY, q);
+	else
+		bar_write(VIRTIO_PCI_NOTIFY + VIRTIO_PCI_NOTIFY_MULT * q, q, 2);
 }
 
 /* virtio-blk requests */
@@ -392,7 +500,7 @@ static int blk_up(uint64_t disk_size, bool readonly)
 	int err;
 
 	disk_make(disk_size, readonly);
-	err = device_create(&device_type_virtio_blk_pci, &virtio_blk_pci_ops);
+	err = blk_create();
 	if (err)
 		return err;
 	driver_up(0, 1, 256);
@@ -410,8 +518,7 @@ static void test_pci_header(void)
 	unsigned vendor_caps = 0, msix = 0;
 	uint8_t cap;
 
-	CHECK_EQ(device_create(&device_type_virtio_rng_pci,
-			       &virtio_rng_pci_ops), 0);
+	CHECK_EQ(rng_create(), 0);
 	CHECK_EQ(cfg_read(PCI_VENDOR_ID, 2), 0x1af4);
 	CHECK_EQ(cfg_read(PCI_DEVICE_ID, 2), 0x1044);
 	CHECK_EQ(cfg_read(PCI_REVISION_ID, 1), 1);
@@ -444,8 +551,7 @@ static void test_pci_header(void)
 
 static void test_features(void)
 {
-	CHECK_EQ(device_create(&device_type_virtio_rng_pci,
-			       &virtio_rng_pci_ops), 0);
+	CHECK_EQ(rng_create(), 0);
 	CHECK_EQ(device_features(), 1ull << VIRTIO_F_VERSION_1);
 	/* Legacy drivers (no VERSION_1) are refused. */
 	CHECK_EQ(negotiate(0) & VIRTIO_STATUS_FEATURES_OK, 0);
@@ -566,8 +672,8 @@ static void test_blk_read_write(void)
 
 	CHECK_EQ(blk_up(64 * 512, false), 0);
 	CHECK_EQ(device_features() & (1ull << 5), 0);	/* not RO */
-	CHECK_EQ(bar_read(VIRTIO_PCI_DEVICE, 8), 64);	/* capacity */
-	CHECK_EQ(bar_read(VIRTIO_PCI_DEVICE + 0x14, 4), 512);
+	CHECK_EQ(devcfg_read(0, 8), 64);		/* capacity */
+	CHECK_EQ(devcfg_read(0x14, 4), 512);
 	for (unsigned i = 0; i < 1024; i++)
 		data[i] = i * 7 + 3;
 	CHECK_EQ(blk_do(BLK_T_OUT, 5, 1024, false), BLK_S_OK);
@@ -624,11 +730,11 @@ static void test_blk_async_notify(void)
 	CHECK_EQ(blk_up(4096, false), 0);
 	blk_header(BLK_T_FLUSH, 0);
 	post(0, bufs, 2);
-	f.dev.ops->notify(&f.dev, NOTIFY_REG, 0);
+	f.dev.ops->notify(&f.dev, mmio_mode ? MMIO_NOTIFY_REG : NOTIFY_REG, 0);
 	CHECK_EQ(ring_used(0)->idx, 1);
 	CHECK_EQ(*(uint8_t *)gpa(STATUS_GPA), BLK_S_OK);
 	/* A notify for a queue the device does not have is ignored. */
-	f.dev.ops->notify(&f.dev, NOTIFY_REG, 7);
+	f.dev.ops->notify(&f.dev, mmio_mode ? MMIO_NOTIFY_REG : NOTIFY_REG, 7);
 	CHECK_EQ(status() & VIRTIO_STATUS_NEEDS_RESET, 0);
 }
 
@@ -665,11 +771,10 @@ static void test_blk_read_only_property(void)
 /* No --disk: no medium, read-only, every transfer fails. */
 static void test_blk_no_disk(void)
 {
-	CHECK_EQ(device_create(&device_type_virtio_blk_pci,
-			       &virtio_blk_pci_ops), 0);
+	CHECK_EQ(blk_create(), 0);
 	driver_up(0, 1, 256);
 	CHECK(device_features() & (1ull << 5));
-	CHECK_EQ(bar_read(VIRTIO_PCI_DEVICE, 8), 0);
+	CHECK_EQ(devcfg_read(0, 8), 0);
 	CHECK_EQ(blk_do(BLK_T_IN, 0, 512, true), BLK_S_IOERR);
 }
 
@@ -683,23 +788,21 @@ static void test_blk_lock_conflict(void)
 	first = f.dev;
 	/* A second device (as another VMM would) on the same file. */
 	f.host.disks_taken = 0;
-	err = device_create(&device_type_virtio_blk_pci, &virtio_blk_pci_ops);
+	err = blk_create();
 	CHECK_EQ(err, -EWOULDBLOCK);
 	/* Read-only sharing is refused while a writer holds it. */
 	f.disks[0].readonly = true;
 	f.host.disks_taken = 0;
-	err = device_create(&device_type_virtio_blk_pci, &virtio_blk_pci_ops);
+	err = blk_create();
 	CHECK_EQ(err, -EWOULDBLOCK);
 	/* Once the writer is gone, two read-only users may share it. */
 	f.dev = first;
 	device_remove();
 	f.host.disks_taken = 0;
-	CHECK_EQ(device_create(&device_type_virtio_blk_pci,
-			       &virtio_blk_pci_ops), 0);
+	CHECK_EQ(blk_create(), 0);
 	first = f.dev;
 	f.host.disks_taken = 0;
-	CHECK_EQ(device_create(&device_type_virtio_blk_pci,
-			       &virtio_blk_pci_ops), 0);
+	CHECK_EQ(blk_create(), 0);
 	device_remove();
 	f.dev = first;
 }
@@ -709,8 +812,7 @@ static void test_blk_missing_file(void)
 {
 	f.disks[0] = (struct host_disk) { "/nonexistent/disk.img", false };
 	f.host.nr_disks = 1;
-	CHECK_EQ(device_create(&device_type_virtio_blk_pci,
-			       &virtio_blk_pci_ops), -ENOENT);
+	CHECK_EQ(blk_create(), -ENOENT);
 	f.dev.ops = NULL;
 }
 
@@ -734,8 +836,7 @@ static void test_blk_durability(void)
 		char c = 'y';
 
 		close(fds[0]);
-		if (device_create(&device_type_virtio_blk_pci,
-				  &virtio_blk_pci_ops))
+		if (blk_create())
 			_exit(1);
 		driver_up(0, 1, 256);
 		memset(data, 0xc3, 4096);
@@ -765,8 +866,7 @@ static void test_blk_durability(void)
 			break;
 		}
 	/* The lock died with the child: the image can be opened again. */
-	CHECK_EQ(device_create(&device_type_virtio_blk_pci,
-			       &virtio_blk_pci_ops), 0);
+	CHECK_EQ(blk_create(), 0);
 }
 
 /* Tests: malformed queues. Each must leave the device NEEDS_RESET. */
@@ -795,8 +895,7 @@ static void test_blk_durability(void)
 static void rng_bad_chain(const struct buf *bufs, unsigned n,
 			  const char *why)
 {
-	CHECK_EQ(device_create(&device_type_virtio_rng_pci,
-			       &virtio_rng_pci_ops), 0);
+	CHECK_EQ(rng_create(), 0);
 	driver_up(0, 1, 64);
 	post_at(0, 64, 0, bufs, n);
 	kick(0);
@@ -805,8 +904,7 @@ static void rng_bad_chain(const struct buf *bufs, unsigned n,
 
 static void test_bad_ring_outside_ram(void)
 {
-	CHECK_EQ(device_create(&device_type_virtio_rng_pci,
-			       &virtio_rng_pci_ops), 0);
+	CHECK_EQ(rng_create(), 0);
 	CHECK(negotiate(1ull << VIRTIO_F_VERSION_1) &
 	      VIRTIO_STATUS_FEATURES_OK);
 	/* The used ring runs off the end of the second span. */
@@ -823,8 +921,7 @@ static void test_bad_ring_outside_ram(void)
 
 static void test_bad_ring_misaligned(void)
 {
-	CHECK_EQ(device_create(&device_type_virtio_rng_pci,
-			       &virtio_rng_pci_ops), 0);
+	CHECK_EQ(rng_create(), 0);
 	CHECK(negotiate(1ull << VIRTIO_F_VERSION_1) &
 	      VIRTIO_STATUS_FEATURES_OK);
 	queue_setup(0, 64, DESC_GPA + 8, AVAIL_GPA, USED_GPA);
@@ -833,8 +930,7 @@ static void test_bad_ring_misaligned(void)
 
 static void test_bad_queue_size(void)
 {
-	CHECK_EQ(device_create(&device_type_virtio_rng_pci,
-			       &virtio_rng_pci_ops), 0);
+	CHECK_EQ(rng_create(), 0);
 	CHECK(negotiate(1ull << VIRTIO_F_VERSION_1) &
 	      VIRTIO_STATUS_FEATURES_OK);
 	queue_setup(0, 48, DESC_GPA, AVAIL_GPA, USED_GPA);
@@ -851,8 +947,7 @@ static void test_bad_loop(void)
 {
 	struct virtq_desc *d;
 
-	CHECK_EQ(device_create(&device_type_virtio_rng_pci,
-			       &virtio_rng_pci_ops), 0);
+	CHECK_EQ(rng_create(), 0);
 	driver_up(0, 1, 64);
 	d = ring_desc(0);
 	d[0] = (struct virtq_desc) { BUF_GPA, 16, VIRTQ_DESC_F_WRITE |
@@ -869,8 +964,7 @@ static void test_bad_next_out_of_range(void)
 {
 	struct virtq_desc *d;
 
-	CHECK_EQ(device_create(&device_type_virtio_rng_pci,
-			       &virtio_rng_pci_ops), 0);
+	CHECK_EQ(rng_create(), 0);
 	driver_up(0, 1, 64);
 	d = ring_desc(0);
 	d[0] = (struct virtq_desc) { BUF_GPA, 16, VIRTQ_DESC_F_WRITE |
@@ -883,8 +977,7 @@ static void test_bad_next_out_of_range(void)
 
 static void test_bad_head_out_of_range(void)
 {
-	CHECK_EQ(device_create(&device_type_virtio_rng_pci,
-			       &virtio_rng_pci_ops), 0);
+	CHECK_EQ(rng_create(), 0);
 	driver_up(0, 1, 64);
 	ring_avail(0)->ring[0] = 1000;
 	ring_avail(0)->idx = 1;
@@ -894,8 +987,7 @@ static void test_bad_head_out_of_range(void)
 
 static void test_bad_avail_jump(void)
 {
-	CHECK_EQ(device_create(&device_type_virtio_rng_pci,
-			       &virtio_rng_pci_ops), 0);
+	CHECK_EQ(rng_create(), 0);
 	driver_up(0, 1, 64);
 	ring_avail(0)->idx = 65;		/* more than the queue holds */
 	kick(0);
@@ -934,8 +1026,7 @@ static void test_bad_indirect(void)
 {
 	struct virtq_desc *d;
 
-	CHECK_EQ(device_create(&device_type_virtio_rng_pci,
-			       &virtio_rng_pci_ops), 0);
+	CHECK_EQ(rng_create(), 0);
 	driver_up(0, 1, 64);
 	d = ring_desc(0);
 	d[0] = (struct virtq_desc) { BUF_GPA, 32, VIRTQ_DESC_F_INDIRECT, 0 };
@@ -960,7 +1051,7 @@ static void test_bad_blk_no_status(void)
 	kick(0);
 	expect_broken(0, "without a 16-byte header and a status byte");
 	/* The config-change interrupt told the driver (INTx: ISR bit 1). */
-	CHECK_EQ(bar_read(VIRTIO_PCI_ISR, 1), VIRTIO_ISR_CONFIG);
+	CHECK_EQ(isr_take(), VIRTIO_ISR_CONFIG);
 	/* After a reset and a new bring-up, it works again. */
 	memset(f.ram0, 0, RAM0_SIZE);
 	driver_up(0, 1, 256);
@@ -995,12 +1086,11 @@ static void test_longest_chain(void)
 
 	for (unsigned i = 0; i < 64; i++)
 		bufs[i] = (struct buf) { BUF_GPA + i * 4, 4, true };
-	CHECK_EQ(device_create(&device_type_virtio_rng_pci,
-			       &virtio_rng_pci_ops), 0);
+	CHECK_EQ(rng_create(), 0);
 	CHECK(negotiate(1ull << VIRTIO_F_VERSION_1) &
 	      VIRTIO_STATUS_FEATURES_OK);
 	queue_setup(0, 64, DESC_GPA, AVAIL_GPA, USED_GPA);
-	bar_write(VIRTIO_PCI_STATUS, 0x0f, 1);
+	status_set(0x0f);
 	post_at(0, 64, 0, bufs, 64);
 	kick(0);
 	CHECK_EQ(ring_used(0)->idx, 1);
@@ -1015,8 +1105,7 @@ static void test_rng_fill(void)
 	uint8_t *buf = gpa(BUF_GPA);
 	unsigned zeros = 0;
 
-	CHECK_EQ(device_create(&device_type_virtio_rng_pci,
-			       &virtio_rng_pci_ops), 0);
+	CHECK_EQ(rng_create(), 0);
 	driver_up(0, 1, 64);
 	post_at(0, 64, 0, (struct buf[]) {
 		{ BUF_GPA, 64, true }, { RAM1_BASE, 64, true },
@@ -1042,6 +1131,9 @@ static int console_create(bool console)
 	}
 	f.host.console_in = f.console_in[0];
 	f.host.console_out = f.console_out[1];
+	if (mmio_mode)
+		return device_create(&device_type_virtio_console_mmio,
+				     &virtio_console_mmio_ops);
 	return device_create(&device_type_virtio_console_pci,
 			     &virtio_console_pci_ops);
 }
@@ -1102,46 +1194,209 @@ static void test_console_off(void)
 	CHECK_EQ(read(f.console_out[0], out, sizeof(out)), -1);
 }
 
+/* Tests: the virtio-mmio transport */
+
+static void test_mmio_header(void)
+{
+	static const struct {
+		const struct device_type *type;
+		const struct device_ops *ops;
+		uint32_t id;
+	} models[] = {
+		{ &device_type_virtio_blk_mmio, &virtio_blk_mmio_ops, 2 },
+		{ &device_type_virtio_console_mmio, &virtio_console_mmio_ops, 3 },
+		{ &device_type_virtio_rng_mmio, &virtio_rng_mmio_ops, 4 },
+	};
+
+	for (unsigned i = 0; i < ARRAY_SIZE(models); i++) {
+		CHECK_EQ(device_create(models[i].type, models[i].ops), 0);
+		CHECK_EQ(mmio_read(VIRTIO_MMIO_MAGIC_VALUE), 0x74726976);
+		CHECK_EQ(mmio_read(VIRTIO_MMIO_VERSION), 2);
+		CHECK_EQ(mmio_read(VIRTIO_MMIO_DEVICE_ID), models[i].id);
+		CHECK_EQ(mmio_read(VIRTIO_MMIO_VENDOR_ID), 0x1af4);
+		CHECK(device_features() & 1ull << VIRTIO_F_VERSION_1);
+		device_remove();
+	}
+	CHECK_EQ(rng_create(), 0);
+	/* Registers are 32-bit: other widths and offsets read 0. */
+	CHECK_EQ(bar_read(VIRTIO_MMIO_MAGIC_VALUE, 1), 0);
+	CHECK_EQ(bar_read(VIRTIO_MMIO_MAGIC_VALUE + 2, 4), 0);
+	CHECK_EQ(bar_read(VIRTIO_MMIO_MAGIC_VALUE, 8), 0);
+	bar_write(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE, 1);
+	CHECK_EQ(status(), 0);
+	/* No shared memory regions: length ~0. */
+	CHECK_EQ(mmio_read(VIRTIO_MMIO_SHM_LEN_LOW), 0xffffffff);
+	CHECK_EQ(mmio_read(VIRTIO_MMIO_SHM_LEN_HIGH), 0xffffffff);
+	/* No device config: reads 0, beyond the block too. */
+	CHECK_EQ(bar_read(VIRTIO_MMIO_CONFIG, 4), 0);
+	CHECK_EQ(bar_read(VIRTIO_MMIO_SIZE + 0x1000, 4), 0);
+	/* A legacy driver (no VERSION_1) is refused at FEATURES_OK. */
+	CHECK_EQ(negotiate(0) & VIRTIO_STATUS_FEATURES_OK, 0);
+	CHECK(negotiate(1ull << VIRTIO_F_VERSION_1) &
+	      VIRTIO_STATUS_FEATURES_OK);
+	/* Features the device lacks are refused too. */
+	CHECK_EQ(negotiate(1ull << VIRTIO_F_VERSION_1 | 1) &
+		 VIRTIO_STATUS_FEATURES_OK, 0);
+}
+
+static void test_mmio_queue_registers(void)
+{
+	CHECK_EQ(device_create(&device_type_virtio_console_mmio,
+			       &virtio_console_mmio_ops), 0);
+	mmio_write(VIRTIO_MMIO_QUEUE_SEL, 1);
+	CHECK_EQ(mmio_read(VIRTIO_MMIO_QUEUE_NUM_MAX), 64);
+	CHECK_EQ(mmio_read(VIRTIO_MMIO_QUEUE_READY), 0);
+	mmio_write(VIRTIO_MMIO_QUEUE_DESC_LOW, 0x89000);
+	mmio_write(VIRTIO_MMIO_QUEUE_DESC_HIGH, 0x1234);
+	CHECK_EQ(mmio_read(VIRTIO_MMIO_QUEUE_DESC_LOW), 0x89000);
+	CHECK_EQ(mmio_read(VIRTIO_MMIO_QUEUE_DESC_HIGH), 0x1234);
+	/* A queue the device does not have: QueueNumMax 0, writes dropped. */
+	mmio_write(VIRTIO_MMIO_QUEUE_SEL, 2);
+	CHECK_EQ(mmio_read(VIRTIO_MMIO_QUEUE_NUM_MAX), 0);
+	mmio_write(VIRTIO_MMIO_QUEUE_READY, 1);
+	CHECK_EQ(mmio_read(VIRTIO_MMIO_QUEUE_READY), 0);
+	/* Ready, the queue's registers are frozen; ready 0 stops it. */
+	CHECK(negotiate(1ull << VIRTIO_F_VERSION_1) &
+	      VIRTIO_STATUS_FEATURES_OK);
+	queue_setup(1, 32, DESC_GPA, AVAIL_GPA, USED_GPA);
+	CHECK_EQ(mmio_read(VIRTIO_MMIO_QUEUE_READY), 1);
+	CHECK_EQ(mmio_read(VIRTIO_MMIO_QUEUE_NUM), 32);
+	mmio_write(VIRTIO_MMIO_QUEUE_NUM, 16);
+	mmio_write(VIRTIO_MMIO_QUEUE_DESC_LOW, 0x5000);
+	CHECK_EQ(mmio_read(VIRTIO_MMIO_QUEUE_NUM), 32);
+	CHECK_EQ(mmio_read(VIRTIO_MMIO_QUEUE_DESC_LOW), DESC_GPA);
+	mmio_write(VIRTIO_MMIO_QUEUE_READY, 0);
+	CHECK_EQ(mmio_read(VIRTIO_MMIO_QUEUE_READY), 0);
+	/* A reset (status 0) forgets it all. */
+	status_set(0);
+	CHECK_EQ(mmio_read(VIRTIO_MMIO_QUEUE_SEL), 0);
+	mmio_write(VIRTIO_MMIO_QUEUE_SEL, 1);
+	CHECK_EQ(mmio_read(VIRTIO_MMIO_QUEUE_DESC_LOW), 0);
+	CHECK_EQ(mmio_read(VIRTIO_MMIO_QUEUE_NUM), 64);
+	CHECK_EQ(status() & VIRTIO_STATUS_NEEDS_RESET, 0);
+}
+
+/* Used buffers raise the board irq; InterruptACK lowers it. */
+static void test_mmio_interrupt(void)
+{
+	CHECK_EQ(rng_create(), 0);
+	driver_up(0, 1, 64);
+	post_at(0, 64, 0, (struct buf[]) { { BUF_GPA, 16, true } }, 1);
+	kick(0);
+	CHECK_EQ(ring_used(0)->idx, 1);
+	CHECK_EQ(f.irq_level, 1);
+	CHECK_EQ(f.irq_raises, 1);
+	CHECK_EQ(mmio_read(VIRTIO_MMIO_INTERRUPT_STATUS), VIRTIO_ISR_QUEUE);
+	/* Acking a bit that is not set changes nothing. */
+	mmio_write(VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_ISR_CONFIG);
+	CHECK_EQ(f.irq_level, 1);
+	mmio_write(VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_ISR_QUEUE);
+	CHECK_EQ(f.irq_level, 0);
+	CHECK_EQ(mmio_read(VIRTIO_MMIO_INTERRUPT_STATUS), 0);
+	/* The driver asked for no interrupts: none. */
+	ring_avail(0)->flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
+	post_at(0, 64, 1, (struct buf[]) { { BUF_GPA, 16, true } }, 1);
+	kick(0);
+	CHECK_EQ(ring_used(0)->idx, 2);
+	CHECK_EQ(f.irq_raises, 1);
+	/* A reset lowers a raised line. */
+	ring_avail(0)->flags = 0;
+	post_at(0, 64, 2, (struct buf[]) { { BUF_GPA, 16, true } }, 1);
+	kick(0);
+	CHECK_EQ(f.irq_level, 1);
+	status_set(0);
+	CHECK_EQ(f.irq_level, 0);
+}
+
+/*
+ * The async doorbell without a datamatch does not know the queue: every
+ * enabled queue is served. With one, the dispatcher replays the write.
+ */
+static void test_mmio_notify(void)
+{
+	char out[16] = { 0 };
+
+	CHECK_EQ(console_create(true), 0);
+	driver_up(0, 2, 64);
+	memcpy(gpa(BUF_GPA), "mmio\n", 5);
+	post_at(1, 64, 0, (struct buf[]) { { BUF_GPA, 5, false } }, 1);
+	f.dev.ops->notify(&f.dev, MMIO_NOTIFY_REG, 0);
+	CHECK_EQ(ring_used(1)->idx, 1);
+	CHECK_EQ(read(f.console_out[0], out, sizeof(out) - 1), 5);
+	CHECK(!strcmp(out, "mmio\n"));
+	/* A notify for a queue the device does not have is ignored. */
+	mmio_write(VIRTIO_MMIO_QUEUE_NOTIFY, 9);
+	mmio_write(VIRTIO_MMIO_QUEUE_NOTIFY, 0xffffffff);
+	CHECK_EQ(status() & VIRTIO_STATUS_NEEDS_RESET, 0);
+}
+
+/* The console's config (cols, rows, max_nr_ports) at +0x100. */
+static void test_mmio_device_config(void)
+{
+	CHECK_EQ(blk_up(64 * 512, false), 0);
+	CHECK_EQ(devcfg_read(0, 4), 64);
+	CHECK_EQ(devcfg_read(4, 4), 0);
+	/* Past the model's config: zeros, never a read off its end. */
+	CHECK_EQ(devcfg_read(0xfc, 4), 0);
+	CHECK_EQ(devcfg_read(0xff, 8), 0);
+	CHECK_EQ(mmio_read(VIRTIO_MMIO_CONFIG_GENERATION), 0);
+}
+
+/* both: run on virtio-mmio too (as /virtio-mmio/...); mmio: only there. */
+enum { PCI_ONLY, BOTH, MMIO_ONLY };
+
 static const struct {
 	const char *name;
 	void (*run)(void);
+	int transports;
 } tests[] = {
-	{ "/virtio/pci-header", test_pci_header },
-	{ "/virtio/features", test_features },
-	{ "/virtio/queue-registers", test_queue_registers },
-	{ "/virtio/intx-isr", test_intx_isr },
-	{ "/virtio/msix", test_msix },
-	{ "/virtio/zero-length", test_zero_length },
-	{ "/virtio/longest-chain", test_longest_chain },
-	{ "/virtio/malformed/ring-outside-ram", test_bad_ring_outside_ram },
-	{ "/virtio/malformed/ring-misaligned", test_bad_ring_misaligned },
-	{ "/virtio/malformed/queue-size", test_bad_queue_size },
-	{ "/virtio/malformed/loop", test_bad_loop },
-	{ "/virtio/malformed/next-out-of-range", test_bad_next_out_of_range },
-	{ "/virtio/malformed/head-out-of-range", test_bad_head_out_of_range },
-	{ "/virtio/malformed/avail-index-jump", test_bad_avail_jump },
-	{ "/virtio/malformed/buffer-outside-ram",
-	  test_bad_buffer_outside_ram },
+	{ "/virtio/pci-header", test_pci_header, PCI_ONLY },
+	{ "/virtio/features", test_features, PCI_ONLY },
+	{ "/virtio/queue-registers", test_queue_registers, PCI_ONLY },
+	{ "/virtio/intx-isr", test_intx_isr, PCI_ONLY },
+	{ "/virtio/msix", test_msix, PCI_ONLY },
+	{ "/virtio/zero-length", test_zero_length, BOTH },
+	{ "/virtio/longest-chain", test_longest_chain, BOTH },
+	{ "/virtio/malformed/ring-outside-ram", test_bad_ring_outside_ram,
+	  BOTH },
+	{ "/virtio/malformed/ring-misaligned", test_bad_ring_misaligned, BOTH },
+	{ "/virtio/malformed/queue-size", test_bad_queue_size, BOTH },
+	{ "/virtio/malformed/loop", test_bad_loop, BOTH },
+	{ "/virtio/malformed/next-out-of-range", test_bad_next_out_of_range,
+	  BOTH },
+	{ "/virtio/malformed/head-out-of-range", test_bad_head_out_of_range,
+	  BOTH },
+	{ "/virtio/malformed/avail-index-jump", test_bad_avail_jump, BOTH },
+	{ "/virtio/malformed/buffer-outside-ram", test_bad_buffer_outside_ram,
+	  BOTH },
 	{ "/virtio/malformed/buffer-crosses-ram-end",
-	  test_bad_buffer_crosses_end },
-	{ "/virtio/malformed/buffer-wraps", test_bad_buffer_wraps },
-	{ "/virtio/malformed/readable-after-writable", test_bad_direction },
-	{ "/virtio/malformed/indirect", test_bad_indirect },
-	{ "/virtio/malformed/blk-no-status", test_bad_blk_no_status },
-	{ "/virtio-blk/read-write", test_blk_read_write },
-	{ "/virtio-blk/get-id-unsupp-flush", test_blk_get_id_unsupp_flush },
-	{ "/virtio-blk/wrong-direction", test_blk_wrong_direction },
-	{ "/virtio-blk/async-notify", test_blk_async_notify },
-	{ "/virtio-blk/read-only", test_blk_read_only },
-	{ "/virtio-blk/read-only-property", test_blk_read_only_property },
-	{ "/virtio-blk/no-disk", test_blk_no_disk },
-	{ "/virtio-blk/lock-conflict", test_blk_lock_conflict },
-	{ "/virtio-blk/missing-file", test_blk_missing_file },
-	{ "/virtio-blk/durability", test_blk_durability },
-	{ "/virtio-rng/fill", test_rng_fill },
-	{ "/virtio-console/tx", test_console_tx },
-	{ "/virtio-console/rx", test_console_rx },
-	{ "/virtio-console/off", test_console_off },
+	  test_bad_buffer_crosses_end, BOTH },
+	{ "/virtio/malformed/buffer-wraps", test_bad_buffer_wraps, BOTH },
+	{ "/virtio/malformed/readable-after-writable", test_bad_direction,
+	  BOTH },
+	{ "/virtio/malformed/indirect", test_bad_indirect, BOTH },
+	{ "/virtio/malformed/blk-no-status", test_bad_blk_no_status, BOTH },
+	{ "/virtio-blk/read-write", test_blk_read_write, BOTH },
+	{ "/virtio-blk/get-id-unsupp-flush", test_blk_get_id_unsupp_flush,
+	  BOTH },
+	{ "/virtio-blk/wrong-direction", test_blk_wrong_direction, BOTH },
+	{ "/virtio-blk/async-notify", test_blk_async_notify, BOTH },
+	{ "/virtio-blk/read-only", test_blk_read_only, BOTH },
+	{ "/virtio-blk/read-only-property", test_blk_read_only_property, BOTH },
+	{ "/virtio-blk/no-disk", test_blk_no_disk, BOTH },
+	{ "/virtio-blk/lock-conflict", test_blk_lock_conflict, BOTH },
+	{ "/virtio-blk/missing-file", test_blk_missing_file, BOTH },
+	{ "/virtio-blk/durability", test_blk_durability, BOTH },
+	{ "/virtio-rng/fill", test_rng_fill, BOTH },
+	{ "/virtio-console/tx", test_console_tx, BOTH },
+	{ "/virtio-console/rx", test_console_rx, BOTH },
+	{ "/virtio-console/off", test_console_off, BOTH },
+	{ "/virtio-mmio/header", test_mmio_header, MMIO_ONLY },
+	{ "/virtio-mmio/queue-registers", test_mmio_queue_registers,
+	  MMIO_ONLY },
+	{ "/virtio-mmio/interrupt", test_mmio_interrupt, MMIO_ONLY },
+	{ "/virtio-mmio/notify", test_mmio_notify, MMIO_ONLY },
+	{ "/virtio-mmio/device-config", test_mmio_device_config, MMIO_ONLY },
 };
 
 int main(void)
@@ -1152,11 +1407,24 @@ int main(void)
 	if (!getenv("VIRTIO_TESTS_STDERR") &&
 	    !freopen("/dev/null", "w", stderr))
 		return 2;
-	for (unsigned i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		current_test = tests[i].name;
+	for (unsigned i = 0; i < 2 * ARRAY_SIZE(tests); i++) {
+		unsigned t = i % ARRAY_SIZE(tests);
+		char name[96];
+
+		mmio_mode = i >= ARRAY_SIZE(tests);
+		if (tests[t].transports == (mmio_mode ? PCI_ONLY : MMIO_ONLY))
+			continue;
+		/* "/virtio/x" and "/virtio-blk/x" on mmio: "/virtio-mmio/..." */
+		if (mmio_mode && strncmp(tests[t].name, "/virtio-mmio/", 13))
+			snprintf(name, sizeof(name), "/virtio-mmio%s",
+				 tests[t].name + (strncmp(tests[t].name,
+					"/virtio/", 8) ? 0 : 7));
+		else
+			snprintf(name, sizeof(name), "%s", tests[t].name);
+		current_test = name;
 		current_failures = 0;
 		fake_reset();
-		tests[i].run();
+		tests[t].run();
 		device_remove();
 		if (!current_failures)
 			printf("PASS %s\n", current_test);
