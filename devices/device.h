@@ -69,6 +69,24 @@ struct host_disk {
 	bool readonly;
 };
 
+/*
+ * A --net backend (vmm/tap.c): a tap opened with IFF_VNET_HDR and a 12-byte
+ * vnet header; fd -1: none (the NIC's link is down). Each read
+ * of `fd` is one frame, each write sends one (socketpairs in tests).
+ * set_offload(): TUNSETOFFLOAD with TUN_F_* bits; 0 or a negative errno.
+ */
+struct host_net {
+	const char *ifname;		/* as the kernel named it */
+	int fd;
+	int (*set_offload)(const struct host_net *net, unsigned tun_flags);
+};
+
+/* A named counter a device reports for --stats. */
+struct device_counter {
+	const char *name;
+	uint64_t value;
+};
+
 struct device_host {
 	/* Ask the VMM to stop all vCPUs and exit. */
 	void (*request_exit)(struct device_host *host,
@@ -97,6 +115,17 @@ struct device_host {
 	const struct host_disk *disks;
 	unsigned nr_disks;
 	unsigned disks_taken;		/* by the devices created so far */
+	/* One per virtio-net device, in board order: each takes the next. */
+	const struct host_net *nets;
+	unsigned nr_nets;
+	unsigned nets_taken;
+	/*
+	 * Start (on) or stop polling the device's poll_fd: a device with
+	 * nowhere to put input stops the I/O thread from waking for it.
+	 * Any thread; NULL in tests.
+	 */
+	void (*poll_enable)(struct device_host *host, struct device *dev,
+			    bool on);
 	int console_in;			/* fd or -1 */
 	int console_out;		/* fd or -1 */
 	/*
@@ -156,6 +185,12 @@ struct device_ops {
 	 */
 	const char *(*reg_name)(const struct device *dev, uint64_t offset,
 				bool is_write);
+	/*
+	 * --stats: up to `max` named counters (per queue: "rx-packets"...);
+	 * returns how many. Names are static strings.
+	 */
+	unsigned (*counters)(struct device *dev, struct device_counter *out,
+			     unsigned max);
 	/* Something the operator did (the API): true when the device took it. */
 	bool (*host_event)(struct device *dev, enum host_event event);
 };

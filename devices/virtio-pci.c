@@ -128,12 +128,14 @@ static void virtio_pci_raise(struct virtio_pci *vp, uint16_t vector,
 		msix_deliver(vp, vector);
 }
 
-void virtio_pci_queue_interrupt(struct virtio_pci *vp, unsigned q)
+bool virtio_pci_queue_interrupt(struct virtio_pci *vp, unsigned q)
 {
 	struct virtq *vq = &vp->vq[q];
 
-	if (q < vp->model->nr_queues && virtq_needs_interrupt(vq))
-		virtio_pci_raise(vp, vq->msix_vector, VIRTIO_ISR_QUEUE);
+	if (q >= vp->model->nr_queues || !virtq_needs_interrupt(vq))
+		return false;
+	virtio_pci_raise(vp, vq->msix_vector, VIRTIO_ISR_QUEUE);
+	return true;
 }
 
 void virtio_pci_set_broken(struct virtio_pci *vp, const char *why)
@@ -271,6 +273,7 @@ void virtio_pci_queue_enable(struct virtio_pci *vp, struct virtq *vq)
 	const struct guest_ram *ram = vp->dev->host ? vp->dev->host->ram :
 						      NULL;
 
+	vq->event_idx = virtio_pci_has_feature(vp, VIRTIO_F_EVENT_IDX);
 	if (virtq_start(vq, ram) < 0)
 		virtio_pci_set_broken(vp, vq->error);
 }

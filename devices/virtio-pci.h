@@ -79,6 +79,7 @@
 #define VIRTIO_ISR_CONFIG	0x2
 
 /* Transport feature bits. */
+#define VIRTIO_F_EVENT_IDX	29
 #define VIRTIO_F_VERSION_1	32
 
 /* PCI capability cfg_type values. */
@@ -88,6 +89,7 @@
 #define VIRTIO_PCI_CAP_DEVICE_CFG	4
 
 /* Device ids (PCI device id = 0x1040 + id). */
+#define VIRTIO_ID_NET		1
 #define VIRTIO_ID_BLOCK		2
 #define VIRTIO_ID_CONSOLE	3
 #define VIRTIO_ID_RNG		4
@@ -151,8 +153,11 @@ void virtio_pci_destroy(struct virtio_pci *vp);
 /* Locked helpers for models. */
 bool virtio_pci_driver_ok(const struct virtio_pci *vp);
 bool virtio_pci_has_feature(const struct virtio_pci *vp, unsigned bit);
-/* Interrupt the driver for queue q if it asked to be (after pushes). */
-void virtio_pci_queue_interrupt(struct virtio_pci *vp, unsigned q);
+/*
+ * Interrupt the driver for queue q if it asked to be (after a batch of
+ * pushes: with EVENT_IDX, once per batch). True when it was interrupted.
+ */
+bool virtio_pci_queue_interrupt(struct virtio_pci *vp, unsigned q);
 /* Mark the device broken: DEVICE_NEEDS_RESET, no more processing. */
 void virtio_pci_set_broken(struct virtio_pci *vp, const char *why);
 

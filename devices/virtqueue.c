@@ -50,9 +50,11 @@ int virtq_start(struct virtq *vq, const struct guest_ram *ram)
 	if (!ram)
 		return virtq_fail(vq, "no guest RAM to map the rings");
 	vq->desc = guest_ram_ptr(ram, vq->desc_gpa, VIRTQ_DESC_BYTES(size));
+	/* used_event after the avail ring, avail_event after the used one. */
 	vq->avail = guest_ram_ptr(ram, vq->avail_gpa,
-				  VIRTQ_AVAIL_BYTES(size));
-	vq->used = guest_ram_ptr(ram, vq->used_gpa, VIRTQ_USED_BYTES(size));
+				  VIRTQ_AVAIL_BYTES(size) + 2 * vq->event_idx);
+	vq->used = guest_ram_ptr(ram, vq->used_gpa,
+				 VIRTQ_USED_BYTES(size) + 2 * vq->event_idx);
 	if (!vq->desc || !vq->avail || !vq->used) {
 		vq->desc = NULL;
 		vq->avail = NULL;
@@ -62,6 +64,7 @@ int virtq_start(struct virtq *vq, const struct guest_ram *ram)
 	vq->ram = ram;
 	vq->last_avail = 0;
 	vq->used_idx = 0;
+	vq->signalled_valid = false;
 	vq->enabled = true;
 	return 0;
 }
@@ -136,6 +139,26 @@ static int chain_walk(struct virtq *vq, struct virtq_req *req, uint16_t head)
 	}
 }
 
+/* avail_event: the slot after the used ring's `size` entries. */
+static uint16_t *avail_event(struct virtq *vq)
+{
+	return (uint16_t *)((uint8_t *)vq->used + VIRTQ_USED_BYTES(vq->size));
+}
+
+/*
+ * Nothing pending: with EVENT_IDX, ask for a kick at the next entry,
+ * then look again (the driver may have added one before it saw that).
+ */
+static uint16_t pending_after_event(struct virtq *vq)
+{
+	if (!vq->event_idx)
+		return 0;
+	STORE_RELAXED(avail_event(vq), vq->last_avail);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return (uint16_t)(__atomic_load_n(&vq->avail->idx, __ATOMIC_ACQUIRE) -
+			  vq->last_avail);
+}
+
 int virtq_pop(struct virtq *vq, struct virtq_req *req)
 {
 	uint16_t avail_idx, pending, head;
@@ -146,6 +169,8 @@ int virtq_pop(struct virtq *vq, struct virtq_req *req)
 		return 0;
 	avail_idx = __atomic_load_n(&vq->avail->idx, __ATOMIC_ACQUIRE);
 	pending = avail_idx - vq->last_avail;
+	if (!pending)
+		pending = pending_after_event(vq);
 	if (!pending)
 		return 0;
 	if (pending > vq->size)
@@ -164,6 +189,11 @@ int virtq_pop(struct virtq *vq, struct virtq_req *req)
 	return 1;
 }
 
+void virtq_unpop(struct virtq *vq, uint16_t n)
+{
+	vq->last_avail -= n;
+}
+
 void virtq_push(struct virtq *vq, const struct virtq_req *req,
 		uint32_t written)
 {
@@ -180,14 +210,28 @@ void virtq_push(struct virtq *vq, const struct virtq_req *req,
 	__atomic_store_n(&vq->used->idx, vq->used_idx, __ATOMIC_RELEASE);
 }
 
+/* The virtio spec's vring_need_event(): did [old, new) pass `event`? */
+static bool need_event(uint16_t event, uint16_t new_idx, uint16_t old_idx)
+{
+	return (uint16_t)(new_idx - event - 1) < (uint16_t)(new_idx - old_idx);
+}
+
 bool virtq_needs_interrupt(struct virtq *vq)
 {
+	uint16_t old = vq->signalled_used;
+	bool valid = vq->signalled_valid;
+
 	if (!vq->avail)
 		return false;
 	/* The used idx store must be visible before the flags are read. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	return !(LOAD_RELAXED(&vq->avail->flags) &
-		 VIRTQ_AVAIL_F_NO_INTERRUPT);
+	if (!vq->event_idx)
+		return !(LOAD_RELAXED(&vq->avail->flags) &
+			 VIRTQ_AVAIL_F_NO_INTERRUPT);
+	vq->signalled_used = vq->used_idx;
+	vq->signalled_valid = true;
+	return !valid || need_event(LOAD_RELAXED(&vq->avail->ring[vq->size]),
+				    vq->used_idx, old);
 }
 
 uint32_t virtq_copy_from(const struct virtq_req *req, uint32_t skip,

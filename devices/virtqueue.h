@@ -17,6 +17,11 @@
  * and skipped. Any violation marks the queue broken: virtq_pop() returns
  * -1 with vq->error set, and keeps returning -1 until virtq_reset().
  *
+ * EVENT_IDX (when vq->event_idx): virtq_pop() that finds the ring empty
+ * writes avail_event = the next entry it will take, then looks again
+ * (so a driver adding a buffer meanwhile either is seen or kicks);
+ * virtq_needs_interrupt() honours used_event.
+ *
  * Ordering: the avail index is read with acquire (descriptors and ring
  * entries the driver wrote before it are visible), the used index is
  * written with release (the used element and the buffers' contents are
@@ -77,6 +82,11 @@ struct virtq {
 	uint64_t desc_gpa, avail_gpa, used_gpa;
 	uint16_t msix_vector;
 	bool enabled;
+	/*
+	 * VIRTIO_F_EVENT_IDX negotiated (the transport sets it before
+	 * virtq_start()): the rings carry used_event and avail_event.
+	 */
+	bool event_idx;
 	/* Set by virtq_start(). */
 	const struct guest_ram *ram;
 	struct virtq_desc *desc;
@@ -84,6 +94,8 @@ struct virtq {
 	struct virtq_used *used;
 	uint16_t last_avail;		/* next avail entry to take */
 	uint16_t used_idx;		/* our copy of used->idx */
+	uint16_t signalled_used;	/* used_idx at the last interrupt check */
+	bool signalled_valid;		/* signalled_used means something */
 	bool broken;
 	const char *error;		/* why broken: for logs and tests */
 };
@@ -127,13 +139,23 @@ int virtq_pop(struct virtq *vq, struct virtq_req *req);
 int virtq_fail(struct virtq *vq, const char *why);
 
 /*
+ * Give back the last `n` chains popped and not pushed (a device that
+ * found too few buffers for a packet): the next pops return them again.
+ */
+void virtq_unpop(struct virtq *vq, uint16_t n);
+
+/*
  * Return a chain to the driver with `written` bytes written into its
  * device-writable buffers (clamped to req->in_len).
  */
 void virtq_push(struct virtq *vq, const struct virtq_req *req,
 		uint32_t written);
 
-/* Whether the driver wants an interrupt for what was pushed. */
+/*
+ * Whether the driver wants an interrupt for what was pushed: with
+ * event_idx, when used_idx passed the driver's used_event since the last
+ * check (call it once per batch of pushes); else unless NO_INTERRUPT.
+ */
 bool virtq_needs_interrupt(struct virtq *vq);
 
 /*

@@ -90,6 +90,7 @@ enum host_need {
 	HOST_NEED_CONSOLE = 1 << 0,	/* stdin/stdout when `console: true` */
 	HOST_NEED_DISK = 1 << 1,	/* a --disk image: read, write, flush */
 	HOST_NEED_ENTROPY = 1 << 2,	/* getrandom() */
+	HOST_NEED_NET = 1 << 3,		/* a --net tap: frames in and out */
 };
 
 struct device_type {

@@ -153,6 +153,25 @@ static void add_device_fds(void)
 	}
 }
 
+/*
+ * host->poll_enable(): a device with nowhere to put input (virtio-net
+ * without receive buffers) stops its fd waking the thread, and starts it
+ * again when it can take more. Any thread; before the thread exists the
+ * fd is registered as usual and the device pauses at its first wakeup.
+ */
+void io_thread_poll_enable(struct device_host *host, struct device *dev,
+			   bool on)
+{
+	struct epoll_event ev = {
+		.events = on ? EPOLLIN : 0,
+		.data.u64 = TAG_DEVICE | (unsigned)(dev - machine_devices),
+	};
+	int fd = dev->ops->poll_fd(dev);
+
+	if (io.epoll_fd >= 0 && fd >= 0)
+		epoll_ctl(io.epoll_fd, EPOLL_CTL_MOD, fd, &ev);
+}
+
 static void handle_files(void)
 {
 	for (unsigned i = 0; i < io.nr_files;) {

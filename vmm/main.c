@@ -33,6 +33,7 @@
 #include "pci-remap.h"
 #include "ram-layout.h"
 #include "seccomp.h"
+#include "tap.h"
 #include "trace.h"
 #include "vmm.h"
 
@@ -228,7 +229,8 @@ static int parse_shutdown_timeout(const char *arg, struct vm_options *opts)
 static unsigned command_line_seccomp_options(void)
 {
 	return (control.api_sock ? SECCOMP_OPT_API : 0) |
-	       (console_backends_take_input() ? SECCOMP_OPT_CONSOLE_INPUT : 0);
+	       (console_backends_take_input() ? SECCOMP_OPT_CONSOLE_INPUT : 0) |
+	       (tap_any() ? SECCOMP_OPT_NET : 0);
 }
 
 /* --seccomp-policy: the allowlist with what the other options add. */
@@ -280,6 +282,10 @@ static int parse_args(int argc, char **argv, struct vm_options *opts,
 			break;
 		case OPT_DISK:
 			if (parse_disk(optarg) < 0)
+				return -1;
+			break;
+		case OPT_NET:
+			if (tap_parse(optarg) < 0)
 				return -1;
 			break;
 		case OPT_JAIL ... OPT_JAIL_SELFTEST:
@@ -393,8 +399,8 @@ static int parse_args(int argc, char **argv, struct vm_options *opts,
 			boot->initrd ? "initrd" : "append");
 		return -1;
 	}
-	if (check_disks() < 0 || console_backends_resolve() < 0 ||
-	    jail_options_check(&jail) < 0)
+	if (check_disks() < 0 || tap_check() < 0 ||
+	    console_backends_resolve() < 0 || jail_options_check(&jail) < 0)
 		return -1;
 	return cpuid_hide_parse(opts, cpuid_hide);
 }
@@ -652,6 +658,7 @@ static int vmm_run(const struct vm_options *opts,
 		.ram = &vm.ram,
 		.disks = disks,
 		.nr_disks = nr_disks,
+		.poll_enable = io_thread_poll_enable,
 		.pci_bar_update = pci_remap_bar_update,
 		.signal_msi = vm_signal_msi,
 		.device = machine_device,
@@ -668,6 +675,7 @@ static int vmm_run(const struct vm_options *opts,
 	};
 	int status = VMM_EXIT_SETUP;
 
+	host.nets = tap_nets(&host.nr_nets);
 	if (vm_create(&vm, opts) < 0)
 		return VMM_EXIT_SETUP;
 	vm.main_thread = pthread_self();
@@ -840,8 +848,8 @@ int main(int argc, char **argv)
 		ret = ret < 0 ? VMM_EXIT_USAGE : 0;
 		goto out;
 	}
-	if (console_backends_open() < 0) {
-		ret = VMM_EXIT_USAGE;	/* a path or socket refused */
+	if (console_backends_open() < 0 || tap_open_all() < 0) {
+		ret = VMM_EXIT_USAGE;	/* a path, socket or tap refused */
 		goto out;
 	}
 	/* No thread may exist yet: the jail forks. */

@@ -5,7 +5,7 @@
  * The policy is a table of rules: base rules every VM needs, rules that a
  * board property turns on (in-kernel irqchip, async bindings), and one
  * rule per host need a device type declares in machine/device-types.def
- * (HOST_NEED_CONSOLE, _DISK, _ENTROPY): no type is named here.
+ * (HOST_NEED_CONSOLE, _DISK, _ENTROPY, _NET): no type is named here.
  * seccomp_policy_build() collects the rules that apply to this board into
  * a set of syscalls and a set of ioctl requests; the filter is classic BPF
  * generated from those sets:
@@ -42,6 +42,7 @@
 
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/if_tun.h>
 #include <linux/kvm.h>
 #include <linux/seccomp.h>
 
@@ -144,6 +145,12 @@ static bool device_is_console(const struct board_device *dev)
 /* What the command line asked for beyond the board (seccomp.h). */
 static unsigned seccomp_options;
 
+/* A virtio-net device on a board run with --net has a tap. */
+static bool device_has_tap(const struct board_device *dev)
+{
+	return seccomp_options & SECCOMP_OPT_NET;
+}
+
 void seccomp_set_options(unsigned options)
 {
 	seccomp_options = options;
@@ -241,6 +248,13 @@ static const struct seccomp_rule seccomp_rules[] = {
 	  .why = "the --disk image: reads, writes, flushes (opened, sized "
 		 "and locked before the filter; the lock goes with close)",
 	  .syscalls = SYSCALLS(__NR_preadv, __NR_pwritev, __NR_fdatasync) },
+	{ .need = HOST_NEED_NET, .device_needs = device_has_tap,
+	  .why = "--net: frames read from and written to the tap, its "
+		 "polling stopped and resumed with the guest's receive "
+		 "buffers, the offloads the guest negotiated (opened and "
+		 "set up before the filter)",
+	  .syscalls = SYSCALLS(__NR_read, __NR_writev, __NR_epoll_ctl),
+	  .ioctls = IOCTLS(IOCTL(TUNSETOFFLOAD)) },
 	{ .need = HOST_NEED_ENTROPY,
 	  .why = "entropy for the guest",
 	  .syscalls = SYSCALLS(__NR_getrandom) },

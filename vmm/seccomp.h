@@ -23,6 +23,7 @@
 /* Options that need syscalls the board alone does not (before install). */
 #define SECCOMP_OPT_API			0x1	/* --api-sock */
 #define SECCOMP_OPT_CONSOLE_INPUT	0x2	/* a --serial with input */
+#define SECCOMP_OPT_NET			0x4	/* a --net tap */
 void seccomp_set_options(unsigned options);
 
 /* Install the board's filter on every thread. -1 with a message. */

@@ -13,6 +13,11 @@
  * coalesced are buffered writes replayed from KVM's ring (no exit of
  * their own). A sync region that took many exits, all of them writes,
  * gets a suggestion line when its type allows async or coalesced.
+ * Devices with counters of their own (ops->counters: virtio-net's
+ * per-queue packets, bytes, drops, interrupts) add one line each:
+ *
+ *   stats: device NAME rx-packets=N rx-bytes=N ...
+ *
  * stats_to_json() gives the same counters as one JSON object
  * (--stats-format json, --metrics, the API's GET /board/stats).
  */
@@ -20,8 +25,11 @@
 
 #include <json.h>
 
+#include "instances.h"
 #include "ratelimit.h"
 #include "vmm.h"
+
+#define STATS_DEVICE_COUNTERS	16
 
 /* Write-only exits of one sync region worth a suggestion. */
 #define STATS_SUGGEST_MIN	100
@@ -141,9 +149,59 @@ static struct json_object *stats_region_json(const struct board_region *r,
 	return o;
 }
 
+/* A device's own counters (ops->counters); 0 when it has none. */
+static unsigned stats_device(unsigned i, struct device_counter *c)
+{
+	struct device *dev = &machine_devices[i];
+
+	if (!dev->ops || !dev->ops->counters || !dev->state)
+		return 0;
+	return dev->ops->counters(dev, c, STATS_DEVICE_COUNTERS);
+}
+
+static struct json_object *stats_devices_json(void)
+{
+	struct json_object *devices = json_object_new_array();
+	struct device_counter c[STATS_DEVICE_COUNTERS];
+
+	for (unsigned i = 0; i < board_info.nr_devices; i++) {
+		unsigned n = stats_device(i, c);
+		struct json_object *o, *counters;
+
+		if (!n)
+			continue;
+		o = json_object_new_object();
+		counters = json_object_new_object();
+		json_object_object_add(o, "name", json_object_new_string(
+			board_devices[i].name));
+		for (unsigned k = 0; k < n; k++)
+			json_add_u64(counters, c[k].name, c[k].value);
+		json_object_object_add(o, "counters", counters);
+		json_object_array_add(devices, o);
+	}
+	return devices;
+}
+
+static void stats_print_devices(FILE *out)
+{
+	struct device_counter c[STATS_DEVICE_COUNTERS];
+
+	for (unsigned i = 0; i < board_info.nr_devices; i++) {
+		unsigned n = stats_device(i, c);
+
+		if (!n)
+			continue;
+		fprintf(out, "stats: device %s", board_devices[i].name);
+		for (unsigned k = 0; k < n; k++)
+			fprintf(out, " %s=%" PRIu64, c[k].name, c[k].value);
+		fputc('\n', out);
+	}
+}
+
 /*
  * The --stats counters as one object: {"vcpus": [...], "regions": [...],
- * "unmapped": {"reads", "writes"}}; regions with no traffic are left out
+ * "devices": [{"name", "counters": {...}}], "unmapped": {"reads",
+ * "writes"}}; regions with no traffic are left out
  * unless `all` (GET /board/stats lists every region).
  */
 struct json_object *stats_to_json(struct vm *vm, bool all)
@@ -163,6 +221,7 @@ struct json_object *stats_to_json(struct vm *vm, bool all)
 				&board_regions[i], &sum, exits));
 	}
 	json_object_object_add(root, "regions", regions);
+	json_object_object_add(root, "devices", stats_devices_json());
 	dispatch_unmapped_counts(&ur, &uw);
 	json_add_u64(unmapped, "reads", ur);
 	json_add_u64(unmapped, "writes", uw);
@@ -208,6 +267,7 @@ void stats_print(struct vm *vm, FILE *out)
 			sum.notifies, sum.coalesced, sum.handler_ns / 1000);
 		stats_suggest(out, r, &sum, exits);
 	}
+	stats_print_devices(out);
 	dispatch_unmapped_counts(&ur, &uw);
 	fprintf(out, "stats: unmapped reads=%" PRIu64 " writes=%" PRIu64 "\n",
 		ur, uw);

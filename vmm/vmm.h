@@ -176,6 +176,8 @@ bool vm_is_paused(struct vm *vm);
 int io_thread_start(struct vm *vm);
 void io_thread_stop(struct vm *vm);
 void io_thread_free(void);
+void io_thread_poll_enable(struct device_host *host, struct device *dev,
+			   bool on);
 struct dispatch_ctx *io_thread_ctx(void);
 /* The eventfd of board_async[i] (an async doorbell), or -1. */
 int io_thread_async_fd(unsigned i);

@@ -13,7 +13,7 @@ ifneq ($(MAKECMDGOALS),clean)
 include $(GEN_DIR)/devices.mk
 endif
 
-VMM_SRCS := $(addprefix vmm/,boot-bzimage.c boot-flat.c boot-kernel.c \
+VMM_SRCS := $(addprefix vmm/,boot-bzimage.c tap.c boot-flat.c boot-kernel.c \
 	boot-linux.c boot-pvh.c console-backend.c cpuid.c dispatch.c \
 	host-input.c insn.c instances.c io-thread.c irq-routing.c jail.c kvm.c \
 	main.c mptable.c acpi.c \

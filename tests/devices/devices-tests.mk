@@ -49,7 +49,21 @@ $(DEVTEST_DIR)/virtio/virtio-tests.o: tests/devices/virtio-tests.c
 $(VIRTIO_TEST): $(VIRTIO_TEST_OBJS)
 	$(CC) $(LDFLAGS) -pthread -o $@ $^
 
+# virtio-net the same way, a socketpair for its tap (tests/devices/net-tests.c).
+NET_TEST := $(DEVTEST_DIR)/virtio/net-tests
+NET_TEST_OBJS := $(DEVTEST_DIR)/virtio/net-tests.o \
+	$(addprefix $(BUILD)/devices/, virtio-net.o virtio-pci.o virtqueue.o \
+		pci.o device.o) $(MACHINE_OBJS)
+
+$(DEVTEST_DIR)/virtio/net-tests.o: tests/devices/net-tests.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(VMM_INC) -c -o $@ $<
+
+$(NET_TEST): $(NET_TEST_OBJS)
+	$(CC) $(LDFLAGS) -pthread -o $@ $^
+
 -include $(wildcard $(DEVTEST_DIR)/*/*.d)
 
-TEST_SUITES += $(DEVTEST_BINS) $(VIRTIO_TEST) tests/devices/virtio-cli.sh
-TEST_DEPS += $(DEVTEST_BINS) $(VIRTIO_TEST) guest-vmm-pc
+TEST_SUITES += $(DEVTEST_BINS) $(VIRTIO_TEST) $(NET_TEST) \
+	tests/devices/virtio-cli.sh
+TEST_DEPS += $(DEVTEST_BINS) $(VIRTIO_TEST) $(NET_TEST) guest-vmm-pc

@@ -8,7 +8,7 @@ VMM_TEST_GUESTS := $(BUILD)/guest/pc/hostile.bin
 .SECONDARY: $(VMM_TEST_GUESTS:.bin=.elf) $(VMM_TEST_GUESTS:.bin=.o)
 
 TEST_SUITES += tests/vmm/run.sh tests/guest/hostile.sh tests/vmm/seccomp-used.sh \
-	tests/vmm/jail.sh
+	tests/vmm/jail.sh tests/vmm/net-cli.sh
 TEST_DEPS += $(VMM_TEST_GUESTS) guest-vmm-pc guest-vmm-minimal \
 	guest-vmm-virtio-guest \
 	guest-vmm-bindings
