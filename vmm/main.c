@@ -48,6 +48,7 @@ struct boot_request {
 	const char *kernel;		/* bzImage, or vmlinux (PVH) */
 	const char *initrd;
 	const char *append;
+	bool virtio_mmio_cmdline;	/* --virtio-mmio-cmdline */
 };
 
 /* The command line, from vmm/boardvm-options.def. */
@@ -156,10 +157,11 @@ static int check_disks(void)
 	unsigned slots = 0;
 
 	for (unsigned i = 0; i < board_info.nr_devices; i++)
-		slots += board_devices[i].type == &device_type_virtio_blk_pci;
+		slots += board_devices[i].type == &device_type_virtio_blk_pci ||
+			 board_devices[i].type == &device_type_virtio_blk_mmio;
 	if (nr_disks <= slots)
 		return 0;
-	fprintf(stderr, "boardvm: --disk %s: board %s has %u virtio-blk-pci "
+	fprintf(stderr, "boardvm: --disk %s: board %s has %u virtio-blk "
 		"device%s for %u disks (%s): drop the option or add a device "
 		"to the board\n", disks[slots].path, board_info.name, slots,
 		slots == 1 ? "" : "s", nr_disks, board_info.source);
@@ -279,6 +281,9 @@ static int parse_args(int argc, char **argv, struct vm_options *opts,
 			break;
 		case OPT_APPEND:
 			boot->append = optarg;
+			break;
+		case OPT_VIRTIO_MMIO_CMDLINE:
+			boot->virtio_mmio_cmdline = true;
 			break;
 		case OPT_DISK:
 			if (parse_disk(optarg) < 0)
@@ -433,6 +438,33 @@ static struct vclock host_clock = { .now_ns = host_now_ns };
  * and vCPU 0 set to the kernel's entry. The APs stay in KVM's
  * reset state; the kernel starts them with INIT/SIPI.
  */
+/*
+ * --virtio-mmio-cmdline: --append plus virtio_mmio.device=SIZE@ADDR:IRQ
+ * for each virtio-mmio device of the board, as Linux's virtio_mmio driver
+ * takes them (CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES) where no ACPI names
+ * them. NULL when the line would not fit.
+ */
+static const char *virtio_mmio_cmdline(const char *append)
+{
+	static char line[4096];
+	size_t n = (size_t)snprintf(line, sizeof(line), "%s",
+				    append ? append : "");
+
+	for (unsigned i = 0; i < board_info.nr_devices && n < sizeof(line);
+	     i++) {
+		const struct board_device *d = &board_devices[i];
+
+		if (!d->type->virtio_mmio || !d->has_mmio || d->irq < 0)
+			continue;
+		n += (size_t)snprintf(line + n, sizeof(line) - n,
+				      "%svirtio_mmio.device=0x%" PRIx64 "@0x%"
+				      PRIx64 ":%d", n ? " " : "",
+				      device_type_span(d->type, SPACE_MMIO),
+				      d->mmio_base, d->irq);
+	}
+	return n < sizeof(line) ? line : NULL;
+}
+
 static int boot_linux(struct vm *vm, const struct boot_request *boot)
 {
 	struct linux_boot_args args = {
@@ -446,6 +478,14 @@ static int boot_linux(struct vm *vm, const struct boot_request *boot)
 	struct mptable_info mpi;
 	char err[512];
 
+	if (boot->virtio_mmio_cmdline) {
+		args.cmdline = virtio_mmio_cmdline(boot->append);
+		if (!args.cmdline) {
+			fprintf(stderr, "boardvm: --virtio-mmio-cmdline: the "
+				"command line would pass 4096 bytes\n");
+			return -1;
+		}
+	}
 	linux_boot_args_board(&args);
 	args.rsdp_addr = acpi_rsdp_addr();
 	if (linux_load(&args, &vm->ram, &cpu, NULL, err, sizeof(err)) < 0)

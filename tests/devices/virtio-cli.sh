@@ -26,7 +26,7 @@ t() {
 
 t /virtio-blk/cli/help 0 '--disk FILE\[,ro\]' --help
 t /virtio-blk/cli/too-many-disks 1 \
-	"^boardvm: --disk $tmp/b: board pc has 1 virtio-blk-pci device for 2 disks" \
+	"^boardvm: --disk $tmp/b: board pc has 1 virtio-blk device for 2 disks" \
 	--disk "$tmp/a" --disk "$tmp/b,ro" --flat "$tmp/x@0x100000"
 t /virtio-blk/cli/empty-path 1 "^boardvm: --disk ',ro': expected FILE or FILE,ro" \
 	--disk ,ro --flat "$tmp/x@0x100000"

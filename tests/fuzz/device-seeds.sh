@@ -5,7 +5,8 @@
 # that get past the first register of every state machine.
 #
 # usage: tests/fuzz/device-seeds.sh TARGET DIR
-#   TARGET: devices-pc, devices-bindings, devices-virtio-guest, pci,
+#   TARGET: devices-pc, devices-bindings, devices-virtio-guest,
+#   devices-microvm (the virtio-mmio devices), pci,
 #   virtqueue, bzimage or pvh (the kernel loaders: synthetic files, and
 #   real Debian kernels' headers when cached), api (the requests
 #   tests/vmm/api.sh sends, each alone and all in order as one program)
@@ -96,6 +97,23 @@ pci()
 		pci_cfg $((0x80000034 | dev << 11)) 1 0
 	done
 	pci_cfg 0x80010000 4 0; pci_cfg 0x00000000 4 0
+}
+
+# virtio_mmio CONTROL: a virtio-mmio driver's bring-up of queue 0 and a
+# kick, CONTROL the region index of the device's `control` (its notify,
+# status regions follow: +1, +2; offsets are from each region's start).
+virtio_mmio()
+{
+	local c=$1 n=$(($1 + 1)) st=$(($1 + 2))
+	region_r "$c" 0 4; region_r "$c" 4 4; region_r "$c" 8 4
+	region_w "$st" 0x1c 4 0; region_w "$st" 0x1c 4 3
+	region_w "$c" 0x24 4 1; region_w "$c" 0x20 4 1
+	region_w "$st" 0x1c 4 0xb; region_r "$st" 0x1c 4
+	region_w "$c" 0x30 4 0; region_r "$c" 0x34 4; region_w "$c" 0x38 4 8
+	region_w "$st" 0x2c 4 0x1000; region_w "$st" 0x3c 4 0x2000
+	region_w "$st" 0x4c 4 0x3000; region_w "$c" 0x44 4 1
+	region_w "$st" 0x1c 4 0xf; region_w "$n" 0 4 0
+	region_r "$st" 0x0c 4; region_w "$st" 0x10 4 1
 }
 
 # Every region of the board read and written at its first bytes.
@@ -294,6 +312,14 @@ devices-virtio-guest)
 	pci >"$dir/seed-pci-host"
 	{ pci; sweep 64; } >"$dir/seed-pci-sweep"
 	sweep 64 >"$dir/seed-sweep"
+	;;
+devices-microvm)
+	uart 0x3f8 >"$dir/seed-uart-com1"
+	sweep 64 >"$dir/seed-sweep"
+	virtio_mmio 13 >"$dir/seed-virtio-mmio-rng"
+	virtio_mmio 9 >"$dir/seed-virtio-mmio-blk"
+	{ virtio_mmio 17; reset; virtio_mmio 17; } \
+		>"$dir/seed-virtio-mmio-console"
 	;;
 devices-bindings)
 	uart 0x3f8 >"$dir/seed-uart-com1"

@@ -7,11 +7,13 @@
 #   fuzz-yaml   board_from_yaml() -> checks -> layout -> every emitter
 #   fuzz-dts    the same through board_from_dts() (once the text syntax
 #               front end exists: dtc-like/dts-parser.y)
-#   fuzz-devices-pc, fuzz-devices-bindings, fuzz-devices-virtio-guest
+#   fuzz-devices-pc, fuzz-devices-bindings, fuzz-devices-virtio-guest,
+#   fuzz-devices-microvm
 #               every device model's registers through vmm/dispatch.c on
 #               that board's generated tables (tests/fuzz/fuzz-devices.c);
 #               virtio-guest (tests/guest/virtio/) has the PCI virtio
-#               devices: config space, BARs, virtqueues in fake guest RAM
+#               devices: config space, BARs, virtqueues in fake guest RAM;
+#               microvm the virtio-mmio ones (blk, rng, console)
 #   fuzz-pci    PCI configuration space through pci-host, on virtio-guest
 #               (pc where that board is missing)
 #   fuzz-virtqueue
@@ -53,7 +55,7 @@ FUZZ_TARGETS := $(FUZZ_DIR)/fuzz-yaml $(FUZZ_DIR)/fuzz-dts
 # The device targets: one build per board (each sees its board.h), device
 # models built once. Every model (DEVICE_SOURCES) is in, so a new one is fuzzed as
 # soon as a shipped board has one.
-FUZZ_DEV_BOARDS := pc bindings virtio-guest
+FUZZ_DEV_BOARDS := pc bindings virtio-guest microvm
 FUZZ_VIRTIO_BOARD := tests/guest/virtio/virtio-guest.yaml
 # Where each board's board.h is: shipped boards in generated/, the
 # virtio test board generated here.
