@@ -7,7 +7,7 @@
 # usage: tests/fuzz/device-seeds.sh TARGET DIR
 #   TARGET: devices-pc, devices-bindings, devices-virtio-guest,
 #   devices-microvm (the virtio-mmio devices), pci,
-#   virtqueue, bzimage or pvh (the kernel loaders: synthetic files, and
+#   virtqueue, virtio-net, bzimage or pvh (the kernel loaders: synthetic files, and
 #   real Debian kernels' headers when cached), api (the requests
 #   tests/vmm/api.sh sends, each alone and all in order as one program)
 set -euo pipefail
@@ -134,6 +134,29 @@ doorbells()
 		coalesced $i 4 4 7
 	done
 }
+
+# The virtio-net target (tests/fuzz/fuzz-virtio-net.c): queues of 4,
+# receive at 0x1000/0x2000/0x3000 with four 2 KiB writable buffers,
+# transmit at 0x4000/0x5000/0x6000 with a 12-byte header and a 60-byte
+# frame made available.
+net_image()
+{
+	local i
+	le 2 $((0x5000 + 8))
+	head -c $((0x1000)) /dev/zero
+	for i in 0 1 2 3; do desc $((0x8000 + i * 0x800)) 2048 2 0; done
+	head -c $((0x1000 - 64)) /dev/zero
+	le 2 0; le 2 4; le 2 0; le 2 1; le 2 2; le 2 3
+	head -c $((0x2000 - 12)) /dev/zero
+	desc 0xa000 12 1 1; desc 0xa100 60 0 0
+	head -c $((0x1000 - 32)) /dev/zero
+	le 2 0; le 2 1; le 2 0; le 2 0
+}
+# up with both queues of 4 at the image's places.
+net_up() { le 1 0; le 1 2; le 2 0x1000; le 2 0x2000; le 2 0x3000
+	   le 1 2; le 2 0x4000; le 2 0x5000; le 2 0x6000; }
+# net_frame LEN: the network sends LEN bytes of 0x5a.
+net_frame() { le 1 1; le 2 "$1"; head -c "$1" /dev/zero | tr '\0' Z; }
 
 # The virtqueue target (tests/fuzz/fuzz-virtqueue.c): a queue of 8 at
 # 0x1000 (descriptors), 0x1080 (avail), 0x1100 (used) in guest RAM from
@@ -293,6 +316,19 @@ virtqueue)
 		>"$dir/seed-loop"
 	{ vq_header 8; vq_image 0; vq_pop 0 16; vq_restart 4; vq_pop 0 16
 	  vq_restart 3; vq_pop 0 16; } >"$dir/seed-restart"
+	;;
+virtio-net)
+	# VERSION_1 | EVENT_IDX | STATUS | MRG_RXBUF | offloads
+	f=$(((1 << 32) | (1 << 29) | (1 << 16) | (1 << 15) | (1 << 12) |
+	     (1 << 11) | (1 << 8) | (1 << 7) | 3))
+	{ le 8 $f; net_image; net_up; net_frame 100; le 1 2; le 1 3; le 1 1
+	  le 1 6; net_frame 3000; le 1 2; le 1 3; le 1 0; le 1 6; } \
+		>"$dir/seed-rx-tx"
+	{ le 8 $((1 << 32)); net_image; net_up; net_frame 2000; le 1 2
+	  le 1 3; le 1 1; le 1 6; } >"$dir/seed-no-mergeable"
+	{ le 8 $f; net_image; net_up; le 1 4; le 2 0x2002; le 1 2; le 2 9
+	  le 1 3; le 1 0; net_frame 64; le 1 2; le 1 0; net_frame 64; le 1 2
+	} >"$dir/seed-bad-avail"
 	;;
 devices-pc)
 	uart 0x3f8 >"$dir/seed-uart-com1"

@@ -79,6 +79,18 @@ $(FUZZ_REPLAY_DIR)/replay-virtqueue: $(FUZZ_REPLAY_DIR)/replay.o \
 		$(BUILD)/devices/virtqueue.o $(BUILD)/machine/guest-ram.o
 	$(CC) $(LDFLAGS) -o $@ $^
 
+FUZZ_REPLAY_BINS += $(FUZZ_REPLAY_DIR)/replay-virtio-net
+
+$(FUZZ_REPLAY_DIR)/fuzz-virtio-net.o: tests/fuzz/fuzz-virtio-net.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DEVICES_INC) -c -o $@ $<
+
+$(FUZZ_REPLAY_DIR)/replay-virtio-net: $(FUZZ_REPLAY_DIR)/replay.o \
+		$(FUZZ_REPLAY_DIR)/fuzz-virtio-net.o \
+		$(addprefix $(BUILD)/devices/, virtio-net.o virtio-pci.o \
+			virtqueue.o pci.o device.o) $(MACHINE_OBJS)
+	$(CC) $(LDFLAGS) -pthread -o $@ $^
+
 # The kernel loaders (tests/fuzz/fuzz-loaders.c): bzImage and PVH, on the
 # pc board's tables, the device ops stubbed as the loader tests do
 # (tests/linux/linux-tests.mk writes the stubs).

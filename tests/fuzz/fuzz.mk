@@ -18,6 +18,9 @@
 #               (pc where that board is missing)
 #   fuzz-virtqueue
 #               the split virtqueue parser over a fake guest RAM
+#   fuzz-virtio-net
+#               the virtio-net model's queues and frames: a hostile
+#               driver's rings and a hostile network's frames at once
 #   fuzz-bzimage, fuzz-pvh
 #               the kernel loaders on a kernel file (tests/fuzz/
 #               fuzz-loaders.c): synthetic seeds, plus the cached Debian
@@ -65,6 +68,7 @@ FUZZ_DEV_MODELS := $(patsubst devices/%.c,$(FUZZ_DIR)/models/%.o, \
 		   $(patsubst machine/%.c,$(FUZZ_DIR)/models/%.o,$(MACHINE_SRCS))
 FUZZ_TARGETS += $(foreach b,$(FUZZ_DEV_BOARDS),$(FUZZ_DIR)/fuzz-devices-$(b)) \
 		$(FUZZ_DIR)/fuzz-pci $(FUZZ_DIR)/fuzz-virtqueue \
+		$(FUZZ_DIR)/fuzz-virtio-net \
 		$(FUZZ_DIR)/fuzz-bzimage $(FUZZ_DIR)/fuzz-pvh \
 		$(FUZZ_DIR)/fuzz-api
 FUZZ_LONG_FACTOR ?= 3
@@ -76,6 +80,7 @@ FUZZ_OPTS := -timeout=10 -rss_limit_mb=2048 -close_fd_mask=2 \
 FUZZ_BOARDC_OPTS := -max_len=16384 -dict=tests/fuzz/boardc.dict
 FUZZ_DEV_OPTS := -max_len=8192
 FUZZ_VQ_OPTS := -max_len=24576
+FUZZ_NET_OPTS := -max_len=65536
 FUZZ_LOADER_OPTS := -max_len=131072
 FUZZ_API_OPTS := -max_len=4096 -dict=tests/fuzz/api.dict
 
@@ -101,6 +106,7 @@ fuzz: $(FUZZ_RUN)
 		echo "== $$t: $${secs}s, corpus $$corpus"; \
 		case $$t in fuzz-yaml|fuzz-dts) opts="$(FUZZ_BOARDC_OPTS)" ;; \
 		fuzz-virtqueue) opts="$(FUZZ_VQ_OPTS)" ;; \
+		fuzz-virtio-net) opts="$(FUZZ_NET_OPTS)" ;; \
 		fuzz-bzimage|fuzz-pvh) opts="$(FUZZ_LOADER_OPTS)" ;; \
 		fuzz-api) opts="$(FUZZ_API_OPTS)" ;; \
 		*) opts="$(FUZZ_DEV_OPTS)" ;; esac; \
@@ -140,6 +146,16 @@ $(FUZZ_DIR)/vq/fuzz-virtqueue.o: tests/fuzz/fuzz-virtqueue.c
 
 $(FUZZ_DIR)/fuzz-virtqueue: $(FUZZ_DIR)/vq/fuzz-virtqueue.o \
 		$(FUZZ_DIR)/models/virtqueue.o $(FUZZ_DIR)/models/guest-ram.o
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^
+
+$(FUZZ_DIR)/net/fuzz-virtio-net.o: tests/fuzz/fuzz-virtio-net.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP $(DEVICES_INC) -c -o $@ $<
+
+$(FUZZ_DIR)/fuzz-virtio-net: $(FUZZ_DIR)/net/fuzz-virtio-net.o \
+		$(addprefix $(FUZZ_DIR)/models/, virtio-net.o virtio-pci.o \
+			virtqueue.o pci.o device.o guest-ram.o ratelimit.o \
+			registry.o)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^
 
 # The loaders: one build of their sources per target (FUZZ_LOADER_SRCS in
