@@ -57,12 +57,18 @@ static struct ratelimit unmapped_log_limit =
 	RATELIMIT_INIT("unmapped accesses");
 static uint64_t logged_pages[DISPATCH_LOGGED_PAGES];	/* page + 1; 0: free */
 static int logged_pages_full;
+static uint64_t last_unmapped_page;	/* page + 1 of the last one looked up */
+
+/* 1, 2, 4 or 8: one shift and test. */
+static inline bool access_len_ok(unsigned len)
+{
+	return len <= 8 && ((1u << len) & 0x116);
+}
 
 /* Lookup */
 
 /* One try of the lookup; *base is the region's base as of this try. */
-static const struct board_region *mmio_lookup_once(uint64_t addr,
-						   uint64_t *base)
+static inline unsigned mmio_lookup_once(uint64_t addr, uint64_t *base)
 {
 	*base = 0;
 	for (unsigned w = 0; w < nr_windows; w++) {
@@ -87,31 +93,30 @@ static const struct board_region *mmio_lookup_once(uint64_t addr,
 		*base = r->base + __atomic_load_n(
 			&dispatch_mmio_delta[r->device], __ATOMIC_RELAXED);
 		/* Also sends index 0 (size 0) to the sentinel. */
-		return addr - *base < r->size ? r : &board_regions[0];
+		return addr - *base < r->size ? idx : 0;
 	}
-	return &board_regions[0];
+	return 0;
 }
 
 /* The region at `addr` and its current base (moved BARs included). */
-static const struct board_region *mmio_lookup(uint64_t addr, uint64_t *base)
+static inline unsigned mmio_lookup(uint64_t addr, uint64_t *base)
 {
-	const struct board_region *r;
-	unsigned seq;
+	unsigned seq, i;
 
 	do {
 		seq = __atomic_load_n(&dispatch_map_seq, __ATOMIC_ACQUIRE);
-		r = mmio_lookup_once(addr, base);
+		i = mmio_lookup_once(addr, base);
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	} while ((seq & 1) ||
 		 seq != __atomic_load_n(&dispatch_map_seq, __ATOMIC_RELAXED));
-	return r;
+	return i;
 }
 
 const struct board_region *dispatch_mmio_region(uint64_t addr)
 {
 	uint64_t base;
 
-	return mmio_lookup(addr, &base);
+	return &board_regions[mmio_lookup(addr, &base)];
 }
 
 /* Logging and tracing (slow paths) */
@@ -266,17 +271,23 @@ static bool port_seen(uint16_t port)
  */
 static bool unmapped_should_log(unsigned space, uint64_t addr)
 {
+	uint64_t page = addr >> MACHINE_PAGE_SHIFT;
+
+	/* Seen before (the common case): one load, no atomic update. */
+	if (space == SPACE_PIO && port_seen(addr))
+		return false;
+	if (space == SPACE_MMIO &&
+	    __atomic_load_n(&last_unmapped_page, __ATOMIC_RELAXED) == page + 1)
+		return false;
+	if (space == SPACE_MMIO)
+		__atomic_store_n(&last_unmapped_page, page + 1,
+				 __ATOMIC_RELAXED);
 	if (space == SPACE_PIO)
 		return port_first_time(addr) &&
 		       !(addr > 0 && port_seen(addr - 1));
 	return page_first_time(addr) &&
 	       !(addr >> MACHINE_PAGE_SHIFT &&
 		 page_seen(addr - MACHINE_PAGE_SIZE));
-}
-
-static bool access_len_ok(unsigned len)
-{
-	return len == 1 || len == 2 || len == 4 || len == 8;
 }
 
 static void unmapped_log(unsigned space, uint64_t addr, unsigned len,
@@ -440,6 +451,22 @@ typedef void (*dispatch_read_fn)(struct device *, uint64_t, void *,
 typedef void (*dispatch_write_fn)(struct device *, uint64_t, const void *,
 				  unsigned);
 
+/*
+ * Each region's handlers, so that an exit finds them with one index: the
+ * device and its read and write function for the region's space. Filled
+ * when the devices are created, cleared when they go; NULL where there is
+ * no handler (region 0, devices KVM emulates, a direction a model leaves
+ * out): the exit takes the unclaimed path.
+ */
+struct dispatch_handler {
+	struct device *dev;
+	dispatch_read_fn read;
+	dispatch_write_fn write;
+	uint64_t to_offset;		/* port + to_offset: offset in the block */
+};
+
+static struct dispatch_handler handlers[BOARD_NR_REGIONS];
+
 static dispatch_read_fn region_reader(const struct board_region *r,
 				      const struct device *dev)
 {
@@ -457,11 +484,30 @@ static dispatch_write_fn region_writer(const struct board_region *r,
 				       dev->ops->mmio_write;
 }
 
+void dispatch_handlers_fill(void)
+{
+	for (unsigned i = 1; i < nr_regions; i++) {
+		const struct board_region *r = &board_regions[i];
+		struct device *dev = &machine_devices[r->device];
+
+		handlers[i] = (struct dispatch_handler) {
+			.dev = dev,
+			.read = region_reader(r, dev),
+			.write = region_writer(r, dev),
+			.to_offset = r->offset - r->base,
+		};
+	}
+}
+
+void dispatch_handlers_clear(void)
+{
+	memset(handlers, 0, sizeof(handlers));
+}
+
 /* Reads all-ones, writes dropped; counted always, logged once per place. */
-static const struct board_region *
-dispatch_unmapped(struct dispatch_ctx *ctx, unsigned space, uint64_t addr,
-		  void *data, unsigned len, bool is_write,
-		  const struct board_region *r)
+static unsigned dispatch_unmapped(struct dispatch_ctx *ctx, unsigned space,
+				  uint64_t addr, void *data, unsigned len,
+				  bool is_write, const struct board_region *r)
 {
 	if (!is_write)
 		memset(data, 0xff, len < 8 ? len : 8);
@@ -479,43 +525,40 @@ dispatch_unmapped(struct dispatch_ctx *ctx, unsigned space, uint64_t addr,
 		dispatch_trace(ctx, space, is_write ? "write" : "read", addr,
 			       len, device_data_get(data, len),
 			       &board_regions[0]);
-	return &board_regions[0];
+	return 0;
 }
 
-static const struct board_region *
-dispatch_access(struct dispatch_ctx *ctx, unsigned space,
-		const struct board_region *r, uint64_t base, uint64_t addr,
-		void *data, unsigned len, bool is_write)
+/*
+ * The general path: --stats timing, --trace-io, a NULL ctx or stats, an
+ * access size no handler takes. `offset` is in the device's block.
+ */
+static unsigned dispatch_access_full(struct dispatch_ctx *ctx,
+				     unsigned space, unsigned i,
+				     uint64_t offset, uint64_t addr,
+				     void *data, unsigned len, bool is_write)
 {
-	struct device *dev = &machine_devices[r->device];
+	const struct dispatch_handler *h = &handlers[i];
+	const struct board_region *r = &board_regions[i];
 	struct region_stats *st;
-	dispatch_write_fn wr = NULL;
-	dispatch_read_fn rd = NULL;
-	uint64_t offset, t0 = 0;
+	uint64_t t0 = 0;
 
-	if (r == &board_regions[0] || !access_len_ok(len))
+	if (!i || !access_len_ok(len))
 		return dispatch_unmapped(ctx, space, addr, data, len, is_write,
 					 &board_regions[0]);
-	if (is_write)
-		wr = region_writer(r, dev);
-	else
-		rd = region_reader(r, dev);
-	if (!wr && !rd)
+	if (is_write ? !h->write : !h->read)
 		return dispatch_unmapped(ctx, space, addr, data, len, is_write,
 					 r);
-
-	offset = r->offset + (addr - base);
 	if (ctx && ctx->timing)
 		t0 = dispatch_now_ns();
-	if (wr) {
-		wr(dev, offset, data, len);
+	if (is_write) {
+		h->write(h->dev, offset, data, len);
 	} else {
 		memset(data, 0xff, len);	/* what a handler leaves */
-		rd(dev, offset, data, len);
+		h->read(h->dev, offset, data, len);
 	}
 	if (!ctx)
-		return r;
-	st = ctx->stats ? &ctx->stats[r - board_regions] : NULL;
+		return i;
+	st = ctx->stats ? &ctx->stats[i] : NULL;
 	if (st && ctx->timing)
 		st->handler_ns += dispatch_now_ns() - t0;
 	if (st && is_write)
@@ -525,28 +568,137 @@ dispatch_access(struct dispatch_ctx *ctx, unsigned space,
 	if (ctx->trace)
 		dispatch_trace(ctx, space, is_write ? "write" : "read", addr,
 			       len, device_data_get(data, len), r);
-	return r;
+	return i;
 }
 
-const struct board_region *dispatch_pio(struct dispatch_ctx *ctx,
-					uint16_t port, void *data,
-					unsigned len, bool is_write)
+/*
+ * All-ones in an exit's data, one store: kvm_run's buffers hold at least
+ * 8 bytes (mmio.data[8]; the I/O data area is a page), and KVM copies
+ * back only the access's length.
+ */
+static inline void exit_data_ones(void *data)
 {
-	const struct board_region *r = dispatch_port_region(port);
+	uint64_t ones = ~0ull;
 
-	return dispatch_access(ctx, SPACE_PIO, r, r->base, port, data, len,
-			       is_write);
+	memcpy(data, &ones, sizeof(ones));
 }
 
-const struct board_region *dispatch_mmio(struct dispatch_ctx *ctx,
-					 uint64_t addr, void *data,
-					 unsigned len, bool is_write)
+/* The region at a port or address, for messages. */
+static const struct board_region *region_at(unsigned space, uint64_t addr)
+{
+	if (space == SPACE_PIO)
+		return dispatch_port_region(addr);
+	return dispatch_mmio_region(addr);
+}
+
+/*
+ * The exit path's access without a handler: dispatch_unmapped() less
+ * --trace-io (which takes the general path). Its own function, with the
+ * exit path's arguments, so that both stay tail calls.
+ */
+static __attribute__((noinline)) void
+dispatch_exit_unclaimed(struct dispatch_ctx *ctx, unsigned space,
+			uint64_t addr, void *data, unsigned len, bool is_write)
+{
+	struct region_stats *st = &ctx->stats[0];
+
+	st->exits++;
+	if (is_write) {
+		st->writes++;
+		__atomic_fetch_add(&unmapped_writes, 1, __ATOMIC_RELAXED);
+	} else {
+		st->reads++;
+		__atomic_fetch_add(&unmapped_reads, 1, __ATOMIC_RELAXED);
+		exit_data_ones(data);
+	}
+	if (__builtin_expect(unmapped_should_log(space, addr), 0))
+		unmapped_log(space, addr, len, is_write,
+			     region_at(space, addr));
+}
+
+/* --stats timing, --trace-io, odd sizes: the general path, looked up again. */
+static __attribute__((noinline)) void
+dispatch_exit_full(struct dispatch_ctx *ctx, unsigned space, uint64_t addr,
+		   void *data, unsigned len, bool is_write)
+{
+	unsigned i = space == SPACE_PIO ?
+		dispatch_pio(ctx, addr, data, len, is_write) :
+		dispatch_mmio(ctx, addr, data, len, is_write);
+
+	ctx->stats[i].exits++;
+}
+
+/*
+ * The exit path: region i's handler and its counters, nothing else; the
+ * handler (or the unclaimed path) is the tail call. One test sends
+ * --stats timing, --trace-io and odd sizes to the general path.
+ */
+static inline __attribute__((always_inline)) void
+dispatch_exit(struct dispatch_ctx *ctx, unsigned space, unsigned i,
+	      uint64_t offset, uint64_t addr, void *data, unsigned len,
+	      bool is_write)
+{
+	const struct dispatch_handler *h = &handlers[i];
+	struct region_stats *st = &ctx->stats[i];
+
+	/* KVM's port accesses are 1, 2 or 4 bytes: only MMIO needs a test. */
+	if (__builtin_expect(ctx->slow ||
+			     (space == SPACE_MMIO && !access_len_ok(len)), 0)) {
+		dispatch_exit_full(ctx, space, addr, data, len, is_write);
+	} else if (is_write && h->write) {
+		st->exits++;
+		st->writes++;
+		h->write(h->dev, offset, data, len);
+	} else if (!is_write && h->read) {
+		st->exits++;
+		st->reads++;
+		exit_data_ones(data);		/* what a handler leaves */
+		h->read(h->dev, offset, data, len);
+	} else {
+		dispatch_exit_unclaimed(ctx, space, addr, data, len, is_write);
+	}
+}
+
+void dispatch_pio_exit(struct dispatch_ctx *ctx, uint16_t port, void *data,
+		       unsigned len, bool is_write)
+{
+	unsigned i = board_port_map[port];
+
+	dispatch_exit(ctx, SPACE_PIO, i, port + handlers[i].to_offset, port,
+		      data, len, is_write);
+}
+
+void dispatch_mmio_exit(struct dispatch_ctx *ctx, uint64_t addr, void *data,
+			unsigned len, bool is_write)
 {
 	uint64_t base;
-	const struct board_region *r = mmio_lookup(addr, &base);
+	unsigned i = mmio_lookup(addr, &base);
 
-	return dispatch_access(ctx, SPACE_MMIO, r, base, addr, data, len,
-			       is_write);
+	dispatch_exit(ctx, SPACE_MMIO, i,
+		      board_regions[i].offset + (addr - base), addr, data,
+		      len, is_write);
+}
+
+/* One access, wherever it comes from: the general path. */
+unsigned dispatch_pio(struct dispatch_ctx *ctx, uint16_t port, void *data,
+		      unsigned len, bool is_write)
+{
+	unsigned i = board_port_map[port];
+	const struct board_region *r = &board_regions[i];
+
+	return dispatch_access_full(ctx, SPACE_PIO, i, r->offset + (port - r->base),
+			       port, data, len, is_write);
+}
+
+unsigned dispatch_mmio(struct dispatch_ctx *ctx, uint64_t addr, void *data,
+		       unsigned len, bool is_write)
+{
+	uint64_t base;
+	unsigned i = mmio_lookup(addr, &base);
+
+	return dispatch_access_full(ctx, SPACE_MMIO, i,
+			       board_regions[i].offset + (addr - base), addr,
+			       data, len, is_write);
 }
 
 /*
@@ -604,7 +756,7 @@ void dispatch_coalesced(struct dispatch_ctx *ctx, bool pio, uint64_t addr,
 		r = addr < DISPATCH_NR_PORTS ? dispatch_port_region(addr) :
 					       &board_regions[0];
 	else
-		r = mmio_lookup(addr, &base);
+		r = &board_regions[mmio_lookup(addr, &base)];
 	if (pio)
 		base = r->base;
 	dev = &machine_devices[r->device];

@@ -20,6 +20,7 @@
 
 /* Per vCPU (or per I/O thread) counters, one slot per region. */
 struct region_stats {
+	uint64_t exits;			/* vCPU exits that ended here */
 	uint64_t reads;
 	uint64_t writes;
 	uint64_t notifies;		/* async doorbells served */
@@ -29,8 +30,13 @@ struct region_stats {
 
 struct dispatch_ctx {
 	unsigned vcpu;			/* for --trace-io; ~0u for the I/O thread */
-	bool trace;			/* --trace-io */
-	bool timing;			/* --stats: measure handler time */
+	union {
+		struct {
+			bool trace;	/* --trace-io */
+			bool timing;	/* --stats: measure handler time */
+		};
+		uint16_t slow;		/* either: the exit path's one test */
+	};
 	struct region_stats *stats;	/* board_info.nr_regions entries */
 	FILE *trace_out;
 };
@@ -61,14 +67,33 @@ const struct board_region *dispatch_mmio_region(uint64_t addr);
 /*
  * One access of `len` bytes (1, 2, 4, 8). Reads of unmapped space return
  * all-ones, writes are dropped; both are counted and logged once. Returns
- * the region the access went to (&board_regions[0] when unmapped).
+ * the index of the region the access went to (0 when unmapped or the
+ * region has no handler). ctx and ctx->stats must not be NULL.
  */
-const struct board_region *dispatch_pio(struct dispatch_ctx *ctx,
-					uint16_t port, void *data,
-					unsigned len, bool is_write);
-const struct board_region *dispatch_mmio(struct dispatch_ctx *ctx,
-					 uint64_t addr, void *data,
-					 unsigned len, bool is_write);
+unsigned dispatch_pio(struct dispatch_ctx *ctx, uint16_t port, void *data,
+		      unsigned len, bool is_write);
+unsigned dispatch_mmio(struct dispatch_ctx *ctx, uint64_t addr, void *data,
+		       unsigned len, bool is_write);
+
+/*
+ * The run loop's forms: one exit's single access, counted as an exit of
+ * its region (region 0 when unmapped or without a handler) besides the
+ * access itself. The handler is their tail call. `data` is kvm_run's
+ * (8 bytes at least, whatever `len`); a port access is 1, 2 or 4 bytes,
+ * as KVM makes them.
+ */
+void dispatch_pio_exit(struct dispatch_ctx *ctx, uint16_t port, void *data,
+		       unsigned len, bool is_write);
+void dispatch_mmio_exit(struct dispatch_ctx *ctx, uint64_t addr, void *data,
+			unsigned len, bool is_write);
+
+/*
+ * The per-region handler table the exit path reads: filled from
+ * machine_devices[] once they are created, cleared when they are
+ * destroyed (vmm/instances.c calls both).
+ */
+void dispatch_handlers_fill(void);
+void dispatch_handlers_clear(void);
 
 /* An async doorbell fired: board_async[index]. */
 void dispatch_notify(struct dispatch_ctx *ctx, unsigned async_index);

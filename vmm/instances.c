@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "board.h"
+#include "dispatch.h"
 #include "instances.h"
 
 struct device machine_devices[BOARD_NR_DEVICES];
@@ -43,6 +44,7 @@ int machine_devices_create(const struct machine_env *env)
 		}
 		dev->ops = desc->ops;
 	}
+	dispatch_handlers_fill();
 	return 0;
 
 err_destroy:
@@ -80,6 +82,7 @@ bool machine_host_event(enum host_event event)
 /* In reverse order of creation; devices never created are skipped. */
 void machine_devices_destroy(void)
 {
+	dispatch_handlers_clear();
 	for (unsigned i = nr_devices; i-- > 0;) {
 		struct device *dev = &machine_devices[i];
 

@@ -500,9 +500,7 @@ static int vcpu_create(struct vm *vm, struct vcpu *vcpu, unsigned index)
 		return -1;
 	}
 	vcpu->stats = calloc(board_info.nr_regions, sizeof(*vcpu->stats));
-	vcpu->region_exits = calloc(board_info.nr_regions,
-				    sizeof(*vcpu->region_exits));
-	if (!vcpu->stats || !vcpu->region_exits)
+	if (!vcpu->stats)
 		return -1;
 	vcpu->ctx = (struct dispatch_ctx) {
 		.vcpu = index,
@@ -560,7 +558,6 @@ void vcpu_destroy_all(struct vm *vm)
 		if (vcpu->fd >= 0)
 			close(vcpu->fd);
 		free(vcpu->stats);
-		free(vcpu->region_exits);
 	}
 	free(vm->vcpus);
 	vm->vcpus = NULL;

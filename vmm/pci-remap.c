@@ -60,7 +60,8 @@ struct bar_state {
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t kvm_lock = PTHREAD_MUTEX_INITIALIZER;
-static unsigned kvm_out_of_date;	/* atomic: a move since the last sync */
+/* atomic: a move since the last sync (pci-remap.h tests it inline) */
+unsigned pci_remap_kvm_out_of_date;
 static struct bar_state bars[BOARD_NR_DEVICES + 1];
 static bool ready;
 static struct pci_remap_kvm kvm_hook;
@@ -256,7 +257,7 @@ static int bar_apply(unsigned index, uint64_t base, bool enabled)
 	b->mapped = enabled;
 	if (enabled)
 		b->base = base;
-	__atomic_store_n(&kvm_out_of_date, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&pci_remap_kvm_out_of_date, 1, __ATOMIC_RELEASE);
 	return why ? -1 : 0;
 }
 
@@ -310,13 +311,12 @@ static void kvm_sync_bar(unsigned index)
 	b->kvm_base = base;
 }
 
-void pci_remap_kvm_sync(void)
+void pci_remap_kvm_sync_moved(void)
 {
-	if (!__atomic_load_n(&kvm_out_of_date, __ATOMIC_ACQUIRE))
-		return;
 	pthread_mutex_lock(&kvm_lock);
 	/* A move while we sync marks it again: go round until none came. */
-	while (__atomic_exchange_n(&kvm_out_of_date, 0, __ATOMIC_ACQ_REL))
+	while (__atomic_exchange_n(&pci_remap_kvm_out_of_date, 0,
+				   __ATOMIC_ACQ_REL))
 		for (unsigned i = 0; i < board_info.nr_devices; i++)
 			if (bars[i].pci)
 				kvm_sync_bar(i);

@@ -37,10 +37,18 @@ int pci_remap_bar_update(struct device_host *host, struct device *dev,
 
 /*
  * Bring KVM's doorbells (the async_move hook) to where the BARs are now,
- * after one or more moves: a vCPU calls it when an exit is handled, with
- * no lock held. One load when nothing moved.
+ * after one or more moves: a vCPU calls pci_remap_kvm_sync() when an exit
+ * is handled, with no lock held; it is one load when nothing moved, and
+ * pci_remap_kvm_sync_moved() does the work when something did.
  */
-void pci_remap_kvm_sync(void);
+void pci_remap_kvm_sync_moved(void);
+extern unsigned pci_remap_kvm_out_of_date;
+
+static inline void pci_remap_kvm_sync(void)
+{
+	if (__atomic_load_n(&pci_remap_kvm_out_of_date, __ATOMIC_ACQUIRE))
+		pci_remap_kvm_sync_moved();
+}
 
 /* Every BAR back where the board put it, mapped (machine reset, tests). */
 void pci_remap_reset(void);

@@ -90,7 +90,7 @@ static uint64_t stats_region(struct vm *vm, unsigned i,
 	*sum = (struct region_stats) { 0 };
 	for (unsigned v = 0; v < vm->nr_vcpus; v++) {
 		stats_add(sum, &vm->vcpus[v].stats[i]);
-		exits += __atomic_load_n(&vm->vcpus[v].region_exits[i],
+		exits += __atomic_load_n(&vm->vcpus[v].stats[i].exits,
 					 __ATOMIC_RELAXED);
 	}
 	if (io_thread_ctx()->stats)

@@ -230,18 +230,16 @@ static void vcpu_park(struct vcpu *vcpu)
 }
 
 /*
- * Replay KVM's coalesced ring in order. Cheap when empty (two loads, no
- * lock); the lock makes vCPUs that find entries wait for the one
- * replaying them, so none returns to its own access before they are in.
+ * Replay KVM's coalesced ring in order (vm_drain_coalesced() in vmm.h
+ * tests for an empty ring inline). The lock makes vCPUs that find entries
+ * wait for the one replaying them, so none returns to its own access
+ * before they are in.
  */
-void vm_drain_coalesced(struct vm *vm, struct dispatch_ctx *ctx)
+void vm_replay_coalesced(struct vm *vm, struct dispatch_ctx *ctx)
 {
 	struct kvm_coalesced_mmio_ring *ring = vm->ring;
 	uint32_t first;
 
-	if (!ring || __atomic_load_n(&ring->first, __ATOMIC_ACQUIRE) ==
-		     __atomic_load_n(&ring->last, __ATOMIC_ACQUIRE))
-		return;
 	pthread_mutex_lock(&vm->ring_lock);
 	while ((first = ring->first) !=
 	       __atomic_load_n(&ring->last, __ATOMIC_ACQUIRE)) {
@@ -262,25 +260,27 @@ static void vcpu_exit_io(struct vcpu *vcpu)
 	uint8_t *data = (uint8_t *)run + run->io.data_offset;
 	bool is_write = run->io.direction == KVM_EXIT_IO_OUT;
 
-	const struct board_region *r = board_regions;
+	unsigned r = 0;
 
 	vcpu->io_exits++;
+	if (run->io.count == 1) {
+		dispatch_pio_exit(&vcpu->ctx, run->io.port, data, run->io.size,
+				  is_write);
+		return;
+	}
 	for (uint32_t i = 0; i < run->io.count; i++, data += run->io.size)
 		r = dispatch_pio(&vcpu->ctx, run->io.port, data, run->io.size,
 				 is_write);
-	vcpu->region_exits[r - board_regions]++;
+	vcpu->stats[r].exits++;
 }
 
 static void vcpu_exit_mmio(struct vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
 
-	const struct board_region *r;
-
 	vcpu->mmio_exits++;
-	r = dispatch_mmio(&vcpu->ctx, run->mmio.phys_addr, run->mmio.data,
-			  run->mmio.len, run->mmio.is_write);
-	vcpu->region_exits[r - board_regions]++;
+	dispatch_mmio_exit(&vcpu->ctx, run->mmio.phys_addr, run->mmio.data,
+			   run->mmio.len, run->mmio.is_write);
 }
 
 /*
@@ -559,21 +559,13 @@ static void vcpu_answer_halt_poll(struct vcpu *vcpu)
 	vm_request_stop(vm, VMM_EXIT_OK);
 }
 
-/* One exit; false when this vCPU must stop running. */
-static bool vcpu_handle_exit(struct vcpu *vcpu)
+/* Any exit but an access; false when this vCPU must stop running. */
+static bool vcpu_handle_other_exit(struct vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
 	char what[96];
 
 	switch (run->exit_reason) {
-	case KVM_EXIT_IO:
-		vcpu_exit_io(vcpu);
-		pci_remap_kvm_sync();	/* a BAR move's ioctls, unlocked */
-		return true;
-	case KVM_EXIT_MMIO:
-		vcpu_exit_mmio(vcpu);
-		pci_remap_kvm_sync();
-		return true;
 	case KVM_EXIT_INTR:
 		return true;	/* a signal: the loop checks `stopping` */
 	case KVM_EXIT_HLT:
@@ -603,6 +595,21 @@ static bool vcpu_handle_exit(struct vcpu *vcpu)
 		vcpu_fatal(vcpu, VMM_EXIT_INTERNAL, what);
 		return false;
 	}
+}
+
+/* One exit; false when this vCPU must stop running. Accesses first. */
+static inline bool vcpu_handle_exit(struct vcpu *vcpu)
+{
+	uint32_t reason = vcpu->run->exit_reason;
+
+	if (reason == KVM_EXIT_IO)
+		vcpu_exit_io(vcpu);
+	else if (reason == KVM_EXIT_MMIO)
+		vcpu_exit_mmio(vcpu);
+	else
+		return vcpu_handle_other_exit(vcpu);
+	pci_remap_kvm_sync();		/* a BAR move's ioctls, unlocked */
+	return true;
 }
 
 /*

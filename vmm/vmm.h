@@ -73,7 +73,6 @@ struct vcpu {
 	atomic_bool kickable;		/* ...then this: kick it to stop */
 	struct dispatch_ctx ctx;
 	struct region_stats *stats;	/* board_info.nr_regions */
-	uint64_t *region_exits;		/* per region, for --stats */
 	uint64_t exits;			/* every return from KVM_RUN */
 	uint64_t io_exits, mmio_exits;
 	/* The last halt poll round that found it halted, interrupts off. */
@@ -160,7 +159,18 @@ void vm_request_stop(struct vm *vm, int status);
 /* main.c: press the power button; false when nobody takes the press. */
 bool vm_shutdown(struct vm *vm);
 #define VMM_SHUTDOWN_TIMEOUT_DEFAULT	30	/* seconds */
-void vm_drain_coalesced(struct vm *vm, struct dispatch_ctx *ctx);
+void vm_replay_coalesced(struct vm *vm, struct dispatch_ctx *ctx);
+
+/* Before every exit is handled: two loads when the ring is empty. */
+static inline void vm_drain_coalesced(struct vm *vm,
+				      struct dispatch_ctx *ctx)
+{
+	struct kvm_coalesced_mmio_ring *ring = vm->ring;
+
+	if (ring && __atomic_load_n(&ring->first, __ATOMIC_ACQUIRE) !=
+		    __atomic_load_n(&ring->last, __ATOMIC_ACQUIRE))
+		vm_replay_coalesced(vm, ctx);
+}
 void vm_poll_halted(struct vm *vm);
 void vm_dump_vcpus(struct vm *vm);
 int vmm_signals_init(void);
