@@ -13,7 +13,8 @@
 enum map_kind {
 	MAP_RAM,		/* guest RAM (an e820 usable entry) */
 	MAP_RESERVED,		/* an e820 reserved entry */
-	MAP_RESERVED_RANGE,	/* one board reserved range inside it */
+	MAP_ACPI,		/* an e820 ACPI data entry (the tables' pages) */
+	MAP_RESERVED_RANGE,	/* a board reserved range (or its part) in one */
 	MAP_WINDOW,		/* a board MMIO or I/O window */
 	MAP_DEVICE,		/* a device block (regions that tile it) */
 	MAP_REGION,		/* one register region */

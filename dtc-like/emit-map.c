@@ -27,6 +27,8 @@ const char *map_kind_name(enum map_kind kind)
 		return "ram";
 	case MAP_RESERVED:
 		return "reserved";
+	case MAP_ACPI:
+		return "acpi";
 	case MAP_RESERVED_RANGE:
 		return "reserved-range";
 	case MAP_WINDOW:
@@ -47,6 +49,8 @@ const char *e820_type_name(uint32_t type)
 		return "usable";
 	case E820_RESERVED:
 		return "reserved";
+	case E820_ACPI:
+		return "ACPI data";
 	}
 	return "type ?";
 }
@@ -93,6 +97,7 @@ static unsigned kind_rank(enum map_kind kind)
 	switch (kind) {
 	case MAP_RAM:
 	case MAP_RESERVED:
+	case MAP_ACPI:
 	case MAP_WINDOW:
 		return 0;
 	case MAP_RESERVED_RANGE:
@@ -256,21 +261,41 @@ out:
 	return ret;
 }
 
-/* The ACPI tables inside their reserved range (dtc-like/acpi.c). */
-static int add_acpi_tables(struct node_list *list, const struct board *board)
+/* As Linux names e820 entries in /proc/iomem. */
+static enum map_kind e820_kind(uint32_t type, const char **name)
 {
-	const struct srcpos *pos;
-	struct acpi_image img;
-	char err[256];
-	bool ok;
+	switch (type) {
+	case E820_RAM:
+		*name = "System RAM";
+		return MAP_RAM;
+	case E820_ACPI:
+		*name = "ACPI Tables";
+		return MAP_ACPI;
+	}
+	*name = "Reserved";
+	return MAP_RESERVED;
+}
 
-	if (!board_wants_tables(board, "acpi") ||
-	    board_acpi_build(board, &img, err, sizeof(err), &pos) < 0)
-		return 0;
-	ok = node_add(list, MAP_RESERVED_RANGE, img.base,
-		      img.base + img.b.len - 1, "ACPI Tables") != NULL;
-	acpi_image_free(&img);
-	return ok ? 0 : -1;
+/* A board reserved range, in each e820 entry it reaches (split by the
+ * ACPI pages, as pc's bios-rom is). */
+static int add_reserved_range(struct node_list *list,
+			      const struct addr_map *map,
+			      const struct ir_range *r)
+{
+	for (int i = 0; i < map->nr_e820; i++) {
+		uint64_t first, last;
+		struct map_node *n;
+
+		if (map->e820[i].type == E820_RAM ||
+		    !e820_entry_clip(&map->e820[i], r->base, r->size, &first,
+				     &last))
+			continue;
+		n = node_add(list, MAP_RESERVED_RANGE, first, last, r->name);
+		if (!n)
+			return -1;
+		n->range = r;
+	}
+	return 0;
 }
 
 static int add_memory(struct node_list *list, const struct addr_map *map,
@@ -278,31 +303,39 @@ static int add_memory(struct node_list *list, const struct addr_map *map,
 {
 	for (int i = 0; i < map->nr_e820; i++) {
 		const struct e820_entry *e = &map->e820[i];
-		bool ram = e->type == E820_RAM;
+		const char *name;
+		enum map_kind kind = e820_kind(e->type, &name);
 
-		if (!node_add(list, ram ? MAP_RAM : MAP_RESERVED, e->addr,
-			      e->addr + e->size - 1,
-			      ram ? "System RAM" : "Reserved"))
+		if (!node_add(list, kind, e->addr, e->addr + e->size - 1, name))
 			return -1;
 	}
-	for (unsigned i = 0; i < board->nr_reserved; i++) {
-		const struct ir_range *r = &board->reserved[i];
-		struct map_node *n;
-
-		if (!r->size)
-			continue;
-		n = node_add(list, MAP_RESERVED_RANGE, r->base,
-			     r->base + r->size - 1, r->name);
-		if (!n)
+	for (unsigned i = 0; i < board->nr_reserved; i++)
+		if (board->reserved[i].size &&
+		    add_reserved_range(list, map, &board->reserved[i]))
 			return -1;
-		n->range = r;
-	}
-	return add_acpi_tables(list, board);
+	return 0;
+}
+
+/* The ACPI tables' pages as ACPI data (dtc-like/acpi.c places them). */
+static int mark_acpi_tables(struct addr_map *map, const struct board *board,
+			    unsigned max)
+{
+	const struct srcpos *pos;
+	struct acpi_image img;
+	char err[256];
+
+	if (!board_wants_tables(board, "acpi") ||
+	    board_acpi_build(board, &img, err, sizeof(err), &pos) < 0)
+		return map->nr_e820;
+	map->nr_e820 = ram_layout_e820_acpi(map->e820, map->nr_e820, max,
+					    img.base, img.b.len);
+	acpi_image_free(&img);
+	return map->nr_e820;
 }
 
 static int build_e820(struct addr_map *map, const struct board *board)
 {
-	unsigned max = board->nr_ram + board->nr_reserved + 1;
+	unsigned max = board->nr_ram + board->nr_reserved + 3;
 	struct ram_span *ram = calloc(board->nr_ram + 1, sizeof(*ram));
 	struct ram_span *res = calloc(board->nr_reserved + 1, sizeof(*res));
 	int ret = -1;
@@ -320,7 +353,7 @@ static int build_e820(struct addr_map *map, const struct board *board)
 	}
 	map->nr_e820 = ram_layout_e820(ram, map->nr_ram, res,
 				       board->nr_reserved, map->e820, max);
-	if (map->nr_e820 >= 0)
+	if (map->nr_e820 >= 0 && mark_acpi_tables(map, board, max) >= 0)
 		ret = 0;
 out:
 	free(res);

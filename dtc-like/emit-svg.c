@@ -75,6 +75,7 @@ static const struct fill *node_fill(const struct map_node *n)
 	case MAP_RAM:
 		return &ram_fill;
 	case MAP_RESERVED:
+	case MAP_ACPI:
 	case MAP_RESERVED_RANGE:
 		return &reserved_fill;
 	case MAP_WINDOW:

@@ -242,3 +242,66 @@ int ram_layout_e820(const struct ram_span *ram, unsigned nr_ram,
 				reserved[i].size, E820_RESERVED);
 	return n;
 }
+
+#define E820_PAGE	0x1000ull
+
+/*
+ * Replace map[i] by up to three pieces: [addr, lo), [lo, hi) as `type`,
+ * [hi, end). Returns how many entries map[i] became, or -1 when full.
+ */
+static int e820_split(struct e820_entry *map, int n, unsigned max, int i,
+		      uint64_t lo, uint64_t hi, uint32_t type)
+{
+	struct e820_entry e = map[i], piece[3];
+	int k = 0;
+
+	if (e.addr < lo)
+		piece[k++] = (struct e820_entry){ e.addr, lo - e.addr, e.type };
+	piece[k++] = (struct e820_entry){ lo, hi - lo, type };
+	if (hi < e820_end(&e))
+		piece[k++] = (struct e820_entry){ hi, e820_end(&e) - hi,
+						  e.type };
+	if ((unsigned)(n + k - 1) > max)
+		return -1;
+	memmove(&map[i + k], &map[i + 1], (n - i - 1) * sizeof(*map));
+	memcpy(&map[i], piece, k * sizeof(*map));
+	return k;
+}
+
+int ram_layout_e820_acpi(struct e820_entry *map, int n, unsigned max,
+			 uint64_t addr, uint64_t size)
+{
+	uint64_t lo = addr & ~(E820_PAGE - 1);
+	uint64_t hi = (addr + size + E820_PAGE - 1) & ~(E820_PAGE - 1);
+
+	if (!size || n < 0)
+		return n;
+	for (int i = 0; i < n; i++) {
+		struct e820_entry *e = &map[i];
+		uint64_t a = e->addr > lo ? e->addr : lo;
+		uint64_t b = e820_end(e) < hi ? e820_end(e) : hi;
+		int k;
+
+		if (e->type != E820_RESERVED || a >= b)
+			continue;
+		k = e820_split(map, n, max, i, a, b, E820_ACPI);
+		if (k < 0)
+			return -1;
+		n += k - 1;
+		i += k - 1;
+	}
+	return n;
+}
+
+bool e820_entry_clip(const struct e820_entry *e, uint64_t base,
+		     uint64_t size, uint64_t *first, uint64_t *last)
+{
+	uint64_t a = e->addr > base ? e->addr : base;
+	uint64_t b = e820_end(e) < base + size ? e820_end(e) : base + size;
+
+	if (a >= b)
+		return false;
+	*first = a;
+	*last = b - 1;
+	return true;
+}

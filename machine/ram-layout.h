@@ -73,6 +73,7 @@ void ram_size_str(uint64_t size, char *buf, size_t len);
 enum e820_type {
 	E820_RAM = 1,
 	E820_RESERVED = 2,
+	E820_ACPI = 3,			/* ACPI data: Linux's "ACPI Tables" */
 };
 
 struct e820_entry {
@@ -89,5 +90,25 @@ struct e820_entry {
 int ram_layout_e820(const struct ram_span *ram, unsigned nr_ram,
 		    const struct ram_span *reserved, unsigned nr_reserved,
 		    struct e820_entry *out, unsigned max);
+
+/*
+ * The part of [base, base + size) inside `e` as [*first, *last]; false
+ * when they do not meet. The maps nest a board's reserved range in each
+ * e820 entry it reaches (the ACPI pages cut pc's bios-rom in two).
+ */
+bool e820_entry_clip(const struct e820_entry *e, uint64_t base,
+		     uint64_t size, uint64_t *first, uint64_t *last);
+
+/*
+ * The pages holding the ACPI tables at [addr, addr + size) retyped
+ * E820_ACPI in the map ram_layout_e820() wrote (`n` entries, room for
+ * `max`): only where the map has them reserved, so RAM stays RAM and the
+ * reserved ranges still count toward --mem as ram_layout_fill() counts
+ * them (the tables live in a backed reserved range). A reserved entry
+ * the pages cut is split around them. Returns the new count, or -1 when
+ * more than `max` entries would be needed.
+ */
+int ram_layout_e820_acpi(struct e820_entry *map, int n, unsigned max,
+			 uint64_t addr, uint64_t size);
 
 #endif

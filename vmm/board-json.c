@@ -147,10 +147,10 @@ static struct json_object *device_node(unsigned dev, unsigned space)
 static int node_rank(struct json_object *o)
 {
 	static const char *const kinds[] = {
-		"ram", "reserved", "window", "reserved-range", "device",
-		"region",
+		"ram", "reserved", "acpi", "window", "reserved-range",
+		"device", "region",
 	};
-	static const int ranks[] = { 0, 0, 0, 1, 1, 2 };
+	static const int ranks[] = { 0, 0, 0, 0, 1, 1, 2 };
 	struct json_object *v;
 	const char *kind;
 
@@ -274,11 +274,35 @@ static int e820_build(uint64_t mem, struct e820_entry *e820, unsigned max)
 	for (unsigned i = 0; i < board_info.nr_reserved; i++)
 		res[i] = (struct ram_span){ .base = board_reserved[i].base,
 					    .size = board_reserved[i].size };
-	return ram_layout_e820(ram, nr_ram < 0 ? 0 : (unsigned)nr_ram, res,
-			       board_info.nr_reserved, e820, max);
+	int n = ram_layout_e820(ram, nr_ram < 0 ? 0 : (unsigned)nr_ram, res,
+				board_info.nr_reserved, e820, max);
+
+	if (!board_firmware.acpi)
+		return n;
+	return ram_layout_e820_acpi(e820, n, max, board_firmware.acpi_base,
+				    board_firmware.acpi_size);
 }
 
-#define E820_MAX	(VM_MAX_MEM + BOARD_NR_RESERVED + 1)
+/* Room for the split the ACPI pages make in a reserved entry. */
+#define E820_MAX	(VM_MAX_MEM + BOARD_NR_RESERVED + 3)
+
+/* As the kernel's e820_print_type() and /proc/iomem name them. */
+static const char *e820_type_str(uint32_t type, bool iomem)
+{
+	switch (type) {
+	case E820_RAM:
+		return iomem ? "System RAM" : "usable";
+	case E820_ACPI:
+		return iomem ? "ACPI Tables" : "ACPI data";
+	}
+	return iomem ? "Reserved" : "reserved";
+}
+
+static const char *e820_kind(uint32_t type)
+{
+	return type == E820_RAM ? "ram" : type == E820_ACPI ? "acpi" :
+	       "reserved";
+}
 
 static struct json_object *e820_json(uint64_t mem)
 {
@@ -292,8 +316,7 @@ static struct json_object *e820_json(uint64_t mem)
 		add_u64(o, "first", e820[i].addr);
 		add_u64(o, "last", e820[i].addr + e820[i].size - 1);
 		add_u64(o, "size", e820[i].size);
-		add_str(o, "type", e820[i].type == E820_RAM ? "usable" :
-			"reserved");
+		add_str(o, "type", e820_type_str(e820[i].type, false));
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -319,35 +342,42 @@ static const char *window_label(const char *name)
 	return name;
 }
 
+/* A reserved range in each e820 entry it reaches (boardc's map too). */
+static void add_reserved_range(struct json_object *a,
+			       const struct e820_entry *e820, int n,
+			       const struct board_reserved *r)
+{
+	for (int i = 0; i < n; i++) {
+		struct json_object *o;
+		uint64_t first, last;
+
+		if (e820[i].type == E820_RAM ||
+		    !e820_entry_clip(&e820[i], r->base, r->size, &first,
+				     &last))
+			continue;
+		o = range_node(r->name, "reserved-range", first,
+			       last - first + 1);
+		json_object_object_add(o, "backed",
+				       json_object_new_boolean(r->backed));
+		add_str(o, "srcpos", r->srcpos);
+		json_object_array_add(a, o);
+	}
+}
+
 /* What holds the devices in iomem: e820 entries, reserved, windows. */
 static void add_memory(struct json_object *a, uint64_t mem)
 {
 	struct e820_entry e820[E820_MAX];
 	int n = e820_build(mem, e820, E820_MAX);
 
-	for (int i = 0; i < n; i++) {
-		bool ram = e820[i].type == E820_RAM;
-
-		json_object_array_add(a, range_node(ram ? "System RAM" :
-				"Reserved", ram ? "ram" : "reserved",
-				e820[i].addr, e820[i].size));
-	}
-	for (unsigned i = 0; i < board_info.nr_reserved; i++) {
-		const struct board_reserved *r = &board_reserved[i];
-		struct json_object *o;
-
-		if (!r->size)
-			continue;
-		o = range_node(r->name, "reserved-range", r->base, r->size);
-		json_object_object_add(o, "backed",
-				       json_object_new_boolean(r->backed));
-		add_str(o, "srcpos", r->srcpos);
-		json_object_array_add(a, o);
-	}
-	if (board_firmware.acpi)
-		json_object_array_add(a, range_node("ACPI Tables",
-				"reserved-range", board_firmware.acpi_base,
-				board_firmware.acpi_size));
+	for (int i = 0; i < n; i++)
+		json_object_array_add(a, range_node(
+				e820_type_str(e820[i].type, true),
+				e820_kind(e820[i].type), e820[i].addr,
+				e820[i].size));
+	for (unsigned i = 0; i < board_info.nr_reserved; i++)
+		if (board_reserved[i].size)
+			add_reserved_range(a, e820, n, &board_reserved[i]);
 	/* The board's windows; the ones boardc drew around fixed MMIO not. */
 	for (unsigned i = 0; i < board_info.nr_mmio_windows; i++) {
 		const struct board_mmio_window *w = &board_mmio_windows[i];

@@ -163,6 +163,8 @@ int linux_e820(const struct linux_boot_args *args, struct e820_entry *out,
 	reserved_spans(args, reserved);
 	n = ram_layout_e820(spans, nr_spans, reserved, args->nr_reserved,
 			    out, max);
+	n = ram_layout_e820_acpi(out, n, max, args->acpi_base,
+				 args->acpi_size);
 	if (n < 0)
 		return boot_error(err, errlen, "the e820 map has more than %u"
 			    " entries", max);

@@ -89,6 +89,9 @@ struct linux_boot_args {
 	unsigned nr_reserved;
 	/* The ACPI RSDP (boot_params acpi_rsdp_addr, PVH rsdp_paddr); 0: none. */
 	uint64_t rsdp_addr;
+	/* The ACPI tables' bytes, whose pages the e820 map gives as ACPI
+	 * data (type 3); size 0: none. */
+	uint64_t acpi_base, acpi_size;
 };
 
 /* Where the loader put things, for logs and tests. */
@@ -108,6 +111,10 @@ static inline void linux_boot_args_board(struct linux_boot_args *args)
 	args->nr_ram = board_info.nr_ram;
 	args->reserved = board_reserved;
 	args->nr_reserved = board_info.nr_reserved;
+	if (board_firmware.acpi) {
+		args->acpi_base = board_firmware.acpi_base;
+		args->acpi_size = board_firmware.acpi_size;
+	}
 }
 
 /*

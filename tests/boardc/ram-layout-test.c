@@ -312,6 +312,75 @@ static void test_e820_full(void)
 	       "three entries into room for two: want -1");
 }
 
+/* pc at 4G: its e820 map, the ACPI tables (0x474 bytes) at `acpi`. */
+static int pc_e820_acpi(uint64_t acpi, uint64_t size, struct e820_entry *e,
+			unsigned max, int *nr_ram)
+{
+	struct ram_span ram[3];
+	int n;
+
+	*nr_ram = pc_fill(4 * G, ram, 3, NULL);
+	n = ram_layout_e820(ram, *nr_ram, pc_reserved,
+			    ARRAY_SIZE(pc_reserved), e, max);
+	return ram_layout_e820_acpi(e, n, max, acpi, size);
+}
+
+static void test_e820_acpi(void)
+{
+	struct e820_entry e[8];
+	int nr_ram, n = pc_e820_acpi(0xe0000, 0x474, e, ARRAY_SIZE(e),
+				     &nr_ram);
+
+	/* --mem still counts the legacy ranges: 4G ends at 5 GiB - 3 GiB. */
+	result("e820-acpi", nr_ram == 3 && n == 6 &&
+	       entry_is(&e[0], 0, 0x9fc00, E820_RAM) &&
+	       entry_is(&e[1], 0x9fc00, 0x40400, E820_RESERVED) &&
+	       entry_is(&e[2], 0xe0000, 0x1000, E820_ACPI) &&
+	       entry_is(&e[3], 0xe1000, 0x1f000, E820_RESERVED) &&
+	       entry_is(&e[4], 0x100000, 0xbff00000, E820_RAM) &&
+	       entry_is(&e[5], 0x100000000, G, E820_RAM),
+	       "want the tables' page as ACPI data inside the reserved run,"
+	       " the RAM as without it");
+}
+
+static void test_e820_acpi_pages(void)
+{
+	struct e820_entry e[8];
+	int nr_ram, n = pc_e820_acpi(0xfff00, 0x200, e, ARRAY_SIZE(e),
+				     &nr_ram);
+
+	/* Unaligned, across a page, at the reserved run's end. */
+	result("e820-acpi-pages", n == 5 &&
+	       entry_is(&e[1], 0x9fc00, 0x5f400, E820_RESERVED) &&
+	       entry_is(&e[2], 0xff000, 0x1000, E820_ACPI) &&
+	       entry_is(&e[3], 0x100000, 0xbff00000, E820_RAM),
+	       "want the pages the tables touch, clipped to reserved");
+}
+
+static void test_e820_acpi_ram_stays(void)
+{
+	struct e820_entry e[8];
+	int nr_ram, n = pc_e820_acpi(0x9f000, 0x1000, e, ARRAY_SIZE(e),
+				     &nr_ram);
+
+	/* 0x9f000-0x9fbff is RAM: only the reserved part turns ACPI. */
+	result("e820-acpi-ram-stays", n == 5 &&
+	       entry_is(&e[0], 0, 0x9fc00, E820_RAM) &&
+	       entry_is(&e[1], 0x9fc00, 0x400, E820_ACPI) &&
+	       entry_is(&e[2], 0xa0000, 0x60000, E820_RESERVED),
+	       "want RAM untouched, the reserved part of the page ACPI");
+}
+
+static void test_e820_acpi_full(void)
+{
+	struct e820_entry e[5];
+	int nr_ram, n = pc_e820_acpi(0xe0000, 0x474, e, ARRAY_SIZE(e),
+				     &nr_ram);
+
+	result("e820-acpi-full", n == -1,
+	       "a split needing a sixth entry in room for five: want -1");
+}
+
 int main(void)
 {
 	test_fill_across_hole();
@@ -330,5 +399,9 @@ int main(void)
 	test_e820_merge();
 	test_e820_merge_ram();
 	test_e820_full();
+	test_e820_acpi();
+	test_e820_acpi_pages();
+	test_e820_acpi_ram_stays();
+	test_e820_acpi_full();
 	return failures ? 1 : 0;
 }

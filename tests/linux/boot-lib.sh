@@ -72,26 +72,37 @@ log_lines() {
 	sed -e 's/\r$//' -e 's/^\[ *[0-9]*\.[0-9]*\] //' "$tmp/$1.log"
 }
 
-# e820_merge: e820 lines (BIOS-e820: [mem A-B] TYPE) on stdin, sorted, with
-# adjacent or overlapping ranges of one type merged, as Linux's
-# e820__update_table() prints them.
+# e820_merge: e820 lines (BIOS-e820: [mem A-B] TYPE) on stdin, as Linux's
+# e820__update_table() prints them: sorted, where entries overlap the
+# larger type wins (1 usable, 2 reserved, 3 ACPI data: PVH's ISA hole
+# does not hide the ACPI tables' page), adjacent ranges of one type merged.
+E820_TYPES=(- usable reserved "ACPI data")
 e820_merge() {
-	local line s e t cs= ce= ct=
+	local line a b c i best cs= ce= ct=
+	local -a S=() E=() T=() cuts
 	while read -r line; do
 		[[ $line =~ \[mem\ (0x[0-9a-f]+)-(0x[0-9a-f]+)\]\ (.*)$ ]] || continue
-		printf '%d %d %s\n' "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" \
-			"${BASH_REMATCH[3]}"
-	done | sort -n -k1,1 | {
-		while read -r s e t; do
-			if [ -n "$cs" ] && [ "$t" = "$ct" ] && [ "$s" -le $((ce + 1)) ]; then
-				[ "$e" -gt "$ce" ] && ce=$e
-				continue
-			fi
-			[ -n "$cs" ] && printf 'BIOS-e820: [mem 0x%016x-0x%016x] %s\n' "$cs" "$ce" "$ct"
-			cs=$s ce=$e ct=$t
+		for ((i = 1; i < ${#E820_TYPES[@]}; i++)); do
+			[ "${E820_TYPES[i]}" = "${BASH_REMATCH[3]}" ] && break
 		done
-		[ -n "$cs" ] && printf 'BIOS-e820: [mem 0x%016x-0x%016x] %s\n' "$cs" "$ce" "$ct"
-	}
+		S+=($((BASH_REMATCH[1]))) E+=($((BASH_REMATCH[2] + 1))) T+=("$i")
+	done
+	mapfile -t cuts < <(printf '%s\n' "${S[@]}" "${E[@]}" | sort -n -u)
+	for ((c = 0; c + 1 < ${#cuts[@]}; c++)); do
+		a=${cuts[c]} b=${cuts[c + 1]} best=0
+		for ((i = 0; i < ${#S[@]}; i++)); do
+			[ "${S[i]}" -le "$a" ] && [ "${E[i]}" -ge "$b" ] &&
+				[ "${T[i]}" -gt "$best" ] && best=${T[i]}
+		done
+		if [ -n "$ct" ] && [ "$best" = "$ct" ] && [ "$a" = "$ce" ]; then
+			ce=$b
+			continue
+		fi
+		[ -n "$ct" ] && printf 'BIOS-e820: [mem 0x%016x-0x%016x] %s\n' "$cs" $((ce - 1)) "${E820_TYPES[ct]}"
+		ct=
+		[ "$best" != 0 ] && cs=$a ce=$b ct=$best
+	done
+	[ -n "$ct" ] && printf 'BIOS-e820: [mem 0x%016x-0x%016x] %s\n' "$cs" $((ce - 1)) "${E820_TYPES[ct]}"
 }
 
 # e820_expected MEM HOW: what Linux should print for the pc board. A PVH

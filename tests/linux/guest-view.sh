@@ -16,11 +16,12 @@
 #   the board's windows -> PCI Bus 0000:00 (boardc map's name), on a
 #   board with ACPI tables only: Linux takes them from the host bridge's
 #   _CRS; without ACPI it shows no windows
-#   System RAM and Reserved at the top level as the e820 map gives them,
+#   System RAM, Reserved and ACPI Tables (the tables' pages, e820 type 3)
+#   at the top level as the e820 map gives them,
 #   where Linux's own rules apply: page 0 is Reserved, and a PVH boot
 #   adds the ISA hole 0xa0000-0xfffff (boot-lib.sh's e820_expected).
-# The guest's lines are taken at any depth for these names (System RAM
-# and Reserved at the top level only), so an entry the board lacks shows
+# The guest's lines are taken at any depth for these names (System RAM,
+# Reserved and ACPI Tables at the top level only), so an entry the board lacks shows
 # in the diff as well as one the guest lacks. Entries Linux makes for
 # itself (Kernel code, dma1, fpu, timer1, RAM buffer, ...) are not names
 # of this vocabulary and are left out. Callers set BOARDC, BOARD_FILE.
@@ -94,8 +95,8 @@ expected_view() {
 	} | norm_lines
 }
 
-# expected_ram MEM HOW: the top-level System RAM and Reserved lines Linux
-# makes of the e820 map (page 0 taken out of RAM as Reserved).
+# expected_ram MEM HOW: the top-level System RAM, Reserved and ACPI Tables
+# lines Linux makes of the e820 map (page 0 taken out of RAM as Reserved).
 expected_ram() {
 	e820_expected "$1" "$2" | sed -n 's/^BIOS-e820: \[mem 0x\([0-9a-f]*\)-0x\([0-9a-f]*\)\] \(.*\)$/\1 \2 \3/p' |
 	while read -r s e type; do
@@ -107,6 +108,7 @@ expected_ram() {
 			fi
 			echo "$s-$e : System RAM" ;;
 		reserved) echo "$s-$e : Reserved" ;;
+		"ACPI data") echo "$s-$e : ACPI Tables" ;;
 		esac
 	done
 }
@@ -117,7 +119,7 @@ guest_view() {
 		top = $0 !~ /^ /
 		line = $0; sub(/^ */, "", line)
 		name = line; sub(/^[^:]*: /, "", name)
-		if ((name == "System RAM" || name == "Reserved") && top)
+		if ((name == "System RAM" || name == "Reserved" || name == "ACPI Tables") && top)
 			print line
 		else if (name ~ /^(serial|rtc_cmos|rtc0|pic1|pic2|timer0|keyboard|PCI conf1|Local APIC|PCI Bus 0000:00|ACPI PM1a_EVT_BLK|ACPI PM1a_CNT_BLK)$/ ||
 			 name ~ /^IOAPIC [0-9]+$/ ||

@@ -307,6 +307,8 @@ static void check_e820(uint64_t mem, const struct want_e820 *want,
 				 spans, 16, NULL);
 	nref = ram_layout_e820(spans, nspans, res, a.nr_reserved, ref,
 			       ARRAY_SIZE(ref));
+	nref = ram_layout_e820_acpi(ref, nref, ARRAY_SIZE(ref), a.acpi_base,
+				    a.acpi_size);
 	check(n == nref && n > 0 && e820_same(got, ref, n),
 	      "linux_e820 (%d entries%s%s) differs from ram_layout_e820 (%d)",
 	      n, err[0] ? ": " : "", err, nref);
@@ -341,33 +343,45 @@ static uint64_t pc_ram_top(uint64_t mem)
 	return mem < 0xc0000000 ? mem : 0xc0000000;
 }
 
-static void pc_low(struct want_e820 *w)
+/*
+ * pc's entries below 1 MiB: base RAM, the legacy reserved ranges with
+ * the pages of the ACPI tables (in bios-rom) cut out of them as ACPI
+ * data. Returns how many.
+ */
+static unsigned pc_low(struct want_e820 *w)
 {
+	uint64_t lo = board_firmware.acpi_base & ~0xfffull;
+	uint64_t hi = (board_firmware.acpi_base + board_firmware.acpi_size +
+		       0xfff) & ~0xfffull;
+
 	w[0] = (struct want_e820){ 0x0, pc_base_ram(), E820_RAM };
-	w[1] = (struct want_e820){ pc_base_ram(), 0x100000 - pc_base_ram(),
+	w[1] = (struct want_e820){ pc_base_ram(), lo - pc_base_ram(),
 				   E820_RESERVED };
+	w[2] = (struct want_e820){ lo, hi - lo, E820_ACPI };
+	w[3] = (struct want_e820){ hi, 0x100000 - hi, E820_RESERVED };
+	return 4;
 }
 
 static void test_e820_512m(void)
 {
-	struct want_e820 want[3];
+	struct want_e820 want[5];
+	unsigned n = pc_low(want);
 
-	pc_low(want);
-	want[2] = (struct want_e820){ 0x100000, 512 * M - 0x100000,
-				      E820_RAM };
-	check_e820(512 * M, want, 3);
+	want[n++] = (struct want_e820){ 0x100000, 512 * M - 0x100000,
+					E820_RAM };
+	check_e820(512 * M, want, n);
 	test_end("e820/pc-512M");
 }
 
 static void test_e820_3_5g(void)
 {
-	struct want_e820 want[4];
+	struct want_e820 want[6];
+	unsigned n = pc_low(want);
 
-	pc_low(want);
-	want[2] = (struct want_e820){ 0x100000, 0xbff00000, E820_RAM };
+	want[n++] = (struct want_e820){ 0x100000, 0xbff00000, E820_RAM };
 	/* --mem counts [0, 3 GiB) whole, the legacy ranges too. */
-	want[3] = (struct want_e820){ 4 * G, G / 2, E820_RAM };
-	check_e820(3 * G + G / 2, want, 4);
+	want[n++] = (struct want_e820){ 4 * G, G / 2, E820_RAM };
+	check_e820(3 * G + G / 2, want, n);
 	test_end("e820/pc-3.5G");
 }
 
