@@ -86,7 +86,7 @@ extract_vmlinux() {
 # The virtio drivers (Debian builds them as modules) and what they need,
 # in load order (scripts/module-order.sh): /init insmods them from
 # /lib/modules in the order of /lib/modules/order.
-MODULES="virtio_pci virtio_blk virtio_rng virtio_console"
+MODULES="virtio_pci virtio_blk virtio_rng virtio_console virtio_net"
 # The power button (ACPI's fixed button, which boardvm presses on
 # SIGTERM) and evdev, through which /init sees its KEY_POWER: loaded by
 # every boot from /lib/modules/button-order, unless built in.
@@ -131,7 +131,8 @@ build_initrd() {
 	cp "$(command -v busybox)" "$root/bin/busybox"
 	for applet in sh cat grep mount poweroff reboot echo nproc sleep \
 		printf dd insmod sync blockdev tr od head setsid cttyhack \
-		timeout dmesg; do
+		timeout dmesg ip ifconfig ping wget httpd sha256sum rmmod cut wc \
+		rm; do
 		ln -s busybox "$root/bin/$applet"
 	done
 	# shellcheck disable=SC2086
@@ -164,6 +165,11 @@ INIT=$(cat <<'INIT'
 # reports KEY_POWER on the "Power Button" input device, so /init reads
 # that device's events and runs poweroff -f itself.
 #   boardvm.shell=1     an interactive shell first (exit or Ctrl-D ends it)
+#   boardvm.nettest=1   eth0 as 10.0.2.15/24 on the host's tap 10.0.2.1
+#                       (tests/linux/net.sh): ping it, fetch its 64 MiB
+#                       :8080/big.bin, post 8 MiB to /cgi-bin/upload, wait
+#                       for its ping (:8080/pinged), link down/up, reload
+#                       virtio_net; "net ..." lines say how each went
 say() { echo "boardvm-init: $*"; }
 arg() { sed -n "s/.*boardvm\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
 load_virtio() {
@@ -262,6 +268,53 @@ disktest() {
 	done
 	say "disk ok"
 }
+# nettest (boardvm.nettest=1): see the switches above.
+net_up() {
+	wait_for /sys/class/net/eth0 && ip addr add 10.0.2.15/24 dev eth0 &&
+		ip link set eth0 up
+}
+net_ping() {
+	local i=0
+	until ping -c 1 -W 2 10.0.2.1 >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -lt 30 ] || return 1
+	done
+}
+net_ok() { if "$@"; then echo ok; else echo bad; fi; }
+net_wait_pinged() {
+	local i=0
+	until wget -q -O /dev/null "$1/pinged" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 120 ] || return 1
+		sleep 1
+	done
+}
+nettest() {
+	local h=http://10.0.2.1:8080
+	if ! net_up; then
+		say "net bad (no eth0: $(ls /sys/class/net | tr '\n' ' '))"
+		return
+	fi
+	say "net features $(cat /sys/class/net/eth0/device/features)"
+	say "net ping $(net_ok net_ping)"
+	if timeout 900 wget -q -O /net-big "$h/big.bin"; then
+		say "net download $(sha256sum </net-big | cut -d' ' -f1) $(wc -c </net-big)"
+	else
+		say "net download bad"
+	fi
+	rm -f /net-big
+	# busybox wget posts the file as a C string: no NUL bytes in it.
+	dd if=/dev/urandom bs=1M count=8 2>/dev/null | tr '\000' '\001' >/net-up
+	say "net upload-sent $(sha256sum </net-up | cut -d' ' -f1)"
+	say "net upload-reply $(timeout 600 wget -q -O - --post-file=/net-up "$h/cgi-bin/upload")"
+	rm -f /net-up
+	say "net host-ping $(net_ok net_wait_pinged "$h")"
+	ip link set eth0 down
+	ip link set eth0 up
+	say "net relink $(net_ok net_ping)"
+	rmmod virtio_net && insmod /lib/modules/virtio_net.ko && net_up
+	say "net reload $(net_ok net_ping)"
+}
 # reboot_once: the first boot marks sector 8192 and sets end=reboot, the
 # second sees the mark and sets end=poweroff.
 reboot_once() {
@@ -284,8 +337,9 @@ say "started"
 end=$(arg end)
 power_button
 [ "$(arg virtio)" = 1 ] || [ "$(arg disktest)" = 1 ] ||
-	[ "$end" = reboot-once ] && load_virtio
+	[ "$(arg nettest)" = 1 ] || [ "$end" = reboot-once ] && load_virtio
 [ "$(arg virtio)" = 1 ] && virtio_use
+[ "$(arg nettest)" = 1 ] && nettest
 # From here on the host parses what /init prints line by line: the
 # kernel's messages stay off the console (one printed while the UART still
 # drains a long line lands inside it); /init prints them at the end, as a

@@ -79,7 +79,7 @@ pci_slot_bar0() {
 }
 
 # The board's virtio functions: "name:device-id".
-VIRTIO_DEVS="virtio-blk0:0x1042 virtio-console0:0x1043 virtio-rng0:0x1044"
+VIRTIO_DEVS="virtio-blk0:0x1042 virtio-console0:0x1043 virtio-rng0:0x1044 virtio-net0:0x1041"
 
 # check_view NAME SECTION MEM HOW
 check_view() {

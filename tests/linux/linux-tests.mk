@@ -34,9 +34,10 @@ TEST_DEPS += $(LINUX_TEST)
 # Power, reset and emulation-failure tests on the tests/guest guests; the
 # Debian kernel's early boot log on the pc board (downloads the kernel
 # through scripts/guest-image.sh when it is not cached, else SKIPs); the
-# full boot to /init (only on hosts with vmx/svm, else SKIPs).
+# full boot to /init and virtio-net on a tap in a namespace of its own
+# (only on hosts with vmx/svm, else SKIPs).
 TEST_SUITES += tests/linux/power.sh tests/linux/boot.sh \
-	tests/linux/full-boot.sh
+	tests/linux/full-boot.sh tests/linux/net.sh
 TEST_DEPS += guests guest-vmm-pc
 
 # The instruction names of the emulation failure message (vmm/insn.c).

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make test's nested suite: on a host without vmx/svm, the Linux tests
-# that need hardware virtualization (tests/linux/boot.sh, full-boot.sh)
+# that need hardware virtualization (tests/linux/boot.sh, full-boot.sh,
+# net.sh)
 # run inside the nested-KVM L1 (tests/nested/run.sh), their names
 # prefixed with /nested. Where the host has vmx/svm they run directly
 # (tests/linux) and this suite has nothing to do; where QEMU is missing
@@ -35,7 +36,9 @@ if ! find_kernel; then
 fi
 out=$(mktemp) again=$(mktemp)
 trap 'rm -f "$out" "$again"' EXIT
-NESTED_SUITES="tests/linux/boot.sh tests/linux/full-boot.sh"
+NESTED_SUITES="tests/linux/boot.sh tests/linux/full-boot.sh tests/linux/net.sh"
+# net.sh's tap in L1.
+export NESTED_MODULES="${NESTED_MODULES:-} tun"
 # nested_run: the suites in one L1, results renamed /nested/...; its
 # status is run.sh's. A line every boot at most (BOOT_TIMEOUT is 420 s),
 # so 480 s without one means L1 has stopped.
