@@ -86,7 +86,7 @@ extract_vmlinux() {
 # The virtio drivers (Debian builds them as modules) and what they need,
 # in load order (scripts/module-order.sh): /init insmods them from
 # /lib/modules in the order of /lib/modules/order.
-MODULES="virtio_pci virtio_blk virtio_rng virtio_console virtio_net"
+MODULES="virtio_pci virtio_mmio virtio_blk virtio_rng virtio_console virtio_net"
 # The power button (ACPI's fixed button, which boardvm presses on
 # SIGTERM) and evdev, through which /init sees its KEY_POWER: loaded by
 # every boot from /lib/modules/button-order, unless built in.
@@ -362,6 +362,14 @@ for d in /sys/bus/pci/devices/*; do
 	echo "${d##*/} $(cat "$d/vendor") $(cat "$d/device") $bar0"
 done
 say "pci end"
+say "virtio begin"
+for d in /sys/bus/virtio/devices/*; do
+	[ -e "$d/device" ] || continue
+	drv=$(readlink "$d/driver")
+	parent=$(readlink -f "$d/..")
+	echo "${d##*/} $(cat "$d/device") ${drv##*/} ${parent##*/}"
+done
+say "virtio end"
 [ "$(arg disktest)" = 1 ] && disktest
 [ "$end" = reboot-once ] && reboot_once
 if [ "$(arg shell)" = 1 ]; then

@@ -24,6 +24,20 @@
 #                   and DSDT; /sys/firmware/acpi/tables/* are byte for
 #                   byte what `boardc acpi --cpus 2 -o DIR` writes
 #   clean-log       no complaint about the machine in the guest's log
+# Then one boot on the microvm board (build/microvm/boardvm, PVH, 512M):
+# the same tests where they apply (iomem, ioports, cpus, disk, hwrng,
+# hvc0, acpi, clean-log) with the virtio devices on the MMIO transport,
+# and these instead of interrupts and virtio-pci:
+#   interrupts      the timer on IOAPIC pin 2, ttyS0 on com1's irq, each
+#                   virtio-mmio device's irq on its IOAPIC pin
+#   virtio-mmio     Linux's virtio_blk, virtio_rng and virtio_console bound
+#                   to virtio devices whose parents are the DSDT's
+#                   LNRO0005 devices
+#   peer-layout     the guest's iomem and interrupts have the addresses
+#                   QEMU's microvm gives its first three transports
+#                   (include/hw/i386/microvm.h, hw/i386/microvm.c:
+#                   0xfeb00000 + 512 * i on GSI 16 + i), written here, not
+#                   taken from the board
 # Then Debian's cloud kernel (no MP-table parser: only ACPI tells it of
 # the second CPU), where the cache has it (scripts/guest-image.sh
 # --flavour cloud-amd64): its bzImage at 512M, /init reached, 2 CPUs,
@@ -292,6 +306,102 @@ full_boot() {
 	echo "  ($name: ${BOOT_SECS}s from launch to exit)"
 }
 
+# check_virtio_mmio NAME: /init's virtio section ("virtioN device-id
+# driver parent") has blk, rng and console bound, on LNRO0005 parents.
+check_virtio_mmio() {
+	local name=$1 want
+	section "$name" virtio >"$tmp/$name.virtio"
+	for want in "0x0002 virtio_blk" "0x0004 virtio_rng" "0x0003 virtio_console"; do
+		awk -v id="${want% *}" -v drv="${want#* }" \
+			'$2 == id && $3 == drv && $4 ~ /^LNRO0005:[0-9a-f][0-9a-f]$/ { ok = 1 }
+			 END { exit !ok }' "$tmp/$name.virtio" ||
+			fail "no virtio device $want on a LNRO0005 parent: $(tr '\n' '|' <"$tmp/$name.virtio")"
+	done
+}
+
+# check_mmio_interrupts NAME: the timer on pin 2, ttyS0 on com1's irq,
+# each virtio-mmio device's board irq on its IOAPIC pin for a virtio
+# device.
+check_mmio_interrupts() {
+	local name=$1 irq dev type
+	section "$name" interrupts >"$tmp/$name.interrupts"
+	awk '$1 == "0:" && / IO-APIC +2-edge +timer$/ { n = 0
+		for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i
+		ok = n > 0 } END { exit !ok }' "$tmp/$name.interrupts" ||
+		fail "timer not on IO-APIC pin 2 or no ticks there: '$(grep timer "$tmp/$name.interrupts")'"
+	while IFS=$'\t' read -r dev type irq; do
+		case $type in
+		uart16550) [ "$dev" = com1 ] || continue
+			grep -Eq "^ *$irq: .* IO-APIC +$irq-edge +ttyS0\$" "$tmp/$name.interrupts" ||
+				fail "ttyS0 not on IO-APIC pin $irq: '$(grep ttyS0 "$tmp/$name.interrupts")'" ;;
+		virtio-*-mmio)
+			grep -Eq "^ *$irq: .* IO-APIC +$irq-(edge|fasteoi) +virtio[0-9]+\$" "$tmp/$name.interrupts" ||
+				fail "$dev: no virtio interrupt on IO-APIC pin $irq: $(grep -E 'virtio|^ *'"$irq"':' "$tmp/$name.interrupts" | tr -s ' ' | tr '\n' '|')" ;;
+		esac
+	done < <(board_devices)
+}
+
+# check_microvm_layout NAME: QEMU microvm's transports 0-2, as QEMU
+# documents them, in the guest's iomem and interrupts.
+check_microvm_layout() {
+	local name=$1 i base
+	for i in 0 1 2; do
+		base=$((0xfeb00000 + 512 * i))
+		grep -Eq "^ *$(printf '%08x-%08x' $base $((base + 511))) : LNRO0005:0$i\$" "$tmp/$name.iomem" ||
+			fail "no LNRO0005:0$i at $(printf '0x%x' $base) (QEMU microvm's transport $i) in the guest's iomem"
+		grep -Eq "^ *$((16 + i)): .* IO-APIC +$((16 + i))-(edge|fasteoi) +virtio[0-9]+\$" "$tmp/$name.interrupts" ||
+			fail "no virtio interrupt on GSI $((16 + i)) (QEMU microvm's transport $i)"
+	done
+}
+
+# mmio_boot: the microvm board, its virtio devices on virtio-mmio.
+mmio_boot() {
+	local name=microvm-pvh-512M disk status t booted=1
+	local BOARD_FILE=boards/microvm.yaml BOARDVM=$BUILD/microvm/boardvm
+	if [ ! -x "$BOARDVM" ]; then
+		for t in "" $MMIO_TESTS; do
+			echo "SKIP /linux/full-boot/$name${t:+/$t}: $BOARDVM not built (make BOARD=microvm)"
+		done
+		return
+	fi
+	disk=$(new_disk "$name")
+	boot_run "$name" "$VMLINUX" 512M \
+		"$APPEND_BASE boardvm.virtio=1 boardvm.disktest=1 boardvm.test=$name" "$disk" \
+		--serial "virtio-console0=file:$tmp/$name.hvc0"
+	status=$(cat "$tmp/$name.status")
+	if [ "$status" = timeout ]; then
+		fail "did not power off in ${BOOT_TIMEOUT}s; log tail: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
+	elif [ "$status" != 0 ]; then
+		fail "exit status $status, expected 0 (a poweroff): $(boot_failure "$name")"
+	fi
+	log_lines "$name" | grep -q '^boardvm-init: done$' ||
+		fail "/init did not finish: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
+	[ -z "$WHY" ] || booted=
+	report "/linux/full-boot/$name"
+	section "$name" iomem >"$tmp/$name.iomem"
+	for t in $MMIO_TESTS; do
+		if [ -z "$booted" ]; then
+			fail "the boot failed (see /linux/full-boot/$name)"
+		else
+			case $t in
+			iomem|ioports) check_view "$name" "$t" 512M pvh ;;
+			cpus) check_cpus "$name" ;;
+			interrupts) check_mmio_interrupts "$name" ;;
+			virtio-mmio) check_virtio_mmio "$name" ;;
+			disk) check_disk "$name" "$disk" ;;
+			hwrng) check_hwrng "$name" ;;
+			hvc0) check_hvc0 "$name" ;;
+			acpi) check_acpi "$name" ;;
+			clean-log) check_clean_log "$name" ;;
+			peer-layout) check_microvm_layout "$name" ;;
+			esac
+		fi
+		report "/linux/full-boot/$name/$t"
+	done
+	echo "  ($name: ${BOOT_SECS}s from launch to exit)"
+}
+MMIO_TESTS="iomem ioports cpus interrupts virtio-mmio disk hwrng hvc0 acpi clean-log peer-layout"
+
 # cloud_boot: the cloud kernel with --cpus 2 (no virtio: its initrd's
 # modules are the cloud kernel's, but /init's checks here need none).
 cloud_boot() {
@@ -413,6 +523,10 @@ for t in pvh-512M pvh-3.5G bzimage-512M bzimage-3.5G; do
 		ALL_TESTS+=" /linux/full-boot/$t/$s"
 	done
 done
+ALL_TESTS+=" /linux/full-boot/microvm-pvh-512M"
+for s in $MMIO_TESTS; do
+	ALL_TESTS+=" /linux/full-boot/microvm-pvh-512M/$s"
+done
 ALL_TESTS+=" /linux/full-boot/cloud-bzimage-512M /linux/full-boot/cloud-bzimage-512M/cpus /linux/full-boot/cloud-bzimage-512M/interrupts"
 ALL_TESTS+=" /linux/full-boot/cloud-bzimage-512M/acpi /linux/full-boot/cloud-bzimage-512M/clean-log"
 ALL_TESTS+=" /linux/power/guest-reboot /linux/power/reboot-twice /linux/power/power-button /linux/console/stdout-pipe"
@@ -443,6 +557,12 @@ find_kernel || skip_all "$IMAGE_WHY"
 # timer to tick on IOAPIC pin 2 (with the wrong GSI routing it does not:
 # GSI 0 went to pin 0), and clean-log still rejects every other complaint.
 APPEND_BASE+=" no_timer_check"
+# FULL_BOOT_ONLY=mmio: the microvm boot alone (a quicker nested check of
+# the virtio-mmio boot; make test runs everything).
+if [ "${FULL_BOOT_ONLY:-}" = mmio ]; then
+	mmio_boot
+	exit 0
+fi
 full_boot pvh-512M "$VMLINUX" 512M pvh
 if [ "${SANITIZE:-}" = 1 ]; then
 	for t in $ALL_TESTS; do
@@ -454,6 +574,7 @@ fi
 full_boot pvh-3.5G "$VMLINUX" 3.5G pvh
 full_boot bzimage-512M "$BZIMAGE" 512M bzimage
 full_boot bzimage-3.5G "$BZIMAGE" 3.5G bzimage
+mmio_boot
 cloud_boot
 power_reboot
 power_reboot_twice

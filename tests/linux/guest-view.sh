@@ -10,9 +10,16 @@
 #                                 describes it: rtc-cmos's PNP probe)
 #   i8259 master/slave -> pic1/pic2   i8254 counters -> timer0
 #   i8042 data/command -> keyboard    pci-host -> PCI conf1
-#   ioapic -> "IOAPIC N" (Linux claims 1 KiB)   lapic -> Local APIC
+#   ioapic -> "IOAPIC N" (Linux claims 1 KiB; only on a board with a
+#   pci-host: x86 Linux inserts the IOAPIC resources from its PCI
+#   resource survey, which a machine without PCI never runs)
+#   lapic -> Local APIC
 #   acpi-pm pm1-evt/pm1-cnt -> ACPI PM1a_EVT_BLK/ACPI PM1a_CNT_BLK
 #   a PCI device's block (BAR0) -> its function, 0000:00:SS.F
+#   a virtio-mmio device's block -> LNRO0005:NN, NN its place among the
+#   board's virtio-mmio devices (the DSDT lists them in board order; the
+#   ACPI platform devices are numbered in that order), on a board with
+#   ACPI tables only
 #   the board's windows -> PCI Bus 0000:00 (boardc map's name), on a
 #   board with ACPI tables only: Linux takes them from the host bridge's
 #   _CRS; without ACPI it shows no windows
@@ -20,6 +27,9 @@
 #   at the top level as the e820 map gives them,
 #   where Linux's own rules apply: page 0 is Reserved, and a PVH boot
 #   adds the ISA hole 0xa0000-0xfffff (boot-lib.sh's e820_expected).
+# Linux reserves keyboard (0x60, 0x64), pic1, pic2 and timer0 itself
+# (standard_io_resources), on every machine: on a board without an
+# i8042, 8259s or 8254 the guest's lines of that name are left out.
 # The guest's lines are taken at any depth for these names (System RAM,
 # Reserved and ACPI Tables at the top level only), so an entry the board lacks shows
 # in the diff as well as one the guest lacks. Entries Linux makes for
@@ -56,10 +66,11 @@ hex_add() { printf '%x' $((16#$1 + $2)); }
 # expected_view SECTION MEM HOW: SECTION iomem or ioports, HOW pvh or
 # bzimage.
 expected_view() {
-	local section=$1 mem=$2 how=$3 ioapics=0 acpi= n t
+	local section=$1 mem=$2 how=$3 ioapics=0 mmios=0 acpi= pci= n t
 	local -A type_of
 	while IFS=$'\t' read -r n t _; do
 		type_of[$n]=$t
+		[ "$t" = pci-host ] && pci=1
 	done < <(board_devices)
 	local rtc=rtc_cmos
 	"$BOARDC" acpi "$BOARD_FILE" >/dev/null 2>&1 && acpi=1 rtc=rtc0
@@ -81,9 +92,13 @@ expected_view() {
 			i8254:counters) echo "$s-$e : timer0" ;;
 			i8042:data|i8042:command) echo "$s-$e : keyboard" ;;
 			pci-host:) echo "$s-$e : PCI conf1" ;;
-			ioapic:) echo "$s-$(hex_add "$s" 0x3ff) : IOAPIC $ioapics"
+			ioapic:) [ -n "$pci" ] &&
+				echo "$s-$(hex_add "$s" 0x3ff) : IOAPIC $ioapics"
 				ioapics=$((ioapics + 1)) ;;
 			lapic:) echo "$s-$e : Local APIC" ;;
+			virtio-*-mmio:) [ -n "$acpi" ] &&
+				printf '%s-%s : LNRO0005:%02x\n' "$s" "$e" "$mmios"
+				mmios=$((mmios + 1)) ;;
 			acpi-pm:pm1-evt) echo "$s-$e : ACPI PM1a_EVT_BLK" ;;
 			acpi-pm:pm1-cnt) echo "$s-$e : ACPI PM1a_CNT_BLK" ;;
 			:) [ "$name" = "PCI Bus 0000:00" ] && [ -n "$acpi" ] &&
@@ -115,14 +130,24 @@ expected_ram() {
 
 # guest_view FILE: the vocabulary's lines of a /proc/iomem or ioports copy.
 guest_view() {
-	awk '{
+	local types
+	types=$(board_devices | cut -f2 | tr '\n' ' ')
+	awk -v types=" $types" '
+	BEGIN {
+		# Reserved by Linux itself: kept where the board has the chip.
+		own["keyboard"] = "i8042"; own["pic1"] = own["pic2"] = "i8259"
+		own["timer0"] = "i8254"
+	}
+	{
 		top = $0 !~ /^ /
 		line = $0; sub(/^ */, "", line)
 		name = line; sub(/^[^:]*: /, "", name)
+		if (name in own && index(types, " " own[name] " ") == 0)
+			next
 		if ((name == "System RAM" || name == "Reserved" || name == "ACPI Tables") && top)
 			print line
 		else if (name ~ /^(serial|rtc_cmos|rtc0|pic1|pic2|timer0|keyboard|PCI conf1|Local APIC|PCI Bus 0000:00|ACPI PM1a_EVT_BLK|ACPI PM1a_CNT_BLK)$/ ||
-			 name ~ /^IOAPIC [0-9]+$/ ||
+			 name ~ /^IOAPIC [0-9]+$/ || name ~ /^LNRO0005:[0-9a-f][0-9a-f]$/ ||
 			 name ~ /^[0-9a-f][0-9a-f][0-9a-f][0-9a-f]:[0-9a-f][0-9a-f]:[0-9a-f][0-9a-f]\.[0-7]$/)
 			print line
 	}' "$1" | norm_lines
