@@ -8,7 +8,7 @@ TEST_DEPS += $(BOARDC)
 # their seeds and regression inputs. Dispatch, tables and device models
 # are the device tests' objects (tests/devices/devices-tests.mk).
 FUZZ_REPLAY_DIR := $(BUILD)/tests/fuzz
-FUZZ_REPLAY_BOARDS := pc bindings virtio-guest
+FUZZ_REPLAY_BOARDS := pc bindings virtio-guest microvm
 FUZZ_REPLAY_VIRTIO := tests/guest/virtio/virtio-guest.yaml
 FUZZ_REPLAY_PCI := $(if $(filter virtio-guest,$(FUZZ_REPLAY_BOARDS)),virtio-guest,pc)
 FUZZ_REPLAY_BINS := $(FUZZ_REPLAY_DIR)/replay-pci \
@@ -17,6 +17,10 @@ FUZZ_REPLAY_BINS := $(FUZZ_REPLAY_DIR)/replay-pci \
 # generated here (dispatch and board objects built here too).
 fuzz_replay_gen = $(if $(filter virtio-guest,$(1)),$(FUZZ_REPLAY_DIR)/gen/$(1),generated/$(1))
 fuzz_replay_obj = $(if $(filter virtio-guest,$(1)),$(FUZZ_REPLAY_DIR)/$(1),$(DEVTEST_DIR)/$(1))
+
+# microvm (the virtio-mmio devices) has no device test program of its
+# own: only its per-board objects.
+$(eval $(call devtest_board,microvm))
 
 $(FUZZ_REPLAY_DIR)/gen/virtio-guest/board.h: $(FUZZ_REPLAY_VIRTIO) $(BOARDC)
 	@mkdir -p $(@D)
