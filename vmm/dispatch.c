@@ -98,17 +98,28 @@ static inline unsigned mmio_lookup_once(uint64_t addr, uint64_t *base)
 	return 0;
 }
 
+/* The seqcount around a lookup: false if a BAR moved meanwhile. */
+static inline unsigned map_seq_begin(void)
+{
+	return __atomic_load_n(&dispatch_map_seq, __ATOMIC_ACQUIRE);
+}
+
+static inline bool map_seq_held(unsigned seq)
+{
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return !(seq & 1) &&
+	       seq == __atomic_load_n(&dispatch_map_seq, __ATOMIC_RELAXED);
+}
+
 /* The region at `addr` and its current base (moved BARs included). */
-static inline unsigned mmio_lookup(uint64_t addr, uint64_t *base)
+static unsigned mmio_lookup(uint64_t addr, uint64_t *base)
 {
 	unsigned seq, i;
 
 	do {
-		seq = __atomic_load_n(&dispatch_map_seq, __ATOMIC_ACQUIRE);
+		seq = map_seq_begin();
 		i = mmio_lookup_once(addr, base);
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	} while ((seq & 1) ||
-		 seq != __atomic_load_n(&dispatch_map_seq, __ATOMIC_RELAXED));
+	} while (!map_seq_held(seq));
 	return i;
 }
 
@@ -596,6 +607,24 @@ static const struct board_region *region_at(unsigned space, uint64_t addr)
  * --trace-io (which takes the general path). Its own function, with the
  * exit path's arguments, so that both stay tail calls.
  */
+/* Seen unmapped before (the common case): one load, no atomic update. */
+static inline bool unmapped_seen(unsigned space, uint64_t addr)
+{
+	if (space == SPACE_PIO)
+		return port_seen(addr);
+	return __atomic_load_n(&last_unmapped_page, __ATOMIC_RELAXED) ==
+	       (addr >> MACHINE_PAGE_SHIFT) + 1;
+}
+
+/* The first time at a port or page: maybe a line on stderr. */
+static __attribute__((noinline, cold)) void
+unmapped_first(unsigned space, uint64_t addr, unsigned len, bool is_write)
+{
+	if (unmapped_should_log(space, addr))
+		unmapped_log(space, addr, len, is_write,
+			     region_at(space, addr));
+}
+
 static __attribute__((noinline)) void
 dispatch_exit_unclaimed(struct dispatch_ctx *ctx, unsigned space,
 			uint64_t addr, void *data, unsigned len, bool is_write)
@@ -611,9 +640,8 @@ dispatch_exit_unclaimed(struct dispatch_ctx *ctx, unsigned space,
 		__atomic_fetch_add(&unmapped_reads, 1, __ATOMIC_RELAXED);
 		exit_data_ones(data);
 	}
-	if (__builtin_expect(unmapped_should_log(space, addr), 0))
-		unmapped_log(space, addr, len, is_write,
-			     region_at(space, addr));
+	if (!unmapped_seen(space, addr))
+		unmapped_first(space, addr, len, is_write);
 }
 
 /* --stats timing, --trace-io, odd sizes: the general path, looked up again. */
@@ -668,15 +696,50 @@ void dispatch_pio_exit(struct dispatch_ctx *ctx, uint16_t port, void *data,
 		      data, len, is_write);
 }
 
+/*
+ * The region at `addr` for the exit path: the context's last one when the
+ * address is inside it and no BAR moved since (the same seqcount), else a
+ * lookup, remembered (for an unmapped address, that address alone). False
+ * when a BAR moved during the lookup.
+ */
+static inline bool mmio_exit_lookup(struct dispatch_ctx *ctx, uint64_t addr,
+				    unsigned *i, uint64_t *to_offset)
+{
+	unsigned seq = map_seq_begin();
+	uint64_t base;
+
+	if (ctx->mmio_last.seq == seq &&
+	    addr - ctx->mmio_last.base < ctx->mmio_last.size) {
+		*i = ctx->mmio_last.region;
+		*to_offset = ctx->mmio_last.to_offset;
+		return true;
+	}
+	*i = mmio_lookup_once(addr, &base);
+	if (__builtin_expect(!map_seq_held(seq), 0))
+		return false;
+	*to_offset = board_regions[*i].offset - base;
+	/* Nothing there: remember the one address (a guest probing it). */
+	ctx->mmio_last.base = *i ? base : addr;
+	ctx->mmio_last.size = *i ? board_regions[*i].size : 1;
+	ctx->mmio_last.to_offset = *to_offset;
+	ctx->mmio_last.seq = seq;
+	ctx->mmio_last.region = *i;
+	return true;
+}
+
 void dispatch_mmio_exit(struct dispatch_ctx *ctx, uint64_t addr, void *data,
 			unsigned len, bool is_write)
 {
-	uint64_t base;
-	unsigned i = mmio_lookup(addr, &base);
+	uint64_t to_offset;
+	unsigned i;
 
-	dispatch_exit(ctx, SPACE_MMIO, i,
-		      board_regions[i].offset + (addr - base), addr, data,
-		      len, is_write);
+	/* A BAR moved meanwhile: the general path looks it up again. */
+	if (__builtin_expect(!mmio_exit_lookup(ctx, addr, &i, &to_offset), 0)) {
+		dispatch_exit_full(ctx, SPACE_MMIO, addr, data, len, is_write);
+		return;
+	}
+	dispatch_exit(ctx, SPACE_MMIO, i, addr + to_offset, addr, data, len,
+		      is_write);
 }
 
 /* One access, wherever it comes from: the general path. */

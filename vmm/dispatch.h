@@ -39,6 +39,19 @@ struct dispatch_ctx {
 	};
 	struct region_stats *stats;	/* board_info.nr_regions entries */
 	FILE *trace_out;
+	/*
+	 * The last MMIO region this context's exit path found, valid while
+	 * dispatch_map_seq is still `seq` (no BAR moved): [base, base+size)
+	 * is `region` (0: one unmapped address, size 1), addr + to_offset
+	 * the offset in its device's block. Zero (size 0) matches nothing.
+	 */
+	struct {
+		uint64_t base;
+		uint64_t size;
+		uint64_t to_offset;
+		unsigned seq;
+		unsigned region;
+	} mmio_last;
 };
 
 /*

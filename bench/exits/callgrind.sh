@@ -68,9 +68,16 @@ total() { awk '/^summary:/ { print $2 }' "$tmp/$1.cg"; }
 # self OUT FUNCTION: FUNCTION's own count, summed over the files callgrind
 # names it in (inlined code is named by its own file)
 self() {
-	awk -v f=":$2" '{ gsub(",", "", $1) }
-		$1 ~ /^[0-9]+$/ && (index($0, f " [") || $NF ~ f "$") {
-			n += $1 } END { print n + 0 }' "$tmp/$1.self"
+	awk -v f="$2" '{ gsub(",", "", $1) }
+		$1 ~ /^[0-9]+$/ {
+			name = $0
+			sub(/ \[.*$/, "", name)
+			sub(/^.*:/, "", name)
+			sub(/@@.*$/, "", name)
+			sub(/\.(isra|part|constprop)\..*$/, "", name)
+			if (name == f)
+				n += $1
+		} END { print n + 0 }' "$tmp/$1.self"
 }
 
 # per ITEM A B: (A - B) / HALF, rounded

@@ -226,6 +226,36 @@ static void test_bar_sizing(void)
 	CHECK(pci_remap_where(BOARD_DEV_BLK0, &base));
 }
 
+/*
+ * The exit path remembers each context's last MMIO region: a BAR move
+ * (the map's seqcount) must end that, both ways.
+ */
+static void test_bar_move_exit_path(void)
+{
+	struct fake_pci *blk;
+	uint64_t unmapped;
+	uint8_t data[8] = { 0 };
+
+	pci_setup();
+	blk = fake_of(BOARD_DEV_BLK0);
+	dispatch_mmio_exit(&fake.ctx, BLK_HOME + 0x14, data, 4, true);
+	CHECK_EQ(blk->last_offset, 0x14);
+	cfg_write(BLK_SLOT, 0x10, FREE_BASE, 4);
+	unmapped = fake.ctx.stats[0].exits;
+	stderr_begin();
+	dispatch_mmio_exit(&fake.ctx, BLK_HOME + 0x14, data, 4, false);
+	stderr_end();
+	CHECK_EQ(fake.ctx.stats[0].exits, unmapped + 1);
+	CHECK_EQ(device_data_get(data, 4), 0xffffffff);
+	/* Back home: the unmapped address remembered above is mapped again. */
+	cfg_write(BLK_SLOT, 0x10, BLK_HOME, 4);
+	dispatch_mmio_exit(&fake.ctx, BLK_HOME + 0x18, data, 4, false);
+	CHECK_EQ(blk->last_offset, 0x18);
+	dispatch_mmio_exit(&fake.ctx, BLK_HOME + 0x14, data, 4, false);
+	CHECK_EQ(device_data_get(data, 4), 0x14);
+	CHECK_EQ(fake.ctx.stats[0].exits, unmapped + 1);
+}
+
 static void test_bar_move(void)
 {
 	struct fake_pci *blk;
@@ -437,6 +467,7 @@ static const struct test tests[] = {
 	{ "/devices/pci/enumerate", test_enumerate },
 	{ "/devices/pci/bar_sizing", test_bar_sizing },
 	{ "/devices/pci/bar_move", test_bar_move },
+	{ "/devices/pci/bar_move_exit_path", test_bar_move_exit_path },
 	{ "/devices/pci/bar_move_refused", test_bar_move_refused },
 	{ "/devices/pci/bar_move_kvm_deferred", test_bar_move_kvm_deferred },
 	{ "/devices/pci/decode_off", test_decode_off },
