@@ -87,6 +87,17 @@ struct device_counter {
 	uint64_t value;
 };
 
+/*
+ * A --vsock backend (vmm/vsock-option.c) of the virtio-vsock device named
+ * `device`: the Unix socket it listens on (guest ports go to PATH_<port>)
+ * and the guest's CID (0: the board's guest-cid).
+ */
+struct host_vsock {
+	const char *device;
+	const char *path;
+	uint64_t cid;
+};
+
 struct device_host {
 	/* Ask the VMM to stop all vCPUs and exit. */
 	void (*request_exit)(struct device_host *host,
@@ -126,6 +137,9 @@ struct device_host {
 	 */
 	void (*poll_enable)(struct device_host *host, struct device *dev,
 			    bool on);
+	/* --vsock backends, each naming its device. */
+	const struct host_vsock *vsocks;
+	unsigned nr_vsocks;
 	int console_in;			/* fd or -1 */
 	int console_out;		/* fd or -1 */
 	/*

@@ -91,6 +91,7 @@ enum host_need {
 	HOST_NEED_DISK = 1 << 1,	/* a --disk image: read, write, flush */
 	HOST_NEED_ENTROPY = 1 << 2,	/* getrandom() */
 	HOST_NEED_NET = 1 << 3,		/* a --net tap: frames in and out */
+	HOST_NEED_VSOCK = 1 << 4,	/* --vsock: Unix sockets to the host */
 };
 
 struct device_type {

@@ -36,6 +36,7 @@
 #include "tap.h"
 #include "trace.h"
 #include "vmm.h"
+#include "vsock-option.h"
 
 #ifndef BOARDVM_VERSION
 #define BOARDVM_VERSION		"0.1"
@@ -295,6 +296,10 @@ static int parse_args(int argc, char **argv, struct vm_options *opts,
 			break;
 		case OPT_JAIL ... OPT_JAIL_SELFTEST:
 			if (jail_option(&jail, opt - OPT_JAIL, optarg) < 0)
+				return -1;
+			break;
+		case OPT_VSOCK:
+			if (vsock_option_parse(optarg) < 0)
 				return -1;
 			break;
 		case OPT_SERIAL:
@@ -716,6 +721,7 @@ static int vmm_run(const struct vm_options *opts,
 	int status = VMM_EXIT_SETUP;
 
 	host.nets = tap_nets(&host.nr_nets);
+	vsock_options_attach(&host);
 	if (vm_create(&vm, opts) < 0)
 		return VMM_EXIT_SETUP;
 	vm.main_thread = pthread_self();

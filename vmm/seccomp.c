@@ -50,6 +50,7 @@
 #include "console.h"
 #include "board-tables.h"
 #include "seccomp.h"
+#include "vsock-option.h"
 
 #define SECCOMP_MAX_NR		512
 #define SECCOMP_MAX_IOCTLS	32
@@ -140,6 +141,12 @@ static bool device_is_console(const struct board_device *dev)
 		if (!strcmp(dev->props[i].name, "console"))
 			return dev->props[i].number != 0;
 	return false;
+}
+
+/* A vsock device with a --vsock backend: it has host sockets to serve. */
+static bool device_has_vsock_backend(const struct board_device *dev)
+{
+	return vsock_option_given(dev->name);
 }
 
 /* What the command line asked for beyond the board (seccomp.h). */
@@ -258,6 +265,14 @@ static const struct seccomp_rule seccomp_rules[] = {
 	{ .need = HOST_NEED_ENTROPY,
 	  .why = "entropy for the guest",
 	  .syscalls = SYSCALLS(__NR_getrandom) },
+	{ .need = HOST_NEED_VSOCK, .device_needs = device_has_vsock_backend,
+	  .why = "--vsock: the device's epoll set of Unix sockets; accepts "
+		 "host connections, connects guest ones to PATH_<port>, moves "
+		 "their data, half-closes and closes them",
+	  .syscalls = SYSCALLS(__NR_epoll_wait, __NR_epoll_ctl,
+			       __NR_accept4, __NR_socket, __NR_connect,
+			       __NR_readv, __NR_recvfrom, __NR_sendmsg,
+			       __NR_sendto, __NR_shutdown, __NR_close) },
 };
 
 #if defined(__SANITIZE_ADDRESS__)

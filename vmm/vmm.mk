@@ -18,6 +18,8 @@ VMM_SRCS := $(addprefix vmm/,boot-bzimage.c tap.c boot-flat.c boot-kernel.c \
 	host-input.c insn.c instances.c io-thread.c irq-routing.c jail.c kvm.c \
 	main.c mptable.c acpi.c \
 	pci-kvm.c pci-remap.c ram-fill.c seccomp.c stats.c vcpu.c) $(GEN_DIR)/board.c
+# --vsock's host end (devices/virtio-vsock.c is the model).
+VMM_SRCS += vmm/vsock-option.c
 # The control plane (docs/api.md).
 VMM_SRCS += $(addprefix vmm/,api.c api-http.c board-json.c log.c metrics.c \
 	trace.c)

@@ -62,8 +62,23 @@ $(DEVTEST_DIR)/virtio/net-tests.o: tests/devices/net-tests.c
 $(NET_TEST): $(NET_TEST_OBJS)
 	$(CC) $(LDFLAGS) -pthread -o $@ $^
 
+# virtio-vsock with a real --vsock backend (Unix sockets in a temporary
+# directory): tests/devices/vsock-tests.c.
+VSOCK_TEST := $(DEVTEST_DIR)/virtio/vsock-tests
+VSOCK_TEST_OBJS := $(DEVTEST_DIR)/virtio/vsock-tests.o \
+	$(addprefix $(BUILD)/devices/, virtio-vsock.o virtio-pci.o \
+		virtqueue.o pci.o device.o) $(MACHINE_OBJS)
+
+$(DEVTEST_DIR)/virtio/vsock-tests.o: tests/devices/vsock-tests.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(VMM_INC) -c -o $@ $<
+
+$(VSOCK_TEST): $(VSOCK_TEST_OBJS)
+	$(CC) $(LDFLAGS) -pthread -o $@ $^
+
 -include $(wildcard $(DEVTEST_DIR)/*/*.d)
 
-TEST_SUITES += $(DEVTEST_BINS) $(VIRTIO_TEST) $(NET_TEST) \
+TEST_SUITES += $(DEVTEST_BINS) $(VIRTIO_TEST) $(NET_TEST) $(VSOCK_TEST) \
 	tests/devices/virtio-cli.sh
-TEST_DEPS += $(DEVTEST_BINS) $(VIRTIO_TEST) $(NET_TEST) guest-vmm-pc
+TEST_DEPS += $(DEVTEST_BINS) $(VIRTIO_TEST) $(NET_TEST) $(VSOCK_TEST) \
+	guest-vmm-pc

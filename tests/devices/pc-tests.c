@@ -625,7 +625,7 @@ static void test_pci_byte_offsets(void)
 static void test_pci_absent(void)
 {
 	static const uint32_t nothing[] = {
-		0x80002800,	/* bus 0 device 5 (1-4: virtio) */
+		0x8000a000,	/* bus 0 device 20 (the virtio functions: 1-5) */
 		0x80000100,	/* bus 0 device 0 function 1 */
 		0x80010000,	/* bus 1 device 0 */
 		0x8000f800,	/* bus 0 device 31 */
