@@ -34,7 +34,7 @@ replay()
 	fi
 }
 
-targets="devices-pc devices-bindings devices-microvm pci virtqueue virtio-net bzimage pvh api"
+targets="devices-pc devices-bindings devices-microvm pci virtqueue virtio-net bzimage pvh api vsock"
 [ -f tests/guest/virtio/virtio-guest.yaml ] &&
 	targets="$targets devices-virtio-guest"
 for target in $targets; do

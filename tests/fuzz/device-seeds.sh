@@ -9,7 +9,8 @@
 #   devices-microvm (the virtio-mmio devices), pci,
 #   virtqueue, virtio-net, bzimage or pvh (the kernel loaders: synthetic files, and
 #   real Debian kernels' headers when cached), api (the requests
-#   tests/vmm/api.sh sends, each alone and all in order as one program)
+#   tests/vmm/api.sh sends, each alone and all in order as one program),
+#   vsock (tests/fuzz/fuzz-vsock.c: both handshakes, data, closes)
 set -euo pipefail
 target=$1 dir=$2
 mkdir -p "$dir"
@@ -329,6 +330,29 @@ virtio-net)
 	{ le 8 $f; net_image; net_up; le 1 4; le 2 0x2002; le 1 2; le 2 9
 	  le 1 3; le 1 0; net_frame 64; le 1 2; le 1 0; net_frame 64; le 1 2
 	} >"$dir/seed-bad-avail"
+	;;
+vsock)
+	# Opcodes of tests/fuzz/fuzz-vsock.c: packet op src dst flags
+	# buf_alloc/16 fwd_cnt/16 len spoil; rx count len; connect port;
+	# write slot count; read slot; shut slot how; listen port;
+	# accept port; io; take.
+	vpkt() { le 1 0; le 1 "$1"; le 1 "$2"; le 1 "$3"; le 1 "$4"; le 2 4096
+		 le 2 0; le 2 "$5"; le 1 "${6:-0}"; }
+	vrx() { le 1 2; le 1 "$1"; le 2 "$2"; }
+	vio() { le 1 10; }
+	vtake() { le 1 12; }
+	{ vrx 8 4140; le 1 3; le 1 1; vio; vtake
+	  vpkt 2 1 0 0 0; le 1 5; le 1 0; le 1 4; vio; vtake
+	  vpkt 5 1 0 0 100; le 1 6; le 1 0; vpkt 4 1 0 3 0; vio; vtake
+	  le 1 7; le 1 0; le 1 1; vio; vtake; } >"$dir/seed-host-connect"
+	{ vrx 8 4140; le 1 8; le 1 2; vpkt 1 3 2 0 0; le 1 9; le 1 2; vtake
+	  vpkt 5 3 2 0 300 8; le 1 5; le 1 0; le 1 2; vio; vtake
+	  vpkt 7 3 2 0 0; vtake; vpkt 4 3 2 3 0; vtake; } \
+		>"$dir/seed-guest-connect"
+	{ vrx 4 40; vpkt 1 1 1 0 0; vtake; vpkt 5 1 1 0 50 4; vtake
+	  le 1 11; vrx 2 4140; vpkt 1 1 1 0 0 1; vpkt 1 1 1 0 0 2; vtake
+	  le 1 1; le 1 2; le 2 0; le 2 10; le 1 1; le 1 1; le 2 8; le 2 60
+	  le 1 4; le 1 0; } >"$dir/seed-malformed"
 	;;
 devices-pc)
 	uart 0x3f8 >"$dir/seed-uart-com1"

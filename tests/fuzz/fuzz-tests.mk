@@ -95,6 +95,18 @@ $(FUZZ_REPLAY_DIR)/replay-virtio-net: $(FUZZ_REPLAY_DIR)/replay.o \
 			virtqueue.o pci.o device.o) $(MACHINE_OBJS)
 	$(CC) $(LDFLAGS) -pthread -o $@ $^
 
+FUZZ_REPLAY_BINS += $(FUZZ_REPLAY_DIR)/replay-vsock
+
+$(FUZZ_REPLAY_DIR)/fuzz-vsock.o: tests/fuzz/fuzz-vsock.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DEVICES_INC) -c -o $@ $<
+
+$(FUZZ_REPLAY_DIR)/replay-vsock: $(FUZZ_REPLAY_DIR)/replay.o \
+		$(FUZZ_REPLAY_DIR)/fuzz-vsock.o \
+		$(addprefix $(BUILD)/devices/, virtio-vsock.o virtio-pci.o \
+			virtqueue.o pci.o device.o) $(MACHINE_OBJS)
+	$(CC) $(LDFLAGS) -pthread -o $@ $^
+
 # The kernel loaders (tests/fuzz/fuzz-loaders.c): bzImage and PVH, on the
 # pc board's tables, the device ops stubbed as the loader tests do
 # (tests/linux/linux-tests.mk writes the stubs).

@@ -25,6 +25,9 @@
 #               the kernel loaders on a kernel file (tests/fuzz/
 #               fuzz-loaders.c): synthetic seeds, plus the cached Debian
 #               kernel's headers when there is one (device-seeds.sh)
+#   fuzz-vsock  virtio-vsock's queues and host sockets together
+#               (tests/fuzz/fuzz-vsock.c): guest packets, raw chains, rx
+#               buffers, host connects, lines, writes, closes, listeners
 #   fuzz-api    the API socket's requests (tests/fuzz/fuzz-api.c): the
 #               route table, the JSON body parser and its field checks,
 #               every handler and GET /board, on the pc board, seeded
@@ -70,7 +73,7 @@ FUZZ_TARGETS += $(foreach b,$(FUZZ_DEV_BOARDS),$(FUZZ_DIR)/fuzz-devices-$(b)) \
 		$(FUZZ_DIR)/fuzz-pci $(FUZZ_DIR)/fuzz-virtqueue \
 		$(FUZZ_DIR)/fuzz-virtio-net \
 		$(FUZZ_DIR)/fuzz-bzimage $(FUZZ_DIR)/fuzz-pvh \
-		$(FUZZ_DIR)/fuzz-api
+		$(FUZZ_DIR)/fuzz-api $(FUZZ_DIR)/fuzz-vsock
 FUZZ_LONG_FACTOR ?= 3
 
 # libFuzzer options: -close_fd_mask=2 silences boardc's diagnostics but not
@@ -143,6 +146,16 @@ $(FUZZ_DIR)/models/%.o: machine/%.c
 $(FUZZ_DIR)/vq/fuzz-virtqueue.o: tests/fuzz/fuzz-virtqueue.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP $(DEVICES_INC) -c -o $@ $<
+
+$(FUZZ_DIR)/vq/fuzz-vsock.o: tests/fuzz/fuzz-vsock.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP $(DEVICES_INC) -c -o $@ $<
+
+$(FUZZ_DIR)/fuzz-vsock: $(FUZZ_DIR)/vq/fuzz-vsock.o \
+		$(addprefix $(FUZZ_DIR)/models/, virtio-vsock.o virtio-pci.o \
+			virtqueue.o pci.o device.o) \
+		$(patsubst machine/%.c,$(FUZZ_DIR)/models/%.o,$(MACHINE_SRCS))
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -pthread -o $@ $^
 
 $(FUZZ_DIR)/fuzz-virtqueue: $(FUZZ_DIR)/vq/fuzz-virtqueue.o \
 		$(FUZZ_DIR)/models/virtqueue.o $(FUZZ_DIR)/models/guest-ram.o

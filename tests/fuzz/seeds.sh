@@ -7,7 +7,7 @@
 # tests/fuzz/regressions/<target>/.
 # Copies (named after their path) so nothing is committed twice.
 #
-# usage: tests/fuzz/seeds.sh yaml|dts|devices-BOARD|pci|virtqueue|virtio-net|bzimage|pvh|api CORPUS-DIR
+# usage: tests/fuzz/seeds.sh yaml|dts|devices-BOARD|pci|virtqueue|virtio-net|bzimage|pvh|api|vsock CORPUS-DIR
 set -euo pipefail
 ext=$1 corpus=$2
 mkdir -p "$corpus"
@@ -15,7 +15,7 @@ n=0
 case "$ext" in
 yaml) alt=yml ;;
 dts) alt=dtsi ;;
-devices-*|pci|virtqueue|virtio-net|bzimage|pvh|api)
+devices-*|pci|virtqueue|virtio-net|bzimage|pvh|api|vsock)
 	tests/fuzz/device-seeds.sh "$ext" "$corpus"
 	n=$(find "$corpus" -name 'seed-*' -type f | wc -l)
 	while IFS= read -r f; do
