@@ -48,6 +48,7 @@
 #define MAX_INFO	2		/* label lines after the name */
 /* Boards with more nodes than this are drawn one level deep only. */
 #define MAX_NODES	800
+#define MAX_COLUMN_H	1200		/* one screen: deeper levels go first */
 
 struct fill {
 	const char *fill;
@@ -414,10 +415,10 @@ static unsigned boundary(const struct column *c, uint64_t addr)
 
 /* What is not drawn is counted in the node that holds it. */
 static int column_select(struct column *c, const struct map_node *nodes,
-			 unsigned nr)
+			 unsigned nr, unsigned depth)
 {
 	c->nr_all = nr;
-	c->max_depth = nr > MAX_NODES ? 0 : MAX_DEPTH;
+	c->max_depth = nr > MAX_NODES ? 0 : depth;
 	c->shown = calloc(nr + 1, sizeof(*c->shown));
 	c->hidden = calloc(nr + 1, sizeof(*c->hidden));
 	c->labels = calloc(nr + 1, sizeof(*c->labels));
@@ -585,11 +586,12 @@ static void column_widths(struct column *c, int x)
 		c->right_x = c->x + text_width(c->title, HEAD_PT);
 }
 
-static int column_build(struct column *c, const struct addr_map *map,
-			const struct map_node *nodes, unsigned nr, int x)
+static int column_layout(struct column *c, const struct addr_map *map,
+			 const struct map_node *nodes, unsigned nr, int x,
+			 unsigned depth)
 {
 	c->map = map;
-	if (column_select(c, nodes, nr))
+	if (column_select(c, nodes, nr, depth))
 		return -1;
 	/* The port space is small enough to draw whole. */
 	if (column_boundaries(c, c->ports ? 0x10000 : 0))
@@ -606,6 +608,29 @@ static int column_build(struct column *c, const struct addr_map *map,
 	if (c->max_depth < MAX_DEPTH)
 		c->bottom += ROW_H;
 	return 0;
+}
+
+/*
+ * Lay the column out as deep as fits one screen: a board whose registers
+ * make it taller than MAX_COLUMN_H is drawn to its devices, each counting
+ * the registers it holds.
+ */
+static int column_build(struct column *c, const struct addr_map *map,
+			const struct map_node *nodes, unsigned nr, int x)
+{
+	const struct column blank = {
+		.title = c->title, .ports = c->ports,
+		.hex_digits = c->hex_digits,
+	};
+
+	for (unsigned depth = MAX_DEPTH;; depth--) {
+		if (column_layout(c, map, nodes, nr, x, depth))
+			return -1;
+		if (c->bottom <= MAX_COLUMN_H || !depth || c->max_depth < depth)
+			return 0;
+		column_free(c);
+		*c = blank;
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -710,8 +735,9 @@ static void draw_texts(FILE *out, const struct column *c)
 			  "#000000", &b, buf);
 	}
 	if (c->max_depth < MAX_DEPTH) {
-		snprintf(buf, sizeof(buf), "%u entries: top level only",
-			 c->nr_all);
+		snprintf(buf, sizeof(buf), c->max_depth ?
+			 "%u entries: registers not drawn" :
+			 "%u entries: top level only", c->nr_all);
 		b = (struct box){ c->tab_x[0], c->bottom - ROW_H - 4,
 				  c->right_x - c->tab_x[0], ROW_H };
 		draw_text(out, c->tab_x[0] + PAD, c->bottom - 8, NAME_PT,
