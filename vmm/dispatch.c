@@ -805,26 +805,41 @@ void dispatch_notify(struct dispatch_ctx *ctx, unsigned async_index)
 			       a->has_datamatch ? a->datamatch : 0, r);
 }
 
+/*
+ * A buffered write's region and offset: a port indexes the port map; an
+ * address goes through the context's last MMIO region like an exit, so a
+ * ring of writes to one FIFO is replayed with one lookup, not one each.
+ */
+static void coalesced_region(struct dispatch_ctx *ctx, bool pio,
+			     uint64_t addr, unsigned *i, uint64_t *offset)
+{
+	uint64_t base;
+
+	if (pio) {
+		*i = addr < DISPATCH_NR_PORTS ? board_port_map[addr] : 0;
+		*offset = addr + handlers[*i].to_offset;
+	} else if (ctx && mmio_exit_lookup(ctx, addr, i, offset)) {
+		*offset += addr;
+	} else {
+		*i = mmio_lookup(addr, &base);
+		*offset = board_regions[*i].offset + (addr - base);
+	}
+}
+
 void dispatch_coalesced(struct dispatch_ctx *ctx, bool pio, uint64_t addr,
 			const void *data, unsigned len)
 {
 	unsigned space = pio ? SPACE_PIO : SPACE_MMIO;
 	const struct board_region *r;
-	struct device *dev;
 	dispatch_write_fn wr = NULL;
 	uint8_t buf[8] = { 0 };
-	uint64_t t0 = 0, base = 0;
+	uint64_t t0 = 0, offset;
+	unsigned i;
 
-	if (pio)
-		r = addr < DISPATCH_NR_PORTS ? dispatch_port_region(addr) :
-					       &board_regions[0];
-	else
-		r = &board_regions[mmio_lookup(addr, &base)];
-	if (pio)
-		base = r->base;
-	dev = &machine_devices[r->device];
-	if (r != &board_regions[0] && access_len_ok(len))
-		wr = region_writer(r, dev);
+	coalesced_region(ctx, pio, addr, &i, &offset);
+	r = &board_regions[i];
+	if (i && access_len_ok(len))
+		wr = handlers[i].write;
 	if (!wr) {
 		memcpy(buf, data, len < 8 ? len : 8);
 		dispatch_unmapped(ctx, space, addr, buf, len, true, r);
@@ -832,7 +847,7 @@ void dispatch_coalesced(struct dispatch_ctx *ctx, bool pio, uint64_t addr,
 	}
 	if (ctx && ctx->timing)
 		t0 = dispatch_now_ns();
-	wr(dev, r->offset + (addr - base), data, len);
+	wr(handlers[i].dev, offset, data, len);
 	if (!ctx)
 		return;
 	if (ctx->stats) {
