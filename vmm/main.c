@@ -490,6 +490,8 @@ static int boot_linux(struct vm *vm, const struct boot_request *boot)
 				"command line would pass 4096 bytes\n");
 			return -1;
 		}
+		log_msg(LOG_DEBUG, "boardvm: --virtio-mmio-cmdline: kernel "
+			"command line '%s'\n", args.cmdline);
 	}
 	linux_boot_args_board(&args);
 	args.rsdp_addr = acpi_rsdp_addr();
