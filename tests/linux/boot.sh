@@ -64,7 +64,7 @@ check_log() {
 		fail "no 'Linux version' banner in the serial log: $(head -c 300 "$tmp/$name.log" | tr '\n' '|')"
 	got=$(sed -n 's/^Command line: //p' "$tmp/$name.lines")
 	[ "$got" = "$append" ] ||
-		fail "Command line: '$got', passed '$append'"
+		fail "Command line: '$got', passed '$append' ($(grep -c '^Linux version ' "$tmp/$name.lines") 'Linux version' lines, $(grep -c '^Command line: ' "$tmp/$name.lines") 'Command line' lines; log head: $(head -n 12 "$tmp/$name.lines" | tr '\n' '|'))"
 	grep '^BIOS-e820: ' "$tmp/$name.lines" >"$tmp/$name.e820"
 	e820_expected "$mem" "$how" >"$tmp/$name.want"
 	if ! diff -u "$tmp/$name.want" "$tmp/$name.e820" >"$tmp/$name.diff"; then
@@ -121,12 +121,12 @@ boot_check() {
 	[ -n "$mp" ] && pattern=$MP_DONE
 	boot_watch "$name" "$pattern"
 	seen=$?
-	if [ "$seen" != 0 ] && boot_flaked "$name"; then
+	while [ "$seen" != 0 ] && boot_flaked "$name"; do
 		boot_start "$name" "$(cat "$tmp/$name.kernel")" "$mem" \
 			"$(cat "$tmp/$name.append")"
 		boot_watch "$name" "$pattern"
 		seen=$?
-	fi
+	done
 	if [ "$seen" != 0 ]; then
 		fail "no /$pattern/ line after ${BOOT_SECS}s (BOOT_TIMEOUT=$BOOT_TIMEOUT); stderr: $(grep -v 'unmapped' "$tmp/$name.err" | tail -n 12 | tr '\n' '|'); log tail: $(tail -n 3 "$tmp/$name.log" | tr '\n' '|')"
 	else

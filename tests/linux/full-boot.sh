@@ -221,11 +221,13 @@ check_acpi() {
 # boot_run NAME KERNEL MEM APPEND DISK [BOARDVM-OPTION...]: boardvm with
 # --cpus 2 and DISK, until it exits (killed after BOOT_TIMEOUT); its
 # status ("timeout" when killed) in $tmp/NAME.status. A boot that
-# boot_flaked() runs once more (boot-lib.sh says when). BOOT_STDOUT=pipe
+# boot_flaked() allows is run again (boot-lib.sh says when). BOOT_STDOUT=pipe
 # sends its stdout through a pipe instead of into the log file.
 boot_run() {
 	boot_run_once "$@"
-	! boot_flaked "$1" || boot_run_once "$@"
+	while boot_flaked "$1"; do
+		boot_run_once "$@"
+	done
 }
 
 boot_run_once() {

@@ -84,7 +84,9 @@ mkdir -p "$work/run/nested"
 # nokaslr: L1 kernel addresses (the CPU dump on a stall) read against the
 # package's System.map.
 append="console=ttyS0 panic=-1 rdinit=/init nokaslr"
-qemu=(qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt -m "$mem"
+# NESTED_TCG: more -accel tcg options, e.g. thread=single (one host thread
+# for all of L1's CPUs: far slower on a loaded host; for experiments).
+qemu=(qemu-system-x86_64 -accel "tcg${NESTED_TCG:+,$NESTED_TCG}" -cpu qemu64,+svm,+npt -m "$mem"
 	-smp "$smp" -nodefaults -no-reboot -display none
 	-kernel "$bzimage" -initrd "$work/l1.cpio"
 	-monitor "unix:$work/monitor.sock,server,nowait")
