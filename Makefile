@@ -6,6 +6,7 @@
 #   make test [SANITIZE=1]   the whole suite (ASan+UBSan with SANITIZE=1)
 #   make check-generated     committed generated/ equals a fresh boardc run
 #   make bench               benchmarks (bench/)
+#   make bench-check         the exit path's instruction budgets (callgrind)
 #   make man                 man pages into build/man (boardc.1, boardvm.1,
 #                            boardvm-board.5)
 #   make install             PREFIX=/usr/local DESTDIR=; make uninstall
