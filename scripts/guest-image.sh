@@ -170,6 +170,9 @@ INIT=$(cat <<'INIT'
 #                       :8080/big.bin, post 8 MiB to /cgi-bin/upload, wait
 #                       for its ping (:8080/pinged), link down/up, reload
 #                       virtio_net; "net ..." lines say how each went
+#   boardvm.netbench=N  eth0 as above, then N MiB posted to the host's
+#                       :8080/cgi-bin/sink between "net bench start" and
+#                       "net bench end" (bench/nested/net.sh)
 say() { echo "boardvm-init: $*"; }
 arg() { sed -n "s/.*boardvm\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
 load_virtio() {
@@ -315,6 +318,21 @@ nettest() {
 	rmmod virtio_net && insmod /lib/modules/virtio_net.ko && net_up
 	say "net reload $(net_ok net_ping)"
 }
+netbench() {
+	if ! net_up || ! net_ping; then
+		say "net bench bad (no eth0 or no ping)"
+		return
+	fi
+	dd if=/dev/zero bs=1M count="$1" 2>/dev/null | tr '\000' x >/net-bench
+	say "net bench start"
+	if timeout 900 wget -q -O /dev/null --post-file=/net-bench \
+			http://10.0.2.1:8080/cgi-bin/sink; then
+		say "net bench end"
+	else
+		say "net bench bad"
+	fi
+	rm -f /net-bench
+}
 # reboot_once: the first boot marks sector 8192 and sets end=reboot, the
 # second sees the mark and sets end=poweroff.
 reboot_once() {
@@ -337,9 +355,11 @@ say "started"
 end=$(arg end)
 power_button
 [ "$(arg virtio)" = 1 ] || [ "$(arg disktest)" = 1 ] ||
-	[ "$(arg nettest)" = 1 ] || [ "$end" = reboot-once ] && load_virtio
+	[ "$(arg nettest)" = 1 ] || [ -n "$(arg netbench)" ] ||
+	[ "$end" = reboot-once ] && load_virtio
 [ "$(arg virtio)" = 1 ] && virtio_use
 [ "$(arg nettest)" = 1 ] && nettest
+[ -n "$(arg netbench)" ] && netbench "$(arg netbench)"
 # From here on the host parses what /init prints line by line: the
 # kernel's messages stay off the console (one printed while the UART still
 # drains a long line lands inside it); /init prints them at the end, as a

@@ -8,3 +8,9 @@ $(BUILD)/bench/nested/runstat: bench/nested/runstat.c
 .PHONY: bench-nested
 bench-nested: bench-sanitize-check boardc vmm $(BUILD)/bench/nested/runstat
 	BUILD=$(BUILD) bench/nested/run.sh $(BENCH_ROUNDS)
+
+# bench-nested-net: boardvm against QEMU on a tap inside L1
+# (bench/nested/net.sh, docs/performance.md ## Nested network).
+.PHONY: bench-nested-net
+bench-nested-net: bench-sanitize-check boardc vmm $(BUILD)/bench/nested/runstat
+	BUILD=$(BUILD) bench/nested/net.sh $(BENCH_ROUNDS)

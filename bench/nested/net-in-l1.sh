@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs inside the nested L1 (bench/nested/net.sh): boardvm (--net on a
+# tap) and QEMU (-accel kvm -M pc, virtio-net-pci on the same tap,
+# vhost=off: both VMMs move the frames in userspace) boot the same Debian
+# vmlinux through PVH with the same busybox initrd, --mem 512M, 1 vCPU.
+# The guest (/init's boardvm.netbench=N) posts N MiB to L1's busybox
+# httpd between two console lines that runstat times. Each VMM runs with
+# N=MIB and with N=0 (the same boot, nothing sent), ROUNDS interleaved
+# rounds; one line per run: "VMM N round runstat-fields". All in a network
+# namespace of this script's own: tap bvmnet0, 10.0.2.1/24.
+set -u
+rounds=${1:-3} mib=${2:-64}
+if [ -z "${NET_BENCH_IN_NS:-}" ]; then
+	NET_BENCH_IN_NS=1 exec unshare -n bash "$PWD/bench/nested/net-in-l1.sh" "$@"
+fi
+eval "$(scripts/guest-image.sh)"
+runstat=$BUILD/bench/nested/runstat
+tmp=$(mktemp -d)
+trap 'kill $httpd 2>/dev/null; rm -rf "$tmp"' EXIT
+
+ip link set lo up
+tunctl -t bvmnet0 >/dev/null || ip tuntap add dev bvmnet0 mode tap
+ip addr add 10.0.2.1/24 dev bvmnet0
+ip link set bvmnet0 up
+mkdir -p "$tmp/www/cgi-bin"
+printf '#!/bin/sh\necho "Content-Type: text/plain"\necho\nhead -c "${CONTENT_LENGTH:-0}" >/dev/null\necho ok\n' \
+	>"$tmp/www/cgi-bin/sink"
+chmod +x "$tmp/www/cgi-bin/sink"
+busybox httpd -f -p 8080 -h "$tmp/www" 2>/dev/null &
+httpd=$!
+
+labels=("start=boardvm-init: net bench start" "end=boardvm-init: net bench end"
+	"done=boardvm-init: done")
+append() { echo "console=ttyS0 earlyprintk=serial panic=-1 boardvm.netbench=$1"; }
+
+run() {
+	local vmm=$1 n=$2 r=$3
+	shift 3
+	printf '%s %s %s ' "$vmm" "$n" "$r"
+	timeout -s KILL 600 "$runstat" "${labels[@]}" -- "$@" </dev/null 2>/dev/null ||
+		echo "runstat failed"
+}
+
+qemu=(qemu-system-x86_64 -L /usr/share/qemu -L /usr/share/seabios
+	-accel kvm -cpu host -m 512M -smp 1 -M pc
+	-nodefaults -no-user-config -display none -no-reboot -serial stdio
+	-netdev tap,id=n0,ifname=bvmnet0,script=no,downscript=no,vhost=off
+	-device virtio-net-pci,netdev=n0,romfile= -kernel "$VMLINUX" -initrd "$INITRD")
+
+for r in $(seq "$rounds"); do
+	for n in "$mib" 0; do
+		run boardvm "$n" "$r" "$BUILD/pc/boardvm" --kernel "$VMLINUX" \
+			--initrd "$INITRD" --mem 512M --cpus 1 \
+			--net tap:bvmnet0 --append "$(append "$n")"
+		run qemu-pc "$n" "$r" "${qemu[@]}" -append "$(append "$n")"
+	done
+done
