@@ -983,6 +983,29 @@ static void vsock_poll_ready(struct device *dev)
 	virtio_pci_unlock(&vs->vp);
 }
 
+/* --stats: per queue packets and bytes, connections, resets. */
+static unsigned vsock_counters(struct device *dev, struct device_counter *out,
+			       unsigned max)
+{
+	struct virtio_vsock *vs = to_vsock(dev->state);
+	const struct vsock_counters *k = &vs->count;
+	unsigned n;
+
+	virtio_pci_lock(&vs->vp);
+	const struct device_counter c[] = {
+		{ "rx-packets", k->rx_packets }, { "rx-bytes", k->rx_bytes },
+		{ "tx-packets", k->tx_packets }, { "tx-bytes", k->tx_bytes },
+		{ "conns-opened", k->conns_opened },
+		{ "conns-closed", k->conns_closed },
+		{ "conns-open", vs->nr_conns },
+		{ "rsts-sent", k->rsts_sent }, { "dropped", k->dropped },
+	};
+	for (n = 0; n < max && n < sizeof(c) / sizeof(c[0]); n++)
+		out[n] = c[n];
+	virtio_pci_unlock(&vs->vp);
+	return n;
+}
+
 static int vsock_poll_fd(struct device *dev)
 {
 	struct virtio_vsock *vs = to_vsock(dev->state);
@@ -1138,4 +1161,5 @@ const struct device_ops virtio_vsock_pci_ops = {
 	.pci_config_write	= virtio_pci_config_write,
 	.poll_fd		= vsock_poll_fd,
 	.poll_ready		= vsock_poll_ready,
+	.counters		= vsock_counters,
 };

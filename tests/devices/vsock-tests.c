@@ -463,6 +463,18 @@ static void test_host_connect(void)
 	CHECK(!strcmp(buf, "pong"));
 	/* Nothing left to do: the device's fd is idle. */
 	CHECK(!io_ready());
+	/* --stats: REQUEST and "ping" went to the guest, RESPONSE and "pong" came. */
+	{
+		struct device_counter c[16];
+		unsigned n = f.dev.ops->counters(&f.dev, c, 16);
+
+		CHECK_EQ(n, 9);
+		CHECK(!strcmp(c[0].name, "rx-packets") && c[0].value == 2);
+		CHECK(!strcmp(c[1].name, "rx-bytes") && c[1].value == 4);
+		CHECK(!strcmp(c[2].name, "tx-packets") && c[2].value == 2);
+		CHECK(!strcmp(c[3].name, "tx-bytes") && c[3].value == 4);
+		CHECK(!strcmp(c[6].name, "conns-open") && c[6].value == 1);
+	}
 	/* The host closes: the guest hears SHUTDOWN of both directions. */
 	close(fd);
 	io_run();
