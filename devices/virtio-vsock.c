@@ -1094,10 +1094,12 @@ static const struct host_vsock *vsock_backend(struct device *dev)
 static void vsock_free(struct virtio_vsock *vs)
 {
 	conns_free_all(vs);
-	if (vs->listen_fd >= 0) {
+	/*
+	 * The socket file stays (the seccomp filter allows no unlink at
+	 * exit); the next start replaces it.
+	 */
+	if (vs->listen_fd >= 0)
 		close(vs->listen_fd);
-		unlink(vs->path);
-	}
 	if (vs->epoll_fd >= 0)
 		close(vs->epoll_fd);
 	free(vs);

@@ -86,7 +86,10 @@ extract_vmlinux() {
 # The virtio drivers (Debian builds them as modules) and what they need,
 # in load order (scripts/module-order.sh): /init insmods them from
 # /lib/modules in the order of /lib/modules/order.
-MODULES="virtio_pci virtio_mmio virtio_blk virtio_rng virtio_console virtio_net"
+MODULES="virtio_pci virtio_mmio virtio_blk virtio_rng virtio_console virtio_net vmw_vsock_virtio_transport"
+# The guest's vsock program (tests/linux/vsock-echo.c, built static by
+# make): in /bin when it is built; its hash is part of the image's name.
+VSOCK_ECHO=$(dirname "$0")/../${BUILD:-build}/tests/linux/vsock-echo
 # The power button (ACPI's fixed button, which boardvm presses on
 # SIGTERM) and evdev, through which /init sees its KEY_POWER: loaded by
 # every boot from /lib/modules/button-order, unless built in.
@@ -118,6 +121,7 @@ modules_for() {
 initrd_stamp() {
 	printf '%s\nmodules: %s, %s from %s\n' "$INIT" "$MODULES" \
 		"$BUTTON_MODULES" "${1##*/}"
+	[ ! -f "$VSOCK_ECHO" ] || sha256sum <"$VSOCK_ECHO"
 }
 
 build_initrd() {
@@ -139,6 +143,7 @@ build_initrd() {
 	modules_for "$kdir" "$root/lib/modules/order" $MODULES
 	# shellcheck disable=SC2086
 	modules_for "$kdir" "$root/lib/modules/button-order" $BUTTON_MODULES
+	[ ! -f "$VSOCK_ECHO" ] || install -m 755 "$VSOCK_ECHO" "$root/bin/vsock-echo"
 	printf '%s\n' "$INIT" >"$root/init"
 	chmod +x "$root/init"
 	(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -9 >"$out"
@@ -173,6 +178,9 @@ INIT=$(cat <<'INIT'
 #   boardvm.netbench=N  eth0 as above, then N MiB posted to the host's
 #                       :8080/cgi-bin/sink between "net bench start" and
 #                       "net bench end" (bench/nested/net.sh)
+#   boardvm.vsocktest=1 (tests/linux/vsock.sh) vsock-echo serves port 5000
+#                       in the background; "vsock call ..." is what the
+#                       host's listener on port 6000 answered
 say() { echo "boardvm-init: $*"; }
 arg() { sed -n "s/.*boardvm\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
 load_virtio() {
@@ -360,6 +368,12 @@ power_button
 [ "$(arg virtio)" = 1 ] && virtio_use
 [ "$(arg nettest)" = 1 ] && nettest
 [ -n "$(arg netbench)" ] && netbench "$(arg netbench)"
+if [ "$(arg vsocktest)" = 1 ]; then
+	load_virtio
+	vsock-echo serve 5000 &
+	sleep 1
+	vsock-echo call 2 6000 hello-from-guest | sed 's/^/boardvm-init: /'
+fi
 # From here on the host parses what /init prints line by line: the
 # kernel's messages stay off the console (one printed while the UART still
 # drains a long line lands inside it); /init prints them at the end, as a

@@ -53,3 +53,14 @@ $(INSN_TEST): tests/linux/insn-test.c vmm/insn.c vmm/insn.h
 	$(CC) $(CFLAGS) $(VMM_INC) -o $@ tests/linux/insn-test.c vmm/insn.c $(LDFLAGS)
 TEST_SUITES += $(INSN_TEST)
 TEST_DEPS += $(INSN_TEST)
+
+# vsock against a Linux guest (tests/linux/vsock.sh): the guest's echo
+# program, static, which scripts/guest-image.sh puts in the L2 initramfs,
+# and the host's end (static too: the nested L1 copies it as it is).
+# Never sanitized: a static binary cannot carry ASan.
+VSOCK_PROGS := $(BUILD)/tests/linux/vsock-echo $(BUILD)/tests/linux/vsock-host
+$(VSOCK_PROGS): $(BUILD)/tests/linux/%: tests/linux/%.c
+	@mkdir -p $(@D)
+	$(CC) $(filter-out $(SAN_FLAGS),$(CFLAGS)) -static -o $@ $<
+TEST_SUITES += tests/linux/vsock.sh
+TEST_DEPS += $(VSOCK_PROGS)

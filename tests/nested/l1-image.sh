@@ -86,6 +86,10 @@ for vmm in "$BUILD"/*/boardvm; do
 	copy_bin "$vmm" "repo/$vmm"
 done
 copy_bin "$BUILD/boardc/boardc" "repo/$BUILD/boardc/boardc"
+# The vsock test's static programs (guest-image.sh hashes vsock-echo).
+for f in "$BUILD"/tests/linux/vsock-echo "$BUILD"/tests/linux/vsock-host; do
+	[ ! -x "$f" ] || install -D -m 755 "$f" "$root/repo/$f"
+done
 mkdir -p "$root/repo/scripts" "$root/repo/tests"
 cp -r boards "$root/repo/"
 cp scripts/guest-image.sh scripts/module-order.sh "$root/repo/scripts/"

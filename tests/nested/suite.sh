@@ -36,7 +36,7 @@ if ! find_kernel; then
 fi
 out=$(mktemp) again=$(mktemp)
 trap 'rm -f "$out" "$again"' EXIT
-NESTED_SUITES="tests/linux/boot.sh tests/linux/full-boot.sh tests/linux/net.sh"
+NESTED_SUITES="tests/linux/boot.sh tests/linux/full-boot.sh tests/linux/net.sh tests/linux/vsock.sh"
 # net.sh's tap in L1.
 export NESTED_MODULES="${NESTED_MODULES:-} tun"
 # nested_run: the suites in one L1, results renamed /nested/...; its
