@@ -747,7 +747,7 @@ static void guest_shutdown(struct virtio_vsock *vs, struct vsock_conn *c,
 		c->guest_no_send = true;
 	if (c->guest_no_rcv && c->guest_no_send)
 		c->guest_closed = true;
-	if (c->guest_closed && (c->host_eof || c->host_hup))
+	if (c->guest_closed && c->host_hup)
 		c->buf_len = 0;		/* nobody left to read it */
 }
 

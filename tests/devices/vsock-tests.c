@@ -747,6 +747,44 @@ static void test_buffered_drain(void)
 	close(fd);
 }
 
+/*
+ * The host half-closed (SHUT_WR) but still reads: what the guest sent
+ * before its close is all delivered, then the close.
+ */
+static void test_half_closed_host_reads(void)
+{
+	static char data[60000], sink[65536];
+	struct vsock_hdr h;
+	uint32_t local;
+	size_t got = 0;
+	ssize_t n;
+	int fd;
+
+	CHECK_EQ(vsock_create(true, 0), 0);
+	driver_up();
+	rx_post(8);
+	fd = host_connect(86, &local);
+	shutdown(fd, SHUT_WR);
+	io_run();
+	CHECK(rx_take(&h, NULL, NULL));
+	CHECK_EQ(h.op, VSOCK_OP_SHUTDOWN);
+	CHECK_EQ(h.flags, VSOCK_SHUTDOWN_SEND);
+	for (unsigned i = 0; i < 4; i++)
+		tx_send(VSOCK_OP_RW, 86, local, 0, data, sizeof(data),
+			GUEST_BUF, 0);
+	tx_op(VSOCK_OP_SHUTDOWN, 86, local, VSOCK_SHUTDOWN_RCV |
+	      VSOCK_SHUTDOWN_SEND);
+	for (int i = 0; i < 1000; i++) {
+		while ((n = host_read(fd, sink, sizeof(sink))) > 0)
+			got += n;
+		if (!n)
+			break;
+		io_run();
+	}
+	CHECK_EQ(got, 4 * sizeof(data));
+	close(fd);
+}
+
 /* Without rx buffers nothing is read and nothing spins; then it flows. */
 static void test_no_rx_buffers(void)
 {
@@ -940,6 +978,7 @@ static const struct {
 	{ "/virtio-vsock/credit-from-guest", test_credit_from_guest },
 	{ "/virtio-vsock/credit-overrun", test_credit_overrun },
 	{ "/virtio-vsock/buffered-drain", test_buffered_drain },
+	{ "/virtio-vsock/half-closed-host-reads", test_half_closed_host_reads },
 	{ "/virtio-vsock/no-rx-buffers", test_no_rx_buffers },
 	{ "/virtio-vsock/reset-closes", test_reset_closes },
 	{ "/virtio-vsock/many-connections", test_many_connections },
