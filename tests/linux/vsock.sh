@@ -71,7 +71,7 @@ pid=$!
 echo "$pid" >"$tmp/$NAME.pid"
 
 # The first connection waits (up to 600 s) for the guest to listen.
-first=$(timeout 700 "$HOSTPROG" dial "$vs" 5000 1)
+first=$(timeout 700 "$HOSTPROG" dial "$vs" 5000 1 | tail -n 1)
 # The device's local ports start at 2^30 (refused tries took some).
 port=$(echo "$first" | sed -n 's/^dial ok 1 first-port \([0-9]*\)$/\1/p')
 [ -n "$port" ] && [ "$port" -ge 1073741824 ] ||
@@ -92,7 +92,18 @@ report /linux/vsock/guest-to-host
 sleep 2		# the guest's call is closed on the I/O thread
 before=$("$HOSTPROG" fds "$pid")
 t0=$(date +%s)
-many=$(timeout 1200 "$HOSTPROG" dial "$vs" 5000 1000)
+# Progress every 100 connections, so the harness sees output.
+timeout 1200 "$HOSTPROG" dial "$vs" 5000 1000 >"$tmp/many.out" &
+dial=$!
+seen=0
+while kill -0 "$dial" 2>/dev/null; do
+	sleep 5
+	n=$(grep -c '^dial [0-9]' "$tmp/many.out")
+	[ "$n" = "$seen" ] || echo "  (vsock: $((n * 100)) of 1000 connections)"
+	seen=$n
+done
+wait "$dial"
+many=$(tail -n 1 "$tmp/many.out")
 t1=$(date +%s)
 after=$("$HOSTPROG" fds "$pid")
 echo "$many" | grep -q '^dial ok 1000 ' || fail "'$many'"
