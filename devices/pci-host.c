@@ -12,6 +12,14 @@
  * other function reads all-ones and ignores writes, which is how a guest
  * sees "nothing there".
  *
+ * ECAM (with the board's `mmio:`, the MCFG's window): the same config
+ * spaces, at bus << 20 | devfn << 12 | register in the `ecam` region;
+ * accesses of 1, 2 or 4 bytes inside one dword (an 8-byte one is taken
+ * as two dwords). Registers 0x100-0xfff of a function that is there
+ * read 0 (no extended capabilities: these are conventional PCI
+ * functions) and ignore writes; a function that is not there reads
+ * all-ones, as through CONFIG_DATA.
+ *
  * Concurrency: CONFIG_ADDRESS and the config spaces are behind one mutex,
  * held across a device's config handler (which may move a BAR: the VMM's
  * remap lock nests inside this one).
@@ -38,6 +46,11 @@
 #define PCI_NR_SLOTS		32
 #define PCI_ADDR_REG(a)		((a) & 0xfc)
 #define PCI_ADDR_MASK		0x80fffffcu	/* reserved bits read 0 */
+
+/* ECAM offsets (PCI Express Base 4.0, 7.2.2). */
+#define ECAM_BUS(o)		(((o) >> 20) & 0xff)
+#define ECAM_DEVFN(o)		(((o) >> 12) & 0xff)
+#define ECAM_REG(o)		((o) & 0xfff)
 
 /* Configuration space header (type 0). */
 #define PCI_VENDOR_ID		0x00
@@ -100,28 +113,45 @@ static void pci_host_bridge_setup(struct bridge_config *fn)
 		  PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
 }
 
-/* The function CONFIG_ADDRESS selects, or NULL (reads all-ones). */
-static struct bridge_config *pci_selected(struct pci_host *h)
+/* A function's config space as an access names it: bus, devfn, register. */
+struct pci_cfg_at {
+	unsigned bus, devfn, reg;
+};
+
+/* CONFIG_ADDRESS's function and dword (bus 256: disabled, none). */
+static struct pci_cfg_at pci_conf1_at(const struct pci_host *h)
 {
 	uint32_t a = h->config_address;
 
-	if (!(a & PCI_ADDR_ENABLE) || PCI_ADDR_BUS(a) != 0)
-		return NULL;
-	return h->bus0[PCI_ADDR_DEVFN(a)];
+	return (struct pci_cfg_at){
+		.bus = a & PCI_ADDR_ENABLE ? PCI_ADDR_BUS(a) : 256,
+		.devfn = PCI_ADDR_DEVFN(a),
+		.reg = PCI_ADDR_REG(a),
+	};
 }
 
-/* Byte `i` of the CONFIG_DATA window (0xcfc + i), i in 0..3. */
-static uint8_t pci_data_read_byte(struct pci_host *h, unsigned i)
+/* The bridge's own function at `at`, or NULL (reads all-ones). */
+static struct bridge_config *pci_selected(struct pci_host *h,
+					  const struct pci_cfg_at *at)
 {
-	struct bridge_config *fn = pci_selected(h);
-
-	return fn ? fn->config[PCI_ADDR_REG(h->config_address) + i] : 0xff;
+	return at->bus == 0 ? h->bus0[at->devfn] : NULL;
 }
 
-static void pci_data_write_byte(struct pci_host *h, unsigned i, uint8_t v)
+/* Byte `i` after at->reg, i in 0..3. */
+static uint8_t pci_data_read_byte(struct pci_host *h,
+				  const struct pci_cfg_at *at, unsigned i)
 {
-	struct bridge_config *fn = pci_selected(h);
-	unsigned reg = PCI_ADDR_REG(h->config_address) + i;
+	struct bridge_config *fn = pci_selected(h, at);
+
+	return fn ? fn->config[at->reg + i] : 0xff;
+}
+
+static void pci_data_write_byte(struct pci_host *h,
+				const struct pci_cfg_at *at, unsigned i,
+				uint8_t v)
+{
+	struct bridge_config *fn = pci_selected(h, at);
+	unsigned reg = at->reg + i;
 
 	if (!fn)
 		return;
@@ -129,52 +159,48 @@ static void pci_data_write_byte(struct pci_host *h, unsigned i, uint8_t v)
 			  (v & fn->wmask[reg]);
 }
 
-/* The board's PCI device CONFIG_ADDRESS selects (function 0), or NULL. */
-static struct device *pci_selected_device(struct pci_host *h)
+/* The board's PCI device at `at` (function 0 of its slot), or NULL. */
+static struct device *pci_selected_device(struct pci_host *h,
+					  const struct pci_cfg_at *at)
 {
-	uint32_t a = h->config_address;
-	unsigned devfn = PCI_ADDR_DEVFN(a);
 	struct device *dev;
 	int idx;
 
-	if (!(a & PCI_ADDR_ENABLE) || PCI_ADDR_BUS(a) != 0 ||
-	    PCI_DEVFN_FUNC(devfn))
+	if (at->bus != 0 || PCI_DEVFN_FUNC(at->devfn))
 		return NULL;
-	idx = h->slot_device[PCI_DEVFN_SLOT(devfn)];
+	idx = h->slot_device[PCI_DEVFN_SLOT(at->devfn)];
 	if (idx < 0 || !h->host || !h->host->device)
 		return NULL;
 	dev = h->host->device(h->host, idx);
 	return dev && dev->ops && dev->ops->pci_config_read ? dev : NULL;
 }
 
-/* Bytes [i, i + len) of CONFIG_DATA (0xcfc + i), inside the window. */
-static void pci_data_read(struct pci_host *h, unsigned i, uint8_t *p,
-			  unsigned len)
+/* Bytes [i, i + len) after at->reg (a dword's), inside that dword. */
+static void pci_data_read(struct pci_host *h, const struct pci_cfg_at *at,
+			  unsigned i, uint8_t *p, unsigned len)
 {
-	struct device *dev = pci_selected_device(h);
+	struct device *dev = pci_selected_device(h, at);
 
 	if (dev) {
-		dev->ops->pci_config_read(dev, PCI_ADDR_REG(h->config_address)
-					  + i, p, len);
+		dev->ops->pci_config_read(dev, at->reg + i, p, len);
 		return;
 	}
 	for (unsigned k = 0; k < len; k++)
-		p[k] = pci_data_read_byte(h, i + k);
+		p[k] = pci_data_read_byte(h, at, i + k);
 }
 
-static void pci_data_write(struct pci_host *h, unsigned i, const uint8_t *p,
-			   unsigned len)
+static void pci_data_write(struct pci_host *h, const struct pci_cfg_at *at,
+			   unsigned i, const uint8_t *p, unsigned len)
 {
-	struct device *dev = pci_selected_device(h);
+	struct device *dev = pci_selected_device(h, at);
 
 	if (dev) {
 		if (dev->ops->pci_config_write)
-			dev->ops->pci_config_write(dev, PCI_ADDR_REG(
-				h->config_address) + i, p, len);
+			dev->ops->pci_config_write(dev, at->reg + i, p, len);
 		return;
 	}
 	for (unsigned k = 0; k < len; k++)
-		pci_data_write_byte(h, i + k, p[k]);
+		pci_data_write_byte(h, at, i + k, p[k]);
 }
 
 static void pci_host_pio_read(struct device *dev, uint64_t offset,
@@ -198,8 +224,10 @@ static void pci_host_pio_read(struct device *dev, uint64_t offset,
 		unsigned to = offset + len < PCI_CONFIG_DATA_END ?
 			offset + len : PCI_CONFIG_DATA_END;
 
-		pci_data_read(h, from - PCI_CONFIG_DATA, p + (from - offset),
-			      to - from);
+		struct pci_cfg_at at = pci_conf1_at(h);
+
+		pci_data_read(h, &at, from - PCI_CONFIG_DATA,
+			      p + (from - offset), to - from);
 	}
 	pthread_mutex_unlock(&h->lock);
 }
@@ -216,8 +244,84 @@ static void pci_host_pio_write(struct device *dev, uint64_t offset,
 	} else if (offset >= PCI_CONFIG_DATA && offset < PCI_CONFIG_DATA_END) {
 		unsigned to = offset + len < PCI_CONFIG_DATA_END ?
 			offset + len : PCI_CONFIG_DATA_END;
+		struct pci_cfg_at at = pci_conf1_at(h);
 
-		pci_data_write(h, offset - PCI_CONFIG_DATA, p, to - offset);
+		pci_data_write(h, &at, offset - PCI_CONFIG_DATA, p,
+			       to - offset);
+	}
+	pthread_mutex_unlock(&h->lock);
+}
+
+/* Is there a function at `at` (the bridge's own or a board device)? */
+static bool pci_function_present(struct pci_host *h,
+				 const struct pci_cfg_at *at)
+{
+	return pci_selected(h, at) || pci_selected_device(h, at);
+}
+
+/* The function and dword an ECAM offset names. */
+static struct pci_cfg_at pci_ecam_at(uint64_t offset)
+{
+	return (struct pci_cfg_at){
+		.bus = ECAM_BUS(offset),
+		.devfn = ECAM_DEVFN(offset),
+		.reg = ECAM_REG(offset) & ~3u,
+	};
+}
+
+/* Bytes of one dword's access: [offset, offset + len) in one dword. */
+static void pci_ecam_read_dword(struct pci_host *h, uint64_t offset,
+				uint8_t *p, unsigned len)
+{
+	struct pci_cfg_at at = pci_ecam_at(offset);
+
+	if (at.reg >= PCI_CONFIG_SIZE)
+		memset(p, pci_function_present(h, &at) ? 0 : 0xff, len);
+	else
+		pci_data_read(h, &at, offset & 3, p, len);
+}
+
+static void pci_ecam_write_dword(struct pci_host *h, uint64_t offset,
+				 const uint8_t *p, unsigned len)
+{
+	struct pci_cfg_at at = pci_ecam_at(offset);
+
+	if (at.reg < PCI_CONFIG_SIZE)
+		pci_data_write(h, &at, offset & 3, p, len);
+}
+
+/* Bytes left in the dword `offset` is in, at most `len`. */
+static unsigned dword_part(uint64_t offset, unsigned len)
+{
+	unsigned n = 4 - (offset & 3);
+
+	return n < len ? n : len;
+}
+
+static void pci_host_mmio_read(struct device *dev, uint64_t offset,
+			       void *data, unsigned len)
+{
+	struct pci_host *h = dev->state;
+	uint8_t *p = data;
+
+	pthread_mutex_lock(&h->lock);
+	for (unsigned done = 0, n; done < len; done += n) {
+		n = dword_part(offset + done, len - done);
+		pci_ecam_read_dword(h, offset + done, p + done, n);
+	}
+	pthread_mutex_unlock(&h->lock);
+}
+
+static void pci_host_mmio_write(struct device *dev, uint64_t offset,
+				const void *data, unsigned len)
+{
+	struct pci_host *h = dev->state;
+	const uint8_t *p = data;
+
+	pthread_mutex_lock(&h->lock);
+	for (unsigned done = 0, n; done < len; done += n) {
+		n = dword_part(offset + done, len - done);
+		pci_ecam_write_dword(h, offset + done, p + done, n);
 	}
 	pthread_mutex_unlock(&h->lock);
 }
@@ -275,4 +379,6 @@ const struct device_ops pci_host_ops = {
 	.destroy	= pci_host_destroy,
 	.pio_read	= pci_host_pio_read,
 	.pio_write	= pci_host_pio_write,
+	.mmio_read	= pci_host_mmio_read,
+	.mmio_write	= pci_host_mmio_write,
 };

@@ -350,18 +350,29 @@ static void dsdt_virtio_mmio(struct acpi_bytes *a, const struct board *board,
 	aml_pkg_end(a, dev);
 }
 
+/* The host bridge's buses (its `buses` property): 1-256, 1 if bad. */
+static unsigned pci_buses(const struct ir_device *host)
+{
+	const struct reg_schema *ecam = device_type_reg(host->type, "ecam");
+	uint64_t n = ecam ? ir_reg_size(host, ecam) / ACPI_ECAM_BUS_SIZE : 1;
+
+	return n >= 1 && n <= 256 ? (unsigned)n : 1;
+}
+
 static void dsdt_pci_crs(struct acpi_bytes *a, const struct board *board,
 			 const struct ir_device *host)
 {
 	const struct ir_region *lo = NULL, *hi = NULL;
+	unsigned buses = pci_buses(host);
 	size_t crs, size_at;
 
-	acpi_note(a, "Name (_CRS, ResourceTemplate ()): bus 0, the "
+	acpi_note(a, "Name (_CRS, ResourceTemplate ()): the buses, the "
 		  "configuration ports, the board's windows");
 	aml_name(a, "_CRS");
 	crs = aml_crs_begin(a, &size_at);
-	acpi_note(a, "WordBusNumber (ResourceProducer, ...): bus 0");
-	aml_res_bus(a, 0, 0);
+	acpi_note(a, "WordBusNumber (ResourceProducer, ...): buses 0-%u "
+		  "('%s' buses %u)", buses - 1, host->name, buses);
+	aml_res_bus(a, 0, (uint16_t)(buses - 1));
 	/* One descriptor for the whole block: Linux drops 0xcf8-0xcff. */
 	for (unsigned i = 0; i < board->nr_regions; i++) {
 		const struct ir_region *r = &board->regions[i];
@@ -430,6 +441,43 @@ static void dsdt_pci_prt(struct acpi_bytes *a, const struct board *board)
 	aml_pkg_end(a, prt);
 }
 
+#define OSC_PCI_HOST_UUID	"33db4d5b-1ff7-401c-9657-7441c03dd766"
+#define OSC_BAD_UUID		0x4	/* _OSC status (CDW1) bits */
+#define OSC_BAD_REVISION	0x8
+
+/*
+ * _OSC (PCI Firmware 3.2, 4.5): the OS gets every control it asks for
+ * (the control dword comes back as it went in): the board has no PCIe
+ * ports, hot plug or AER of its own to keep, so nothing is left to
+ * firmware. Another UUID or a revision other than 1 is flagged in the
+ * status dword.
+ */
+static void dsdt_pci_osc(struct acpi_bytes *a)
+{
+	size_t m, iff, rev, els;
+
+	acpi_note(a, "Method (_OSC, 4): the PCI host bridge UUID, revision 1:"
+		  " grant every control asked for (Arg3 returned as is)");
+	m = aml_method_begin(a, "_OSC", 4);
+	aml_create_dword_field(a, 3, 0, "CDW1");
+	iff = aml_if_begin(a);
+	aml_lequal(a, false);
+	aml_arg(a, 0);
+	aml_uuid(a, OSC_PCI_HOST_UUID);
+	rev = aml_if_begin(a);
+	aml_lequal(a, true);
+	aml_arg(a, 1);
+	aml_integer(a, 1);
+	aml_or_into(a, "CDW1", OSC_BAD_REVISION);
+	aml_pkg_end(a, rev);
+	aml_pkg_end(a, iff);
+	els = aml_else_begin(a);
+	aml_or_into(a, "CDW1", OSC_BAD_UUID);
+	aml_pkg_end(a, els);
+	aml_return_arg(a, 3);
+	aml_pkg_end(a, m);
+}
+
 static void dsdt_pci(struct acpi_bytes *a, const struct board *board,
 		     const struct ir_device *host)
 {
@@ -447,6 +495,7 @@ static void dsdt_pci(struct acpi_bytes *a, const struct board *board,
 	aml_integer(a, 0);
 	dsdt_pci_crs(a, board, host);
 	dsdt_pci_prt(a, board);
+	dsdt_pci_osc(a);
 	aml_pkg_end(a, dev);
 }
 
@@ -497,6 +546,36 @@ static void build_dsdt(struct acpi_image *img, const struct board *board,
 	acpi_bytes_free(&a);
 	free(names);
 	table_end(img, at);
+}
+
+/* ---- MCFG ---- */
+
+const struct ir_region *board_ecam(const struct board *board)
+{
+	const struct ir_device *host = find_type(board, "pci-host", 0);
+
+	return host ? dev_region(board, host, SPACE_MMIO, "ecam") : NULL;
+}
+
+static size_t build_mcfg(struct acpi_image *img, const struct ir_region *r)
+{
+	struct acpi_mcfg_alloc e = {
+		.base = r->base,
+		.bus_last = (uint8_t)(r->size / ACPI_ECAM_BUS_SIZE - 1),
+	};
+	struct acpi_bytes *b = &img->b;
+	size_t at = table_begin(img, "MCFG", ACPI_MCFG_REVISION,
+				"MCFG: the ECAM window");
+
+	acpi_note(b, "(reserved)");
+	acpi_put(b, NULL, sizeof(struct acpi_mcfg) -
+		 sizeof(struct acpi_header));
+	acpi_note(b, "base 0x%" PRIx64 ", segment 0, buses 0-%u: %s.%s at %s",
+		  e.base, e.bus_last, r->dev->name, r->reg->name,
+		  srcpos_string(&r->pos));
+	acpi_put(b, &e, sizeof(e));
+	table_end(img, at);
+	return at;
 }
 
 /* ---- FADT, FACS, XSDT, RSDP ---- */
@@ -640,8 +719,10 @@ int board_acpi_build(const struct board *board, struct acpi_image *img,
 		     char *err, size_t errlen, const struct srcpos **pos)
 {
 	const struct ir_device *pm = find_type(board, "acpi-pm", 0);
+	const struct ir_region *ecam = board_ecam(board);
 	struct acpi_bytes *b = &img->b;
-	size_t xsdt, xsdt_entries, facs = 0, dsdt, fadt;
+	size_t xsdt, xsdt_entries, facs = 0, dsdt, entry[3];
+	unsigned nr_entries = ecam ? 3 : 2;
 
 	memset(img, 0, sizeof(*img));
 	*pos = board->has_firmware_tables ? &board->firmware_tables_key_pos
@@ -676,10 +757,12 @@ int board_acpi_build(const struct board *board, struct acpi_image *img,
 	}
 	img->base = img->range->base;
 	build_rsdp(img);
-	xsdt = table_begin(img, "XSDT", 1, "XSDT: FADT, MADT");
+	xsdt = table_begin(img, "XSDT", 1, ecam ? "XSDT: FADT, MADT, MCFG" :
+			   "XSDT: FADT, MADT");
 	xsdt_entries = b->len;
-	acpi_note(b, "entries: the FADT's and the MADT's addresses");
-	acpi_put(b, NULL, 16);
+	acpi_note(b, "entries: the FADT's%s the MADT's%s addresses",
+		  ecam ? "," : " and", ecam ? " and the MCFG's" : "");
+	acpi_put(b, NULL, 8 * nr_entries);
 	table_end(img, xsdt);
 	if (pm)
 		facs = build_facs(img);
@@ -692,10 +775,15 @@ int board_acpi_build(const struct board *board, struct acpi_image *img,
 	dsdt = b->len;
 	build_dsdt(img, board, pm != NULL);
 	align(b, ACPI_ALIGN);
-	fadt = build_fadt(img, board, pm, addr_of(img, dsdt),
-			  pm ? addr_of(img, facs) : 0);
-	for (unsigned i = 0; i < 2; i++) {
-		uint64_t a = addr_of(img, i ? img->madt_off : fadt);
+	entry[0] = build_fadt(img, board, pm, addr_of(img, dsdt),
+			      pm ? addr_of(img, facs) : 0);
+	entry[1] = img->madt_off;
+	if (ecam) {
+		align(b, ACPI_ALIGN);
+		entry[2] = build_mcfg(img, ecam);
+	}
+	for (unsigned i = 0; i < nr_entries; i++) {
+		uint64_t a = addr_of(img, entry[i]);
 
 		memcpy(b->buf + xsdt_entries + 8 * i, &a, 8);
 	}

@@ -53,6 +53,13 @@ struct acpi_image {
 bool board_wants_tables(const struct board *board, const char *name);
 
 /*
+ * The host bridge's ECAM window (pci-host's `mmio:`, region ecam), or
+ * NULL: the MCFG's window, reserved in the e820 map (Linux uses ECAM only
+ * where the e820 map reserves it).
+ */
+const struct ir_region *board_ecam(const struct board *board);
+
+/*
  * Build the tables; 0, or -1 with the reason in err (and *pos, when the
  * board has a position to blame). A board without acpi gets -1 too.
  */
@@ -84,6 +91,17 @@ size_t aml_package_begin(struct acpi_bytes *b, unsigned elements);
 /* Buffer holding a resource template; end with aml_crs_end(). */
 size_t aml_crs_begin(struct acpi_bytes *b, size_t *size_at);
 void aml_crs_end(struct acpi_bytes *b, size_t start, size_t size_at);
+size_t aml_method_begin(struct acpi_bytes *b, const char *name,
+			unsigned nargs);
+void aml_arg(struct acpi_bytes *b, unsigned n);		/* ArgN */
+void aml_create_dword_field(struct acpi_bytes *b, unsigned arg,
+			    uint64_t index, const char *name);
+size_t aml_if_begin(struct acpi_bytes *b);	/* predicate, then body */
+size_t aml_else_begin(struct acpi_bytes *b);
+void aml_lequal(struct acpi_bytes *b, bool negate);	/* operands follow */
+void aml_or_into(struct acpi_bytes *b, const char *name, uint64_t bits);
+void aml_return_arg(struct acpi_bytes *b, unsigned arg);
+void aml_uuid(struct acpi_bytes *b, const char *uuid);	/* ToUUID () */
 void aml_res_io(struct acpi_bytes *b, uint16_t base, uint8_t len);
 void aml_res_irq(struct acpi_bytes *b, unsigned irq);
 /* Memory32Fixed (ReadWrite, base, len) */

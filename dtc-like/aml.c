@@ -25,6 +25,15 @@
 #define AML_SCOPE_OP		0x10
 #define AML_BUFFER_OP		0x11
 #define AML_PACKAGE_OP		0x12
+#define AML_METHOD_OP		0x14
+#define AML_ARG0_OP		0x68
+#define AML_OR_OP		0x7d
+#define AML_CREATE_DWORD_FIELD_OP 0x8a
+#define AML_LNOT_OP		0x92
+#define AML_LEQUAL_OP		0x93
+#define AML_IF_OP		0xa0
+#define AML_ELSE_OP		0xa1
+#define AML_RETURN_OP		0xa4
 #define AML_EXT_OP		0x5b
 #define AML_DEVICE_OP		0x82		/* after AML_EXT_OP */
 #define AML_ROOT_CHAR		'\\'
@@ -299,6 +308,105 @@ void aml_crs_end(struct acpi_bytes *b, size_t start, size_t size_at)
 	size = b->len - (size_at + 2);
 	b->buf[size_at] = (uint8_t)size;
 	b->buf[size_at + 1] = (uint8_t)(size >> 8);
+	aml_pkg_end(b, start);
+}
+
+/* Method (NAME, nargs, NotSerialized) { ... aml_pkg_end() } */
+size_t aml_method_begin(struct acpi_bytes *b, const char *name,
+			unsigned nargs)
+{
+	size_t start;
+
+	put_u8(b, AML_METHOD_OP);
+	start = aml_pkg_begin(b);
+	aml_name_seg(b, name);
+	put_u8(b, (uint8_t)(nargs & 7));
+	return start;
+}
+
+void aml_arg(struct acpi_bytes *b, unsigned n)
+{
+	put_u8(b, (uint8_t)(AML_ARG0_OP + n));
+}
+
+/* CreateDWordField (ArgN, index, NAME) */
+void aml_create_dword_field(struct acpi_bytes *b, unsigned arg,
+			    uint64_t index, const char *name)
+{
+	put_u8(b, AML_CREATE_DWORD_FIELD_OP);
+	aml_arg(b, arg);
+	aml_integer(b, index);
+	aml_name_seg(b, name);
+}
+
+/* If (predicate) { ... }: the predicate follows, then the body. */
+size_t aml_if_begin(struct acpi_bytes *b)
+{
+	put_u8(b, AML_IF_OP);
+	return aml_pkg_begin(b);
+}
+
+size_t aml_else_begin(struct acpi_bytes *b)
+{
+	put_u8(b, AML_ELSE_OP);
+	return aml_pkg_begin(b);
+}
+
+/* LEqual (a, b), or LNot (LEqual (a, b)): the operands follow. */
+void aml_lequal(struct acpi_bytes *b, bool negate)
+{
+	if (negate)
+		put_u8(b, AML_LNOT_OP);
+	put_u8(b, AML_LEQUAL_OP);
+}
+
+/* Or (NAME, bits, NAME): set bits in a named field. */
+void aml_or_into(struct acpi_bytes *b, const char *name, uint64_t bits)
+{
+	put_u8(b, AML_OR_OP);
+	aml_name_seg(b, name);
+	aml_integer(b, bits);
+	aml_name_seg(b, name);
+}
+
+/* Return (ArgN) */
+void aml_return_arg(struct acpi_bytes *b, unsigned arg)
+{
+	put_u8(b, AML_RETURN_OP);
+	aml_arg(b, arg);
+}
+
+/* `n` bytes from the hex digits at `s`, reversed when `le`. */
+static void uuid_field(struct acpi_bytes *b, const char *s, unsigned n,
+		       bool le)
+{
+	uint8_t v[8];
+
+	for (unsigned i = 0; i < n; i++) {
+		char hex[3] = { s[2 * i], s[2 * i + 1], 0 };
+
+		v[le ? n - 1 - i : i] = (uint8_t)strtoul(hex, NULL, 16);
+	}
+	acpi_put(b, v, n);
+}
+
+/*
+ * ToUUID ("aabbccdd-eeff-gghh-iijj-kkllmmnnoopp"): a 16-byte Buffer, the
+ * first three fields little-endian (ACPI 6.4 19.6.142).
+ */
+void aml_uuid(struct acpi_bytes *b, const char *uuid)
+{
+	static const struct { unsigned at, n; bool le; } fields[] = {
+		{ 0, 4, true }, { 9, 2, true }, { 14, 2, true },
+		{ 19, 2, false }, { 24, 6, false },
+	};
+	size_t start;
+
+	put_u8(b, AML_BUFFER_OP);
+	start = aml_pkg_begin(b);
+	aml_integer(b, 16);
+	for (unsigned i = 0; i < ARRAY_SIZE(fields); i++)
+		uuid_field(b, uuid + fields[i].at, fields[i].n, fields[i].le);
 	aml_pkg_end(b, start);
 }
 

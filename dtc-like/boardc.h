@@ -173,6 +173,12 @@ struct board *board_new(const char *file);	/* the language's defaults */
 struct ir_range *ir_ranges_grow(struct ir_range **ranges, unsigned nr,
 				unsigned more);
 void board_free(struct board *board);
+/* The device's property `name` as written, or NULL. */
+const struct ir_property *ir_device_prop(const struct ir_device *dev,
+					 const char *name);
+/* A register's bytes on this device (reg_schema_size(): count_prop). */
+uint64_t ir_reg_size(const struct ir_device *dev,
+		     const struct reg_schema *reg);
 
 /*
  * Checks (checks.c), in two phases so one run reports every error:

@@ -291,6 +291,16 @@ static struct ir_placement *dev_placement(struct ir_device *d,
 	return space == SPACE_PIO ? &d->pio : &d->mmio;
 }
 
+/* Are all the type's registers in `space` optional (reg->optional)? */
+static bool type_space_optional(const struct device_type *t,
+				enum board_space space)
+{
+	for (unsigned i = 0; i < t->nr_regs; i++)
+		if (t->regs[i].space == space && !t->regs[i].optional)
+			return false;
+	return true;
+}
+
 /* Does the type have registers in `space` (SPACE_BLOCK: movable ones)? */
 static bool type_has_space(const struct device_type *t,
 			   enum board_space space)
@@ -333,8 +343,8 @@ static uint64_t dev_span(const struct ir_device *d, enum board_space space)
 			    (r->space == SPACE_BLOCK &&
 			     block_space(d) == space);
 
-		if (here && r->offset + r->size > span)
-			span = r->offset + r->size;
+		if (here && r->offset + ir_reg_size(d, r) > span)
+			span = r->offset + ir_reg_size(d, r);
 	}
 	return span;
 }
@@ -610,7 +620,8 @@ static void missing_device_placement(struct check *c, struct ir_device *d,
 	for (int s = SPACE_PIO; s <= SPACE_MMIO; s++) {
 		struct list_buf regs = { .len = 0 };
 
-		if (!type_has_space(t, s) || dev_placement(d, s)->present)
+		if (!type_has_space(t, s) || dev_placement(d, s)->present ||
+		    type_space_optional(t, s))
 			continue;
 		reg_names(t, s, false, &regs);
 		check_msg(c, pos, "device '%s': %s has %s registers (%s) "
@@ -1036,6 +1047,92 @@ static void check_acpi_tables(struct check *c, struct board *b)
 		check_msg(c, pos, "%s", err);
 	else
 		acpi_image_free(&img);
+}
+
+#define ECAM_BUS_BYTES	0x100000ull	/* 1 MiB of configuration per bus */
+#define ECAM_MAX_BUSES	256
+
+/* pci-host's `buses`: 1-256. */
+static void ecam_buses_check(struct check *c, const struct ir_device *d)
+{
+	const struct ir_property *p = ir_device_prop(d, "buses");
+	uint64_t n;
+
+	if (p && p->text && parse_number(p->text, &n) &&
+	    (n < 1 || n > ECAM_MAX_BUSES))
+		check_msg(c, &p->value_pos, "device '%s': buses %s: a host "
+			  "bridge has 1-%u buses (bus numbers are 8 bits)",
+			  dname(d), p->text, ECAM_MAX_BUSES);
+}
+
+/*
+ * The ECAM window (pci-host's mmio:, the MCFG's): at a fixed base, 1 MiB
+ * aligned, outside the MMIO windows (Linux places BARs in those; the
+ * e820 map reserves this one).
+ */
+static void ecam_window_check(struct check *c, struct board *b,
+			      const struct ir_device *d)
+{
+	const struct ir_region *r = NULL;
+
+	if (d->mmio.is_auto) {
+		check_msg(c, &d->mmio.pos, "device '%s': mmio: auto: the ECAM "
+			  "window needs a fixed base outside the MMIO windows "
+			  "(the e820 map reserves it): give one", dname(d));
+		return;
+	}
+	for (unsigned i = 0; i < b->nr_regions && !r; i++)
+		if (b->regions[i].dev == d &&
+		    b->regions[i].space == SPACE_MMIO)
+			r = &b->regions[i];
+	if (!r)
+		return;
+	if (r->base % ECAM_BUS_BYTES)
+		check_msg(c, &d->mmio.pos, "device '%s': the ECAM window %s "
+			  "is not 1 MiB aligned (each bus's configuration "
+			  "space starts on a megabyte): give an aligned base",
+			  dname(d), range_str(r->base, r->size));
+	for (unsigned i = 0; i < b->nr_windows; i++) {
+		const struct ir_range *w = &b->windows[i];
+
+		if (w->space != SPACE_MMIO || r->base > range_last(w->base,
+		    w->size) || w->base > region_last(r))
+			continue;
+		check_msg(c, &d->mmio.pos, "device '%s': the ECAM window %s "
+			  "overlaps MMIO window '%s' %s, where Linux places "
+			  "PCI BARs: put it outside", dname(d),
+			  range_str(r->base, r->size), rname(w),
+			  range_str(w->base, w->size));
+		check_note(c, &w->pos, "MMIO window '%s' defined here",
+			   rname(w));
+	}
+	for (unsigned i = 0; i < b->nr_reserved; i++) {
+		const struct ir_range *m = &b->reserved[i];
+
+		if (!m->backed || r->base > range_last(m->base, m->size) ||
+		    m->base > region_last(r))
+			continue;
+		check_msg(c, &d->mmio.pos, "device '%s': the ECAM window %s "
+			  "overlaps backed reserved range '%s' %s, whose "
+			  "memory would hide it: put it elsewhere", dname(d),
+			  range_str(r->base, r->size), rname(m),
+			  range_str(m->base, m->size));
+		check_note(c, &m->pos, "reserved range '%s' defined here",
+			   rname(m));
+	}
+}
+
+static void check_pci_ecam(struct check *c, struct board *b)
+{
+	for (unsigned i = 0; i < b->nr_devices; i++) {
+		struct ir_device *d = &b->devices[i];
+
+		if (!d->type || strcmp(d->type->name, "pci-host"))
+			continue;
+		ecam_buses_check(c, d);
+		if (d->mmio.present)
+			ecam_window_check(c, b, d);
+	}
 }
 
 struct irq_user {
@@ -2248,6 +2345,9 @@ CHECK(acpi_tables, PHASE_LAYOUT, LEVEL_ERROR,
       "with firmware-tables acpi: a table area (a backed reserved range "
       "in 0xe0000-0xfffff) they fit, an ioapic, APIC ids below 255",
       &unknown_firmware_table_check, &layout_full_check);
+CHECK(pci_ecam, PHASE_LAYOUT, LEVEL_ERROR,
+      "pci-host: buses 1-256; its ECAM window (mmio:) at a fixed base, "
+      "1 MiB aligned, outside the MMIO windows", &layout_full_check);
 FIXED_CHECK(window_size, PHASE_PLAN,
 	    "every MMIO dispatch window's page map has at most 16M entries "
 	    "(64 GiB)");
@@ -2271,7 +2371,8 @@ static struct check *const check_table[] = {
 	&mmio_alignment_check, &layout_full_check, &pci_bar_check,
 	&memslots_check, &ioapic_pins_check, &mp_table_check,
 	&kvm_io_bus_check,
-	&macro_clash_check, &acpi_tables_check, &window_size_check,
+	&macro_clash_check, &acpi_tables_check, &pci_ecam_check,
+	&window_size_check,
 };
 
 static bool check_prereqs_failed(const struct check *c)

@@ -310,15 +310,6 @@ static void emit_info(FILE *out, const struct board_plan *plan)
 		plan->kernel_pit ? "true" : "false");
 }
 
-static const struct ir_property *device_find_prop(const struct ir_device *dev,
-						  const char *name)
-{
-	for (unsigned i = 0; i < dev->nr_props; i++)
-		if (!strcmp(dev->props[i].name, name))
-			return &dev->props[i];
-	return NULL;
-}
-
 static const char *prop_kind_name(enum prop_kind kind)
 {
 	switch (kind) {
@@ -364,7 +355,7 @@ static uint64_t prop_number(const struct prop_schema *ps, const char *text)
 static const char *prop_text(const struct ir_device *dev, unsigned i)
 {
 	const struct prop_schema *ps = &dev->type->props[i];
-	const struct ir_property *p = device_find_prop(dev, ps->name);
+	const struct ir_property *p = ir_device_prop(dev, ps->name);
 
 	return p ? p->text : ps->default_value;
 }
@@ -398,7 +389,7 @@ static void emit_props(FILE *out, const struct board *board,
 	fputs("[] = {\n", out);
 	for (unsigned i = 0; i < t->nr_props; i++) {
 		const struct prop_schema *ps = &t->props[i];
-		const struct ir_property *p = device_find_prop(dev, ps->name);
+		const struct ir_property *p = ir_device_prop(dev, ps->name);
 		const char *text = prop_text(dev, i);
 
 		fputs("\t{ .name = ", out);

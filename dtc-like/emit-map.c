@@ -335,9 +335,11 @@ static int mark_acpi_tables(struct addr_map *map, const struct board *board,
 
 static int build_e820(struct addr_map *map, const struct board *board)
 {
-	unsigned max = board->nr_ram + board->nr_reserved + 3;
+	const struct ir_region *ecam = board_ecam(board);
+	unsigned nr_res = board->nr_reserved + (ecam != NULL);
+	unsigned max = board->nr_ram + nr_res + 3;
 	struct ram_span *ram = calloc(board->nr_ram + 1, sizeof(*ram));
-	struct ram_span *res = calloc(board->nr_reserved + 1, sizeof(*res));
+	struct ram_span *res = calloc(nr_res + 1, sizeof(*res));
 	int ret = -1;
 
 	map->e820 = calloc(max, sizeof(*map->e820));
@@ -351,8 +353,11 @@ static int build_e820(struct addr_map *map, const struct board *board)
 		res[i].base = board->reserved[i].base;
 		res[i].size = board->reserved[i].size;
 	}
-	map->nr_e820 = ram_layout_e820(ram, map->nr_ram, res,
-				       board->nr_reserved, map->e820, max);
+	if (ecam)		/* the e820 map's alone: --mem does not count it */
+		res[board->nr_reserved] = (struct ram_span){ ecam->base,
+							     ecam->size, 0 };
+	map->nr_e820 = ram_layout_e820(ram, map->nr_ram, res, nr_res,
+				       map->e820, max);
 	if (map->nr_e820 >= 0 && mark_acpi_tables(map, board, max) >= 0)
 		ret = 0;
 out:

@@ -104,3 +104,30 @@ void board_free(struct board *board)
 	free(board->firmware_tables_pos);
 	free(board);
 }
+
+const struct ir_property *ir_device_prop(const struct ir_device *dev,
+					 const char *name)
+{
+	for (unsigned i = 0; i < dev->nr_props; i++)
+		if (!strcmp(dev->props[i].name, name))
+			return &dev->props[i];
+	return NULL;
+}
+
+uint64_t ir_reg_size(const struct ir_device *dev,
+		     const struct reg_schema *reg)
+{
+	const struct ir_property *p;
+	const struct prop_schema *ps;
+	const char *text;
+	uint64_t count;
+
+	if (!reg->count_prop)
+		return reg->size;
+	p = ir_device_prop(dev, reg->count_prop);
+	ps = device_type_prop(dev->type, reg->count_prop);
+	text = p ? p->text : ps ? ps->default_value : NULL;
+	if (!text || !parse_number(text, &count))
+		return 0;	/* bad_property_value says */
+	return reg_schema_size(reg, count);
+}

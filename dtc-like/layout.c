@@ -114,8 +114,9 @@ static uint64_t dev_span(const struct ir_device *dev, enum board_space space)
 	for (unsigned i = 0; i < dev->type->nr_regs; i++) {
 		const struct reg_schema *r = &dev->type->regs[i];
 
-		if (reg_space(dev, r) == space && r->offset + r->size > span)
-			span = r->offset + r->size;
+		if (reg_space(dev, r) == space &&
+		    r->offset + ir_reg_size(dev, r) > span)
+			span = r->offset + ir_reg_size(dev, r);
 	}
 	return span;
 }
@@ -423,19 +424,20 @@ static void layout_add_regions(struct board *b, struct ir_device *dev,
 
 	for (unsigned i = 0; i < dev->type->nr_regs; i++) {
 		const struct reg_schema *reg = &dev->type->regs[i];
+		uint64_t size = ir_reg_size(dev, reg);
 		struct ir_region *r;
 
-		if (reg_space(dev, reg) != space)
-			continue;
+		if (reg_space(dev, reg) != space || !size)
+			continue;	/* 0: a bad count (pci_ecam says) */
 		/* Past 2^64: address_overflow reports it; no wrapped region. */
 		if (base + reg->offset < base ||
-		    base + reg->offset + reg->size < base + reg->offset)
+		    base + reg->offset + size < base + reg->offset)
 			continue;
 		r = &b->regions[b->nr_regions++];
 		*r = (struct ir_region){
 			.dev = dev, .reg = reg, .reg_index = i,
 			.space = space, .base = base + reg->offset,
-			.size = reg->size, .pos = p->pos,
+			.size = size, .pos = p->pos,
 		};
 		r->binding = reg_binding(dev, reg, &r->bound);
 	}

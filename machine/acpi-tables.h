@@ -143,6 +143,22 @@ struct acpi_madt_lapic_nmi {
 	uint8_t lint;
 } __attribute__((packed));
 
+struct acpi_mcfg {				/* PCI Firmware 3.2, 4.1.2 */
+	struct acpi_header header;
+	uint8_t reserved[8];
+} __attribute__((packed));
+
+#define ACPI_MCFG_REVISION	1
+
+struct acpi_mcfg_alloc {			/* one ECAM window */
+	uint64_t base;				/* bus 0's address */
+	uint16_t segment;
+	uint8_t bus_first, bus_last;
+	uint32_t reserved;
+} __attribute__((packed));
+
+#define ACPI_ECAM_BUS_SIZE	0x100000ull	/* 1 MiB of ECAM per bus */
+
 /* The layouts as the spec numbers them (ACPI 6.4 tables 5.3, 5.9, 5.19). */
 _Static_assert(sizeof(struct acpi_rsdp) == 36, "RSDP");
 _Static_assert(sizeof(struct acpi_header) == 36, "SDT header");
@@ -162,6 +178,8 @@ _Static_assert(sizeof(struct acpi_madt_lapic) == 8, "MADT LAPIC");
 _Static_assert(sizeof(struct acpi_madt_ioapic) == 12, "MADT IOAPIC");
 _Static_assert(sizeof(struct acpi_madt_iso) == 10, "MADT ISO");
 _Static_assert(sizeof(struct acpi_madt_lapic_nmi) == 6, "MADT NMI");
+_Static_assert(sizeof(struct acpi_mcfg) == 44, "MCFG header");
+_Static_assert(sizeof(struct acpi_mcfg_alloc) == 16, "MCFG allocation");
 
 /* Sum of `len` bytes: a valid table sums to 0. */
 uint8_t acpi_sum(const void *p, size_t len);

@@ -60,6 +60,16 @@ static inline const char *board_fill_text(char **text, size_t *left,
 	return s;
 }
 
+/* The number of property `name` of `d` (boardc writes every one), or 0. */
+static inline uint64_t board_fill_prop(const struct board_device *d,
+				       const char *name)
+{
+	for (unsigned i = 0; name && i < d->nr_props; i++)
+		if (!strcmp(d->props[i].name, name))
+			return d->props[i].number;
+	return 0;
+}
+
 /* board_regions[i] from board_region_list[i] and the registry. */
 static inline void board_fill_regions(void)
 {
@@ -86,7 +96,8 @@ static inline void board_fill_regions(void)
 			.name = name,
 			.base = (space == SPACE_PIO ? d->pio_base :
 				 d->mmio_base) + rs->offset,
-			.size = rs->size,
+			.size = reg_schema_size(rs, board_fill_prop(
+					d, rs->count_prop)),
 			.offset = rs->offset,
 			.device = (uint16_t)e->device,
 			.reg = (uint16_t)k,

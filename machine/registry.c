@@ -134,6 +134,15 @@ const struct prop_schema *device_type_prop(const struct device_type *type,
 	return NULL;
 }
 
+uint64_t reg_schema_size(const struct reg_schema *reg, uint64_t count)
+{
+	uint64_t size;
+
+	if (!reg->count_prop)
+		return reg->size;
+	return __builtin_mul_overflow(reg->size, count, &size) ? 0 : size;
+}
+
 uint64_t device_type_span(const struct device_type *type,
 			  enum board_space space)
 {

@@ -68,6 +68,15 @@ struct reg_schema {
 	 * registered per `width` bytes of the region.
 	 */
 	unsigned width;
+	/*
+	 * The region repeats once per unit of this PROP_NUMBER property of
+	 * the device (pci-host's ecam: 1 MiB per bus): `size` bytes times
+	 * its value (reg_schema_size()). NULL: `size` as is.
+	 */
+	const char *count_prop;
+	/* The device may leave this register's space unplaced (pci-host
+	 * without mmio: no ECAM window). */
+	bool optional;
 	enum board_binding default_binding;
 	unsigned allowed_bindings;	/* BINDING_BIT() mask */
 	const char *description;
@@ -141,6 +150,12 @@ const struct reg_schema *device_type_reg(const struct device_type *type,
 					 const char *name);
 const struct prop_schema *device_type_prop(const struct device_type *type,
 					   const char *name);
+/*
+ * Bytes of `reg` on a device whose reg->count_prop property is `count`:
+ * reg->size times it; reg->size for a register without count_prop. 0
+ * when the product overflows (boardc refuses such a board).
+ */
+uint64_t reg_schema_size(const struct reg_schema *reg, uint64_t count);
 /* Bytes the type occupies in `space` (end of its last region there). */
 uint64_t device_type_span(const struct device_type *type,
 			  enum board_space space);

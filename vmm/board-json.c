@@ -20,6 +20,7 @@
 
 #include "board-json.h"
 #include "board.h"
+#include "boot-linux.h"
 #include "pci-remap.h"
 #include "ram-layout.h"
 #include "vmm.h"
@@ -268,14 +269,20 @@ static void add_device(struct json_object *a, unsigned dev, unsigned space)
 /* The e820 map: the RAM as laid out for `mem`, the reserved ranges. */
 static int e820_build(uint64_t mem, struct e820_entry *e820, unsigned max)
 {
-	struct ram_span ram[VM_MAX_MEM], res[BOARD_NR_RESERVED + 1];
+	struct ram_span ram[VM_MAX_MEM], res[BOARD_NR_RESERVED + 2];
+	const struct board_region *ecam = linux_board_ecam();
 	int nr_ram = vm_ram_fill(mem, ram, NULL);
+	unsigned nr_res = board_info.nr_reserved;
+	int n;
 
-	for (unsigned i = 0; i < board_info.nr_reserved; i++)
+	for (unsigned i = 0; i < nr_res; i++)
 		res[i] = (struct ram_span){ .base = board_reserved[i].base,
 					    .size = board_reserved[i].size };
-	int n = ram_layout_e820(ram, nr_ram < 0 ? 0 : (unsigned)nr_ram, res,
-				board_info.nr_reserved, e820, max);
+	if (ecam)		/* as linux_e820(): not counted by --mem */
+		res[nr_res++] = (struct ram_span){ .base = ecam->base,
+						   .size = ecam->size };
+	n = ram_layout_e820(ram, nr_ram < 0 ? 0 : (unsigned)nr_ram, res,
+			    nr_res, e820, max);
 
 	if (!board_firmware.acpi)
 		return n;
@@ -284,7 +291,7 @@ static int e820_build(uint64_t mem, struct e820_entry *e820, unsigned max)
 }
 
 /* Room for the split the ACPI pages make in a reserved entry. */
-#define E820_MAX	(VM_MAX_MEM + BOARD_NR_RESERVED + 3)
+#define E820_MAX	(VM_MAX_MEM + BOARD_NR_RESERVED + 4)
 
 /* As the kernel's e820_print_type() and /proc/iomem name them. */
 static const char *e820_type_str(uint32_t type, bool iomem)

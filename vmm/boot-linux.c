@@ -87,15 +87,26 @@ void linux_file_free(struct linux_file *f)
 	f->size = 0;
 }
 
-/* The board's reserved ranges as spans (at most GUEST_RAM_MAX_SPANS). */
-static void reserved_spans(const struct linux_boot_args *args,
-			   struct ram_span *reserved)
+/*
+ * The board's reserved ranges as spans (at most GUEST_RAM_MAX_SPANS), and
+ * with `ecam` the ECAM window after them (one more): how many.
+ */
+static unsigned reserved_spans(const struct linux_boot_args *args,
+			       struct ram_span *reserved, bool ecam)
 {
-	for (unsigned i = 0; i < args->nr_reserved; i++) {
+	unsigned n = args->nr_reserved;
+
+	for (unsigned i = 0; i < n; i++) {
 		reserved[i].base = args->reserved[i].base;
 		reserved[i].size = args->reserved[i].size;
 		reserved[i].index = i;
 	}
+	if (ecam && args->ecam_size) {
+		reserved[n] = (struct ram_span){ args->ecam_base,
+						 args->ecam_size, n };
+		n++;
+	}
+	return n;
 }
 
 int linux_ram_fill(const struct linux_boot_args *args, struct ram_span *spans,
@@ -115,7 +126,7 @@ int linux_ram_fill(const struct linux_boot_args *args, struct ram_span *spans,
 		regions[i].size = args->ram[i].size;
 		regions[i].index = i;
 	}
-	reserved_spans(args, reserved);
+	reserved_spans(args, reserved, false);
 	return ram_layout_fill(regions, args->nr_ram, reserved,
 			       args->nr_reserved, args->mem, spans, max, fault);
 }
@@ -154,15 +165,17 @@ int linux_e820(const struct linux_boot_args *args, struct e820_entry *out,
 	       unsigned max, char *err, size_t errlen)
 {
 	struct ram_span spans[GUEST_RAM_MAX_SPANS];
-	struct ram_span reserved[GUEST_RAM_MAX_SPANS];
+	struct ram_span reserved[GUEST_RAM_MAX_SPANS + 1];
+	unsigned nr_reserved;
 	int nr_spans, n;
 
 	nr_spans = fill_ram(args, spans, GUEST_RAM_MAX_SPANS, err, errlen);
 	if (nr_spans < 0)
 		return -1;
-	reserved_spans(args, reserved);
-	n = ram_layout_e820(spans, nr_spans, reserved, args->nr_reserved,
-			    out, max);
+	/* The ECAM window is the e820 map's alone: --mem does not count it. */
+	nr_reserved = reserved_spans(args, reserved, true);
+	n = ram_layout_e820(spans, nr_spans, reserved, nr_reserved, out,
+			    max);
 	n = ram_layout_e820_acpi(out, n, max, args->acpi_base,
 				 args->acpi_size);
 	if (n < 0)

@@ -92,6 +92,9 @@ struct linux_boot_args {
 	/* The ACPI tables' bytes, whose pages the e820 map gives as ACPI
 	 * data (type 3); size 0: none. */
 	uint64_t acpi_base, acpi_size;
+	/* The PCI ECAM window (the MCFG's), reserved in the e820 map (not
+	 * counted by --mem); size 0: none. */
+	uint64_t ecam_base, ecam_size;
 };
 
 /* Where the loader put things, for logs and tests. */
@@ -104,9 +107,24 @@ struct linux_boot_info {
 	unsigned nr_e820;
 };
 
+/* The board's ECAM window: pci-host's MMIO region (boardc's board_ecam()). */
+static inline const struct board_region *linux_board_ecam(void)
+{
+	for (unsigned i = 1; i < board_info.nr_regions; i++) {
+		const struct board_region *r = &board_regions[i];
+
+		if (r->space == SPACE_MMIO &&
+		    board_devices[r->device].type == &device_type_pci_host)
+			return r;
+	}
+	return NULL;
+}
+
 /* The board's own tables, for the VMM: the usual way to fill args. */
 static inline void linux_boot_args_board(struct linux_boot_args *args)
 {
+	const struct board_region *ecam = linux_board_ecam();
+
 	args->ram = board_ram;
 	args->nr_ram = board_info.nr_ram;
 	args->reserved = board_reserved;
@@ -114,6 +132,10 @@ static inline void linux_boot_args_board(struct linux_boot_args *args)
 	if (board_firmware.acpi) {
 		args->acpi_base = board_firmware.acpi_base;
 		args->acpi_size = board_firmware.acpi_size;
+	}
+	if (ecam) {
+		args->ecam_base = ecam->base;
+		args->ecam_size = ecam->size;
 	}
 }
 

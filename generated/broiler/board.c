@@ -59,6 +59,10 @@ static const struct board_prop props_com2[] = {
 	{ .name = "console", .kind = PROP_BOOL, .number = 0x0, .string = "false" },	/* default */
 };
 
+static const struct board_prop props_pci_host[] = {
+	{ .name = "buses", .kind = PROP_NUMBER, .number = 0x1, .string = "1" },	/* default */
+};
+
 static const struct board_prop props_virtio_blk0[] = {
 	{ .name = "read-only", .kind = PROP_BOOL, .number = 0x0, .string = "false" },	/* default */
 };
@@ -78,7 +82,7 @@ const struct board_device board_devices[BOARD_NR_DEVICES] = {
 	[BOARD_DEV_COM2] = DEVICE("com2", uart16550, 3, AT(82:5), PIO(0x2f8), PROPS(props_com2)),
 	[BOARD_DEV_COM3] = DEVICE("com3", uart16550, -1, AT(86:5), PIO(0x3e8), PROPS(props_com2)),
 	[BOARD_DEV_COM4] = DEVICE("com4", uart16550, -1, AT(89:5), PIO(0x2e8), PROPS(props_com2)),
-	[BOARD_DEV_PCI_HOST] = DEVICE("pci-host", pci_host, -1, AT(92:5), PIO(0xcf8), NO_PROPS),
+	[BOARD_DEV_PCI_HOST] = DEVICE("pci-host", pci_host, -1, AT(92:5), PIO(0xcf8), PROPS(props_pci_host)),
 	[BOARD_DEV_VIRTIO_BLK0] = PCI_DEVICE("virtio-blk0", virtio_blk_pci, 5, AT(95:5), 1, 0x4000, MMIO(0xc2000000), PROPS(props_virtio_blk0)),
 	[BOARD_DEV_VIRTIO_CONSOLE0] = PCI_DEVICE("virtio-console0", virtio_console_pci, 9, AT(99:5), 2, 0x4000, MMIO(0xc2004000), PROPS(props_virtio_console0)),
 	[BOARD_DEV_VIRTIO_RNG0] = PCI_DEVICE("virtio-rng0", virtio_rng_pci, 9, AT(103:5), 3, 0x4000, MMIO(0xc2008000), NO_PROPS),

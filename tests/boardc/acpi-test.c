@@ -188,12 +188,37 @@ static void check_fadt(const struct board *b, const struct acpi_image *img,
 	}
 }
 
+/* MCFG: one allocation, the ECAM window of pci-host's mmio:, buses 0-N. */
+static void check_mcfg(const struct ir_region *ecam,
+		       const struct acpi_header *h)
+{
+	struct acpi_mcfg_alloc e;
+
+	if (h->length != sizeof(struct acpi_mcfg) + sizeof(e) ||
+	    h->revision != ACPI_MCFG_REVISION) {
+		fail("MCFG length %u revision %u, expected %zu, %u", h->length,
+		     h->revision, sizeof(struct acpi_mcfg) + sizeof(e),
+		     ACPI_MCFG_REVISION);
+		return;
+	}
+	memcpy(&e, (const uint8_t *)h + sizeof(struct acpi_mcfg), sizeof(e));
+	if (e.base != ecam->base || e.segment || e.bus_first ||
+	    e.bus_last != ecam->size / ACPI_ECAM_BUS_SIZE - 1)
+		fail("MCFG: base 0x%llx segment %u buses %u-%u, expected "
+		     "0x%llx, 0, 0-%llu", (unsigned long long)e.base,
+		     e.segment, e.bus_first, e.bus_last,
+		     (unsigned long long)ecam->base,
+		     (unsigned long long)(ecam->size / ACPI_ECAM_BUS_SIZE - 1));
+}
+
 static void check_board(const char *file)
 {
 	static char name[256];
 	const struct acpi_rsdp *rsdp;
 	const struct acpi_header *xsdt;
-	const struct acpi_header *fadt = NULL, *madt = NULL;
+	const struct acpi_header *fadt = NULL, *madt = NULL, *mcfg = NULL;
+	const struct ir_region *ecam;
+	unsigned nr;
 	const struct srcpos *pos;
 	struct acpi_image img;
 	struct board *b;
@@ -219,16 +244,22 @@ static void check_board(const char *file)
 		     "16-byte aligned in 0xe0000-0xfffff",
 		     (unsigned long long)img.base);
 	xsdt = table_at(&img, rsdp->xsdt_address, "XSDT");
-	if (xsdt && xsdt->length == 36 + 16) {
-		uint64_t e[2];
+	ecam = board_ecam(b);
+	nr = ecam ? 3 : 2;		/* FADT, MADT, with ECAM the MCFG */
+	if (xsdt && xsdt->length == 36 + 8 * nr) {
+		uint64_t e[3];
 
 		/* The entries sit at offset 36: 4-byte aligned only. */
-		memcpy(e, xsdt + 1, sizeof(e));
+		memcpy(e, xsdt + 1, 8 * nr);
 		fadt = table_at(&img, e[0], "FACP");
 		madt = table_at(&img, e[1], "APIC");
+		if (ecam)
+			mcfg = table_at(&img, e[2], "MCFG");
 	} else if (xsdt) {
-		fail("XSDT length %u, expected 2 entries", xsdt->length);
+		fail("XSDT length %u, expected %u entries", xsdt->length, nr);
 	}
+	if (mcfg)
+		check_mcfg(ecam, mcfg);
 	if (fadt)
 		check_fadt(b, &img, (const void *)fadt);
 	if (madt)
@@ -258,6 +289,24 @@ static void check_pkg_length(size_t content, const uint8_t *want,
 	acpi_bytes_free(&a);
 }
 
+/* ToUUID: Buffer (16), the first three fields little-endian. */
+static void check_uuid(void)
+{
+	static const uint8_t want[] = {
+		0x11, 0x13, 0x0a, 0x10,		/* Buffer, PkgLength, 16 */
+		0x5b, 0x4d, 0xdb, 0x33, 0xf7, 0x1f, 0x1c, 0x40,
+		0x96, 0x57, 0x74, 0x41, 0xc0, 0x3d, 0xd7, 0x66,
+	};
+	struct acpi_bytes a = { 0 };
+
+	aml_uuid(&a, "33db4d5b-1ff7-401c-9657-7441c03dd766");
+	if (a.len != sizeof(want) || memcmp(a.buf, want, sizeof(want)))
+		fail("ToUUID of the PCI host bridge UUID: %zu bytes, %02x %02x"
+		     " %02x %02x %02x ...", a.len, a.buf[0], a.buf[1],
+		     a.buf[2], a.buf[3], a.buf[4]);
+	acpi_bytes_free(&a);
+}
+
 static void check_aml(void)
 {
 	begin("/boardc/acpi/aml-encoding");
@@ -270,6 +319,7 @@ static void check_aml(void)
 	    aml_eisa_id("PNP0501") != 0x0105d041)
 		fail("EisaId PNP0A03 0x%08x, PNP0501 0x%08x",
 		     aml_eisa_id("PNP0A03"), aml_eisa_id("PNP0501"));
+	check_uuid();
 	end();
 }
 

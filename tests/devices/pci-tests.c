@@ -3,7 +3,8 @@
  * PCI without KVM, on tests/devices/pci-board.yaml: enumeration through
  * the host bridge's mechanism #1, BAR sizing, BAR moves through the real
  * dispatch maps (vmm/pci-remap.c) with a recorder standing in for KVM's
- * ioeventfds, refused moves, decoding off, the capability list and INTx.
+ * ioeventfds, refused moves, decoding off, the capability list, INTx, and
+ * the same config spaces through the ECAM window (MMIO).
  *
  * The PCI functions here are a fake model (fake_pci below) built on
  * devices/pci.c: it answers MMIO reads with the offset it was given, so a
@@ -28,6 +29,7 @@
 #define FREE_BASE	0xc8000000ull	/* free in the window */
 #define MSIX_PBA	0x3900
 #define NOTIFY		0x3000
+#define ECAM		BOARD_PCI_HOST_MMIO_BASE	/* 2 buses */
 
 /* ---- the fake PCI model ---- */
 
@@ -159,6 +161,20 @@ static void cfg_write(unsigned slot, unsigned reg, uint32_t v, unsigned len)
 	pci_remap_kvm_sync();
 }
 
+/* The ECAM address of bus/slot/function/register. */
+static uint64_t ecam_addr(unsigned bus, unsigned slot, unsigned fn,
+			  unsigned reg)
+{
+	return ECAM + ((uint64_t)bus << 20 | slot << 15 | fn << 12 | reg);
+}
+
+static void ecam_write(unsigned slot, unsigned reg, uint32_t v,
+		       unsigned len)
+{
+	mmio_out(ecam_addr(0, slot, 0, reg), v, len);
+	pci_remap_kvm_sync();
+}
+
 /* Every test starts with the BARs at home (the maps outlive a machine). */
 static void pci_setup(void)
 {
@@ -197,6 +213,66 @@ static void test_enumerate(void)
 	/* Read-only ids stay. */
 	cfg_write(BLK_SLOT, 0x00, 0x12345678, 4);
 	CHECK_EQ(cfg_read(BLK_SLOT, 0x00, 4), 0x10421af4);
+}
+
+/* ECAM reads what mechanism #1 reads, at every size and byte. */
+static void test_ecam_read(void)
+{
+	static const unsigned slots[] = { 0, RNG_SLOT, BLK_SLOT };
+
+	pci_setup();
+	for (unsigned i = 0; i < ARRAY_SIZE(slots); i++)
+		for (unsigned reg = 0; reg < 0x40; reg++) {
+			CHECK_EQ(mmio_in(ecam_addr(0, slots[i], 0, reg), 1),
+				 cfg_read(slots[i], reg, 1));
+			if (!(reg & 1))
+				CHECK_EQ(mmio_in(ecam_addr(0, slots[i], 0,
+							   reg), 2),
+					 cfg_read(slots[i], reg, 2));
+			if (!(reg & 3))
+				CHECK_EQ(mmio_in(ecam_addr(0, slots[i], 0,
+							   reg), 4),
+					 cfg_read(slots[i], reg, 4));
+		}
+	CHECK_EQ(mmio_in(ecam_addr(0, 0, 0, 0), 4), 0x12378086);
+	/* Eight bytes: two dwords, ids then command/status. */
+	CHECK_EQ(mmio_in(ecam_addr(0, BLK_SLOT, 0, 0), 8),
+		 (uint64_t)cfg_read(BLK_SLOT, 4, 4) << 32 | 0x10421af4);
+	/* Nothing there: all-ones, on bus 0, function 1 and bus 1. */
+	CHECK_EQ(mmio_in(ecam_addr(0, 7, 0, 0), 4), 0xffffffff);
+	CHECK_EQ(mmio_in(ecam_addr(0, BLK_SLOT, 1, 0), 4), 0xffffffff);
+	CHECK_EQ(mmio_in(ecam_addr(1, BLK_SLOT, 0, 0), 4), 0xffffffff);
+	/* Extended space: 0 where a function is (no capabilities). */
+	CHECK_EQ(mmio_in(ecam_addr(0, BLK_SLOT, 0, 0x100), 4), 0);
+	CHECK_EQ(mmio_in(ecam_addr(0, 0, 0, 0xffc), 4), 0);
+	CHECK_EQ(mmio_in(ecam_addr(0, 7, 0, 0x100), 4), 0xffffffff);
+}
+
+/* ECAM writes reach the same registers: size BAR0, move it, back. */
+static void test_ecam_write(void)
+{
+	uint64_t base;
+
+	pci_setup();
+	ecam_write(BLK_SLOT, 0x04, 0, 2);		/* decoding off */
+	CHECK_EQ(cfg_read(BLK_SLOT, 0x04, 2), 0);
+	ecam_write(BLK_SLOT, 0x10, 0xffffffff, 4);
+	CHECK_EQ(cfg_read(BLK_SLOT, 0x10, 4), (uint32_t)~(BAR_SIZE - 1));
+	ecam_write(BLK_SLOT, 0x10, FREE_BASE, 4);
+	ecam_write(BLK_SLOT, 0x04, PCI_COMMAND_MEMORY, 2);
+	CHECK(pci_remap_where(BOARD_DEV_BLK0, &base));
+	CHECK_EQ(base, FREE_BASE);
+	CHECK_EQ(mmio_in(FREE_BASE + MSIX_PBA, 4), MSIX_PBA);
+	/* Read-only ids, extended space and absent functions ignore it. */
+	ecam_write(BLK_SLOT, 0x00, 0x12345678, 4);
+	ecam_write(BLK_SLOT, 0x100, 0x12345678, 4);
+	ecam_write(7, 0x00, 0x12345678, 4);
+	CHECK_EQ(mmio_in(ecam_addr(0, BLK_SLOT, 0, 0), 4), 0x10421af4);
+	CHECK_EQ(mmio_in(ecam_addr(0, BLK_SLOT, 0, 0x100), 4), 0);
+	CHECK_EQ(mmio_in(ecam_addr(0, 7, 0, 0), 4), 0xffffffff);
+	ecam_write(BLK_SLOT, 0x10, BLK_HOME, 4);
+	CHECK(pci_remap_where(BOARD_DEV_BLK0, &base));
+	CHECK_EQ(base, BLK_HOME);
 }
 
 static void test_bar_sizing(void)
@@ -474,6 +550,8 @@ static const struct test tests[] = {
 	{ "/devices/pci/capabilities", test_capabilities },
 	{ "/devices/pci/intx", test_intx },
 	{ "/devices/pci/reset", test_reset },
+	{ "/devices/pci/ecam_read", test_ecam_read },
+	{ "/devices/pci/ecam_write", test_ecam_write },
 	{ NULL, NULL },
 };
 

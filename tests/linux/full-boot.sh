@@ -20,10 +20,14 @@
 #   hwrng           /dev/hwrng gives 16 bytes, not all zero
 #   hvc0            what the guest writes to /dev/hvc0 reaches the host
 #                   (--serial virtio-console0=file:PATH)
-#   acpi            the guest's log names the board's RSDP, MADT (APIC)
-#                   and DSDT; /sys/firmware/acpi/tables/* are byte for
-#                   byte what `boardc acpi --cpus 2 -o DIR` writes
+#   acpi            the guest's log names the board's RSDP, MADT (APIC),
+#                   DSDT and (pc) MCFG; /sys/firmware/acpi/tables/* are
+#                   byte for byte what `boardc acpi --cpus 2 -o DIR`
+#                   writes; Linux uses the MCFG's ECAM window
+#                   (pci-host.ecam of boardc map) and the host bridge's
+#                   _OSC gives it control ("OS now controls")
 #   clean-log       no complaint about the machine in the guest's log
+#                   (MMCONFIG and _OSC refusals included)
 # Then one boot on the microvm board (build/microvm/boardvm, PVH, 512M):
 # the same tests where they apply (iomem, ioports, cpus, disk, hwrng,
 # hvc0, acpi, clean-log) with the virtio devices on the MMIO transport,
@@ -188,11 +192,27 @@ check_hvc0() {
 }
 
 # The guest's complaints about the machine.
-COMPLAINTS='MP-BIOS bug|buggy MP table|can.t find IRQ|timer not connected|Firmware Bug|FW_BUG|BIOS bug|ACPI Error|ACPI BIOS Error|ACPI Warning|A valid RSDP was not found|APIC error|IRQ.*nobody cared|unable to handle|Oops|Call Trace|BUG:|WARNING:'
+COMPLAINTS='MP-BIOS bug|buggy MP table|can.t find IRQ|timer not connected|Firmware Bug|FW_BUG|BIOS bug|ACPI Error|ACPI BIOS Error|ACPI Warning|A valid RSDP was not found|APIC error|IRQ.*nobody cared|unable to handle|Oops|Call Trace|BUG:|WARNING:|fail to add MMCONFIG|not using MMCONFIG|_OSC: not requesting|_OSC: platform retains|_OSC failed'
 check_clean_log() {
 	local bad
 	bad=$(log_lines "$1" | grep -E "$COMPLAINTS")
 	[ -z "$bad" ] || fail "the guest complains about the machine: $(echo "$bad" | head -n 5 | tr '\n' '|')"
+}
+
+# check_ecam NAME: on a board with an ECAM window (pci-host.ecam in
+# boardc map), Linux took it from the MCFG and the host bridge's _OSC
+# granted control.
+check_ecam() {
+	local name=$1 s e want
+	read -r s e < <("$BOARDC" map --section iomem "$BOARD_FILE" |
+		sed -n 's/^ *\([0-9a-f]*\)-\([0-9a-f]*\) : pci-host\.ecam .*/\1 \2/p')
+	[ -n "$s" ] || return 0
+	want=$(printf 'MMCONFIG for domain 0000 [bus 00-%02x] at [mem 0x%s-0x%s]' \
+		$(((16#$e - 16#$s) >> 20)) "$s" "$e")
+	log_lines "$name" | grep -qF "$want" ||
+		fail "no '$want' in the log: '$(log_lines "$name" | grep MMCONFIG | head -n 2 | tr '\n' '|')'"
+	log_lines "$name" | grep -q '_OSC: OS now controls \[' ||
+		fail "the host bridge's _OSC gave the OS no control: '$(log_lines "$name" | grep '_OSC' | head -n 3 | tr '\n' '|')'"
 }
 
 # check_acpi NAME: the kernel found the board's tables where boardc put
@@ -202,13 +222,16 @@ check_acpi() {
 	rsdp=$("$BOARDC" acpi "$BOARD_FILE" | sed -n 's/^RSDP @ 0x0*\([0-9a-f]*\)$/\1/p')
 	log_lines "$name" | grep -qi "ACPI: RSDP 0x0*$rsdp " ||
 		fail "no 'ACPI: RSDP 0x...$rsdp' in the log: '$(log_lines "$name" | grep 'ACPI: RSDP' | head -n 1)'"
-	for sig in APIC DSDT FACP; do
+	"$BOARDC" acpi --cpus 2 -o "$dir" "$BOARD_FILE" ||
+		{ fail "boardc acpi failed"; return; }
+	local mcfg=
+	[ -f "$dir/mcfg.dat" ] && mcfg=MCFG	# a board with an ECAM window
+	for sig in APIC DSDT FACP $mcfg; do
 		log_lines "$name" | grep -q "ACPI: $sig 0x" ||
 			fail "the kernel did not list the $sig table"
 	done
-	"$BOARDC" acpi --cpus 2 -o "$dir" "$BOARD_FILE" ||
-		{ fail "boardc acpi failed"; return; }
-	for sig in APIC DSDT FACP FACS; do
+	check_ecam "$name"
+	for sig in APIC DSDT FACP FACS $mcfg; do
 		f=$dir/$(echo "$sig" | tr A-Z a-z).dat
 		want=$(od -An -tx1 -v "$f" | tr -d ' \n')
 		got=$(section "$name" acpi | sed -n "s/^$sig //p")

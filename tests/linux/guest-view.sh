@@ -9,7 +9,9 @@
 #   uart16550 -> serial           cmos-rtc -> rtc_cmos (rtc0 when ACPI
 #                                 describes it: rtc-cmos's PNP probe)
 #   i8259 master/slave -> pic1/pic2   i8254 counters -> timer0
-#   i8042 data/command -> keyboard    pci-host -> PCI conf1
+#   i8042 data/command -> keyboard    pci-host ports -> PCI conf1
+#   pci-host ecam -> PCI MMCONFIG 0000 [bus 00-NN] (the MCFG's window,
+#   1 MiB a bus)
 #   ioapic -> "IOAPIC N" (Linux claims 1 KiB; only on a board with a
 #   pci-host: x86 Linux inserts the IOAPIC resources from its PCI
 #   resource survey, which a machine without PCI never runs)
@@ -31,8 +33,9 @@
 # (standard_io_resources), on every machine: on a board without an
 # i8042, 8259s or 8254 the guest's lines of that name are left out.
 # The guest's lines are taken at any depth for these names (System RAM,
-# Reserved and ACPI Tables at the top level only), so an entry the board lacks shows
-# in the diff as well as one the guest lacks. Entries Linux makes for
+# Reserved and ACPI Tables at the top level only, or right under PCI
+# MMCONFIG, which Linux puts above the ECAM window's e820 entry), so an
+# entry the board lacks shows in the diff as well as one the guest lacks. Entries Linux makes for
 # itself (Kernel code, dma1, fpu, timer1, RAM buffer, ...) are not names
 # of this vocabulary and are left out. Callers set BOARDC, BOARD_FILE.
 
@@ -91,7 +94,10 @@ expected_view() {
 			i8259:slave) echo "$s-$e : pic2" ;;
 			i8254:counters) echo "$s-$e : timer0" ;;
 			i8042:data|i8042:command) echo "$s-$e : keyboard" ;;
-			pci-host:) echo "$s-$e : PCI conf1" ;;
+			pci-host:) [ "$section" = ioports ] &&
+				echo "$s-$e : PCI conf1" ;;
+			pci-host:ecam) printf '%s-%s : PCI MMCONFIG 0000 [bus 00-%02x]\n' \
+				"$s" "$e" $(((16#$e - 16#$s) >> 20)) ;;
 			ioapic:) [ -n "$pci" ] &&
 				echo "$s-$(hex_add "$s" 0x3ff) : IOAPIC $ioapics"
 				ioapics=$((ioapics + 1)) ;;
@@ -142,12 +148,18 @@ guest_view() {
 		top = $0 !~ /^ /
 		line = $0; sub(/^ */, "", line)
 		name = line; sub(/^[^:]*: /, "", name)
+		# The e820 entry of the ECAM window: Linux nests it in its own
+		# PCI MMCONFIG resource, which it inserts first.
+		if (top)
+			mmconfig = name ~ /^PCI MMCONFIG /
+		under_mmconfig = mmconfig && $0 ~ /^  [^ ]/
 		if (name in own && index(types, " " own[name] " ") == 0)
 			next
-		if ((name == "System RAM" || name == "Reserved" || name == "ACPI Tables") && top)
+		if ((name == "System RAM" || name == "Reserved" || name == "ACPI Tables") && (top || under_mmconfig))
 			print line
 		else if (name ~ /^(serial|rtc_cmos|rtc0|pic1|pic2|timer0|keyboard|PCI conf1|Local APIC|PCI Bus 0000:00|ACPI PM1a_EVT_BLK|ACPI PM1a_CNT_BLK)$/ ||
 			 name ~ /^IOAPIC [0-9]+$/ || name ~ /^LNRO0005:[0-9a-f][0-9a-f]$/ ||
+			 name ~ /^PCI MMCONFIG [0-9a-f]+ \[bus [0-9a-f]+-[0-9a-f]+\]$/ ||
 			 name ~ /^[0-9a-f][0-9a-f][0-9a-f][0-9a-f]:[0-9a-f][0-9a-f]:[0-9a-f][0-9a-f]\.[0-7]$/)
 			print line
 	}' "$1" | norm_lines

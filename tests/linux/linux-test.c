@@ -291,9 +291,10 @@ static void check_e820(uint64_t mem, const struct want_e820 *want,
 {
 	struct linux_boot_args a;
 	struct e820_entry got[LINUX_MAX_E820], ref[LINUX_MAX_E820];
-	struct ram_span regions[16], spans[16], res[16];
+	struct ram_span regions[16], spans[16], res[17];
 	char err[ERRLEN] = "";
 	int n, nref, nspans;
+	unsigned nres;
 
 	pc_args(&a, mem);
 	n = linux_e820(&a, got, ARRAY_SIZE(got), err, sizeof(err));
@@ -305,7 +306,11 @@ static void check_e820(uint64_t mem, const struct want_e820 *want,
 					    a.reserved[i].size, i };
 	nspans = ram_layout_fill(regions, a.nr_ram, res, a.nr_reserved, mem,
 				 spans, 16, NULL);
-	nref = ram_layout_e820(spans, nspans, res, a.nr_reserved, ref,
+	/* The ECAM window: reserved in the e820 map, not counted by --mem. */
+	nres = a.nr_reserved;
+	if (a.ecam_size)
+		res[nres++] = (struct ram_span){ a.ecam_base, a.ecam_size, 0 };
+	nref = ram_layout_e820(spans, nspans, res, nres, ref,
 			       ARRAY_SIZE(ref));
 	nref = ram_layout_e820_acpi(ref, nref, ARRAY_SIZE(ref), a.acpi_base,
 				    a.acpi_size);
@@ -362,23 +367,36 @@ static unsigned pc_low(struct want_e820 *w)
 	return 4;
 }
 
+/* pc's ECAM window (pci-host's mmio:, below 4 GiB): reserved. Returns 1. */
+static unsigned pc_ecam(struct want_e820 *w)
+{
+	const struct board_region *r = linux_board_ecam();
+
+	check(r && r->size == 0x100000, "no 1 MiB ECAM window (pc: bus 0)");
+	*w = (struct want_e820){ r ? r->base : 0, r ? r->size : 0,
+				 E820_RESERVED };
+	return 1;
+}
+
 static void test_e820_512m(void)
 {
-	struct want_e820 want[5];
+	struct want_e820 want[6];
 	unsigned n = pc_low(want);
 
 	want[n++] = (struct want_e820){ 0x100000, 512 * M - 0x100000,
 					E820_RAM };
+	n += pc_ecam(&want[n]);
 	check_e820(512 * M, want, n);
 	test_end("e820/pc-512M");
 }
 
 static void test_e820_3_5g(void)
 {
-	struct want_e820 want[6];
+	struct want_e820 want[7];
 	unsigned n = pc_low(want);
 
 	want[n++] = (struct want_e820){ 0x100000, 0xbff00000, E820_RAM };
+	n += pc_ecam(&want[n]);
 	/* --mem counts [0, 3 GiB) whole, the legacy ranges too. */
 	want[n++] = (struct want_e820){ 4 * G, G / 2, E820_RAM };
 	check_e820(3 * G + G / 2, want, n);

@@ -49,6 +49,10 @@ const struct board_info board_info = {	/* 4:1 */
 	.kernel_pit = false,
 };
 
+static const struct board_prop props_pci_host[] = {
+	{ .name = "buses", .kind = PROP_NUMBER, .number = 0x1, .string = "1" },	/* default */
+};
+
 static const struct board_prop props_blk0[] = {
 	{ .name = "read-only", .kind = PROP_BOOL, .number = 0x1, .string = "true" },	/* 25:7 */
 };
@@ -62,7 +66,7 @@ static const struct board_prop props_db[] = {
 };
 
 const struct board_device board_devices[BOARD_NR_DEVICES] = {
-	[BOARD_DEV_PCI_HOST] = DEVICE("pci-host", pci_host, -1, AT(16:5), PIO(0xcf8), NO_PROPS),
+	[BOARD_DEV_PCI_HOST] = DEVICE("pci-host", pci_host, -1, AT(16:5), PIO(0xcf8), PROPS(props_pci_host)),
 	[BOARD_DEV_BLK0] = PCI_DEVICE("blk0", virtio_blk_pci, 5, AT(19:5), 3, 0x4000, MMIO(0xc0000000), PROPS(props_blk0)),
 	[BOARD_DEV_RNG0] = PCI_DEVICE("rng0", virtio_rng_pci, -1, AT(26:5), 1, 0x4000, MMIO(0xc0004000), NO_PROPS),
 	[BOARD_DEV_CON0] = PCI_DEVICE("con0", virtio_console_pci, 5, AT(30:5), 2, 0x4000, MMIO(0xc0100000), PROPS(props_con0)),
