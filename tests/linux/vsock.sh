@@ -62,18 +62,27 @@ vs=$tmp/v.sock
 
 "$HOSTPROG" serve "${vs}_6000" >"$tmp/serve.out" 2>&1 &
 echo $! >"$tmp/serve.pid"
-start=$(date +%s)
-"$BOARDVM" --kernel "$BZIMAGE" --initrd "$INITRD" --mem 512M --cpus 2 \
-	--vsock "$vs" --stats \
-	--append "$APPEND_BASE boardvm.vsocktest=1 boardvm.end=wait" \
-	</dev/null >"$tmp/$NAME.log" 2>"$tmp/$NAME.err" &
-pid=$!
-echo "$pid" >"$tmp/$NAME.pid"
-
-# The first connection waits (up to 600 s) for the guest to listen.
-first=$(timeout 700 "$HOSTPROG" dial "$vs" 5000 1 | tail -n 1)
-# The device's local ports start at 2^30 (refused tries took some).
-port=$(echo "$first" | sed -n 's/^dial ok 1 first-port \([0-9]*\)$/\1/p')
+# vsock_boot: the guest, and the first connection, which waits (up to
+# 600 s) for it to listen. The device's local ports start at 2^30
+# (refused tries took some).
+vsock_boot() {
+	start=$(date +%s)
+	"$BOARDVM" --kernel "$BZIMAGE" --initrd "$INITRD" --mem 512M --cpus 2 \
+		--vsock "$vs" --stats \
+		--append "$APPEND_BASE boardvm.vsocktest=1 boardvm.end=wait" \
+		</dev/null >"$tmp/$NAME.log" 2>"$tmp/$NAME.err" &
+	pid=$!
+	echo "$pid" >"$tmp/$NAME.pid"
+	first=$(timeout 700 "$HOSTPROG" dial "$vs" 5000 1 | tail -n 1)
+	port=$(echo "$first" | sed -n 's/^dial ok 1 first-port \([0-9]*\)$/\1/p')
+}
+vsock_boot
+# A triple fault of the nested stack before /init finished (the guest is
+# gone, so the dial failed): booted again, as boot_flaked says.
+while [ -z "$port" ] && ! kill -0 "$pid" 2>/dev/null && boot_flaked "$NAME"; do
+	wait "$pid" 2>/dev/null
+	vsock_boot
+done
 [ -n "$port" ] && [ "$port" -ge 1073741824 ] ||
 	fail "'$first'; $(boot_failure "$NAME")"
 report /linux/vsock/host-to-guest
