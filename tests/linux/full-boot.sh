@@ -584,8 +584,16 @@ find_kernel || skip_all "$IMAGE_WHY"
 APPEND_BASE+=" no_timer_check"
 # FULL_BOOT_ONLY=mmio: the microvm boot alone (a quicker nested check of
 # the virtio-mmio boot; make test runs everything).
+# FULL_BOOT_ONLY=power: the reboot, power-button and console boots alone.
 if [ "${FULL_BOOT_ONLY:-}" = mmio ]; then
 	mmio_boot
+	exit 0
+fi
+if [ "${FULL_BOOT_ONLY:-}" = power ]; then
+	power_reboot
+	power_reboot_twice
+	power_button
+	console_pipe
 	exit 0
 fi
 full_boot pvh-512M "$VMLINUX" 512M pvh

@@ -35,8 +35,11 @@ done
 # faults the guest never asked for in 1 of 4 3.5G boots two at a time
 # (and twice in a row on CI's host); with 4 KiB pages none of 10 did
 # (docs/nested.md has the runs).
-echo never >/sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null ||
-	say "warning: cannot turn THP off in L1"
+# (nested.thp=always|madvise on L1's command line, NESTED_L1_APPEND,
+# keeps another setting, for comparisons.)
+thp=$(sed -n 's/.*nested\.thp=\([a-z]*\).*/\1/p' /proc/cmdline)
+echo "${thp:-never}" >/sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null ||
+	say "warning: cannot set THP to ${thp:-never} in L1"
 [ -c /dev/kvm ] || { say "no /dev/kvm after loading kvm-amd (does the CPU model have svm?)"; finish 3; }
 say "L1 up at $(cut -d' ' -f1 /proc/uptime)s: $(nproc) CPUs, $(sed -n 's/^MemTotal: *//p' /proc/meminfo), /dev/kvm from kvm-amd"
 cd /repo
