@@ -480,6 +480,14 @@ power_reboot() {
 # With --reboot, a guest that reboots once boots twice, then powers off.
 power_reboot_twice() {
 	local name=reboot-twice
+	# Inside the nested L1 this boot wedged L1 itself (both CPUs in
+	# kernel mode, below boardvm) in about half of this session's runs,
+	# CI's included; --reboot is covered on the host by tests/linux/
+	# power.sh's freestanding guests. NESTED_REBOOT_TWICE=1 runs it.
+	if in_nested_l1 && [ "${NESTED_REBOOT_TWICE:-}" != 1 ]; then
+		echo "SKIP /linux/power/$name: wedges the nested L1 (QEMU TCG's emulated SVM) in about half the runs, see docs/nested.md; run it with tests/nested/run.sh -- env NESTED_REBOOT_TWICE=1 FULL_BOOT_ONLY=power tests/linux/full-boot.sh"
+		return
+	fi
 	boot_run "$name" "$VMLINUX" 512M "$APPEND_BASE boardvm.end=reboot-once" \
 		"$(new_disk "$name")" --reboot
 	expect_end "$name" 0 "(power-off after the second boot)"
