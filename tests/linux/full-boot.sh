@@ -469,8 +469,24 @@ expect_end() {
 }
 
 # The guest's reboot -f resets the machine: status 4 without --reboot.
+# nested_reset_skipped NAME: inside the nested L1, a boot whose guest
+# resets the machine is skipped, loudly: all four L1 wedges of session 4
+# (both of L1's CPUs stuck in kernel mode, below boardvm; a second one in
+# the harness's one rerun fails the suite) came in guest-reboot or
+# reboot-twice. The reset paths and --reboot stay covered on the host by
+# tests/linux/power.sh's freestanding guests. NESTED_RESET_TESTS=1 runs
+# them: tests/nested/run.sh -- env NESTED_RESET_TESTS=1
+# FULL_BOOT_ONLY=power tests/linux/full-boot.sh
+nested_reset_skipped() {
+	in_nested_l1 && [ "${NESTED_RESET_TESTS:-}" != 1 ] || return 1
+	echo "SKIP /linux/power/$1: a guest reset inside the nested L1 wedges L1 (QEMU TCG's emulated SVM) in about half the runs, see docs/nested.md; NESTED_RESET_TESTS=1 runs it"
+}
+
 power_reboot() {
 	local name=guest-reboot
+	if nested_reset_skipped "$name"; then
+		return
+	fi
 	boot_run "$name" "$VMLINUX" 512M "$APPEND_BASE boardvm.end=reboot" \
 		"$(new_disk "$name")"
 	expect_end "$name" 4 "after the guest's reboot -f"
@@ -480,12 +496,7 @@ power_reboot() {
 # With --reboot, a guest that reboots once boots twice, then powers off.
 power_reboot_twice() {
 	local name=reboot-twice
-	# Inside the nested L1 this boot wedged L1 itself (both CPUs in
-	# kernel mode, below boardvm) in about half of this session's runs,
-	# CI's included; --reboot is covered on the host by tests/linux/
-	# power.sh's freestanding guests. NESTED_REBOOT_TWICE=1 runs it.
-	if in_nested_l1 && [ "${NESTED_REBOOT_TWICE:-}" != 1 ]; then
-		echo "SKIP /linux/power/$name: wedges the nested L1 (QEMU TCG's emulated SVM) in about half the runs, see docs/nested.md; run it with tests/nested/run.sh -- env NESTED_REBOOT_TWICE=1 FULL_BOOT_ONLY=power tests/linux/full-boot.sh"
+	if nested_reset_skipped "$name"; then
 		return
 	fi
 	boot_run "$name" "$VMLINUX" 512M "$APPEND_BASE boardvm.end=reboot-once" \
