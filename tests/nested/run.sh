@@ -20,7 +20,8 @@
 # Every stage is bounded: on expiry QEMU is killed, L1's console tail is
 # printed, and the status is 124. Progress lines start with "nested:".
 # Exit statuses: COMMAND's, 124 (timeout), 125 (QEMU or L1 failed:
-# no /dev/kvm, QEMU missing, ...).
+# no /dev/kvm, QEMU missing, ...), 126 (L1 died under the command: QEMU
+# exited before it finished, e.g. an L1 kernel panic).
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -192,7 +193,7 @@ while :; do
 		say "QEMU exited (status $qemu_status) before the command finished: $(tail -n 3 "$work/qemu.log" | tr '\n' ' ')"
 		say "L1 console, last lines:"
 		tail -n 25 "$work/console.log" | sed 's/^/nested:   | /'
-		exit 125
+		exit 126
 	fi
 	[ -n "$up" ] || [ $((now - T0)) -lt "$boot_timeout" ] ||
 		stop "L1 not up after ${boot_timeout}s"

@@ -57,14 +57,17 @@ status=${PIPESTATUS[0]}
 # both of L1's CPUs in boardvm's vCPU threads ("soft lockup ... stuck for
 # 548s! [boardvm:...]", cause not found; docs/nested.md). Then the run is
 # repeated once, saying so, for the tests the first run did not report.
-if [ "$status" -eq 124 ]; then
-	echo "RETRY /nested/harness: L1 stopped answering (status 124, its console tail is above); running the nested suites once more for the tests not yet reported"
+# An L1 that dies under the tests (status 126: seen once, an L1 kernel
+# panic, "Attempted to kill the idle task", as the first L2s started) is
+# treated the same way.
+if [ "$status" -eq 124 ] || [ "$status" -eq 126 ]; then
+	echo "RETRY /nested/harness: L1 $([ "$status" -eq 124 ] && echo 'stopped answering' || echo 'died') (status $status, its console tail is above); running the nested suites once more for the tests not yet reported"
 	nested_run | results_not_in "$out" | tee "$again"
 	status=${PIPESTATUS[0]}
 	cat "$again" >>"$out"
 fi
 if [ "$status" -ne 0 ]; then
-	echo "FAIL /nested/harness: tests/nested/run.sh ended with status $status (124: a stage timed out, 125: QEMU or L1 failed); the lines above say where"
+	echo "FAIL /nested/harness: tests/nested/run.sh ended with status $status (124: a stage timed out, 125: QEMU or L1 failed, 126: L1 died under the tests); the lines above say where"
 fi
 grep -q '^\(PASS\|FAIL\) /nested/linux/full-boot/' "$out" ||
 	echo "FAIL /nested/harness: no full-boot result came back from L1"
