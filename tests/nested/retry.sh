@@ -28,6 +28,9 @@ printf 'boardvm-init: done\n' >"$tmp/b.log"
 printf 'boardvm: vCPU 0: guest reset\n' >"$tmp/c.err"
 cp "$tmp/a.log" "$tmp/c.log"
 
+printf 'Decompressing Linux... \n\nXZ-compressed data is corrupt\n\n -- System halted\n' >"$tmp/d.log"
+: >"$tmp/d.err"
+
 in_nested_l1() { return 1; }
 check a 1 not-outside-l1
 in_nested_l1() { return 0; }
@@ -39,6 +42,10 @@ check a 0 second-retry
 check a 1 at-most-twice
 check b 1 not-after-init-done
 check c 1 not-a-guest-reset
+check d 0 corrupt-decompress
+grep -q "^RETRY d: corrupt guest memory (the decompressor) before /init finished" "$tmp/d.out" &&
+	echo "PASS /nested/retry/says-corrupt" ||
+	echo "FAIL /nested/retry/says-corrupt: '$(cat "$tmp/d.out")'"
 
 got=$(printf 'PASS /nested/x\nFAIL /nested/y: late\nPASS /nested/z\nnested: progress\n' |
 	results_not_in <(printf 'PASS /nested/x\nFAIL /nested/y: first\n'))
