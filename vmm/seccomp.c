@@ -14,6 +14,7 @@
  *   nr has the x32 bit             -> trap
  *   ioctl                          -> allowed request numbers, else trap
  *   mmap, mprotect                 -> allowed without PROT_EXEC, else trap
+ *   socket                         -> allowed for AF_UNIX only, else trap
  *   nr in the set                  -> allow
  *   anything else                  -> trap
  *
@@ -23,7 +24,7 @@
  * not allowed once the filter is in, so nothing can replace the handler;
  * and a thread that blocks SIGSYS is killed by the kernel instead.
  */
-#define _GNU_SOURCE		/* REG_RSI */
+#define _GNU_SOURCE		/* REG_RSI, REG_RDI */
 #include <errno.h>
 #include <signal.h>
 #include <stddef.h>
@@ -429,6 +430,23 @@ static void emit_prot_check(struct filter *f)
 	emit(f, STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
 }
 
+/*
+ * socket: AF_UNIX only (args[0], an int: its low word). The --vsock
+ * backend dials PATH_<port>; nothing after the filter may open a network
+ * socket.
+ */
+static void emit_socket_check(struct filter *f)
+{
+	emit(f, JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 0, 4));
+	emit(f, STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(0)));
+	emit(f, JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_UNIX, 0, 1));
+	emit(f, STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+	emit(f, STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
+	/* Other syscalls: args[0] was not loaded; reload nr below. */
+	emit(f, STMT(BPF_LD | BPF_W | BPF_ABS,
+		     offsetof(struct seccomp_data, nr)));
+}
+
 static void filter_build(struct filter *f, const struct seccomp_policy *p)
 {
 	f->len = 0;
@@ -444,9 +462,11 @@ static void filter_build(struct filter *f, const struct seccomp_policy *p)
 		emit_ioctls(f, p);
 	if (p->nr_rule[__NR_mmap] || p->nr_rule[__NR_mprotect])
 		emit_prot_check(f);
+	if (p->nr_rule[__NR_socket])
+		emit_socket_check(f);
 	for (unsigned nr = 0; nr < SECCOMP_MAX_NR; nr++) {
 		if (!p->nr_rule[nr] || nr == __NR_ioctl || nr == __NR_mmap ||
-		    nr == __NR_mprotect)
+		    nr == __NR_mprotect || nr == __NR_socket)
 			continue;
 		emit(f, JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 1));
 		emit(f, STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
@@ -480,6 +500,9 @@ static size_t put_num(char *buf, size_t at, size_t size, unsigned long v,
 	return at;
 }
 
+/* The policy allows socket(), for AF_UNIX only: the trap says which. */
+static bool socket_unix_only;
+
 static void seccomp_sigsys(int sig, siginfo_t *info, void *uctx)
 {
 	ucontext_t *uc = uctx;
@@ -496,6 +519,12 @@ static void seccomp_sigsys(int sig, siginfo_t *info, void *uctx)
 		n = put_str(msg, n, sizeof(msg), " request ");
 		n = put_num(msg, n, sizeof(msg),
 			    uc->uc_mcontext.gregs[REG_RSI], 16);
+	}
+	if (info->si_syscall == __NR_socket && socket_unix_only) {
+		n = put_str(msg, n, sizeof(msg), " domain ");
+		n = put_num(msg, n, sizeof(msg),
+			    uc->uc_mcontext.gregs[REG_RDI], 10);
+		n = put_str(msg, n, sizeof(msg), ", not AF_UNIX");
 	}
 	n = put_str(msg, n, sizeof(msg), "): not in board ");
 	n = put_str(msg, n, sizeof(msg), board_info.name);
@@ -543,6 +572,7 @@ int seccomp_install(void)
 #endif
 	seccomp_policy_build(&policy);
 	filter_build(&filter, &policy);
+	socket_unix_only = policy.nr_rule[__NR_socket] != NULL;
 	if (filter.len == FILTER_MAX) {
 		fprintf(stderr, "boardvm: seccomp: the filter for board %s "
 			"outgrew %u instructions\n", board_info.name,
@@ -584,7 +614,8 @@ void seccomp_print_policy(FILE *out)
 			continue;
 		fprintf(out, "syscall %s%s: %s%s%s\n", syscall_name(nr),
 			nr == __NR_mmap || nr == __NR_mprotect ?
-			" (not PROT_EXEC)" : "", type ? type : "",
+			" (not PROT_EXEC)" : nr == __NR_socket ?
+			" (AF_UNIX only)" : "", type ? type : "",
 			type ? ": " : "", r->why);
 	}
 	for (unsigned i = 0; i < policy.nr_ioctls; i++) {
@@ -598,8 +629,14 @@ void seccomp_print_policy(FILE *out)
 
 void seccomp_selftest(void)
 {
-	long fd = syscall(__NR_socket, AF_INET, SOCK_STREAM, 0);
+	long fd = syscall(__NR_socket, AF_UNIX, SOCK_STREAM, 0);
 
+	/* Reached only where the policy allows AF_UNIX sockets (--vsock). */
+	fprintf(stderr, "boardvm: seccomp self-test: socket(AF_UNIX) %s\n",
+		fd < 0 ? "failed" : "succeeded");
+	if (fd >= 0)
+		close(fd);
+	fd = syscall(__NR_socket, AF_INET, SOCK_STREAM, 0);
 	fprintf(stderr, "boardvm: seccomp self-test: socket() %s: no filter "
 		"is installed\n", fd < 0 ? "failed" : "succeeded");
 	if (fd >= 0)

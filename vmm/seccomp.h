@@ -35,7 +35,10 @@ bool seccomp_active(void);
 /* The policy in words, one line per syscall or ioctl, and why. */
 void seccomp_print_policy(FILE *out);
 
-/* --seccomp-selftest: attempt socket(), which no board allows. */
+/*
+ * --seccomp-selftest: socket(AF_UNIX), which only --vsock allows, then
+ * socket(AF_INET), which nothing allows.
+ */
 void seccomp_selftest(void);
 
 #endif

@@ -490,7 +490,21 @@ t_no_seccomp() {
 	run minimal --no-seccomp --seccomp-selftest --flat "$(hello minimal)"
 	expect_status 33
 	expect_out "hello from minimal"
-	expect_err_is "boardvm: seccomp self-test: socket() succeeded: no filter is installed"
+	expect_err_is "boardvm: seccomp self-test: socket(AF_UNIX) succeeded
+boardvm: seccomp self-test: socket() succeeded: no filter is installed"
+}
+
+# With --vsock the policy allows socket(), for AF_UNIX only: the self-test's
+# AF_UNIX socket is made, its AF_INET one traps and says the domain.
+t_seccomp_socket_unix_only() {
+	run pc --vsock "$tmp/v.sock" --seccomp-selftest --flat "$(hello pc)"
+	expect_status 6
+	expect_err_is "boardvm: seccomp self-test: socket(AF_UNIX) succeeded
+boardvm: seccomp: forbidden system call 41 (socket domain 2, not AF_UNIX): not in board pc's policy (see boardvm --seccomp-policy; --no-seccomp to debug)"
+	run pc --vsock "$tmp/v.sock" --seccomp-policy
+	expect_status 0
+	grep -q "^syscall socket (AF_UNIX only): virtio-vsock-pci: " "$tmp/out" ||
+		fail "--seccomp-policy lacks 'syscall socket (AF_UNIX only)'"
 }
 
 # The policy follows the board: KVM_IRQ_LINE only with an in-kernel irqchip
