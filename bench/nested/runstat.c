@@ -6,14 +6,21 @@
  * (wait4's ru_maxrss) and CPU time. For bench/nested, where boardvm and
  * QEMU boot the same guest side by side.
  *
- *   runstat [-o LOG] LABEL=TEXT... -- COMMAND [ARG...]
+ *   runstat [-o LOG] [-t SECONDS] LABEL=TEXT... -- COMMAND [ARG...]
+ *
+ * -t: SIGKILL the command after SECONDS (its status then says 137).
  *
  * Prints one line: first=MS LABEL=MS ... exit=MS status=N maxrss_kib=N
- * user_ms=N sys_ms=N, where LABEL is when a line holding TEXT first
- * came (-1: never).
+ * user_ms=N sys_ms=N LABEL_cpu_ms=N ..., where LABEL is when a line
+ * holding TEXT first came (-1: never) and LABEL_cpu_ms the command's CPU
+ * time (user + sys of all its threads, /proc/PID/stat, 10 ms ticks) at
+ * that moment (-1: never): the CPU between two lines is the work done
+ * between them, without the boot before or the shutdown after.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +31,15 @@
 #include <unistd.h>
 
 #define MAX_PATTERNS 16
+
+static pid_t child;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	if (child > 0)
+		kill(child, SIGKILL);
+}
 
 static double now_ms(const struct timespec *t0)
 {
@@ -38,12 +54,38 @@ static double tv_ms(const struct timeval *tv)
 	return tv->tv_sec * 1e3 + tv->tv_usec / 1e3;
 }
 
+/* The CPU time of process `pid` so far in ms (user + sys), -1 if unknown. */
+static double proc_cpu_ms(pid_t pid)
+{
+	unsigned long utime, stime;
+	char path[64], buf[1024], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	p = strrchr(buf, ')');	/* the name may hold spaces */
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+			 &utime, &stime) != 2)
+		return -1;
+	return (utime + stime) * 1e3 / sysconf(_SC_CLK_TCK);
+}
+
 /* A sliding window over the output, long enough for every pattern. */
 struct matcher {
 	const char *pattern[MAX_PATTERNS];
 	const char *label[MAX_PATTERNS];
 	double seen[MAX_PATTERNS];
+	double cpu[MAX_PATTERNS];
 	unsigned nr;
+	pid_t pid;
 	char tail[4096];
 	size_t len;
 };
@@ -60,8 +102,10 @@ static void match_chunk(struct matcher *m, const char *buf, size_t n, double t)
 		if (buf[i] != '\n')
 			continue;
 		for (unsigned p = 0; p < m->nr; p++)
-			if (m->seen[p] < 0 && strstr(m->tail, m->pattern[p]))
+			if (m->seen[p] < 0 && strstr(m->tail, m->pattern[p])) {
 				m->seen[p] = t;
+				m->cpu[p] = proc_cpu_ms(m->pid);
+			}
 		m->len = 0;
 	}
 }
@@ -73,7 +117,7 @@ int main(int argc, char **argv)
 	struct rusage ru;
 	double first = -1, exited;
 	FILE *log = NULL;
-	int fds[2], status, i = 1;
+	int fds[2], status, i = 1, limit = 0;
 	char buf[65536];
 	pid_t pid;
 
@@ -83,6 +127,10 @@ int main(int argc, char **argv)
 			perror(argv[i + 1]);
 			return 2;
 		}
+		i += 2;
+	}
+	if (i + 1 < argc && !strcmp(argv[i], "-t")) {
+		limit = atoi(argv[i + 1]);
 		i += 2;
 	}
 	for (; i < argc && strcmp(argv[i], "--"); i++) {
@@ -98,11 +146,12 @@ int main(int argc, char **argv)
 		}
 		*eq = 0;
 		m.seen[m.nr] = -1;
+		m.cpu[m.nr] = -1;
 		m.label[m.nr] = argv[i];
 		m.pattern[m.nr++] = eq + 1;
 	}
 	if (i + 1 >= argc) {
-		fprintf(stderr, "usage: runstat [-o LOG] LABEL=TEXT... -- COMMAND [ARG...]\n");
+		fprintf(stderr, "usage: runstat [-o LOG] [-t SECONDS] LABEL=TEXT... -- COMMAND [ARG...]\n");
 		return 2;
 	}
 	if (pipe(fds) < 0) {
@@ -124,6 +173,11 @@ int main(int argc, char **argv)
 		_exit(127);
 	}
 	close(fds[1]);
+	m.pid = child = pid;
+	if (limit > 0) {
+		signal(SIGALRM, on_alarm);
+		alarm(limit);
+	}
 	for (;;) {
 		ssize_t n = read(fds[0], buf, sizeof(buf));
 		double t = now_ms(&t0);
@@ -146,9 +200,12 @@ int main(int argc, char **argv)
 	printf("first=%.0f", first);
 	for (unsigned p = 0; p < m.nr; p++)
 		printf(" %s=%.0f", m.label[p], m.seen[p]);
-	printf(" exit=%.0f status=%d maxrss_kib=%ld user_ms=%.0f sys_ms=%.0f\n",
+	printf(" exit=%.0f status=%d maxrss_kib=%ld user_ms=%.0f sys_ms=%.0f",
 	       exited, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
 	       ru.ru_maxrss, tv_ms(&ru.ru_utime), tv_ms(&ru.ru_stime));
+	for (unsigned p = 0; p < m.nr; p++)
+		printf(" %s_cpu_ms=%.0f", m.label[p], m.cpu[p]);
+	printf("\n");
 	if (log)
 		fclose(log);
 	return 0;
