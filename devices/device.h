@@ -75,10 +75,35 @@ struct host_disk {
  * of `fd` is one frame, each write sends one (socketpairs in tests).
  * set_offload(): TUNSETOFFLOAD with TUN_F_* bits; 0 or a negative errno.
  */
+/* One virtqueue handed to the kernel (vhost=on). */
+struct host_vhost_ring {
+	uint16_t num;			/* queue size */
+	uint16_t base;			/* next avail entry */
+	void *desc, *avail, *used;	/* mapped in the VMM */
+	int kick;			/* the queue's doorbell eventfd */
+	int call;			/* eventfd the kernel signals */
+};
+
+struct host_vhost {
+	uint64_t features;		/* negotiated, to the kernel */
+	const struct guest_ram *ram;
+	unsigned nr_rings;
+	struct host_vhost_ring ring[2];	/* receiveq, transmitq */
+};
+
 struct host_net {
 	const char *ifname;		/* as the kernel named it */
 	int fd;
 	int (*set_offload)(const struct host_net *net, unsigned tun_flags);
+	/*
+	 * vhost=on: /dev/vhost-net (owned), the features it moves, and
+	 * start/stop of its data path on the tap; vhost_fd -1 without.
+	 */
+	int vhost_fd;
+	uint64_t vhost_features;
+	int (*vhost_start)(const struct host_net *net,
+			   const struct host_vhost *v);
+	void (*vhost_stop)(const struct host_net *net, unsigned nr_rings);
 };
 
 /* A named counter a device reports for --stats. */
@@ -137,6 +162,13 @@ struct device_host {
 	 */
 	void (*poll_enable)(struct device_host *host, struct device *dev,
 			    bool on);
+	/*
+	 * The eventfd of `dev`'s async doorbell `slot` (a queue's notify),
+	 * which the I/O thread stops watching: the kernel takes the kicks
+	 * (vhost). -1 when there is none; NULL in tests.
+	 */
+	int (*doorbell_fd)(struct device_host *host, struct device *dev,
+			   unsigned slot);
 	/* --vsock backends, each naming its device. */
 	const struct host_vsock *vsocks;
 	unsigned nr_vsocks;

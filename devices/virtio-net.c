@@ -29,12 +29,21 @@
  *
  * Without --net the device has no backend: the link is down (status 0),
  * transmitted frames are dropped and nothing arrives.
+ *
+ * vhost=on (the backend has a vhost_fd): the kernel moves the frames. At
+ * DRIVER_OK both rings go to vhost_start() with the queues' doorbell
+ * eventfds as kicks (host->doorbell_fd: the I/O thread no longer sees
+ * them) and one call eventfd, which is then the device's poll fd: when it
+ * fires, each queue whose used index moved since its last interrupt gets
+ * one (vhost already applied EVENT_IDX). A reset or the device's end stops
+ * it. EVENT_IDX and MRG_RXBUF are offered only where vhost moves them.
  */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -106,6 +115,9 @@ struct virtio_net {
 	bool offloads_set;			/* TUNSETOFFLOAD since reset */
 	bool polling;				/* the I/O thread polls the tap */
 	uint32_t pending;			/* bytes in `frame`: waiting */
+	int call_fd;				/* vhost=on: else -1 */
+	bool vhost_on;				/* rings with the kernel */
+	uint16_t vhost_used[2];			/* used idx at last interrupt */
 	uint64_t count[NR_NET_COUNTERS];
 	struct virtq_req req;
 	struct virtq_req rx[NET_QUEUE_MAX];	/* chains of one frame */
@@ -128,7 +140,7 @@ static void net_poll(struct virtio_net *net, bool on)
 {
 	struct device_host *host = net->vp.dev->host;
 
-	if (net->polling == on || !net->backend)
+	if (net->polling == on || !net->backend || net->call_fd >= 0)
 		return;
 	net->polling = on;
 	if (host && host->poll_enable)
@@ -346,11 +358,85 @@ static void net_rx(struct virtio_net *net)
 	}
 }
 
+/* vhost=on */
+
+/* Hand both rings to the kernel (at DRIVER_OK); false if it refused. */
+static bool vhost_start(struct virtio_net *net)
+{
+	struct device_host *host = net->vp.dev->host;
+	struct host_vhost v = {
+		.features = net->vp.driver_features,
+		.ram = host ? host->ram : NULL,
+		.nr_rings = 2,
+	};
+
+	for (unsigned q = 0; q < 2; q++) {
+		struct virtq *vq = &net->vp.vq[q];
+
+		if (!vq->enabled || !vq->avail || !host || !host->doorbell_fd)
+			return false;
+		v.ring[q] = (struct host_vhost_ring) {
+			.num = vq->size, .base = vq->last_avail,
+			.desc = vq->desc, .avail = vq->avail, .used = vq->used,
+			.kick = host->doorbell_fd(host, net->vp.dev, q),
+			.call = net->call_fd,
+		};
+		if (v.ring[q].kick < 0)
+			return false;
+		net->vhost_used[q] = vq->used_idx;
+	}
+	if (!v.ram || net->backend->vhost_start(net->backend, &v) < 0)
+		return false;
+	net->vhost_on = true;
+	return true;
+}
+
+static void vhost_stop(struct virtio_net *net)
+{
+	if (!net->vhost_on)
+		return;
+	net->backend->vhost_stop(net->backend, 2);
+	net->vhost_on = false;
+}
+
+/* The kernel signalled: interrupt the queues it moved. */
+static void vhost_call(struct virtio_net *net)
+{
+	uint64_t count;
+
+	if (read(net->call_fd, &count, sizeof(count)) < 0 || !net->vhost_on)
+		return;
+	for (unsigned q = 0; q < 2; q++) {
+		struct virtq *vq = &net->vp.vq[q];
+		uint16_t idx;
+
+		if (!vq->used)
+			continue;
+		idx = __atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE);
+		if (idx == net->vhost_used[q])
+			continue;
+		net->vhost_used[q] = idx;
+		virtio_pci_queue_raise(&net->vp, q);
+		net->count[q == NET_RX ? NET_RX_INTERRUPTS :
+			   NET_TX_INTERRUPTS]++;
+	}
+}
+
 static void net_queue_notify(struct virtio_pci *vp, unsigned q)
 {
 	struct virtio_net *net = to_net(vp);
 
 	net_set_offloads(net);
+	if (net->call_fd >= 0) {
+		/* Kicks go to the kernel; this is DRIVER_OK's. */
+		if (!net->vhost_on && !vhost_start(net) &&
+		    ratelimit_allow(&net->vp.log))
+			fprintf(stderr, "boardvm: %s: vhost-net did not take "
+				"the rings: the device stays silent until a "
+				"reset\n", net->vp.dev->desc ?
+				net->vp.dev->desc->name : "virtio-net");
+		return;
+	}
 	if (q == NET_TX)
 		net_tx(net);
 	else
@@ -362,6 +448,7 @@ static void net_reset(struct virtio_pci *vp)
 	struct virtio_net *net = to_net(vp);
 
 	net->pending = 0;
+	vhost_stop(net);
 	if (net->offloads_set && net->backend)
 		net->backend->set_offload(net->backend, 0);
 	net->offloads_set = false;
@@ -384,6 +471,8 @@ static int net_poll_fd(struct device *dev)
 {
 	struct virtio_net *net = to_net(dev->state);
 
+	if (net->call_fd >= 0)
+		return net->call_fd;
 	return net->backend ? net->backend->fd : -1;
 }
 
@@ -393,7 +482,10 @@ static void net_poll_ready(struct device *dev)
 	struct virtio_net *net = to_net(dev->state);
 
 	virtio_pci_lock(&net->vp);
-	net_rx(net);
+	if (net->call_fd >= 0)
+		vhost_call(net);
+	else
+		net_rx(net);
 	virtio_pci_unlock(&net->vp);
 }
 
@@ -483,6 +575,26 @@ static uint64_t net_features(struct device *dev)
 	return f;
 }
 
+/* vhost=on: the ring features only where the kernel moves them. */
+static int vhost_features(struct virtio_net *net, const char *name,
+			  uint64_t *f)
+{
+	uint64_t k = net->backend->vhost_features;
+
+	if (!(k & 1ull << VIRTIO_F_VERSION_1)) {
+		fprintf(stderr, "boardvm: %s: this kernel's vhost-net lacks "
+			"VIRTIO_F_VERSION_1 (features 0x%llx): drop vhost=on\n",
+			name, (unsigned long long)k);
+		return -ENOTSUP;
+	}
+	if (!(k & 1ull << VIRTIO_F_EVENT_IDX))
+		*f &= ~(1ull << VIRTIO_F_EVENT_IDX);
+	if (!(k & 1ull << VIRTIO_NET_F_MRG_RXBUF))
+		*f &= ~(1ull << VIRTIO_NET_F_MRG_RXBUF);
+	net->call_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	return net->call_fd < 0 ? -errno : 0;
+}
+
 static const struct virtio_model net_model = {
 	.device_id = VIRTIO_ID_NET,
 	.class_code = 0x020000,		/* network, Ethernet */
@@ -499,11 +611,13 @@ static int net_init(struct device *dev)
 	struct device_host *host = dev->host;
 	const char *name = dev->desc ? dev->desc->name : "virtio-net";
 	struct virtio_net *net = calloc(1, sizeof(*net));
+	uint64_t features;
 	int err;
 
 	if (!net)
 		return -ENOMEM;
 	net->model = net_model;
+	net->call_fd = -1;
 	err = net_props(net, dev, name);
 	if (err < 0)
 		goto err_free;
@@ -512,7 +626,13 @@ static int net_init(struct device *dev)
 		if (net->backend->fd < 0)
 			net->backend = NULL;
 	}
-	err = virtio_pci_init(&net->vp, dev, &net->model, net_features(dev));
+	features = net_features(dev);
+	if (net->backend && net->backend->vhost_start) {
+		err = vhost_features(net, name, &features);
+		if (err < 0)
+			goto err_free;
+	}
+	err = virtio_pci_init(&net->vp, dev, &net->model, features);
 	if (err < 0)
 		goto err_free;
 	net->polling = true;	/* the I/O thread starts polling the fd */
@@ -520,6 +640,8 @@ static int net_init(struct device *dev)
 	return 0;
 
 err_free:
+	if (net->call_fd >= 0)
+		close(net->call_fd);
 	free(net);
 	return err;
 }
@@ -532,6 +654,9 @@ static void net_destroy(struct device *dev)
 	if (!dev->state)
 		return;
 	net = to_net(dev->state);
+	vhost_stop(net);
+	if (net->call_fd >= 0)
+		close(net->call_fd);
 	virtio_pci_destroy(&net->vp);
 	free(net);
 	dev->state = NULL;

@@ -128,6 +128,12 @@ static void virtio_pci_raise(struct virtio_pci *vp, uint16_t vector,
 		msix_deliver(vp, vector);
 }
 
+void virtio_pci_queue_raise(struct virtio_pci *vp, unsigned q)
+{
+	if (q < vp->model->nr_queues)
+		virtio_pci_raise(vp, vp->vq[q].msix_vector, VIRTIO_ISR_QUEUE);
+}
+
 bool virtio_pci_queue_interrupt(struct virtio_pci *vp, unsigned q)
 {
 	struct virtq *vq = &vp->vq[q];

@@ -150,6 +150,9 @@ int virtio_pci_init(struct virtio_pci *vp, struct device *dev,
 		    const struct virtio_model *model, uint64_t features);
 void virtio_pci_destroy(struct virtio_pci *vp);
 
+/* Queue q's interrupt now, without the suppression check (vhost made it). */
+void virtio_pci_queue_raise(struct virtio_pci *vp, unsigned q);
+
 /* Locked helpers for models. */
 bool virtio_pci_driver_ok(const struct virtio_pci *vp);
 bool virtio_pci_has_feature(const struct virtio_pci *vp, unsigned bit);

@@ -172,6 +172,32 @@ void io_thread_poll_enable(struct device_host *host, struct device *dev,
 		epoll_ctl(io.epoll_fd, EPOLL_CTL_MOD, fd, &ev);
 }
 
+/*
+ * host->doorbell_fd(): the eventfd of dev's async doorbell `slot`, no
+ * longer watched here (the kernel takes its kicks: vhost). The fd stays
+ * ours to close at stop.
+ */
+int io_thread_doorbell_fd(struct device_host *host, struct device *dev,
+			  unsigned slot)
+{
+	unsigned index = dev - machine_devices;
+
+	(void)host;
+	for (unsigned i = 0; io.async_fds && i < board_info.nr_async; i++) {
+		const struct board_async *a = &board_async[i];
+
+		if (a->binding != BINDING_ASYNC || a->slot != slot ||
+		    board_regions[a->region].device != index ||
+		    io.async_fds[i] < 0)
+			continue;
+		if (io.epoll_fd >= 0)
+			epoll_ctl(io.epoll_fd, EPOLL_CTL_DEL, io.async_fds[i],
+				  NULL);
+		return io.async_fds[i];
+	}
+	return -1;
+}
+
 static void handle_files(void)
 {
 	for (unsigned i = 0; i < io.nr_files;) {

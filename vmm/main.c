@@ -233,7 +233,8 @@ static unsigned command_line_seccomp_options(void)
 {
 	return (control.api_sock ? SECCOMP_OPT_API : 0) |
 	       (console_backends_take_input() ? SECCOMP_OPT_CONSOLE_INPUT : 0) |
-	       (tap_any() ? SECCOMP_OPT_NET : 0);
+	       (tap_any() ? SECCOMP_OPT_NET : 0) |
+	       (tap_any_vhost() ? SECCOMP_OPT_VHOST : 0);
 }
 
 /* --seccomp-policy: the allowlist with what the other options add. */
@@ -706,6 +707,7 @@ static int vmm_run(const struct vm_options *opts,
 		.disks = disks,
 		.nr_disks = nr_disks,
 		.poll_enable = io_thread_poll_enable,
+		.doorbell_fd = io_thread_doorbell_fd,
 		.pci_bar_update = pci_remap_bar_update,
 		.signal_msi = vm_signal_msi,
 		.device = machine_device,

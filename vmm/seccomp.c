@@ -46,6 +46,7 @@
 #include <linux/if_tun.h>
 #include <linux/kvm.h>
 #include <linux/seccomp.h>
+#include <linux/vhost.h>
 
 #include "common.h"
 #include "console.h"
@@ -159,6 +160,12 @@ static bool device_has_tap(const struct board_device *dev)
 	return seccomp_options & SECCOMP_OPT_NET;
 }
 
+/* ... and with vhost=on, a /dev/vhost-net. */
+static bool device_has_vhost(const struct board_device *dev)
+{
+	return seccomp_options & SECCOMP_OPT_VHOST;
+}
+
 void seccomp_set_options(unsigned options)
 {
 	seccomp_options = options;
@@ -263,6 +270,20 @@ static const struct seccomp_rule seccomp_rules[] = {
 		 "set up before the filter)",
 	  .syscalls = SYSCALLS(__NR_read, __NR_writev, __NR_epoll_ctl),
 	  .ioctls = IOCTLS(IOCTL(TUNSETOFFLOAD)) },
+	{ .need = HOST_NEED_NET, .device_needs = device_has_vhost,
+	  .why = "--net ...,vhost=on: the rings handed to the kernel at "
+		 "DRIVER_OK and taken back at reset (/dev/vhost-net opened "
+		 "and owned before the filter); its call eventfd read",
+	  .syscalls = SYSCALLS(__NR_read, __NR_epoll_ctl),
+	  .ioctls = IOCTLS(IOCTL(VHOST_SET_FEATURES),
+			   IOCTL(VHOST_SET_MEM_TABLE),
+			   IOCTL(VHOST_SET_VRING_NUM),
+			   IOCTL(VHOST_SET_VRING_BASE),
+			   IOCTL(VHOST_SET_VRING_ADDR),
+			   IOCTL(VHOST_SET_VRING_KICK),
+			   IOCTL(VHOST_SET_VRING_CALL),
+			   IOCTL(VHOST_GET_VRING_BASE),
+			   IOCTL(VHOST_NET_SET_BACKEND)) },
 	{ .need = HOST_NEED_ENTROPY,
 	  .why = "entropy for the guest",
 	  .syscalls = SYSCALLS(__NR_getrandom) },

@@ -24,6 +24,7 @@
 #define SECCOMP_OPT_API			0x1	/* --api-sock */
 #define SECCOMP_OPT_CONSOLE_INPUT	0x2	/* a --serial with input */
 #define SECCOMP_OPT_NET			0x4	/* a --net tap */
+#define SECCOMP_OPT_VHOST		0x8	/* a --net ...,vhost=on */
 void seccomp_set_options(unsigned options);
 
 /* Install the board's filter on every thread. -1 with a message. */

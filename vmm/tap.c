@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Tap backends (vmm/tap.h). Each --net is [NAME=]tap:IFNAME or tap:auto;
+ * Tap backends (vmm/tap.h). Each --net is [NAME=]tap:IFNAME or tap:auto,
+ * optionally followed by ,vhost=on (the kernel's vhost-net moves the
+ * frames: vmm/vhost-net.c; an error when it cannot, never a silent
+ * fallback) or ,vhost=off (the default);
  * with NAME it belongs to that virtio-net-pci device, without it to the
  * next device in board order that has none (as --disk does). A board
  * device without one is a NIC with its link down.
@@ -27,6 +30,7 @@
 #include "common.h"
 #include "board-tables.h"
 #include "tap.h"
+#include "vhost-net.h"
 
 #define TAP_MAX		8
 #define TAP_HDR_BYTES	12
@@ -37,6 +41,7 @@ struct tap {
 	struct host_net net;
 	unsigned slot;			/* its device's place among the NICs */
 	bool auto_name;			/* tap:auto: the kernel names it */
+	bool vhost;			/* ,vhost=on */
 };
 
 static struct tap taps[TAP_MAX];
@@ -52,7 +57,12 @@ static int tap_set_offload(const struct host_net *net, unsigned flags)
 
 int tap_parse(const char *arg)
 {
-	const char *eq = strchr(arg, '='), *spec = eq ? eq + 1 : arg;
+	const char *comma = strchr(arg, ',');
+	const char *eq = memchr(arg, '=', comma ? (size_t)(comma - arg) :
+				strlen(arg));
+	const char *spec = eq ? eq + 1 : arg;
+	size_t len = comma ? (size_t)(comma - spec) : strlen(spec);
+	bool vhost = comma && !strcmp(comma, ",vhost=on");
 	struct tap *t = &taps[nr_taps];
 
 	if (nr_taps == TAP_MAX) {
@@ -60,18 +70,23 @@ int tap_parse(const char *arg)
 			TAP_MAX);
 		return -1;
 	}
-	if (strncmp(spec, "tap:", 4) || !spec[4] ||
-	    strlen(spec + 4) >= IFNAMSIZ || (eq && eq == arg)) {
+
+	if (strncmp(spec, "tap:", 4) || len == 4 || len - 4 >= IFNAMSIZ ||
+	    (eq && eq == arg) ||
+	    (comma && !vhost && strcmp(comma, ",vhost=off"))) {
 		fprintf(stderr, "boardvm: --net '%s': expected [NAME=]tap:IFNAME "
-			"or [NAME=]tap:auto (IFNAME at most %u characters)\n",
+			"or [NAME=]tap:auto (IFNAME at most %u characters), "
+			"then optionally ,vhost=on or ,vhost=off\n",
 			arg, IFNAMSIZ - 1);
 		return -1;
 	}
-	*t = (struct tap) { .net.fd = -1 };
+	*t = (struct tap) { .net.fd = -1, .net.vhost_fd = -1 };
 	t->device = eq ? strndup(arg, eq - arg) : NULL;
-	t->auto_name = !strcmp(spec + 4, "auto");
+	t->auto_name = len == 8 && !strncmp(spec + 4, "auto", 4);
+	t->vhost = vhost;
 	if (!t->auto_name)
-		snprintf(t->ifname, sizeof(t->ifname), "%s", spec + 4);
+		snprintf(t->ifname, sizeof(t->ifname), "%.*s", (int)(len - 4),
+			 spec + 4);
 	nr_taps++;
 	return 0;
 }
@@ -153,7 +168,13 @@ static int tap_open(struct tap *t)
 	if (ioctl(fd, TUNSETOFFLOAD, 0ul) < 0)
 		goto fail;
 	t->net = (struct host_net) { .ifname = t->ifname, .fd = fd,
-				     .set_offload = tap_set_offload };
+				     .set_offload = tap_set_offload,
+				     .vhost_fd = -1 };
+	if (t->vhost && vhost_net_open(&t->net) < 0) {
+		close(fd);
+		t->net.fd = -1;
+		return -1;
+	}
 	return 0;
 fail:
 	err = errno;
@@ -185,7 +206,7 @@ int tap_open_all(void)
 	}
 	/* One per NIC in board order; fd -1: no --net, the link is down. */
 	for (unsigned s = 0; s < n; s++)
-		nets[s] = (struct host_net) { .fd = -1 };
+		nets[s] = (struct host_net) { .fd = -1, .vhost_fd = -1 };
 	for (unsigned t = 0; t < nr_taps; t++)
 		nets[taps[t].slot] = taps[t].net;
 	nr_nets = n;
@@ -201,4 +222,12 @@ const struct host_net *tap_nets(unsigned *nr)
 bool tap_any(void)
 {
 	return nr_taps > 0;
+}
+
+bool tap_any_vhost(void)
+{
+	for (unsigned t = 0; t < nr_taps; t++)
+		if (taps[t].vhost)
+			return true;
+	return false;
 }

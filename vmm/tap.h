@@ -9,7 +9,7 @@
 
 #include "device.h"
 
-/* --net [NAME=]tap:IFNAME|tap:auto: -1 with a message. */
+/* --net [NAME=]tap:IFNAME|tap:auto[,vhost=on|off]: -1 with a message. */
 int tap_parse(const char *arg);
 /* Every --net names a virtio-net-pci device of the board: -1 if not. */
 int tap_check(void);
@@ -19,5 +19,7 @@ int tap_open_all(void);
 const struct host_net *tap_nets(unsigned *nr);
 /* Whether any --net was given (the seccomp rule). */
 bool tap_any(void);
+/* Whether any --net asked for vhost=on (its seccomp rule). */
+bool tap_any_vhost(void);
 
 #endif

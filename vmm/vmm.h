@@ -186,6 +186,9 @@ bool vm_is_paused(struct vm *vm);
 int io_thread_start(struct vm *vm);
 void io_thread_stop(struct vm *vm);
 void io_thread_free(void);
+/* host->doorbell_fd(): a doorbell's eventfd, unwatched (vhost takes it). */
+int io_thread_doorbell_fd(struct device_host *host, struct device *dev,
+			  unsigned slot);
 void io_thread_poll_enable(struct device_host *host, struct device *dev,
 			   bool on);
 struct dispatch_ctx *io_thread_ctx(void);

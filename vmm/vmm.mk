@@ -19,7 +19,7 @@ VMM_SRCS := $(addprefix vmm/,boot-bzimage.c tap.c boot-flat.c boot-kernel.c \
 	main.c mptable.c acpi.c \
 	pci-kvm.c pci-remap.c ram-fill.c seccomp.c stats.c vcpu.c) $(GEN_DIR)/board.c
 # --vsock's host end (devices/virtio-vsock.c is the model).
-VMM_SRCS += vmm/vsock-option.c
+VMM_SRCS += vmm/vsock-option.c vmm/vhost-net.c
 # The control plane (docs/api.md).
 VMM_SRCS += $(addprefix vmm/,api.c api-http.c board-json.c log.c metrics.c \
 	trace.c)

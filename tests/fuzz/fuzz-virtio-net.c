@@ -168,7 +168,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < image && in.pos < in.size; i++)
 		ram_image[i] = in.data[in.pos++];
 
-	net = (struct host_net) { "fuzz", sock[0], fake_set_offload };
+	net = (struct host_net) { .ifname = "fuzz", .fd = sock[0],
+				  .set_offload = fake_set_offload,
+				  .vhost_fd = -1 };
 	host = (struct device_host) { .ram = &ram, .nets = &net, .nr_nets = 1 };
 	desc = (struct board_device) {
 		.name = "virtio-net0", .type = &device_type_virtio_net_pci,

@@ -22,19 +22,27 @@
 #   /linux/net/stats          --stats counts frames both ways, no drops
 #                             toward the guest
 # and prints the figures (seconds, MiB/s, frames, interrupts per frame).
+# NET_VHOST=1: the same with --net tap:bvmnet0,vhost=on (the kernel's
+# vhost-net moves the frames; needs /dev/vhost-net, in the nested harness
+# NESTED_MODULES="tun vhost_net"), names /linux/net-vhost/..., and stats
+# checks the interrupts boardvm raised for vhost instead of frame counts.
 # Needs hardware virtualization (on a host without it, tests/nested runs
 # this inside L1: NESTED_MODULES=tun), /dev/net/tun and root.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
+P=/linux/net VHOST=
+if [ "${NET_VHOST:-0}" = 1 ]; then
+	P=/linux/net-vhost VHOST=,vhost=on
+fi
 
 if [ -z "${NET_SH_IN_NS:-}" ]; then
 	if [ ! -c /dev/net/tun ]; then
-		echo "SKIP /linux/net: no /dev/net/tun (modprobe tun; in the nested harness NESTED_MODULES=tun)"
+		echo "SKIP $P: no /dev/net/tun (modprobe tun; in the nested harness NESTED_MODULES=tun)"
 		exit 0
 	fi
 	if ! unshare -n true 2>/dev/null; then
-		echo "SKIP /linux/net: cannot create a network namespace (unshare -n needs root)"
+		echo "SKIP $P: cannot create a network namespace (unshare -n needs root)"
 		exit 0
 	fi
 	NET_SH_IN_NS=1 exec unshare -n bash "$PWD/tests/linux/net.sh" "$@"
@@ -54,13 +62,15 @@ trap cleanup EXIT
 
 TESTS="boot features ping-host download upload ping-guest link-down-up driver-reload stats"
 skip_all() {
-	for t in $TESTS; do echo "SKIP /linux/net/$t: $1"; done
+	for t in $TESTS; do echo "SKIP $P/$t: $1"; done
 	exit 0
 }
 if ! host_hw_virt && ! in_nested_l1; then
 	skip_all "Linux userspace needs vmx/svm (tests/nested runs this inside L1)"
 fi
 [ -c /dev/kvm ] || skip_all "no /dev/kvm"
+[ -z "$VHOST" ] || [ -c /dev/vhost-net ] ||
+	skip_all "NET_VHOST=1 and no /dev/vhost-net (modprobe vhost_net; in the nested harness NESTED_MODULES=\"tun vhost_net\")"
 find_kernel || skip_all "$IMAGE_WHY"
 
 WHY=
@@ -113,7 +123,7 @@ net_boot() {
 	local pid
 	start=$(date +%s)
 	"$BOARDVM" --kernel "$BZIMAGE" --initrd "$INITRD" --mem 512M --cpus 2 \
-		--net "tap:$TAP" --stats \
+		--net "tap:$TAP$VHOST" --stats \
 		--append "$APPEND_BASE boardvm.nettest=1" \
 		</dev/null >"$tmp/$NAME.log" 2>"$tmp/$NAME.err" &
 	pid=$!
@@ -146,7 +156,7 @@ secs=$(($(date +%s) - start))
 [ "$status" = 0 ] || fail "boardvm ended with status $status: $(boot_failure "$NAME")"
 log_lines "$NAME" | grep -q '^boardvm-init: done$' ||
 	fail "/init did not finish: $(tail -n 5 "$tmp/$NAME.log" | tr '\n' '|')"
-report /linux/net/boot
+report $P/boot
 
 # features: virtio's sysfs bit string, bit 0 first.
 f=$(net features)
@@ -154,15 +164,15 @@ for bit in 0:CSUM 1:GUEST_CSUM 7:GUEST_TSO4 8:GUEST_TSO6 11:HOST_TSO4 \
 	   12:HOST_TSO6 15:MRG_RXBUF 16:STATUS 29:EVENT_IDX 32:VERSION_1; do
 	[ "${f:${bit%%:*}:1}" = 1 ] || fail "${bit#*:} not negotiated: '$f'"
 done
-report /linux/net/features
+report $P/features
 
 [ "$(net ping)" = ok ] || fail "the guest could not ping 10.0.2.1: '$(net ping)'"
-report /linux/net/ping-host
+report $P/ping-host
 
 got=$(net download)
 [ "$got" = "$big_sum 67108864" ] ||
 	fail "the guest got '$got', expected '$big_sum 67108864'"
-report /linux/net/download
+report $P/download
 
 sent=$(net upload-sent)
 host_sum=$(sha256sum <"$tmp/upload" 2>/dev/null | cut -d' ' -f1)
@@ -170,29 +180,34 @@ host_size=$(wc -c <"$tmp/upload" 2>/dev/null)
 [ -n "$sent" ] && [ "$sent" = "$host_sum" ] && [ "$(net upload-reply)" = "$sent" ] &&
 	[ "$host_size" = 8388608 ] ||
 	fail "guest sent '$sent', host stored '$host_sum' ($host_size bytes), CGI replied '$(net upload-reply)'"
-report /linux/net/upload
+report $P/upload
 
 [ -e "$tmp/www/pinged" ] || fail "10.0.2.15 never answered the host's ping"
 [ "$(net host-ping)" = ok ] || fail "the guest did not see the host's mark: '$(net host-ping)'"
-report /linux/net/ping-guest
+report $P/ping-guest
 
 [ "$(net relink)" = ok ] || fail "no ping after ip link set eth0 down/up: '$(net relink)'"
-report /linux/net/link-down-up
+report $P/link-down-up
 
 [ "$(net reload)" = ok ] || fail "no ping after reloading virtio_net: '$(net reload)'; $(log_lines "$NAME" | grep -i virtio_net | tail -n 3 | tr '\n' '|')"
-report /linux/net/driver-reload
+report $P/driver-reload
 
 # stats: device virtio-net0 rx-packets=N ... (boardvm's stderr)
 line=$(grep '^stats: device virtio-net0 ' "$tmp/$NAME.err")
 c() { echo "$line" | sed -n "s/.* $1=\([0-9]*\).*/\1/p"; }
 if [ -z "$line" ]; then
 	fail "no virtio-net0 line in --stats: $(grep '^stats:' "$tmp/$NAME.err" | tr '\n' '|')"
+elif [ -n "$VHOST" ]; then
+	# The kernel moved the frames; boardvm raised the interrupts.
+	[ "$(c rx-interrupts)" -gt 0 ] || fail "rx-interrupts $(c rx-interrupts): none raised for vhost"
+	[ "$(c tx-interrupts)" -gt 0 ] || fail "tx-interrupts $(c tx-interrupts): none raised for vhost"
+	[ "$(c rx-packets)" = 0 ] || fail "rx-packets $(c rx-packets): boardvm moved frames itself under vhost=on"
 else
 	[ "$(c rx-bytes)" -ge 67108864 ] || fail "rx-bytes $(c rx-bytes) < the 64 MiB download"
 	[ "$(c tx-bytes)" -ge 8388608 ] || fail "tx-bytes $(c tx-bytes) < the 8 MiB upload"
 	[ "$(c rx-dropped)" = 0 ] || fail "rx-dropped $(c rx-dropped)"
 fi
-report /linux/net/stats
+report $P/stats
 if [ -n "$line" ]; then
 	echo "  (net: ${secs}s boot to exit; rx $(c rx-packets) frames $(($(c rx-bytes) / 1048576)) MiB," \
 		"$(c rx-interrupts) interrupts, avg $(($(c rx-bytes) / ($(c rx-packets) + 1))) B/frame;" \

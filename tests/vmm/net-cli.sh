@@ -44,6 +44,8 @@ t /virtio-net/cli/not-a-nic 1 "no virtio-net-pci device of that name" \
 	"$BOARDVM" --net virtio-blk0=tap:a --flat "$HELLO"
 t /virtio-net/cli/twice 1 "one --net already for the virtio-net-pci device" \
 	"$BOARDVM" --net virtio-net0=tap:a --net virtio-net0=tap:b --flat "$HELLO"
+t /virtio-net/cli/vhost-bad 1 "then optionally ,vhost=on or ,vhost=off" \
+	"$BOARDVM" --net tap:a,vhost=maybe --flat "$HELLO"
 
 # The seccomp rule: only with --net.
 if "$BOARDVM" --seccomp-policy | grep -q TUNSETOFFLOAD; then
@@ -53,13 +55,31 @@ else
 fi
 t /virtio-net/cli/seccomp-with-net 0 '^ioctl TUNSETOFFLOAD: virtio-net-pci: --net' \
 	"$BOARDVM" --net tap:auto --seccomp-policy
+# vhost's ioctls only with vhost=on.
+if "$BOARDVM" --net tap:auto --seccomp-policy | grep -q VHOST_; then
+	echo "FAIL /virtio-net/cli/seccomp-without-vhost: VHOST_ ioctls allowed without vhost=on"
+else
+	echo "PASS /virtio-net/cli/seccomp-without-vhost"
+fi
+t /virtio-net/cli/seccomp-with-vhost 0 '^ioctl VHOST_NET_SET_BACKEND: virtio-net-pci: --net ...,vhost=on' \
+	"$BOARDVM" --net tap:auto,vhost=on --seccomp-policy
 
 # A real tap, in a namespace of this test's own.
 if [ ! -c /dev/net/tun ] || ! unshare -n true 2>/dev/null; then
 	echo "SKIP /virtio-net/cli/tap-auto: no /dev/net/tun or no unshare -n (needs root)"
 	echo "SKIP /virtio-net/cli/tap-named: no /dev/net/tun or no unshare -n"
 	echo "SKIP /virtio-net/cli/no-cap-net-admin: no /dev/net/tun or no unshare -n"
+	echo "SKIP /virtio-net/cli/vhost-unavailable: no /dev/net/tun or no unshare -n"
 	exit 0
+fi
+# vhost=on where the kernel has no vhost-net: an error, never a fallback
+# (where it has one, tests/linux/net.sh's NET_VHOST=1 run uses it).
+if [ -e /dev/vhost-net ]; then
+	echo "SKIP /virtio-net/cli/vhost-unavailable: this host has /dev/vhost-net"
+else
+	t /virtio-net/cli/vhost-unavailable 1 \
+		'^boardvm: --net tap:bvmtest0,vhost=on: open /dev/vhost-net: No such file or directory (no vhost-net in this kernel: modprobe vhost_net' \
+		unshare -n "$BOARDVM" --net tap:bvmtest0,vhost=on --flat "$HELLO"
 fi
 if [ ! -e /dev/kvm ]; then
 	echo "SKIP /virtio-net/cli/tap-auto: no /dev/kvm"
