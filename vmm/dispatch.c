@@ -65,6 +65,16 @@ static inline bool access_len_ok(unsigned len)
 	return len <= 8 && ((1u << len) & 0x116);
 }
 
+/*
+ * The same for an MMIO exit's length, which KVM keeps within mmio.data[8]
+ * (1-8): one shift and test, no bound (the mask keeps the shift defined;
+ * dispatch_mmio_exit() takes no wider length, see dispatch.h).
+ */
+static inline bool exit_len_ok(unsigned len)
+{
+	return (0x116u >> (len & 31)) & 1;
+}
+
 /* Lookup */
 
 /* One try of the lookup; *base is the region's base as of this try. */
@@ -671,7 +681,7 @@ dispatch_exit(struct dispatch_ctx *ctx, unsigned space, unsigned i,
 
 	/* KVM's port accesses are 1, 2 or 4 bytes: only MMIO needs a test. */
 	if (__builtin_expect(ctx->slow ||
-			     (space == SPACE_MMIO && !access_len_ok(len)), 0)) {
+			     (space == SPACE_MMIO && !exit_len_ok(len)), 0)) {
 		dispatch_exit_full(ctx, space, addr, data, len, is_write);
 	} else if (is_write && h->write) {
 		st->exits++;

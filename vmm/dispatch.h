@@ -93,7 +93,8 @@ unsigned dispatch_mmio(struct dispatch_ctx *ctx, uint64_t addr, void *data,
  * its region (region 0 when unmapped or without a handler) besides the
  * access itself. The handler is their tail call. `data` is kvm_run's
  * (8 bytes at least, whatever `len`); a port access is 1, 2 or 4 bytes,
- * as KVM makes them.
+ * an MMIO one 1 to 8 (sizes other than 1, 2, 4 and 8 take the general
+ * path, which drops them), as KVM makes them: nothing wider is tested.
  */
 void dispatch_pio_exit(struct dispatch_ctx *ctx, uint16_t port, void *data,
 		       unsigned len, bool is_write);
