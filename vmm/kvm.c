@@ -207,38 +207,122 @@ static int vm_set_helper_pages(struct vm *vm)
 	return 0;
 }
 
-#define HUGE_PAGE_2M	(2ull << 20)
+#define HUGE_PAGE_2M	((uint64_t)2 << 20)
+
+#ifndef MAP_HUGE_2MB
+#define MAP_HUGE_2MB	(21 << MAP_HUGE_SHIFT)
+#endif
 
 /*
- * Guest memory for [gpa, gpa + size): anonymous, placed so that the host
- * address is congruent to gpa modulo 2 MiB, so every 2 MiB-aligned guest
- * range can be one transparent huge page on the host (THP "always", the
- * Debian default) and one large page in KVM's nested page tables. Under
- * nested virtualization each 4 KiB fault of a guest boot is an exit of
- * the level below; large pages take most of them away. No MADV_HUGEPAGE:
- * with the default defrag setting it makes every fault compact memory
- * synchronously, which stalled a 3.5G guest in a 5G nested L1 for
- * minutes; choosing the backing is --mem-backing's job (issue 17).
+ * Guest memory for [gpa, gpa + size), placed so that the host address is
+ * congruent to gpa modulo 2 MiB, so every 2 MiB-aligned guest range can
+ * be one huge page on the host and one large page in KVM's nested page
+ * tables. Under nested virtualization each 4 KiB fault of a guest boot
+ * is an exit of the level below; large pages take most of them away.
+ *
+ * --mem-backing (docs/performance.md, "Guest memory backing"):
+ * anon (the default) is plain anonymous memory: THP only where the host
+ * enables it for everything (THP "always", the Debian default). thp adds
+ * MADV_HUGEPAGE: with the default defrag setting ("madvise") every fault
+ * of the range then compacts memory synchronously, which stalled a 3.5G
+ * guest in a 5G nested L1 for minutes, so it is not the default. hugetlb
+ * takes 2 MiB pages from the host's reserved pool (nr_hugepages).
  */
-static void *vm_map_memory(uint64_t gpa, uint64_t size)
+static int vm_map_anon(struct vm_mem *m)
 {
-	uint64_t slack = size >= HUGE_PAGE_2M ? HUGE_PAGE_2M : 0;
+	uint64_t slack = m->size >= HUGE_PAGE_2M ? HUGE_PAGE_2M : 0;
 	uintptr_t raw, host;
 	void *p;
 
-	p = mmap(NULL, size + slack, PROT_READ | PROT_WRITE,
+	p = mmap(NULL, m->size + slack, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (p == MAP_FAILED || !slack)
-		return p;
+	if (p == MAP_FAILED)
+		return -1;
 	raw = (uintptr_t)p;
-	host = ((raw + HUGE_PAGE_2M - 1) & ~(HUGE_PAGE_2M - 1)) +
-	       (gpa & (HUGE_PAGE_2M - 1));
-	if (host - raw >= HUGE_PAGE_2M)
-		host -= HUGE_PAGE_2M;
-	if (host > raw)
-		munmap(p, host - raw);
-	munmap((void *)(host + size), raw + slack - host);
-	return (void *)host;
+	host = raw;
+	if (slack) {
+		host = ((raw + HUGE_PAGE_2M - 1) & ~(HUGE_PAGE_2M - 1)) +
+		       (m->gpa & (HUGE_PAGE_2M - 1));
+		if (host - raw >= HUGE_PAGE_2M)
+			host -= HUGE_PAGE_2M;
+		if (host > raw)
+			munmap(p, host - raw);
+		munmap((void *)(host + m->size), raw + slack - host);
+	}
+	m->host = (void *)host;
+	m->map = m->host;
+	m->map_size = m->size;
+	return 0;
+}
+
+/* hugetlb: whole 2 MiB pages around the chunk, gpa's offset into them. */
+static int vm_map_hugetlb(struct vm_mem *m)
+{
+	uint64_t off = m->gpa & (HUGE_PAGE_2M - 1);
+	uint64_t len = (off + m->size + HUGE_PAGE_2M - 1) & ~(HUGE_PAGE_2M - 1);
+	void *p;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_HUGE_2MB,
+		 -1, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	m->map = p;
+	m->map_size = len;
+	m->host = (char *)p + off;
+	return 0;
+}
+
+static long read_nr_hugepages(void)
+{
+	FILE *f = fopen("/proc/sys/vm/nr_hugepages", "r");
+	long n = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &n) != 1)
+		n = -1;
+	fclose(f);
+	return n;
+}
+
+static int vm_map_memory(const struct vm *vm, struct vm_mem *m)
+{
+	long pool;
+
+	switch (vm->opts->mem_backing) {
+	case VM_MEM_HUGETLB:
+		if (vm_map_hugetlb(m) == 0)
+			return 0;
+		pool = read_nr_hugepages();
+		fprintf(stderr, "boardvm: --mem-backing hugetlb: cannot map "
+			"%" PRIu64 " 2 MiB huge pages for %s: %s "
+			"(/proc/sys/vm/nr_hugepages is %ld; reserve enough "
+			"there, or use --mem-backing thp or anon)\n",
+			((m->gpa & (HUGE_PAGE_2M - 1)) + m->size +
+			 HUGE_PAGE_2M - 1) / HUGE_PAGE_2M,
+			m->name, strerror(errno), pool);
+		return -1;
+	case VM_MEM_THP:
+	case VM_MEM_ANON:
+		break;
+	}
+	if (vm_map_anon(m) < 0) {
+		fprintf(stderr, "boardvm: cannot map %" PRIu64 " bytes of guest "
+			"memory for %s: %s (try a smaller --mem)\n", m->size,
+			m->name, strerror(errno));
+		return -1;
+	}
+	if (vm->opts->mem_backing == VM_MEM_THP &&
+	    madvise(m->host, m->size, MADV_HUGEPAGE) < 0) {
+		fprintf(stderr, "boardvm: --mem-backing thp: madvise(%s, "
+			"MADV_HUGEPAGE): %s (a host kernel without transparent "
+			"huge pages: use --mem-backing anon)\n", m->name,
+			strerror(errno));
+		munmap(m->map, m->map_size);
+		return -1;
+	}
+	return 0;
 }
 
 static int vm_add_memory(struct vm *vm, uint64_t gpa, uint64_t size,
@@ -246,7 +330,6 @@ static int vm_add_memory(struct vm *vm, uint64_t gpa, uint64_t size,
 {
 	struct kvm_userspace_memory_region slot;
 	struct vm_mem *m;
-	void *host;
 
 	if (vm->nr_mem == VM_MAX_MEM) {
 		fprintf(stderr, "boardvm: more than %u memory chunks at %s: "
@@ -254,30 +337,25 @@ static int vm_add_memory(struct vm *vm, uint64_t gpa, uint64_t size,
 			VM_MAX_MEM, name);
 		return -1;
 	}
-	host = vm_map_memory(gpa, size);
-	if (host == MAP_FAILED) {
-		fprintf(stderr, "boardvm: cannot map %" PRIu64 " bytes of guest "
-			"memory for %s: %s (try a smaller --mem)\n", size,
-			name, strerror(errno));
+	m = &vm->mem[vm->nr_mem];
+	*m = (struct vm_mem) { .gpa = gpa, .size = size, .name = name };
+	if (vm_map_memory(vm, m) < 0)
 		return -1;
-	}
 	slot = (struct kvm_userspace_memory_region) {
 		.slot = vm->nr_mem,
 		.guest_phys_addr = gpa,
 		.memory_size = size,
-		.userspace_addr = (uintptr_t)host,
+		.userspace_addr = (uintptr_t)m->host,
 	};
 	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0) {
 		fprintf(stderr, "boardvm: KVM_SET_USER_MEMORY_REGION %s "
 			"0x%" PRIx64 "+0x%" PRIx64 ": %s\n", name, gpa, size,
 			strerror(errno));
-		munmap(host, size);
+		munmap(m->map, m->map_size);
 		return -1;
 	}
-	m = &vm->mem[vm->nr_mem++];
-	*m = (struct vm_mem) { .gpa = gpa, .size = size, .host = host,
-			       .name = name };
-	if (guest_ram_add(&vm->ram, gpa, size, host) < 0) {
+	vm->nr_mem++;
+	if (guest_ram_add(&vm->ram, gpa, size, m->host) < 0) {
 		fprintf(stderr, "boardvm: %s overlaps other guest memory\n",
 			name);
 		return -1;
@@ -434,7 +512,7 @@ err:
 void vm_destroy(struct vm *vm)
 {
 	for (unsigned i = 0; i < vm->nr_mem; i++)
-		munmap(vm->mem[i].host, vm->mem[i].size);
+		munmap(vm->mem[i].map, vm->mem[i].map_size);
 	vm->nr_mem = 0;
 	free(vm->cpuid);
 	vm->cpuid = NULL;

@@ -201,6 +201,24 @@ static int bad_choice(const char *opt, const char *arg, const char *choices)
 	return -1;
 }
 
+static int parse_mem_backing(const char *arg, enum vm_mem_backing *b)
+{
+	static const char *const names[] = {
+		[VM_MEM_ANON] = "anon",
+		[VM_MEM_THP] = "thp",
+		[VM_MEM_HUGETLB] = "hugetlb",
+	};
+
+	for (unsigned i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(arg, names[i])) {
+			*b = i;
+			return 0;
+		}
+	fprintf(stderr, "boardvm: --mem-backing '%s': expected anon, thp or "
+		"hugetlb\n", arg);
+	return -1;
+}
+
 static int parse_interval(const char *arg, struct control_request *c)
 {
 	uint64_t ms;
@@ -262,6 +280,10 @@ static int parse_args(int argc, char **argv, struct vm_options *opts,
 		switch (opt) {
 		case OPT_MEM:
 			if (parse_mem(optarg, &opts->mem) < 0)
+				return -1;
+			break;
+		case OPT_MEM_BACKING:
+			if (parse_mem_backing(optarg, &opts->mem_backing) < 0)
 				return -1;
 			break;
 		case OPT_CPUS:

@@ -44,8 +44,16 @@ enum vmm_status {
 
 #define VMM_MAX_CPUID_HIDE	64
 
+/* --mem-backing: what guest RAM is mapped with (vmm/kvm.c). */
+enum vm_mem_backing {
+	VM_MEM_ANON,			/* plain anonymous: THP as the host says */
+	VM_MEM_THP,			/* anonymous + MADV_HUGEPAGE */
+	VM_MEM_HUGETLB,			/* MAP_HUGETLB, 2 MiB pages */
+};
+
 struct vm_options {
 	uint64_t mem;			/* guest RAM bytes */
+	enum vm_mem_backing mem_backing;
 	unsigned cpus;
 	bool trace_io;
 	bool stats;
@@ -84,6 +92,8 @@ struct vcpu {
 struct vm_mem {
 	uint64_t gpa, size;
 	void *host;
+	void *map;			/* the whole mapping, for munmap */
+	uint64_t map_size;
 	const char *name;		/* the board region it came from */
 };
 

@@ -73,7 +73,8 @@ t boardc/installed-board "$tmp/share/boardvm/boards/pc.dts $tmp/share/boardvm/bo
 t boardvm/log-level "debug error info warn" boardvm --log-level ''
 t boardvm/long-option "--trace-io" boardvm --tr
 t boardvm/serial "com2=file: com2=null com2=pty com2=stdio com2=unix:" boardvm --serial com2=
-t boardvm-pc/option "--mem --metrics --metrics-interval" boardvm-pc --me
+t boardvm-pc/option "--mem --mem-backing --metrics --metrics-interval" boardvm-pc --me
+t boardvm/mem-backing "anon hugetlb thp" boardvm --mem-backing ''
 t boardvm-build/option "-o" boardvm-build -o
 t boardvm-build/board "$tmp/share/boardvm/boards/minimal.dts $tmp/share/boardvm/boards/minimal.yaml" boardvm-build minimal
 

@@ -361,6 +361,86 @@ t_mem_above_host() {
 	expect_err "^boardvm: --mem $((gib << 30)) \($gib\.0 GiB\) is more than this host's memory \(.* RAM \+ .* swap\): a guest using it would be killed; give a smaller --mem$"
 }
 
+# --mem-backing: the guest RAM mapping (minimal's one 64M chunk) of a
+# running spin guest, read from /proc/PID/smaps: its VmFlags and huge
+# page fields. spin_smaps BACKING: the chunk's smaps lines in $tmp/smaps.
+spin_smaps() {
+	local pid
+	"$BUILD/minimal/boardvm" --mem 64M --mem-backing "$1" \
+		--flat "$BUILD/guest/minimal/spin.bin@$LOAD_ADDR" \
+		</dev/null >"$tmp/out" 2>"$tmp/err" &
+	pid=$!
+	for _ in $(seq 100); do
+		grep -q spinning "$tmp/out" && break
+		sleep 0.1
+	done
+	awk '/^[0-9a-f]+-[0-9a-f]+ / { n = 0 } { l[n++] = $0 }
+	     /^Size: +65536 kB$/ { p = 1 } p && /^VmFlags:/ {
+		for (i = 0; i < n; i++) print l[i]; exit }' \
+		"/proc/$pid/smaps" >"$tmp/smaps"
+	kill -TERM "$pid"
+	wait "$pid"
+	STATUS=$?
+	[ -s "$tmp/smaps" ] || fail "no 64 MiB mapping in /proc/$pid/smaps"
+}
+
+thp_mode=$(sed -n 's/.*\[\(.*\)\].*/\1/p' \
+	/sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null)
+thp_why=
+case $thp_mode in
+always|madvise) ;;
+*) thp_why="the host has no transparent huge pages (/sys/kernel/mm/transparent_hugepage/enabled: ${thp_mode:-absent})" ;;
+esac
+thp_test() {
+	if [ -n "$thp_why" ]; then echo "SKIP $1: $thp_why"; else kvm_test "$@"; fi
+}
+
+# thp: MADV_HUGEPAGE on guest RAM ("hg"), and the flat binary's first
+# write (0x100000) faulted in a whole 2 MiB huge page.
+t_mem_backing_thp() {
+	spin_smaps thp
+	expect_status 143
+	grep -Eq '^VmFlags:.* hg( |$)' "$tmp/smaps" ||
+		fail "guest RAM not madvised MADV_HUGEPAGE: $(grep VmFlags "$tmp/smaps")"
+	grep -Eq '^AnonHugePages: +[1-9][0-9]* kB' "$tmp/smaps" ||
+		fail "no huge page in guest RAM: $(grep AnonHugePages "$tmp/smaps")"
+}
+
+# anon (the default): no madvise; huge pages only if the host says always.
+t_mem_backing_anon() {
+	spin_smaps anon
+	expect_status 143
+	! grep -Eq '^VmFlags:.* hg( |$)' "$tmp/smaps" ||
+		fail "anon guest RAM madvised MADV_HUGEPAGE"
+	[ "$thp_mode" = always ] ||
+		grep -Eq '^AnonHugePages: +0 kB' "$tmp/smaps" ||
+		fail "huge pages under THP $thp_mode: $(grep AnonHugePages "$tmp/smaps")"
+}
+
+# hugetlb: the pool's pages when there are enough (KernelPageSize 2048
+# kB), else the exact refusal naming nr_hugepages. The test does not
+# reserve pages itself: the pool is the host's.
+hugetlb_free=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
+hugetlb_total=$(cat /proc/sys/vm/nr_hugepages 2>/dev/null)
+t_mem_backing_hugetlb() {
+	if [ "${hugetlb_free:-0}" -ge 32 ]; then
+		spin_smaps hugetlb
+		expect_status 143
+		grep -Eq '^KernelPageSize: +2048 kB' "$tmp/smaps" ||
+			fail "guest RAM not in 2 MiB pages: $(grep KernelPageSize "$tmp/smaps")"
+		return
+	fi
+	run minimal --mem 64M --mem-backing hugetlb --flat "$(hello minimal)"
+	expect_status 2
+	expect_err_is "boardvm: --mem-backing hugetlb: cannot map 32 2 MiB huge pages for ram: Cannot allocate memory (/proc/sys/vm/nr_hugepages is $hugetlb_total; reserve enough there, or use --mem-backing thp or anon)"
+}
+
+t_mem_backing_unknown() {
+	run minimal --mem-backing thp2 --flat "$(hello minimal)"
+	expect_status 1
+	expect_err_is "boardvm: --mem-backing 'thp2': expected anon, thp or hugetlb"
+}
+
 # Something else bound over /dev/kvm, in a mount namespace of the test.
 unshare_why=
 unshare -m true 2>/dev/null || unshare_why="cannot create a mount namespace (unshare -m)"
@@ -605,6 +685,7 @@ run_test /vmm/cli/mem-zero t_mem_zero
 run_test /vmm/cli/mem-not-pages t_mem_not_pages
 run_test /vmm/cli/mem-too-large t_mem_too_large
 run_test /vmm/cli/mem-in-reserved t_mem_in_reserved
+run_test /vmm/cli/mem-backing-unknown t_mem_backing_unknown
 run_test /vmm/cli/cpus-zero t_cpus_zero
 run_test /vmm/cli/cpus-above-max t_cpus_above_max
 run_test /vmm/cli/cpus-not-a-number t_cpus_not_a_number
@@ -633,6 +714,9 @@ disk_test /vmm/files/disk-fifo t_disk_fifo
 kvm_test /vmm/files/disk-twice t_disk_twice
 kvm_test /vmm/files/output-fifo t_output_fifo
 run_test /vmm/host/mem-above-host t_mem_above_host
+thp_test /vmm/host/mem-backing-thp t_mem_backing_thp
+kvm_test /vmm/host/mem-backing-anon t_mem_backing_anon
+kvm_test /vmm/host/mem-backing-hugetlb t_mem_backing_hugetlb
 ns_test /vmm/host/kvm-not-kvm t_kvm_not_kvm
 kvm_test /vmm/host/sigint-during-setup t_sigint_during_setup
 kvm_test /vmm/console/stdin-null t_stdin_null
