@@ -338,10 +338,18 @@ static void dsdt_virtio_mmio(struct acpi_bytes *a, const struct board *board,
 	acpi_note(a, "Name (_CRS, ResourceTemplate ()): the block and irq");
 	aml_name(a, "_CRS");
 	crs = aml_crs_begin(a, &size_at);
-	acpi_note(a, "Memory32Fixed (ReadWrite, 0x%08" PRIx64 ", 0x%" PRIx64
-		  "): %s at %s", base, size, d->name,
-		  srcpos_string(&d->mmio.pos));
-	aml_res_mem32(a, (uint32_t)base, (uint32_t)size);
+	if (base + size > 0x100000000ull) {
+		acpi_note(a, "QWordMemory (ResourceConsumer, ..., 0x%" PRIx64
+			  ", 0x%" PRIx64 ", 0, 0x%" PRIx64 "): %s above 4 GiB"
+			  " at %s", base, base + size - 1, size, d->name,
+			  srcpos_string(&d->mmio.pos));
+		aml_res_mem64(a, base, size);
+	} else {
+		acpi_note(a, "Memory32Fixed (ReadWrite, 0x%08" PRIx64 ", 0x%"
+			  PRIx64 "): %s at %s", base, size, d->name,
+			  srcpos_string(&d->mmio.pos));
+		aml_res_mem32(a, (uint32_t)base, (uint32_t)size);
+	}
 	acpi_note(a, "%s {%u}: irq at %s", d->irq < 16 ? "IRQNoFlags ()" :
 		  "Interrupt (ResourceConsumer, Edge, ActiveHigh, Exclusive)",
 		  d->irq, srcpos_string(&d->irq_pos));
@@ -517,8 +525,7 @@ static void build_dsdt(struct acpi_image *img, const struct board *board,
 	for (unsigned i = 0; i < board->nr_devices; i++) {
 		const struct ir_device *d = &board->devices[i];
 
-		if (d->type && d->type->virtio_mmio && d->has_irq &&
-		    d->mmio.base + 0x200 <= 0x100000000ull)
+		if (d->type && d->type->virtio_mmio && d->has_irq)
 			dsdt_virtio_mmio(&a, board, d, virtio_uid++, names,
 					 &nr_names);
 		for (unsigned h = 0; d->type && h < ARRAY_SIZE(legacy_hids);

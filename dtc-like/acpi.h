@@ -106,6 +106,8 @@ void aml_res_io(struct acpi_bytes *b, uint16_t base, uint8_t len);
 void aml_res_irq(struct acpi_bytes *b, unsigned irq);
 /* Memory32Fixed (ReadWrite, base, len) */
 void aml_res_mem32(struct acpi_bytes *b, uint32_t base, uint32_t len);
+/* QWordMemory (ResourceConsumer, ...): a device's block above 4 GiB */
+void aml_res_mem64(struct acpi_bytes *b, uint64_t base, uint64_t len);
 void aml_res_bus(struct acpi_bytes *b, uint16_t first, uint16_t last);
 void aml_res_window(struct acpi_bytes *b, bool io, uint64_t base,
 		    uint64_t size);

@@ -51,6 +51,7 @@
 #define RES_SPACE_IO		1
 #define RES_SPACE_BUS		2
 #define RES_FIXED_PRODUCER	0x0c		/* MinFixed, MaxFixed, producer */
+#define RES_FIXED_CONSUMER	0x0d		/* MinFixed, MaxFixed, consumer */
 #define RES_MEM_RW_NONCACHE	0x01
 #define RES_IO_ENTIRE_RANGE	0x03
 
@@ -444,6 +445,25 @@ void aml_res_mem32(struct acpi_bytes *b, uint32_t base, uint32_t len)
 	put_u8(b, 1);			/* read-write */
 	acpi_put_le(b, base, 4);
 	acpi_put_le(b, len, 4);
+}
+
+/*
+ * QWordMemory (ResourceConsumer, PosDecode, MinFixed, MaxFixed,
+ * NonCacheable, ReadWrite, 0, base, base + len - 1, 0, len): a device's
+ * own block above 4 GiB, where Memory32Fixed cannot reach.
+ */
+void aml_res_mem64(struct acpi_bytes *b, uint64_t base, uint64_t len)
+{
+	put_u8(b, RES_QWORD_SPACE);
+	acpi_put_le(b, 3 + 5 * 8, 2);
+	put_u8(b, RES_SPACE_MEM);
+	put_u8(b, RES_FIXED_CONSUMER);
+	put_u8(b, RES_MEM_RW_NONCACHE);
+	acpi_put_le(b, 0, 8);		/* granularity */
+	acpi_put_le(b, base, 8);
+	acpi_put_le(b, base + len - 1, 8);
+	acpi_put_le(b, 0, 8);		/* translation */
+	acpi_put_le(b, len, 8);
 }
 
 /* WordBusNumber (ResourceProducer, MinFixed, MaxFixed, ...) */

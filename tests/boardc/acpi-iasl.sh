@@ -10,7 +10,7 @@ BUILD=${BUILD:-build}
 boardc=$BUILD/boardc/boardc
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-boards="boards/pc.yaml tests/boardc/acpi/hw-reduced.yaml"
+boards="boards/pc.yaml tests/boardc/acpi/hw-reduced.yaml tests/boardc/acpi/virtio-mmio-high.yaml"
 
 if ! command -v iasl >/dev/null || ! command -v acpixtract >/dev/null; then
 	for b in $boards; do
@@ -39,5 +39,10 @@ for b in $boards; do
 		why=${why:-"the DSDT has no PNP0501 (COM port): $(head -c 200 "$d/dsdt.dsl" 2>/dev/null)"}
 	grep -q 'EisaId ("PNP0A03")' "$d/dsdt.dsl" 2>/dev/null && grep -q 'DWordMemory' "$d/dsdt.dsl" ||
 		why=${why:-"the DSDT has no PNP0A03 host bridge with a DWordMemory window"}
+	# A virtio-mmio block above 4 GiB is a QWordMemory (never left out).
+	case $b in *virtio-mmio-high*)
+		grep -q 'QWordMemory (ResourceConsumer' "$d/dsdt.dsl" && grep -q '0x0000008000001000, // Range Minimum' "$d/dsdt.dsl" ||
+			why=${why:-"the DSDT has no QWordMemory for blk-high at 0x8000001000"}
+	esac
 	if [ -z "$why" ]; then echo "PASS $t"; else echo "FAIL $t: $why"; fi
 done

@@ -2,7 +2,7 @@
 /*
  * The ACPI stage without KVM: boardc's tables for the boards named on the
  * command line (default: the pc board in both syntaxes and
- * tests/boardc/acpi/hw-reduced.yaml) read back through the spec's layouts (machine/
+ * tests/boardc/acpi/hw-reduced.yaml and virtio-mmio-high.yaml) read back through the spec's layouts (machine/
  * acpi-tables.h, whose offsets are asserted there): checksums, the RSDP ->
  * XSDT -> FADT -> DSDT chain, the MADT's entries against the board, the
  * run-time CPU cut, and the AML encoder's PkgLength and EisaId encodings.
@@ -148,6 +148,47 @@ static void check_madt(const struct board *b, const struct acpi_madt *m)
 		fail("cpus max + 1 and 0 CPUs must be refused, table kept");
 }
 
+static void put_le(uint8_t *p, uint64_t v, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/*
+ * Every virtio-mmio device with an irq has its block in the DSDT: a
+ * Memory32Fixed (ReadWrite, base, size) below 4 GiB, a QWordMemory
+ * (ResourceConsumer, MinFixed, MaxFixed, NonCacheable, ReadWrite) with
+ * its base above (such a device was once left out without a word).
+ */
+static void check_virtio_mmio(const struct board *b,
+			      const struct acpi_header *dsdt)
+{
+	for (unsigned i = 0; i < b->nr_devices; i++) {
+		const struct ir_device *d = &b->devices[i];
+		uint64_t size;
+		uint8_t want[22] = { 0 };
+		size_t n;
+
+		if (!d->type || !d->type->virtio_mmio || !d->has_irq)
+			continue;
+		size = device_type_span(d->type, SPACE_MMIO);
+		if (d->mmio.base + size > 0x100000000ull) {
+			memcpy(want, "\x8a\x2b\x00\x00\x0d\x01", 6);
+			put_le(want + 14, d->mmio.base, 8);
+			n = 22;
+		} else {
+			memcpy(want, "\x86\x09\x00\x01", 4);
+			put_le(want + 4, d->mmio.base, 4);
+			put_le(want + 8, size, 4);
+			n = 12;
+		}
+		if (!memmem(dsdt, dsdt->length, want, n))
+			fail("%s: no %s for its block at 0x%llx in the DSDT",
+			     d->name, n == 22 ? "QWordMemory" :
+			     "Memory32Fixed", (unsigned long long)d->mmio.base);
+	}
+}
+
 static void check_fadt(const struct board *b, const struct acpi_image *img,
 		       const struct acpi_fadt *f)
 {
@@ -163,6 +204,8 @@ static void check_fadt(const struct board *b, const struct acpi_image *img,
 	dsdt = table_at(img, f->x_dsdt, "DSDT");
 	if (dsdt && !memmem(dsdt, dsdt->length, "\x41\xd0\x0a\x03", 4))
 		fail("no EisaId (\"PNP0A03\") in the DSDT");
+	if (dsdt)
+		check_virtio_mmio(b, dsdt);
 	if (!!(f->flags & ACPI_FADT_HW_REDUCED) == !!pm)
 		fail("flags 0x%x: hardware-reduced must be set exactly when "
 		     "the board has no acpi-pm", f->flags);
@@ -326,6 +369,7 @@ static void check_aml(void)
 /* Run from the repository root, as make test does. */
 static const char *const default_boards[] = {
 	"boards/pc.yaml", "boards/pc.dts", "tests/boardc/acpi/hw-reduced.yaml",
+	"tests/boardc/acpi/virtio-mmio-high.yaml",
 };
 
 int main(int argc, char **argv)
