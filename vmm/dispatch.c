@@ -635,9 +635,16 @@ unmapped_first(unsigned space, uint64_t addr, unsigned len, bool is_write)
 			     region_at(space, addr));
 }
 
-static __attribute__((noinline)) void
+/*
+ * The exit path's access without a handler (region 0, or a direction its
+ * model leaves out): counted as unmapped (region 0's counters and the
+ * global ones), the data already all-ones for a read. Inline, so that the
+ * space is a constant and the seen test a load and a bit test; the first
+ * time at a port or page is the cold call.
+ */
+static inline __attribute__((always_inline)) void
 dispatch_exit_unclaimed(struct dispatch_ctx *ctx, unsigned space,
-			uint64_t addr, void *data, unsigned len, bool is_write)
+			uint64_t addr, unsigned len, bool is_write)
 {
 	struct region_stats *st = &ctx->stats[0];
 
@@ -648,9 +655,8 @@ dispatch_exit_unclaimed(struct dispatch_ctx *ctx, unsigned space,
 	} else {
 		st->reads++;
 		__atomic_fetch_add(&unmapped_reads, 1, __ATOMIC_RELAXED);
-		exit_data_ones(data);
 	}
-	if (!unmapped_seen(space, addr))
+	if (__builtin_expect(!unmapped_seen(space, addr), 0))
 		unmapped_first(space, addr, len, is_write);
 }
 
@@ -683,17 +689,23 @@ dispatch_exit(struct dispatch_ctx *ctx, unsigned space, unsigned i,
 	if (__builtin_expect(ctx->slow ||
 			     (space == SPACE_MMIO && !exit_len_ok(len)), 0)) {
 		dispatch_exit_full(ctx, space, addr, data, len, is_write);
-	} else if (is_write && h->write) {
+	} else if (is_write) {
+		if (__builtin_expect(!h->write, 0)) {
+			dispatch_exit_unclaimed(ctx, space, addr, len, true);
+			return;
+		}
 		st->exits++;
 		st->writes++;
 		h->write(h->dev, offset, data, len);
-	} else if (!is_write && h->read) {
+	} else {
+		exit_data_ones(data);	/* what a handler leaves, or unclaimed */
+		if (__builtin_expect(!h->read, 0)) {
+			dispatch_exit_unclaimed(ctx, space, addr, len, false);
+			return;
+		}
 		st->exits++;
 		st->reads++;
-		exit_data_ones(data);		/* what a handler leaves */
 		h->read(h->dev, offset, data, len);
-	} else {
-		dispatch_exit_unclaimed(ctx, space, addr, data, len, is_write);
 	}
 }
 

@@ -163,14 +163,19 @@ status=0
 while read -r key max _; do
 	case $key in ''|'#'*) continue ;; esac
 	have=${fig[$key]-}
-	if [ -z "$have" ]; then
-		echo "FAIL bench-check: $key: no such figure"
+	# MAX is a count, or another figure's name: at most that figure
+	what=$max
+	case $max in
+	*[!0-9]*) max=${fig[$what]-}; what="$what ($max)" ;;
+	esac
+	if [ -z "$have" ] || [ -z "$max" ]; then
+		echo "FAIL bench-check: $key: no such figure ($key or $what)"
 		status=1
 	elif [ "$have" -gt "$max" ]; then
-		echo "FAIL bench-check: $key: $have instructions, budget $max"
+		echo "FAIL bench-check: $key: $have instructions, budget $what"
 		status=1
 	else
-		echo "PASS bench-check: $key $have <= $max"
+		echo "PASS bench-check: $key $have <= $what"
 	fi
 done <"$budgets"
 exit $status
