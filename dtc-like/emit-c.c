@@ -73,7 +73,7 @@ static void emit_h_define(FILE *out, const char *name, const char *suffix)
 	fprintf(out, "%s\t", suffix);
 }
 
-/* A device's macros; its type and position (line:column) on the first. */
+/* A device's macros (its type and position are on its board.c entry). */
 static void emit_h_device(FILE *out, const struct board *board,
 			  const struct ir_device *dev)
 {
@@ -81,9 +81,7 @@ static void emit_h_device(FILE *out, const struct board *board,
 
 	fputs("\n#define BOARD_DEV_", out);
 	emit_macro_part(out, name);
-	fprintf(out, "\t%u\t/* %s, %u:%u */\n", device_index(board, dev),
-		dev->type_name ? dev->type_name : "?", dev->pos.first_line,
-		dev->pos.first_column);
+	fprintf(out, "\t%u\n", device_index(board, dev));
 	if (dev->pio.present) {
 		emit_h_define(out, name, "_PIO_BASE");
 		emit_hex(out, dev->pio.base);
@@ -253,20 +251,24 @@ static void emit_c_macros(FILE *out, const struct board *board)
 	fputs("\n#define BOARD_SOURCE\t", out);
 	emit_string(out, board->file);
 	fputs("\n#define AT(line_col)\tBOARD_SOURCE \":\" #line_col\n"
-	      "/* A device: name, type (its ops: <type>_ops), irq (-1: none), "
-	      "where, its\n   placement (PIO, MMIO, PIO_MMIO), its properties "
-	      "(PROPS, NO_PROPS). */\n"
-	      "#define DEVICE(nm, t, irq_, at, place, props) "
-	      "{ nm, &device_type_##t, &t##_ops, irq_, -1, at, place, 0, props }\n"
-	      "#define KERNEL_DEVICE(nm, t, irq_, at, place, props) "
-	      "{ nm, &device_type_##t, NULL, irq_, -1, at, place, 0, props }\n"
-	      "#define PCI_DEVICE(nm, t, irq_, at, slot, bar, place, props) "
-	      "{ nm, &device_type_##t, &t##_ops, irq_, slot, at, place, bar, "
-	      "props }\n"
-	      "#define PIO(base)\ttrue, base, false, 0\n"
-	      "#define MMIO(base)\tfalse, 0, true, base\n"
-	      "#define PIO_MMIO(pio, mmio)\ttrue, pio, true, mmio\n"
-	      "#define UNPLACED\tfalse, 0, false, 0\n"
+	      "/* A device: its board.h name (BOARD_DEV_<id>), name, type (its "
+	      "ops:\n   <type>_ops), irq (-1: none), where, its placement (PIO, "
+	      "MMIO, PIO_MMIO:\n   at board.h's BOARD_<id>_PIO_BASE, _MMIO_BASE; "
+	      "UNPLACED), its properties\n   (PROPS, NO_PROPS). */\n"
+	      "#define DEVICE(id, nm, t, irq_, at, place, props) "
+	      "[BOARD_DEV_##id] = { nm, &device_type_##t, &t##_ops, irq_, -1, "
+	      "at, place(id), 0, props }\n"
+	      "#define KERNEL_DEVICE(id, nm, t, irq_, at, place, props) "
+	      "[BOARD_DEV_##id] = { nm, &device_type_##t, NULL, irq_, -1, "
+	      "at, place(id), 0, props }\n"
+	      "#define PCI_DEVICE(id, nm, t, irq_, at, slot, bar, place, props) "
+	      "[BOARD_DEV_##id] = { nm, &device_type_##t, &t##_ops, irq_, slot, "
+	      "at, place(id), bar, props }\n"
+	      "#define PIO(id)\ttrue, BOARD_##id##_PIO_BASE, false, 0\n"
+	      "#define MMIO(id)\tfalse, 0, true, BOARD_##id##_MMIO_BASE\n"
+	      "#define PIO_MMIO(id)\ttrue, BOARD_##id##_PIO_BASE, true, "
+	      "BOARD_##id##_MMIO_BASE\n"
+	      "#define UNPLACED(id)\tfalse, 0, false, 0\n"
 	      "#define PROPS(p)\tp, ARRAY_SIZE(p)\n"
 	      "#define NO_PROPS\tNULL, 0\n"
 	      "/* A region: its device, the register, its binding, where (line,\n"
@@ -446,9 +448,9 @@ static void emit_device(FILE *out, const struct board *board,
 	const char *macro = t->pci ? "PCI_DEVICE" :
 			    t->ops_symbol ? "DEVICE" : "KERNEL_DEVICE";
 
-	fputs("\t[", out);
-	emit_name(out, "DEV_", dev->name, NULL);
-	fprintf(out, "] = %s(", macro);
+	fprintf(out, "\t%s(", macro);
+	emit_macro_part(out, dev->name);
+	fputs(", ", out);
 	emit_string(out, dev->name);
 	fputs(", ", out);
 	emit_type_ident(out, t->name);
@@ -458,12 +460,11 @@ static void emit_device(FILE *out, const struct board *board,
 		fprintf(out, ", %u, 0x%" PRIx64, dev->pci_slot,
 			device_type_bar_size(t));
 	if (dev->pio.present && dev->mmio.present)
-		fprintf(out, ", PIO_MMIO(0x%" PRIx64 ", 0x%" PRIx64 ")",
-			dev->pio.base, dev->mmio.base);
+		fputs(", PIO_MMIO", out);
 	else if (dev->pio.present)
-		fprintf(out, ", PIO(0x%" PRIx64 ")", dev->pio.base);
+		fputs(", PIO", out);
 	else if (dev->mmio.present)
-		fprintf(out, ", MMIO(0x%" PRIx64 ")", dev->mmio.base);
+		fputs(", MMIO", out);
 	else
 		fputs(", UNPLACED", out);
 	if (t->nr_props) {

@@ -25,37 +25,37 @@
 #define BOARD_CPUS_MAX		4
 #define BOARD_RAM_DEFAULT	0x8000000ull
 
-#define BOARD_DEV_PIC	0	/* i8259, 22:5 */
+#define BOARD_DEV_PIC	0
 #define BOARD_PIC_PIO_BASE	0x20
 
-#define BOARD_DEV_IOAPIC	1	/* ioapic, 25:5 */
+#define BOARD_DEV_IOAPIC	1
 #define BOARD_IOAPIC_MMIO_BASE	0xfec00000
 
-#define BOARD_DEV_LAPIC	2	/* lapic, 28:5 */
+#define BOARD_DEV_LAPIC	2
 #define BOARD_LAPIC_MMIO_BASE	0xfee00000
 
-#define BOARD_DEV_KBD	3	/* i8042, 31:5 */
+#define BOARD_DEV_KBD	3
 #define BOARD_KBD_PIO_BASE	0x60
 
-#define BOARD_DEV_COM1	4	/* uart16550, 34:5 */
+#define BOARD_DEV_COM1	4
 #define BOARD_COM1_PIO_BASE	0x3f8
 #define BOARD_COM1_IRQ	4
 
-#define BOARD_DEV_DEBUG_EXIT	5	/* debug-exit, 40:5 */
+#define BOARD_DEV_DEBUG_EXIT	5
 #define BOARD_DEBUG_EXIT_PIO_BASE	0x501
 
-#define BOARD_DEV_PIO_BELL	6	/* doorbell-demo, 43:5 */
+#define BOARD_DEV_PIO_BELL	6
 #define BOARD_PIO_BELL_PIO_BASE	0x600
 #define BOARD_PIO_BELL_IRQ	5
 
-#define BOARD_DEV_PIO_SYNC	7	/* doorbell-demo, 50:5 */
+#define BOARD_DEV_PIO_SYNC	7
 #define BOARD_PIO_SYNC_PIO_BASE	0x620
 
-#define BOARD_DEV_MMIO_BELL	8	/* doorbell-demo, 56:5 */
+#define BOARD_DEV_MMIO_BELL	8
 #define BOARD_MMIO_BELL_MMIO_BASE	0xd0000000
 #define BOARD_MMIO_BELL_IRQ	6
 
-#define BOARD_DEV_MMIO_SYNC	9	/* doorbell-demo, 67:5 */
+#define BOARD_DEV_MMIO_SYNC	9
 #define BOARD_MMIO_SYNC_MMIO_BASE	0xd0001000
 
 /* Region indices (board_regions[], 0 = unmapped). */

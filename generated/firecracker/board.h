@@ -25,41 +25,41 @@
 #define BOARD_CPUS_MAX		32
 #define BOARD_RAM_DEFAULT	0x20000000ull
 
-#define BOARD_DEV_PIC	0	/* i8259, 53:5 */
+#define BOARD_DEV_PIC	0
 #define BOARD_PIC_PIO_BASE	0x20
 
-#define BOARD_DEV_PIT	1	/* i8254, 56:5 */
+#define BOARD_DEV_PIT	1
 #define BOARD_PIT_PIO_BASE	0x40
 
-#define BOARD_DEV_IOAPIC	2	/* ioapic, 59:5 */
+#define BOARD_DEV_IOAPIC	2
 #define BOARD_IOAPIC_MMIO_BASE	0xfec00000
 
-#define BOARD_DEV_LAPIC	3	/* lapic, 62:5 */
+#define BOARD_DEV_LAPIC	3
 #define BOARD_LAPIC_MMIO_BASE	0xfee00000
 
-#define BOARD_DEV_I8042	4	/* i8042, 65:5 */
+#define BOARD_DEV_I8042	4
 #define BOARD_I8042_PIO_BASE	0x60
 #define BOARD_I8042_IRQ	1
 
-#define BOARD_DEV_COM1	5	/* uart16550, 69:5 */
+#define BOARD_DEV_COM1	5
 #define BOARD_COM1_PIO_BASE	0x3f8
 #define BOARD_COM1_IRQ	4
 
-#define BOARD_DEV_COM2	6	/* uart16550, 75:5 */
+#define BOARD_DEV_COM2	6
 #define BOARD_COM2_PIO_BASE	0x2f8
 #define BOARD_COM2_IRQ	3
 
-#define BOARD_DEV_COM3	7	/* uart16550, 79:5 */
+#define BOARD_DEV_COM3	7
 #define BOARD_COM3_PIO_BASE	0x3e8
 
-#define BOARD_DEV_COM4	8	/* uart16550, 82:5 */
+#define BOARD_DEV_COM4	8
 #define BOARD_COM4_PIO_BASE	0x2e8
 
-#define BOARD_DEV_VIRTIO_BLK0	9	/* virtio-blk-mmio, 85:5 */
+#define BOARD_DEV_VIRTIO_BLK0	9
 #define BOARD_VIRTIO_BLK0_MMIO_BASE	0xd0000000
 #define BOARD_VIRTIO_BLK0_IRQ	5
 
-#define BOARD_DEV_VIRTIO_RNG0	10	/* virtio-rng-mmio, 90:5 */
+#define BOARD_DEV_VIRTIO_RNG0	10
 #define BOARD_VIRTIO_RNG0_MMIO_BASE	0xd0001000
 #define BOARD_VIRTIO_RNG0_IRQ	6
 

@@ -4,15 +4,17 @@
 
 #define BOARD_SOURCE	"boards/kvmtool.yaml"
 #define AT(line_col)	BOARD_SOURCE ":" #line_col
-/* A device: name, type (its ops: <type>_ops), irq (-1: none), where, its
-   placement (PIO, MMIO, PIO_MMIO), its properties (PROPS, NO_PROPS). */
-#define DEVICE(nm, t, irq_, at, place, props) { nm, &device_type_##t, &t##_ops, irq_, -1, at, place, 0, props }
-#define KERNEL_DEVICE(nm, t, irq_, at, place, props) { nm, &device_type_##t, NULL, irq_, -1, at, place, 0, props }
-#define PCI_DEVICE(nm, t, irq_, at, slot, bar, place, props) { nm, &device_type_##t, &t##_ops, irq_, slot, at, place, bar, props }
-#define PIO(base)	true, base, false, 0
-#define MMIO(base)	false, 0, true, base
-#define PIO_MMIO(pio, mmio)	true, pio, true, mmio
-#define UNPLACED	false, 0, false, 0
+/* A device: its board.h name (BOARD_DEV_<id>), name, type (its ops:
+   <type>_ops), irq (-1: none), where, its placement (PIO, MMIO, PIO_MMIO:
+   at board.h's BOARD_<id>_PIO_BASE, _MMIO_BASE; UNPLACED), its properties
+   (PROPS, NO_PROPS). */
+#define DEVICE(id, nm, t, irq_, at, place, props) [BOARD_DEV_##id] = { nm, &device_type_##t, &t##_ops, irq_, -1, at, place(id), 0, props }
+#define KERNEL_DEVICE(id, nm, t, irq_, at, place, props) [BOARD_DEV_##id] = { nm, &device_type_##t, NULL, irq_, -1, at, place(id), 0, props }
+#define PCI_DEVICE(id, nm, t, irq_, at, slot, bar, place, props) [BOARD_DEV_##id] = { nm, &device_type_##t, &t##_ops, irq_, slot, at, place(id), bar, props }
+#define PIO(id)	true, BOARD_##id##_PIO_BASE, false, 0
+#define MMIO(id)	false, 0, true, BOARD_##id##_MMIO_BASE
+#define PIO_MMIO(id)	true, BOARD_##id##_PIO_BASE, true, BOARD_##id##_MMIO_BASE
+#define UNPLACED(id)	false, 0, false, 0
 #define PROPS(p)	p, ARRAY_SIZE(p)
 #define NO_PROPS	NULL, 0
 /* A region: its device, the register, its binding, where (line,
@@ -72,20 +74,20 @@ static const struct board_prop props_virtio_console0[] = {
 };
 
 const struct board_device board_devices[BOARD_NR_DEVICES] = {
-	[BOARD_DEV_PIC] = KERNEL_DEVICE("pic", i8259, -1, AT(67:5), PIO(0x20), NO_PROPS),
-	[BOARD_DEV_PIT] = KERNEL_DEVICE("pit", i8254, -1, AT(70:5), PIO(0x40), NO_PROPS),
-	[BOARD_DEV_IOAPIC] = KERNEL_DEVICE("ioapic", ioapic, -1, AT(73:5), MMIO(0xfec00000), NO_PROPS),
-	[BOARD_DEV_LAPIC] = KERNEL_DEVICE("lapic", lapic, -1, AT(76:5), MMIO(0xfee00000), NO_PROPS),
-	[BOARD_DEV_KBD] = DEVICE("kbd", i8042, 1, AT(79:5), PIO(0x60), NO_PROPS),
-	[BOARD_DEV_RTC] = DEVICE("rtc", cmos_rtc, -1, AT(83:5), PIO(0x70), NO_PROPS),
-	[BOARD_DEV_COM1] = DEVICE("com1", uart16550, 4, AT(86:5), PIO(0x3f8), PROPS(props_com1)),
-	[BOARD_DEV_COM2] = DEVICE("com2", uart16550, 3, AT(92:5), PIO(0x2f8), PROPS(props_com2)),
-	[BOARD_DEV_COM3] = DEVICE("com3", uart16550, -1, AT(96:5), PIO(0x3e8), PROPS(props_com2)),
-	[BOARD_DEV_COM4] = DEVICE("com4", uart16550, -1, AT(99:5), PIO(0x2e8), PROPS(props_com2)),
-	[BOARD_DEV_PCI_HOST] = DEVICE("pci-host", pci_host, -1, AT(102:5), PIO(0xcf8), PROPS(props_pci_host)),
-	[BOARD_DEV_VIRTIO_BLK0] = DEVICE("virtio-blk0", virtio_blk_mmio, 5, AT(105:5), MMIO(0xd3000000), PROPS(props_virtio_blk0)),
-	[BOARD_DEV_VIRTIO_RNG0] = DEVICE("virtio-rng0", virtio_rng_mmio, 6, AT(110:5), MMIO(0xd3000200), NO_PROPS),
-	[BOARD_DEV_VIRTIO_CONSOLE0] = DEVICE("virtio-console0", virtio_console_mmio, 7, AT(115:5), MMIO(0xd3000400), PROPS(props_virtio_console0)),
+	KERNEL_DEVICE(PIC, "pic", i8259, -1, AT(67:5), PIO, NO_PROPS),
+	KERNEL_DEVICE(PIT, "pit", i8254, -1, AT(70:5), PIO, NO_PROPS),
+	KERNEL_DEVICE(IOAPIC, "ioapic", ioapic, -1, AT(73:5), MMIO, NO_PROPS),
+	KERNEL_DEVICE(LAPIC, "lapic", lapic, -1, AT(76:5), MMIO, NO_PROPS),
+	DEVICE(KBD, "kbd", i8042, 1, AT(79:5), PIO, NO_PROPS),
+	DEVICE(RTC, "rtc", cmos_rtc, -1, AT(83:5), PIO, NO_PROPS),
+	DEVICE(COM1, "com1", uart16550, 4, AT(86:5), PIO, PROPS(props_com1)),
+	DEVICE(COM2, "com2", uart16550, 3, AT(92:5), PIO, PROPS(props_com2)),
+	DEVICE(COM3, "com3", uart16550, -1, AT(96:5), PIO, PROPS(props_com2)),
+	DEVICE(COM4, "com4", uart16550, -1, AT(99:5), PIO, PROPS(props_com2)),
+	DEVICE(PCI_HOST, "pci-host", pci_host, -1, AT(102:5), PIO, PROPS(props_pci_host)),
+	DEVICE(VIRTIO_BLK0, "virtio-blk0", virtio_blk_mmio, 5, AT(105:5), MMIO, PROPS(props_virtio_blk0)),
+	DEVICE(VIRTIO_RNG0, "virtio-rng0", virtio_rng_mmio, 6, AT(110:5), MMIO, NO_PROPS),
+	DEVICE(VIRTIO_CONSOLE0, "virtio-console0", virtio_console_mmio, 7, AT(115:5), MMIO, PROPS(props_virtio_console0)),
 };
 
 const struct board_region_entry board_region_list[BOARD_NR_REGIONS] = {

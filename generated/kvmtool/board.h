@@ -25,51 +25,51 @@
 #define BOARD_CPUS_MAX		8
 #define BOARD_RAM_DEFAULT	0x20000000ull
 
-#define BOARD_DEV_PIC	0	/* i8259, 67:5 */
+#define BOARD_DEV_PIC	0
 #define BOARD_PIC_PIO_BASE	0x20
 
-#define BOARD_DEV_PIT	1	/* i8254, 70:5 */
+#define BOARD_DEV_PIT	1
 #define BOARD_PIT_PIO_BASE	0x40
 
-#define BOARD_DEV_IOAPIC	2	/* ioapic, 73:5 */
+#define BOARD_DEV_IOAPIC	2
 #define BOARD_IOAPIC_MMIO_BASE	0xfec00000
 
-#define BOARD_DEV_LAPIC	3	/* lapic, 76:5 */
+#define BOARD_DEV_LAPIC	3
 #define BOARD_LAPIC_MMIO_BASE	0xfee00000
 
-#define BOARD_DEV_KBD	4	/* i8042, 79:5 */
+#define BOARD_DEV_KBD	4
 #define BOARD_KBD_PIO_BASE	0x60
 #define BOARD_KBD_IRQ	1
 
-#define BOARD_DEV_RTC	5	/* cmos-rtc, 83:5 */
+#define BOARD_DEV_RTC	5
 #define BOARD_RTC_PIO_BASE	0x70
 
-#define BOARD_DEV_COM1	6	/* uart16550, 86:5 */
+#define BOARD_DEV_COM1	6
 #define BOARD_COM1_PIO_BASE	0x3f8
 #define BOARD_COM1_IRQ	4
 
-#define BOARD_DEV_COM2	7	/* uart16550, 92:5 */
+#define BOARD_DEV_COM2	7
 #define BOARD_COM2_PIO_BASE	0x2f8
 #define BOARD_COM2_IRQ	3
 
-#define BOARD_DEV_COM3	8	/* uart16550, 96:5 */
+#define BOARD_DEV_COM3	8
 #define BOARD_COM3_PIO_BASE	0x3e8
 
-#define BOARD_DEV_COM4	9	/* uart16550, 99:5 */
+#define BOARD_DEV_COM4	9
 #define BOARD_COM4_PIO_BASE	0x2e8
 
-#define BOARD_DEV_PCI_HOST	10	/* pci-host, 102:5 */
+#define BOARD_DEV_PCI_HOST	10
 #define BOARD_PCI_HOST_PIO_BASE	0xcf8
 
-#define BOARD_DEV_VIRTIO_BLK0	11	/* virtio-blk-mmio, 105:5 */
+#define BOARD_DEV_VIRTIO_BLK0	11
 #define BOARD_VIRTIO_BLK0_MMIO_BASE	0xd3000000
 #define BOARD_VIRTIO_BLK0_IRQ	5
 
-#define BOARD_DEV_VIRTIO_RNG0	12	/* virtio-rng-mmio, 110:5 */
+#define BOARD_DEV_VIRTIO_RNG0	12
 #define BOARD_VIRTIO_RNG0_MMIO_BASE	0xd3000200
 #define BOARD_VIRTIO_RNG0_IRQ	6
 
-#define BOARD_DEV_VIRTIO_CONSOLE0	13	/* virtio-console-mmio, 115:5 */
+#define BOARD_DEV_VIRTIO_CONSOLE0	13
 #define BOARD_VIRTIO_CONSOLE0_MMIO_BASE	0xd3000400
 #define BOARD_VIRTIO_CONSOLE0_IRQ	7
 

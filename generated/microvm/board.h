@@ -25,35 +25,35 @@
 #define BOARD_CPUS_MAX		8
 #define BOARD_RAM_DEFAULT	0x20000000ull
 
-#define BOARD_DEV_PIC	0	/* i8259, 48:5 */
+#define BOARD_DEV_PIC	0
 #define BOARD_PIC_PIO_BASE	0x20
 
-#define BOARD_DEV_PIT	1	/* i8254, 51:5 */
+#define BOARD_DEV_PIT	1
 #define BOARD_PIT_PIO_BASE	0x40
 
-#define BOARD_DEV_IOAPIC	2	/* ioapic, 54:5 */
+#define BOARD_DEV_IOAPIC	2
 #define BOARD_IOAPIC_MMIO_BASE	0xfec00000
 
-#define BOARD_DEV_LAPIC	3	/* lapic, 57:5 */
+#define BOARD_DEV_LAPIC	3
 #define BOARD_LAPIC_MMIO_BASE	0xfee00000
 
-#define BOARD_DEV_COM1	4	/* uart16550, 60:5 */
+#define BOARD_DEV_COM1	4
 #define BOARD_COM1_PIO_BASE	0x3f8
 #define BOARD_COM1_IRQ	4
 
-#define BOARD_DEV_VIRTIO_BLK0	5	/* virtio-blk-mmio, 66:5 */
+#define BOARD_DEV_VIRTIO_BLK0	5
 #define BOARD_VIRTIO_BLK0_MMIO_BASE	0xfeb00000
 #define BOARD_VIRTIO_BLK0_IRQ	16
 
-#define BOARD_DEV_VIRTIO_RNG0	6	/* virtio-rng-mmio, 71:5 */
+#define BOARD_DEV_VIRTIO_RNG0	6
 #define BOARD_VIRTIO_RNG0_MMIO_BASE	0xfeb00200
 #define BOARD_VIRTIO_RNG0_IRQ	17
 
-#define BOARD_DEV_VIRTIO_CONSOLE0	7	/* virtio-console-mmio, 76:5 */
+#define BOARD_DEV_VIRTIO_CONSOLE0	7
 #define BOARD_VIRTIO_CONSOLE0_MMIO_BASE	0xfeb00400
 #define BOARD_VIRTIO_CONSOLE0_IRQ	18
 
-#define BOARD_DEV_ACPI_PM	8	/* acpi-pm, 81:5 */
+#define BOARD_DEV_ACPI_PM	8
 #define BOARD_ACPI_PM_PIO_BASE	0x600
 #define BOARD_ACPI_PM_IRQ	9
 

@@ -25,10 +25,10 @@
 #define BOARD_CPUS_MAX		1
 #define BOARD_RAM_DEFAULT	0x4000000ull
 
-#define BOARD_DEV_COM1	0	/* uart16550, 15:5 */
+#define BOARD_DEV_COM1	0
 #define BOARD_COM1_PIO_BASE	0x3f8
 
-#define BOARD_DEV_DEBUG_EXIT	1	/* debug-exit, 20:5 */
+#define BOARD_DEV_DEBUG_EXIT	1
 #define BOARD_DEBUG_EXIT_PIO_BASE	0x501
 
 /* Region indices (board_regions[], 0 = unmapped). */

@@ -4,15 +4,17 @@
 
 #define BOARD_SOURCE	"boards/pc.yaml"
 #define AT(line_col)	BOARD_SOURCE ":" #line_col
-/* A device: name, type (its ops: <type>_ops), irq (-1: none), where, its
-   placement (PIO, MMIO, PIO_MMIO), its properties (PROPS, NO_PROPS). */
-#define DEVICE(nm, t, irq_, at, place, props) { nm, &device_type_##t, &t##_ops, irq_, -1, at, place, 0, props }
-#define KERNEL_DEVICE(nm, t, irq_, at, place, props) { nm, &device_type_##t, NULL, irq_, -1, at, place, 0, props }
-#define PCI_DEVICE(nm, t, irq_, at, slot, bar, place, props) { nm, &device_type_##t, &t##_ops, irq_, slot, at, place, bar, props }
-#define PIO(base)	true, base, false, 0
-#define MMIO(base)	false, 0, true, base
-#define PIO_MMIO(pio, mmio)	true, pio, true, mmio
-#define UNPLACED	false, 0, false, 0
+/* A device: its board.h name (BOARD_DEV_<id>), name, type (its ops:
+   <type>_ops), irq (-1: none), where, its placement (PIO, MMIO, PIO_MMIO:
+   at board.h's BOARD_<id>_PIO_BASE, _MMIO_BASE; UNPLACED), its properties
+   (PROPS, NO_PROPS). */
+#define DEVICE(id, nm, t, irq_, at, place, props) [BOARD_DEV_##id] = { nm, &device_type_##t, &t##_ops, irq_, -1, at, place(id), 0, props }
+#define KERNEL_DEVICE(id, nm, t, irq_, at, place, props) [BOARD_DEV_##id] = { nm, &device_type_##t, NULL, irq_, -1, at, place(id), 0, props }
+#define PCI_DEVICE(id, nm, t, irq_, at, slot, bar, place, props) [BOARD_DEV_##id] = { nm, &device_type_##t, &t##_ops, irq_, slot, at, place(id), bar, props }
+#define PIO(id)	true, BOARD_##id##_PIO_BASE, false, 0
+#define MMIO(id)	false, 0, true, BOARD_##id##_MMIO_BASE
+#define PIO_MMIO(id)	true, BOARD_##id##_PIO_BASE, true, BOARD_##id##_MMIO_BASE
+#define UNPLACED(id)	false, 0, false, 0
 #define PROPS(p)	p, ARRAY_SIZE(p)
 #define NO_PROPS	NULL, 0
 /* A region: its device, the register, its binding, where (line,
@@ -98,27 +100,27 @@ static const struct board_prop props_vsock0[] = {
 };
 
 const struct board_device board_devices[BOARD_NR_DEVICES] = {
-	[BOARD_DEV_PIC] = KERNEL_DEVICE("pic", i8259, -1, AT(49:5), PIO(0x20), NO_PROPS),
-	[BOARD_DEV_PIT] = KERNEL_DEVICE("pit", i8254, -1, AT(52:5), PIO(0x40), NO_PROPS),
-	[BOARD_DEV_IOAPIC] = KERNEL_DEVICE("ioapic", ioapic, -1, AT(55:5), MMIO(0xfec00000), NO_PROPS),
-	[BOARD_DEV_LAPIC] = KERNEL_DEVICE("lapic", lapic, -1, AT(58:5), MMIO(0xfee00000), NO_PROPS),
-	[BOARD_DEV_KBD] = DEVICE("kbd", i8042, 1, AT(61:5), PIO(0x60), NO_PROPS),
-	[BOARD_DEV_RTC] = DEVICE("rtc", cmos_rtc, 8, AT(65:5), PIO(0x70), NO_PROPS),
-	[BOARD_DEV_POST] = DEVICE("post", post_code, -1, AT(69:5), PIO(0x80), NO_PROPS),
-	[BOARD_DEV_COM1] = DEVICE("com1", uart16550, 4, AT(72:5), PIO(0x3f8), PROPS(props_com1)),
-	[BOARD_DEV_COM2] = DEVICE("com2", uart16550, 3, AT(78:5), PIO(0x2f8), PROPS(props_com2)),
-	[BOARD_DEV_COM3] = DEVICE("com3", uart16550, -1, AT(82:5), PIO(0x3e8), PROPS(props_com2)),
-	[BOARD_DEV_COM4] = DEVICE("com4", uart16550, -1, AT(85:5), PIO(0x2e8), PROPS(props_com2)),
-	[BOARD_DEV_DEBUG_EXIT] = DEVICE("debug-exit", debug_exit, -1, AT(88:5), PIO(0x501), NO_PROPS),
-	[BOARD_DEV_PCI_HOST] = DEVICE("pci-host", pci_host, -1, AT(93:5), PIO_MMIO(0xcf8, 0xfed00000), PROPS(props_pci_host)),
-	[BOARD_DEV_DOORBELL0] = DEVICE("doorbell0", doorbell_demo, 10, AT(97:5), MMIO(0xc0000000), PROPS(props_doorbell0)),
-	[BOARD_DEV_DOORBELL1] = DEVICE("doorbell1", doorbell_demo, 11, AT(103:5), MMIO(0xc0001000), PROPS(props_doorbell1)),
-	[BOARD_DEV_VIRTIO_BLK0] = PCI_DEVICE("virtio-blk0", virtio_blk_pci, 5, AT(109:5), 3, 0x4000, MMIO(0xc0004000), PROPS(props_virtio_blk0)),
-	[BOARD_DEV_VIRTIO_CONSOLE0] = PCI_DEVICE("virtio-console0", virtio_console_pci, 9, AT(114:5), 1, 0x4000, MMIO(0xc0008000), PROPS(props_virtio_console0)),
-	[BOARD_DEV_VIRTIO_RNG0] = PCI_DEVICE("virtio-rng0", virtio_rng_pci, 9, AT(118:5), 2, 0x4000, MMIO(0xc000c000), NO_PROPS),
-	[BOARD_DEV_VIRTIO_NET0] = PCI_DEVICE("virtio-net0", virtio_net_pci, 9, AT(123:5), 4, 0x4000, MMIO(0xc0010000), PROPS(props_virtio_net0)),
-	[BOARD_DEV_ACPI_PM] = DEVICE("acpi-pm", acpi_pm, 9, AT(129:5), PIO(0x600), NO_PROPS),
-	[BOARD_DEV_VSOCK0] = PCI_DEVICE("vsock0", virtio_vsock_pci, 9, AT(134:5), 5, 0x4000, MMIO(0xc0014000), PROPS(props_vsock0)),
+	KERNEL_DEVICE(PIC, "pic", i8259, -1, AT(49:5), PIO, NO_PROPS),
+	KERNEL_DEVICE(PIT, "pit", i8254, -1, AT(52:5), PIO, NO_PROPS),
+	KERNEL_DEVICE(IOAPIC, "ioapic", ioapic, -1, AT(55:5), MMIO, NO_PROPS),
+	KERNEL_DEVICE(LAPIC, "lapic", lapic, -1, AT(58:5), MMIO, NO_PROPS),
+	DEVICE(KBD, "kbd", i8042, 1, AT(61:5), PIO, NO_PROPS),
+	DEVICE(RTC, "rtc", cmos_rtc, 8, AT(65:5), PIO, NO_PROPS),
+	DEVICE(POST, "post", post_code, -1, AT(69:5), PIO, NO_PROPS),
+	DEVICE(COM1, "com1", uart16550, 4, AT(72:5), PIO, PROPS(props_com1)),
+	DEVICE(COM2, "com2", uart16550, 3, AT(78:5), PIO, PROPS(props_com2)),
+	DEVICE(COM3, "com3", uart16550, -1, AT(82:5), PIO, PROPS(props_com2)),
+	DEVICE(COM4, "com4", uart16550, -1, AT(85:5), PIO, PROPS(props_com2)),
+	DEVICE(DEBUG_EXIT, "debug-exit", debug_exit, -1, AT(88:5), PIO, NO_PROPS),
+	DEVICE(PCI_HOST, "pci-host", pci_host, -1, AT(93:5), PIO_MMIO, PROPS(props_pci_host)),
+	DEVICE(DOORBELL0, "doorbell0", doorbell_demo, 10, AT(97:5), MMIO, PROPS(props_doorbell0)),
+	DEVICE(DOORBELL1, "doorbell1", doorbell_demo, 11, AT(103:5), MMIO, PROPS(props_doorbell1)),
+	PCI_DEVICE(VIRTIO_BLK0, "virtio-blk0", virtio_blk_pci, 5, AT(109:5), 3, 0x4000, MMIO, PROPS(props_virtio_blk0)),
+	PCI_DEVICE(VIRTIO_CONSOLE0, "virtio-console0", virtio_console_pci, 9, AT(114:5), 1, 0x4000, MMIO, PROPS(props_virtio_console0)),
+	PCI_DEVICE(VIRTIO_RNG0, "virtio-rng0", virtio_rng_pci, 9, AT(118:5), 2, 0x4000, MMIO, NO_PROPS),
+	PCI_DEVICE(VIRTIO_NET0, "virtio-net0", virtio_net_pci, 9, AT(123:5), 4, 0x4000, MMIO, PROPS(props_virtio_net0)),
+	DEVICE(ACPI_PM, "acpi-pm", acpi_pm, 9, AT(129:5), PIO, NO_PROPS),
+	PCI_DEVICE(VSOCK0, "vsock0", virtio_vsock_pci, 9, AT(134:5), 5, 0x4000, MMIO, PROPS(props_vsock0)),
 };
 
 const struct board_region_entry board_region_list[BOARD_NR_REGIONS] = {

@@ -4,15 +4,17 @@
 
 #define BOARD_SOURCE	"tests/boardc/good/all-bindings.yaml"
 #define AT(line_col)	BOARD_SOURCE ":" #line_col
-/* A device: name, type (its ops: <type>_ops), irq (-1: none), where, its
-   placement (PIO, MMIO, PIO_MMIO), its properties (PROPS, NO_PROPS). */
-#define DEVICE(nm, t, irq_, at, place, props) { nm, &device_type_##t, &t##_ops, irq_, -1, at, place, 0, props }
-#define KERNEL_DEVICE(nm, t, irq_, at, place, props) { nm, &device_type_##t, NULL, irq_, -1, at, place, 0, props }
-#define PCI_DEVICE(nm, t, irq_, at, slot, bar, place, props) { nm, &device_type_##t, &t##_ops, irq_, slot, at, place, bar, props }
-#define PIO(base)	true, base, false, 0
-#define MMIO(base)	false, 0, true, base
-#define PIO_MMIO(pio, mmio)	true, pio, true, mmio
-#define UNPLACED	false, 0, false, 0
+/* A device: its board.h name (BOARD_DEV_<id>), name, type (its ops:
+   <type>_ops), irq (-1: none), where, its placement (PIO, MMIO, PIO_MMIO:
+   at board.h's BOARD_<id>_PIO_BASE, _MMIO_BASE; UNPLACED), its properties
+   (PROPS, NO_PROPS). */
+#define DEVICE(id, nm, t, irq_, at, place, props) [BOARD_DEV_##id] = { nm, &device_type_##t, &t##_ops, irq_, -1, at, place(id), 0, props }
+#define KERNEL_DEVICE(id, nm, t, irq_, at, place, props) [BOARD_DEV_##id] = { nm, &device_type_##t, NULL, irq_, -1, at, place(id), 0, props }
+#define PCI_DEVICE(id, nm, t, irq_, at, slot, bar, place, props) [BOARD_DEV_##id] = { nm, &device_type_##t, &t##_ops, irq_, slot, at, place(id), bar, props }
+#define PIO(id)	true, BOARD_##id##_PIO_BASE, false, 0
+#define MMIO(id)	false, 0, true, BOARD_##id##_MMIO_BASE
+#define PIO_MMIO(id)	true, BOARD_##id##_PIO_BASE, true, BOARD_##id##_MMIO_BASE
+#define UNPLACED(id)	false, 0, false, 0
 #define PROPS(p)	p, ARRAY_SIZE(p)
 #define NO_PROPS	NULL, 0
 /* A region: its device, the register, its binding, where (line,
@@ -59,15 +61,15 @@ static const struct board_prop props_mmio_sync[] = {
 };
 
 const struct board_device board_devices[BOARD_NR_DEVICES] = {
-	[BOARD_DEV_PIC] = KERNEL_DEVICE("pic", i8259, -1, AT(16:5), PIO(0x20), NO_PROPS),
-	[BOARD_DEV_PIT] = KERNEL_DEVICE("pit", i8254, -1, AT(19:5), PIO(0x40), NO_PROPS),
-	[BOARD_DEV_IOAPIC] = KERNEL_DEVICE("ioapic", ioapic, -1, AT(22:5), MMIO(0xfec00000), NO_PROPS),
-	[BOARD_DEV_POST_SYNC] = DEVICE("post-sync", post_code, -1, AT(25:5), PIO(0x80), NO_PROPS),
-	[BOARD_DEV_POST_ASYNC] = DEVICE("post-async", post_code, -1, AT(30:5), PIO(0x84), NO_PROPS),
-	[BOARD_DEV_PORT_BELL] = DEVICE("port-bell", doorbell_demo, -1, AT(35:5), PIO(0x600), PROPS(props_port_bell)),
-	[BOARD_DEV_PORT_FIFO] = DEVICE("port-fifo", doorbell_demo, -1, AT(43:5), PIO(0x640), PROPS(props_port_bell)),
-	[BOARD_DEV_MMIO_BELL] = DEVICE("mmio-bell", doorbell_demo, -1, AT(49:5), MMIO(0xfeb00000), PROPS(props_mmio_bell)),
-	[BOARD_DEV_MMIO_SYNC] = DEVICE("mmio-sync", doorbell_demo, -1, AT(59:5), MMIO(0xfeb01000), PROPS(props_mmio_sync)),
+	KERNEL_DEVICE(PIC, "pic", i8259, -1, AT(16:5), PIO, NO_PROPS),
+	KERNEL_DEVICE(PIT, "pit", i8254, -1, AT(19:5), PIO, NO_PROPS),
+	KERNEL_DEVICE(IOAPIC, "ioapic", ioapic, -1, AT(22:5), MMIO, NO_PROPS),
+	DEVICE(POST_SYNC, "post-sync", post_code, -1, AT(25:5), PIO, NO_PROPS),
+	DEVICE(POST_ASYNC, "post-async", post_code, -1, AT(30:5), PIO, NO_PROPS),
+	DEVICE(PORT_BELL, "port-bell", doorbell_demo, -1, AT(35:5), PIO, PROPS(props_port_bell)),
+	DEVICE(PORT_FIFO, "port-fifo", doorbell_demo, -1, AT(43:5), PIO, PROPS(props_port_bell)),
+	DEVICE(MMIO_BELL, "mmio-bell", doorbell_demo, -1, AT(49:5), MMIO, PROPS(props_mmio_bell)),
+	DEVICE(MMIO_SYNC, "mmio-sync", doorbell_demo, -1, AT(59:5), MMIO, PROPS(props_mmio_sync)),
 };
 
 const struct board_region_entry board_region_list[BOARD_NR_REGIONS] = {

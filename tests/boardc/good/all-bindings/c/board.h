@@ -25,31 +25,31 @@
 #define BOARD_CPUS_MAX		2
 #define BOARD_RAM_DEFAULT	0x2000000ull
 
-#define BOARD_DEV_PIC	0	/* i8259, 16:5 */
+#define BOARD_DEV_PIC	0
 #define BOARD_PIC_PIO_BASE	0x20
 
-#define BOARD_DEV_PIT	1	/* i8254, 19:5 */
+#define BOARD_DEV_PIT	1
 #define BOARD_PIT_PIO_BASE	0x40
 
-#define BOARD_DEV_IOAPIC	2	/* ioapic, 22:5 */
+#define BOARD_DEV_IOAPIC	2
 #define BOARD_IOAPIC_MMIO_BASE	0xfec00000
 
-#define BOARD_DEV_POST_SYNC	3	/* post-code, 25:5 */
+#define BOARD_DEV_POST_SYNC	3
 #define BOARD_POST_SYNC_PIO_BASE	0x80
 
-#define BOARD_DEV_POST_ASYNC	4	/* post-code, 30:5 */
+#define BOARD_DEV_POST_ASYNC	4
 #define BOARD_POST_ASYNC_PIO_BASE	0x84
 
-#define BOARD_DEV_PORT_BELL	5	/* doorbell-demo, 35:5 */
+#define BOARD_DEV_PORT_BELL	5
 #define BOARD_PORT_BELL_PIO_BASE	0x600
 
-#define BOARD_DEV_PORT_FIFO	6	/* doorbell-demo, 43:5 */
+#define BOARD_DEV_PORT_FIFO	6
 #define BOARD_PORT_FIFO_PIO_BASE	0x640
 
-#define BOARD_DEV_MMIO_BELL	7	/* doorbell-demo, 49:5 */
+#define BOARD_DEV_MMIO_BELL	7
 #define BOARD_MMIO_BELL_MMIO_BASE	0xfeb00000
 
-#define BOARD_DEV_MMIO_SYNC	8	/* doorbell-demo, 59:5 */
+#define BOARD_DEV_MMIO_SYNC	8
 #define BOARD_MMIO_SYNC_MMIO_BASE	0xfeb01000
 
 /* Region indices (board_regions[], 0 = unmapped). */

@@ -4,15 +4,17 @@
 
 #define BOARD_SOURCE	"tests/boardc/good/pci.yaml"
 #define AT(line_col)	BOARD_SOURCE ":" #line_col
-/* A device: name, type (its ops: <type>_ops), irq (-1: none), where, its
-   placement (PIO, MMIO, PIO_MMIO), its properties (PROPS, NO_PROPS). */
-#define DEVICE(nm, t, irq_, at, place, props) { nm, &device_type_##t, &t##_ops, irq_, -1, at, place, 0, props }
-#define KERNEL_DEVICE(nm, t, irq_, at, place, props) { nm, &device_type_##t, NULL, irq_, -1, at, place, 0, props }
-#define PCI_DEVICE(nm, t, irq_, at, slot, bar, place, props) { nm, &device_type_##t, &t##_ops, irq_, slot, at, place, bar, props }
-#define PIO(base)	true, base, false, 0
-#define MMIO(base)	false, 0, true, base
-#define PIO_MMIO(pio, mmio)	true, pio, true, mmio
-#define UNPLACED	false, 0, false, 0
+/* A device: its board.h name (BOARD_DEV_<id>), name, type (its ops:
+   <type>_ops), irq (-1: none), where, its placement (PIO, MMIO, PIO_MMIO:
+   at board.h's BOARD_<id>_PIO_BASE, _MMIO_BASE; UNPLACED), its properties
+   (PROPS, NO_PROPS). */
+#define DEVICE(id, nm, t, irq_, at, place, props) [BOARD_DEV_##id] = { nm, &device_type_##t, &t##_ops, irq_, -1, at, place(id), 0, props }
+#define KERNEL_DEVICE(id, nm, t, irq_, at, place, props) [BOARD_DEV_##id] = { nm, &device_type_##t, NULL, irq_, -1, at, place(id), 0, props }
+#define PCI_DEVICE(id, nm, t, irq_, at, slot, bar, place, props) [BOARD_DEV_##id] = { nm, &device_type_##t, &t##_ops, irq_, slot, at, place(id), bar, props }
+#define PIO(id)	true, BOARD_##id##_PIO_BASE, false, 0
+#define MMIO(id)	false, 0, true, BOARD_##id##_MMIO_BASE
+#define PIO_MMIO(id)	true, BOARD_##id##_PIO_BASE, true, BOARD_##id##_MMIO_BASE
+#define UNPLACED(id)	false, 0, false, 0
 #define PROPS(p)	p, ARRAY_SIZE(p)
 #define NO_PROPS	NULL, 0
 /* A region: its device, the register, its binding, where (line,
@@ -66,11 +68,11 @@ static const struct board_prop props_db[] = {
 };
 
 const struct board_device board_devices[BOARD_NR_DEVICES] = {
-	[BOARD_DEV_PCI_HOST] = DEVICE("pci-host", pci_host, -1, AT(16:5), PIO(0xcf8), PROPS(props_pci_host)),
-	[BOARD_DEV_BLK0] = PCI_DEVICE("blk0", virtio_blk_pci, 5, AT(19:5), 3, 0x4000, MMIO(0xc0000000), PROPS(props_blk0)),
-	[BOARD_DEV_RNG0] = PCI_DEVICE("rng0", virtio_rng_pci, -1, AT(26:5), 1, 0x4000, MMIO(0xc0004000), NO_PROPS),
-	[BOARD_DEV_CON0] = PCI_DEVICE("con0", virtio_console_pci, 5, AT(30:5), 2, 0x4000, MMIO(0xc0100000), PROPS(props_con0)),
-	[BOARD_DEV_DB] = DEVICE("db", doorbell_demo, -1, AT(36:5), MMIO(0xc0008000), PROPS(props_db)),
+	DEVICE(PCI_HOST, "pci-host", pci_host, -1, AT(16:5), PIO, PROPS(props_pci_host)),
+	PCI_DEVICE(BLK0, "blk0", virtio_blk_pci, 5, AT(19:5), 3, 0x4000, MMIO, PROPS(props_blk0)),
+	PCI_DEVICE(RNG0, "rng0", virtio_rng_pci, -1, AT(26:5), 1, 0x4000, MMIO, NO_PROPS),
+	PCI_DEVICE(CON0, "con0", virtio_console_pci, 5, AT(30:5), 2, 0x4000, MMIO, PROPS(props_con0)),
+	DEVICE(DB, "db", doorbell_demo, -1, AT(36:5), MMIO, PROPS(props_db)),
 };
 
 const struct board_region_entry board_region_list[BOARD_NR_REGIONS] = {

@@ -25,27 +25,27 @@
 #define BOARD_CPUS_MAX		1
 #define BOARD_RAM_DEFAULT	0x4000000ull
 
-#define BOARD_DEV_PCI_HOST	0	/* pci-host, 16:5 */
+#define BOARD_DEV_PCI_HOST	0
 #define BOARD_PCI_HOST_PIO_BASE	0xcf8
 
-#define BOARD_DEV_BLK0	1	/* virtio-blk-pci, 19:5 */
+#define BOARD_DEV_BLK0	1
 #define BOARD_BLK0_MMIO_BASE	0xc0000000
 #define BOARD_BLK0_IRQ	5
 #define BOARD_BLK0_PCI_SLOT	3
 #define BOARD_BLK0_BAR_SIZE	0x4000
 
-#define BOARD_DEV_RNG0	2	/* virtio-rng-pci, 26:5 */
+#define BOARD_DEV_RNG0	2
 #define BOARD_RNG0_MMIO_BASE	0xc0004000
 #define BOARD_RNG0_PCI_SLOT	1
 #define BOARD_RNG0_BAR_SIZE	0x4000
 
-#define BOARD_DEV_CON0	3	/* virtio-console-pci, 30:5 */
+#define BOARD_DEV_CON0	3
 #define BOARD_CON0_MMIO_BASE	0xc0100000
 #define BOARD_CON0_IRQ	5
 #define BOARD_CON0_PCI_SLOT	2
 #define BOARD_CON0_BAR_SIZE	0x4000
 
-#define BOARD_DEV_DB	4	/* doorbell-demo, 36:5 */
+#define BOARD_DEV_DB	4
 #define BOARD_DB_MMIO_BASE	0xc0008000
 
 /* Region indices (board_regions[], 0 = unmapped). */

@@ -4,15 +4,17 @@
 
 #define BOARD_SOURCE	"tests/boardc/good/subpage.yaml"
 #define AT(line_col)	BOARD_SOURCE ":" #line_col
-/* A device: name, type (its ops: <type>_ops), irq (-1: none), where, its
-   placement (PIO, MMIO, PIO_MMIO), its properties (PROPS, NO_PROPS). */
-#define DEVICE(nm, t, irq_, at, place, props) { nm, &device_type_##t, &t##_ops, irq_, -1, at, place, 0, props }
-#define KERNEL_DEVICE(nm, t, irq_, at, place, props) { nm, &device_type_##t, NULL, irq_, -1, at, place, 0, props }
-#define PCI_DEVICE(nm, t, irq_, at, slot, bar, place, props) { nm, &device_type_##t, &t##_ops, irq_, slot, at, place, bar, props }
-#define PIO(base)	true, base, false, 0
-#define MMIO(base)	false, 0, true, base
-#define PIO_MMIO(pio, mmio)	true, pio, true, mmio
-#define UNPLACED	false, 0, false, 0
+/* A device: its board.h name (BOARD_DEV_<id>), name, type (its ops:
+   <type>_ops), irq (-1: none), where, its placement (PIO, MMIO, PIO_MMIO:
+   at board.h's BOARD_<id>_PIO_BASE, _MMIO_BASE; UNPLACED), its properties
+   (PROPS, NO_PROPS). */
+#define DEVICE(id, nm, t, irq_, at, place, props) [BOARD_DEV_##id] = { nm, &device_type_##t, &t##_ops, irq_, -1, at, place(id), 0, props }
+#define KERNEL_DEVICE(id, nm, t, irq_, at, place, props) [BOARD_DEV_##id] = { nm, &device_type_##t, NULL, irq_, -1, at, place(id), 0, props }
+#define PCI_DEVICE(id, nm, t, irq_, at, slot, bar, place, props) [BOARD_DEV_##id] = { nm, &device_type_##t, &t##_ops, irq_, slot, at, place(id), bar, props }
+#define PIO(id)	true, BOARD_##id##_PIO_BASE, false, 0
+#define MMIO(id)	false, 0, true, BOARD_##id##_MMIO_BASE
+#define PIO_MMIO(id)	true, BOARD_##id##_PIO_BASE, true, BOARD_##id##_MMIO_BASE
+#define UNPLACED(id)	false, 0, false, 0
 #define PROPS(p)	p, ARRAY_SIZE(p)
 #define NO_PROPS	NULL, 0
 /* A region: its device, the register, its binding, where (line,
@@ -50,13 +52,13 @@ static const struct board_prop props_a[] = {
 };
 
 const struct board_device board_devices[BOARD_NR_DEVICES] = {
-	[BOARD_DEV_A] = DEVICE("a", doorbell_demo, -1, AT(17:5), MMIO(0xd0000000), PROPS(props_a)),
-	[BOARD_DEV_B] = DEVICE("b", doorbell_demo, -1, AT(20:5), MMIO(0xd0000020), PROPS(props_a)),
-	[BOARD_DEV_C] = DEVICE("c", doorbell_demo, -1, AT(28:5), MMIO(0xd0000ff0), PROPS(props_a)),
-	[BOARD_DEV_D] = DEVICE("d", doorbell_demo, -1, AT(31:5), MMIO(0xd0001800), PROPS(props_a)),
-	[BOARD_DEV_E] = DEVICE("e", doorbell_demo, -1, AT(37:5), MMIO(0xd0002ff0), PROPS(props_a)),
-	[BOARD_DEV_F] = DEVICE("f", doorbell_demo, -1, AT(40:5), MMIO(0xfed00000), PROPS(props_a)),
-	[BOARD_DEV_G] = DEVICE("g", doorbell_demo, -1, AT(43:5), MMIO(0xfed00040), PROPS(props_a)),
+	DEVICE(A, "a", doorbell_demo, -1, AT(17:5), MMIO, PROPS(props_a)),
+	DEVICE(B, "b", doorbell_demo, -1, AT(20:5), MMIO, PROPS(props_a)),
+	DEVICE(C, "c", doorbell_demo, -1, AT(28:5), MMIO, PROPS(props_a)),
+	DEVICE(D, "d", doorbell_demo, -1, AT(31:5), MMIO, PROPS(props_a)),
+	DEVICE(E, "e", doorbell_demo, -1, AT(37:5), MMIO, PROPS(props_a)),
+	DEVICE(F, "f", doorbell_demo, -1, AT(40:5), MMIO, PROPS(props_a)),
+	DEVICE(G, "g", doorbell_demo, -1, AT(43:5), MMIO, PROPS(props_a)),
 };
 
 const struct board_region_entry board_region_list[BOARD_NR_REGIONS] = {

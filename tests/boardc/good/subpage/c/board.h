@@ -25,25 +25,25 @@
 #define BOARD_CPUS_MAX		1
 #define BOARD_RAM_DEFAULT	0x1000000ull
 
-#define BOARD_DEV_A	0	/* doorbell-demo, 17:5 */
+#define BOARD_DEV_A	0
 #define BOARD_A_MMIO_BASE	0xd0000000
 
-#define BOARD_DEV_B	1	/* doorbell-demo, 20:5 */
+#define BOARD_DEV_B	1
 #define BOARD_B_MMIO_BASE	0xd0000020
 
-#define BOARD_DEV_C	2	/* doorbell-demo, 28:5 */
+#define BOARD_DEV_C	2
 #define BOARD_C_MMIO_BASE	0xd0000ff0
 
-#define BOARD_DEV_D	3	/* doorbell-demo, 31:5 */
+#define BOARD_DEV_D	3
 #define BOARD_D_MMIO_BASE	0xd0001800
 
-#define BOARD_DEV_E	4	/* doorbell-demo, 37:5 */
+#define BOARD_DEV_E	4
 #define BOARD_E_MMIO_BASE	0xd0002ff0
 
-#define BOARD_DEV_F	5	/* doorbell-demo, 40:5 */
+#define BOARD_DEV_F	5
 #define BOARD_F_MMIO_BASE	0xfed00000
 
-#define BOARD_DEV_G	6	/* doorbell-demo, 43:5 */
+#define BOARD_DEV_G	6
 #define BOARD_G_MMIO_BASE	0xfed00040
 
 /* Region indices (board_regions[], 0 = unmapped). */

@@ -4,15 +4,17 @@
 
 #define BOARD_SOURCE	"tests/boardc/good/windows.yaml"
 #define AT(line_col)	BOARD_SOURCE ":" #line_col
-/* A device: name, type (its ops: <type>_ops), irq (-1: none), where, its
-   placement (PIO, MMIO, PIO_MMIO), its properties (PROPS, NO_PROPS). */
-#define DEVICE(nm, t, irq_, at, place, props) { nm, &device_type_##t, &t##_ops, irq_, -1, at, place, 0, props }
-#define KERNEL_DEVICE(nm, t, irq_, at, place, props) { nm, &device_type_##t, NULL, irq_, -1, at, place, 0, props }
-#define PCI_DEVICE(nm, t, irq_, at, slot, bar, place, props) { nm, &device_type_##t, &t##_ops, irq_, slot, at, place, bar, props }
-#define PIO(base)	true, base, false, 0
-#define MMIO(base)	false, 0, true, base
-#define PIO_MMIO(pio, mmio)	true, pio, true, mmio
-#define UNPLACED	false, 0, false, 0
+/* A device: its board.h name (BOARD_DEV_<id>), name, type (its ops:
+   <type>_ops), irq (-1: none), where, its placement (PIO, MMIO, PIO_MMIO:
+   at board.h's BOARD_<id>_PIO_BASE, _MMIO_BASE; UNPLACED), its properties
+   (PROPS, NO_PROPS). */
+#define DEVICE(id, nm, t, irq_, at, place, props) [BOARD_DEV_##id] = { nm, &device_type_##t, &t##_ops, irq_, -1, at, place(id), 0, props }
+#define KERNEL_DEVICE(id, nm, t, irq_, at, place, props) [BOARD_DEV_##id] = { nm, &device_type_##t, NULL, irq_, -1, at, place(id), 0, props }
+#define PCI_DEVICE(id, nm, t, irq_, at, slot, bar, place, props) [BOARD_DEV_##id] = { nm, &device_type_##t, &t##_ops, irq_, slot, at, place(id), bar, props }
+#define PIO(id)	true, BOARD_##id##_PIO_BASE, false, 0
+#define MMIO(id)	false, 0, true, BOARD_##id##_MMIO_BASE
+#define PIO_MMIO(id)	true, BOARD_##id##_PIO_BASE, true, BOARD_##id##_MMIO_BASE
+#define UNPLACED(id)	false, 0, false, 0
 #define PROPS(p)	p, ARRAY_SIZE(p)
 #define NO_PROPS	NULL, 0
 /* A region: its device, the register, its binding, where (line,
@@ -68,18 +70,18 @@ static const struct board_prop props_bell_c[] = {
 };
 
 const struct board_device board_devices[BOARD_NR_DEVICES] = {
-	[BOARD_DEV_PIC] = KERNEL_DEVICE("pic", i8259, -1, AT(42:5), PIO(0x20), NO_PROPS),
-	[BOARD_DEV_IOAPIC] = KERNEL_DEVICE("ioapic", ioapic, -1, AT(45:5), MMIO(0xfec00000), NO_PROPS),
-	[BOARD_DEV_LAPIC] = KERNEL_DEVICE("lapic", lapic, -1, AT(48:5), MMIO(0xfee00000), NO_PROPS),
-	[BOARD_DEV_COM1] = DEVICE("com1", uart16550, 4, AT(51:5), PIO(0x2000), PROPS(props_com1)),
-	[BOARD_DEV_COM2] = DEVICE("com2", uart16550, 3, AT(58:5), PIO(0x2008), PROPS(props_com2)),
-	[BOARD_DEV_DEBUG_EXIT] = DEVICE("debug-exit", debug_exit, -1, AT(63:5), PIO(0x501), NO_PROPS),
-	[BOARD_DEV_PORT_BELL] = DEVICE("port-bell", doorbell_demo, 5, AT(66:5), PIO(0x1000), PROPS(props_port_bell)),
-	[BOARD_DEV_BELL_A] = DEVICE("bell-a", doorbell_demo, 9, AT(71:5), MMIO(0xc0000000), PROPS(props_port_bell)),
-	[BOARD_DEV_BELL_B] = DEVICE("bell-b", doorbell_demo, -1, AT(76:5), MMIO(0xe0000000), PROPS(props_bell_b)),
-	[BOARD_DEV_BELL_C] = DEVICE("bell-c", doorbell_demo, -1, AT(82:5), MMIO(0x200000000), PROPS(props_bell_c)),
-	[BOARD_DEV_BELL_D] = DEVICE("bell-d", doorbell_demo, -1, AT(86:5), MMIO(0xc0001000), PROPS(props_bell_c)),
-	[BOARD_DEV_FAR_BELL] = DEVICE("far-bell", doorbell_demo, -1, AT(90:5), MMIO(0x80000000), PROPS(props_bell_c)),
+	KERNEL_DEVICE(PIC, "pic", i8259, -1, AT(42:5), PIO, NO_PROPS),
+	KERNEL_DEVICE(IOAPIC, "ioapic", ioapic, -1, AT(45:5), MMIO, NO_PROPS),
+	KERNEL_DEVICE(LAPIC, "lapic", lapic, -1, AT(48:5), MMIO, NO_PROPS),
+	DEVICE(COM1, "com1", uart16550, 4, AT(51:5), PIO, PROPS(props_com1)),
+	DEVICE(COM2, "com2", uart16550, 3, AT(58:5), PIO, PROPS(props_com2)),
+	DEVICE(DEBUG_EXIT, "debug-exit", debug_exit, -1, AT(63:5), PIO, NO_PROPS),
+	DEVICE(PORT_BELL, "port-bell", doorbell_demo, 5, AT(66:5), PIO, PROPS(props_port_bell)),
+	DEVICE(BELL_A, "bell-a", doorbell_demo, 9, AT(71:5), MMIO, PROPS(props_port_bell)),
+	DEVICE(BELL_B, "bell-b", doorbell_demo, -1, AT(76:5), MMIO, PROPS(props_bell_b)),
+	DEVICE(BELL_C, "bell-c", doorbell_demo, -1, AT(82:5), MMIO, PROPS(props_bell_c)),
+	DEVICE(BELL_D, "bell-d", doorbell_demo, -1, AT(86:5), MMIO, PROPS(props_bell_c)),
+	DEVICE(FAR_BELL, "far-bell", doorbell_demo, -1, AT(90:5), MMIO, PROPS(props_bell_c)),
 };
 
 const struct board_region_entry board_region_list[BOARD_NR_REGIONS] = {

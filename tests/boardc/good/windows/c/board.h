@@ -25,44 +25,44 @@
 #define BOARD_CPUS_MAX		4
 #define BOARD_RAM_DEFAULT	0x10000000ull
 
-#define BOARD_DEV_PIC	0	/* i8259, 42:5 */
+#define BOARD_DEV_PIC	0
 #define BOARD_PIC_PIO_BASE	0x20
 
-#define BOARD_DEV_IOAPIC	1	/* ioapic, 45:5 */
+#define BOARD_DEV_IOAPIC	1
 #define BOARD_IOAPIC_MMIO_BASE	0xfec00000
 
-#define BOARD_DEV_LAPIC	2	/* lapic, 48:5 */
+#define BOARD_DEV_LAPIC	2
 #define BOARD_LAPIC_MMIO_BASE	0xfee00000
 
-#define BOARD_DEV_COM1	3	/* uart16550, 51:5 */
+#define BOARD_DEV_COM1	3
 #define BOARD_COM1_PIO_BASE	0x2000
 #define BOARD_COM1_IRQ	4
 
-#define BOARD_DEV_COM2	4	/* uart16550, 58:5 */
+#define BOARD_DEV_COM2	4
 #define BOARD_COM2_PIO_BASE	0x2008
 #define BOARD_COM2_IRQ	3
 
-#define BOARD_DEV_DEBUG_EXIT	5	/* debug-exit, 63:5 */
+#define BOARD_DEV_DEBUG_EXIT	5
 #define BOARD_DEBUG_EXIT_PIO_BASE	0x501
 
-#define BOARD_DEV_PORT_BELL	6	/* doorbell-demo, 66:5 */
+#define BOARD_DEV_PORT_BELL	6
 #define BOARD_PORT_BELL_PIO_BASE	0x1000
 #define BOARD_PORT_BELL_IRQ	5
 
-#define BOARD_DEV_BELL_A	7	/* doorbell-demo, 71:5 */
+#define BOARD_DEV_BELL_A	7
 #define BOARD_BELL_A_MMIO_BASE	0xc0000000
 #define BOARD_BELL_A_IRQ	9
 
-#define BOARD_DEV_BELL_B	8	/* doorbell-demo, 76:5 */
+#define BOARD_DEV_BELL_B	8
 #define BOARD_BELL_B_MMIO_BASE	0xe0000000
 
-#define BOARD_DEV_BELL_C	9	/* doorbell-demo, 82:5 */
+#define BOARD_DEV_BELL_C	9
 #define BOARD_BELL_C_MMIO_BASE	0x200000000ull
 
-#define BOARD_DEV_BELL_D	10	/* doorbell-demo, 86:5 */
+#define BOARD_DEV_BELL_D	10
 #define BOARD_BELL_D_MMIO_BASE	0xc0001000
 
-#define BOARD_DEV_FAR_BELL	11	/* doorbell-demo, 90:5 */
+#define BOARD_DEV_FAR_BELL	11
 #define BOARD_FAR_BELL_MMIO_BASE	0x80000000
 
 /* Region indices (board_regions[], 0 = unmapped). */
