@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Not part of the suite: tests one explanation of the L1 wedge (issue 20,
+# docs/nested.md): L1's kernel patching its own text (static keys:
+# text_poke_bp, int3 and sync IPIs to every CPU) while another L1 CPU runs
+# an L2 in SVM guest mode. It flips a static key of L1's kernel
+# (kernel.sched_schedstats) in a loop, first with no L2 (control), then
+# with a freestanding guest spinning in guest mode, then with Linux L2
+# boots, and prints a progress line every 5 s, so a wedged L1 shows as
+# the harness's idle timeout. Run it as
+#   tests/nested/run.sh --idle-timeout 90 -- env PHASES="control spin" \
+#	SECS=120 tests/nested/textpoke-probe.sh
+# PHASES: any of control, spin, vmloop, linux (default: all three); SECS: each
+# phase's length (linux: boots until SECS have passed); FLIP=0: the same
+# phases without flipping (the other control).
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+SECS=${SECS:-120}
+FLIP=${FLIP:-1}
+key=/proc/sys/kernel/sched_schedstats
+tmp=$(mktemp -d)
+
+[ -w "$key" ] || { echo "probe: $key missing: no static key to flip"; exit 1; }
+
+flipper() {
+	local n=0
+	while :; do
+		echo 1 >"$key"; echo 0 >"$key"
+		n=$((n + 1))
+		echo $n >"$tmp/flips"
+	done
+}
+
+# watch SECS LABEL: progress every 5 s for SECS seconds.
+watch() {
+	local end=$(($(date +%s) + $1))
+	while [ "$(date +%s)" -lt "$end" ]; do
+		sleep 5
+		echo "probe: $2: $(cat "$tmp/flips" 2>/dev/null || echo 0) flips," \
+		     "load $(cut -d' ' -f1-3 /proc/loadavg)"
+	done
+}
+
+start_flipper() {
+	echo 0 >"$tmp/flips"
+	[ "$FLIP" = 1 ] || return 0
+	flipper &
+	fpid=$!
+}
+
+stop_flipper() {
+	[ -n "${fpid:-}" ] && kill "$fpid" 2>/dev/null && wait "$fpid" 2>/dev/null
+	fpid=
+}
+
+phase_control() {
+	start_flipper
+	watch "$SECS" "control (no L2)"
+	stop_flipper
+}
+
+phase_spin() {
+	local vm
+	"$BUILD/bindings/boardvm" --cpus 1 --no-seccomp \
+		--flat "$BUILD/guest/bindings/spin.bin@0x100000" \
+		</dev/null >"$tmp/spin.out" 2>"$tmp/spin.err" &
+	vm=$!
+	sleep 3
+	grep -q spinning "$tmp/spin.out" || { echo "probe: spin guest did not start"; cat "$tmp/spin.err"; }
+	start_flipper
+	watch "$SECS" "spin L2 in guest mode"
+	stop_flipper
+	kill -TERM "$vm"; wait "$vm"
+	echo "probe: spin guest exit $?"
+}
+
+# VM create and destroy in a loop (a guest that halts at once): each
+# KVM_CREATE_VM and each last close flips L1 static keys of KVM's own
+# (preempt notifiers, whose sites are in the scheduler; the APIC's).
+phase_vmloop() {
+	local end=$(($(date +%s) + SECS)) i=0 last=0
+	start_flipper
+	while [ "$(date +%s)" -lt "$end" ]; do
+		i=$((i + 1))
+		"$BUILD/bindings/boardvm" --cpus 1 --no-seccomp \
+			--flat "$BUILD/guest/bindings/halt.bin@0x100000" \
+			</dev/null >/dev/null 2>"$tmp/vm.err" ||
+			[ $? = 0 ] || true
+		if [ $(($(date +%s) - last)) -ge 5 ]; then
+			last=$(date +%s)
+			echo "probe: vmloop: $i VMs, $(cat "$tmp/flips") flips"
+		fi
+	done
+	stop_flipper
+}
+
+phase_linux() {
+	. tests/linux/boot-lib.sh
+	find_kernel || { echo "probe: no kernel: $IMAGE_WHY"; return; }
+	local end=$(($(date +%s) + SECS)) i=0 st
+	start_flipper
+	while [ "$(date +%s)" -lt "$end" ]; do
+		i=$((i + 1))
+		"$BOARDVM" --kernel "$VMLINUX" --initrd "$INITRD" --mem 512M --cpus 2 \
+			--append "$APPEND_BASE no_timer_check boardvm.test=probe$i" \
+			</dev/null >"$tmp/l$i.out" 2>"$tmp/l$i.err" &
+		local vm=$!
+		while kill -0 $vm 2>/dev/null; do
+			sleep 5
+			echo "probe: linux boot $i: $(cat "$tmp/flips") flips," \
+			     "$(wc -l <"$tmp/l$i.out") console lines"
+		done
+		wait $vm; st=$?
+		echo "probe: linux boot $i: exit $st," \
+		     "init-done $(grep -c 'boardvm-init: done' "$tmp/l$i.out")"
+	done
+	stop_flipper
+}
+
+# ADDRS="ffffffff81a52461 ...": the L1 kernel's symbol at each (nokaslr,
+# so the addresses of a wedge's CPU dump read the same in a later L1).
+for a in ${ADDRS:-}; do
+	awk -v a="$a" '$1 <= a && $2 ~ /^[tT]$/ { s = $3; b = $1 }
+		END { print "probe: " a " is in " s " (from " b ")" }' /proc/kallsyms
+done
+for p in ${PHASES:-control spin linux}; do
+	echo "probe: phase $p, ${SECS}s, flipping $([ "$FLIP" = 1 ] && echo on || echo off)"
+	"phase_$p"
+done
+echo "probe done"
