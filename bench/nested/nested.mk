@@ -6,11 +6,11 @@ $(BUILD)/bench/nested/runstat: bench/nested/runstat.c
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
 
 .PHONY: bench-nested
-bench-nested: bench-sanitize-check boardc vmm $(BUILD)/bench/nested/runstat
+bench-nested: bench-sanitize-check boardc vmm $(NESTED_HOLD) $(BUILD)/bench/nested/runstat
 	BUILD=$(BUILD) bench/nested/run.sh $(BENCH_ROUNDS)
 
 # bench-nested-net: boardvm against QEMU on a tap inside L1
 # (bench/nested/net.sh, docs/performance.md ## Nested network).
 .PHONY: bench-nested-net
-bench-nested-net: bench-sanitize-check boardc vmm $(BUILD)/bench/nested/runstat
+bench-nested-net: bench-sanitize-check boardc vmm $(NESTED_HOLD) $(BUILD)/bench/nested/runstat
 	BUILD=$(BUILD) bench/nested/net.sh $(BENCH_ROUNDS)

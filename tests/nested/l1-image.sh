@@ -86,6 +86,10 @@ for vmm in "$BUILD"/*/boardvm; do
 	copy_bin "$vmm" "repo/$vmm"
 done
 copy_bin "$BUILD/boardc/boardc" "repo/$BUILD/boardc/boardc"
+# L1's holder of KVM's static keys (kvm-hold.c), static.
+[ -x "$BUILD/tests/nested/kvm-hold" ] ||
+	die "$BUILD/tests/nested/kvm-hold not built (make $BUILD/tests/nested/kvm-hold)"
+install -D -m 755 "$BUILD/tests/nested/kvm-hold" "$root/nested/kvm-hold"
 # The vsock test's static programs (guest-image.sh hashes vsock-echo).
 for f in "$BUILD"/tests/linux/vsock-echo "$BUILD"/tests/linux/vsock-host; do
 	[ ! -x "$f" ] || install -D -m 755 "$f" "$root/repo/$f"
