@@ -42,6 +42,12 @@ check a 0 second-retry
 check a 1 at-most-twice
 check b 1 not-after-init-done
 check c 1 not-a-guest-reset
+printf '[    6.0] Kernel panic - not syncing: Fatal exception in interrupt\n' >"$tmp/p.log"
+: >"$tmp/p.err"
+check p 0 early-panic
+printf '[    1.0] Run /init as init process\n[    6.0] Kernel panic - not syncing: x\n' >"$tmp/q.log"
+: >"$tmp/q.err"
+check q 1 panic-after-init
 check d 0 corrupt-decompress
 grep -q "^RETRY d: corrupt guest memory (the decompressor) before /init finished" "$tmp/d.out" &&
 	echo "PASS /nested/retry/says-corrupt" ||
