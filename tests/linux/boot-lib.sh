@@ -138,6 +138,27 @@ boot_failure() {
 # any other.
 in_nested_l1() { [ -d /nested/ko ]; }
 
+# boot_flake_kind NAME: what the nested stack did to boot NAME, if it is
+# one of the flakes a retry is allowed for (printed), else status 1:
+# the bzImage's decompressor finding its own data corrupt (L2 memory
+# corrupted under the nested stack, seen at 3.5G); the guest kernel
+# panicking before it ran /init (CI, session 6: "Fatal exception in
+# interrupt", CR2 ffffffffffffffd6, 6 s into a pvh-3.5G boot that passes
+# otherwise; L1 itself once panicked alike); a triple fault.
+boot_flake_kind() {
+	local log=$tmp/$1.log
+	if grep -q 'XZ-compressed data is corrupt' "$log"; then
+		echo 'corrupt guest memory (the decompressor)'
+	elif grep -q 'Kernel panic - not syncing' "$log" &&
+	     ! grep -q 'Run /init as init process' "$log"; then
+		echo 'a guest kernel panic'
+	elif grep -q '^boardvm: vCPU [0-9]*: triple fault' "$tmp/$1.err"; then
+		echo 'a triple fault'
+	else
+		return 1
+	fi
+}
+
 # boot_flaked NAME: the boot ended in a triple fault before /init finished,
 # and a retry is allowed here (at most BOOT_RETRIES, default 2, per NAME).
 boot_flaked() {
@@ -145,19 +166,11 @@ boot_flaked() {
 	in_nested_l1 || return 1
 	tries=$(cat "$tmp/$name.retried" 2>/dev/null || echo 0)
 	[ "$tries" -lt "${BOOT_RETRIES:-2}" ] || return 1
-	# A triple fault, or the bzImage's decompressor finding its own data
-	# corrupt (L2 memory corrupted under the nested stack, seen at 3.5G).
-	# Or the guest kernel panicking before it ran /init (CI, session 6:
-	# "Fatal exception in interrupt", CR2 ffffffffffffffd6, 6 s into a
-	# pvh-3.5G boot that passes otherwise; L1 itself once panicked alike).
-	grep -q '^boardvm: vCPU [0-9]*: triple fault' "$tmp/$name.err" ||
-		grep -q 'XZ-compressed data is corrupt' "$tmp/$name.log" ||
-		{ grep -q 'Kernel panic - not syncing' "$tmp/$name.log" &&
-		  ! grep -q 'Run /init as init process' "$tmp/$name.log"; } ||
-		return 1
+	local why
+	why=$(boot_flake_kind "$name") || return 1
 	! grep -q '^boardvm-init: done' "$tmp/$name.log" || return 1
 	echo $((tries + 1)) >"$tmp/$name.retried"
-	echo "RETRY $name: $(grep -q 'XZ-compressed data is corrupt' "$tmp/$name.log" && echo 'corrupt guest memory (the decompressor)' || { grep -q 'Kernel panic - not syncing' "$tmp/$name.log" && echo 'a guest kernel panic'; } || echo 'a triple fault') before /init finished, booting it again ($((tries + 1)) of ${BOOT_RETRIES:-2}): $(boot_failure "$name")"
+	echo "RETRY $name: $why before /init finished, booting it again ($((tries + 1)) of ${BOOT_RETRIES:-2}): $(boot_failure "$name")"
 }
 
 # results_not_in FILE: stdin without the PASS/FAIL/SKIP results of tests

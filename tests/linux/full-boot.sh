@@ -259,6 +259,7 @@ boot_run_once() {
 	shift 5
 	if [ "${BOOT_STDOUT:-file}" = pipe ]; then
 		out=$tmp/$name.fifo
+		rm -f "$out"
 		mkfifo "$out"
 		cat <"$out" >"$tmp/$name.log" &
 	fi
