@@ -10,6 +10,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
+. tests/lib/wait.sh
 LOAD_ADDR=0x100000
 TIMEOUT=30
 tmp=$(mktemp -d)
@@ -230,10 +231,7 @@ t_sigterm() {
 		--flat "$BUILD/guest/bindings/spin.bin@$LOAD_ADDR" \
 		</dev/null >"$tmp/out" 2>"$tmp/err" &
 	pid=$!
-	for _ in $(seq 100); do
-		grep -q spinning "$tmp/out" && break
-		sleep 0.1
-	done
+	wait_for spinning "$tmp/out"
 	kill -TERM "$pid"
 	wait "$pid"
 	STATUS=$?

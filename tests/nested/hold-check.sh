@@ -8,8 +8,9 @@ if [ -z "$pid" ]; then
 	echo "FAIL $name: kvm-hold is not running in L1 ($(cat /tmp/kvm-hold.out 2>/dev/null))"
 	exit 1
 fi
-vms=$(ls -l /proc/"$pid"/fd 2>/dev/null | grep -c 'anon_inode:kvm-vm')
-vcpus=$(ls -l /proc/"$pid"/fd 2>/dev/null | grep -c 'anon_inode:kvm-vcpu')
+fds=$(ls -l /proc/"$pid"/fd 2>/dev/null)
+vms=$(echo "$fds" | grep -c "anon_inode:kvm-vm")
+vcpus=$(echo "$fds" | grep -c "anon_inode:kvm-vcpu")
 if [ "$vms" -ne 2 ] || [ "$vcpus" -ne 2 ]; then
 	echo "FAIL $name: kvm-hold (pid $pid) holds $vms VMs and $vcpus vCPUs, not 2 and 2"
 	exit 1

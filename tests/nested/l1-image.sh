@@ -12,7 +12,7 @@
 #     order in /nested/modules, from the kernel package scripts/guest-image.sh
 #     fetched (the same stock kernel boots L1 and L2);
 #   - /repo: the built boardc and boardvm (BUILD, default build) with their
-#     libraries, boards/, scripts/guest-image.sh and the tests/linux and
+#     libraries, boards/, scripts/guest-image.sh and the tests/lib, tests/linux and
 #     tests/nested scripts, so the tests run there as in a checkout;
 #   - /cache/boardvm: the L2 images (bzImage, vmlinux, initrd) as
 #     scripts/guest-image.sh --offline finds them;
@@ -97,7 +97,7 @@ done
 mkdir -p "$root/repo/scripts" "$root/repo/tests"
 cp -r boards "$root/repo/"
 cp scripts/guest-image.sh scripts/module-order.sh "$root/repo/scripts/"
-cp -r tests/linux tests/nested "$root/repo/tests/"
+cp -r tests/lib tests/linux tests/nested "$root/repo/tests/"
 mkdir -p "$root/repo/bench"
 cp -r bench/nested "$root/repo/bench/"
 [ ! -d "$BUILD/bench/nested" ] || cp -r --parents "$BUILD/bench/nested" "$root/repo/"

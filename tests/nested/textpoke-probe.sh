@@ -9,12 +9,16 @@
 # the harness's idle timeout. Run it as
 #   tests/nested/run.sh --idle-timeout 90 -- env PHASES="control spin" \
 #	SECS=120 tests/nested/textpoke-probe.sh
-# PHASES: any of control, spin, vmloop, linux (default: all three); SECS: each
-# phase's length (linux: boots until SECS have passed); FLIP=0: the same
-# phases without flipping (the other control).
+# PHASES: any of control, spin, vmloop, linux, l2flip (default: control
+# spin linux); SECS: each phase's length (linux: boots until SECS have
+# passed); FLIP=0: the same phases without flipping (the other control).
+# l2flip flips the same key inside a Linux L2 (L2_CPUS vCPUs, default 2)
+# instead of L1: L2's own text patching under the nested stack (issue 20's
+# other half, the L2 triple faults and panics).
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
+. tests/lib/wait.sh
 SECS=${SECS:-120}
 FLIP=${FLIP:-1}
 key=/proc/sys/kernel/sched_schedstats
@@ -65,8 +69,7 @@ phase_spin() {
 		--flat "$BUILD/guest/bindings/spin.bin@0x100000" \
 		</dev/null >"$tmp/spin.out" 2>"$tmp/spin.err" &
 	vm=$!
-	sleep 3
-	grep -q spinning "$tmp/spin.out" || { echo "probe: spin guest did not start"; cat "$tmp/spin.err"; }
+	wait_for spinning "$tmp/spin.out" || { echo "probe: spin guest did not start"; cat "$tmp/spin.err"; }
 	start_flipper
 	watch "$SECS" "spin L2 in guest mode"
 	stop_flipper
@@ -84,8 +87,7 @@ phase_vmloop() {
 		i=$((i + 1))
 		"$BUILD/bindings/boardvm" --cpus 1 --no-seccomp \
 			--flat "$BUILD/guest/bindings/halt.bin@0x100000" \
-			</dev/null >/dev/null 2>"$tmp/vm.err" ||
-			[ $? = 0 ] || true
+			</dev/null >/dev/null 2>"$tmp/vm.err" || true
 		if [ $(($(date +%s) - last)) -ge 5 ]; then
 			last=$(date +%s)
 			echo "probe: vmloop: $i VMs, $(cat "$tmp/flips") flips"
@@ -115,6 +117,55 @@ phase_linux() {
 		     "init-done $(grep -c 'boardvm-init: done' "$tmp/l$i.out")"
 	done
 	stop_flipper
+}
+
+# l2flip: a Linux L2 with a shell on its console (stdin a fifo) runs the
+# flip loop itself; a line every 50 flips. Ends at SECS, or when L2 dies.
+phase_l2flip() {
+	. tests/linux/boot-lib.sh
+	find_kernel || { echo "probe: no kernel: $IMAGE_WHY"; return; }
+	local fifo=$tmp/l2.in vm w end st k=/proc/sys/kernel/sched_schedstats
+	mkfifo "$fifo"
+	"$BOARDVM" --kernel "$VMLINUX" --initrd "$INITRD" --mem 512M \
+		--cpus "${L2_CPUS:-2}" \
+		--append "$APPEND_BASE no_timer_check boardvm.shell=1 boardvm.test=l2flip" \
+		<"$fifo" >"$tmp/l2.out" 2>"$tmp/l2.err" &
+	vm=$!
+	exec {w}>"$fifo"
+	end=$(($(date +%s) + 300))
+	until grep -q 'a busybox shell' "$tmp/l2.out"; do
+		kill -0 "$vm" 2>/dev/null && [ "$(date +%s)" -lt "$end" ] ||
+			{ echo "probe: l2flip: no shell: $(tail -n 5 "$tmp/l2.out" | tr '\n' '|')"; break; }
+		sleep 1
+	done
+	echo "probe: l2flip: L2 booted in $((300 - end + $(date +%s)))s"
+	[ "$FLIP" = 1 ] &&
+		echo "i=0; while :; do echo 1 >$k; echo 0 >$k; i=\$((i+1)); [ \$((i % 50)) = 0 ] && echo l2flips \$i; done" >&"$w"
+	end=$(($(date +%s) + SECS))
+	local last= now same=0
+	while kill -0 "$vm" 2>/dev/null && [ "$(date +%s)" -lt "$end" ]; do
+		sleep 5
+		now=$(grep -a l2flips "$tmp/l2.out" | tail -n 1 | tr -d '\r')
+		echo "probe: l2flip: $now, load $(cut -d' ' -f1-3 /proc/loadavg)"
+		[ "$now" = "$last" ] && same=$((same + 1)) || same=0
+		last=$now
+		# No progress for 30 s: where L2's vCPUs are (boardvm's SIGQUIT
+		# dump), once.
+		[ "$same" = 6 ] && { kill -QUIT "$vm"; sleep 2
+			echo "probe: l2flip: stalled; boardvm's dump:"
+			grep -av unmapped "$tmp/l2.err" | tail -n 40; }
+	done
+	if kill -0 "$vm" 2>/dev/null; then
+		kill -TERM "$vm"
+		sleep 20
+		kill -9 "$vm" 2>/dev/null
+	fi
+	wait "$vm"; st=$?
+	exec {w}>&-
+	echo "probe: l2flip: boardvm exit $st; $(grep -a l2flips "$tmp/l2.out" | tail -n 1 | tr -d '\r')"
+	echo "probe: l2flip: stderr: $(grep '^boardvm' "$tmp/l2.err" | grep -v unmapped | tail -n 3 | tr '\n' '|')"
+	echo "probe: l2flip: console tail:"
+	grep -av l2flips "$tmp/l2.out" | tail -n 25 | tr -d '\r'
 }
 
 # ADDRS="ffffffff81a52461 ...": the L1 kernel's symbol at each (nokaslr,

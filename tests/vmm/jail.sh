@@ -7,6 +7,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
+. tests/lib/wait.sh
 LOAD_ADDR=0x100000
 TIMEOUT=60
 ID=65534				# nobody, nogroup
@@ -96,10 +97,7 @@ spin_jailed() {
 		--flat "$BUILD/guest/bindings/spin.bin@$LOAD_ADDR" \
 		</dev/null >"$tmp/out" 2>"$tmp/err" &
 	pid=$!
-	for _ in $(seq 100); do
-		grep -q spinning "$tmp/out" && break
-		sleep 0.1
-	done
+	wait_for spinning "$tmp/out"
 }
 
 # SIGTERM to the boardvm that was started reaches the jailed one.

@@ -10,6 +10,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
+. tests/lib/wait.sh
 LOAD_ADDR=0x100000
 TIMEOUT=30
 tmp=$(mktemp -d)
@@ -370,10 +371,7 @@ spin_smaps() {
 		--flat "$BUILD/guest/minimal/spin.bin@$LOAD_ADDR" \
 		</dev/null >"$tmp/out" 2>"$tmp/err" &
 	pid=$!
-	for _ in $(seq 100); do
-		grep -q spinning "$tmp/out" && break
-		sleep 0.1
-	done
+	wait_for spinning "$tmp/out"
 	awk '/^[0-9a-f]+-[0-9a-f]+ / { n = 0 } { l[n++] = $0 }
 	     /^Size: +65536 kB$/ { p = 1 } p && /^VmFlags:/ {
 		for (i = 0; i < n; i++) print l[i]; exit }' \
@@ -666,10 +664,7 @@ t_seccomp_sigterm() {
 		--flat "$BUILD/guest/bindings/spin.bin@$LOAD_ADDR" \
 		</dev/null >"$tmp/out" 2>"$tmp/err" &
 	pid=$!
-	for _ in $(seq 100); do
-		grep -q spinning "$tmp/out" && break
-		sleep 0.1
-	done
+	wait_for spinning "$tmp/out"
 	kill -TERM "$pid"
 	wait "$pid"
 	STATUS=$?

@@ -12,6 +12,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
+. tests/lib/wait.sh
 LOAD_ADDR=0x100000
 TIMEOUT=60
 tmp=$(mktemp -d)
@@ -87,15 +88,9 @@ trace_dump() {
 	strace -f -qq -o "$tmp/$board-$name.trace" \
 		"$BUILD/$board/boardvm" "$@" </dev/null >"$tmp/out" 2>"$tmp/err" &
 	pid=$!
-	for _ in $(seq 300); do
-		grep -q spinning "$tmp/out" && break
-		sleep 0.1
-	done
+	wait_for spinning "$tmp/out" 30
 	kill -QUIT "$(pgrep -P "$pid" -x boardvm)"
-	for _ in $(seq 300); do
-		grep -q 'SIGQUIT dump' "$tmp/err" && break
-		sleep 0.1
-	done
+	wait_for 'SIGQUIT dump' "$tmp/err" 30
 	kill -TERM "$(pgrep -P "$pid" -x boardvm)"
 	wait "$pid"
 	used_after_filter "$tmp/$board-$name.trace" >>"$tmp/$board.used"
