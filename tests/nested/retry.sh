@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The harness's retry rules (tests/linux/boot-lib.sh), without KVM: a boot
-# is retried at most twice, and only inside L1, only after a triple fault before
-# /init finished; a rerun of the suites reports only the tests the first
+# is retried at most BOOT_RETRIES times, and only inside L1, only after a
+# flake of the nested stack (a triple fault, a panic before /init, an
+# exception stack overflow, corrupt memory) before /init finished; a rerun of the suites reports only the tests the first
 # run did not.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+BOOT_RETRIES=2
 . tests/linux/boot-lib.sh
 
 check() {	# NAME EXPECTED-STATUS
@@ -48,10 +50,23 @@ check p 0 early-panic
 printf '[    1.0] Run /init as init process\n[    6.0] Kernel panic - not syncing: x\n' >"$tmp/q.log"
 : >"$tmp/q.err"
 check q 1 panic-after-init
+printf '[    1.0] Run /init as init process\n[   47.8] BUG: ENTRY_TRAMPOLINE stack guard page was hit at (____ptrval____)\n' >"$tmp/g.log"
+: >"$tmp/g.err"
+check g 0 stack-guard-after-init
+grep -q "^RETRY g: an exception stack overflow" "$tmp/g.out" &&
+	echo "PASS /nested/retry/says-stack-overflow" ||
+	echo "FAIL /nested/retry/says-stack-overflow: '$(cat "$tmp/g.out")'"
+printf '[    1.0] Run /init as init process\n[    9.0] BUG: kernel NULL pointer dereference, address: 0000000000000000\n' >"$tmp/n.log"
+: >"$tmp/n.err"
+check n 1 other-oops-after-init
 check d 0 corrupt-decompress
 grep -q "^RETRY d: corrupt guest memory (the decompressor) before /init finished" "$tmp/d.out" &&
 	echo "PASS /nested/retry/says-corrupt" ||
 	echo "FAIL /nested/retry/says-corrupt: '$(cat "$tmp/d.out")'"
+
+(unset BOOT_RETRIES; . tests/linux/boot-lib.sh; [ "$BOOT_RETRIES" = 4 ]) &&
+	echo "PASS /nested/retry/default-four" ||
+	echo "FAIL /nested/retry/default-four: BOOT_RETRIES defaults to something else"
 
 got=$(printf 'PASS /nested/x\nFAIL /nested/y: late\nPASS /nested/z\nnested: progress\n' |
 	results_not_in <(printf 'PASS /nested/x\nFAIL /nested/y: first\n'))
