@@ -65,6 +65,9 @@ static void emit_banner(FILE *out, const struct board *board,
 /* ------------------------------------------------------------------ */
 /* board.h */
 
+static unsigned region_entries(const struct board *board);
+static unsigned subpage_runs(const struct board_plan *plan);
+
 /* `#define BOARD_<name><suffix>\t` */
 static void emit_h_define(FILE *out, const char *name, const char *suffix)
 {
@@ -136,7 +139,10 @@ static void emit_board_h(FILE *out, const struct board_plan *plan)
 	fprintf(out, "#define BOARD_NR_DEVICES\t%u\n", board->nr_devices);
 	fprintf(out, "#define BOARD_NR_REGIONS\t%u\n", plan->nr_regions);
 	fprintf(out, "#define BOARD_NR_MMIO_WINDOWS\t%u\n", plan->nr_windows);
+	fprintf(out, "#define BOARD_NR_REGION_ENTRIES\t%u\n",
+		region_entries(board));
 	fprintf(out, "#define BOARD_NR_SUBPAGES\t%u\n", plan->nr_subpages);
+	fprintf(out, "#define BOARD_NR_SUBPAGE_RUNS\t%u\n", subpage_runs(plan));
 	fprintf(out, "#define BOARD_SUBPAGE_MAP_SIZE\t%" PRIu64 "\n",
 		plan->subpage_map_size);
 	fprintf(out, "#define BOARD_NR_RAM\t\t%u\n", board->nr_ram);
@@ -272,15 +278,27 @@ static void emit_c_macros(FILE *out, const struct board *board)
 	      "#define PROPS(p)\tp, ARRAY_SIZE(p)\n"
 	      "#define NO_PROPS\tNULL, 0\n"
 	      "/* A region: its device, the register, its binding, where (line,\n"
-	      "   column in BOARD_SOURCE; REGION_IN: a position elsewhere). */\n"
+	      "   column in BOARD_SOURCE; _IN: a position elsewhere). REGIONS: "
+	      "n regions,\n   the register and those after it in the type's "
+	      "schema, each with its\n   default binding, at one position. */\n"
 	      "#define REGION(dev, reg_, bd, line, col) "
-	      "{ BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL }\n"
+	      "{ BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL, 1 }\n"
 	      "#define REGION_IN(dev, reg_, bd, at) "
-	      "{ BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at }\n"
+	      "{ BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at, 1 }\n"
+	      "#define REGIONS(dev, reg_, n, line, col) "
+	      "{ BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, line, col, NULL, "
+	      "n }\n"
+	      "#define REGIONS_IN(dev, reg_, n, at) "
+	      "{ BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, 0, 0, at, n }\n"
 	      "/* A shared page: address, its first region, how many, where "
-	      "its granules\n   start in board_subpage_map, granule shift. */\n"
+	      "its granules\n   start in board_subpage_map, granule shift. "
+	      "SUBPAGES: the first of count\n   pages in a row, each with the "
+	      "next n regions, their granules stride\n   apart. */\n"
 	      "#define SUBPAGE(pg, reg_, n, map, sh) "
-	      "{ pg, BOARD_REGION_##reg_, n, map, sh }\n", out);
+	      "{ { pg, BOARD_REGION_##reg_, n, map, sh }, 1, 0 }\n"
+	      "#define SUBPAGES(pg, reg_, n, map, sh, count, stride) "
+	      "{ { pg, BOARD_REGION_##reg_, n, map, sh }, count, stride }\n",
+	      out);
 }
 
 static void emit_info(FILE *out, const struct board_plan *plan)
@@ -300,7 +318,9 @@ static void emit_info(FILE *out, const struct board_plan *plan)
 	fputs("\t.nr_devices = BOARD_NR_DEVICES,\n"
 	      "\t.nr_regions = BOARD_NR_REGIONS,\n"
 	      "\t.nr_mmio_windows = BOARD_NR_MMIO_WINDOWS,\n"
+	      "\t.nr_region_entries = BOARD_NR_REGION_ENTRIES,\n"
 	      "\t.nr_subpages = BOARD_NR_SUBPAGES,\n"
+	      "\t.nr_subpage_runs = BOARD_NR_SUBPAGE_RUNS,\n"
 	      "\t.nr_ram = BOARD_NR_RAM,\n"
 	      "\t.nr_reserved = BOARD_NR_RESERVED,\n"
 	      "\t.nr_async = BOARD_NR_ASYNC,\n"
@@ -498,26 +518,74 @@ static void emit_devices(FILE *out, const struct board *board)
 /* ------------------------------------------------------------------ */
 /* board.c: regions and the port map */
 
+static bool same_pos(const struct srcpos *a, const struct srcpos *b)
+{
+	return a->file == b->file && a->first_line == b->first_line &&
+	       a->first_column == b->first_column &&
+	       a->included_from == b->included_from;
+}
+
+/*
+ * How many regions from board->regions[i] one entry can stand for: the
+ * run of the device's registers in schema order, each with its default
+ * binding, all at one position (1: the region alone).
+ */
+static unsigned region_run(const struct board *board, unsigned i)
+{
+	const struct ir_region *r = &board->regions[i];
+	unsigned n = 1;
+
+	if (r->binding != r->reg->default_binding)
+		return 1;
+	while (i + n < board->nr_regions) {
+		const struct ir_region *q = &board->regions[i + n];
+
+		if (q->dev != r->dev || q->reg_index != r->reg_index + n ||
+		    q->space != r->space ||
+		    q->binding != q->reg->default_binding ||
+		    !same_pos(&q->pos, &r->pos))
+			break;
+		n++;
+	}
+	return n;
+}
+
+/* board_region_list's entries, the sentinel included. */
+static unsigned region_entries(const struct board *board)
+{
+	unsigned n = 1;
+
+	for (unsigned i = 0; i < board->nr_regions; i += region_run(board, i))
+		n++;
+	return n;
+}
+
 /*
  * The regions in index order (BOARD_REGION_* in board.h), each as its
- * device, register and binding: addresses, sizes and names follow from
- * the device's placement and the registry, at start (board-fill.h).
+ * device, register and binding, or a run of a device's registers as its
+ * first and how many: addresses, sizes and names follow from the
+ * device's placement and the registry, at start (board-fill.h).
  */
 static void emit_regions(FILE *out, const struct board *board)
 {
 	fputs("\nconst struct board_region_entry board_region_list"
-	      "[BOARD_NR_REGIONS] = {\n"
+	      "[BOARD_NR_REGION_ENTRIES] = {\n"
 	      "\t{ .srcpos = BOARD_SOURCE },\t/* 0: unmapped */\n", out);
-	for (unsigned i = 0; i < board->nr_regions; i++) {
+	for (unsigned i = 0, n; i < board->nr_regions; i += n) {
 		const struct ir_region *r = &board->regions[i];
 		bool here = board_file_pos(board, &r->pos);
 
-		fputs(here ? "\tREGION(" : "\tREGION_IN(", out);
+		n = region_run(board, i);
+		fprintf(out, "\t%s%s(", n > 1 ? "REGIONS" : "REGION",
+			here ? "" : "_IN");
 		emit_macro_part(out, r->dev->name);
 		fputs(", ", out);
 		emit_string(out, r->reg->name);
 		fputs(", ", out);
-		emit_macro_part(out, binding_name(r->binding));
+		if (n > 1)
+			fprintf(out, "%u", n);
+		else
+			emit_macro_part(out, binding_name(r->binding));
 		if (here) {
 			fprintf(out, ", %u, %u),\n", r->pos.first_line,
 				r->pos.first_column);
@@ -566,26 +634,74 @@ static void emit_windows(FILE *out, const struct board_plan *plan)
 	fputs("};\n", out);
 }
 
+/*
+ * How many shared pages from plan->subpages[s] one entry can stand for:
+ * pages in a row, each with as many regions as the first, the next ones
+ * after them, the same granule and their maps *stride granules apart.
+ */
+static unsigned subpage_run(const struct board_plan *plan, unsigned s,
+			    uint64_t *stride)
+{
+	const struct plan_subpage *sp = &plan->subpages[s];
+	unsigned n = 1;
+
+	*stride = 0;
+	if (s + 1 < plan->nr_subpages)
+		*stride = sp[1].map_first - sp->map_first;
+	while (s + n < plan->nr_subpages) {
+		const struct plan_subpage *q = &sp[n];
+
+		if (q->page != sp->page + n * MACHINE_PAGE_SIZE ||
+		    q->count != sp->count || q->shift != sp->shift ||
+		    q->first != sp->first + n * sp->count ||
+		    q->map_first != sp->map_first + n * *stride ||
+		    *stride > UINT32_MAX)
+			break;
+		n++;
+	}
+	if (n == 1)
+		*stride = 0;
+	return n;
+}
+
+static unsigned subpage_runs(const struct board_plan *plan)
+{
+	unsigned n = 0;
+	uint64_t stride;
+
+	for (unsigned s = 0; s < plan->nr_subpages;
+	     s += subpage_run(plan, s, &stride))
+		n++;
+	return n;
+}
+
 static void emit_subpages(FILE *out, const struct board_plan *plan)
 {
 	const struct ir_region *regions = plan->board->regions;
 
 	fputs("\n/* Pages several regions share (BOARD_SUBPAGE | index in a "
 	      "page map). */\n"
-	      "const struct board_subpage board_subpages[BOARD_NR_SUBPAGES] = "
-	      "{\n", out);
-	for (unsigned s = 0; s < plan->nr_subpages; s++) {
+	      "const struct board_subpage_run board_subpage_list"
+	      "[BOARD_NR_SUBPAGE_RUNS] = {\n", out);
+	for (unsigned s = 0, n; s < plan->nr_subpages; s += n) {
 		const struct plan_subpage *sp = &plan->subpages[s];
 		const struct ir_region *r = &regions[sp->first];
+		uint64_t stride;
 
-		fprintf(out, "\tSUBPAGE(0x%" PRIx64 ", ", sp->page);
+		n = subpage_run(plan, s, &stride);
+		fprintf(out, "\t%s(0x%" PRIx64 ", ", n > 1 ? "SUBPAGES" :
+			"SUBPAGE", sp->page);
 		emit_macro_part(out, r->dev->name);
 		putc('_', out);
 		emit_macro_part(out, r->reg->name);
-		fprintf(out, ", %u, 0x%" PRIx64 ", %u),\n", sp->count,
+		fprintf(out, ", %u, 0x%" PRIx64 ", %u", sp->count,
 			sp->map_first, sp->shift);
+		if (n > 1)
+			fprintf(out, ", %u, %" PRIu64, n, stride);
+		fputs("),\n", out);
 	}
-	fputs("};\n\nBOARD_INDEX_TYPE board_subpage_map[BOARD_SUBPAGE_MAP_SIZE];"
+	fputs("};\n\nstruct board_subpage board_subpages[BOARD_NR_SUBPAGES];\n"
+	      "BOARD_INDEX_TYPE board_subpage_map[BOARD_SUBPAGE_MAP_SIZE];"
 	      "\n", out);
 }
 

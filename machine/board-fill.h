@@ -5,7 +5,9 @@
  * any size costs no initialized data for them:
  *   - board_regions: each region's address, size, offset, space and name
  *     from its device's placement and the register's schema, and its
- *     board file position as text;
+ *     board file position as text (an entry of board_region_list may
+ *     stand for a run of a device's registers);
+ *   - board_subpages: from board_subpage_list's runs of pages;
  *   - board_port_map: each I/O port region's ports hold its index;
  *   - each MMIO window's page map: a region's pages hold its index, a
  *     page several regions share holds BOARD_SUBPAGE | its board_subpages
@@ -70,41 +72,76 @@ static inline uint64_t board_fill_prop(const struct board_device *d,
 	return 0;
 }
 
-/* board_regions[i] from board_region_list[i] and the registry. */
+/*
+ * board_regions[i] from entry e's region j (j < e->count: the entry's
+ * register, or the j-th after it with its default binding) and the
+ * registry.
+ */
+static inline void board_fill_region(unsigned i,
+				     const struct board_region_entry *e,
+				     unsigned j, char **text, size_t *left)
+{
+	const struct board_device *d = &board_devices[e->device];
+	unsigned k = board_fill_reg(d->type, e->reg) + j;
+	const struct reg_schema *rs = &d->type->regs[k];
+	enum board_space space = rs->space != SPACE_BLOCK ? rs->space :
+				 d->has_pio ? SPACE_PIO : SPACE_MMIO;
+	const char *name = board_fill_text(text, left, "%s.%s", d->name,
+					   rs->name);
+	const char *srcpos = e->srcpos ? e->srcpos :
+		board_fill_text(text, left, "%s:%u:%u", board_info.source,
+				e->line, e->column);
+
+	board_regions[i] = (struct board_region){
+		.name = name,
+		.base = (space == SPACE_PIO ? d->pio_base : d->mmio_base) +
+			rs->offset,
+		.size = reg_schema_size(rs, board_fill_prop(d, rs->count_prop)),
+		.offset = rs->offset,
+		.device = (uint16_t)e->device,
+		.reg = (uint16_t)k,
+		.space = (uint8_t)space,
+		.binding = e->binding == BOARD_TYPE_BINDINGS ?
+			   (uint8_t)rs->default_binding : e->binding,
+		.srcpos = srcpos,
+	};
+}
+
+/* board_regions from board_region_list's entries and the registry. */
 static inline void board_fill_regions(void)
 {
 	char *text = board_region_text;
 	size_t left = board_info.region_text_size;
+	unsigned i = 1;
 
 	board_regions[0] = (struct board_region){
 		.name = "unmapped", .srcpos = board_info.source,
 	};
-	for (unsigned i = 1; i < board_info.nr_regions; i++) {
-		const struct board_region_entry *e = &board_region_list[i];
-		const struct board_device *d = &board_devices[e->device];
-		unsigned k = board_fill_reg(d->type, e->reg);
-		const struct reg_schema *rs = &d->type->regs[k];
-		enum board_space space = rs->space != SPACE_BLOCK ? rs->space :
-					 d->has_pio ? SPACE_PIO : SPACE_MMIO;
-		const char *name = board_fill_text(&text, &left, "%s.%s",
-						   d->name, rs->name);
-		const char *srcpos = e->srcpos ? e->srcpos :
-			board_fill_text(&text, &left, "%s:%u:%u",
-					board_info.source, e->line, e->column);
+	for (unsigned n = 1; n < board_info.nr_region_entries; n++) {
+		const struct board_region_entry *e = &board_region_list[n];
 
-		board_regions[i] = (struct board_region){
-			.name = name,
-			.base = (space == SPACE_PIO ? d->pio_base :
-				 d->mmio_base) + rs->offset,
-			.size = reg_schema_size(rs, board_fill_prop(
-					d, rs->count_prop)),
-			.offset = rs->offset,
-			.device = (uint16_t)e->device,
-			.reg = (uint16_t)k,
-			.space = (uint8_t)space,
-			.binding = e->binding,
-			.srcpos = srcpos,
-		};
+		for (unsigned j = 0; j < e->count &&
+		     i < board_info.nr_regions; j++)
+			board_fill_region(i++, e, j, &text, &left);
+	}
+}
+
+/* board_subpages from board_subpage_list's runs. */
+static inline void board_fill_subpage_list(void)
+{
+	unsigned s = 0;
+
+	for (unsigned n = 0; n < board_info.nr_subpage_runs; n++) {
+		const struct board_subpage_run *run = &board_subpage_list[n];
+		struct board_subpage sp = run->first_page;
+
+		for (unsigned j = 0; j < run->count &&
+		     s < board_info.nr_subpages; j++) {
+			board_subpages[s++] = sp;
+			sp.page += MACHINE_PAGE_SIZE;
+			sp.region += sp.nr_regions;
+			sp.first += run->stride;
+		}
 	}
 }
 
@@ -222,6 +259,7 @@ static inline void board_fill_async(void)
 static inline void board_tables_fill(void)
 {
 	board_fill_regions();
+	board_fill_subpage_list();
 	board_fill_ports();
 	board_fill_region_pages();
 	for (unsigned s = 0; s < board_info.nr_subpages; s++)

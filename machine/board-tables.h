@@ -56,19 +56,27 @@ struct board_device {
 };
 
 /*
- * A region as board.c lists it ([0]: the sentinel); board_regions[i] is
- * filled from board_region_list[i]. Where its address comes from is a
- * line and column in the board file (board_info.source), written out as
- * text at start: a board of 65,536 regions then has 65,536 fewer string
- * literals to compile. A position in another file (one the text syntax
- * included) is the text itself, in srcpos.
+ * The regions as board.c lists them ([0]: the sentinel), in index order:
+ * an entry stands for `count` regions, board_regions[i] .. i + count - 1.
+ * One region (count 1) has the binding it says; a run (count > 1, binding
+ * BOARD_TYPE_BINDINGS) is its register and the count - 1 after it in the
+ * type's schema, each with the schema's default binding, all at one
+ * position (a device placed without bindings: one line, not one per
+ * register). Where its address comes from is a line and column in the
+ * board file (board_info.source), written out as text at start: a board
+ * of 65,536 regions then has 65,536 fewer string literals to compile. A
+ * position in another file (one the text syntax included) is the text
+ * itself, in srcpos.
  */
+#define BOARD_TYPE_BINDINGS	0xff
+
 struct board_region_entry {
 	uint32_t device;		/* index in board_devices */
 	const char *reg;		/* a register of the device's type */
-	uint8_t binding;		/* enum board_binding */
+	uint8_t binding;		/* enum board_binding, BOARD_TYPE_BINDINGS */
 	uint32_t line, column;		/* in board_info.source, if srcpos NULL */
 	const char *srcpos;		/* or the whole position */
+	uint32_t count;			/* regions this entry stands for */
 };
 
 struct board_region {
@@ -117,6 +125,19 @@ struct board_subpage {
 	uint32_t nr_regions;		/* regions region.. on the page */
 	uint32_t first;			/* into board_subpage_map */
 	uint8_t shift;			/* granule = 1 << shift bytes */
+};
+
+/*
+ * The shared pages as board.c lists them: an entry stands for `count`
+ * pages in a row, page j (from 0) at page + j * MACHINE_PAGE_SIZE with
+ * the nr_regions regions from region + j * nr_regions and its granules
+ * from first + j * stride (identical devices placed side by side: one
+ * line, not one per page). board_subpages is filled from it at start.
+ */
+struct board_subpage_run {
+	struct board_subpage first_page;
+	uint32_t count;
+	uint32_t stride;		/* granules between two pages' maps */
 };
 
 struct board_ram_region {
@@ -174,8 +195,10 @@ struct board_info {
 	uint64_t ram_default;		/* bytes */
 	unsigned nr_devices;
 	unsigned nr_regions;		/* including the sentinel at 0 */
+	unsigned nr_region_entries;	/* in board_region_list */
 	unsigned nr_mmio_windows;
 	unsigned nr_subpages;
+	unsigned nr_subpage_runs;	/* in board_subpage_list */
 	unsigned nr_ram;
 	unsigned nr_reserved;
 	unsigned nr_async;
@@ -208,7 +231,8 @@ extern struct board_region board_regions[];		/* filled at start */
 extern char board_region_text[];	/* names, positions: filled at start */
 extern BOARD_INDEX_TYPE board_port_map[65536];		/* filled at start */
 extern struct board_mmio_window board_mmio_windows[];
-extern const struct board_subpage board_subpages[];
+extern const struct board_subpage_run board_subpage_list[];
+extern struct board_subpage board_subpages[];		/* filled at start */
 extern BOARD_INDEX_TYPE board_subpage_map[];	/* filled at start */
 extern const struct board_ram_region board_ram[];
 extern const struct board_reserved board_reserved[];

@@ -18,12 +18,19 @@
 #define PROPS(p)	p, ARRAY_SIZE(p)
 #define NO_PROPS	NULL, 0
 /* A region: its device, the register, its binding, where (line,
-   column in BOARD_SOURCE; REGION_IN: a position elsewhere). */
-#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL }
-#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at }
+   column in BOARD_SOURCE; _IN: a position elsewhere). REGIONS: n regions,
+   the register and those after it in the type's schema, each with its
+   default binding, at one position. */
+#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL, 1 }
+#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at, 1 }
+#define REGIONS(dev, reg_, n, line, col) { BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, line, col, NULL, n }
+#define REGIONS_IN(dev, reg_, n, at) { BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, 0, 0, at, n }
 /* A shared page: address, its first region, how many, where its granules
-   start in board_subpage_map, granule shift. */
-#define SUBPAGE(pg, reg_, n, map, sh) { pg, BOARD_REGION_##reg_, n, map, sh }
+   start in board_subpage_map, granule shift. SUBPAGES: the first of count
+   pages in a row, each with the next n regions, their granules stride
+   apart. */
+#define SUBPAGE(pg, reg_, n, map, sh) { { pg, BOARD_REGION_##reg_, n, map, sh }, 1, 0 }
+#define SUBPAGES(pg, reg_, n, map, sh, count, stride) { { pg, BOARD_REGION_##reg_, n, map, sh }, count, stride }
 
 extern const struct device_ops debug_exit_ops;
 extern const struct device_ops doorbell_demo_ops;
@@ -40,7 +47,9 @@ const struct board_info board_info = {	/* 2:1 */
 	.nr_devices = BOARD_NR_DEVICES,
 	.nr_regions = BOARD_NR_REGIONS,
 	.nr_mmio_windows = BOARD_NR_MMIO_WINDOWS,
+	.nr_region_entries = BOARD_NR_REGION_ENTRIES,
 	.nr_subpages = BOARD_NR_SUBPAGES,
+	.nr_subpage_runs = BOARD_NR_SUBPAGE_RUNS,
 	.nr_ram = BOARD_NR_RAM,
 	.nr_reserved = BOARD_NR_RESERVED,
 	.nr_async = BOARD_NR_ASYNC,
@@ -79,24 +88,19 @@ const struct board_device board_devices[BOARD_NR_DEVICES] = {
 	DEVICE(MMIO_SYNC, "mmio-sync", doorbell_demo, -1, AT(67:5), MMIO, PROPS(props_mmio_sync)),
 };
 
-const struct board_region_entry board_region_list[BOARD_NR_REGIONS] = {
+const struct board_region_entry board_region_list[BOARD_NR_REGION_ENTRIES] = {
 	{ .srcpos = BOARD_SOURCE },	/* 0: unmapped */
 	REGION(PIC, "master", KERNEL, 24, 15),
-	REGION(KBD, "data", SYNC, 33, 15),
-	REGION(KBD, "command", SYNC, 33, 15),
+	REGIONS(KBD, "data", 2, 33, 15),
 	REGION(PIC, "slave", KERNEL, 24, 15),
 	REGION(COM1, "regs", SYNC, 36, 15),
 	REGION(PIC, "elcr", KERNEL, 24, 15),
 	REGION(DEBUG_EXIT, "exit", SYNC, 42, 15),
-	REGION(PIO_BELL, "doorbell", ASYNC, 45, 15),
-	REGION(PIO_BELL, "status", SYNC, 45, 15),
-	REGION(PIO_BELL, "fifo", COALESCED, 45, 15),
+	REGIONS(PIO_BELL, "doorbell", 3, 45, 15),
 	REGION(PIO_SYNC, "doorbell", SYNC, 52, 15),
 	REGION(PIO_SYNC, "status", SYNC, 52, 15),
 	REGION(PIO_SYNC, "fifo", SYNC, 52, 15),
-	REGION(MMIO_BELL, "doorbell", ASYNC, 58, 11),
-	REGION(MMIO_BELL, "status", SYNC, 58, 11),
-	REGION(MMIO_BELL, "fifo", COALESCED, 58, 11),
+	REGIONS(MMIO_BELL, "doorbell", 3, 58, 11),
 	REGION(MMIO_SYNC, "doorbell", SYNC, 70, 7),
 	REGION(MMIO_SYNC, "status", SYNC, 70, 7),
 	REGION(MMIO_SYNC, "fifo", SYNC, 70, 7),
@@ -118,11 +122,11 @@ struct board_mmio_window board_mmio_windows[BOARD_NR_MMIO_WINDOWS] = {
 };
 
 /* Pages several regions share (BOARD_SUBPAGE | index in a page map). */
-const struct board_subpage board_subpages[BOARD_NR_SUBPAGES] = {
-	SUBPAGE(0xd0000000, MMIO_BELL_DOORBELL, 3, 0x0, 2),
-	SUBPAGE(0xd0001000, MMIO_SYNC_DOORBELL, 3, 0x8, 2),
+const struct board_subpage_run board_subpage_list[BOARD_NR_SUBPAGE_RUNS] = {
+	SUBPAGES(0xd0000000, MMIO_BELL_DOORBELL, 3, 0x0, 2, 2, 8),
 };
 
+struct board_subpage board_subpages[BOARD_NR_SUBPAGES];
 BOARD_INDEX_TYPE board_subpage_map[BOARD_SUBPAGE_MAP_SIZE];
 
 /* Guest RAM fills these in order (machine/ram-layout.h). */

@@ -18,12 +18,19 @@
 #define PROPS(p)	p, ARRAY_SIZE(p)
 #define NO_PROPS	NULL, 0
 /* A region: its device, the register, its binding, where (line,
-   column in BOARD_SOURCE; REGION_IN: a position elsewhere). */
-#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL }
-#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at }
+   column in BOARD_SOURCE; _IN: a position elsewhere). REGIONS: n regions,
+   the register and those after it in the type's schema, each with its
+   default binding, at one position. */
+#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL, 1 }
+#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at, 1 }
+#define REGIONS(dev, reg_, n, line, col) { BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, line, col, NULL, n }
+#define REGIONS_IN(dev, reg_, n, at) { BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, 0, 0, at, n }
 /* A shared page: address, its first region, how many, where its granules
-   start in board_subpage_map, granule shift. */
-#define SUBPAGE(pg, reg_, n, map, sh) { pg, BOARD_REGION_##reg_, n, map, sh }
+   start in board_subpage_map, granule shift. SUBPAGES: the first of count
+   pages in a row, each with the next n regions, their granules stride
+   apart. */
+#define SUBPAGE(pg, reg_, n, map, sh) { { pg, BOARD_REGION_##reg_, n, map, sh }, 1, 0 }
+#define SUBPAGES(pg, reg_, n, map, sh, count, stride) { { pg, BOARD_REGION_##reg_, n, map, sh }, count, stride }
 
 extern const struct device_ops cmos_rtc_ops;
 extern const struct device_ops i8042_ops;
@@ -43,7 +50,9 @@ const struct board_info board_info = {	/* 13:1 */
 	.nr_devices = BOARD_NR_DEVICES,
 	.nr_regions = BOARD_NR_REGIONS,
 	.nr_mmio_windows = BOARD_NR_MMIO_WINDOWS,
+	.nr_region_entries = BOARD_NR_REGION_ENTRIES,
 	.nr_subpages = BOARD_NR_SUBPAGES,
+	.nr_subpage_runs = BOARD_NR_SUBPAGE_RUNS,
 	.nr_ram = BOARD_NR_RAM,
 	.nr_reserved = BOARD_NR_RESERVED,
 	.nr_async = BOARD_NR_ASYNC,
@@ -90,7 +99,7 @@ const struct board_device board_devices[BOARD_NR_DEVICES] = {
 	PCI_DEVICE(VIRTIO_RNG0, "virtio-rng0", virtio_rng_pci, 9, AT(103:5), 3, 0x4000, MMIO, NO_PROPS),
 };
 
-const struct board_region_entry board_region_list[BOARD_NR_REGIONS] = {
+const struct board_region_entry board_region_list[BOARD_NR_REGION_ENTRIES] = {
 	{ .srcpos = BOARD_SOURCE },	/* 0: unmapped */
 	REGION(PIC, "master", KERNEL, 58, 15),
 	REGION(PIT, "counters", KERNEL, 61, 15),
@@ -104,26 +113,10 @@ const struct board_region_entry board_region_list[BOARD_NR_REGIONS] = {
 	REGION(COM3, "regs", SYNC, 88, 15),
 	REGION(COM1, "regs", SYNC, 78, 15),
 	REGION(PIC, "elcr", KERNEL, 58, 15),
-	REGION(PCI_HOST, "config-address", SYNC, 94, 15),
-	REGION(PCI_HOST, "config-data", SYNC, 94, 15),
-	REGION(VIRTIO_BLK0, "common", SYNC, 97, 11),
-	REGION(VIRTIO_BLK0, "isr", SYNC, 97, 11),
-	REGION(VIRTIO_BLK0, "device", SYNC, 97, 11),
-	REGION(VIRTIO_BLK0, "notify", ASYNC, 97, 11),
-	REGION(VIRTIO_BLK0, "msix-table", SYNC, 97, 11),
-	REGION(VIRTIO_BLK0, "msix-pba", SYNC, 97, 11),
-	REGION(VIRTIO_CONSOLE0, "common", SYNC, 101, 11),
-	REGION(VIRTIO_CONSOLE0, "isr", SYNC, 101, 11),
-	REGION(VIRTIO_CONSOLE0, "device", SYNC, 101, 11),
-	REGION(VIRTIO_CONSOLE0, "notify", ASYNC, 101, 11),
-	REGION(VIRTIO_CONSOLE0, "msix-table", SYNC, 101, 11),
-	REGION(VIRTIO_CONSOLE0, "msix-pba", SYNC, 101, 11),
-	REGION(VIRTIO_RNG0, "common", SYNC, 105, 11),
-	REGION(VIRTIO_RNG0, "isr", SYNC, 105, 11),
-	REGION(VIRTIO_RNG0, "device", SYNC, 105, 11),
-	REGION(VIRTIO_RNG0, "notify", ASYNC, 105, 11),
-	REGION(VIRTIO_RNG0, "msix-table", SYNC, 105, 11),
-	REGION(VIRTIO_RNG0, "msix-pba", SYNC, 105, 11),
+	REGIONS(PCI_HOST, "config-address", 2, 94, 15),
+	REGIONS(VIRTIO_BLK0, "common", 6, 97, 11),
+	REGIONS(VIRTIO_CONSOLE0, "common", 6, 101, 11),
+	REGIONS(VIRTIO_RNG0, "common", 6, 105, 11),
 	REGION(IOAPIC, "regs", KERNEL, 64, 11),
 	REGION(LAPIC, "regs", KERNEL, 67, 11),
 };
@@ -142,12 +135,13 @@ struct board_mmio_window board_mmio_windows[BOARD_NR_MMIO_WINDOWS] = {
 };
 
 /* Pages several regions share (BOARD_SUBPAGE | index in a page map). */
-const struct board_subpage board_subpages[BOARD_NR_SUBPAGES] = {
+const struct board_subpage_run board_subpage_list[BOARD_NR_SUBPAGE_RUNS] = {
 	SUBPAGE(0xc2003000, VIRTIO_BLK0_NOTIFY, 3, 0x0, 3),
 	SUBPAGE(0xc2007000, VIRTIO_CONSOLE0_NOTIFY, 3, 0x121, 3),
 	SUBPAGE(0xc200b000, VIRTIO_RNG0_NOTIFY, 3, 0x242, 3),
 };
 
+struct board_subpage board_subpages[BOARD_NR_SUBPAGES];
 BOARD_INDEX_TYPE board_subpage_map[BOARD_SUBPAGE_MAP_SIZE];
 
 /* Guest RAM fills these in order (machine/ram-layout.h). */

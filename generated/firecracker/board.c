@@ -18,12 +18,19 @@
 #define PROPS(p)	p, ARRAY_SIZE(p)
 #define NO_PROPS	NULL, 0
 /* A region: its device, the register, its binding, where (line,
-   column in BOARD_SOURCE; REGION_IN: a position elsewhere). */
-#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL }
-#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at }
+   column in BOARD_SOURCE; _IN: a position elsewhere). REGIONS: n regions,
+   the register and those after it in the type's schema, each with its
+   default binding, at one position. */
+#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL, 1 }
+#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at, 1 }
+#define REGIONS(dev, reg_, n, line, col) { BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, line, col, NULL, n }
+#define REGIONS_IN(dev, reg_, n, at) { BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, 0, 0, at, n }
 /* A shared page: address, its first region, how many, where its granules
-   start in board_subpage_map, granule shift. */
-#define SUBPAGE(pg, reg_, n, map, sh) { pg, BOARD_REGION_##reg_, n, map, sh }
+   start in board_subpage_map, granule shift. SUBPAGES: the first of count
+   pages in a row, each with the next n regions, their granules stride
+   apart. */
+#define SUBPAGE(pg, reg_, n, map, sh) { { pg, BOARD_REGION_##reg_, n, map, sh }, 1, 0 }
+#define SUBPAGES(pg, reg_, n, map, sh, count, stride) { { pg, BOARD_REGION_##reg_, n, map, sh }, count, stride }
 
 extern const struct device_ops i8042_ops;
 extern const struct device_ops uart16550_ops;
@@ -40,7 +47,9 @@ const struct board_info board_info = {	/* 21:1 */
 	.nr_devices = BOARD_NR_DEVICES,
 	.nr_regions = BOARD_NR_REGIONS,
 	.nr_mmio_windows = BOARD_NR_MMIO_WINDOWS,
+	.nr_region_entries = BOARD_NR_REGION_ENTRIES,
 	.nr_subpages = BOARD_NR_SUBPAGES,
+	.nr_subpage_runs = BOARD_NR_SUBPAGE_RUNS,
 	.nr_ram = BOARD_NR_RAM,
 	.nr_reserved = BOARD_NR_RESERVED,
 	.nr_async = BOARD_NR_ASYNC,
@@ -76,7 +85,7 @@ const struct board_device board_devices[BOARD_NR_DEVICES] = {
 	DEVICE(VIRTIO_RNG0, "virtio-rng0", virtio_rng_mmio, 6, AT(90:5), MMIO, NO_PROPS),
 };
 
-const struct board_region_entry board_region_list[BOARD_NR_REGIONS] = {
+const struct board_region_entry board_region_list[BOARD_NR_REGION_ENTRIES] = {
 	{ .srcpos = BOARD_SOURCE },	/* 0: unmapped */
 	REGION(PIC, "master", KERNEL, 55, 15),
 	REGION(PIT, "counters", KERNEL, 58, 15),
@@ -89,14 +98,8 @@ const struct board_region_entry board_region_list[BOARD_NR_REGIONS] = {
 	REGION(COM3, "regs", SYNC, 81, 15),
 	REGION(COM1, "regs", SYNC, 71, 15),
 	REGION(PIC, "elcr", KERNEL, 55, 15),
-	REGION(VIRTIO_BLK0, "control", SYNC, 88, 11),
-	REGION(VIRTIO_BLK0, "notify", ASYNC, 88, 11),
-	REGION(VIRTIO_BLK0, "status", SYNC, 88, 11),
-	REGION(VIRTIO_BLK0, "device", SYNC, 88, 11),
-	REGION(VIRTIO_RNG0, "control", SYNC, 93, 11),
-	REGION(VIRTIO_RNG0, "notify", ASYNC, 93, 11),
-	REGION(VIRTIO_RNG0, "status", SYNC, 93, 11),
-	REGION(VIRTIO_RNG0, "device", SYNC, 93, 11),
+	REGIONS(VIRTIO_BLK0, "control", 4, 88, 11),
+	REGIONS(VIRTIO_RNG0, "control", 4, 93, 11),
 	REGION(IOAPIC, "regs", KERNEL, 61, 11),
 	REGION(LAPIC, "regs", KERNEL, 64, 11),
 };
@@ -115,11 +118,11 @@ struct board_mmio_window board_mmio_windows[BOARD_NR_MMIO_WINDOWS] = {
 };
 
 /* Pages several regions share (BOARD_SUBPAGE | index in a page map). */
-const struct board_subpage board_subpages[BOARD_NR_SUBPAGES] = {
-	SUBPAGE(0xd0000000, VIRTIO_BLK0_CONTROL, 4, 0x0, 2),
-	SUBPAGE(0xd0001000, VIRTIO_RNG0_CONTROL, 4, 0x80, 2),
+const struct board_subpage_run board_subpage_list[BOARD_NR_SUBPAGE_RUNS] = {
+	SUBPAGES(0xd0000000, VIRTIO_BLK0_CONTROL, 4, 0x0, 2, 2, 128),
 };
 
+struct board_subpage board_subpages[BOARD_NR_SUBPAGES];
 BOARD_INDEX_TYPE board_subpage_map[BOARD_SUBPAGE_MAP_SIZE];
 
 /* Guest RAM fills these in order (machine/ram-layout.h). */

@@ -18,12 +18,19 @@
 #define PROPS(p)	p, ARRAY_SIZE(p)
 #define NO_PROPS	NULL, 0
 /* A region: its device, the register, its binding, where (line,
-   column in BOARD_SOURCE; REGION_IN: a position elsewhere). */
-#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL }
-#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at }
+   column in BOARD_SOURCE; _IN: a position elsewhere). REGIONS: n regions,
+   the register and those after it in the type's schema, each with its
+   default binding, at one position. */
+#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL, 1 }
+#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at, 1 }
+#define REGIONS(dev, reg_, n, line, col) { BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, line, col, NULL, n }
+#define REGIONS_IN(dev, reg_, n, at) { BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, 0, 0, at, n }
 /* A shared page: address, its first region, how many, where its granules
-   start in board_subpage_map, granule shift. */
-#define SUBPAGE(pg, reg_, n, map, sh) { pg, BOARD_REGION_##reg_, n, map, sh }
+   start in board_subpage_map, granule shift. SUBPAGES: the first of count
+   pages in a row, each with the next n regions, their granules stride
+   apart. */
+#define SUBPAGE(pg, reg_, n, map, sh) { { pg, BOARD_REGION_##reg_, n, map, sh }, 1, 0 }
+#define SUBPAGES(pg, reg_, n, map, sh, count, stride) { { pg, BOARD_REGION_##reg_, n, map, sh }, count, stride }
 
 extern const struct device_ops cmos_rtc_ops;
 extern const struct device_ops i8042_ops;
@@ -43,7 +50,9 @@ const struct board_info board_info = {	/* 22:1 */
 	.nr_devices = BOARD_NR_DEVICES,
 	.nr_regions = BOARD_NR_REGIONS,
 	.nr_mmio_windows = BOARD_NR_MMIO_WINDOWS,
+	.nr_region_entries = BOARD_NR_REGION_ENTRIES,
 	.nr_subpages = BOARD_NR_SUBPAGES,
+	.nr_subpage_runs = BOARD_NR_SUBPAGE_RUNS,
 	.nr_ram = BOARD_NR_RAM,
 	.nr_reserved = BOARD_NR_RESERVED,
 	.nr_async = BOARD_NR_ASYNC,
@@ -90,7 +99,7 @@ const struct board_device board_devices[BOARD_NR_DEVICES] = {
 	DEVICE(VIRTIO_CONSOLE0, "virtio-console0", virtio_console_mmio, 7, AT(115:5), MMIO, PROPS(props_virtio_console0)),
 };
 
-const struct board_region_entry board_region_list[BOARD_NR_REGIONS] = {
+const struct board_region_entry board_region_list[BOARD_NR_REGION_ENTRIES] = {
 	{ .srcpos = BOARD_SOURCE },	/* 0: unmapped */
 	REGION(PIC, "master", KERNEL, 69, 15),
 	REGION(PIT, "counters", KERNEL, 72, 15),
@@ -104,20 +113,10 @@ const struct board_region_entry board_region_list[BOARD_NR_REGIONS] = {
 	REGION(COM3, "regs", SYNC, 98, 15),
 	REGION(COM1, "regs", SYNC, 88, 15),
 	REGION(PIC, "elcr", KERNEL, 69, 15),
-	REGION(PCI_HOST, "config-address", SYNC, 104, 15),
-	REGION(PCI_HOST, "config-data", SYNC, 104, 15),
-	REGION(VIRTIO_BLK0, "control", SYNC, 108, 11),
-	REGION(VIRTIO_BLK0, "notify", ASYNC, 108, 11),
-	REGION(VIRTIO_BLK0, "status", SYNC, 108, 11),
-	REGION(VIRTIO_BLK0, "device", SYNC, 108, 11),
-	REGION(VIRTIO_RNG0, "control", SYNC, 113, 11),
-	REGION(VIRTIO_RNG0, "notify", ASYNC, 113, 11),
-	REGION(VIRTIO_RNG0, "status", SYNC, 113, 11),
-	REGION(VIRTIO_RNG0, "device", SYNC, 113, 11),
-	REGION(VIRTIO_CONSOLE0, "control", SYNC, 118, 11),
-	REGION(VIRTIO_CONSOLE0, "notify", ASYNC, 118, 11),
-	REGION(VIRTIO_CONSOLE0, "status", SYNC, 118, 11),
-	REGION(VIRTIO_CONSOLE0, "device", SYNC, 118, 11),
+	REGIONS(PCI_HOST, "config-address", 2, 104, 15),
+	REGIONS(VIRTIO_BLK0, "control", 4, 108, 11),
+	REGIONS(VIRTIO_RNG0, "control", 4, 113, 11),
+	REGIONS(VIRTIO_CONSOLE0, "control", 4, 118, 11),
 	REGION(IOAPIC, "regs", KERNEL, 75, 11),
 	REGION(LAPIC, "regs", KERNEL, 78, 11),
 };
@@ -138,10 +137,11 @@ struct board_mmio_window board_mmio_windows[BOARD_NR_MMIO_WINDOWS] = {
 };
 
 /* Pages several regions share (BOARD_SUBPAGE | index in a page map). */
-const struct board_subpage board_subpages[BOARD_NR_SUBPAGES] = {
+const struct board_subpage_run board_subpage_list[BOARD_NR_SUBPAGE_RUNS] = {
 	SUBPAGE(0xd3000000, VIRTIO_BLK0_CONTROL, 12, 0x0, 2),
 };
 
+struct board_subpage board_subpages[BOARD_NR_SUBPAGES];
 BOARD_INDEX_TYPE board_subpage_map[BOARD_SUBPAGE_MAP_SIZE];
 
 /* Guest RAM fills these in order (machine/ram-layout.h). */

@@ -18,12 +18,19 @@
 #define PROPS(p)	p, ARRAY_SIZE(p)
 #define NO_PROPS	NULL, 0
 /* A region: its device, the register, its binding, where (line,
-   column in BOARD_SOURCE; REGION_IN: a position elsewhere). */
-#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL }
-#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at }
+   column in BOARD_SOURCE; _IN: a position elsewhere). REGIONS: n regions,
+   the register and those after it in the type's schema, each with its
+   default binding, at one position. */
+#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL, 1 }
+#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at, 1 }
+#define REGIONS(dev, reg_, n, line, col) { BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, line, col, NULL, n }
+#define REGIONS_IN(dev, reg_, n, at) { BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, 0, 0, at, n }
 /* A shared page: address, its first region, how many, where its granules
-   start in board_subpage_map, granule shift. */
-#define SUBPAGE(pg, reg_, n, map, sh) { pg, BOARD_REGION_##reg_, n, map, sh }
+   start in board_subpage_map, granule shift. SUBPAGES: the first of count
+   pages in a row, each with the next n regions, their granules stride
+   apart. */
+#define SUBPAGE(pg, reg_, n, map, sh) { { pg, BOARD_REGION_##reg_, n, map, sh }, 1, 0 }
+#define SUBPAGES(pg, reg_, n, map, sh, count, stride) { { pg, BOARD_REGION_##reg_, n, map, sh }, count, stride }
 
 extern const struct device_ops acpi_pm_ops;
 extern const struct device_ops uart16550_ops;
@@ -41,7 +48,9 @@ const struct board_info board_info = {	/* 16:1 */
 	.nr_devices = BOARD_NR_DEVICES,
 	.nr_regions = BOARD_NR_REGIONS,
 	.nr_mmio_windows = BOARD_NR_MMIO_WINDOWS,
+	.nr_region_entries = BOARD_NR_REGION_ENTRIES,
 	.nr_subpages = BOARD_NR_SUBPAGES,
+	.nr_subpage_runs = BOARD_NR_SUBPAGE_RUNS,
 	.nr_ram = BOARD_NR_RAM,
 	.nr_reserved = BOARD_NR_RESERVED,
 	.nr_async = BOARD_NR_ASYNC,
@@ -75,28 +84,17 @@ const struct board_device board_devices[BOARD_NR_DEVICES] = {
 	DEVICE(ACPI_PM, "acpi-pm", acpi_pm, 9, AT(81:5), PIO, NO_PROPS),
 };
 
-const struct board_region_entry board_region_list[BOARD_NR_REGIONS] = {
+const struct board_region_entry board_region_list[BOARD_NR_REGION_ENTRIES] = {
 	{ .srcpos = BOARD_SOURCE },	/* 0: unmapped */
 	REGION(PIC, "master", KERNEL, 50, 15),
-	REGION(PIT, "counters", KERNEL, 53, 15),
-	REGION(PIT, "speaker", KERNEL, 53, 15),
+	REGIONS(PIT, "counters", 2, 53, 15),
 	REGION(PIC, "slave", KERNEL, 50, 15),
 	REGION(COM1, "regs", SYNC, 62, 15),
 	REGION(PIC, "elcr", KERNEL, 50, 15),
-	REGION(ACPI_PM, "pm1-evt", SYNC, 83, 15),
-	REGION(ACPI_PM, "pm1-cnt", SYNC, 83, 15),
-	REGION(VIRTIO_BLK0, "control", SYNC, 69, 11),
-	REGION(VIRTIO_BLK0, "notify", ASYNC, 69, 11),
-	REGION(VIRTIO_BLK0, "status", SYNC, 69, 11),
-	REGION(VIRTIO_BLK0, "device", SYNC, 69, 11),
-	REGION(VIRTIO_RNG0, "control", SYNC, 74, 11),
-	REGION(VIRTIO_RNG0, "notify", ASYNC, 74, 11),
-	REGION(VIRTIO_RNG0, "status", SYNC, 74, 11),
-	REGION(VIRTIO_RNG0, "device", SYNC, 74, 11),
-	REGION(VIRTIO_CONSOLE0, "control", SYNC, 79, 11),
-	REGION(VIRTIO_CONSOLE0, "notify", ASYNC, 79, 11),
-	REGION(VIRTIO_CONSOLE0, "status", SYNC, 79, 11),
-	REGION(VIRTIO_CONSOLE0, "device", SYNC, 79, 11),
+	REGIONS(ACPI_PM, "pm1-evt", 2, 83, 15),
+	REGIONS(VIRTIO_BLK0, "control", 4, 69, 11),
+	REGIONS(VIRTIO_RNG0, "control", 4, 74, 11),
+	REGIONS(VIRTIO_CONSOLE0, "control", 4, 79, 11),
 	REGION(IOAPIC, "regs", KERNEL, 56, 11),
 	REGION(LAPIC, "regs", KERNEL, 59, 11),
 };
@@ -115,10 +113,11 @@ struct board_mmio_window board_mmio_windows[BOARD_NR_MMIO_WINDOWS] = {
 };
 
 /* Pages several regions share (BOARD_SUBPAGE | index in a page map). */
-const struct board_subpage board_subpages[BOARD_NR_SUBPAGES] = {
+const struct board_subpage_run board_subpage_list[BOARD_NR_SUBPAGE_RUNS] = {
 	SUBPAGE(0xfeb00000, VIRTIO_BLK0_CONTROL, 12, 0x0, 2),
 };
 
+struct board_subpage board_subpages[BOARD_NR_SUBPAGES];
 BOARD_INDEX_TYPE board_subpage_map[BOARD_SUBPAGE_MAP_SIZE];
 
 /* Guest RAM fills these in order (machine/ram-layout.h). */

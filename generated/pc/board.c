@@ -18,12 +18,19 @@
 #define PROPS(p)	p, ARRAY_SIZE(p)
 #define NO_PROPS	NULL, 0
 /* A region: its device, the register, its binding, where (line,
-   column in BOARD_SOURCE; REGION_IN: a position elsewhere). */
-#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL }
-#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at }
+   column in BOARD_SOURCE; _IN: a position elsewhere). REGIONS: n regions,
+   the register and those after it in the type's schema, each with its
+   default binding, at one position. */
+#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL, 1 }
+#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at, 1 }
+#define REGIONS(dev, reg_, n, line, col) { BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, line, col, NULL, n }
+#define REGIONS_IN(dev, reg_, n, at) { BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, 0, 0, at, n }
 /* A shared page: address, its first region, how many, where its granules
-   start in board_subpage_map, granule shift. */
-#define SUBPAGE(pg, reg_, n, map, sh) { pg, BOARD_REGION_##reg_, n, map, sh }
+   start in board_subpage_map, granule shift. SUBPAGES: the first of count
+   pages in a row, each with the next n regions, their granules stride
+   apart. */
+#define SUBPAGE(pg, reg_, n, map, sh) { { pg, BOARD_REGION_##reg_, n, map, sh }, 1, 0 }
+#define SUBPAGES(pg, reg_, n, map, sh, count, stride) { { pg, BOARD_REGION_##reg_, n, map, sh }, count, stride }
 
 extern const struct device_ops acpi_pm_ops;
 extern const struct device_ops cmos_rtc_ops;
@@ -49,7 +56,9 @@ const struct board_info board_info = {	/* 4:1 */
 	.nr_devices = BOARD_NR_DEVICES,
 	.nr_regions = BOARD_NR_REGIONS,
 	.nr_mmio_windows = BOARD_NR_MMIO_WINDOWS,
+	.nr_region_entries = BOARD_NR_REGION_ENTRIES,
 	.nr_subpages = BOARD_NR_SUBPAGES,
+	.nr_subpage_runs = BOARD_NR_SUBPAGE_RUNS,
 	.nr_ram = BOARD_NR_RAM,
 	.nr_reserved = BOARD_NR_RESERVED,
 	.nr_async = BOARD_NR_ASYNC,
@@ -123,7 +132,7 @@ const struct board_device board_devices[BOARD_NR_DEVICES] = {
 	PCI_DEVICE(VSOCK0, "vsock0", virtio_vsock_pci, 9, AT(134:5), 5, 0x4000, MMIO, PROPS(props_vsock0)),
 };
 
-const struct board_region_entry board_region_list[BOARD_NR_REGIONS] = {
+const struct board_region_entry board_region_list[BOARD_NR_REGION_ENTRIES] = {
 	{ .srcpos = BOARD_SOURCE },	/* 0: unmapped */
 	REGION(PIC, "master", KERNEL, 51, 15),
 	REGION(PIT, "counters", KERNEL, 54, 15),
@@ -139,46 +148,16 @@ const struct board_region_entry board_region_list[BOARD_NR_REGIONS] = {
 	REGION(COM1, "regs", SYNC, 74, 15),
 	REGION(PIC, "elcr", KERNEL, 51, 15),
 	REGION(DEBUG_EXIT, "exit", SYNC, 90, 15),
-	REGION(ACPI_PM, "pm1-evt", SYNC, 131, 15),
-	REGION(ACPI_PM, "pm1-cnt", SYNC, 131, 15),
-	REGION(PCI_HOST, "config-address", SYNC, 95, 15),
-	REGION(PCI_HOST, "config-data", SYNC, 95, 15),
-	REGION(DOORBELL0, "doorbell", ASYNC, 99, 11),
-	REGION(DOORBELL0, "status", SYNC, 99, 11),
-	REGION(DOORBELL0, "fifo", COALESCED, 99, 11),
+	REGIONS(ACPI_PM, "pm1-evt", 2, 131, 15),
+	REGIONS(PCI_HOST, "config-address", 2, 95, 15),
+	REGIONS(DOORBELL0, "doorbell", 3, 99, 11),
 	REGION(DOORBELL1, "doorbell", SYNC, 105, 11),
-	REGION(DOORBELL1, "status", SYNC, 105, 11),
-	REGION(DOORBELL1, "fifo", COALESCED, 105, 11),
-	REGION(VIRTIO_BLK0, "common", SYNC, 111, 11),
-	REGION(VIRTIO_BLK0, "isr", SYNC, 111, 11),
-	REGION(VIRTIO_BLK0, "device", SYNC, 111, 11),
-	REGION(VIRTIO_BLK0, "notify", ASYNC, 111, 11),
-	REGION(VIRTIO_BLK0, "msix-table", SYNC, 111, 11),
-	REGION(VIRTIO_BLK0, "msix-pba", SYNC, 111, 11),
-	REGION(VIRTIO_CONSOLE0, "common", SYNC, 116, 11),
-	REGION(VIRTIO_CONSOLE0, "isr", SYNC, 116, 11),
-	REGION(VIRTIO_CONSOLE0, "device", SYNC, 116, 11),
-	REGION(VIRTIO_CONSOLE0, "notify", ASYNC, 116, 11),
-	REGION(VIRTIO_CONSOLE0, "msix-table", SYNC, 116, 11),
-	REGION(VIRTIO_CONSOLE0, "msix-pba", SYNC, 116, 11),
-	REGION(VIRTIO_RNG0, "common", SYNC, 120, 11),
-	REGION(VIRTIO_RNG0, "isr", SYNC, 120, 11),
-	REGION(VIRTIO_RNG0, "device", SYNC, 120, 11),
-	REGION(VIRTIO_RNG0, "notify", ASYNC, 120, 11),
-	REGION(VIRTIO_RNG0, "msix-table", SYNC, 120, 11),
-	REGION(VIRTIO_RNG0, "msix-pba", SYNC, 120, 11),
-	REGION(VIRTIO_NET0, "common", SYNC, 125, 11),
-	REGION(VIRTIO_NET0, "isr", SYNC, 125, 11),
-	REGION(VIRTIO_NET0, "device", SYNC, 125, 11),
-	REGION(VIRTIO_NET0, "notify", ASYNC, 125, 11),
-	REGION(VIRTIO_NET0, "msix-table", SYNC, 125, 11),
-	REGION(VIRTIO_NET0, "msix-pba", SYNC, 125, 11),
-	REGION(VSOCK0, "common", SYNC, 136, 11),
-	REGION(VSOCK0, "isr", SYNC, 136, 11),
-	REGION(VSOCK0, "device", SYNC, 136, 11),
-	REGION(VSOCK0, "notify", ASYNC, 136, 11),
-	REGION(VSOCK0, "msix-table", SYNC, 136, 11),
-	REGION(VSOCK0, "msix-pba", SYNC, 136, 11),
+	REGIONS(DOORBELL1, "status", 2, 105, 11),
+	REGIONS(VIRTIO_BLK0, "common", 6, 111, 11),
+	REGIONS(VIRTIO_CONSOLE0, "common", 6, 116, 11),
+	REGIONS(VIRTIO_RNG0, "common", 6, 120, 11),
+	REGIONS(VIRTIO_NET0, "common", 6, 125, 11),
+	REGIONS(VSOCK0, "common", 6, 136, 11),
 	REGION(IOAPIC, "regs", KERNEL, 57, 11),
 	REGION(PCI_HOST, "ecam", SYNC, 96, 11),
 	REGION(LAPIC, "regs", KERNEL, 60, 11),
@@ -198,9 +177,8 @@ struct board_mmio_window board_mmio_windows[BOARD_NR_MMIO_WINDOWS] = {
 };
 
 /* Pages several regions share (BOARD_SUBPAGE | index in a page map). */
-const struct board_subpage board_subpages[BOARD_NR_SUBPAGES] = {
-	SUBPAGE(0xc0000000, DOORBELL0_DOORBELL, 3, 0x0, 2),
-	SUBPAGE(0xc0001000, DOORBELL1_DOORBELL, 3, 0x8, 2),
+const struct board_subpage_run board_subpage_list[BOARD_NR_SUBPAGE_RUNS] = {
+	SUBPAGES(0xc0000000, DOORBELL0_DOORBELL, 3, 0x0, 2, 2, 8),
 	SUBPAGE(0xc0007000, VIRTIO_BLK0_NOTIFY, 3, 0x10, 3),
 	SUBPAGE(0xc000b000, VIRTIO_CONSOLE0_NOTIFY, 3, 0x131, 3),
 	SUBPAGE(0xc000f000, VIRTIO_RNG0_NOTIFY, 3, 0x252, 3),
@@ -208,6 +186,7 @@ const struct board_subpage board_subpages[BOARD_NR_SUBPAGES] = {
 	SUBPAGE(0xc0017000, VSOCK0_NOTIFY, 3, 0x494, 3),
 };
 
+struct board_subpage board_subpages[BOARD_NR_SUBPAGES];
 BOARD_INDEX_TYPE board_subpage_map[BOARD_SUBPAGE_MAP_SIZE];
 
 /* Guest RAM fills these in order (machine/ram-layout.h). */

@@ -120,6 +120,11 @@ if run "$t/c" /dev/null -O c -o "$tmp/dts-include" tests/boardc/dts/include.dts;
 	else
 		fail "$t/region-in" "no region placed in platform.dtsi"
 	fi
+	if grep -q '^	REGIONS_IN(PIC, "master", 2, ' "$tmp/dts-include/board.c"; then
+		pass "$t/region-run-in"
+	else
+		fail "$t/region-run-in" "pic's two PIO registers are not one REGIONS_IN entry"
+	fi
 	tables "$t/tables" "$tmp/dts-include"
 fi
 

@@ -192,21 +192,33 @@ static void check_region_text(void)
 {
 	const char *end = board_region_text;
 	char want[4096];
+	unsigned i = 1;
 
-	for (unsigned i = 1; i < BOARD_NR_REGIONS; i++) {
-		const struct board_region_entry *e = &board_region_list[i];
-		const struct board_region *r = &board_regions[i];
+	for (unsigned n = 1; n < BOARD_NR_REGION_ENTRIES; n++) {
+		const struct board_region_entry *e = &board_region_list[n];
 
-		if (e->srcpos)
-			snprintf(want, sizeof(want), "%s", e->srcpos);
-		else
-			snprintf(want, sizeof(want), "%s:%u:%u",
-				 board_info.source, e->line, e->column);
-		if (strcmp(r->srcpos, want))
-			fail("region %u (%s) is at \"%s\", not \"%s\"", i,
-			     r->name, r->srcpos, want);
-		end = text_end(r->srcpos, text_end(r->name, end));
+		for (unsigned j = 0; j < e->count; j++, i++) {
+			const struct board_region *r = &board_regions[i];
+
+			if (i >= BOARD_NR_REGIONS) {
+				fail("board_region_list has regions past %d",
+				     BOARD_NR_REGIONS - 1);
+				return;
+			}
+			if (e->srcpos)
+				snprintf(want, sizeof(want), "%s", e->srcpos);
+			else
+				snprintf(want, sizeof(want), "%s:%u:%u",
+					 board_info.source, e->line, e->column);
+			if (strcmp(r->srcpos, want))
+				fail("region %u (%s) is at \"%s\", not \"%s\"",
+				     i, r->name, r->srcpos, want);
+			end = text_end(r->srcpos, text_end(r->name, end));
+		}
 	}
+	if (i != BOARD_NR_REGIONS)
+		fail("board_region_list stands for %u regions, not %d", i - 1,
+		     BOARD_NR_REGIONS - 1);
 	if (end != board_region_text + BOARD_REGION_TEXT_SIZE)
 		fail("names and positions use %td of the %d bytes of "
 		     "board_region_text", end - board_region_text,

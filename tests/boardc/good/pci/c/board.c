@@ -18,12 +18,19 @@
 #define PROPS(p)	p, ARRAY_SIZE(p)
 #define NO_PROPS	NULL, 0
 /* A region: its device, the register, its binding, where (line,
-   column in BOARD_SOURCE; REGION_IN: a position elsewhere). */
-#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL }
-#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at }
+   column in BOARD_SOURCE; _IN: a position elsewhere). REGIONS: n regions,
+   the register and those after it in the type's schema, each with its
+   default binding, at one position. */
+#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL, 1 }
+#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at, 1 }
+#define REGIONS(dev, reg_, n, line, col) { BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, line, col, NULL, n }
+#define REGIONS_IN(dev, reg_, n, at) { BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, 0, 0, at, n }
 /* A shared page: address, its first region, how many, where its granules
-   start in board_subpage_map, granule shift. */
-#define SUBPAGE(pg, reg_, n, map, sh) { pg, BOARD_REGION_##reg_, n, map, sh }
+   start in board_subpage_map, granule shift. SUBPAGES: the first of count
+   pages in a row, each with the next n regions, their granules stride
+   apart. */
+#define SUBPAGE(pg, reg_, n, map, sh) { { pg, BOARD_REGION_##reg_, n, map, sh }, 1, 0 }
+#define SUBPAGES(pg, reg_, n, map, sh, count, stride) { { pg, BOARD_REGION_##reg_, n, map, sh }, count, stride }
 
 extern const struct device_ops doorbell_demo_ops;
 extern const struct device_ops pci_host_ops;
@@ -41,7 +48,9 @@ const struct board_info board_info = {	/* 4:1 */
 	.nr_devices = BOARD_NR_DEVICES,
 	.nr_regions = BOARD_NR_REGIONS,
 	.nr_mmio_windows = BOARD_NR_MMIO_WINDOWS,
+	.nr_region_entries = BOARD_NR_REGION_ENTRIES,
 	.nr_subpages = BOARD_NR_SUBPAGES,
+	.nr_subpage_runs = BOARD_NR_SUBPAGE_RUNS,
 	.nr_ram = BOARD_NR_RAM,
 	.nr_reserved = BOARD_NR_RESERVED,
 	.nr_async = BOARD_NR_ASYNC,
@@ -75,31 +84,15 @@ const struct board_device board_devices[BOARD_NR_DEVICES] = {
 	DEVICE(DB, "db", doorbell_demo, -1, AT(36:5), MMIO, PROPS(props_db)),
 };
 
-const struct board_region_entry board_region_list[BOARD_NR_REGIONS] = {
+const struct board_region_entry board_region_list[BOARD_NR_REGION_ENTRIES] = {
 	{ .srcpos = BOARD_SOURCE },	/* 0: unmapped */
-	REGION(PCI_HOST, "config-address", SYNC, 18, 15),
-	REGION(PCI_HOST, "config-data", SYNC, 18, 15),
-	REGION(BLK0, "common", SYNC, 21, 11),
-	REGION(BLK0, "isr", SYNC, 21, 11),
-	REGION(BLK0, "device", SYNC, 21, 11),
-	REGION(BLK0, "notify", ASYNC, 21, 11),
-	REGION(BLK0, "msix-table", SYNC, 21, 11),
-	REGION(BLK0, "msix-pba", SYNC, 21, 11),
-	REGION(RNG0, "common", SYNC, 28, 11),
-	REGION(RNG0, "isr", SYNC, 28, 11),
-	REGION(RNG0, "device", SYNC, 28, 11),
-	REGION(RNG0, "notify", ASYNC, 28, 11),
-	REGION(RNG0, "msix-table", SYNC, 28, 11),
-	REGION(RNG0, "msix-pba", SYNC, 28, 11),
-	REGION(DB, "doorbell", ASYNC, 38, 11),
-	REGION(DB, "status", SYNC, 38, 11),
-	REGION(DB, "fifo", COALESCED, 38, 11),
-	REGION(CON0, "common", SYNC, 32, 11),
-	REGION(CON0, "isr", SYNC, 32, 11),
-	REGION(CON0, "device", SYNC, 32, 11),
+	REGIONS(PCI_HOST, "config-address", 2, 18, 15),
+	REGIONS(BLK0, "common", 6, 21, 11),
+	REGIONS(RNG0, "common", 6, 28, 11),
+	REGIONS(DB, "doorbell", 3, 38, 11),
+	REGIONS(CON0, "common", 3, 32, 11),
 	REGION(CON0, "notify", SYNC, 32, 11),
-	REGION(CON0, "msix-table", SYNC, 32, 11),
-	REGION(CON0, "msix-pba", SYNC, 32, 11),
+	REGIONS(CON0, "msix-table", 2, 32, 11),
 };
 
 struct board_region board_regions[BOARD_NR_REGIONS];
@@ -114,13 +107,14 @@ struct board_mmio_window board_mmio_windows[BOARD_NR_MMIO_WINDOWS] = {
 };
 
 /* Pages several regions share (BOARD_SUBPAGE | index in a page map). */
-const struct board_subpage board_subpages[BOARD_NR_SUBPAGES] = {
+const struct board_subpage_run board_subpage_list[BOARD_NR_SUBPAGE_RUNS] = {
 	SUBPAGE(0xc0003000, BLK0_NOTIFY, 3, 0x0, 3),
 	SUBPAGE(0xc0007000, RNG0_NOTIFY, 3, 0x121, 3),
 	SUBPAGE(0xc0008000, DB_DOORBELL, 3, 0x242, 2),
 	SUBPAGE(0xc0103000, CON0_NOTIFY, 3, 0x24a, 3),
 };
 
+struct board_subpage board_subpages[BOARD_NR_SUBPAGES];
 BOARD_INDEX_TYPE board_subpage_map[BOARD_SUBPAGE_MAP_SIZE];
 
 /* Guest RAM fills these in order (machine/ram-layout.h). */

@@ -18,12 +18,19 @@
 #define PROPS(p)	p, ARRAY_SIZE(p)
 #define NO_PROPS	NULL, 0
 /* A region: its device, the register, its binding, where (line,
-   column in BOARD_SOURCE; REGION_IN: a position elsewhere). */
-#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL }
-#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at }
+   column in BOARD_SOURCE; _IN: a position elsewhere). REGIONS: n regions,
+   the register and those after it in the type's schema, each with its
+   default binding, at one position. */
+#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL, 1 }
+#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at, 1 }
+#define REGIONS(dev, reg_, n, line, col) { BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, line, col, NULL, n }
+#define REGIONS_IN(dev, reg_, n, at) { BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, 0, 0, at, n }
 /* A shared page: address, its first region, how many, where its granules
-   start in board_subpage_map, granule shift. */
-#define SUBPAGE(pg, reg_, n, map, sh) { pg, BOARD_REGION_##reg_, n, map, sh }
+   start in board_subpage_map, granule shift. SUBPAGES: the first of count
+   pages in a row, each with the next n regions, their granules stride
+   apart. */
+#define SUBPAGE(pg, reg_, n, map, sh) { { pg, BOARD_REGION_##reg_, n, map, sh }, 1, 0 }
+#define SUBPAGES(pg, reg_, n, map, sh, count, stride) { { pg, BOARD_REGION_##reg_, n, map, sh }, count, stride }
 
 extern const struct device_ops doorbell_demo_ops;
 
@@ -37,7 +44,9 @@ const struct board_info board_info = {	/* 4:1 */
 	.nr_devices = BOARD_NR_DEVICES,
 	.nr_regions = BOARD_NR_REGIONS,
 	.nr_mmio_windows = BOARD_NR_MMIO_WINDOWS,
+	.nr_region_entries = BOARD_NR_REGION_ENTRIES,
 	.nr_subpages = BOARD_NR_SUBPAGES,
+	.nr_subpage_runs = BOARD_NR_SUBPAGE_RUNS,
 	.nr_ram = BOARD_NR_RAM,
 	.nr_reserved = BOARD_NR_RESERVED,
 	.nr_async = BOARD_NR_ASYNC,
@@ -61,26 +70,15 @@ const struct board_device board_devices[BOARD_NR_DEVICES] = {
 	DEVICE(G, "g", doorbell_demo, -1, AT(43:5), MMIO, PROPS(props_a)),
 };
 
-const struct board_region_entry board_region_list[BOARD_NR_REGIONS] = {
+const struct board_region_entry board_region_list[BOARD_NR_REGION_ENTRIES] = {
 	{ .srcpos = BOARD_SOURCE },	/* 0: unmapped */
-	REGION(A, "doorbell", ASYNC, 19, 11),
-	REGION(A, "status", SYNC, 19, 11),
-	REGION(A, "fifo", COALESCED, 19, 11),
-	REGION(B, "doorbell", ASYNC, 22, 11),
-	REGION(B, "status", SYNC, 22, 11),
-	REGION(B, "fifo", COALESCED, 22, 11),
-	REGION(C, "doorbell", ASYNC, 30, 11),
-	REGION(C, "status", SYNC, 30, 11),
-	REGION(C, "fifo", COALESCED, 30, 11),
-	REGION(D, "doorbell", ASYNC, 33, 11),
-	REGION(D, "status", SYNC, 33, 11),
+	REGIONS(A, "doorbell", 3, 19, 11),
+	REGIONS(B, "doorbell", 3, 22, 11),
+	REGIONS(C, "doorbell", 3, 30, 11),
+	REGIONS(D, "doorbell", 2, 33, 11),
 	REGION(D, "fifo", SYNC, 33, 11),
-	REGION(E, "doorbell", ASYNC, 39, 11),
-	REGION(E, "status", SYNC, 39, 11),
-	REGION(E, "fifo", COALESCED, 39, 11),
-	REGION(F, "doorbell", ASYNC, 42, 11),
-	REGION(F, "status", SYNC, 42, 11),
-	REGION(F, "fifo", COALESCED, 42, 11),
+	REGIONS(E, "doorbell", 3, 39, 11),
+	REGIONS(F, "doorbell", 3, 42, 11),
 	REGION(G, "doorbell", SYNC, 45, 11),
 	REGION(G, "status", SYNC, 45, 11),
 	REGION(G, "fifo", ASYNC, 45, 11),
@@ -100,13 +98,14 @@ struct board_mmio_window board_mmio_windows[BOARD_NR_MMIO_WINDOWS] = {
 };
 
 /* Pages several regions share (BOARD_SUBPAGE | index in a page map). */
-const struct board_subpage board_subpages[BOARD_NR_SUBPAGES] = {
+const struct board_subpage_run board_subpage_list[BOARD_NR_SUBPAGE_RUNS] = {
 	SUBPAGE(0xd0000000, A_DOORBELL, 8, 0x0, 2),
 	SUBPAGE(0xd0001000, C_FIFO, 4, 0x400, 2),
 	SUBPAGE(0xd0002000, E_DOORBELL, 2, 0x20c, 2),
 	SUBPAGE(0xfed00000, F_DOORBELL, 6, 0x60c, 2),
 };
 
+struct board_subpage board_subpages[BOARD_NR_SUBPAGES];
 BOARD_INDEX_TYPE board_subpage_map[BOARD_SUBPAGE_MAP_SIZE];
 
 /* Guest RAM fills these in order (machine/ram-layout.h). */

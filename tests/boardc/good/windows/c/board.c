@@ -18,12 +18,19 @@
 #define PROPS(p)	p, ARRAY_SIZE(p)
 #define NO_PROPS	NULL, 0
 /* A region: its device, the register, its binding, where (line,
-   column in BOARD_SOURCE; REGION_IN: a position elsewhere). */
-#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL }
-#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at }
+   column in BOARD_SOURCE; _IN: a position elsewhere). REGIONS: n regions,
+   the register and those after it in the type's schema, each with its
+   default binding, at one position. */
+#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL, 1 }
+#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at, 1 }
+#define REGIONS(dev, reg_, n, line, col) { BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, line, col, NULL, n }
+#define REGIONS_IN(dev, reg_, n, at) { BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, 0, 0, at, n }
 /* A shared page: address, its first region, how many, where its granules
-   start in board_subpage_map, granule shift. */
-#define SUBPAGE(pg, reg_, n, map, sh) { pg, BOARD_REGION_##reg_, n, map, sh }
+   start in board_subpage_map, granule shift. SUBPAGES: the first of count
+   pages in a row, each with the next n regions, their granules stride
+   apart. */
+#define SUBPAGE(pg, reg_, n, map, sh) { { pg, BOARD_REGION_##reg_, n, map, sh }, 1, 0 }
+#define SUBPAGES(pg, reg_, n, map, sh, count, stride) { { pg, BOARD_REGION_##reg_, n, map, sh }, count, stride }
 
 extern const struct device_ops debug_exit_ops;
 extern const struct device_ops doorbell_demo_ops;
@@ -39,7 +46,9 @@ const struct board_info board_info = {	/* 4:1 */
 	.nr_devices = BOARD_NR_DEVICES,
 	.nr_regions = BOARD_NR_REGIONS,
 	.nr_mmio_windows = BOARD_NR_MMIO_WINDOWS,
+	.nr_region_entries = BOARD_NR_REGION_ENTRIES,
 	.nr_subpages = BOARD_NR_SUBPAGES,
+	.nr_subpage_runs = BOARD_NR_SUBPAGE_RUNS,
 	.nr_ram = BOARD_NR_RAM,
 	.nr_reserved = BOARD_NR_RESERVED,
 	.nr_async = BOARD_NR_ASYNC,
@@ -84,34 +93,20 @@ const struct board_device board_devices[BOARD_NR_DEVICES] = {
 	DEVICE(FAR_BELL, "far-bell", doorbell_demo, -1, AT(90:5), MMIO, PROPS(props_bell_c)),
 };
 
-const struct board_region_entry board_region_list[BOARD_NR_REGIONS] = {
+const struct board_region_entry board_region_list[BOARD_NR_REGION_ENTRIES] = {
 	{ .srcpos = BOARD_SOURCE },	/* 0: unmapped */
-	REGION(PIC, "master", KERNEL, 44, 15),
-	REGION(PIC, "slave", KERNEL, 44, 15),
-	REGION(PIC, "elcr", KERNEL, 44, 15),
+	REGIONS(PIC, "master", 3, 44, 15),
 	REGION(DEBUG_EXIT, "exit", SYNC, 65, 15),
-	REGION(PORT_BELL, "doorbell", ASYNC, 69, 7),
-	REGION(PORT_BELL, "status", SYNC, 69, 7),
-	REGION(PORT_BELL, "fifo", COALESCED, 69, 7),
+	REGIONS(PORT_BELL, "doorbell", 3, 69, 7),
 	REGION(COM1, "regs", SYNC, 54, 7),
 	REGION(COM2, "regs", SYNC, 61, 7),
-	REGION(FAR_BELL, "doorbell", ASYNC, 92, 11),
-	REGION(FAR_BELL, "status", SYNC, 92, 11),
-	REGION(FAR_BELL, "fifo", COALESCED, 92, 11),
-	REGION(BELL_A, "doorbell", ASYNC, 74, 7),
-	REGION(BELL_A, "status", SYNC, 74, 7),
-	REGION(BELL_A, "fifo", COALESCED, 74, 7),
-	REGION(BELL_D, "doorbell", ASYNC, 89, 7),
-	REGION(BELL_D, "status", SYNC, 89, 7),
-	REGION(BELL_D, "fifo", COALESCED, 89, 7),
-	REGION(BELL_B, "doorbell", ASYNC, 79, 7),
-	REGION(BELL_B, "status", SYNC, 79, 7),
-	REGION(BELL_B, "fifo", COALESCED, 79, 7),
+	REGIONS(FAR_BELL, "doorbell", 3, 92, 11),
+	REGIONS(BELL_A, "doorbell", 3, 74, 7),
+	REGIONS(BELL_D, "doorbell", 3, 89, 7),
+	REGIONS(BELL_B, "doorbell", 3, 79, 7),
 	REGION(IOAPIC, "regs", KERNEL, 47, 11),
 	REGION(LAPIC, "regs", KERNEL, 50, 11),
-	REGION(BELL_C, "doorbell", ASYNC, 85, 7),
-	REGION(BELL_C, "status", SYNC, 85, 7),
-	REGION(BELL_C, "fifo", COALESCED, 85, 7),
+	REGIONS(BELL_C, "doorbell", 3, 85, 7),
 };
 
 struct board_region board_regions[BOARD_NR_REGIONS];
@@ -134,14 +129,14 @@ struct board_mmio_window board_mmio_windows[BOARD_NR_MMIO_WINDOWS] = {
 };
 
 /* Pages several regions share (BOARD_SUBPAGE | index in a page map). */
-const struct board_subpage board_subpages[BOARD_NR_SUBPAGES] = {
+const struct board_subpage_run board_subpage_list[BOARD_NR_SUBPAGE_RUNS] = {
 	SUBPAGE(0x80000000, FAR_BELL_DOORBELL, 3, 0x0, 2),
-	SUBPAGE(0xc0000000, BELL_A_DOORBELL, 3, 0x8, 2),
-	SUBPAGE(0xc0001000, BELL_D_DOORBELL, 3, 0x10, 2),
+	SUBPAGES(0xc0000000, BELL_A_DOORBELL, 3, 0x8, 2, 2, 8),
 	SUBPAGE(0xe0000000, BELL_B_DOORBELL, 3, 0x18, 2),
 	SUBPAGE(0x200000000, BELL_C_DOORBELL, 3, 0x20, 2),
 };
 
+struct board_subpage board_subpages[BOARD_NR_SUBPAGES];
 BOARD_INDEX_TYPE board_subpage_map[BOARD_SUBPAGE_MAP_SIZE];
 
 /* Guest RAM fills these in order (machine/ram-layout.h). */
