@@ -267,7 +267,7 @@ struct board_plan {
 	uint64_t subpage_map_size;
 	unsigned nr_async;
 	unsigned nr_async_bindings;	/* region_async_bound() ones */
-	uint64_t region_text_size;	/* "dev.reg\0" and "file:line:col\0" */
+	uint64_t region_text_size;	/* "dev.reg\0", "file:line:col\0" */
 	bool kernel_irqchip;
 	bool kernel_pit;
 	/*

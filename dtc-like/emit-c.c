@@ -257,37 +257,49 @@ static void emit_c_macros(FILE *out, const struct board *board)
 	fputs("\n#define BOARD_SOURCE\t", out);
 	emit_string(out, board->file);
 	fputs("\n#define AT(line_col)\tBOARD_SOURCE \":\" #line_col\n"
-	      "/* A device: its board.h name (BOARD_DEV_<id>), name, type (its "
-	      "ops:\n   <type>_ops), irq (-1: none), where, its placement (PIO, "
-	      "MMIO, PIO_MMIO:\n   at board.h's BOARD_<id>_PIO_BASE, _MMIO_BASE; "
-	      "UNPLACED), its properties\n   (PROPS, NO_PROPS). */\n"
+	      "/*\n"
+	      " * The entries' macros write 0 and 1, not NULL, false and true: "
+	      "a macro from\n"
+	      " * a system header costs the C compiler more per use.\n"
+	      " *\n"
+	      " * A device: its board.h name (BOARD_DEV_<id>), name, type (its "
+	      "ops:\n"
+	      " * <type>_ops), irq (-1: none), where (POS(line, column) in "
+	      "BOARD_SOURCE,\n"
+	      " * POS_IN: a position elsewhere), its placement (PIO, MMIO, "
+	      "PIO_MMIO: at\n"
+	      " * board.h's BOARD_<id>_PIO_BASE, _MMIO_BASE; UNPLACED), its "
+	      "properties\n"
+	      " * (PROPS, NO_PROPS).\n"
+	      " */\n"
 	      "#define DEVICE(id, nm, t, irq_, at, place, props) "
 	      "[BOARD_DEV_##id] = { nm, &device_type_##t, &t##_ops, irq_, -1, "
 	      "at, place(id), 0, props }\n"
 	      "#define KERNEL_DEVICE(id, nm, t, irq_, at, place, props) "
-	      "[BOARD_DEV_##id] = { nm, &device_type_##t, NULL, irq_, -1, "
+	      "[BOARD_DEV_##id] = { nm, &device_type_##t, 0, irq_, -1, "
 	      "at, place(id), 0, props }\n"
 	      "#define PCI_DEVICE(id, nm, t, irq_, at, slot, bar, place, props) "
 	      "[BOARD_DEV_##id] = { nm, &device_type_##t, &t##_ops, irq_, slot, "
 	      "at, place(id), bar, props }\n"
-	      "#define PIO(id)\ttrue, BOARD_##id##_PIO_BASE, false, 0\n"
-	      "#define MMIO(id)\tfalse, 0, true, BOARD_##id##_MMIO_BASE\n"
-	      "#define PIO_MMIO(id)\ttrue, BOARD_##id##_PIO_BASE, true, "
+	      "#define POS(line, col)\t0, line, col\n"
+	      "#define POS_IN(at)\tat, 0, 0\n"
+	      "#define PIO(id)\t1, BOARD_##id##_PIO_BASE, 0, 0\n"
+	      "#define MMIO(id)\t0, 0, 1, BOARD_##id##_MMIO_BASE\n"
+	      "#define PIO_MMIO(id)\t1, BOARD_##id##_PIO_BASE, 1, "
 	      "BOARD_##id##_MMIO_BASE\n"
-	      "#define UNPLACED(id)\tfalse, 0, false, 0\n"
+	      "#define UNPLACED(id)\t0, 0, 0, 0\n"
 	      "#define PROPS(p)\tp, ARRAY_SIZE(p)\n"
-	      "#define NO_PROPS\tNULL, 0\n"
+	      "#define NO_PROPS\t0, 0\n"
 	      "/* A region: its device, the register, its binding, where (line,\n"
 	      "   column in BOARD_SOURCE; _IN: a position elsewhere). REGIONS: "
 	      "n regions,\n   the register and those after it in the type's "
 	      "schema, each with its\n   default binding, at one position. */\n"
 	      "#define REGION(dev, reg_, bd, line, col) "
-	      "{ BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL, 1 }\n"
+	      "{ BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, 0, 1 }\n"
 	      "#define REGION_IN(dev, reg_, bd, at) "
 	      "{ BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at, 1 }\n"
 	      "#define REGIONS(dev, reg_, n, line, col) "
-	      "{ BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, line, col, NULL, "
-	      "n }\n"
+	      "{ BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, line, col, 0, n }\n"
 	      "#define REGIONS_IN(dev, reg_, n, at) "
 	      "{ BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, 0, 0, at, n }\n"
 	      "/* A shared page: address, its first region, how many, where "
@@ -475,7 +487,14 @@ static void emit_device(FILE *out, const struct board *board,
 	fputs(", ", out);
 	emit_type_ident(out, t->name);
 	fprintf(out, ", %d, ", dev->has_irq ? (int)dev->irq : -1);
-	emit_at(out, board, &dev->pos);
+	if (board_file_pos(board, &dev->pos)) {
+		fprintf(out, "POS(%u, %u)", dev->pos.first_line,
+			dev->pos.first_column);
+	} else {
+		fputs("POS_IN(", out);
+		emit_string(out, srcpos_string(&dev->pos));
+		putc(')', out);
+	}
 	if (t->pci)
 		fprintf(out, ", %u, 0x%" PRIx64, dev->pci_slot,
 			device_type_bar_size(t));
@@ -506,7 +525,7 @@ static void emit_devices(FILE *out, const struct board *board)
 		if (board->devices[i].type && board->devices[i].type->nr_props &&
 		    owner[i] == i)
 			emit_props(out, board, &board->devices[i]);
-	fputs("\nconst struct board_device board_devices[BOARD_NR_DEVICES] = {\n",
+	fputs("\nstruct board_device board_devices[BOARD_NR_DEVICES] = {\n",
 	      out);
 	for (unsigned i = 0; i < board->nr_devices; i++)
 		if (board->devices[i].type)

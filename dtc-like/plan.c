@@ -351,6 +351,9 @@ static int plan_fill(struct board_plan *plan, const struct board *board)
 	for (unsigned i = 0; i < board->nr_devices; i++) {
 		const struct device_type *t = board->devices[i].type;
 
+		if (t && board_file_pos(board, &board->devices[i].pos))
+			plan->region_text_size += board_file_pos_size(
+				board, &board->devices[i].pos);
 		plan->kernel_irqchip |= t && t->kernel_irqchip;
 		plan->kernel_pit |= t && t->kernel_pit;
 	}

@@ -3,6 +3,7 @@
  * The tables derived from board.c's, filled before main() (the generated
  * board.c calls board_tables_fill() from a constructor), so a board of
  * any size costs no initialized data for them:
+ *   - board_devices' positions, from board.c's line and column;
  *   - board_regions: each region's address, size, offset, space and name
  *     from its device's placement and the register's schema, and its
  *     board file position as text (an entry of board_region_list may
@@ -107,13 +108,30 @@ static inline void board_fill_region(unsigned i,
 	};
 }
 
-/* board_regions from board_region_list's entries and the registry. */
+/* Each device's position in the board file as text (board.c's numbers). */
+static inline void board_fill_devices(char **text, size_t *left)
+{
+	for (unsigned i = 0; i < board_info.nr_devices; i++) {
+		struct board_device *d = &board_devices[i];
+
+		if (d->name && !d->srcpos)
+			d->srcpos = board_fill_text(text, left, "%s:%u:%u",
+						    board_info.source, d->line,
+						    d->column);
+	}
+}
+
+/*
+ * board_devices' positions, then board_regions from board_region_list's
+ * entries and the registry.
+ */
 static inline void board_fill_regions(void)
 {
 	char *text = board_region_text;
 	size_t left = board_info.region_text_size;
 	unsigned i = 1;
 
+	board_fill_devices(&text, &left);
 	board_regions[0] = (struct board_region){
 		.name = "unmapped", .srcpos = board_info.source,
 	};

@@ -45,7 +45,15 @@ struct board_device {
 	const struct device_ops *ops;
 	int irq;			/* -1: not wired */
 	int pci_slot;			/* PCI: bus 0 slot (1..31); -1: not PCI */
-	const char *srcpos;		/* "boards/pc.yaml:31:5" */
+	/*
+	 * "boards/pc.yaml:31:5": board.c gives a position in another file
+	 * (one the text syntax included) as the text, one in the board file
+	 * as its line and column, written out at start into
+	 * board_region_text (a string literal per device costs the C
+	 * compiler more than the numbers).
+	 */
+	const char *srcpos;
+	uint32_t line, column;		/* in board_info.source, if srcpos NULL */
 	bool has_pio;
 	uint64_t pio_base;		/* block base in ports */
 	bool has_mmio;
@@ -225,7 +233,7 @@ struct board_firmware {
 
 extern const struct board_firmware board_firmware;
 extern const struct board_info board_info;
-extern const struct board_device board_devices[];
+extern struct board_device board_devices[];	/* srcpos filled at start */
 extern const struct board_region_entry board_region_list[];
 extern struct board_region board_regions[];		/* filled at start */
 extern char board_region_text[];	/* names, positions: filled at start */

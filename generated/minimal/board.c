@@ -4,26 +4,34 @@
 
 #define BOARD_SOURCE	"boards/minimal.yaml"
 #define AT(line_col)	BOARD_SOURCE ":" #line_col
-/* A device: its board.h name (BOARD_DEV_<id>), name, type (its ops:
-   <type>_ops), irq (-1: none), where, its placement (PIO, MMIO, PIO_MMIO:
-   at board.h's BOARD_<id>_PIO_BASE, _MMIO_BASE; UNPLACED), its properties
-   (PROPS, NO_PROPS). */
+/*
+ * The entries' macros write 0 and 1, not NULL, false and true: a macro from
+ * a system header costs the C compiler more per use.
+ *
+ * A device: its board.h name (BOARD_DEV_<id>), name, type (its ops:
+ * <type>_ops), irq (-1: none), where (POS(line, column) in BOARD_SOURCE,
+ * POS_IN: a position elsewhere), its placement (PIO, MMIO, PIO_MMIO: at
+ * board.h's BOARD_<id>_PIO_BASE, _MMIO_BASE; UNPLACED), its properties
+ * (PROPS, NO_PROPS).
+ */
 #define DEVICE(id, nm, t, irq_, at, place, props) [BOARD_DEV_##id] = { nm, &device_type_##t, &t##_ops, irq_, -1, at, place(id), 0, props }
-#define KERNEL_DEVICE(id, nm, t, irq_, at, place, props) [BOARD_DEV_##id] = { nm, &device_type_##t, NULL, irq_, -1, at, place(id), 0, props }
+#define KERNEL_DEVICE(id, nm, t, irq_, at, place, props) [BOARD_DEV_##id] = { nm, &device_type_##t, 0, irq_, -1, at, place(id), 0, props }
 #define PCI_DEVICE(id, nm, t, irq_, at, slot, bar, place, props) [BOARD_DEV_##id] = { nm, &device_type_##t, &t##_ops, irq_, slot, at, place(id), bar, props }
-#define PIO(id)	true, BOARD_##id##_PIO_BASE, false, 0
-#define MMIO(id)	false, 0, true, BOARD_##id##_MMIO_BASE
-#define PIO_MMIO(id)	true, BOARD_##id##_PIO_BASE, true, BOARD_##id##_MMIO_BASE
-#define UNPLACED(id)	false, 0, false, 0
+#define POS(line, col)	0, line, col
+#define POS_IN(at)	at, 0, 0
+#define PIO(id)	1, BOARD_##id##_PIO_BASE, 0, 0
+#define MMIO(id)	0, 0, 1, BOARD_##id##_MMIO_BASE
+#define PIO_MMIO(id)	1, BOARD_##id##_PIO_BASE, 1, BOARD_##id##_MMIO_BASE
+#define UNPLACED(id)	0, 0, 0, 0
 #define PROPS(p)	p, ARRAY_SIZE(p)
-#define NO_PROPS	NULL, 0
+#define NO_PROPS	0, 0
 /* A region: its device, the register, its binding, where (line,
    column in BOARD_SOURCE; _IN: a position elsewhere). REGIONS: n regions,
    the register and those after it in the type's schema, each with its
    default binding, at one position. */
-#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, NULL, 1 }
+#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, 0, 1 }
 #define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at, 1 }
-#define REGIONS(dev, reg_, n, line, col) { BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, line, col, NULL, n }
+#define REGIONS(dev, reg_, n, line, col) { BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, line, col, 0, n }
 #define REGIONS_IN(dev, reg_, n, at) { BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, 0, 0, at, n }
 /* A shared page: address, its first region, how many, where its granules
    start in board_subpage_map, granule shift. SUBPAGES: the first of count
@@ -61,9 +69,9 @@ static const struct board_prop props_com1[] = {
 	{ .name = "console", .kind = PROP_BOOL, .number = 0x1, .string = "true" },	/* 19:7 */
 };
 
-const struct board_device board_devices[BOARD_NR_DEVICES] = {
-	DEVICE(COM1, "com1", uart16550, -1, AT(15:5), PIO, PROPS(props_com1)),
-	DEVICE(DEBUG_EXIT, "debug-exit", debug_exit, -1, AT(20:5), PIO, NO_PROPS),
+struct board_device board_devices[BOARD_NR_DEVICES] = {
+	DEVICE(COM1, "com1", uart16550, -1, POS(15, 5), PIO, PROPS(props_com1)),
+	DEVICE(DEBUG_EXIT, "debug-exit", debug_exit, -1, POS(20, 5), PIO, NO_PROPS),
 };
 
 const struct board_region_entry board_region_list[BOARD_NR_REGION_ENTRIES] = {

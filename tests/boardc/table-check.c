@@ -184,9 +184,10 @@ static const char *text_end(const char *s, const char *end)
 }
 
 /*
- * Each region's position as its list entry gives it ("source:line:col",
- * or the entry's own text), written at start into board_region_text with
- * the names: boardc must have sized it for exactly these strings.
+ * Each device's and region's position as board.c gives it
+ * ("source:line:col", or the entry's own text), written at start into
+ * board_region_text with the region names: boardc must have sized it for
+ * exactly these strings.
  */
 static void check_region_text(void)
 {
@@ -194,6 +195,24 @@ static void check_region_text(void)
 	char want[4096];
 	unsigned i = 1;
 
+	for (unsigned d = 0; d < BOARD_NR_DEVICES; d++) {
+		const struct board_device *dev = &board_devices[d];
+
+		if (!dev->name)
+			continue;
+		if (!dev->srcpos) {
+			fail("device %u (%s) has no position", d, dev->name);
+			continue;
+		}
+		if (dev->line) {
+			snprintf(want, sizeof(want), "%s:%u:%u",
+				 board_info.source, dev->line, dev->column);
+			if (strcmp(dev->srcpos, want))
+				fail("device %u (%s) is at \"%s\", not \"%s\"",
+				     d, dev->name, dev->srcpos, want);
+		}
+		end = text_end(dev->srcpos, end);
+	}
 	for (unsigned n = 1; n < BOARD_NR_REGION_ENTRIES; n++) {
 		const struct board_region_entry *e = &board_region_list[n];
 
