@@ -5,12 +5,14 @@
  * tables are plain globals at fixed addresses (board_regions, ...).
  *
  * board.c holds what a person reads: the devices, each region as (device,
- * register, binding), the MMIO windows, the pages regions share, RAM,
- * reserved ranges, and the doorbells the board binds itself. Everything
- * derived from those (board_regions' addresses and names, the port map,
- * the MMIO page maps, the sub-page map, board_async) is filled before
- * main() by board_tables_fill() (board-fill.h) with the registry's
- * schemas, so a large board costs little C and no initialized data.
+ * register, binding) or a run of a device's registers, the MMIO windows,
+ * the pages regions share (runs of pages in a row), RAM, reserved ranges,
+ * and the doorbells the board binds itself. Everything derived from those
+ * (the devices' positions as text, board_regions' addresses and names,
+ * board_subpages, the port map, the MMIO page maps, the sub-page map,
+ * board_async) is filled before main() by board_tables_fill()
+ * (board-fill.h) with the registry's schemas, so a large board costs
+ * little C and no initialized data.
  *
  * Region index 0 is the "unmapped" sentinel: every map entry that no region
  * claims is 0, so a lookup is an index and never a search.
