@@ -30,6 +30,10 @@ command -v qemu-system-x86_64 >/dev/null || {
 	exit 1
 }
 [ -x "$BUILD/pc/boardvm" ] || { echo "nested-run.sh: $BUILD/pc/boardvm not built (make)" >&2; exit 1; }
+[ -x "$BUILD/tests/nested/kvm-hold" ] || {
+	echo "nested-run.sh: $BUILD/tests/nested/kvm-hold, which L1 runs, not built (make $BUILD/tests/nested/kvm-hold, or make run-nested)" >&2
+	exit 1
+}
 
 cat <<TEXT
 ==============================================================================
