@@ -26,8 +26,9 @@
 # (banner, comments, .srcpos strings), and those differ between the two
 # syntaxes by design. Exactly those are masked: every "FILE:LINE:COL",
 # every LINE:COL (AT(LINE:COL) in board.c, a quoted position from an
-# included file, comments), a region's LINE, COL (REGION and REGION_IN
-# become one) and every bare board file name (*.yaml, *.yml, *.dts, *.dtsi)
+# included file, comments), a region's or a run's LINE, COL (REGION and
+# REGION_IN become one, REGIONS and REGIONS_IN too), a device's POS(LINE,
+# COL) or POS_IN (one form) and every bare board file name (*.yaml, *.yml, *.dts, *.dtsi)
 # becomes <pos>, and BOARD_REGION_TEXT_SIZE (it holds the positions as
 # text) <size>; every other byte of board.c, board.h and devices.mk must
 # be equal.
@@ -55,7 +56,8 @@ c_masked() {
 		sed -E -e 's#[A-Za-z0-9_./+-]+\.(yaml|yml|dts|dtsi)(:[0-9]+:[0-9]+)?#<pos>#g' \
 			-e 's#\b[0-9]+:[0-9]+\b#<pos>#g' \
 			-e 's#AT\(<pos>\)|"<pos>"#<pos>#g' \
-			-e 's#^(\tREGION)(_IN)?\((.*), ([0-9]+, [0-9]+|<pos>)\),$#\1(\3, <pos>),#' \
+			-e 's#^(\tREGIONS?)(_IN)?\((.*), ([0-9]+, [0-9]+|<pos>)\),$#\1(\3, <pos>),#' \
+			-e 's#POS(_IN)?\(([0-9]+, [0-9]+|<pos>)\)#POS(<pos>)#g' \
 			-e 's#^(\#define BOARD_REGION_TEXT_SIZE\t)[0-9]+$#\1<size>#' \
 			"$dir/$f" >"$2/$f"
 	done
