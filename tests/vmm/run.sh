@@ -710,7 +710,15 @@ kvm_test /vmm/files/disk-twice t_disk_twice
 kvm_test /vmm/files/output-fifo t_output_fifo
 run_test /vmm/host/mem-above-host t_mem_above_host
 thp_test /vmm/host/mem-backing-thp t_mem_backing_thp
-kvm_test /vmm/host/mem-backing-anon t_mem_backing_anon
+# Under the sanitizers ASan's own MAP_NORESERVE mappings can merge with
+# anon guest RAM's (same flags: no madvise), so its smaps entry has no
+# known size to find it by (seen once in a CI run); thp's and hugetlb's
+# flags keep theirs apart.
+if [ "${SANITIZE:-}" = 1 ]; then
+	echo "SKIP /vmm/host/mem-backing-anon: under SANITIZE=1 ASan's MAP_NORESERVE mappings can merge with anon guest RAM's, so /proc/PID/smaps has no 64 MiB entry to check (the plain build runs it)"
+else
+	kvm_test /vmm/host/mem-backing-anon t_mem_backing_anon
+fi
 kvm_test /vmm/host/mem-backing-hugetlb t_mem_backing_hugetlb
 ns_test /vmm/host/kvm-not-kvm t_kvm_not_kvm
 kvm_test /vmm/host/sigint-during-setup t_sigint_during_setup
