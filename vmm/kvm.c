@@ -459,21 +459,6 @@ static int vm_get_cpuid(struct vm *vm)
 	return -1;
 }
 
-/*
- * KVM's supported table leaves CPUID.1:ECX's hypervisor bit to the VMM
- * (QEMU, kvmtool and Firecracker set it). Without it Linux never looks at
- * KVM's leaves from 0x40000000: no kvm-clock, no paravirtual features, the
- * TSC calibrated against the PIT, and on a board with no usable PIT or PM
- * timer the TSC marked unstable and the clock left to jiffies. Set before
- * the filter, so --cpuid-hide hypervisor still hides it.
- */
-static void vm_mark_hypervisor(struct vm *vm)
-{
-	for (unsigned i = 0; i < vm->cpuid->nent; i++)
-		if (vm->cpuid->entries[i].function == 1)
-			vm->cpuid->entries[i].ecx |= 1u << 31;
-}
-
 /* Clear every hidden feature bit in the supported table. */
 static void vm_filter_cpuid(struct vm *vm)
 {
@@ -516,7 +501,6 @@ int vm_create(struct vm *vm, const struct vm_options *opts)
 	if (vm_set_helper_pages(vm) < 0 || vm_setup_chips(vm) < 0 ||
 	    vm_setup_memory(vm) < 0 || vm_get_cpuid(vm) < 0)
 		goto err;
-	vm_mark_hypervisor(vm);
 	vm_filter_cpuid(vm);
 	return 0;
 

@@ -9,8 +9,6 @@
 #                   names Linux gives (tests/linux/guest-view.sh); a
 #                   mismatch prints the diff
 #   cpus            2 CPUs online
-#   kvm-pv          the guest detected KVM and set up kvm-clock (boardvm
-#                   sets the CPUID hypervisor bit)
 #   interrupts      the timer ticking on IOAPIC pin 2 (the board's ISA wiring, as
 #                   KVM's GSI routing and the MP table say), ttyS0 on the
 #                   IOAPIC pin of com1's board irq, MSI-X vectors for each
@@ -31,7 +29,7 @@
 #   clean-log       no complaint about the machine in the guest's log
 #                   (MMCONFIG and _OSC refusals included)
 # Then one boot on the microvm board (build/microvm/boardvm, PVH, 512M):
-# the same tests where they apply (iomem, ioports, cpus, kvm-pv, disk, hwrng,
+# the same tests where they apply (iomem, ioports, cpus, disk, hwrng,
 # hvc0, acpi, clean-log) with the virtio devices on the MMIO transport,
 # and these instead of interrupts and virtio-pci:
 #   interrupts      the timer on IOAPIC pin 2, ttyS0 on com1's irq, each
@@ -116,16 +114,6 @@ check_view() {
 check_cpus() {
 	log_lines "$1" | grep -q '^boardvm-init: cpus 2$' ||
 		fail "not 2 CPUs online: '$(log_lines "$1" | grep '^boardvm-init: cpus')'"
-}
-
-# check_kvm_pv NAME: the guest found KVM (CPUID's hypervisor bit and
-# leaf 0x40000000) and set up kvm-clock, so its TSC frequency comes from
-# KVM, not from a PIT or PM timer the board may not have.
-check_kvm_pv() {
-	grep -aq 'Hypervisor detected: KVM' "$tmp/$1.log" ||
-		fail "the guest did not detect KVM: $(grep -a -m1 'Booting paravirtualized kernel' "$tmp/$1.log" | tr -d '\r')"
-	grep -aq 'kvm-clock: Using msrs' "$tmp/$1.log" ||
-		fail "the guest set up no kvm-clock: $(grep -a -m2 'tsc:' "$tmp/$1.log" | tr -d '\r' | tr '\n' '|')"
 }
 
 # check_pci NAME: the virtio functions /init listed ("slot vendor device
@@ -323,14 +311,13 @@ full_boot() {
 		fail "/init did not finish: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
 	[ -z "$WHY" ] || booted=
 	report "/linux/full-boot/$name"
-	for t in iomem ioports cpus kvm-pv interrupts virtio-pci disk hwrng hvc0 acpi clean-log; do
+	for t in iomem ioports cpus interrupts virtio-pci disk hwrng hvc0 acpi clean-log; do
 		if [ -z "$booted" ]; then
 			fail "the boot failed (see /linux/full-boot/$name)"
 		else
 			case $t in
 			iomem|ioports) check_view "$name" "$t" "$mem" "$how" ;;
 			cpus) check_cpus "$name" ;;
-			kvm-pv) check_kvm_pv "$name" ;;
 			interrupts) check_interrupts "$name" ;;
 			virtio-pci) check_pci "$name" ;;
 			disk) check_disk "$name" "$disk" ;;
@@ -425,7 +412,6 @@ mmio_boot() {
 			case $t in
 			iomem|ioports) check_view "$name" "$t" 512M pvh ;;
 			cpus) check_cpus "$name" ;;
-			kvm-pv) check_kvm_pv "$name" ;;
 			interrupts) check_mmio_interrupts "$name" ;;
 			virtio-mmio) check_virtio_mmio "$name" ;;
 			disk) check_disk "$name" "$disk" ;;
@@ -440,14 +426,14 @@ mmio_boot() {
 	done
 	echo "  ($name: ${BOOT_SECS}s from launch to exit)"
 }
-MMIO_TESTS="iomem ioports cpus kvm-pv interrupts virtio-mmio disk hwrng hvc0 acpi clean-log peer-layout"
+MMIO_TESTS="iomem ioports cpus interrupts virtio-mmio disk hwrng hvc0 acpi clean-log peer-layout"
 
 # cloud_boot: the cloud kernel with --cpus 2 (no virtio: its initrd's
 # modules are the cloud kernel's, but /init's checks here need none).
 cloud_boot() {
 	local name=cloud-bzimage-512M out disk status t
 	if ! out=$(scripts/guest-image.sh --offline --flavour cloud-amd64 2>&1); then
-		for t in "" /cpus /kvm-pv /interrupts /acpi /clean-log; do
+		for t in "" /cpus /interrupts /acpi /clean-log; do
 			echo "SKIP /linux/full-boot/$name$t: no cloud kernel in the cache (scripts/guest-image.sh --flavour cloud-amd64 fetches it): $(echo "$out" | tail -n 1)"
 		done
 		return
@@ -463,7 +449,6 @@ cloud_boot() {
 		fail "/init did not finish: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
 	report "/linux/full-boot/$name"
 	check_cpus "$name"; report "/linux/full-boot/$name/cpus"
-	check_kvm_pv "$name"; report "/linux/full-boot/$name/kvm-pv"
 	section "$name" interrupts | awk '$1 == "0:" && / IO-APIC +2-edge +timer$/ {
 		for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i } END { exit !(n > 0) }' ||
 		fail "the timer does not tick on IO-APIC pin 2: '$(section "$name" interrupts | grep timer)'"
@@ -579,7 +564,7 @@ console_pipe() {
 ALL_TESTS=
 for t in pvh-512M pvh-3.5G bzimage-512M bzimage-3.5G; do
 	ALL_TESTS+=" /linux/full-boot/$t"
-	for s in iomem ioports cpus kvm-pv interrupts virtio-pci disk hwrng hvc0 acpi clean-log; do
+	for s in iomem ioports cpus interrupts virtio-pci disk hwrng hvc0 acpi clean-log; do
 		ALL_TESTS+=" /linux/full-boot/$t/$s"
 	done
 done
@@ -587,7 +572,7 @@ ALL_TESTS+=" /linux/full-boot/microvm-pvh-512M"
 for s in $MMIO_TESTS; do
 	ALL_TESTS+=" /linux/full-boot/microvm-pvh-512M/$s"
 done
-ALL_TESTS+=" /linux/full-boot/cloud-bzimage-512M /linux/full-boot/cloud-bzimage-512M/cpus /linux/full-boot/cloud-bzimage-512M/kvm-pv /linux/full-boot/cloud-bzimage-512M/interrupts"
+ALL_TESTS+=" /linux/full-boot/cloud-bzimage-512M /linux/full-boot/cloud-bzimage-512M/cpus /linux/full-boot/cloud-bzimage-512M/interrupts"
 ALL_TESTS+=" /linux/full-boot/cloud-bzimage-512M/acpi /linux/full-boot/cloud-bzimage-512M/clean-log"
 ALL_TESTS+=" /linux/power/guest-reboot /linux/power/reboot-twice /linux/power/power-button /linux/console/stdout-pipe"
 
