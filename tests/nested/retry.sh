@@ -2,8 +2,8 @@
 # The harness's retry rules (tests/linux/boot-lib.sh), without KVM: a boot
 # is retried at most BOOT_RETRIES times, and only inside L1, only after a
 # flake of the nested stack (a triple fault, a panic before /init, an
-# exception stack overflow, corrupt memory) before /init finished; a rerun of the suites reports only the tests the first
-# run did not.
+# exception stack overflow, corrupt memory) before /init finished; a
+# rerun of the suites reports only the tests the first run did not.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}

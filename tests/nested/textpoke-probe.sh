@@ -12,10 +12,10 @@
 # PHASES: any of control, spin, vmloop, linux, l2flip (default: control
 # spin linux); SECS: each phase's length (linux: boots until SECS have
 # passed); FLIP=0: the same phases without flipping (the other control).
-# l2flip flips the same key inside a Linux L2 (L2_CPUS vCPUs, default 2;
-# L2_VMM=qemu: under QEMU -accel kvm, which run.sh must then bring, see
-# bench/nested/net.sh's NESTED_BINS) instead of L1: L2's own text patching under the nested stack (issue 20's
-# other half, the L2 triple faults and panics).
+# l2flip flips the same key inside a Linux L2 instead of L1 (L2_CPUS
+# vCPUs, default 2; L2_VMM=qemu: under QEMU -accel kvm, which run.sh must
+# then bring, see bench/nested/net.sh's NESTED_BINS): the L2 triple faults
+# and panics, docs/nested.md "The L2 flakes (session 7)".
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
