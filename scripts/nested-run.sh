@@ -11,7 +11,9 @@
 # --bzimage its bzImage) to a busybox shell on this terminal: L2's ttyS0
 # through boardvm, through L1's serial port, through QEMU's stdio.
 # exit or Ctrl-D in that shell powers L2 off, then L1 and QEMU; Ctrl-A x
-# ends QEMU at once. Defaults: --mem 512M --cpus 2.
+# ends QEMU at once. When stdin is not a terminal there is no one to type
+# exit: L2's /init runs to its end without a shell and powers off.
+# Defaults: --mem 512M --cpus 2.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -35,12 +37,17 @@ command -v qemu-system-x86_64 >/dev/null || {
 	exit 1
 }
 
+shell=1 until="to a busybox shell on this terminal"
+if [ ! -t 0 ]; then
+	shell=0 until="to the end of its /init (stdin is not a terminal: no shell)"
+fi
+
 cat <<TEXT
 ==============================================================================
  Nested: this host has no hardware virtualization, so boardvm runs one level
  down. QEMU (TCG, pure software, emulating AMD SVM) boots an L1 Linux whose
  kvm-amd gives a real /dev/kvm; there boardvm boots Linux (L2, the same
- Debian kernel, --mem $mem --cpus $cpus) to a busybox shell on this terminal.
+ Debian kernel, --mem $mem --cpus $cpus) $until.
  L1 takes about 10 s, L2 about 10-40 s more. exit or Ctrl-D powers all off;
  Ctrl-A x stops QEMU at once.
 ==============================================================================
@@ -50,5 +57,5 @@ BUILD=$BUILD exec tests/nested/run.sh --interactive -- bash -c '
 	echo "L1: build/pc/boardvm --kernel ${'"$kernel"'##*/} --mem '"$mem"' --cpus '"$cpus"'"
 	'"$BUILD"'/pc/boardvm --kernel "$'"$kernel"'" --initrd "$INITRD" \
 		--mem '"$mem"' --cpus '"$cpus"' \
-		--append "console=ttyS0 panic=-1 quiet boardvm.shell=1 boardvm.virtio=1"
+		--append "console=ttyS0 panic=-1 quiet boardvm.shell='"$shell"' boardvm.virtio=1"
 	echo "L1: boardvm exited with status $?; powering off L1"'
