@@ -271,6 +271,7 @@ boot_run_once() {
 	echo "$pid" >"$tmp/$name.pid"
 	while kill -0 "$pid" 2>/dev/null; do
 		[ $(($(date +%s) - start)) -lt "$BOOT_TIMEOUT" ] || break
+		boot_stall_check "$name" "$pid" && break
 		sleep 0.5
 	done
 	if kill -0 "$pid" 2>/dev/null; then

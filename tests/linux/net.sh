@@ -130,6 +130,7 @@ net_boot() {
 	echo "$pid" >"$tmp/$NAME.pid"
 	while kill -0 "$pid" 2>/dev/null &&
 	      [ $(($(date +%s) - start)) -lt "${NET_TIMEOUT:-1500}" ]; do
+		boot_stall_check "$NAME" "$pid" && break
 		sleep 1
 	done
 	if kill -0 "$pid" 2>/dev/null; then
@@ -143,8 +144,8 @@ net_boot() {
 	rm -f "$tmp/$NAME.pid"
 }
 net_boot
-# A triple fault of the nested stack before /init finished: booted again
-# (boot-lib.sh's boot_flaked says when).
+# A triple fault or hang of the nested stack before /init finished:
+# booted again (boot-lib.sh's boot_flaked says when).
 # The host's marks of the failed boot go: the next is judged alone.
 while boot_flaked "$NAME"; do
 	kill "$(cat "$tmp/pinger.pid")" 2>/dev/null

@@ -73,12 +73,17 @@ vsock_boot() {
 		</dev/null >"$tmp/$NAME.log" 2>"$tmp/$NAME.err" &
 	pid=$!
 	echo "$pid" >"$tmp/$NAME.pid"
+	# A hang before /init (boot-lib.sh) kills the VM, which ends the dial.
+	(while kill -0 "$pid" 2>/dev/null; do
+		boot_stall_check "$NAME" "$pid" && break
+		sleep 1
+	done) &
 	first=$(timeout 700 "$HOSTPROG" dial "$vs" 5000 1 | tail -n 1)
 	port=$(echo "$first" | sed -n 's/^dial ok 1 first-port \([0-9]*\)$/\1/p')
 }
 vsock_boot
-# A triple fault of the nested stack before /init finished (the guest is
-# gone, so the dial failed): booted again, as boot_flaked says.
+# A triple fault or hang of the nested stack before /init finished (the
+# guest is gone, so the dial failed): booted again, as boot_flaked says.
 while [ -z "$port" ] && ! kill -0 "$pid" 2>/dev/null && boot_flaked "$NAME"; do
 	wait "$pid" 2>/dev/null
 	vsock_boot

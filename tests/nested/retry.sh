@@ -2,7 +2,8 @@
 # The harness's retry rules (tests/linux/boot-lib.sh), without KVM: a boot
 # is retried at most BOOT_RETRIES times, and only inside L1, only after a
 # flake of the nested stack (a triple fault, a panic before /init, an
-# exception stack overflow, corrupt memory) before /init finished; a
+# exception stack overflow, corrupt memory, a hang: no output for
+# BOOT_STALL_SECS before /init) before /init finished; a
 # rerun of the suites reports only the tests the first run did not.
 set -u
 cd "$(dirname "$0")/../.."
@@ -63,6 +64,42 @@ check d 0 corrupt-decompress
 grep -q "^RETRY d: corrupt guest memory (the decompressor) before /init finished" "$tmp/d.out" &&
 	echo "PASS /nested/retry/says-corrupt" ||
 	echo "FAIL /nested/retry/says-corrupt: '$(cat "$tmp/d.out")'"
+
+# A hang: silent for BOOT_STALL_SECS before /init, the VM dumped and
+# killed, then retried with where its vCPUs were.
+stall() {	# NAME SECONDS-SILENT EXPECTED-STATUS TEST
+	sleep 600 &
+	local pid=$! got
+	touch -d "-$2 seconds" "$tmp/$1.log"
+	boot_stall_check "$1" "$pid"
+	got=$?
+	[ "$got" = 1 ] && kill "$pid"
+	wait "$pid" 2>/dev/null
+	local end=$?	# 143: our SIGTERM; 131 or 137: the check's signals
+	if [ "$got" = "$3" ] && { [ "$got" = 1 ] || [ "$end" != 143 ]; }; then
+		echo "PASS /nested/retry/$4"
+	else
+		echo "FAIL /nested/retry/$4: boot_stall_check returned $got, expected $3 (boardvm stand-in ended with $end)"
+	fi
+}
+printf '[    0.4] Freeing SMP alternatives memory: 36K
+' >"$tmp/h.log"
+printf 'boardvm: vCPU 0: SIGQUIT dump (mp_state 0), 9 exits
+  rip ffffffff81a5a1a9 rsp 0 rflags 46
+boardvm: vCPU 1: SIGQUIT dump (mp_state 3), 5 exits
+  rip ffffffff81001234 rsp 0 rflags 246
+' >"$tmp/h.err"
+stall h 60 1 not-a-stall-yet
+[ ! -f "$tmp/h.stalled" ] && check h 1 no-hang-no-retry
+stall h 200 0 stall-killed
+check h 0 hang-retried
+grep -q "^RETRY h: a hang (no guest output for 2[0-9][0-9] s; 0: rip ffffffff81a5a1a9 1: rip ffffffff81001234) before /init finished" "$tmp/h.out" &&
+	echo "PASS /nested/retry/says-hang-and-where" ||
+	echo "FAIL /nested/retry/says-hang-and-where: '$(cat "$tmp/h.out")'"
+[ ! -f "$tmp/h.stalled" ] && check h 1 hang-mark-cleared
+printf '[    1.0] Run /init as init process
+' >"$tmp/i.log"
+stall i 200 1 not-after-init-ran
 
 (unset BOOT_RETRIES; . tests/linux/boot-lib.sh; [ "$BOOT_RETRIES" = 4 ]) &&
 	echo "PASS /nested/retry/default-four" ||
