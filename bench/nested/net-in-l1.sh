@@ -71,6 +71,7 @@ qemu=(qemu-system-x86_64 -L /usr/share/qemu -L /usr/share/seabios
 for r in $(seq "$rounds"); do
 	run boardvm "$mib" "$r" "$BUILD/pc/boardvm" --kernel "$VMLINUX" \
 		--initrd "$INITRD" --mem 512M --cpus 1 \
-		--net "tap:bvmnet0$bvhost" --stats --append "$(append "$mib")"
+		--net "tap:bvmnet0$bvhost" --stats --append "$(append "$mib")" \
+		${NET_BENCH_CPUID:+--cpuid-hide "$NET_BENCH_CPUID"}
 	run qemu-pc "$mib" "$r" "${qemu[@]}" -append "$(append "$mib")"
 done
