@@ -32,6 +32,8 @@ const struct cpuid_feature cpuid_features[] = {
 	F("avx", 1, ECX, 28, true),
 	F("f16c", 1, ECX, 29, true),
 	F("rdrand", 1, ECX, 30, true),
+	/* Set by boardvm (KVM leaves it to the VMM): "a hypervisor runs me". */
+	F("hypervisor", 1, ECX, 31, false),
 	F("bmi1", 7, EBX, 3, true),
 	F("avx2", 7, EBX, 5, true),
 	F("bmi2", 7, EBX, 8, true),

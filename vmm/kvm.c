@@ -441,6 +441,21 @@ static int vm_get_cpuid(struct vm *vm)
 	return -1;
 }
 
+/*
+ * CPUID.1:ECX bit 31: the guest runs under a hypervisor. KVM's supported
+ * table leaves it clear for the VMM to set (QEMU, kvmtool and Firecracker
+ * all do): without it Linux takes itself for bare hardware, never reads
+ * KVM's leaves at 0x40000000 (kvm-clock, PV EOI, steal time), and has to
+ * calibrate its TSC against the PIT, which fails on a loaded host. Hidden
+ * like any feature (--cpuid-hide hypervisor).
+ */
+static void vm_mark_hypervisor(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->cpuid->nent; i++)
+		if (vm->cpuid->entries[i].function == 1)
+			vm->cpuid->entries[i].ecx |= 1u << 31;
+}
+
 /* Clear every hidden feature bit in the supported table. */
 static void vm_filter_cpuid(struct vm *vm)
 {
@@ -484,6 +499,7 @@ int vm_create(struct vm *vm, const struct vm_options *opts)
 	if (vm_set_helper_pages(vm) < 0 || vm_setup_chips(vm) < 0 ||
 	    vm_setup_memory(vm) < 0 || vm_get_cpuid(vm) < 0)
 		goto err;
+	vm_mark_hypervisor(vm);
 	vm_filter_cpuid(vm);
 	return 0;
 

@@ -39,7 +39,7 @@ nested_available() {
 boot_start() {
 	local name=$1 kernel=$2 mem=$3 append=$4
 	"$BOARDVM" --kernel "$kernel" --initrd "$INITRD" --mem "$mem" \
-		--cpus 2 --append "$append" \
+		--cpus 2 --append "$append" "${L2_ARGS[@]}" \
 		</dev/null >"$tmp/$name.log" 2>"$tmp/$name.err" &
 	echo $! >"$tmp/$name.pid"
 	date +%s >"$tmp/$name.start"
@@ -141,6 +141,19 @@ boot_failure() {
 # last retry, it is a failure like any other.
 BOOT_RETRIES=${BOOT_RETRIES:-4}
 in_nested_l1() { [ -d /nested/ko ]; }
+
+# Inside L1 the guests boot without the CPUID hypervisor bit boardvm
+# sets (L2_ARGS, on every boardvm command line of these tests): with it
+# Linux finds KVM and takes its paravirtual features, and L1 (QEMU TCG's
+# emulated SVM) died or wedged in 4 of the 5 suite runs that had them
+# (sessions 7 and 8: "Attempted to kill the idle task" with RBP 0 in
+# L1's __schedule, also with no-kvmclock), against few without. That is
+# the nested stack's, not the guest's: on real hardware the bit is what
+# every VMM sets. L2_HYPERVISOR=1 keeps it (docs/nested.md).
+L2_ARGS=()
+if in_nested_l1 && [ "${L2_HYPERVISOR:-0}" != 1 ]; then
+	L2_ARGS=(--cpuid-hide default,hypervisor)
+fi
 
 # boot_flake_kind NAME: what the nested stack did to boot NAME, if it is
 # one of the flakes a retry is allowed for (printed), else status 1:

@@ -123,6 +123,7 @@ net_boot() {
 	local pid
 	start=$(date +%s)
 	"$BOARDVM" --kernel "$BZIMAGE" --initrd "$INITRD" --mem 512M --cpus 2 \
+		"${L2_ARGS[@]}" \
 		--net "tap:$TAP$VHOST" --stats \
 		--append "$APPEND_BASE boardvm.nettest=1" \
 		</dev/null >"$tmp/$NAME.log" 2>"$tmp/$NAME.err" &

@@ -68,6 +68,7 @@ echo $! >"$tmp/serve.pid"
 vsock_boot() {
 	start=$(date +%s)
 	"$BOARDVM" --kernel "$BZIMAGE" --initrd "$INITRD" --mem 512M --cpus 2 \
+		"${L2_ARGS[@]}" \
 		--vsock "$vs" --stats \
 		--append "$APPEND_BASE boardvm.vsocktest=1 boardvm.end=wait" \
 		</dev/null >"$tmp/$NAME.log" 2>"$tmp/$NAME.err" &
