@@ -193,9 +193,11 @@ check_hvc0() {
 
 # The guest's complaints about the machine.
 COMPLAINTS='MP-BIOS bug|buggy MP table|can.t find IRQ|timer not connected|Firmware Bug|FW_BUG|BIOS bug|ACPI Error|ACPI BIOS Error|ACPI Warning|A valid RSDP was not found|APIC error|IRQ.*nobody cared|unable to handle|Oops|Call Trace|BUG:|WARNING:|fail to add MMCONFIG|not using MMCONFIG|_OSC: not requesting|_OSC: platform retains|_OSC failed'
+# check_clean_log NAME [EXPECTED]: no complaint in the log but those
+# matching the extended regex EXPECTED (what the board makes true).
 check_clean_log() {
 	local bad
-	bad=$(log_lines "$1" | grep -E "$COMPLAINTS")
+	bad=$(log_lines "$1" | grep -E "$COMPLAINTS" | grep -Ev "${2:-^\$}")
 	[ -z "$bad" ] || fail "the guest complains about the machine: $(echo "$bad" | head -n 5 | tr '\n' '|')"
 }
 
@@ -442,6 +444,68 @@ mmio_boot() {
 }
 MMIO_TESTS="iomem ioports cpus interrupts virtio-mmio disk hwrng hvc0 acpi clean-log peer-layout"
 
+# check_broiler_layout NAME: the Broiler article's layout (the board's
+# header cites it) in the guest's iomem: System RAM from 1 MiB, and the
+# first PCI function's BAR at 0xc2000000, kvmtool's KVM_PCI_MMIO_AREA.
+check_broiler_layout() {
+	local name=$1
+	grep -Eq '^00100000-[0-9a-f]+ : System RAM$' "$tmp/$name.iomem" ||
+		fail "no System RAM from 0x100000 in the guest's iomem"
+	grep -Eq '^ *c2000000-c2003fff : 0000:00:01\.0$' "$tmp/$name.iomem" ||
+		fail "00:01.0's BAR0 is not at 0xc2000000 (kvmtool's PCI MMIO area): '$(grep -E '0000:00:01\.0$' "$tmp/$name.iomem" | head -n 1)'"
+}
+
+# broiler_boot: the broiler board (kvmtool-derived: virtio-pci, an MP
+# table and no ACPI), against its own board file, as full_boot the pc.
+BROILER_TESTS="iomem ioports cpus interrupts virtio-pci disk hwrng hvc0 clean-log peer-layout"
+broiler_boot() {
+	local name=broiler-pvh-512M disk status t booted=1
+	local BOARD_FILE=boards/broiler.yaml BOARDVM=$BUILD/broiler/boardvm
+	local VIRTIO_DEVS="virtio-blk0:0x1042 virtio-console0:0x1043 virtio-rng0:0x1044"
+	if [ ! -x "$BOARDVM" ]; then
+		for t in "" $BROILER_TESTS; do
+			echo "SKIP /linux/full-boot/$name${t:+/$t}: $BOARDVM not built (make BOARD=broiler)"
+		done
+		return
+	fi
+	disk=$(new_disk "$name")
+	boot_run "$name" "$VMLINUX" 512M \
+		"$APPEND_BASE boardvm.virtio=1 boardvm.disktest=1 boardvm.test=$name" "$disk" \
+		--serial "virtio-console0=file:$tmp/$name.hvc0"
+	status=$(cat "$tmp/$name.status")
+	if [ "$status" = timeout ]; then
+		fail "did not power off in ${BOOT_TIMEOUT}s; log tail: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
+	elif [ "$status" != 0 ]; then
+		fail "exit status $status, expected 0 (a poweroff): $(boot_failure "$name")"
+	fi
+	log_lines "$name" | grep -q '^boardvm-init: done$' ||
+		fail "/init did not finish: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
+	[ -z "$WHY" ] || booted=
+	report "/linux/full-boot/$name"
+	section "$name" iomem >"$tmp/$name.iomem"
+	for t in $BROILER_TESTS; do
+		if [ -z "$booted" ]; then
+			fail "the boot failed (see /linux/full-boot/$name)"
+		else
+			case $t in
+			iomem|ioports) check_view "$name" "$t" 512M pvh ;;
+			cpus) check_cpus "$name" ;;
+			interrupts) check_interrupts "$name" ;;
+			virtio-pci) check_pci "$name" ;;
+			disk) check_disk "$name" "$disk" ;;
+			hwrng) check_hwrng "$name" ;;
+			hvc0) check_hvc0 "$name" ;;
+			# No ACPI tables on this board (nor on kvmtool's
+			# machine): the kernel says so, and that is no complaint.
+			clean-log) check_clean_log "$name" 'A valid RSDP was not found' ;;
+			peer-layout) check_broiler_layout "$name" ;;
+			esac
+		fi
+		report "/linux/full-boot/$name/$t"
+	done
+	echo "  ($name: ${BOOT_SECS}s from launch to exit)"
+}
+
 # cloud_boot: the cloud kernel with --cpus 2 (no virtio: its initrd's
 # modules are the cloud kernel's, but /init's checks here need none).
 cloud_boot() {
@@ -586,6 +650,10 @@ ALL_TESTS+=" /linux/full-boot/microvm-pvh-512M"
 for s in $MMIO_TESTS; do
 	ALL_TESTS+=" /linux/full-boot/microvm-pvh-512M/$s"
 done
+ALL_TESTS+=" /linux/full-boot/broiler-pvh-512M"
+for s in $BROILER_TESTS; do
+	ALL_TESTS+=" /linux/full-boot/broiler-pvh-512M/$s"
+done
 ALL_TESTS+=" /linux/full-boot/cloud-bzimage-512M /linux/full-boot/cloud-bzimage-512M/cpus /linux/full-boot/cloud-bzimage-512M/interrupts"
 ALL_TESTS+=" /linux/full-boot/cloud-bzimage-512M/acpi /linux/full-boot/cloud-bzimage-512M/clean-log"
 ALL_TESTS+=" /linux/power/guest-reboot /linux/power/reboot-twice /linux/power/power-button /linux/console/stdout-pipe"
@@ -618,9 +686,14 @@ find_kernel || skip_all "$IMAGE_WHY"
 APPEND_BASE+=" no_timer_check"
 # FULL_BOOT_ONLY=mmio: the microvm boot alone (a quicker nested check of
 # the virtio-mmio boot; make test runs everything).
+# FULL_BOOT_ONLY=broiler: the broiler board's boot alone.
 # FULL_BOOT_ONLY=power: the reboot, power-button and console boots alone.
 if [ "${FULL_BOOT_ONLY:-}" = mmio ]; then
 	mmio_boot
+	exit 0
+fi
+if [ "${FULL_BOOT_ONLY:-}" = broiler ]; then
+	broiler_boot
 	exit 0
 fi
 if [ "${FULL_BOOT_ONLY:-}" = power ]; then
@@ -642,6 +715,7 @@ full_boot pvh-3.5G "$VMLINUX" 3.5G pvh
 full_boot bzimage-512M "$BZIMAGE" 512M bzimage
 full_boot bzimage-3.5G "$BZIMAGE" 3.5G bzimage
 mmio_boot
+broiler_boot
 cloud_boot
 power_reboot
 power_reboot_twice

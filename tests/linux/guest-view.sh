@@ -6,8 +6,10 @@
 # Linux names the resources of the board's devices after its own drivers,
 # so the board's entries are projected onto those names, by device type
 # (the only knowledge here about Linux, not about the board):
-#   uart16550 -> serial           cmos-rtc -> rtc_cmos (rtc0 when ACPI
-#                                 describes it: rtc-cmos's PNP probe)
+#   uart16550 -> serial           cmos-rtc -> rtc0 (the RTC device's
+#                                 name, which rtc-cmos requests its ports
+#                                 as), inside rtc_cmos (x86's platform
+#                                 device) when ACPI does not describe it
 #   i8259 master/slave -> pic1/pic2   i8254 counters -> timer0
 #   i8042 data/command -> keyboard    pci-host ports -> PCI conf1
 #   pci-host ecam -> PCI MMCONFIG 0000 [bus 00-NN] (the MCFG's window,
@@ -75,8 +77,7 @@ expected_view() {
 		type_of[$n]=$t
 		[ "$t" = pci-host ] && pci=1
 	done < <(board_devices)
-	local rtc=rtc_cmos
-	"$BOARDC" acpi "$BOARD_FILE" >/dev/null 2>&1 && acpi=1 rtc=rtc0
+	"$BOARDC" acpi "$BOARD_FILE" >/dev/null 2>&1 && acpi=1
 	{
 		if [ "$section" = iomem ]; then
 			expected_ram "$mem" "$how"
@@ -89,7 +90,8 @@ expected_view() {
 			type=${type_of[$dev]:-}
 			case $type:$reg in
 			uart16550:) echo "$s-$e : serial" ;;
-			cmos-rtc:) echo "$s-$e : $rtc" ;;
+			cmos-rtc:) echo "$s-$e : rtc0"
+				[ -n "$acpi" ] || echo "$s-$e : rtc_cmos" ;;
 			i8259:master) echo "$s-$e : pic1" ;;
 			i8259:slave) echo "$s-$e : pic2" ;;
 			i8254:counters) echo "$s-$e : timer0" ;;

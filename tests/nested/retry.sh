@@ -4,7 +4,8 @@
 # flake of the nested stack (a triple fault, a panic before /init, an
 # exception stack overflow, corrupt memory, a hang: no output for
 # BOOT_STALL_SECS before /init) before /init finished; a
-# rerun of the suites reports only the tests the first run did not.
+# rerun of the suites reports only the tests the first run did not; after
+# /init only a triple fault is retried (boot_flaked_late).
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -100,6 +101,33 @@ grep -q "^RETRY h: a hang (no guest output for 2[0-9][0-9] s; 0: rip ffffffff81a
 printf '[    1.0] Run /init as init process
 ' >"$tmp/i.log"
 stall i 200 1 not-after-init-ran
+
+# After /init: only a triple fault, and only while retries are left.
+late() {	# NAME EXPECTED-STATUS TEST
+	local got
+	boot_flaked_late "$1" >"$tmp/$1.out"
+	got=$?
+	if [ "$got" = "$2" ]; then
+		echo "PASS /nested/retry/$3"
+	else
+		echo "FAIL /nested/retry/$3: boot_flaked_late returned $got, expected $2"
+	fi
+}
+printf '[    1.0] Run /init as init process\nboardvm-init: done\n' >"$tmp/l.log"
+printf 'boardvm: vCPU 0: triple fault (shutdown): the machine resets\n' >"$tmp/l.err"
+late l 0 late-triple-fault
+grep -q "^RETRY l: a triple fault after /init ran, testing it again from a new boot (1 of 2)" "$tmp/l.out" &&
+	echo "PASS /nested/retry/says-late" ||
+	echo "FAIL /nested/retry/says-late: '$(cat "$tmp/l.out")'"
+late l 0 late-second
+late l 1 late-at-most-twice
+cp "$tmp/l.log" "$tmp/m.log"
+printf 'boardvm: vCPU 0: guest reset\n' >"$tmp/m.err"
+late m 1 late-not-a-reset
+in_nested_l1() { return 1; }
+cp "$tmp/l.err" "$tmp/o.err"
+late o 1 late-not-outside-l1
+in_nested_l1() { return 0; }
 
 (unset BOOT_RETRIES; . tests/linux/boot-lib.sh; [ "$BOOT_RETRIES" = 4 ]) &&
 	echo "PASS /nested/retry/default-four" ||
