@@ -104,6 +104,9 @@ struct fake {
 
 static struct fake f;
 
+#define PCI_CFG_DEV (&f.dev)
+#include "pci-cfg.h"
+
 static void fake_set_level(struct irq_line *line, int level)
 {
 	if (level && !line->level)
@@ -851,31 +854,6 @@ static int fake_msi_irqfd(struct device_host *host, struct device *dev,
 	irqfd_addr = addr;
 	irqfd_data = data;
 	return 200 + vector;
-}
-
-static uint64_t cfg_read(uint32_t off, unsigned len)
-{
-	uint8_t data[4] = { 0 };
-
-	f.dev.ops->pci_config_read(&f.dev, off, data, len);
-	return device_data_get(data, len);
-}
-
-static void cfg_write(uint32_t off, uint64_t v, unsigned len)
-{
-	uint8_t data[4];
-
-	device_data_put(data, len, v);
-	f.dev.ops->pci_config_write(&f.dev, off, data, len);
-}
-
-static uint8_t msix_cap(void)
-{
-	for (uint8_t cap = cfg_read(PCI_CAPABILITY_LIST, 1); cap;
-	     cap = cfg_read(cap + 1, 1))
-		if (cfg_read(cap, 1) == PCI_CAP_ID_MSIX)
-			return cap;
-	return 0;
 }
 
 /*

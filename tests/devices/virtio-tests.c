@@ -116,6 +116,9 @@ struct fake {
 
 static struct fake f;
 
+#define PCI_CFG_DEV (&f.dev)
+#include "pci-cfg.h"
+
 static void fake_set_level(struct irq_line *line, int level)
 {
 	if (level && !f.irq_level)
@@ -247,22 +250,6 @@ static void bar_write(uint64_t off, uint64_t v, unsigned len)
 
 	device_data_put(data, len, v);
 	f.dev.ops->mmio_write(&f.dev, off, data, len);
-}
-
-static uint64_t cfg_read(uint32_t off, unsigned len)
-{
-	uint8_t data[4];
-
-	f.dev.ops->pci_config_read(&f.dev, off, data, len);
-	return device_data_get(data, len);
-}
-
-static void cfg_write(uint32_t off, uint64_t v, unsigned len)
-{
-	uint8_t data[4];
-
-	device_data_put(data, len, v);
-	f.dev.ops->pci_config_write(&f.dev, off, data, len);
 }
 
 /* The driver's side on virtio-mmio: 32-bit registers. */
@@ -619,15 +606,6 @@ static void test_intx_isr(void)
 	CHECK_EQ(f.irq_level, 0);
 	CHECK_EQ(f.irq_raises, 1);
 	CHECK_EQ(f.msi_count, 0);
-}
-
-static uint8_t msix_cap(void)
-{
-	for (uint8_t cap = cfg_read(PCI_CAPABILITY_LIST, 1); cap;
-	     cap = cfg_read(cap + 1, 1))
-		if (cfg_read(cap, 1) == PCI_CAP_ID_MSIX)
-			return cap;
-	return 0;
 }
 
 /* MSI-X: vector per queue, entry mask -> PBA bit, unmask delivers. */

@@ -306,12 +306,9 @@ new_disk() {
 	echo "$disk"
 }
 
-full_boot() {
-	local name=$1 kernel=$2 mem=$3 how=$4 disk status t booted=1
-	disk=$(new_disk "$name")
-	boot_run "$name" "$kernel" "$mem" \
-		"$APPEND_BASE boardvm.virtio=1 boardvm.disktest=1 boardvm.test=$name" "$disk" \
-		--serial "virtio-console0=file:$tmp/$name.hvc0"
+# boot_ended NAME: the boot powered off (status 0) after /init finished.
+boot_ended() {
+	local name=$1 status
 	status=$(cat "$tmp/$name.status")
 	if [ "$status" = timeout ]; then
 		fail "did not power off in ${BOOT_TIMEOUT}s; log tail: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
@@ -320,6 +317,15 @@ full_boot() {
 	fi
 	log_lines "$name" | grep -q '^boardvm-init: done$' ||
 		fail "/init did not finish: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
+}
+
+full_boot() {
+	local name=$1 kernel=$2 mem=$3 how=$4 disk t booted=1
+	disk=$(new_disk "$name")
+	boot_run "$name" "$kernel" "$mem" \
+		"$APPEND_BASE boardvm.virtio=1 boardvm.disktest=1 boardvm.test=$name" "$disk" \
+		--serial "virtio-console0=file:$tmp/$name.hvc0"
+	boot_ended "$name"
 	[ -z "$WHY" ] || booted=
 	report "/linux/full-boot/$name"
 	for t in iomem ioports cpus interrupts virtio-pci disk hwrng hvc0 acpi hypervisor clean-log; do
@@ -396,13 +402,16 @@ check_microvm_layout() {
 	done
 }
 
-# mmio_boot: the microvm board, its virtio devices on virtio-mmio.
-mmio_boot() {
-	local name=microvm-pvh-512M disk status t booted=1
-	local BOARD_FILE=boards/microvm.yaml BOARDVM=$BUILD/microvm/boardvm
+# board_boot NAME BOARD TESTS CHECK: Linux on boards/BOARD.yaml under its
+# own boardvm, with the pc boots' disk, virtio and console, to a poweroff;
+# then each of TESTS, judged by CHECK NAME TEST DISK. SKIPs where that
+# boardvm is not built.
+board_boot() {
+	local name=$1 board=$2 tests=$3 check=$4 disk t booted=1
+	local BOARD_FILE=boards/$board.yaml BOARDVM=$BUILD/$board/boardvm
 	if [ ! -x "$BOARDVM" ]; then
-		for t in "" $MMIO_TESTS; do
-			echo "SKIP /linux/full-boot/$name${t:+/$t}: $BOARDVM not built (make BOARD=microvm)"
+		for t in "" $tests; do
+			echo "SKIP /linux/full-boot/$name${t:+/$t}: $BOARDVM not built (make BOARD=$board)"
 		done
 		return
 	fi
@@ -410,38 +419,45 @@ mmio_boot() {
 	boot_run "$name" "$VMLINUX" 512M \
 		"$APPEND_BASE boardvm.virtio=1 boardvm.disktest=1 boardvm.test=$name" "$disk" \
 		--serial "virtio-console0=file:$tmp/$name.hvc0"
-	status=$(cat "$tmp/$name.status")
-	if [ "$status" = timeout ]; then
-		fail "did not power off in ${BOOT_TIMEOUT}s; log tail: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
-	elif [ "$status" != 0 ]; then
-		fail "exit status $status, expected 0 (a poweroff): $(boot_failure "$name")"
-	fi
-	log_lines "$name" | grep -q '^boardvm-init: done$' ||
-		fail "/init did not finish: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
+	boot_ended "$name"
 	[ -z "$WHY" ] || booted=
 	report "/linux/full-boot/$name"
 	section "$name" iomem >"$tmp/$name.iomem"
-	for t in $MMIO_TESTS; do
+	for t in $tests; do
 		if [ -z "$booted" ]; then
 			fail "the boot failed (see /linux/full-boot/$name)"
 		else
-			case $t in
-			iomem|ioports) check_view "$name" "$t" 512M pvh ;;
-			cpus) check_cpus "$name" ;;
-			interrupts) check_mmio_interrupts "$name" ;;
-			virtio-mmio) check_virtio_mmio "$name" ;;
-			disk) check_disk "$name" "$disk" ;;
-			hwrng) check_hwrng "$name" ;;
-			hvc0) check_hvc0 "$name" ;;
-			acpi) check_acpi "$name" ;;
-			clean-log) check_clean_log "$name" ;;
-			peer-layout) check_microvm_layout "$name" ;;
-			esac
+			"$check" "$name" "$t" "$disk"
 		fi
 		report "/linux/full-boot/$name/$t"
 	done
 	echo "  ($name: ${BOOT_SECS}s from launch to exit)"
 }
+
+# board_check NAME TEST DISK: the checks every board_boot shares.
+board_check() {
+	case $2 in
+	iomem|ioports) check_view "$1" "$2" 512M pvh ;;
+	cpus) check_cpus "$1" ;;
+	disk) check_disk "$1" "$3" ;;
+	hwrng) check_hwrng "$1" ;;
+	hvc0) check_hvc0 "$1" ;;
+	acpi) check_acpi "$1" ;;
+	clean-log) check_clean_log "$1" ;;
+	*) fail "full-boot.sh has no check '$2'" ;;
+	esac
+}
+
+# mmio_boot: the microvm board, its virtio devices on virtio-mmio.
+mmio_check() {
+	case $2 in
+	interrupts) check_mmio_interrupts "$1" ;;
+	virtio-mmio) check_virtio_mmio "$1" ;;
+	peer-layout) check_microvm_layout "$1" ;;
+	*) board_check "$@" ;;
+	esac
+}
+mmio_boot() { board_boot microvm-pvh-512M microvm "$MMIO_TESTS" mmio_check; }
 MMIO_TESTS="iomem ioports cpus interrupts virtio-mmio disk hwrng hvc0 acpi clean-log peer-layout"
 
 # check_broiler_layout NAME: the Broiler article's layout (the board's
@@ -458,52 +474,20 @@ check_broiler_layout() {
 # broiler_boot: the broiler board (kvmtool-derived: virtio-pci, an MP
 # table and no ACPI), against its own board file, as full_boot the pc.
 BROILER_TESTS="iomem ioports cpus interrupts virtio-pci disk hwrng hvc0 clean-log peer-layout"
+broiler_check() {
+	case $2 in
+	interrupts) check_interrupts "$1" ;;
+	virtio-pci) check_pci "$1" ;;
+	# No ACPI tables on this board (nor on kvmtool's machine): the
+	# kernel says so, and that is no complaint.
+	clean-log) check_clean_log "$1" 'A valid RSDP was not found' ;;
+	peer-layout) check_broiler_layout "$1" ;;
+	*) board_check "$@" ;;
+	esac
+}
 broiler_boot() {
-	local name=broiler-pvh-512M disk status t booted=1
-	local BOARD_FILE=boards/broiler.yaml BOARDVM=$BUILD/broiler/boardvm
 	local VIRTIO_DEVS="virtio-blk0:0x1042 virtio-console0:0x1043 virtio-rng0:0x1044"
-	if [ ! -x "$BOARDVM" ]; then
-		for t in "" $BROILER_TESTS; do
-			echo "SKIP /linux/full-boot/$name${t:+/$t}: $BOARDVM not built (make BOARD=broiler)"
-		done
-		return
-	fi
-	disk=$(new_disk "$name")
-	boot_run "$name" "$VMLINUX" 512M \
-		"$APPEND_BASE boardvm.virtio=1 boardvm.disktest=1 boardvm.test=$name" "$disk" \
-		--serial "virtio-console0=file:$tmp/$name.hvc0"
-	status=$(cat "$tmp/$name.status")
-	if [ "$status" = timeout ]; then
-		fail "did not power off in ${BOOT_TIMEOUT}s; log tail: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
-	elif [ "$status" != 0 ]; then
-		fail "exit status $status, expected 0 (a poweroff): $(boot_failure "$name")"
-	fi
-	log_lines "$name" | grep -q '^boardvm-init: done$' ||
-		fail "/init did not finish: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
-	[ -z "$WHY" ] || booted=
-	report "/linux/full-boot/$name"
-	section "$name" iomem >"$tmp/$name.iomem"
-	for t in $BROILER_TESTS; do
-		if [ -z "$booted" ]; then
-			fail "the boot failed (see /linux/full-boot/$name)"
-		else
-			case $t in
-			iomem|ioports) check_view "$name" "$t" 512M pvh ;;
-			cpus) check_cpus "$name" ;;
-			interrupts) check_interrupts "$name" ;;
-			virtio-pci) check_pci "$name" ;;
-			disk) check_disk "$name" "$disk" ;;
-			hwrng) check_hwrng "$name" ;;
-			hvc0) check_hvc0 "$name" ;;
-			# No ACPI tables on this board (nor on kvmtool's
-			# machine): the kernel says so, and that is no complaint.
-			clean-log) check_clean_log "$name" 'A valid RSDP was not found' ;;
-			peer-layout) check_broiler_layout "$name" ;;
-			esac
-		fi
-		report "/linux/full-boot/$name/$t"
-	done
-	echo "  ($name: ${BOOT_SECS}s from launch to exit)"
+	board_boot broiler-pvh-512M broiler "$BROILER_TESTS" broiler_check
 }
 
 # cloud_boot: the cloud kernel with --cpus 2 (no virtio: its initrd's
