@@ -42,6 +42,9 @@ static inline uint64_t vclock_now(struct vclock *clock)
 	return clock->now_ns(clock);
 }
 
+/* MSI-X vectors per PCI function that signal_msi() takes. */
+#define HOST_MSI_VECTORS	16
+
 /* Services of the VMM a device may ask for. */
 enum host_exit_reason {
 	HOST_EXIT_DEBUG,		/* debug-exit: status = the guest's code */
@@ -104,6 +107,9 @@ struct host_net {
 	int (*vhost_start)(const struct host_net *net,
 			   const struct host_vhost *v);
 	void (*vhost_stop)(const struct host_net *net, unsigned nr_rings);
+	/* A started ring's call eventfd from now on; 0 or -1. */
+	int (*vhost_set_call)(const struct host_net *net, unsigned ring,
+			      int fd);
 };
 
 /* A named counter a device reports for --stats. */
@@ -142,9 +148,21 @@ struct device_host {
 	 * function in a slot); NULL when it was not created.
 	 */
 	struct device *(*device)(struct device_host *host, unsigned index);
-	/* Deliver an MSI (address/data as the guest programmed them). */
-	void (*signal_msi)(struct device_host *host, uint64_t addr,
-			   uint32_t data);
+	/*
+	 * Deliver MSI-X vector `vector` (< HOST_MSI_VECTORS) of `dev`, whose
+	 * table entry the guest programmed with addr/data: the vector names
+	 * the interrupt, so the VMM can keep a route per vector (an irqfd).
+	 */
+	void (*signal_msi)(struct device_host *host, struct device *dev,
+			   unsigned vector, uint64_t addr, uint32_t data);
+	/*
+	 * The same vector as an eventfd that raises it when written, for
+	 * the kernel to signal (vhost's call) with no VMM on the way; the
+	 * VMM's route follows addr/data. -1 when there is none (NULL in
+	 * tests without one): the caller keeps its own path.
+	 */
+	int (*msi_irqfd)(struct device_host *host, struct device *dev,
+			 unsigned vector, uint64_t addr, uint32_t data);
 	/* Guest RAM, for DMA (virtqueues); NULL in tests that have none. */
 	const struct guest_ram *ram;
 	/* --disk backends, in order: each virtio-blk device takes the next. */

@@ -33,10 +33,16 @@
  * vhost=on (the backend has a vhost_fd): the kernel moves the frames. At
  * DRIVER_OK both rings go to vhost_start() with the queues' doorbell
  * eventfds as kicks (host->doorbell_fd: the I/O thread no longer sees
- * them) and one call eventfd, which is then the device's poll fd: when it
- * fires, each queue whose used index moved since its last interrupt gets
- * one (vhost already applied EVENT_IDX). A reset or the device's end stops
- * it. EVENT_IDX and MRG_RXBUF are offered only where vhost moves them.
+ * them). A ring whose queue has an unmasked MSI-X vector gets that
+ * vector's irqfd as its call (host->msi_irqfd): the kernel interrupts the
+ * guest itself, and the device never sees those interrupts (its
+ * rx/tx-interrupts count only the ones below). Every other ring (INTx,
+ * masked, no vector) gets the device's one call eventfd, which is then
+ * its poll fd: when it fires, each queue whose used index moved since its
+ * last interrupt gets one (vhost already applied EVENT_IDX). A mask,
+ * unmask or table write moves a ring between the two (msix_changed). A
+ * reset or the device's end stops it. EVENT_IDX and MRG_RXBUF are offered
+ * only where vhost moves them.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -117,6 +123,7 @@ struct virtio_net {
 	uint32_t pending;			/* bytes in `frame`: waiting */
 	int call_fd;				/* vhost=on: else -1 */
 	bool vhost_on;				/* rings with the kernel */
+	int vhost_call[2];			/* each ring's call fd now */
 	uint16_t vhost_used[2];			/* used idx at last interrupt */
 	uint64_t count[NR_NET_COUNTERS];
 	struct virtq_req req;
@@ -360,6 +367,15 @@ static void net_rx(struct virtio_net *net)
 
 /* vhost=on */
 
+/* The call eventfd ring q should have: its vector's irqfd, or ours. */
+static int vhost_call_for(struct virtio_net *net, unsigned q)
+{
+	int fd = net->backend->vhost_set_call ?
+		 virtio_pci_queue_irqfd(&net->vp, q) : -1;
+
+	return fd >= 0 ? fd : net->call_fd;
+}
+
 /* Hand both rings to the kernel (at DRIVER_OK); false if it refused. */
 static bool vhost_start(struct virtio_net *net)
 {
@@ -379,8 +395,9 @@ static bool vhost_start(struct virtio_net *net)
 			.num = vq->size, .base = vq->last_avail,
 			.desc = vq->desc, .avail = vq->avail, .used = vq->used,
 			.kick = host->doorbell_fd(host, net->vp.dev, q),
-			.call = net->call_fd,
+			.call = vhost_call_for(net, q),
 		};
+		net->vhost_call[q] = v.ring[q].call;
 		if (v.ring[q].kick < 0)
 			return false;
 		net->vhost_used[q] = vq->used_idx;
@@ -397,6 +414,28 @@ static void vhost_stop(struct virtio_net *net)
 		return;
 	net->backend->vhost_stop(net->backend, 2);
 	net->vhost_on = false;
+}
+
+/* MSI-X changed: each started ring's call follows (vhost_call_for). */
+static void net_msix_changed(struct virtio_pci *vp)
+{
+	struct virtio_net *net = to_net(vp);
+
+	if (!net->vhost_on)
+		return;
+	for (unsigned q = 0; q < 2; q++) {
+		int fd = vhost_call_for(net, q);
+
+		if (fd == net->vhost_call[q])
+			continue;
+		if (net->backend->vhost_set_call(net->backend, q, fd) == 0)
+			net->vhost_call[q] = fd;
+		else if (ratelimit_allow(&net->vp.log))
+			fprintf(stderr, "boardvm: %s: vhost-net kept ring %u's "
+				"old call eventfd: %s\n", net->vp.dev->desc ?
+				net->vp.dev->desc->name : "virtio-net", q,
+				strerror(errno));
+	}
 }
 
 /* The kernel signalled: interrupt the queues it moved. */
@@ -604,6 +643,7 @@ static const struct virtio_model net_model = {
 	.queue_notify = net_queue_notify,
 	.config_read = net_config_read,
 	.reset = net_reset,
+	.msix_changed = net_msix_changed,
 };
 
 static int net_init(struct device *dev)

@@ -85,8 +85,32 @@ static void msix_deliver(struct virtio_pci *vp, unsigned vector)
 	struct device_host *host = vp->dev->host;
 
 	if (host && host->signal_msi)
-		host->signal_msi(host, (uint64_t)e->addr_hi << 32 | e->addr_lo,
+		host->signal_msi(host, vp->dev, vector,
+				 (uint64_t)e->addr_hi << 32 | e->addr_lo,
 				 e->data);
+}
+
+/* A vector may have become deliverable or not: tell the model. */
+static void msix_changed(struct virtio_pci *vp)
+{
+	if (vp->model->msix_changed)
+		vp->model->msix_changed(vp);
+}
+
+int virtio_pci_queue_irqfd(struct virtio_pci *vp, unsigned q)
+{
+	struct device_host *host = vp->dev->host;
+	uint16_t vector = q < vp->model->nr_queues ? vp->vq[q].msix_vector
+						   : VIRTIO_MSI_NO_VECTOR;
+	const struct virtio_msix_entry *e;
+
+	if (!host || !host->msi_irqfd || !msix_enabled(vp) ||
+	    vector >= VIRTIO_MSIX_VECTORS || msix_masked(vp, vector))
+		return -1;
+	e = &vp->msix[vector];
+	return host->msi_irqfd(host, vp->dev, vector,
+			       (uint64_t)e->addr_hi << 32 | e->addr_lo,
+			       e->data);
 }
 
 /* Deliver the pending vectors the guest has unmasked since. */
@@ -294,6 +318,7 @@ static void queue_field_write(struct virtio_pci *vp, unsigned field,
 		return;
 	if (field == VIRTIO_PCI_Q_MSIX) {
 		vq->msix_vector = vector_accept(v);
+		msix_changed(vp);
 		return;
 	}
 	if (vq->enabled)
@@ -433,6 +458,7 @@ static void msix_table_write(struct virtio_pci *vp, uint64_t off,
 		*word = (*word & ~(0xffu << shift)) | (uint32_t)data[i] << shift;
 	}
 	msix_flush_pending(vp);
+	msix_changed(vp);
 }
 
 /* BAR0 accesses */
@@ -547,6 +573,7 @@ void virtio_pci_config_write(struct device *dev, uint32_t offset,
 	pci_config_write(&vp->fn, offset, data, len);
 	/* Clearing the MSI-X function mask releases pending vectors. */
 	msix_flush_pending(vp);
+	msix_changed(vp);
 	virtio_pci_unlock(vp);
 }
 

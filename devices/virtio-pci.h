@@ -28,7 +28,7 @@
 #include "virtqueue.h"
 
 #define VIRTIO_PCI_MAX_QUEUES	32	/* notify region: 0x40 / 2 */
-#define VIRTIO_MSIX_VECTORS	16
+#define VIRTIO_MSIX_VECTORS	HOST_MSI_VECTORS	/* signal_msi() takes */
 #define VIRTIO_MSI_NO_VECTOR	0xffff
 
 /* BAR0 layout. */
@@ -112,6 +112,12 @@ struct virtio_model {
 			     const void *data, unsigned len);
 	/* The driver reset the device (locked): drop in-flight state. */
 	void (*reset)(struct virtio_pci *vp);
+	/*
+	 * MSI-X was enabled, masked or unmasked, a table entry or a queue's
+	 * vector written (locked): virtio_pci_queue_irqfd() may say
+	 * otherwise now. NULL: the model does not care.
+	 */
+	void (*msix_changed)(struct virtio_pci *vp);
 };
 
 struct virtio_msix_entry {
@@ -149,6 +155,15 @@ struct virtio_pci {
 int virtio_pci_init(struct virtio_pci *vp, struct device *dev,
 		    const struct virtio_model *model, uint64_t features);
 void virtio_pci_destroy(struct virtio_pci *vp);
+
+/*
+ * Locked: an eventfd that interrupts the driver for queue q when written
+ * (vhost's call, so the kernel raises it with no VMM on the way): the
+ * irqfd of the queue's MSI-X vector while MSI-X is enabled and the vector
+ * unmasked. -1 otherwise (INTx, masked, no vector, no host service): the
+ * model then raises the queue itself.
+ */
+int virtio_pci_queue_irqfd(struct virtio_pci *vp, unsigned q);
 
 /* Queue q's interrupt now, without the suppression check (vhost made it). */
 void virtio_pci_queue_raise(struct virtio_pci *vp, unsigned q);

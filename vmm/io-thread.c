@@ -31,6 +31,7 @@
 #define TAG_ASYNC		(1ull << 32)
 #define TAG_DEVICE		(2ull << 32)
 #define TAG_STOP		(3ull << 32)
+#define TAG_RESAMPLE		(4ull << 32)	/* index: the GSI */
 #define TAG_KIND(t)		((t) & ~0xffffffffull)
 #define TAG_INDEX(t)		((unsigned)(t))
 
@@ -47,6 +48,7 @@ struct io_thread {
 	unsigned nr_files;
 	pthread_t thread;
 	bool started;
+	struct vm *vm;
 	struct region_stats *stats;
 	struct dispatch_ctx ctx;
 };
@@ -198,6 +200,20 @@ int io_thread_doorbell_fd(struct device_host *host, struct device *dev,
 	return -1;
 }
 
+/* Level-triggered lines: the guest's EOI, when a device may still hold one. */
+static int add_resample_fds(struct vm *vm)
+{
+	for (unsigned gsi = 0; gsi < KVM_IOAPIC_NUM_PINS; gsi++) {
+		int fd = vm_irq_resample_fd(vm, gsi);
+
+		if (fd >= 0 && epoll_add(fd, TAG_RESAMPLE | gsi) < 0) {
+			perror("boardvm: epoll_ctl (an irqfd's resample fd)");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static void handle_files(void)
 {
 	for (unsigned i = 0; i < io.nr_files;) {
@@ -257,6 +273,9 @@ static void *io_thread_main(void *arg)
 			case TAG_DEVICE:
 				handle_device(TAG_INDEX(tag));
 				break;
+			case TAG_RESAMPLE:
+				vm_irq_resampled(io.vm, TAG_INDEX(tag));
+				break;
 			case TAG_STOP:
 				return NULL;
 			}
@@ -276,6 +295,7 @@ int io_thread_start(struct vm *vm)
 	for (unsigned i = 0; i < board_info.nr_async; i++)
 		io.async_fds[i] = -1;
 	io.nr_files = 0;	/* a --reboot starts the I/O thread again */
+	io.vm = vm;
 	io.ctx = (struct dispatch_ctx) {
 		.vcpu = ~0u,
 		.trace = vm->opts->trace_io,
@@ -300,6 +320,8 @@ int io_thread_start(struct vm *vm)
 			return -1;
 	}
 	add_device_fds();
+	if (add_resample_fds(vm) < 0)
+		return -1;
 	err = pthread_create(&io.thread, NULL, io_thread_main, NULL);
 	if (err) {
 		fprintf(stderr, "boardvm: cannot start the I/O thread: %s\n",

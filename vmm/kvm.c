@@ -400,24 +400,6 @@ static int vm_setup_memory(struct vm *vm)
 	return 0;
 }
 
-/* The PC wiring of irq-routing.h in place of KVM's default routing. */
-static int vm_set_gsi_routing(struct vm *vm)
-{
-	enum { MAX = 2 * ISA_IRQS + KVM_IOAPIC_NUM_PINS };
-	struct kvm_irq_routing *r;
-	int ret;
-
-	r = calloc(1, sizeof(*r) + MAX * sizeof(r->entries[0]));
-	if (!r)
-		return -1;
-	r->nr = irq_routing_fill(r->entries, MAX, KVM_IOAPIC_NUM_PINS);
-	ret = ioctl(vm->vm_fd, KVM_SET_GSI_ROUTING, r);
-	if (ret < 0)
-		perror("boardvm: KVM_SET_GSI_ROUTING (IRQ0 on IOAPIC pin 2)");
-	free(r);
-	return ret;
-}
-
 static int vm_setup_chips(struct vm *vm)
 {
 	if (board_info.kernel_irqchip &&
@@ -425,7 +407,7 @@ static int vm_setup_chips(struct vm *vm)
 		perror("boardvm: KVM_CREATE_IRQCHIP (the board's ioapic/lapic)");
 		return -1;
 	}
-	if (board_info.kernel_irqchip && vm_set_gsi_routing(vm) < 0)
+	if (vm_irqs_init(vm) < 0)
 		return -1;
 	if (board_info.kernel_pit) {
 		struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
@@ -503,6 +485,7 @@ int vm_create(struct vm *vm, const struct vm_options *opts)
 	pthread_cond_init(&vm->gate_cond, NULL);
 	pthread_mutex_init(&vm->pause_lock, NULL);
 	pthread_cond_init(&vm->pause_cond, NULL);
+	vm_irqs_prepare(vm);
 	vm->kvm_fd = kvm_open();
 	if (vm->kvm_fd < 0)
 		return -1;
@@ -532,28 +515,12 @@ void vm_destroy(struct vm *vm)
 	vm->nr_mem = 0;
 	free(vm->cpuid);
 	vm->cpuid = NULL;
+	vm_irqs_free(vm);
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
 	if (vm->kvm_fd >= 0)
 		close(vm->kvm_fd);
 	vm->vm_fd = vm->kvm_fd = -1;
-}
-
-/*
- * A device's interrupt line: KVM_IRQ_LINE on its GSI. Without an
- * in-kernel irqchip there is nothing to deliver to; the level is kept in
- * the line (irq_line_set) for tests and dropped here.
- */
-void vm_irq_set_level(struct irq_line *line, int level)
-{
-	struct vm *vm = line->opaque;
-	struct kvm_irq_level irq = { .irq = line->gsi, .level = level };
-
-	if (!vm || !board_info.kernel_irqchip)
-		return;
-	if (ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq) < 0)
-		fprintf(stderr, "boardvm: KVM_IRQ_LINE %d: %s\n", line->gsi,
-			strerror(errno));
 }
 
 /* Per-vCPU CPUID: the filtered table with this vCPU's APIC ID. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * PCI and KVM: a moved BAR takes its ioeventfds and coalesced zones along
- * (the hook vmm/pci-remap.c calls), and MSIs go in with KVM_SIGNAL_MSI.
+ * (the hook vmm/pci-remap.c calls); MSIs: vmm/irqfd.c.
  *
  * An ioeventfd is deassigned with the same address, length, datamatch and
  * flags it was assigned with, plus KVM_IOEVENTFD_FLAG_DEASSIGN; the
@@ -16,9 +16,8 @@
 #include "ratelimit.h"
 #include "vmm.h"
 
-/* Failures the guest can cause again and again (BAR moves, MSIs). */
+/* Failures the guest can cause again and again (BAR moves). */
 static struct ratelimit kvm_move_log = RATELIMIT_INIT("PCI BAR moves in KVM");
-static struct ratelimit msi_log = RATELIMIT_INIT("KVM_SIGNAL_MSI");
 
 static int ioeventfd_set(struct vm *vm, const struct board_async *a, int fd,
 			 uint64_t addr, bool assign)
@@ -74,20 +73,4 @@ int pci_kvm_async_move(void *opaque, unsigned i, bool was, uint64_t old_addr,
 			board_regions[a->region].name, a->srcpos, old_addr,
 			new_addr, strerror(errno));
 	return rc;
-}
-
-void vm_signal_msi(struct device_host *host, uint64_t addr, uint32_t data)
-{
-	struct vm *vm = host->opaque;
-	struct kvm_msi msi = {
-		.address_lo = (uint32_t)addr,
-		.address_hi = (uint32_t)(addr >> 32),
-		.data = data,
-	};
-
-	/* 0: blocked by the guest (masked), >0: delivered, <0: error. */
-	if (ioctl(vm->vm_fd, KVM_SIGNAL_MSI, &msi) < 0 &&
-	    ratelimit_allow(&msi_log))
-		fprintf(stderr, "boardvm: KVM_SIGNAL_MSI 0x%" PRIx64 "/0x%x: "
-			"%s\n", addr, data, strerror(errno));
 }

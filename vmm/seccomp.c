@@ -219,16 +219,21 @@ static const struct seccomp_rule seccomp_rules[] = {
 	  .syscalls = SYSCALLS(__NR_epoll_wait) },
 	{ .why = "exit",
 	  .syscalls = SYSCALLS(__NR_exit_group) },
-	{ .why = "the board wires device interrupts to an in-kernel irqchip",
+	{ .why = "the board wires device interrupts to an in-kernel irqchip: "
+		 "the irqfds are written, level lines' resample fds read",
 	  .board_needs = board_has_irqs,
-	  .ioctls = IOCTLS(IOCTL(KVM_IRQ_LINE)) },
+	  .syscalls = SYSCALLS(__NR_read) },
 	{ .why = "the board has async bindings: the I/O thread reads their "
 		 "ioeventfds",
 	  .board_needs = board_has_ioeventfds,
 	  .syscalls = SYSCALLS(__NR_read) },
-	{ .why = "the board has PCI functions: MSIs",
+	{ .why = "the board has PCI functions: an MSI-X vector's first use "
+		 "makes its irqfd, a vector the guest reprograms rewrites its "
+		 "route, a vector without one goes by KVM_SIGNAL_MSI",
 	  .board_needs = board_has_pci_functions,
-	  .ioctls = IOCTLS(IOCTL(KVM_SIGNAL_MSI)) },
+	  .syscalls = SYSCALLS(__NR_eventfd2),
+	  .ioctls = IOCTLS(IOCTL(KVM_SIGNAL_MSI), IOCTL(KVM_IRQFD),
+			   IOCTL(KVM_SET_GSI_ROUTING)) },
 	{ .why = "the board has PCI functions with async bindings: a BAR the "
 		 "guest moves takes its ioeventfds along",
 	  .board_needs = board_has_pci_ioeventfds,

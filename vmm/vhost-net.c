@@ -101,6 +101,13 @@ static int vhost_start(const struct host_net *net, const struct host_vhost *v)
 	return 0;
 }
 
+static int vhost_set_call(const struct host_net *net, unsigned ring, int fd)
+{
+	struct vhost_vring_file call = { .index = ring, .fd = fd };
+
+	return VHOST(net, VHOST_SET_VRING_CALL, &call);
+}
+
 void vhost_stop_rings(const struct host_net *net, unsigned nr_rings)
 {
 	for (unsigned i = 0; i < nr_rings; i++) {
@@ -141,5 +148,6 @@ int vhost_net_open(struct host_net *net)
 	net->vhost_features = features;
 	net->vhost_start = vhost_start;
 	net->vhost_stop = vhost_stop_rings;
+	net->vhost_set_call = vhost_set_call;
 	return 0;
 }

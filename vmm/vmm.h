@@ -27,6 +27,7 @@
 #include "dispatch.h"
 #include "guest-ram.h"
 #include "insn.h"
+#include "irqfd.h"
 
 /*
  * The VMM's own exit statuses (a guest's debug-exit code is passed through
@@ -107,6 +108,7 @@ struct vm {
 	struct vm_mem mem[VM_MAX_MEM];
 	struct guest_ram ram;		/* the same spans, for the loaders */
 	struct kvm_cpuid2 *cpuid;	/* supported, minus hidden features */
+	struct vm_irqs irqs;		/* device interrupts (irqfd.c) */
 
 	/* KVM's coalesced ring, shared by all vCPUs; NULL when unused. */
 	struct kvm_coalesced_mmio_ring *ring;
@@ -151,7 +153,6 @@ void vm_ram_fault_str(const struct ram_fill_fault *fault, char *buf,
 int vm_ram_layout(uint64_t mem, struct ram_span *spans);
 int vm_create(struct vm *vm, const struct vm_options *opts);
 void vm_destroy(struct vm *vm);
-void vm_irq_set_level(struct irq_line *line, int level);
 int vcpu_create_all(struct vm *vm);
 void vcpu_destroy_all(struct vm *vm);
 int vcpu_set_boot_state(struct vcpu *vcpu, const struct boot_cpu_state *s);
@@ -205,10 +206,9 @@ struct dispatch_ctx *io_thread_ctx(void);
 /* The eventfd of board_async[i] (an async doorbell), or -1. */
 int io_thread_async_fd(unsigned i);
 
-/* pci-kvm.c: PCI BAR moves and MSIs reach KVM. */
+/* pci-kvm.c: PCI BAR moves reach KVM. */
 int pci_kvm_async_move(void *vm, unsigned i, bool was, uint64_t old_addr,
 		       bool now, uint64_t new_addr);
-void vm_signal_msi(struct device_host *host, uint64_t addr, uint32_t data);
 
 /* boot-flat.c: --flat FILE@ADDR. */
 int boot_flat_parse(const char *spec, const char **path, uint64_t *addr);

@@ -15,7 +15,8 @@ endif
 
 VMM_SRCS := $(addprefix vmm/,boot-bzimage.c tap.c boot-flat.c boot-kernel.c \
 	boot-linux.c boot-pvh.c console-backend.c cpuid.c dispatch.c \
-	host-input.c insn.c instances.c io-thread.c irq-routing.c jail.c kvm.c \
+	host-input.c insn.c instances.c io-thread.c irq-routing.c \
+	irqfd.c jail.c kvm.c \
 	main.c mptable.c acpi.c \
 	pci-kvm.c pci-remap.c ram-fill.c seccomp.c stats.c vcpu.c) $(GEN_DIR)/board.c
 # --vsock's host end (devices/virtio-vsock.c is the model).

@@ -104,6 +104,9 @@ struct fake {
 
 static struct fake f;
 
+#define PCI_CFG_DEV (&f.dev)
+#include "pci-cfg.h"
+
 static void fake_set_level(struct irq_line *line, int level)
 {
 	if (level && !line->level)
@@ -829,6 +832,80 @@ static void test_vhost(void)
 	CHECK_EQ(vhost_stops, 1);
 }
 
+/* vhost=on with MSI-X: the calls the device moved rings to. */
+static int vhost_calls[2];
+static unsigned vhost_set_calls;
+static uint64_t irqfd_addr;
+static uint32_t irqfd_data;
+
+static int fake_vhost_set_call(const struct host_net *net, unsigned ring,
+			       int fd)
+{
+	CHECK(ring < 2);
+	vhost_calls[ring % 2] = fd;
+	vhost_set_calls++;
+	return 0;
+}
+
+static int fake_msi_irqfd(struct device_host *host, struct device *dev,
+			  unsigned vector, uint64_t addr, uint32_t data)
+{
+	CHECK(dev == &f.dev);
+	irqfd_addr = addr;
+	irqfd_data = data;
+	return 200 + vector;
+}
+
+/*
+ * A ring whose queue has an unmasked MSI-X vector gets that vector's
+ * irqfd as vhost's call, so the kernel interrupts the guest itself; a
+ * masked vector (its entry, or the function mask) moves the ring back to
+ * the device's call eventfd, where the interrupt waits in the PBA.
+ */
+static void test_vhost_msix_irqfd(void)
+{
+	uint64_t entry = VIRTIO_PCI_MSIX_TABLE + 1 * 16;	/* vector 1 */
+	uint8_t cap;
+	int call;
+
+	vhost_starts = vhost_set_calls = 0;
+	with_vhost = true;
+	CHECK_EQ(net_create(true), 0);
+	with_vhost = false;
+	f.net.vhost_set_call = fake_vhost_set_call;
+	f.host.msi_irqfd = fake_msi_irqfd;
+	call = f.dev.ops->poll_fd(&f.dev);
+	driver_up(BIT(F_MRG_RXBUF), 256);
+	CHECK_EQ(vhost_starts, 1);
+	CHECK_EQ(vhost_got.ring[TX].call, call);	/* INTx: ours */
+	cap = msix_cap();
+	CHECK(cap);
+	cfg_write(cap + 2, 0x8000, 2);			/* MSI-X on */
+	bar_write(VIRTIO_PCI_Q_SELECT, TX, 2);
+	bar_write(VIRTIO_PCI_Q_MSIX, 1, 2);
+	bar_write(entry, 0xfee00000, 4);
+	bar_write(entry + 8, 0x4052, 4);
+	CHECK_EQ(vhost_set_calls, 0);			/* still masked */
+	bar_write(entry + 12, 0, 4);			/* unmask */
+	CHECK_EQ(vhost_set_calls, 1);
+	CHECK_EQ(vhost_calls[TX], 201);
+	CHECK_EQ(irqfd_addr, 0xfee00000);
+	CHECK_EQ(irqfd_data, 0x4052);
+	cfg_write(cap + 2, 0xc000, 2);			/* function mask */
+	CHECK_EQ(vhost_set_calls, 2);
+	CHECK_EQ(vhost_calls[TX], call);
+	cfg_write(cap + 2, 0x8000, 2);
+	CHECK_EQ(vhost_calls[TX], 201);
+	CHECK_EQ(vhost_set_calls, 3);			/* RX: no vector */
+	/* After a restart (the reset clears the vector) it follows again. */
+	driver_up(BIT(F_MRG_RXBUF), 256);
+	CHECK_EQ(vhost_starts, 2);
+	bar_write(VIRTIO_PCI_Q_SELECT, TX, 2);
+	bar_write(VIRTIO_PCI_Q_MSIX, 1, 2);
+	CHECK_EQ(vhost_calls[TX], 201);
+	f.dev.ops->destroy(&f.dev);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -855,6 +932,7 @@ static const struct {
 	{ "/devices/virtio-net/no-backend", test_no_backend },
 	{ "/devices/virtio-net/reset-drops-pending", test_reset_drops_pending },
 	{ "/devices/virtio-net/vhost", test_vhost },
+	{ "/devices/virtio-net/vhost-msix-irqfd", test_vhost_msix_irqfd },
 };
 
 int main(void)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A PCI function's configuration space as its driver reaches it, for the
- * tests that drive one model alone (virtio-tests.c): through
+ * tests that drive one model alone (virtio-tests.c, net-tests.c): through
  * the model's own pci_config_read/write. The includer defines PCI_CFG_DEV,
  * the device under test, first.
  */

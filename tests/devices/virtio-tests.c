@@ -105,6 +105,8 @@ struct fake {
 	int irq_level;
 	unsigned irq_raises;
 	unsigned msi_count;
+	unsigned msi_vector;
+	struct device *msi_dev;
 	uint64_t msi_addr;
 	uint32_t msi_data;
 	uint16_t avail_idx;		/* driver side */
@@ -124,10 +126,12 @@ static void fake_set_level(struct irq_line *line, int level)
 	f.irq_level = level;
 }
 
-static void fake_signal_msi(struct device_host *host, uint64_t addr,
-			    uint32_t data)
+static void fake_signal_msi(struct device_host *host, struct device *dev,
+			    unsigned vector, uint64_t addr, uint32_t data)
 {
 	f.msi_count++;
+	f.msi_dev = dev;
+	f.msi_vector = vector;
 	f.msi_addr = addr;
 	f.msi_data = data;
 }
@@ -626,6 +630,8 @@ static void test_msix(void)
 	CHECK_EQ(bar_read(VIRTIO_PCI_MSIX_PBA, 8), 1 << 2);
 	bar_write(entry + 12, 0, 4);			/* unmask */
 	CHECK_EQ(f.msi_count, 1);
+	CHECK_EQ(f.msi_vector, 2);			/* the vector, named */
+	CHECK(f.msi_dev == &f.dev);
 	CHECK_EQ(f.msi_addr, 0xfee01000);
 	CHECK_EQ(f.msi_data, 0x4041);
 	CHECK_EQ(bar_read(VIRTIO_PCI_MSIX_PBA, 8), 0);

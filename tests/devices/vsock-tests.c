@@ -101,8 +101,8 @@ struct fake {
 
 static struct fake f;
 
-static void fake_signal_msi(struct device_host *host, uint64_t addr,
-			    uint32_t data)
+static void fake_signal_msi(struct device_host *host, struct device *dev,
+			    unsigned vector, uint64_t addr, uint32_t data)
 {
 }
 

@@ -109,8 +109,8 @@ static int fake_bar_update(struct device_host *host, struct device *dev,
 	return refuse_bars ? -1 : 0;
 }
 
-static void fake_signal_msi(struct device_host *host, uint64_t addr,
-			    uint32_t data)
+static void fake_signal_msi(struct device_host *host, struct device *dev,
+			    unsigned vector, uint64_t addr, uint32_t data)
 {
 	msis++;
 }

@@ -25,7 +25,7 @@
 # NET_VHOST=1: the same with --net tap:bvmnet0,vhost=on (the kernel's
 # vhost-net moves the frames; needs /dev/vhost-net, in the nested harness
 # NESTED_MODULES="tun vhost_net"), names /linux/net-vhost/..., and stats
-# checks the interrupts boardvm raised for vhost instead of frame counts.
+# checks that vhost's interrupts went by irqfd instead of frame counts.
 # Needs hardware virtualization (on a host without it, tests/nested runs
 # this inside L1: NESTED_MODULES=tun), /dev/net/tun and root.
 set -u
@@ -200,9 +200,12 @@ c() { echo "$line" | sed -n "s/.* $1=\([0-9]*\).*/\1/p"; }
 if [ -z "$line" ]; then
 	fail "no virtio-net0 line in --stats: $(grep '^stats:' "$tmp/$NAME.err" | tr '\n' '|')"
 elif [ -n "$VHOST" ]; then
-	# The kernel moved the frames; boardvm raised the interrupts.
-	[ "$(c rx-interrupts)" -gt 0 ] || fail "rx-interrupts $(c rx-interrupts): none raised for vhost"
-	[ "$(c tx-interrupts)" -gt 0 ] || fail "tx-interrupts $(c tx-interrupts): none raised for vhost"
+	# The kernel moved the frames and, through each queue's MSI-X
+	# irqfd, raised their interrupts: boardvm raises only those that
+	# came while a vector was masked or unassigned (driver load and
+	# reload), a handful, where the 64 MiB took thousands before.
+	[ "$(($(c rx-interrupts) + $(c tx-interrupts)))" -lt 1000 ] ||
+		fail "rx-interrupts $(c rx-interrupts), tx-interrupts $(c tx-interrupts): boardvm raised vhost's interrupts itself, not the irqfds"
 	[ "$(c rx-packets)" = 0 ] || fail "rx-packets $(c rx-packets): boardvm moved frames itself under vhost=on"
 else
 	[ "$(c rx-bytes)" -ge 67108864 ] || fail "rx-bytes $(c rx-bytes) < the 64 MiB download"

@@ -31,6 +31,7 @@ declare -A RARE=(
 	[mmap]="malloc of a large block, or a new arena, after setup"
 	[mprotect]="malloc extending a thread arena"
 	[clock_gettime]="the vDSO answers it; the syscall is its fallback"
+	[ioctl:KVM_SIGNAL_MSI]="an MSI-X vector KVM gave no irqfd or route (EMFILE, ENOMEM): vmm/irqfd.c"
 )
 
 # After strace's seccomp(SECCOMP_SET_MODE_FILTER...) line: "NAME" for each
@@ -194,6 +195,26 @@ for board in $BOARDS; do
 	policy_of "$board" >"$tmp/$board.policy"
 done
 [ -n "$why" ] || for board in $BOARDS; do check_board "$board"; done
+
+# MSIs go by irqfd (vmm/irqfd.c): the MSI-X guest's vectors got irqfds
+# and routes once it ran, and none went by KVM_SIGNAL_MSI, the fallback.
+check_msi_irqfd() {
+	local t=$tmp/virtio-guest-virtio-msix.trace used
+	used=$(used_after_filter "$t")
+	if grep -q 'KVM_SIGNAL_MSI' "$t"; then
+		echo "FAIL /vmm/irqfd/msi: an MSI went by KVM_SIGNAL_MSI: $(grep -m 1 KVM_SIGNAL_MSI "$t")"
+	elif ! grep -qx 'ioctl:KVM_IRQFD' <<<"$used" ||
+	     ! grep -qx 'ioctl:KVM_SET_GSI_ROUTING' <<<"$used"; then
+		echo "FAIL /vmm/irqfd/msi: no vector got an irqfd and a route after the filter"
+	else
+		echo "PASS /vmm/irqfd/msi"
+	fi
+}
+if [ -n "$why" ]; then
+	echo "SKIP /vmm/irqfd/msi: $why"
+else
+	check_msi_irqfd
+fi
 for name in "${!RARE[@]}"; do
 	echo "note: $name is allowed without a run here: ${RARE[$name]}"
 done | sort

@@ -26,3 +26,11 @@ vmm-test-kvmtool: $(BOARDC)
 # that `guests` builds.
 TEST_SUITES += tests/vmm/consoles.sh tests/vmm/api.sh
 TEST_DEPS += guests
+
+# The interrupt lines' rules without KVM (vmm/irq-level.h).
+IRQ_LEVEL_TEST := $(BUILD)/tests/vmm/irq-level-tests
+$(IRQ_LEVEL_TEST): tests/vmm/irq-level-tests.c vmm/irq-level.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Ivmm -o $@ $(filter %.c,$^)
+TEST_SUITES += $(IRQ_LEVEL_TEST)
+TEST_DEPS += $(IRQ_LEVEL_TEST)
