@@ -56,16 +56,21 @@ status=${PIPESTATUS[0]}
 # L1 has wedged with both CPUs in its own text patching (QEMU 7.2's
 # multi-threaded TCG; kvm-hold keeps KVM's static keys from flipping, the
 # trigger in these runs; docs/nested.md). If it wedges anyway, the run is
-# repeated once, saying so, for the tests the first run did not report.
-# An L1 that dies under the tests (status 126: seen once, an L1 kernel
-# panic, "Attempted to kill the idle task", as the first L2s started) is
-# treated the same way.
-if [ "$status" -eq 124 ] || [ "$status" -eq 126 ]; then
-	echo "RETRY /nested/harness: L1 $([ "$status" -eq 124 ] && echo 'stopped answering' || echo 'died') (status $status, its console tail is above); running the nested suites once more for the tests not yet reported"
+# repeated, saying so, for the tests the earlier runs did not report, at
+# most NESTED_L1_RETRIES times (2: session 8's afternoon lost an L1 in
+# both the first run and the rerun of one CI run, at a rate the morning
+# never showed; docs/nested.md). An L1 that dies under the tests (status
+# 126: an L1 kernel panic, "Attempted to kill the idle task", as the
+# first L2s started) is treated the same way.
+retries=0
+while { [ "$status" -eq 124 ] || [ "$status" -eq 126 ]; } &&
+      [ "$retries" -lt "${NESTED_L1_RETRIES:-2}" ]; do
+	retries=$((retries + 1))
+	echo "RETRY /nested/harness: L1 $([ "$status" -eq 124 ] && echo 'stopped answering' || echo 'died') (status $status, its console tail is above); running the nested suites again ($retries of ${NESTED_L1_RETRIES:-2}) for the tests not yet reported"
 	nested_run | results_not_in "$out" | tee "$again"
 	status=${PIPESTATUS[0]}
 	cat "$again" >>"$out"
-fi
+done
 if [ "$status" -ne 0 ]; then
 	echo "FAIL /nested/harness: tests/nested/run.sh ended with status $status (124: a stage timed out, 125: QEMU or L1 failed, 126: L1 died under the tests); the lines above say where"
 fi
