@@ -91,3 +91,11 @@ void machine_devices_destroy(void)
 		memset(dev, 0, sizeof(*dev));
 	}
 }
+
+bool machine_has_pci_functions(void)
+{
+	for (unsigned i = 0; i < board_info.nr_devices; i++)
+		if (board_devices[i].type && board_devices[i].type->pci)
+			return true;
+	return false;
+}

@@ -27,5 +27,7 @@ struct device *machine_device(struct device_host *host, unsigned index);
 void machine_devices_destroy(void);
 /* Deliver an operator event to the first device that takes it. */
 bool machine_host_event(enum host_event event);
+/* The board has a PCI function (its type's `pci`): MSI-X, BAR moves. */
+bool machine_has_pci_functions(void);
 
 #endif

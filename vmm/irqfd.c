@@ -100,18 +100,10 @@ static int check_caps(struct vm *vm)
 	return 0;
 }
 
-static bool board_has_pci(void)
-{
-	for (unsigned i = 0; i < board_info.nr_devices; i++)
-		if (board_devices[i].type && board_devices[i].type->pci)
-			return true;
-	return false;
-}
-
 static int routes_init(struct vm *vm)
 {
 	struct vm_irqs *q = &vm->irqs;
-	unsigned nr_msi = board_has_pci() ?
+	unsigned nr_msi = machine_has_pci_functions() ?
 			  board_info.nr_devices * HOST_MSI_VECTORS : 0;
 
 	q->max_routes = 2 * ISA_IRQS + KVM_IOAPIC_NUM_PINS + nr_msi;

@@ -51,6 +51,7 @@
 #include "common.h"
 #include "console.h"
 #include "board-tables.h"
+#include "instances.h"
 #include "seccomp.h"
 #include "vsock-option.h"
 
@@ -102,14 +103,6 @@ static bool board_has_ioeventfds(void)
 {
 	for (unsigned i = 0; i < board_info.nr_async; i++)
 		if (board_async[i].binding == BINDING_ASYNC)
-			return true;
-	return false;
-}
-
-static bool board_has_pci_functions(void)
-{
-	for (unsigned i = 0; i < board_info.nr_devices; i++)
-		if (board_devices[i].type->pci)
 			return true;
 	return false;
 }
@@ -230,7 +223,7 @@ static const struct seccomp_rule seccomp_rules[] = {
 	{ .why = "the board has PCI functions: an MSI-X vector's first use "
 		 "makes its irqfd, a vector the guest reprograms rewrites its "
 		 "route, a vector without one goes by KVM_SIGNAL_MSI",
-	  .board_needs = board_has_pci_functions,
+	  .board_needs = machine_has_pci_functions,
 	  .syscalls = SYSCALLS(__NR_eventfd2),
 	  .ioctls = IOCTLS(IOCTL(KVM_SIGNAL_MSI), IOCTL(KVM_IRQFD),
 			   IOCTL(KVM_SET_GSI_ROUTING)) },
