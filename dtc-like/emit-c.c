@@ -108,20 +108,6 @@ static void emit_h_device(FILE *out, const struct board *board,
 	}
 }
 
-static void emit_h_regions(FILE *out, const struct board *board)
-{
-	fputs("\n/* Region indices (board_regions[], 0 = unmapped). */\n", out);
-	for (unsigned i = 0; i < board->nr_regions; i++) {
-		const struct ir_region *r = &board->regions[i];
-
-		fputs("#define BOARD_REGION_", out);
-		emit_macro_part(out, r->dev->name);
-		putc('_', out);
-		emit_macro_part(out, r->reg->name);
-		fprintf(out, "\t%u\n", i + 1);
-	}
-}
-
 static void emit_board_h(FILE *out, const struct board_plan *plan)
 {
 	const struct board *board = plan->board;
@@ -169,7 +155,6 @@ static void emit_board_h(FILE *out, const struct board_plan *plan)
 	}
 	for (unsigned i = 0; i < board->nr_devices; i++)
 		emit_h_device(out, board, &board->devices[i]);
-	emit_h_regions(out, board);
 	fputs("\n#ifndef BOARD_GUEST\n"
 	      "#include <stdint.h>\n"
 	      "#include \"board-tables.h\"\n"
@@ -185,28 +170,49 @@ static int str_ptr_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* extern declarations of every ops table used, sorted, once each. */
-static int emit_ops_externs(FILE *out, const struct board *board)
+static int type_name_cmp(const void *a, const void *b)
 {
-	const char **syms = calloc(board->nr_devices + 1, sizeof(*syms));
-	unsigned n = 0;
+	return strcmp((*(const struct device_type *const *)a)->name,
+		      (*(const struct device_type *const *)b)->name);
+}
 
-	if (!syms)
+/*
+ * Each type the board uses, sorted, once: its model's ops (an extern) and
+ * its kind (the type and those ops, 0: the kernel emulates it), which
+ * the devices' entries point at.
+ */
+static int emit_kinds(FILE *out, const struct board *board)
+{
+	const struct device_type **types = calloc(board->nr_devices + 1,
+						  sizeof(*types));
+	unsigned n = 0, u = 0;
+
+	if (!types)
 		return -1;
-	for (unsigned i = 0; i < board->nr_devices; i++) {
-		const struct device_type *t = board->devices[i].type;
-
-		if (t && t->ops_symbol)
-			syms[n++] = t->ops_symbol;
-	}
-	qsort(syms, n, sizeof(*syms), str_ptr_cmp);
-	if (n)
-		putc('\n', out);
+	for (unsigned i = 0; i < board->nr_devices; i++)
+		if (board->devices[i].type)
+			types[n++] = board->devices[i].type;
+	qsort(types, n, sizeof(*types), type_name_cmp);
 	for (unsigned i = 0; i < n; i++)
-		if (!i || strcmp(syms[i], syms[i - 1]))
+		if (!i || types[i] != types[i - 1])
+			types[u++] = types[i];
+	if (u)
+		putc('\n', out);
+	for (unsigned i = 0; i < u; i++)
+		if (types[i]->ops_symbol)
 			fprintf(out, "extern const struct device_ops %s;\n",
-				syms[i]);
-	free(syms);
+				types[i]->ops_symbol);
+	if (u)
+		putc('\n', out);
+	for (unsigned i = 0; i < u; i++) {
+		fputs("static const struct board_device_kind kind_", out);
+		emit_type_ident(out, types[i]->name);
+		fputs(" = { &device_type_", out);
+		emit_type_ident(out, types[i]->name);
+		fprintf(out, ", %s%s };\n", types[i]->ops_symbol ? "&" : "",
+			types[i]->ops_symbol ? types[i]->ops_symbol : "0");
+	}
+	free(types);
 	return 0;
 }
 
@@ -263,45 +269,40 @@ static void emit_c_macros(FILE *out, const struct board *board)
 	      " * a system header costs the C compiler more per use.\n"
 	      " *\n"
 	      " * A device: its board.h name (BOARD_DEV_<id>), name, type (its "
-	      "ops:\n"
-	      " * <type>_ops), irq (-1: none), where (POS(line, column) in "
-	      "BOARD_SOURCE,\n"
-	      " * POS_IN: a position elsewhere), its placement (PIO, MMIO, "
-	      "PIO_MMIO: at\n"
-	      " * board.h's BOARD_<id>_PIO_BASE, _MMIO_BASE; UNPLACED), its "
-	      "properties\n"
-	      " * (PROPS, NO_PROPS).\n"
+	      "kind_<type>:\n"
+	      " * the type and its model's ops), line and column in "
+	      "BOARD_SOURCE, placement\n"
+	      " * (PIO, MMIO, PIO_MMIO: at board.h's BOARD_<id>_PIO_BASE, "
+	      "_MMIO_BASE;\n"
+	      " * UNPLACED), then only what it has: PROPS, IRQ, PCI (slot, "
+	      "BAR0 size),\n"
+	      " * IN_FILE (its position in another file; line and column 0).\n"
 	      " */\n"
-	      "#define DEVICE(id, nm, t, irq_, at, place, props) "
-	      "[BOARD_DEV_##id] = { nm, &device_type_##t, &t##_ops, irq_, -1, "
-	      "at, place(id), 0, props }\n"
-	      "#define KERNEL_DEVICE(id, nm, t, irq_, at, place, props) "
-	      "[BOARD_DEV_##id] = { nm, &device_type_##t, 0, irq_, -1, "
-	      "at, place(id), 0, props }\n"
-	      "#define PCI_DEVICE(id, nm, t, irq_, at, slot, bar, place, props) "
-	      "[BOARD_DEV_##id] = { nm, &device_type_##t, &t##_ops, irq_, slot, "
-	      "at, place(id), bar, props }\n"
-	      "#define POS(line, col)\t0, line, col\n"
-	      "#define POS_IN(at)\tat, 0, 0\n"
-	      "#define PIO(id)\t1, BOARD_##id##_PIO_BASE, 0, 0\n"
-	      "#define MMIO(id)\t0, 0, 1, BOARD_##id##_MMIO_BASE\n"
-	      "#define PIO_MMIO(id)\t1, BOARD_##id##_PIO_BASE, 1, "
-	      "BOARD_##id##_MMIO_BASE\n"
-	      "#define UNPLACED(id)\t0, 0, 0, 0\n"
-	      "#define PROPS(p)\tp, ARRAY_SIZE(p)\n"
-	      "#define NO_PROPS\t0, 0\n"
+	      "#define DEVICE(id, nm, t, line, col, place, ...) "
+	      "[BOARD_DEV_##id] = { nm, &kind_##t, line, col, place(id), "
+	      "##__VA_ARGS__ }\n"
+	      "#define PIO(id)\tBOARD_DEVICE_PIO, BOARD_##id##_PIO_BASE\n"
+	      "#define MMIO(id)\tBOARD_DEVICE_MMIO, 0, BOARD_##id##_MMIO_BASE\n"
+	      "#define PIO_MMIO(id)\tBOARD_DEVICE_PIO | BOARD_DEVICE_MMIO, "
+	      "BOARD_##id##_PIO_BASE, BOARD_##id##_MMIO_BASE\n"
+	      "#define UNPLACED(id)\t0\n"
+	      "#define PROPS(p)\t.props = p, .nr_props = ARRAY_SIZE(p)\n"
+	      "#define IRQ(n)\t.wired = 1, .irq = n\n"
+	      "#define PCI(slot, bar)\t.pci = 1, .pci_slot = slot, "
+	      ".bar_size = bar\n"
+	      "#define IN_FILE(at)\t.srcpos = at\n"
 	      "/* A region: its device, the register, its binding, where (line,\n"
 	      "   column in BOARD_SOURCE; _IN: a position elsewhere). REGIONS: "
 	      "n regions,\n   the register and those after it in the type's "
 	      "schema, each with its\n   default binding, at one position. */\n"
 	      "#define REGION(dev, reg_, bd, line, col) "
-	      "{ BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, 0, 1 }\n"
+	      "{ BOARD_DEV_##dev, reg_, line, col, BINDING_##bd }\n"
 	      "#define REGION_IN(dev, reg_, bd, at) "
-	      "{ BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at, 1 }\n"
+	      "{ BOARD_DEV_##dev, reg_, 0, 0, BINDING_##bd, .srcpos = at }\n"
 	      "#define REGIONS(dev, reg_, n, line, col) "
-	      "{ BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, line, col, 0, n }\n"
+	      "{ BOARD_DEV_##dev, reg_, line, col, BOARD_TYPE_BINDINGS, n }\n"
 	      "#define REGIONS_IN(dev, reg_, n, at) "
-	      "{ BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, 0, 0, at, n }\n"
+	      "{ BOARD_DEV_##dev, reg_, 0, 0, BOARD_TYPE_BINDINGS, n, at }\n"
 	      "/* A shared page: address, its first region, how many, where "
 	      "its granules\n   start in board_subpage_map, granule shift. "
 	      "SUBPAGES: the first of count\n   pages in a row, each with the "
@@ -477,27 +478,16 @@ static void emit_device(FILE *out, const struct board *board,
 			const struct ir_device *dev, const unsigned *owner)
 {
 	const struct device_type *t = dev->type;
-	const char *macro = t->pci ? "PCI_DEVICE" :
-			    t->ops_symbol ? "DEVICE" : "KERNEL_DEVICE";
+	bool here = board_file_pos(board, &dev->pos);
 
-	fprintf(out, "\t%s(", macro);
+	fputs("\tDEVICE(", out);
 	emit_macro_part(out, dev->name);
 	fputs(", ", out);
 	emit_string(out, dev->name);
 	fputs(", ", out);
 	emit_type_ident(out, t->name);
-	fprintf(out, ", %d, ", dev->has_irq ? (int)dev->irq : -1);
-	if (board_file_pos(board, &dev->pos)) {
-		fprintf(out, "POS(%u, %u)", dev->pos.first_line,
-			dev->pos.first_column);
-	} else {
-		fputs("POS_IN(", out);
-		emit_string(out, srcpos_string(&dev->pos));
-		putc(')', out);
-	}
-	if (t->pci)
-		fprintf(out, ", %u, 0x%" PRIx64, dev->pci_slot,
-			device_type_bar_size(t));
+	fprintf(out, ", %u, %u", here ? dev->pos.first_line : 0,
+		here ? dev->pos.first_column : 0);
 	if (dev->pio.present && dev->mmio.present)
 		fputs(", PIO_MMIO", out);
 	else if (dev->pio.present)
@@ -511,8 +501,16 @@ static void emit_device(FILE *out, const struct board *board,
 		emit_type_ident(out, board->devices[owner[device_index(board,
 								       dev)]].name);
 		putc(')', out);
-	} else {
-		fputs(", NO_PROPS", out);
+	}
+	if (dev->has_irq)
+		fprintf(out, ", IRQ(%u)", dev->irq);
+	if (t->pci)
+		fprintf(out, ", PCI(%u, 0x%" PRIx64 ")", dev->pci_slot,
+			device_type_bar_size(t));
+	if (!here) {
+		fputs(", IN_FILE(", out);
+		emit_string(out, srcpos_string(&dev->pos));
+		putc(')', out);
 	}
 	fputs("),\n", out);
 }
@@ -525,12 +523,13 @@ static void emit_devices(FILE *out, const struct board *board)
 		if (board->devices[i].type && board->devices[i].type->nr_props &&
 		    owner[i] == i)
 			emit_props(out, board, &board->devices[i]);
-	fputs("\nstruct board_device board_devices[BOARD_NR_DEVICES] = {\n",
-	      out);
+	fputs("\nconst struct board_device_entry "
+	      "board_device_list[BOARD_NR_DEVICES] = {\n", out);
 	for (unsigned i = 0; i < board->nr_devices; i++)
 		if (board->devices[i].type)
 			emit_device(out, board, &board->devices[i], owner);
-	fputs("};\n", out);
+	fputs("};\n\nstruct board_device board_devices[BOARD_NR_DEVICES];\n",
+	      out);
 	free(owner);
 }
 
@@ -792,15 +791,55 @@ static void emit_async(FILE *out, const struct board *board)
 	fputs("};\n\nstruct board_async board_async[BOARD_NR_ASYNC];\n", out);
 }
 
+/*
+ * The regions board.c names below (the first region of each run of
+ * shared pages, the regions the board binds itself): their
+ * board_regions[] indices, in index order. The others are known by
+ * their device and register only, so board.h stays the size of the
+ * devices, not of the regions.
+ */
+static void emit_region_names(FILE *out, const struct board_plan *plan)
+{
+	const struct board *board = plan->board;
+	bool *named = xcalloc(board->nr_regions + 1, sizeof(*named));
+	bool any = false;
+
+	for (unsigned s = 0, n; s < plan->nr_subpages; s += n) {
+		uint64_t stride;
+
+		n = subpage_run(plan, s, &stride);
+		named[plan->subpages[s].first] = true;
+	}
+	for (unsigned i = 0; i < board->nr_regions; i++)
+		named[i] |= region_async_bound(&board->regions[i]);
+	for (unsigned i = 0; i < board->nr_regions; i++) {
+		if (!named[i])
+			continue;
+		if (!any)
+			fputs("\n/* The regions named below (board_regions[] "
+			      "indices). */\n", out);
+		any = true;
+		fputs("#define ", out);
+		emit_region_name(out, &board->regions[i]);
+		fprintf(out, "\t%u\n", i + 1);
+	}
+	free(named);
+}
+
 static int emit_board_c(FILE *out, const struct board_plan *plan)
 {
 	const struct board *board = plan->board;
 
 	emit_banner(out, board, "/* ", " */");
-	fputs("#include \"board.h\"\n#include \"board-fill.h\"\n", out);
+	fputs("#include \"board.h\"\n#include \"board-fill.h\"\n\n"
+	      "/* Entries leave out their fields that are zero: the C "
+	      "compiler's time goes\n   with the initializers written. */\n"
+	      "#pragma GCC diagnostic ignored \"-Wmissing-field-initializers\"\n",
+	      out);
 	emit_c_macros(out, board);
-	if (emit_ops_externs(out, board))
+	if (emit_kinds(out, board))
 		return -1;
+	emit_region_names(out, plan);
 	emit_info(out, plan);
 	emit_devices(out, board);
 	emit_regions(out, board);

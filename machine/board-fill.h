@@ -3,7 +3,8 @@
  * The tables derived from board.c's, filled before main() (the generated
  * board.c calls board_tables_fill() from a constructor), so a board of
  * any size costs no initialized data for them:
- *   - board_devices' positions, from board.c's line and column;
+ *   - board_devices, from board.c's board_device_list, each position
+ *     as text from its line and column;
  *   - board_regions: each region's address, size, offset, space and name
  *     from its device's placement and the register's schema, and its
  *     board file position as text (an entry of board_region_list may
@@ -74,9 +75,9 @@ static inline uint64_t board_fill_prop(const struct board_device *d,
 }
 
 /*
- * board_regions[i] from entry e's region j (j < e->count: the entry's
- * register, or the j-th after it with its default binding) and the
- * registry.
+ * board_regions[i] from entry e's region j (j < board_entry_regions(e):
+ * the entry's register, or the j-th after it with its default binding)
+ * and the registry.
  */
 static inline void board_fill_region(unsigned i,
 				     const struct board_region_entry *e,
@@ -108,21 +109,37 @@ static inline void board_fill_region(unsigned i,
 	};
 }
 
-/* Each device's position in the board file as text (board.c's numbers). */
-static inline void board_fill_devices(char **text, size_t *left)
+/* board_devices[i] from board.c's entry, its position as text. */
+static inline void board_fill_device(unsigned i, char **text, size_t *left)
 {
-	for (unsigned i = 0; i < board_info.nr_devices; i++) {
-		struct board_device *d = &board_devices[i];
+	const struct board_device_entry *e = &board_device_list[i];
 
-		if (d->name && !d->srcpos)
-			d->srcpos = board_fill_text(text, left, "%s:%u:%u",
-						    board_info.source, d->line,
-						    d->column);
-	}
+	if (!e->name)
+		return;
+	board_devices[i] = (struct board_device){
+		.name = e->name,
+		.type = e->kind->type,
+		.ops = e->kind->ops,
+		.irq = e->wired ? e->irq : -1,
+		.pci_slot = e->pci ? e->pci_slot : -1,
+		.srcpos = e->srcpos ? e->srcpos :
+			  board_fill_text(text, left, "%s:%u:%u",
+					  board_info.source, e->line,
+					  e->column),
+		.line = e->line,
+		.column = e->column,
+		.has_pio = e->place & BOARD_DEVICE_PIO,
+		.pio_base = e->pio_base,
+		.has_mmio = e->place & BOARD_DEVICE_MMIO,
+		.mmio_base = e->mmio_base,
+		.bar_size = e->bar_size,
+		.props = e->props,
+		.nr_props = e->nr_props,
+	};
 }
 
 /*
- * board_devices' positions, then board_regions from board_region_list's
+ * board_devices, then board_regions from board_region_list's
  * entries and the registry.
  */
 static inline void board_fill_regions(void)
@@ -131,14 +148,15 @@ static inline void board_fill_regions(void)
 	size_t left = board_info.region_text_size;
 	unsigned i = 1;
 
-	board_fill_devices(&text, &left);
+	for (unsigned d = 0; d < board_info.nr_devices; d++)
+		board_fill_device(d, &text, &left);
 	board_regions[0] = (struct board_region){
 		.name = "unmapped", .srcpos = board_info.source,
 	};
 	for (unsigned n = 1; n < board_info.nr_region_entries; n++) {
 		const struct board_region_entry *e = &board_region_list[n];
 
-		for (unsigned j = 0; j < e->count &&
+		for (unsigned j = 0; j < board_entry_regions(e) &&
 		     i < board_info.nr_regions; j++)
 			board_fill_region(i++, e, j, &text, &left);
 	}

@@ -37,9 +37,8 @@ struct board_prop {
 };
 
 /*
- * The fields every device has come first: board.c writes them in order
- * and the others by name (a board of 40,000 devices compiles in half the
- * time).
+ * A device as the VMM sees it: board_devices[], filled at start from
+ * board.c's board_device_list (board-fill.h).
  */
 struct board_device {
 	const char *name;
@@ -66,28 +65,68 @@ struct board_device {
 };
 
 /*
+ * A device's type and the ops of its model (NULL: the kernel emulates
+ * it): board.c writes one pair per type it uses.
+ */
+struct board_device_kind {
+	const struct device_type *type;
+	const struct device_ops *ops;
+};
+
+#define BOARD_DEVICE_PIO	0x1	/* board_device_entry.place */
+#define BOARD_DEVICE_MMIO	0x2
+
+/*
+ * A device as board.c lists it (board_device_list, in index order): what
+ * every device has first, in order, the rest by name when it is there, so
+ * an entry is as many initializers as the device says (the C compiler's
+ * time goes with their number: a board of 43,692 devices writes 295,000
+ * in place of 655,000). Filled into board_devices at start.
+ */
+struct board_device_entry {
+	const char *name;
+	const struct board_device_kind *kind;
+	uint32_t line, column;		/* in board_info.source, if srcpos NULL */
+	uint8_t place;			/* BOARD_DEVICE_PIO | _MMIO */
+	uint64_t pio_base, mmio_base;
+	const struct board_prop *props;
+	unsigned nr_props;
+	bool wired, pci;		/* irq, pci_slot and bar_size hold */
+	uint16_t irq;
+	uint8_t pci_slot;
+	uint64_t bar_size;
+	const char *srcpos;		/* a position in another file */
+};
+
+/*
  * The regions as board.c lists them ([0]: the sentinel), in index order:
  * an entry stands for `count` regions, board_regions[i] .. i + count - 1.
- * One region (count 1) has the binding it says; a run (count > 1, binding
- * BOARD_TYPE_BINDINGS) is its register and the count - 1 after it in the
- * type's schema, each with the schema's default binding, all at one
- * position (a device placed without bindings: one line, not one per
- * register). Where its address comes from is a line and column in the
- * board file (board_info.source), written out as text at start: a board
- * of 65,536 regions then has 65,536 fewer string literals to compile. A
- * position in another file (one the text syntax included) is the text
- * itself, in srcpos.
+ * One region (count 1, or 0: board.c leaves it out) has the binding it
+ * says; a run (count > 1, binding BOARD_TYPE_BINDINGS) is its register and
+ * the count - 1 after it in the type's schema, each with the schema's
+ * default binding, all at one position (a device placed without
+ * bindings: one line, not one per register). Where its address comes
+ * from is a line and column in the board file (board_info.source),
+ * written out as text at start: a board of 65,536 regions then has
+ * 65,536 fewer string literals to compile. A position in another file
+ * (one the text syntax included) is the text itself, in srcpos.
  */
 #define BOARD_TYPE_BINDINGS	0xff
 
 struct board_region_entry {
 	uint32_t device;		/* index in board_devices */
 	const char *reg;		/* a register of the device's type */
-	uint8_t binding;		/* enum board_binding, BOARD_TYPE_BINDINGS */
 	uint32_t line, column;		/* in board_info.source, if srcpos NULL */
+	uint8_t binding;		/* enum board_binding, BOARD_TYPE_BINDINGS */
+	uint32_t count;			/* regions this entry stands for; 0: 1 */
 	const char *srcpos;		/* or the whole position */
-	uint32_t count;			/* regions this entry stands for */
 };
+
+/* The regions entry e stands for. */
+static inline unsigned board_entry_regions(const struct board_region_entry *e)
+{
+	return e->count ? e->count : 1;
+}
 
 struct board_region {
 	const char *name;		/* "com1.regs" */
@@ -235,7 +274,8 @@ struct board_firmware {
 
 extern const struct board_firmware board_firmware;
 extern const struct board_info board_info;
-extern struct board_device board_devices[];	/* srcpos filled at start */
+extern const struct board_device_entry board_device_list[];
+extern struct board_device board_devices[];		/* filled at start */
 extern const struct board_region_entry board_region_list[];
 extern struct board_region board_regions[];		/* filled at start */
 extern char board_region_text[];	/* names, positions: filled at start */

@@ -2,37 +2,39 @@
 #include "board.h"
 #include "board-fill.h"
 
+/* Entries leave out their fields that are zero: the C compiler's time goes
+   with the initializers written. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 #define BOARD_SOURCE	"boards/broiler.yaml"
 #define AT(line_col)	BOARD_SOURCE ":" #line_col
 /*
  * The entries' macros write 0 and 1, not NULL, false and true: a macro from
  * a system header costs the C compiler more per use.
  *
- * A device: its board.h name (BOARD_DEV_<id>), name, type (its ops:
- * <type>_ops), irq (-1: none), where (POS(line, column) in BOARD_SOURCE,
- * POS_IN: a position elsewhere), its placement (PIO, MMIO, PIO_MMIO: at
- * board.h's BOARD_<id>_PIO_BASE, _MMIO_BASE; UNPLACED), its properties
- * (PROPS, NO_PROPS).
+ * A device: its board.h name (BOARD_DEV_<id>), name, type (its kind_<type>:
+ * the type and its model's ops), line and column in BOARD_SOURCE, placement
+ * (PIO, MMIO, PIO_MMIO: at board.h's BOARD_<id>_PIO_BASE, _MMIO_BASE;
+ * UNPLACED), then only what it has: PROPS, IRQ, PCI (slot, BAR0 size),
+ * IN_FILE (its position in another file; line and column 0).
  */
-#define DEVICE(id, nm, t, irq_, at, place, props) [BOARD_DEV_##id] = { nm, &device_type_##t, &t##_ops, irq_, -1, at, place(id), 0, props }
-#define KERNEL_DEVICE(id, nm, t, irq_, at, place, props) [BOARD_DEV_##id] = { nm, &device_type_##t, 0, irq_, -1, at, place(id), 0, props }
-#define PCI_DEVICE(id, nm, t, irq_, at, slot, bar, place, props) [BOARD_DEV_##id] = { nm, &device_type_##t, &t##_ops, irq_, slot, at, place(id), bar, props }
-#define POS(line, col)	0, line, col
-#define POS_IN(at)	at, 0, 0
-#define PIO(id)	1, BOARD_##id##_PIO_BASE, 0, 0
-#define MMIO(id)	0, 0, 1, BOARD_##id##_MMIO_BASE
-#define PIO_MMIO(id)	1, BOARD_##id##_PIO_BASE, 1, BOARD_##id##_MMIO_BASE
-#define UNPLACED(id)	0, 0, 0, 0
-#define PROPS(p)	p, ARRAY_SIZE(p)
-#define NO_PROPS	0, 0
+#define DEVICE(id, nm, t, line, col, place, ...) [BOARD_DEV_##id] = { nm, &kind_##t, line, col, place(id), ##__VA_ARGS__ }
+#define PIO(id)	BOARD_DEVICE_PIO, BOARD_##id##_PIO_BASE
+#define MMIO(id)	BOARD_DEVICE_MMIO, 0, BOARD_##id##_MMIO_BASE
+#define PIO_MMIO(id)	BOARD_DEVICE_PIO | BOARD_DEVICE_MMIO, BOARD_##id##_PIO_BASE, BOARD_##id##_MMIO_BASE
+#define UNPLACED(id)	0
+#define PROPS(p)	.props = p, .nr_props = ARRAY_SIZE(p)
+#define IRQ(n)	.wired = 1, .irq = n
+#define PCI(slot, bar)	.pci = 1, .pci_slot = slot, .bar_size = bar
+#define IN_FILE(at)	.srcpos = at
 /* A region: its device, the register, its binding, where (line,
    column in BOARD_SOURCE; _IN: a position elsewhere). REGIONS: n regions,
    the register and those after it in the type's schema, each with its
    default binding, at one position. */
-#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, 0, 1 }
-#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at, 1 }
-#define REGIONS(dev, reg_, n, line, col) { BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, line, col, 0, n }
-#define REGIONS_IN(dev, reg_, n, at) { BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, 0, 0, at, n }
+#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, line, col, BINDING_##bd }
+#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, 0, 0, BINDING_##bd, .srcpos = at }
+#define REGIONS(dev, reg_, n, line, col) { BOARD_DEV_##dev, reg_, line, col, BOARD_TYPE_BINDINGS, n }
+#define REGIONS_IN(dev, reg_, n, at) { BOARD_DEV_##dev, reg_, 0, 0, BOARD_TYPE_BINDINGS, n, at }
 /* A shared page: address, its first region, how many, where its granules
    start in board_subpage_map, granule shift. SUBPAGES: the first of count
    pages in a row, each with the next n regions, their granules stride
@@ -47,6 +49,23 @@ extern const struct device_ops uart16550_ops;
 extern const struct device_ops virtio_blk_pci_ops;
 extern const struct device_ops virtio_console_pci_ops;
 extern const struct device_ops virtio_rng_pci_ops;
+
+static const struct board_device_kind kind_cmos_rtc = { &device_type_cmos_rtc, &cmos_rtc_ops };
+static const struct board_device_kind kind_i8042 = { &device_type_i8042, &i8042_ops };
+static const struct board_device_kind kind_i8254 = { &device_type_i8254, 0 };
+static const struct board_device_kind kind_i8259 = { &device_type_i8259, 0 };
+static const struct board_device_kind kind_ioapic = { &device_type_ioapic, 0 };
+static const struct board_device_kind kind_lapic = { &device_type_lapic, 0 };
+static const struct board_device_kind kind_pci_host = { &device_type_pci_host, &pci_host_ops };
+static const struct board_device_kind kind_uart16550 = { &device_type_uart16550, &uart16550_ops };
+static const struct board_device_kind kind_virtio_blk_pci = { &device_type_virtio_blk_pci, &virtio_blk_pci_ops };
+static const struct board_device_kind kind_virtio_console_pci = { &device_type_virtio_console_pci, &virtio_console_pci_ops };
+static const struct board_device_kind kind_virtio_rng_pci = { &device_type_virtio_rng_pci, &virtio_rng_pci_ops };
+
+/* The regions named below (board_regions[] indices). */
+#define BOARD_REGION_VIRTIO_BLK0_NOTIFY	18
+#define BOARD_REGION_VIRTIO_CONSOLE0_NOTIFY	24
+#define BOARD_REGION_VIRTIO_RNG0_NOTIFY	30
 
 const struct board_info board_info = {	/* 13:1 */
 	.name = "broiler",
@@ -90,22 +109,24 @@ static const struct board_prop props_virtio_console0[] = {
 	{ .name = "console", .kind = PROP_BOOL, .number = 0x0, .string = "false" },	/* default */
 };
 
-struct board_device board_devices[BOARD_NR_DEVICES] = {
-	KERNEL_DEVICE(PIC, "pic", i8259, -1, POS(56, 5), PIO, NO_PROPS),
-	KERNEL_DEVICE(PIT, "pit", i8254, -1, POS(59, 5), PIO, NO_PROPS),
-	KERNEL_DEVICE(IOAPIC, "ioapic", ioapic, -1, POS(62, 5), MMIO, NO_PROPS),
-	KERNEL_DEVICE(LAPIC, "lapic", lapic, -1, POS(65, 5), MMIO, NO_PROPS),
-	DEVICE(KBD, "kbd", i8042, 1, POS(68, 5), PIO, NO_PROPS),
-	DEVICE(RTC, "rtc", cmos_rtc, 8, POS(72, 5), PIO, NO_PROPS),
-	DEVICE(COM1, "com1", uart16550, 4, POS(76, 5), PIO, PROPS(props_com1)),
-	DEVICE(COM2, "com2", uart16550, 3, POS(82, 5), PIO, PROPS(props_com2)),
-	DEVICE(COM3, "com3", uart16550, -1, POS(86, 5), PIO, PROPS(props_com2)),
-	DEVICE(COM4, "com4", uart16550, -1, POS(89, 5), PIO, PROPS(props_com2)),
-	DEVICE(PCI_HOST, "pci-host", pci_host, -1, POS(92, 5), PIO, PROPS(props_pci_host)),
-	PCI_DEVICE(VIRTIO_BLK0, "virtio-blk0", virtio_blk_pci, 5, POS(95, 5), 1, 0x4000, MMIO, PROPS(props_virtio_blk0)),
-	PCI_DEVICE(VIRTIO_CONSOLE0, "virtio-console0", virtio_console_pci, 9, POS(99, 5), 2, 0x4000, MMIO, PROPS(props_virtio_console0)),
-	PCI_DEVICE(VIRTIO_RNG0, "virtio-rng0", virtio_rng_pci, 9, POS(103, 5), 3, 0x4000, MMIO, NO_PROPS),
+const struct board_device_entry board_device_list[BOARD_NR_DEVICES] = {
+	DEVICE(PIC, "pic", i8259, 56, 5, PIO),
+	DEVICE(PIT, "pit", i8254, 59, 5, PIO),
+	DEVICE(IOAPIC, "ioapic", ioapic, 62, 5, MMIO),
+	DEVICE(LAPIC, "lapic", lapic, 65, 5, MMIO),
+	DEVICE(KBD, "kbd", i8042, 68, 5, PIO, IRQ(1)),
+	DEVICE(RTC, "rtc", cmos_rtc, 72, 5, PIO, IRQ(8)),
+	DEVICE(COM1, "com1", uart16550, 76, 5, PIO, PROPS(props_com1), IRQ(4)),
+	DEVICE(COM2, "com2", uart16550, 82, 5, PIO, PROPS(props_com2), IRQ(3)),
+	DEVICE(COM3, "com3", uart16550, 86, 5, PIO, PROPS(props_com2)),
+	DEVICE(COM4, "com4", uart16550, 89, 5, PIO, PROPS(props_com2)),
+	DEVICE(PCI_HOST, "pci-host", pci_host, 92, 5, PIO, PROPS(props_pci_host)),
+	DEVICE(VIRTIO_BLK0, "virtio-blk0", virtio_blk_pci, 95, 5, MMIO, PROPS(props_virtio_blk0), IRQ(5), PCI(1, 0x4000)),
+	DEVICE(VIRTIO_CONSOLE0, "virtio-console0", virtio_console_pci, 99, 5, MMIO, PROPS(props_virtio_console0), IRQ(9), PCI(2, 0x4000)),
+	DEVICE(VIRTIO_RNG0, "virtio-rng0", virtio_rng_pci, 103, 5, MMIO, IRQ(9), PCI(3, 0x4000)),
 };
+
+struct board_device board_devices[BOARD_NR_DEVICES];
 
 const struct board_region_entry board_region_list[BOARD_NR_REGION_ENTRIES] = {
 	{ .srcpos = BOARD_SOURCE },	/* 0: unmapped */

@@ -2,37 +2,39 @@
 #include "board.h"
 #include "board-fill.h"
 
+/* Entries leave out their fields that are zero: the C compiler's time goes
+   with the initializers written. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 #define BOARD_SOURCE	"boards/microvm.yaml"
 #define AT(line_col)	BOARD_SOURCE ":" #line_col
 /*
  * The entries' macros write 0 and 1, not NULL, false and true: a macro from
  * a system header costs the C compiler more per use.
  *
- * A device: its board.h name (BOARD_DEV_<id>), name, type (its ops:
- * <type>_ops), irq (-1: none), where (POS(line, column) in BOARD_SOURCE,
- * POS_IN: a position elsewhere), its placement (PIO, MMIO, PIO_MMIO: at
- * board.h's BOARD_<id>_PIO_BASE, _MMIO_BASE; UNPLACED), its properties
- * (PROPS, NO_PROPS).
+ * A device: its board.h name (BOARD_DEV_<id>), name, type (its kind_<type>:
+ * the type and its model's ops), line and column in BOARD_SOURCE, placement
+ * (PIO, MMIO, PIO_MMIO: at board.h's BOARD_<id>_PIO_BASE, _MMIO_BASE;
+ * UNPLACED), then only what it has: PROPS, IRQ, PCI (slot, BAR0 size),
+ * IN_FILE (its position in another file; line and column 0).
  */
-#define DEVICE(id, nm, t, irq_, at, place, props) [BOARD_DEV_##id] = { nm, &device_type_##t, &t##_ops, irq_, -1, at, place(id), 0, props }
-#define KERNEL_DEVICE(id, nm, t, irq_, at, place, props) [BOARD_DEV_##id] = { nm, &device_type_##t, 0, irq_, -1, at, place(id), 0, props }
-#define PCI_DEVICE(id, nm, t, irq_, at, slot, bar, place, props) [BOARD_DEV_##id] = { nm, &device_type_##t, &t##_ops, irq_, slot, at, place(id), bar, props }
-#define POS(line, col)	0, line, col
-#define POS_IN(at)	at, 0, 0
-#define PIO(id)	1, BOARD_##id##_PIO_BASE, 0, 0
-#define MMIO(id)	0, 0, 1, BOARD_##id##_MMIO_BASE
-#define PIO_MMIO(id)	1, BOARD_##id##_PIO_BASE, 1, BOARD_##id##_MMIO_BASE
-#define UNPLACED(id)	0, 0, 0, 0
-#define PROPS(p)	p, ARRAY_SIZE(p)
-#define NO_PROPS	0, 0
+#define DEVICE(id, nm, t, line, col, place, ...) [BOARD_DEV_##id] = { nm, &kind_##t, line, col, place(id), ##__VA_ARGS__ }
+#define PIO(id)	BOARD_DEVICE_PIO, BOARD_##id##_PIO_BASE
+#define MMIO(id)	BOARD_DEVICE_MMIO, 0, BOARD_##id##_MMIO_BASE
+#define PIO_MMIO(id)	BOARD_DEVICE_PIO | BOARD_DEVICE_MMIO, BOARD_##id##_PIO_BASE, BOARD_##id##_MMIO_BASE
+#define UNPLACED(id)	0
+#define PROPS(p)	.props = p, .nr_props = ARRAY_SIZE(p)
+#define IRQ(n)	.wired = 1, .irq = n
+#define PCI(slot, bar)	.pci = 1, .pci_slot = slot, .bar_size = bar
+#define IN_FILE(at)	.srcpos = at
 /* A region: its device, the register, its binding, where (line,
    column in BOARD_SOURCE; _IN: a position elsewhere). REGIONS: n regions,
    the register and those after it in the type's schema, each with its
    default binding, at one position. */
-#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, BINDING_##bd, line, col, 0, 1 }
-#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, BINDING_##bd, 0, 0, at, 1 }
-#define REGIONS(dev, reg_, n, line, col) { BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, line, col, 0, n }
-#define REGIONS_IN(dev, reg_, n, at) { BOARD_DEV_##dev, reg_, BOARD_TYPE_BINDINGS, 0, 0, at, n }
+#define REGION(dev, reg_, bd, line, col) { BOARD_DEV_##dev, reg_, line, col, BINDING_##bd }
+#define REGION_IN(dev, reg_, bd, at) { BOARD_DEV_##dev, reg_, 0, 0, BINDING_##bd, .srcpos = at }
+#define REGIONS(dev, reg_, n, line, col) { BOARD_DEV_##dev, reg_, line, col, BOARD_TYPE_BINDINGS, n }
+#define REGIONS_IN(dev, reg_, n, at) { BOARD_DEV_##dev, reg_, 0, 0, BOARD_TYPE_BINDINGS, n, at }
 /* A shared page: address, its first region, how many, where its granules
    start in board_subpage_map, granule shift. SUBPAGES: the first of count
    pages in a row, each with the next n regions, their granules stride
@@ -45,6 +47,19 @@ extern const struct device_ops uart16550_ops;
 extern const struct device_ops virtio_blk_mmio_ops;
 extern const struct device_ops virtio_console_mmio_ops;
 extern const struct device_ops virtio_rng_mmio_ops;
+
+static const struct board_device_kind kind_acpi_pm = { &device_type_acpi_pm, &acpi_pm_ops };
+static const struct board_device_kind kind_i8254 = { &device_type_i8254, 0 };
+static const struct board_device_kind kind_i8259 = { &device_type_i8259, 0 };
+static const struct board_device_kind kind_ioapic = { &device_type_ioapic, 0 };
+static const struct board_device_kind kind_lapic = { &device_type_lapic, 0 };
+static const struct board_device_kind kind_uart16550 = { &device_type_uart16550, &uart16550_ops };
+static const struct board_device_kind kind_virtio_blk_mmio = { &device_type_virtio_blk_mmio, &virtio_blk_mmio_ops };
+static const struct board_device_kind kind_virtio_console_mmio = { &device_type_virtio_console_mmio, &virtio_console_mmio_ops };
+static const struct board_device_kind kind_virtio_rng_mmio = { &device_type_virtio_rng_mmio, &virtio_rng_mmio_ops };
+
+/* The regions named below (board_regions[] indices). */
+#define BOARD_REGION_VIRTIO_BLK0_CONTROL	9
 
 const struct board_info board_info = {	/* 16:1 */
 	.name = "microvm",
@@ -80,17 +95,19 @@ static const struct board_prop props_virtio_console0[] = {
 	{ .name = "console", .kind = PROP_BOOL, .number = 0x0, .string = "false" },	/* default */
 };
 
-struct board_device board_devices[BOARD_NR_DEVICES] = {
-	KERNEL_DEVICE(PIC, "pic", i8259, -1, POS(48, 5), PIO, NO_PROPS),
-	KERNEL_DEVICE(PIT, "pit", i8254, -1, POS(51, 5), PIO, NO_PROPS),
-	KERNEL_DEVICE(IOAPIC, "ioapic", ioapic, -1, POS(54, 5), MMIO, NO_PROPS),
-	KERNEL_DEVICE(LAPIC, "lapic", lapic, -1, POS(57, 5), MMIO, NO_PROPS),
-	DEVICE(COM1, "com1", uart16550, 4, POS(60, 5), PIO, PROPS(props_com1)),
-	DEVICE(VIRTIO_BLK0, "virtio-blk0", virtio_blk_mmio, 16, POS(66, 5), MMIO, PROPS(props_virtio_blk0)),
-	DEVICE(VIRTIO_RNG0, "virtio-rng0", virtio_rng_mmio, 17, POS(71, 5), MMIO, NO_PROPS),
-	DEVICE(VIRTIO_CONSOLE0, "virtio-console0", virtio_console_mmio, 18, POS(76, 5), MMIO, PROPS(props_virtio_console0)),
-	DEVICE(ACPI_PM, "acpi-pm", acpi_pm, 9, POS(81, 5), PIO, NO_PROPS),
+const struct board_device_entry board_device_list[BOARD_NR_DEVICES] = {
+	DEVICE(PIC, "pic", i8259, 48, 5, PIO),
+	DEVICE(PIT, "pit", i8254, 51, 5, PIO),
+	DEVICE(IOAPIC, "ioapic", ioapic, 54, 5, MMIO),
+	DEVICE(LAPIC, "lapic", lapic, 57, 5, MMIO),
+	DEVICE(COM1, "com1", uart16550, 60, 5, PIO, PROPS(props_com1), IRQ(4)),
+	DEVICE(VIRTIO_BLK0, "virtio-blk0", virtio_blk_mmio, 66, 5, MMIO, PROPS(props_virtio_blk0), IRQ(16)),
+	DEVICE(VIRTIO_RNG0, "virtio-rng0", virtio_rng_mmio, 71, 5, MMIO, IRQ(17)),
+	DEVICE(VIRTIO_CONSOLE0, "virtio-console0", virtio_console_mmio, 76, 5, MMIO, PROPS(props_virtio_console0), IRQ(18)),
+	DEVICE(ACPI_PM, "acpi-pm", acpi_pm, 81, 5, PIO, IRQ(9)),
 };
+
+struct board_device board_devices[BOARD_NR_DEVICES];
 
 const struct board_region_entry board_region_list[BOARD_NR_REGION_ENTRIES] = {
 	{ .srcpos = BOARD_SOURCE },	/* 0: unmapped */

@@ -33,10 +33,6 @@
 #define BOARD_DEV_DEBUG_EXIT	1
 #define BOARD_DEBUG_EXIT_PIO_BASE	0x501
 
-/* Region indices (board_regions[], 0 = unmapped). */
-#define BOARD_REGION_COM1_REGS	1
-#define BOARD_REGION_DEBUG_EXIT_EXIT	2
-
 #ifndef BOARD_GUEST
 #include <stdint.h>
 #include "board-tables.h"

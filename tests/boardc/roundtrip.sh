@@ -27,9 +27,9 @@
 # syntaxes by design. Exactly those are masked: every "FILE:LINE:COL",
 # every LINE:COL (AT(LINE:COL) in board.c, a quoted position from an
 # included file, comments), a region's or a run's LINE, COL (REGION and
-# REGION_IN become one, REGIONS and REGIONS_IN too), a device's POS(LINE,
-# COL) or POS_IN (one form) and every bare board file name (*.yaml, *.yml, *.dts, *.dtsi)
-# becomes <pos>, and BOARD_REGION_TEXT_SIZE (it holds the positions as
+# REGION_IN become one, REGIONS and REGIONS_IN too), a device's LINE, COL
+# (and its IN_FILE: one form) and every bare board file name (*.yaml,
+# *.yml, *.dts, *.dtsi) becomes <pos>, and BOARD_REGION_TEXT_SIZE (it holds the positions as
 # text) <size>; every other byte of board.c, board.h and devices.mk must
 # be equal.
 set -u
@@ -57,7 +57,8 @@ c_masked() {
 			-e 's#\b[0-9]+:[0-9]+\b#<pos>#g' \
 			-e 's#AT\(<pos>\)|"<pos>"#<pos>#g' \
 			-e 's#^(\tREGIONS?)(_IN)?\((.*), ([0-9]+, [0-9]+|<pos>)\),$#\1(\3, <pos>),#' \
-			-e 's#POS(_IN)?\(([0-9]+, [0-9]+|<pos>)\)#POS(<pos>)#g' \
+			-e 's#^(\tDEVICE\([A-Z0-9_]+, "[^"]*", [a-z0-9_]+), [0-9]+, [0-9]+, #\1, <pos>, #' \
+			-e 's#, IN_FILE\(<pos>\)\),$#),#' \
 			-e 's#^(\#define BOARD_REGION_TEXT_SIZE\t)[0-9]+$#\1<size>#' \
 			"$dir/$f" >"$2/$f"
 	done

@@ -216,7 +216,7 @@ static void check_region_text(void)
 	for (unsigned n = 1; n < BOARD_NR_REGION_ENTRIES; n++) {
 		const struct board_region_entry *e = &board_region_list[n];
 
-		for (unsigned j = 0; j < e->count; j++, i++) {
+		for (unsigned j = 0; j < board_entry_regions(e); j++, i++) {
 			const struct board_region *r = &board_regions[i];
 
 			if (i >= BOARD_NR_REGIONS) {

@@ -68,7 +68,7 @@ static void test_bad_queue(void)
 static void test_notify(void)
 {
 	struct device *bell = dev_by_index(BOARD_DEV_PIO_BELL);
-	unsigned a = async_of(BOARD_REGION_PIO_BELL_DOORBELL);
+	unsigned a = async_of(region_named("pio-bell.doorbell"));
 
 	fake.ctx.vcpu = ~0u;				/* the I/O thread */
 	dispatch_notify(&fake.ctx, a);
@@ -76,8 +76,8 @@ static void test_notify(void)
 	CHECK_EQ(doorbell_demo_rings(bell, 0), 2);
 	CHECK_EQ(fake.raises[BOARD_PIO_BELL_IRQ], 2);
 	CHECK_EQ(fake.level[BOARD_PIO_BELL_IRQ], 0);
-	CHECK_EQ(fake.stats[BOARD_REGION_PIO_BELL_DOORBELL].notifies, 2);
-	CHECK_EQ(fake.stats[BOARD_REGION_PIO_BELL_DOORBELL].writes, 0);
+	CHECK_EQ(fake.stats[region_named("pio-bell.doorbell")].notifies, 2);
+	CHECK_EQ(fake.stats[region_named("pio-bell.doorbell")].writes, 0);
 	/* The sync status registers see the async rings. */
 	CHECK_EQ(inl(PIO_BELL + BELL_TOTAL), 2);
 	/* A sync write to the async doorbell still rings. */
@@ -92,7 +92,7 @@ static void test_notify(void)
 static void test_datamatch(void)
 {
 	struct device *bell = dev_by_index(BOARD_DEV_MMIO_BELL);
-	unsigned a = async_of(BOARD_REGION_MMIO_BELL_DOORBELL);
+	unsigned a = async_of(region_named("mmio-bell.doorbell"));
 
 	CHECK(board_async[a].has_datamatch);
 	CHECK_EQ(board_async[a].datamatch, 1);
@@ -102,7 +102,7 @@ static void test_datamatch(void)
 	CHECK_EQ(mmio_in(MMIO_BELL + BELL_LAST, 4), 1);
 	CHECK_EQ(mmio_in(MMIO_BELL + BELL_TOTAL, 4), 1);
 	CHECK_EQ(fake.raises[BOARD_MMIO_BELL_IRQ], 1);
-	CHECK_EQ(fake.stats[BOARD_REGION_MMIO_BELL_DOORBELL].notifies, 1);
+	CHECK_EQ(fake.stats[region_named("mmio-bell.doorbell")].notifies, 1);
 }
 
 static uint32_t fifo_sum(const uint32_t *v, unsigned n)
@@ -131,8 +131,8 @@ static void test_fifo_order(void)
 	CHECK_EQ(inl(PIO_BELL + BELL_FIFO_SUM), fifo_sum(v, n));
 	CHECK_EQ(mmio_in(MMIO_BELL + BELL_FIFO, 4), n);
 	CHECK_EQ(mmio_in(MMIO_BELL + BELL_FIFO_SUM, 4), fifo_sum(v, n));
-	CHECK_EQ(fake.stats[BOARD_REGION_PIO_BELL_FIFO].coalesced, n);
-	CHECK_EQ(fake.stats[BOARD_REGION_MMIO_BELL_FIFO].coalesced, n);
+	CHECK_EQ(fake.stats[region_named("pio-bell.fifo")].coalesced, n);
+	CHECK_EQ(fake.stats[region_named("mmio-bell.fifo")].coalesced, n);
 	/* The order matters: the same values reversed, through sync. */
 	for (unsigned i = n; i-- > 0;)
 		outl(PIO_SYNC + BELL_FIFO, v[i]);
@@ -173,26 +173,26 @@ static void check_region(uint64_t addr, unsigned want)
 
 static void test_mmio_subpage(void)
 {
-	check_region(MMIO_BELL + 0x0, BOARD_REGION_MMIO_BELL_DOORBELL);
-	check_region(MMIO_BELL + 0x3, BOARD_REGION_MMIO_BELL_DOORBELL);
-	check_region(MMIO_BELL + 0x4, BOARD_REGION_MMIO_BELL_STATUS);
-	check_region(MMIO_BELL + 0xf, BOARD_REGION_MMIO_BELL_STATUS);
-	check_region(MMIO_BELL + 0x10, BOARD_REGION_MMIO_BELL_FIFO);
-	check_region(MMIO_BELL + 0x1f, BOARD_REGION_MMIO_BELL_FIFO);
+	check_region(MMIO_BELL + 0x0, region_named("mmio-bell.doorbell"));
+	check_region(MMIO_BELL + 0x3, region_named("mmio-bell.doorbell"));
+	check_region(MMIO_BELL + 0x4, region_named("mmio-bell.status"));
+	check_region(MMIO_BELL + 0xf, region_named("mmio-bell.status"));
+	check_region(MMIO_BELL + 0x10, region_named("mmio-bell.fifo"));
+	check_region(MMIO_BELL + 0x1f, region_named("mmio-bell.fifo"));
 	/* The rest of the page is nobody's, whatever the sub-page map holds. */
 	for (uint64_t off = 0x20; off < 0x1000; off += 4)
 		check_region(MMIO_BELL + off, 0);
-	check_region(MMIO_SYNC + 0x0, BOARD_REGION_MMIO_SYNC_DOORBELL);
-	check_region(MMIO_SYNC + 0x8, BOARD_REGION_MMIO_SYNC_STATUS);
-	check_region(MMIO_SYNC + 0x14, BOARD_REGION_MMIO_SYNC_FIFO);
+	check_region(MMIO_SYNC + 0x0, region_named("mmio-sync.doorbell"));
+	check_region(MMIO_SYNC + 0x8, region_named("mmio-sync.status"));
+	check_region(MMIO_SYNC + 0x14, region_named("mmio-sync.fifo"));
 	check_region(MMIO_SYNC + 0x20, 0);
 	check_region(MMIO_SYNC + 0xfff, 0);
 	check_region(MMIO_SYNC + 0x1000, 0);
 	check_region(MMIO_BELL - 1, 0);
-	check_region(BOARD_IOAPIC_MMIO_BASE, BOARD_REGION_IOAPIC_REGS);
-	check_region(BOARD_IOAPIC_MMIO_BASE + 0xfff, BOARD_REGION_IOAPIC_REGS);
+	check_region(BOARD_IOAPIC_MMIO_BASE, region_named("ioapic.regs"));
+	check_region(BOARD_IOAPIC_MMIO_BASE + 0xfff, region_named("ioapic.regs"));
 	check_region(BOARD_IOAPIC_MMIO_BASE + 0x1000, 0);
-	check_region(BOARD_LAPIC_MMIO_BASE + 0x800, BOARD_REGION_LAPIC_REGS);
+	check_region(BOARD_LAPIC_MMIO_BASE + 0x800, region_named("lapic.regs"));
 	/* A sub-page access reaches the device at its block offset. */
 	mmio_out(MMIO_SYNC + BELL_SCRATCH, 0x1234, 4);
 	CHECK_EQ(mmio_in(MMIO_SYNC + BELL_SCRATCH, 4), 0x1234);
@@ -282,7 +282,7 @@ static void *io_thread(void *arg)
 /* --trace-io names the binding of the region each access went to. */
 static void test_trace_binding(void)
 {
-	unsigned a = async_of(BOARD_REGION_PIO_BELL_DOORBELL);
+	unsigned a = async_of(region_named("pio-bell.doorbell"));
 	uint32_t v = 5;
 	FILE *out = tmpfile();
 	char line[256] = "";
@@ -312,7 +312,7 @@ static void test_trace_binding(void)
 static void test_threads(void)
 {
 	struct device *bell = dev_by_index(BOARD_DEV_MMIO_BELL);
-	unsigned a = async_of(BOARD_REGION_MMIO_BELL_DOORBELL);
+	unsigned a = async_of(region_named("mmio-bell.doorbell"));
 	pthread_t t[THREADS];
 
 	pthread_barrier_init(&start_line, NULL, THREADS);

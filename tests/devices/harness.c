@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -164,6 +165,16 @@ uint64_t pio_in(uint16_t port, unsigned len)
 
 	dispatch_pio(&fake.ctx, port, data, len, false);
 	return device_data_get(data, len);
+}
+
+unsigned region_named(const char *name)
+{
+	for (unsigned i = 1; i < board_info.nr_regions; i++)
+		if (!strcmp(board_regions[i].name, name))
+			return i;
+	fprintf(stderr, "%s: no region %s on board %s\n", __FILE__, name,
+		board_info.name);
+	abort();
 }
 
 void pio_out(uint16_t port, uint64_t value, unsigned len)

@@ -63,6 +63,12 @@ bool test_failed(void);
 				  #got, g_, w_);			\
 	} while (0)
 
+/*
+ * The index in board_regions of the region named `name` ("com1.regs"),
+ * which must exist (board.h names devices, not regions).
+ */
+unsigned region_named(const char *name);
+
 /* Accessors through dispatch_pio/dispatch_mmio with the test's ctx. */
 uint64_t pio_in(uint16_t port, unsigned len);
 void pio_out(uint16_t port, uint64_t value, unsigned len);

@@ -664,8 +664,8 @@ static void test_post_code(void)
 	CHECK_EQ(post_code_last(post), 0x34);
 	dispatch_coalesced(&fake.ctx, true, BOARD_POST_PIO_BASE, &code, 1);
 	CHECK_EQ(inb(BOARD_POST_PIO_BASE), 0x56);
-	CHECK_EQ(fake.stats[BOARD_REGION_POST_CODE].coalesced, 1);
-	CHECK_EQ(fake.stats[BOARD_REGION_POST_CODE].writes, 2);
+	CHECK_EQ(fake.stats[region_named("post.code")].coalesced, 1);
+	CHECK_EQ(fake.stats[region_named("post.code")].writes, 2);
 	machine_devices_reset();
 	CHECK_EQ(post_code_last(post), 0);
 }
@@ -706,7 +706,7 @@ static void test_doorbell_queues(void)
 static void test_unmapped_port(void)
 {
 	const struct board_region *com3 =
-		&board_regions[BOARD_REGION_COM3_REGS];
+		&board_regions[region_named("com3.regs")];
 	uint64_t r0, w0, r1, w1;
 	char want[256];
 	const char *log;
@@ -817,10 +817,10 @@ static void test_stats(void)
 		outb(COM1 + SCR, i);
 	for (unsigned i = 0; i < 30; i++)
 		inb(COM1 + LSR);
-	CHECK_EQ(fake.stats[BOARD_REGION_COM1_REGS].writes, 100);
-	CHECK_EQ(fake.stats[BOARD_REGION_COM1_REGS].reads, 30);
-	CHECK(fake.stats[BOARD_REGION_COM1_REGS].handler_ns > 0);
-	CHECK_EQ(fake.stats[BOARD_REGION_COM2_REGS].writes, 0);
+	CHECK_EQ(fake.stats[region_named("com1.regs")].writes, 100);
+	CHECK_EQ(fake.stats[region_named("com1.regs")].reads, 30);
+	CHECK(fake.stats[region_named("com1.regs")].handler_ns > 0);
+	CHECK_EQ(fake.stats[region_named("com2.regs")].writes, 0);
 	fake.ctx.stats = NULL;			/* stats are optional */
 	outb(COM1 + SCR, 1);
 	CHECK_EQ(inb(COM1 + SCR), 1);
