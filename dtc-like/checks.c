@@ -2110,7 +2110,10 @@ static int macro_cmp(const void *a, const void *b)
 	return x->dev < y->dev ? -1 : x->dev > y->dev;
 }
 
-/* Every macro board.h defines for a device or a region (emit-c.c). */
+/*
+ * Every macro the generated C may define for a device (board.h) or a
+ * region (board.c, for the regions it names: any of them could be).
+ */
 static void macros_collect(struct macro_defs *m, const struct board *b)
 {
 	static const struct {
@@ -2177,8 +2180,10 @@ static void check_macro_clash(struct check *c, struct board *b)
 		pairs[2 * nr_pairs + 1] = later;
 		nr_pairs++;
 		check_msg(c, &later->name_pos, "devices '%s' and '%s' would "
-			  "both define %s in board.h: rename one",
-			  dname(later), dname(first), m.defs[i].name);
+			  "both define %s in %s: rename one",
+			  dname(later), dname(first), m.defs[i].name,
+			  strstr(m.defs[i].name, "BOARD_REGION_") ==
+			  m.defs[i].name ? "board.c" : "board.h");
 		check_note(c, &first->name_pos, "'%s' defined here",
 			   dname(first));
 	}
