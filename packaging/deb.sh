@@ -37,6 +37,14 @@ printf 'Source: boardvm\n\nPackage: boardvm\nArchitecture: any\n' \
 depends=$(cd "$out/shlibs" && dpkg-shlibdeps -O "${elfs[@]}" 2>/dev/null |
 	sed -n 's/^shlibs:Depends=//p')
 [ -n "$depends" ] || { echo "deb.sh: dpkg-shlibdeps found no Depends" >&2; exit 1; }
+# And what they dlopen(): libmicrohttpd, by --api-sock (vmm/api-http.c),
+# whose soname the VMMs carry as a string, not as a NEEDED entry.
+for so in $(cat "${elfs[@]#-e}" | grep -aoE 'libmicrohttpd\.so\.[0-9]+' | sort -u); do
+	lib=$(ldconfig -p | awk -v so="$so" '$1 == so { print $NF; exit }')
+	pkg=$(dpkg -S "$(readlink -f "$lib")" 2>/dev/null | sed -E 's/[:,].*//' | head -n 1)
+	[ -n "$pkg" ] || { echo "deb.sh: no package holds $so (dlopen()ed)" >&2; exit 1; }
+	depends="$depends, $pkg"
+done
 
 vmms=$(cd "$stage/usr/bin" && ls -d boardvm-* | grep -vx boardvm-build | paste -sd, - | sed 's/,/, /g')
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)

@@ -18,7 +18,15 @@
  * counted and dropped as it comes); headers get 32 KiB per connection; a
  * client idle for API_IDLE_S seconds is disconnected; API_MAX_CONNS
  * connections at once, the next ones wait in the listen backlog.
+ *
+ * The library is loaded (dlopen) when --api-sock asks for it, not linked:
+ * it brings GnuTLS and eight more libraries with it, which a VM without an
+ * API socket would map, relocate and initialize at every start (2.8 MiB
+ * of its peak RSS, docs/performance.md). MHD_SONAME is the soname of the
+ * libmicrohttpd the build compiled against (vmm/vmm.mk); a VMM that
+ * cannot load it says so and does not start.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +38,7 @@
 #include <microhttpd.h>
 
 #include "api.h"
+#include "common.h"
 #include "seccomp.h"
 
 #define API_IDLE_S		10
@@ -44,6 +53,21 @@ struct api_request {
 	bool too_big;
 };
 
+#ifndef MHD_SONAME
+#error "MHD_SONAME (libmicrohttpd's soname) comes from vmm/vmm.mk"
+#endif
+
+/* The functions of libmicrohttpd this file calls, from mhd_load(). */
+static struct {
+	__typeof__(MHD_start_daemon) *start_daemon;
+	__typeof__(MHD_stop_daemon) *stop_daemon;
+	__typeof__(MHD_create_response_from_buffer) *create_response_from_buffer;
+	__typeof__(MHD_add_response_header) *add_response_header;
+	__typeof__(MHD_queue_response) *queue_response;
+	__typeof__(MHD_destroy_response) *destroy_response;
+	__typeof__(MHD_lookup_connection_value) *lookup_connection_value;
+} mhd;
+
 static struct MHD_Daemon *api_daemon;
 static char api_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 
@@ -54,7 +78,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn,
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
-	r = MHD_create_response_from_buffer(len, res->body,
+	r = mhd.create_response_from_buffer(len, res->body,
 					    MHD_RESPMEM_MUST_FREE);
 	if (!r) {
 		api_response_free(res);
@@ -62,10 +86,10 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn,
 	}
 	res->body = NULL;		/* MHD frees it */
 	if (len)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+		mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 					"application/json");
-	ret = MHD_queue_response(conn, res->status, r);
-	MHD_destroy_response(r);
+	ret = mhd.queue_response(conn, res->status, r);
+	mhd.destroy_response(r);
 	return ret;
 }
 
@@ -83,7 +107,7 @@ static enum MHD_Result send_too_big(struct MHD_Connection *conn, size_t size)
 
 static bool content_length_over(struct MHD_Connection *conn, size_t *size)
 {
-	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	const char *cl = mhd.lookup_connection_value(conn, MHD_HEADER_KIND,
 				MHD_HTTP_HEADER_CONTENT_LENGTH);
 	char *end;
 	unsigned long long n;
@@ -220,15 +244,59 @@ static int api_self_check(const struct sockaddr_un *addr)
 	return n == 0 ? 0 : -1;
 }
 
+/* libmicrohttpd's functions into mhd, once; -1 with the reason said. */
+static int mhd_load(void)
+{
+	static const struct {
+		const char *name;
+		void **fn;
+	} syms[] = {
+		{ "MHD_start_daemon", (void **)&mhd.start_daemon },
+		{ "MHD_stop_daemon", (void **)&mhd.stop_daemon },
+		{ "MHD_create_response_from_buffer",
+		  (void **)&mhd.create_response_from_buffer },
+		{ "MHD_add_response_header",
+		  (void **)&mhd.add_response_header },
+		{ "MHD_queue_response", (void **)&mhd.queue_response },
+		{ "MHD_destroy_response", (void **)&mhd.destroy_response },
+		{ "MHD_lookup_connection_value",
+		  (void **)&mhd.lookup_connection_value },
+	};
+	void *lib;
+
+	if (mhd.start_daemon)
+		return 0;
+	lib = dlopen(MHD_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!lib) {
+		fprintf(stderr, "boardvm: --api-sock needs libmicrohttpd (%s): "
+			"%s\n", MHD_SONAME, dlerror());
+		return -1;
+	}
+	for (unsigned i = 0; i < ARRAY_SIZE(syms); i++) {
+		*syms[i].fn = dlsym(lib, syms[i].name);
+		if (!*syms[i].fn) {
+			fprintf(stderr, "boardvm: --api-sock: %s has no %s\n",
+				MHD_SONAME, syms[i].name);
+			memset(&mhd, 0, sizeof(mhd));
+			dlclose(lib);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int api_http_start(const char *sock_path)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	int fd = listen_unix(sock_path);
+	int fd;
 
+	if (mhd_load() < 0)
+		return -1;
+	fd = listen_unix(sock_path);
 	if (fd < 0)
 		return -1;
 	snprintf(api_path, sizeof(api_path), "%s", sock_path);
-	api_daemon = MHD_start_daemon(
+	api_daemon = mhd.start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL,
 		0, NULL, NULL, api_answer, NULL,
 		MHD_OPTION_LISTEN_SOCKET, fd,
@@ -258,7 +326,7 @@ void api_http_stop(void)
 {
 	if (!api_daemon)
 		return;
-	MHD_stop_daemon(api_daemon);	/* closes the listening socket */
+	mhd.stop_daemon(api_daemon);	/* closes the listening socket */
 	api_daemon = NULL;
 	if (!seccomp_active())		/* else the next start removes it */
 		unlink(api_path);

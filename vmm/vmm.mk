@@ -31,7 +31,11 @@ VMM_OBJS := $(patsubst %.c,$(VMM_DIR)/obj/%.o,$(sort $(VMM_SRCS))) \
 # The API: libmicrohttpd (HTTP/1.1 on the Unix socket) and json-c (every
 # JSON body, --stats-format json, metrics, JSON logs); see docs/api.md.
 VMM_LIBS_CFLAGS := $(shell pkg-config --cflags json-c libmicrohttpd)
-VMM_LIBS := $(shell pkg-config --libs json-c libmicrohttpd)
+# libmicrohttpd is loaded at run time, by --api-sock only (vmm/api-http.c):
+# linked, it would bring GnuTLS and eight more libraries into every VM.
+VMM_LIBS := $(shell pkg-config --libs json-c)
+MHD_SONAME := $(shell objdump -p "$$(pkg-config --variable=libdir \
+	libmicrohttpd)/libmicrohttpd.so" 2>/dev/null | sed -n 's/^ *SONAME *//p')
 VMM_CFLAGS := $(VMM_INC) -I$(GEN_DIR) -pthread $(VMM_LIBS_CFLAGS)
 
 .PHONY: vmm
@@ -54,6 +58,8 @@ $(VMM_DIR)/syscall-names.h:
 	echo '#include <asm/unistd.h>' | $(CC) -dM -E - | \
 		sed -n 's/^#define __NR_\([a-z0-9_]*\) \([0-9][0-9]*\)$$/[\2] = "\1",/p' | \
 		sort -t '[' -k 2 -n >$@
+
+$(VMM_DIR)/obj/vmm/api-http.o: VMM_CFLAGS += -DMHD_SONAME='"$(MHD_SONAME)"'
 
 $(VMM_DIR)/obj/vmm/seccomp.o: $(VMM_DIR)/syscall-names.h
 $(VMM_DIR)/obj/vmm/seccomp.o: VMM_CFLAGS += -I$(VMM_DIR)

@@ -8,6 +8,10 @@
 #                      console (earlyprintk), then the VMM is stopped
 #   peak RSS           getrusage(RUSAGE_CHILDREN) of each run
 #
+# The baseline for the first instruction is the bare KVM_RUN loop of
+# bench/exits (one vCPU, one memslot, no VMM): boardvm --flat against it
+# is what boardvm itself adds to a launch, in time and in memory.
+#
 # Runs interleave round by round (every VMM once per round) so that the
 # rest of the machine's load hits them alike; medians over the rounds.
 # QEMU is qemu-system-x86_64 from the Debian package qemu-system-x86: not
@@ -62,6 +66,8 @@ qemu_cmd() {
 CONFIGS=()
 add() { CONFIGS+=("$1|$2|$3|$4"); }
 
+add "first/bare KVM_RUN loop (baseline)" "$REPS" 0 \
+	"$BUILD/bench/exits/bare $dir/first.bin $LOAD_ADDR 0x501"
 add "first/boardvm --flat" "$REPS" 33 \
 	"$vmm --mem $MEM --flat $dir/first.bin@$LOAD_ADDR"
 add "first/boardvm --kernel (PVH)" "$REPS" 33 \
@@ -170,6 +176,17 @@ for i in "${!CONFIGS[@]}"; do
 	[ "$rss" != - ] && rss=$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')
 	printf '%-44s %12s %14s %6s\n' "${name/\// : }" "$ms" "$rss" "$(runs "$i")"
 done
+# boardvm --flat (configuration 1) against the bare loop (0).
+awk -v bm="$(median 0 2)" -v br="$(median 0 3)" -v vm="$(median 1 2)" \
+    -v vr="$(median 1 3)" 'BEGIN {
+	if (bm == "-" || vm == "-" || bm <= 0 || br <= 0) {
+		print "boardvm --flat against the bare loop: no result"
+		exit
+	}
+	printf "boardvm --flat against the bare loop: launch to exit %.2fx," \
+	       " peak RSS %.2fx (%.1f MiB more)\n", vm / bm, vr / br,
+	       (vr - br) / 1024
+}'
 echo "(first: a guest whose first instruction writes debug-exit, process" \
      "start to exit; linux: process start to \"Linux version\" on the" \
      "serial console; peak RSS of the VMM process up to that point)"

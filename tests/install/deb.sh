@@ -40,7 +40,7 @@ done
 
 # Depends: every package holding a library the binaries link (their
 # NEEDED entries, found where ldd says they load from; what those need in
-# turn their own packages depend on).
+# turn their own packages depend on) or dlopen (libmicrohttpd).
 dpkg-deb -x "$deb" "$tmp/x"
 need=$(for b in "$tmp"/x/usr/bin/*; do
 		[ -L "$b" ] || ! head -c 4 "$b" | grep -q ELF && continue
@@ -48,6 +48,11 @@ need=$(for b in "$tmp"/x/usr/bin/*; do
 		readelf -d "$b" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' |
 		while read -r so; do
 			awk -v so="$so" '$1 == so && $2 == "=>" { print $3 }' "$tmp/ldd"
+		done
+		# what it dlopen()s: libmicrohttpd by --api-sock (a soname string)
+		grep -aoE 'libmicrohttpd\.so\.[0-9]+' "$b" | sort -u |
+		while read -r so; do
+			ldconfig -p | awk -v so="$so" '$1 == so { print $NF; exit }'
 		done
 	done | sort -u |
 	while read -r lib; do

@@ -513,7 +513,49 @@ EOF
 	grep -q 'unknown section "boot"' "$tmp/err" || fail "unknown section: $(cat "$tmp/err")"
 }
 
+# --- libmicrohttpd is loaded by --api-sock only ------------------------------
+
+# The library (and GnuTLS, which it brings) is not linked: a VM without
+# --api-sock never maps it; one with --api-sock does; and where it cannot
+# be loaded (here: hidden under /dev/null in a mount namespace of the
+# test), --api-sock says which library and why, and boardvm does not start.
+t_library_on_demand() {
+	local lib maps
+	if readelf -d "$VM" | grep -q 'NEEDED.*\(libmicrohttpd\|libgnutls\)'; then
+		fail "$VM links libmicrohttpd or libgnutls: $(readelf -d "$VM" | grep NEEDED | tr -s ' ' | tr '\n' ' ')"
+	fi
+	"$VM" --flat "$(guest counter)@$LOAD_ADDR" </dev/null >/dev/null 2>&1 &
+	vm_pid=$!
+	sleep 0.5
+	maps=$(cat "/proc/$vm_pid/maps" 2>/dev/null)
+	[ -n "$maps" ] || fail "no /proc/$vm_pid/maps of the VM without --api-sock"
+	grep -q 'libmicrohttpd\|libgnutls' <<<"$maps" &&
+		fail "a VM without --api-sock mapped libmicrohttpd or libgnutls"
+	stop_vm
+	start_vm --flat "$(guest counter)@$LOAD_ADDR" || return
+	# start_vm's $vm_pid is timeout(1); boardvm is its child
+	grep -q libmicrohttpd "/proc/$(pgrep -P "$vm_pid" | head -n 1)/maps" ||
+		fail "a VM with --api-sock has no libmicrohttpd mapped"
+	stop_vm
+	lib=$(awk '/libmicrohttpd/ { print $NF; exit }' /proc/self/maps)
+	[ -n "$lib" ] || lib=$(ldconfig -p | awk '/libmicrohttpd\.so\./ { print $NF; exit }')
+	if [ -z "$lib" ] || ! command -v unshare >/dev/null; then
+		fail "no libmicrohttpd in ldconfig -p, or no unshare, to hide it"
+		return
+	fi
+	lib=$(readlink -f "$lib")
+	unshare -m sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' \
+		sh "$lib" "$VM" --api-sock "$SOCK" --flat "$(guest hello)@$LOAD_ADDR" \
+		</dev/null >"$tmp/out" 2>"$tmp/err"
+	STATUS=$?
+	[ "$STATUS" = 1 ] || fail "hidden libmicrohttpd: exit status $STATUS, expected 1 (usage)"
+	grep -q '^boardvm: --api-sock needs libmicrohttpd (libmicrohttpd\.so\.[0-9]*): ' "$tmp/err" ||
+		fail "hidden libmicrohttpd: stderr '$(head -c 300 "$tmp/err")'"
+	[ -s "$tmp/out" ] && fail "hidden libmicrohttpd: the guest ran: $(head -c 100 "$tmp/out")"
+}
+
 api_test /api/getting-started t_getting_started
+api_test /api/library-on-demand t_library_on_demand
 api_test /api/machine-config t_machine_config
 api_test /api/bad-requests t_bad_requests
 api_test /api/slow-and-100-clients t_slow_and_many
