@@ -294,8 +294,9 @@ static void blk_slot_put(struct virtio_blk *vb, unsigned slot)
 
 /*
  * Start an IN or OUT of bytes [skip, skip + len) of the chain at `sector`,
- * or a FLUSH (len 0). Returns 1 (in flight), or -1 when the queue is
- * broken (more requests than it holds).
+ * or a FLUSH (len 0). Returns 1 (in flight), 0 when no SQE could be had
+ * (the request ends with IOERR now), or -1 when the queue is broken (more
+ * requests than it holds).
  */
 static int blk_start(struct virtio_blk *vb, struct virtq *vq,
 		     const struct virtq_req *req, uint8_t op, uint64_t sector,
@@ -471,17 +472,20 @@ static bool blk_complete(struct virtio_blk *vb, unsigned slot, int res)
 /*
  * Every CQE the ring holds (`wait`: first wait for one while requests are
  * in flight). Resubmits go to the kernel in one submit; the driver is
- * interrupted once if anything was pushed. Locked.
+ * interrupted once if anything was pushed. Locked. Returns 0, or the
+ * wait's negative errno.
  */
-static void blk_reap(struct virtio_blk *vb, bool wait)
+static int blk_reap(struct virtio_blk *vb, bool wait)
 {
 	struct io_uring_cqe *cqe;
 	unsigned resubmits = 0;
 	bool pushed = false;
+	int err = 0;
 
 	if (wait && vb->inflight)
-		while (io_uring_wait_cqe(&vb->ring, &cqe) == -EINTR)
-			;
+		do
+			err = io_uring_wait_cqe(&vb->ring, &cqe);
+		while (err == -EINTR);
 	while (io_uring_peek_cqe(&vb->ring, &cqe) == 0) {
 		unsigned slot = io_uring_cqe_get_data64(cqe);
 		int res = cqe->res;
@@ -498,6 +502,7 @@ static void blk_reap(struct virtio_blk *vb, bool wait)
 		blk_submit(vb);
 	if (pushed)
 		virtio_pci_queue_interrupt(&vb->vp, 0);
+	return err;
 }
 
 /*
@@ -610,8 +615,8 @@ static void blk_settle(struct device *dev)
 	struct virtio_blk *vb = to_blk(dev->state);
 
 	virtio_pci_lock(&vb->vp);
-	while (vb->ring_up && vb->inflight)
-		blk_reap(vb, true);
+	while (vb->ring_up && vb->inflight && blk_reap(vb, true) == 0)
+		;
 	virtio_pci_unlock(&vb->vp);
 }
 
