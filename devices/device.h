@@ -241,6 +241,13 @@ struct device_ops {
 	int (*poll_fd)(struct device *dev);
 	void (*poll_ready)(struct device *dev);
 	/*
+	 * Wait for the host I/O the device has in flight (virtio-blk's
+	 * io_uring requests) and complete it as poll_ready() would: tests
+	 * and fuzzers drive completions deterministically with it. NULL:
+	 * the device never has host I/O in flight.
+	 */
+	void (*settle)(struct device *dev);
+	/*
 	 * --trace-io: the name of the register at `offset` (from the block
 	 * base, as the access handlers get it) for a read or a write, as the
 	 * chip's documentation calls it ("THR", "LSR"); NULL when unnamed.

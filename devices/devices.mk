@@ -4,7 +4,8 @@
 # links the models its devices.mk names (BOARD_DEVICE_SOURCES) plus
 # DEVICE_COMMON_SOURCES: the property helpers, the console's raw terminal
 # mode, the PCI header, virtio transport and virtqueues the models share.
-# The models use pthread mutexes, hence DEVICE_LDLIBS.
+# The models use pthread mutexes and virtio-blk liburing (its io_uring
+# data path), hence DEVICE_LDLIBS: every link of the models adds it.
 DEVICE_COMMON_SOURCES := devices/device.c devices/console.c devices/pci.c \
 	devices/virtio-pci.c devices/virtio-mmio.c devices/virtqueue.c
 # Every model (the tests and fuzz targets link them all): the SOURCE
@@ -16,7 +17,7 @@ ifeq ($(DEVICE_MODEL_SOURCES),)
 $(error no DEVICE_TYPE entries found in machine/device-types.def)
 endif
 DEVICE_SOURCES := $(DEVICE_COMMON_SOURCES) $(DEVICE_MODEL_SOURCES)
-DEVICE_LDLIBS := -pthread
+DEVICE_LDLIBS := -pthread $(shell pkg-config --libs liburing)
 
 $(BUILD)/devices/%.o: devices/%.c
 	@mkdir -p $(@D)

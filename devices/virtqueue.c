@@ -197,14 +197,18 @@ void virtq_unpop(struct virtq *vq, uint16_t n)
 void virtq_push(struct virtq *vq, const struct virtq_req *req,
 		uint32_t written)
 {
+	virtq_push_id(vq, req->head, written > req->in_len ? req->in_len :
+		      written);
+}
+
+void virtq_push_id(struct virtq *vq, uint16_t head, uint32_t written)
+{
 	struct virtq_used_elem *elem;
 
 	if (vq->broken || !vq->used)
 		return;
-	if (written > req->in_len)
-		written = req->in_len;
 	elem = &vq->used->ring[vq->used_idx & (vq->size - 1)];
-	STORE_RELAXED(&elem->id, (uint32_t)req->head);
+	STORE_RELAXED(&elem->id, (uint32_t)head);
 	STORE_RELAXED(&elem->len, written);
 	vq->used_idx++;
 	__atomic_store_n(&vq->used->idx, vq->used_idx, __ATOMIC_RELEASE);

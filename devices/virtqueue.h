@@ -152,6 +152,13 @@ void virtq_push(struct virtq *vq, const struct virtq_req *req,
 		uint32_t written);
 
 /*
+ * The same for a chain the device no longer holds as a struct virtq_req
+ * (its request completes later, virtio-blk's io_uring path): `head` as
+ * virtq_pop() gave it, `written` already clamped to the chain's in_len.
+ */
+void virtq_push_id(struct virtq *vq, uint16_t head, uint32_t written);
+
+/*
  * Whether the driver wants an interrupt for what was pushed: with
  * event_idx, when used_idx passed the driver's used_event since the last
  * check (call it once per batch of pushes); else unless NO_INTERRUPT.

@@ -55,7 +55,7 @@ Architecture: $arch
 Maintainer: boardvm developers <boardvm@localhost>
 Installed-Size: $size
 Depends: $depends
-Recommends: bash-completion, make, gcc, pkg-config, libjson-c-dev, libmicrohttpd-dev
+Recommends: bash-completion, make, gcc, pkg-config, libjson-c-dev, libmicrohttpd-dev, liburing-dev
 Section: admin
 Priority: optional
 Description: KVM virtual machine monitor compiled from a board file

@@ -5,6 +5,9 @@ set -euo pipefail
 packages=(build-essential libyaml-dev flex bison device-tree-compiler
 	  clang libclang-rt-14-dev librsvg2-bin valgrind time linux-libc-dev
 	  busybox-static cpio python3 strace qemu-system-x86 kmod)
+# virtio-blk's io_uring data path (devices/virtio-blk.c): liburing
+# replaces the synchronous preadv/pwritev/fdatasync path.
+packages+=(liburing-dev)
 # The API socket (docs/api.md) and its tests.
 packages+=(pkg-config libmicrohttpd-dev libjson-c-dev curl jq)
 # iasl -d checks boardc's ACPI tables (tests/boardc/acpi-iasl.sh); lz4

@@ -42,7 +42,7 @@ VMM_CFLAGS := $(VMM_INC) -I$(GEN_DIR) -pthread $(VMM_LIBS_CFLAGS)
 vmm: $(BOARDVM)
 
 $(BOARDVM): $(VMM_OBJS) $(GEN_FRESH)
-	$(CC) $(LDFLAGS) -pthread -o $@ $(filter %.o,$^) $(VMM_LIBS) -lpthread
+	$(CC) $(LDFLAGS) -pthread -o $@ $(filter %.o,$^) $(VMM_LIBS) $(DEVICE_LDLIBS) -lpthread
 
 # The VMM's own objects see the board's header (-MMD adds the rest).
 $(filter $(VMM_DIR)/obj/%,$(VMM_OBJS)): $(GEN_DIR)/board.h

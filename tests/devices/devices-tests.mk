@@ -30,7 +30,7 @@ $(DEVTEST_DIR)/$(1)/$(1)-tests: $(addprefix $(DEVTEST_DIR)/$(1)/, \
 		$(1)-tests.o harness.o map-test.o dispatch.o instances.o \
 		board.o) \
 		$(DEVTEST_MODEL_OBJS)
-	$$(CC) $$(LDFLAGS) -pthread -o $$@ $$^
+	$$(CC) $$(LDFLAGS) -pthread -o $$@ $$^ $$(DEVICE_LDLIBS)
 endef
 $(foreach b,$(DEVTEST_BOARDS),$(eval $(call devtest_board,$(b))))
 
@@ -47,7 +47,7 @@ $(DEVTEST_DIR)/virtio/virtio-tests.o: tests/devices/virtio-tests.c
 	$(CC) $(CFLAGS) $(VMM_INC) -c -o $@ $<
 
 $(VIRTIO_TEST): $(VIRTIO_TEST_OBJS)
-	$(CC) $(LDFLAGS) -pthread -o $@ $^
+	$(CC) $(LDFLAGS) -pthread -o $@ $^ $(DEVICE_LDLIBS)
 
 # virtio-net the same way, a socketpair for its tap (tests/devices/net-tests.c).
 NET_TEST := $(DEVTEST_DIR)/virtio/net-tests
@@ -60,7 +60,7 @@ $(DEVTEST_DIR)/virtio/net-tests.o: tests/devices/net-tests.c
 	$(CC) $(CFLAGS) $(VMM_INC) -c -o $@ $<
 
 $(NET_TEST): $(NET_TEST_OBJS)
-	$(CC) $(LDFLAGS) -pthread -o $@ $^
+	$(CC) $(LDFLAGS) -pthread -o $@ $^ $(DEVICE_LDLIBS)
 
 # virtio-vsock with a real --vsock backend (Unix sockets in a temporary
 # directory): tests/devices/vsock-tests.c.
@@ -74,7 +74,7 @@ $(DEVTEST_DIR)/virtio/vsock-tests.o: tests/devices/vsock-tests.c
 	$(CC) $(CFLAGS) $(VMM_INC) -c -o $@ $<
 
 $(VSOCK_TEST): $(VSOCK_TEST_OBJS)
-	$(CC) $(LDFLAGS) -pthread -o $@ $^
+	$(CC) $(LDFLAGS) -pthread -o $@ $^ $(DEVICE_LDLIBS)
 
 -include $(wildcard $(DEVTEST_DIR)/*/*.d)
 

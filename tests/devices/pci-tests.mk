@@ -28,7 +28,7 @@ $(PCITEST_DIR)/board.o: $(PCITEST_GEN)/board.c
 	$(CC) $(CFLAGS) $(VMM_INC) -I$(PCITEST_GEN) -c -o $@ $<
 
 $(PCITEST_BIN): $(PCITEST_OBJS)
-	$(CC) $(LDFLAGS) -pthread -o $@ $^
+	$(CC) $(LDFLAGS) -pthread -o $@ $^ $(DEVICE_LDLIBS)
 
 -include $(wildcard $(PCITEST_DIR)/*.d $(PCITEST_DIR)/*/*.d)
 

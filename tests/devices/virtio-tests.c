@@ -14,21 +14,36 @@
  * below (negotiate, queue_setup, kick, ...) speak the transport's
  * registers.
  *
+ * virtio-blk completes disk requests asynchronously (io_uring): the
+ * helpers below serve its completions as the I/O thread does (poll the
+ * device's poll fd, call poll_ready()) until the used ring has what a
+ * test waits for, so every check sees a finished request.
+ *
  * One line per test: PASS <name> or FAIL <name>: <first failed check>.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+
 #include "device.h"
 #include "pci.h"
+#include "virtio-blk.h"
 #include "virtio-mmio.h"
 #include "virtqueue.h"
 #include "board-tables.h"
@@ -465,6 +480,45 @@ static void blk_header(uint32_t type, uint64_t sector)
 	*(uint8_t *)gpa(STATUS_GPA) = 0xee;
 }
 
+/* The device's poll fd readable within 5 s (a completion arrived). */
+static bool blk_event_wait(void)
+{
+	struct pollfd p = { .fd = f.dev.ops->poll_fd(&f.dev), .events = POLLIN };
+
+	return p.fd >= 0 && poll(&p, 1, 5000) == 1;
+}
+
+/*
+ * The I/O thread's part: serve completions (the ring's eventfd, then
+ * poll_ready) until queue 0's used index is `n` past `from`, or 5 s
+ * without a completion (a failed check).
+ */
+static void blk_wait_used(uint16_t from, uint16_t n)
+{
+	while ((uint16_t)(ring_used(0)->idx - from) < n) {
+		if (!blk_event_wait()) {
+			test_fail(__FILE__, __LINE__, "no completion in 5 s "
+				  "(%u of %u used)",
+				  (uint16_t)(ring_used(0)->idx - from), n);
+			return;
+		}
+		f.dev.ops->poll_ready(&f.dev);
+	}
+}
+
+/* The device's --stats counter `name`. */
+static uint64_t counter(const char *name)
+{
+	struct device_counter c[16];
+	unsigned n = f.dev.ops->counters(&f.dev, c, 16);
+
+	for (unsigned i = 0; i < n; i++)
+		if (!strcmp(c[i].name, name))
+			return c[i].value;
+	test_fail(__FILE__, __LINE__, "no counter %s", name);
+	return 0;
+}
+
 /* One request on queue 0 (header, data, status); returns the status. */
 static uint8_t blk_do(uint32_t type, uint64_t sector, uint32_t len,
 		      bool data_write)
@@ -482,6 +536,7 @@ static uint8_t blk_do(uint32_t type, uint64_t sector, uint32_t len,
 	else
 		post(0, (struct buf[]) { bufs[0], bufs[2] }, 2);
 	kick(0);
+	blk_wait_used(used, 1);
 	CHECK_EQ((uint16_t)(ring_used(0)->idx - used), 1);
 	return *(uint8_t *)gpa(STATUS_GPA);
 }
@@ -715,6 +770,7 @@ static void test_blk_async_notify(void)
 	blk_header(BLK_T_FLUSH, 0);
 	post(0, bufs, 2);
 	f.dev.ops->notify(&f.dev, mmio_mode ? MMIO_NOTIFY_REG : NOTIFY_REG, 0);
+	blk_wait_used(0, 1);
 	CHECK_EQ(ring_used(0)->idx, 1);
 	CHECK_EQ(*(uint8_t *)gpa(STATUS_GPA), BLK_S_OK);
 	/* A notify for a queue the device does not have is ignored. */
@@ -853,6 +909,346 @@ static void test_blk_durability(void)
 	CHECK_EQ(blk_create(), 0);
 }
 
+/* Tests: virtio-blk's io_uring data path */
+
+/* Request i of a batch: its header, data and status, apart from the rest. */
+#define BATCH_HDR(i)	(0x40000 + (i) * 0x20)
+#define BATCH_STATUS(i)	(0x40010 + (i) * 0x20)
+#define BATCH_DATA(i)	(0x50000 + (i) * 0x1000)
+
+/* Chain i at descriptors 3i..3i+2: `type` at `sector`, `len` bytes. */
+static void batch_post(unsigned i, uint32_t type, uint64_t sector,
+		       uint32_t len)
+{
+	uint8_t *h = gpa(BATCH_HDR(i));
+	struct buf bufs[3] = {
+		{ BATCH_HDR(i), 16, false },
+		{ BATCH_DATA(i), len, type == BLK_T_IN },
+		{ BATCH_STATUS(i), 1, true },
+	};
+
+	device_data_put(h, 4, type);
+	device_data_put(h + 4, 4, 0);
+	device_data_put(h + 8, 8, sector);
+	*(uint8_t *)gpa(BATCH_STATUS(i)) = 0xee;
+	if (len) {
+		post_at(0, 256, 3 * i, bufs, 3);
+	} else {
+		bufs[1] = bufs[2];
+		post_at(0, 256, 3 * i, bufs, 2);
+	}
+}
+
+/* Eight reads in one notify: eight SQEs, one io_uring_submit. */
+static void test_blk_batch(void)
+{
+	uint64_t submits, sqes;
+	int fd;
+
+	CHECK_EQ(blk_up(64 * 512, false), 0);
+	fd = open(f.disk_path, O_WRONLY);
+	for (unsigned i = 0; i < 8; i++) {
+		uint8_t sector[512];
+
+		memset(sector, 0x10 + i, sizeof(sector));
+		CHECK_EQ(pwrite(fd, sector, 512, (8 + i) * 512), 512);
+	}
+	close(fd);
+	submits = counter("submits");
+	sqes = counter("sqes");
+	for (unsigned i = 0; i < 8; i++)
+		batch_post(i, BLK_T_IN, 8 + i, 512);
+	kick(0);
+	CHECK_EQ(counter("submits") - submits, 1);
+	CHECK_EQ(counter("sqes") - sqes, 8);
+	blk_wait_used(0, 8);
+	for (unsigned i = 0; i < 8; i++) {
+		uint8_t *data = gpa(BATCH_DATA(i));
+
+		CHECK_EQ(*(uint8_t *)gpa(BATCH_STATUS(i)), BLK_S_OK);
+		CHECK_EQ(data[0], 0x10 + i);
+		CHECK_EQ(data[511], 0x10 + i);
+	}
+	CHECK_EQ(counter("requests"), 8);
+	CHECK_EQ(counter("io-errors"), 0);
+	/* One interrupt line raise for the lot (INTx, not acked between). */
+	CHECK_EQ(f.irq_raises, 1);
+}
+
+/*
+ * Two writes and a FLUSH in one notify: the FLUSH's fsync drains the ring
+ * (IOSQE_IO_DRAIN), so it completes after both writes, their data in the
+ * file by then.
+ */
+static void test_blk_flush_after_writes(void)
+{
+	uint8_t back[4096];
+	struct virtq_used *u;
+	int fd;
+
+	CHECK_EQ(blk_up(64 * 512, false), 0);
+	memset(gpa(BATCH_DATA(0)), 0xa1, 4096);
+	memset(gpa(BATCH_DATA(1)), 0xb2, 4096);
+	batch_post(0, BLK_T_OUT, 0, 4096);
+	batch_post(1, BLK_T_OUT, 8, 4096);
+	batch_post(2, BLK_T_FLUSH, 0, 0);
+	kick(0);
+	CHECK_EQ(counter("sqes"), 3);
+	blk_wait_used(0, 3);
+	u = ring_used(0);
+	CHECK_EQ(u->ring[2].id, 6);			/* the FLUSH, last */
+	CHECK_EQ(u->ring[0].id + u->ring[1].id, 0 + 3);
+	for (unsigned i = 0; i < 3; i++)
+		CHECK_EQ(*(uint8_t *)gpa(BATCH_STATUS(i)), BLK_S_OK);
+	fd = open(f.disk_path, O_RDONLY);
+	CHECK_EQ(pread(fd, back, 4096, 0), 4096);
+	CHECK(back[0] == 0xa1 && back[4095] == 0xa1);
+	CHECK_EQ(pread(fd, back, 4096, 8 * 512), 4096);
+	CHECK(back[0] == 0xb2 && back[4095] == 0xb2);
+	close(fd);
+}
+
+/* Byte i of the short-read tests' image. */
+static uint8_t short_byte(unsigned i)
+{
+	return (uint8_t)(i * 13 + i / 512);
+}
+
+/* An 8-sector disk with short_byte() in it, cut to its first 1280 bytes. */
+static void short_disk(void)
+{
+	uint8_t img[4096];
+	int fd;
+
+	for (unsigned i = 0; i < sizeof(img); i++)
+		img[i] = short_byte(i);
+	CHECK_EQ(blk_up(sizeof(img), false), 0);
+	fd = open(f.disk_path, O_WRONLY);
+	CHECK_EQ(pwrite(fd, img, sizeof(img), 0), sizeof(img));
+	CHECK_EQ(ftruncate(fd, 1280), 0);
+	close(fd);
+}
+
+/*
+ * A read that comes back short (the file shrank to 1280 bytes under the
+ * disk) is resubmitted for the rest; here the file has grown back before
+ * the resubmit, so the request ends OK with all 4096 bytes.
+ */
+static void test_blk_short_read_resubmit(void)
+{
+	uint8_t *data = gpa(BATCH_DATA(0)), img[4096];
+	int fd;
+
+	short_disk();
+	batch_post(0, BLK_T_IN, 0, 4096);
+	kick(0);
+	CHECK(blk_event_wait());		/* the short CQE: 1280 bytes */
+	for (unsigned i = 0; i < sizeof(img); i++)
+		img[i] = short_byte(i);
+	fd = open(f.disk_path, O_WRONLY);
+	CHECK_EQ(pwrite(fd, img, sizeof(img), 0), sizeof(img));
+	close(fd);
+	f.dev.ops->poll_ready(&f.dev);		/* resubmits bytes 1280.. */
+	CHECK_EQ(counter("resubmits"), 1);
+	blk_wait_used(0, 1);
+	CHECK_EQ(*(uint8_t *)gpa(BATCH_STATUS(0)), BLK_S_OK);
+	CHECK_EQ(ring_used(0)->ring[0].len, 4097);
+	CHECK(!memcmp(data, img, sizeof(img)));
+	CHECK_EQ(counter("sqes"), 2);
+}
+
+/*
+ * The same short read with the file still cut: the resubmit reads nothing
+ * (end of file) and the request ends with IOERR, nothing reported written.
+ */
+static void test_blk_short_read_eof(void)
+{
+	uint8_t *data = gpa(BATCH_DATA(0));
+
+	short_disk();
+	batch_post(0, BLK_T_IN, 0, 4096);
+	kick(0);
+	blk_wait_used(0, 1);
+	CHECK_EQ(*(uint8_t *)gpa(BATCH_STATUS(0)), BLK_S_IOERR);
+	CHECK_EQ(ring_used(0)->ring[0].len, 1);
+	CHECK_EQ(counter("resubmits"), 1);
+	CHECK_EQ(counter("io-errors"), 1);
+	CHECK_EQ(data[0], short_byte(0));
+	CHECK_EQ(data[1279], short_byte(1279));
+}
+
+/* A read of a file truncated to nothing completes with res 0: IOERR. */
+static void test_blk_read_truncated(void)
+{
+	CHECK_EQ(blk_up(4096, false), 0);
+	CHECK_EQ(truncate(f.disk_path, 0), 0);
+	CHECK_EQ(blk_do(BLK_T_IN, 0, 512, true), BLK_S_IOERR);
+	CHECK_EQ(counter("resubmits"), 0);
+	CHECK_EQ(counter("io-errors"), 1);
+	/* The device is fine: a FLUSH still works. */
+	CHECK_EQ(blk_do(BLK_T_FLUSH, 0, 0, false), BLK_S_OK);
+	CHECK_EQ(status() & VIRTIO_STATUS_NEEDS_RESET, 0);
+}
+
+/* A reset with reads in flight waits for them and drops them. */
+static void test_blk_reset_in_flight(void)
+{
+	uint16_t used;
+
+	CHECK_EQ(blk_up(64 * 512, false), 0);
+	for (unsigned i = 0; i < 8; i++)
+		batch_post(i, BLK_T_IN, i, 4096);
+	kick(0);
+	CHECK(blk_event_wait());
+	status_set(0);				/* reset, nothing reaped */
+	memset(f.ram0, 0, RAM0_SIZE);
+	driver_up(0, 1, 256);
+	used = ring_used(0)->idx;
+	CHECK_EQ(blk_do(BLK_T_FLUSH, 0, 0, false), BLK_S_OK);
+	/* Only the FLUSH came back: the old reads are gone for good. */
+	CHECK_EQ((uint16_t)(ring_used(0)->idx - used), 1);
+	f.dev.ops->poll_ready(&f.dev);
+	CHECK_EQ((uint16_t)(ring_used(0)->idx - used), 1);
+}
+
+/*
+ * The kernel enforces the ring's restrictions: an opcode not allowed
+ * (OPENAT), an SQE without IOSQE_FIXED_FILE, a write on a read-only
+ * disk's ring and a register operation after enabling are refused with
+ * EACCES; a fixed-file read works.
+ */
+static int ring_one(struct io_uring *ring, void (*prep)(struct io_uring_sqe *,
+			void *), void *arg)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	struct io_uring_cqe *cqe;
+	int res;
+
+	if (!sqe)
+		return -ENOSPC;
+	prep(sqe, arg);
+	if (io_uring_submit(ring) != 1 || io_uring_wait_cqe(ring, &cqe) < 0)
+		return -EIO;
+	res = cqe->res;
+	io_uring_cqe_seen(ring, cqe);
+	return res;
+}
+
+static void prep_openat(struct io_uring_sqe *sqe, void *arg)
+{
+	io_uring_prep_openat(sqe, AT_FDCWD, arg, O_RDONLY, 0);
+	sqe->flags |= IOSQE_FIXED_FILE;
+}
+
+static void prep_read(struct io_uring_sqe *sqe, void *arg)
+{
+	io_uring_prep_readv(sqe, VIRTIO_BLK_FIXED_DISK, arg, 1, 0);
+	sqe->flags |= IOSQE_FIXED_FILE;
+}
+
+static void prep_read_unfixed(struct io_uring_sqe *sqe, void *arg)
+{
+	io_uring_prep_readv(sqe, *(int *)((struct iovec *)arg + 1), arg, 1, 0);
+}
+
+static void prep_write(struct io_uring_sqe *sqe, void *arg)
+{
+	io_uring_prep_writev(sqe, VIRTIO_BLK_FIXED_DISK, arg, 1, 0);
+	sqe->flags |= IOSQE_FIXED_FILE;
+}
+
+static void prep_flush(struct io_uring_sqe *sqe, void *arg)
+{
+	io_uring_prep_fsync(sqe, VIRTIO_BLK_FIXED_DISK, IORING_FSYNC_DATASYNC);
+	sqe->flags |= IOSQE_FIXED_FILE | IOSQE_IO_DRAIN;
+}
+
+static void test_blk_ring_restricted(void)
+{
+	struct io_uring ring;
+	char buf[512];
+	struct {
+		struct iovec iov;
+		int fd;
+	} unfixed;
+	struct iovec iov = { buf, sizeof(buf) };
+	int disk, efd = eventfd(0, EFD_CLOEXEC);
+
+	disk_make(4096, false);
+	disk = open(f.disk_path, O_RDWR);
+	CHECK(disk >= 0 && efd >= 0);
+	CHECK_EQ(virtio_blk_ring_init(&ring, 8, disk, efd, false, "dev0"), 0);
+	CHECK_EQ(ring_one(&ring, prep_read, &iov), 512);
+	CHECK_EQ(ring_one(&ring, prep_write, &iov), 512);
+	CHECK_EQ(ring_one(&ring, prep_flush, NULL), 0);
+	CHECK_EQ(ring_one(&ring, prep_openat, "/etc/passwd"), -EACCES);
+	unfixed.iov = iov;
+	unfixed.fd = disk;
+	CHECK_EQ(ring_one(&ring, prep_read_unfixed, &unfixed), -EACCES);
+	CHECK_EQ(io_uring_register_files_update(&ring, 0, &disk, 1), -EACCES);
+	io_uring_queue_exit(&ring);
+	/* A read-only disk's ring takes reads only. */
+	CHECK_EQ(virtio_blk_ring_init(&ring, 8, disk, efd, true, "dev0"), 0);
+	CHECK_EQ(ring_one(&ring, prep_read, &iov), 512);
+	CHECK_EQ(ring_one(&ring, prep_write, &iov), -EACCES);
+	CHECK_EQ(ring_one(&ring, prep_flush, NULL), -EACCES);
+	io_uring_queue_exit(&ring);
+	close(disk);
+	close(efd);
+}
+
+/* The child's io_uring_setup() fails with EPERM (kernel.io_uring_disabled). */
+static int deny_io_uring(void)
+{
+	struct sock_filter insns[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = 4, .filter = insns };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -1;
+	return syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+}
+
+/*
+ * No io_uring, no device, no fallback: init fails with EPERM and a
+ * message naming the device, the call and the error.
+ */
+static void test_blk_no_io_uring(void)
+{
+	char msg[512] = { 0 };
+	int fds[2], st;
+	ssize_t n;
+	pid_t pid;
+
+	disk_make(4096, false);
+	CHECK_EQ(pipe(fds), 0);
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		if (dup2(fds[1], STDERR_FILENO) < 0 || deny_io_uring() < 0)
+			_exit(3);
+		st = blk_create() == -EPERM ? 0 : 1;
+		fflush(stderr);
+		_exit(st);
+	}
+	close(fds[1]);
+	n = read(fds[0], msg, sizeof(msg) - 1);
+	close(fds[0]);
+	CHECK(waitpid(pid, &st, 0) == pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	CHECK(n > 0);
+	if (!strstr(msg, "boardvm: dev0: io_uring_queue_init: Operation not "
+		    "permitted; the virtio-blk data path needs io_uring"))
+		test_fail(__FILE__, __LINE__, "message '%s'", msg);
+}
+
 /* Tests: malformed queues. Each must leave the device NEEDS_RESET. */
 
 /* DEVICE_NEEDS_RESET, for the reason containing `why`. */
@@ -874,6 +1270,30 @@ static void test_blk_durability(void)
 		EXPECT_REASON(why);					\
 		CHECK_EQ(ring_used(0)->idx, used_before);		\
 	} while (0)
+
+/* More chains in flight than the queue holds (heads reused): broken. */
+static void test_blk_too_many_in_flight(void)
+{
+	struct buf bufs[2] = {
+		{ HDR_GPA, 16, false }, { STATUS_GPA, 1, true },
+	};
+
+	disk_make(64 * 512, false);
+	CHECK_EQ(blk_create(), 0);
+	driver_up(0, 1, 8);
+	blk_header(BLK_T_FLUSH, 0);
+	/* Four two-descriptor chains fill the queue; then the same again. */
+	for (unsigned round = 0; round < 2; round++) {
+		for (unsigned i = 0; i < 4; i++)
+			post_at(0, 8, 2 * i, bufs, 2);
+		kick(0);
+		CHECK_EQ(status() & VIRTIO_STATUS_NEEDS_RESET, 0);
+	}
+	/* A ninth in flight, nothing given back yet. */
+	post_at(0, 8, 0, bufs, 2);
+	kick(0);
+	EXPECT_REASON("more requests in flight than the queue holds");
+}
 
 /* Post one chain on queue 0 of a fresh rng, kick, expect it broken. */
 static void rng_bad_chain(const struct buf *bufs, unsigned n,
@@ -1371,6 +1791,17 @@ static const struct {
 	{ "/virtio-blk/lock-conflict", test_blk_lock_conflict, BOTH },
 	{ "/virtio-blk/missing-file", test_blk_missing_file, BOTH },
 	{ "/virtio-blk/durability", test_blk_durability, BOTH },
+	{ "/virtio-blk/batch", test_blk_batch, BOTH },
+	{ "/virtio-blk/flush-after-writes", test_blk_flush_after_writes, BOTH },
+	{ "/virtio-blk/short-read-resubmit", test_blk_short_read_resubmit,
+	  BOTH },
+	{ "/virtio-blk/short-read-eof", test_blk_short_read_eof, BOTH },
+	{ "/virtio-blk/read-truncated", test_blk_read_truncated, BOTH },
+	{ "/virtio-blk/reset-in-flight", test_blk_reset_in_flight, BOTH },
+	{ "/virtio-blk/too-many-in-flight", test_blk_too_many_in_flight,
+	  BOTH },
+	{ "/virtio-blk/ring-restricted", test_blk_ring_restricted, PCI_ONLY },
+	{ "/virtio-blk/no-io-uring", test_blk_no_io_uring, BOTH },
 	{ "/virtio-rng/fill", test_rng_fill, BOTH },
 	{ "/virtio-console/tx", test_console_tx, BOTH },
 	{ "/virtio-console/rx", test_console_rx, BOTH },

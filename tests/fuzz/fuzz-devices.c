@@ -38,7 +38,9 @@
  * bit), counts MSIs, has 128 KiB of guest RAM at 0 (two spans: 0-0xffff
  * and 0x10000-0x1ffff, zeroed for every input) and one 64 KiB disk (a
  * memfd) for virtio-blk; the console goes to /dev/null. Every input runs
- * on a freshly created machine.
+ * on a freshly created machine. After every operation the devices' host
+ * I/O in flight is completed (ops->settle: virtio-blk's io_uring reads,
+ * writes and flushes), so what an input does is the same on every run.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -309,6 +311,21 @@ static void op_clock(struct input *in)
 	now_ns += ns << (take(in, 1) % 24);
 }
 
+/*
+ * Host I/O the devices have in flight (virtio-blk's io_uring requests)
+ * completed and served after every operation: an input's effects never
+ * depend on when the kernel finishes a read.
+ */
+static void settle_all(void)
+{
+	for (unsigned i = 0; i < board_info.nr_devices; i++) {
+		struct device *dev = &machine_devices[i];
+
+		if (dev->ops && dev->ops->settle && dev->state)
+			dev->ops->settle(dev);
+	}
+}
+
 static void run_op(struct input *in)
 {
 	uint8_t op = take(in, 1);
@@ -357,6 +374,7 @@ static void run_op(struct input *in)
 		refuse_bars = !refuse_bars;
 		break;
 	}
+	settle_all();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -60,7 +60,7 @@ $(FUZZ_REPLAY_DIR)/replay-devices-$(1): $(FUZZ_REPLAY_DIR)/replay.o \
 		$(FUZZ_REPLAY_DIR)/$(1)/fuzz-devices.o \
 		$(3)/dispatch.o $(3)/instances.o $(3)/board.o \
 		$(DEVTEST_MODEL_OBJS)
-	$$(CC) $$(LDFLAGS) -pthread -o $$@ $$^
+	$$(CC) $$(LDFLAGS) -pthread -o $$@ $$^ $$(DEVICE_LDLIBS)
 endef
 $(foreach b,$(FUZZ_REPLAY_BOARDS),$(eval $(call fuzz_replay_board,$(b),$(call fuzz_replay_gen,$(b)),$(call fuzz_replay_obj,$(b)))))
 
@@ -70,7 +70,7 @@ $(FUZZ_REPLAY_DIR)/replay-pci: $(FUZZ_REPLAY_DIR)/replay.o \
 		$(call fuzz_replay_obj,$(FUZZ_REPLAY_PCI))/instances.o \
 		$(call fuzz_replay_obj,$(FUZZ_REPLAY_PCI))/board.o \
 		$(DEVTEST_MODEL_OBJS)
-	$(CC) $(LDFLAGS) -pthread -o $@ $^
+	$(CC) $(LDFLAGS) -pthread -o $@ $^ $(DEVICE_LDLIBS)
 
 FUZZ_REPLAY_BINS += $(FUZZ_REPLAY_DIR)/replay-virtqueue
 
@@ -93,7 +93,7 @@ $(FUZZ_REPLAY_DIR)/replay-virtio-net: $(FUZZ_REPLAY_DIR)/replay.o \
 		$(FUZZ_REPLAY_DIR)/fuzz-virtio-net.o \
 		$(addprefix $(BUILD)/devices/, virtio-net.o virtio-pci.o \
 			virtqueue.o pci.o device.o) $(MACHINE_OBJS)
-	$(CC) $(LDFLAGS) -pthread -o $@ $^
+	$(CC) $(LDFLAGS) -pthread -o $@ $^ $(DEVICE_LDLIBS)
 
 FUZZ_REPLAY_BINS += $(FUZZ_REPLAY_DIR)/replay-vsock
 
@@ -105,7 +105,7 @@ $(FUZZ_REPLAY_DIR)/replay-vsock: $(FUZZ_REPLAY_DIR)/replay.o \
 		$(FUZZ_REPLAY_DIR)/fuzz-vsock.o \
 		$(addprefix $(BUILD)/devices/, virtio-vsock.o virtio-pci.o \
 			virtqueue.o pci.o device.o) $(MACHINE_OBJS)
-	$(CC) $(LDFLAGS) -pthread -o $@ $^
+	$(CC) $(LDFLAGS) -pthread -o $@ $^ $(DEVICE_LDLIBS)
 
 # The kernel loaders (tests/fuzz/fuzz-loaders.c): bzImage and PVH, on the
 # pc board's tables, the device ops stubbed as the loader tests do

@@ -155,7 +155,7 @@ $(FUZZ_DIR)/fuzz-vsock: $(FUZZ_DIR)/vq/fuzz-vsock.o \
 		$(addprefix $(FUZZ_DIR)/models/, virtio-vsock.o virtio-pci.o \
 			virtqueue.o pci.o device.o) \
 		$(patsubst machine/%.c,$(FUZZ_DIR)/models/%.o,$(MACHINE_SRCS))
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -pthread -o $@ $^
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -pthread -o $@ $^ $(DEVICE_LDLIBS)
 
 $(FUZZ_DIR)/fuzz-virtqueue: $(FUZZ_DIR)/vq/fuzz-virtqueue.o \
 		$(FUZZ_DIR)/models/virtqueue.o $(FUZZ_DIR)/models/guest-ram.o
@@ -219,7 +219,7 @@ $(FUZZ_DIR)/fuzz-devices-$(1): $(FUZZ_DIR)/$(1)/fuzz-devices.o \
 		$(FUZZ_DIR)/$(1)/dispatch.o $(FUZZ_DIR)/$(1)/instances.o \
 		$(FUZZ_DIR)/$(1)/board.o \
 		$(FUZZ_DEV_MODELS)
-	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -fsanitize=fuzzer -pthread -o $$@ $$^
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -fsanitize=fuzzer -pthread -o $$@ $$^ $$(DEVICE_LDLIBS)
 endef
 $(foreach b,$(FUZZ_DEV_BOARDS),$(eval $(call fuzz_dev_board,$(b),$(call fuzz_gen,$(b)))))
 
@@ -227,7 +227,7 @@ $(foreach b,$(FUZZ_DEV_BOARDS),$(eval $(call fuzz_dev_board,$(b),$(call fuzz_gen
 FUZZ_PCI_BOARD := $(if $(filter virtio-guest,$(FUZZ_DEV_BOARDS)),virtio-guest,pc)
 $(FUZZ_DIR)/fuzz-pci: $(addprefix $(FUZZ_DIR)/$(FUZZ_PCI_BOARD)/, \
 		fuzz-pci.o dispatch.o instances.o board.o) $(FUZZ_DEV_MODELS)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -pthread -o $@ $^
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -pthread -o $@ $^ $(DEVICE_LDLIBS)
 
 $(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(@D)

@@ -292,6 +292,25 @@ t_disk_missing() {
 	expect_err_is "boardvm: cannot open --disk '$tmp/no-disk.img': No such file or directory"
 }
 
+# A host without io_uring (kernel.io_uring_disabled, an old kernel): a
+# --disk fails to start, the device, the call and the error named, and
+# nothing falls back to another data path; without --disk the same board
+# runs (its virtio-blk has no medium, so no ring).
+t_disk_no_io_uring() {
+	truncate -s 1M "$tmp/nouring.img"
+	timeout -k 5 "$TIMEOUT" "$BUILD/tests/vmm/no-io-uring" "$BUILD/pc/boardvm" \
+		--disk "$tmp/nouring.img" --flat "$(hello pc)" \
+		<"$STDIN" >"$tmp/out" 2>"$tmp/err"
+	STATUS=$?
+	expect_status 2
+	expect_err_is "boardvm: virtio-blk0: io_uring_queue_init: Operation not permitted; the virtio-blk data path needs io_uring (Linux 5.10 or later, kernel.io_uring_disabled 0)
+boardvm: cannot create device virtio-blk0 (virtio-blk-pci, boards/pc.yaml:109:5): Operation not permitted"
+	timeout -k 5 "$TIMEOUT" "$BUILD/tests/vmm/no-io-uring" "$BUILD/pc/boardvm" \
+		--flat "$(hello pc)" <"$STDIN" >"$tmp/out" 2>"$tmp/err"
+	STATUS=$?
+	expect_status 33
+}
+
 # Neither a directory nor a character device is a disk; a FIFO would
 # block open().
 t_disk_directory() {
@@ -617,12 +636,14 @@ t_seccomp_policy() {
 	echo "$OUT" | grep -q '^syscall eventfd2: the board has PCI functions' ||
 		fail "pc: no eventfd2 for its MSI-X vectors"
 	if grep -q 'type: virtio-blk-pci' boards/pc.yaml; then
-		echo "$OUT" | grep -q '^syscall preadv: virtio-blk-pci: ' ||
-			fail "pc: no preadv for its disk"
+		echo "$OUT" | grep -q '^syscall io_uring_enter: virtio-blk-pci: ' ||
+			fail "pc: no io_uring_enter for its disk"
 	fi
 	# What no device calls once the filter is in (tests/vmm/seccomp-used.sh
-	# checks every listed item is used).
-	for nr in pread64 pwrite64 fsync flock nanosleep clock_nanosleep \
+	# checks every listed item is used): the disk goes through io_uring,
+	# whose ring is set up and registered before the filter.
+	for nr in pread64 pwrite64 preadv pwritev fdatasync fsync flock \
+		  io_uring_setup io_uring_register nanosleep clock_nanosleep \
 		  epoll_pwait; do
 		! echo "$OUT" | grep -q "^syscall $nr[: ]" || fail "pc allows $nr"
 	done
@@ -651,7 +672,7 @@ t_seccomp_policy() {
 		done
 		# No disk on the board: none of the disk's syscalls.
 		if ! grep -q 'type: virtio-blk-pci' boards/$board.yaml; then
-			! echo "$OUT" | grep -Eq '^syscall (pread64|pwrite64|fdatasync):' ||
+			! echo "$OUT" | grep -Eq '^syscall (pread64|pwrite64|preadv|pwritev|fdatasync|io_uring_enter):' ||
 				fail "$board allows a disk's syscalls"
 		fi
 	done
@@ -713,6 +734,7 @@ disk_test /vmm/files/disk-locked t_disk_locked
 disk_test /vmm/files/disk-directory t_disk_directory
 disk_test /vmm/files/disk-dev-zero t_disk_dev_zero
 disk_test /vmm/files/disk-fifo t_disk_fifo
+disk_test /vmm/files/disk-no-io-uring t_disk_no_io_uring
 kvm_test /vmm/files/disk-twice t_disk_twice
 kvm_test /vmm/files/output-fifo t_output_fifo
 run_test /vmm/host/mem-above-host t_mem_above_host

@@ -34,3 +34,11 @@ $(IRQ_LEVEL_TEST): tests/vmm/irq-level-tests.c vmm/irq-level.h
 	$(CC) $(CFLAGS) -Ivmm -o $@ $(filter %.c,$^)
 TEST_SUITES += $(IRQ_LEVEL_TEST)
 TEST_DEPS += $(IRQ_LEVEL_TEST)
+
+# A host without io_uring for boardvm (tests/vmm/run.sh's
+# /vmm/files/disk-no-io-uring): io_uring_setup fails with EPERM.
+NO_IO_URING := $(BUILD)/tests/vmm/no-io-uring
+$(NO_IO_URING): tests/vmm/no-io-uring.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
+TEST_DEPS += $(NO_IO_URING)

@@ -52,6 +52,38 @@ t_virtio_blk_ro() {
 	cmp -s "$tmp/disk0" "$tmp/disk0.orig" || fail "the read-only disk file changed"
 }
 
+# kill -9 after a FLUSH: the data the guest wrote is in the image (the
+# io_uring writes were complete when the guest saw OK, none was left in
+# flight for the kernel to cancel at the VMM's death), and the image's
+# lock died with the VMM: a new boardvm opens it at once. (The FLUSH's
+# fdatasync itself cannot be seen from here, a kill leaves the page
+# cache; tests/devices/virtio-tests.c checks its ordering.)
+t_virtio_blk_durable() {
+	local pid s want got
+	virtio_disks
+	"$BUILD/$VBOARD/boardvm" --flat "$BUILD/guest/$VBOARD/virtio-blk-durable.bin@$LOAD_ADDR" \
+		--disk "$tmp/disk0" --disk "$tmp/disk1" <"$STDIN" >"$tmp/out" 2>"$tmp/err" &
+	pid=$!
+	if ! wait_for "^virtio-blk durable: 32 sectors written at sector 16, flushed" "$tmp/out" "$TIMEOUT"; then
+		kill -9 "$pid"
+		wait "$pid" 2>/dev/null
+		fail "no flush reported: $(tail -n 3 "$tmp/out" "$tmp/err" | tr '\n' ' ')"
+		return
+	fi
+	kill -9 "$pid"
+	wait "$pid" 2>/dev/null
+	STATUS=$?
+	expect_status 137
+	for s in $(seq 0 31); do
+		want=$(printf "$(printf %02x $((0x40 + s)))%.0s" $(seq 512))
+		got=$(od -An -v -tx1 -j $(((16 + s) * 512)) -N 512 "$tmp/disk0" | tr -d ' \n')
+		[ "$got" = "$want" ] || { fail "sector $((16 + s)) of the image after kill -9: ${got:0:16}..., expected ${want:0:16}..."; return; }
+	done
+	run_virtio virtio-blk --disk "$tmp/disk0" --disk "$tmp/disk1"
+	expect_status 33
+	expect_no_err "locked by another process"
+}
+
 t_virtio_rng() {
 	virtio_disks
 	run_virtio virtio-rng --disk "$tmp/disk0" --disk "$tmp/disk1"
@@ -145,6 +177,7 @@ t_virtio_bar_move() {
 
 guest_test /guest/virtio/blk t_virtio_blk
 guest_test /guest/virtio/blk-read-only t_virtio_blk_ro
+guest_test /guest/virtio/blk-durable t_virtio_blk_durable
 guest_test /guest/virtio/rng t_virtio_rng
 guest_test /guest/virtio/console t_virtio_console
 guest_test /guest/virtio/msix t_virtio_msix

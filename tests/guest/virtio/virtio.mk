@@ -11,7 +11,8 @@ VIRTIO_DIR := $(BUILD)/guest/$(VIRTIO_BOARD_NAME)
 # The guests' copy of the board header (the recursive vmm make writes its
 # own under $(BUILD)/generated: two makes never write one file).
 VIRTIO_GEN := $(VIRTIO_DIR)/gen
-VIRTIO_GUESTS := virtio-blk virtio-blk-ro virtio-rng virtio-console \
+VIRTIO_GUESTS := virtio-blk virtio-blk-ro virtio-blk-durable virtio-rng \
+	virtio-console \
 	virtio-msix virtio-intx virtio-bar-move virtio-log-flood \
 	virtio-bar-storm
 VIRTIO_DRIVER := $(VIRTIO_DIR)/start.o $(VIRTIO_DIR)/lib.o \
