@@ -87,9 +87,11 @@ extract_vmlinux() {
 # in load order (scripts/module-order.sh): /init insmods them from
 # /lib/modules in the order of /lib/modules/order.
 MODULES="virtio_pci virtio_mmio virtio_blk virtio_rng virtio_console virtio_net vmw_vsock_virtio_transport"
-# The guest's vsock program (tests/linux/vsock-echo.c, built static by
-# make): in /bin when it is built; its hash is part of the image's name.
-VSOCK_ECHO=$(dirname "$0")/../${BUILD:-build}/tests/linux/vsock-echo
+# The guest's own programs (tests/linux/vsock-echo.c, disk-read.c, built
+# static by make): in /bin when they are built; their hashes are part of
+# the image's name.
+GUEST_PROGS="vsock-echo disk-read"
+guest_prog() { echo "$(dirname "$0")/../${BUILD:-build}/tests/linux/$1"; }
 # The power button (ACPI's fixed button, which boardvm presses on
 # SIGTERM) and evdev, through which /init sees its KEY_POWER: loaded by
 # every boot from /lib/modules/button-order, unless built in.
@@ -121,7 +123,9 @@ modules_for() {
 initrd_stamp() {
 	printf '%s\nmodules: %s, %s from %s\n' "$INIT" "$MODULES" \
 		"$BUTTON_MODULES" "${1##*/}"
-	[ ! -f "$VSOCK_ECHO" ] || sha256sum <"$VSOCK_ECHO"
+	for p in $GUEST_PROGS; do
+		[ ! -f "$(guest_prog "$p")" ] || sha256sum <"$(guest_prog "$p")"
+	done
 }
 
 build_initrd() {
@@ -143,7 +147,10 @@ build_initrd() {
 	modules_for "$kdir" "$root/lib/modules/order" $MODULES
 	# shellcheck disable=SC2086
 	modules_for "$kdir" "$root/lib/modules/button-order" $BUTTON_MODULES
-	[ ! -f "$VSOCK_ECHO" ] || install -m 755 "$VSOCK_ECHO" "$root/bin/vsock-echo"
+	for f in $GUEST_PROGS; do
+		[ ! -f "$(guest_prog "$f")" ] ||
+			install -m 755 "$(guest_prog "$f")" "$root/bin/$f"
+	done
 	printf '%s\n' "$INIT" >"$root/init"
 	chmod +x "$root/init"
 	(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -9 >"$out"
@@ -178,6 +185,10 @@ INIT=$(cat <<'INIT'
 #   boardvm.netbench=N  eth0 as above, then N MiB posted to the host's
 #                       :8080/cgi-bin/sink between "net bench start" and
 #                       "net bench end" (bench/nested/net.sh)
+#   boardvm.diskbench=N /dev/vda: N blocks of 4 KiB read in order, then N
+#                       at random, O_DIRECT (disk-read), between "disk
+#                       bench seq|rand start" and "... end" lines
+#                       (bench/nested/disk.sh)
 #   boardvm.vsocktest=1 (tests/linux/vsock.sh) vsock-echo serves port 5000
 #                       in the background; "vsock call ..." is what the
 #                       host's listener on port 6000 answered
@@ -352,6 +363,21 @@ netbench() {
 	fi
 	rm -f /net-bench
 }
+diskbench() {
+	local how
+	if ! wait_for /dev/vda; then
+		say "disk bench bad (no /dev/vda)"
+		return
+	fi
+	for how in seq rand; do
+		say "disk bench $how start"
+		if disk-read /dev/vda "$how" "$1"; then
+			say "disk bench $how end"
+		else
+			say "disk bench $how bad"
+		fi
+	done
+}
 # reboot_once: the first boot marks sector 8192 and sets end=reboot, the
 # second sees the mark and sets end=poweroff.
 reboot_once() {
@@ -375,10 +401,11 @@ end=$(arg end)
 power_button
 [ "$(arg virtio)" = 1 ] || [ "$(arg disktest)" = 1 ] ||
 	[ "$(arg nettest)" = 1 ] || [ -n "$(arg netbench)" ] ||
-	[ "$end" = reboot-once ] && load_virtio
+	[ -n "$(arg diskbench)" ] || [ "$end" = reboot-once ] && load_virtio
 [ "$(arg virtio)" = 1 ] && virtio_use
 [ "$(arg nettest)" = 1 ] && nettest
 [ -n "$(arg netbench)" ] && netbench "$(arg netbench)"
+[ -n "$(arg diskbench)" ] && diskbench "$(arg diskbench)"
 if [ "$(arg vsocktest)" = 1 ]; then
 	load_virtio
 	vsock-echo serve 5000 &

@@ -14,3 +14,10 @@ bench-nested: bench-sanitize-check boardc vmm $(NESTED_HOLD) $(BUILD)/bench/nest
 .PHONY: bench-nested-net
 bench-nested-net: bench-sanitize-check boardc vmm $(NESTED_HOLD) $(BUILD)/bench/nested/runstat
 	BUILD=$(BUILD) bench/nested/net.sh $(BENCH_ROUNDS)
+
+# bench-nested-disk: boardvm against QEMU on virtio-blk inside L1
+# (bench/nested/disk.sh, docs/performance.md ## Nested disk).
+.PHONY: bench-nested-disk
+bench-nested-disk: bench-sanitize-check boardc vmm $(NESTED_HOLD) $(BUILD)/bench/nested/runstat \
+		$(BUILD)/tests/linux/disk-read
+	BUILD=$(BUILD) bench/nested/disk.sh $(BENCH_ROUNDS)

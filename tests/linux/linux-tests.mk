@@ -59,9 +59,11 @@ TEST_DEPS += $(INSN_TEST)
 
 # vsock against a Linux guest (tests/linux/vsock.sh): the guest's echo
 # program, static, which scripts/guest-image.sh puts in the L2 initramfs,
-# and the host's end (static too: the nested L1 copies it as it is).
+# and the host's end (static too: the nested L1 copies it as it is); and
+# the guest's disk reader of bench/nested/disk.sh, in the initramfs too.
 # Never sanitized: a static binary cannot carry ASan.
-VSOCK_PROGS := $(BUILD)/tests/linux/vsock-echo $(BUILD)/tests/linux/vsock-host
+VSOCK_PROGS := $(BUILD)/tests/linux/vsock-echo $(BUILD)/tests/linux/vsock-host \
+	$(BUILD)/tests/linux/disk-read
 $(VSOCK_PROGS): $(BUILD)/tests/linux/%: tests/linux/%.c
 	@mkdir -p $(@D)
 	$(CC) $(filter-out $(SAN_FLAGS),$(CFLAGS)) -static -o $@ $<

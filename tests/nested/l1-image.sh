@@ -90,8 +90,10 @@ copy_bin "$BUILD/boardc/boardc" "repo/$BUILD/boardc/boardc"
 [ -x "$BUILD/tests/nested/kvm-hold" ] ||
 	die "$BUILD/tests/nested/kvm-hold not built (make $BUILD/tests/nested/kvm-hold)"
 install -D -m 755 "$BUILD/tests/nested/kvm-hold" "$root/nested/kvm-hold"
-# The vsock test's static programs (guest-image.sh hashes vsock-echo).
-for f in "$BUILD"/tests/linux/vsock-echo "$BUILD"/tests/linux/vsock-host; do
+# The static programs of the vsock test and the disk benchmark
+# (guest-image.sh hashes vsock-echo and disk-read into the L2 image's name).
+for f in "$BUILD"/tests/linux/vsock-echo "$BUILD"/tests/linux/vsock-host \
+	 "$BUILD"/tests/linux/disk-read; do
 	[ ! -x "$f" ] || install -D -m 755 "$f" "$root/repo/$f"
 done
 mkdir -p "$root/repo/scripts" "$root/repo/tests"
