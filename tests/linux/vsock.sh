@@ -115,8 +115,16 @@ t0=$(date +%s)
 timeout 1200 "$HOSTPROG" dial "$vs" 5000 1000 >"$tmp/many.out" &
 dial=$!
 seen=0
+# A guest that dies meanwhile (a late flake of the nested stack) ends the
+# dial at once: dialling a dead VM's socket would retry silently until
+# the harness takes L1 for hung (session 9's CI lost two L1s that way).
 while kill -0 "$dial" 2>/dev/null; do
 	sleep 5
+	if ! kill -0 "$pid" 2>/dev/null; then
+		kill "$dial" 2>/dev/null
+		echo "  (vsock: boardvm ended during the 1000 connections)"
+		break
+	fi
 	n=$(grep -c '^dial [0-9]' "$tmp/many.out")
 	[ "$n" = "$seen" ] || echo "  (vsock: $((n * 100)) of 1000 connections)"
 	seen=$n
