@@ -40,7 +40,9 @@ depends=$(cd "$out/shlibs" && dpkg-shlibdeps -O "${elfs[@]}" 2>/dev/null |
 # And what they dlopen(): libmicrohttpd, by --api-sock (vmm/api-http.c),
 # whose soname the VMMs carry as a string, not as a NEEDED entry.
 for so in $(cat "${elfs[@]#-e}" | grep -aoE 'libmicrohttpd\.so\.[0-9]+' | sort -u); do
-	lib=$(ldconfig -p | awk -v so="$so" '$1 == so { print $NF; exit }')
+	# awk reads all of ldconfig's output: exiting at the first match
+	# would end ldconfig with SIGPIPE, which pipefail makes fatal
+	lib=$(ldconfig -p | awk -v so="$so" '$1 == so && !lib { lib = $NF } END { print lib }')
 	pkg=$(dpkg -S "$(readlink -f "$lib")" 2>/dev/null | sed -E 's/[:,].*//' | head -n 1)
 	[ -n "$pkg" ] || { echo "deb.sh: no package holds $so (dlopen()ed)" >&2; exit 1; }
 	depends="$depends, $pkg"

@@ -52,7 +52,7 @@ need=$(for b in "$tmp"/x/usr/bin/*; do
 		# what it dlopen()s: libmicrohttpd by --api-sock (a soname string)
 		grep -aoE 'libmicrohttpd\.so\.[0-9]+' "$b" | sort -u |
 		while read -r so; do
-			ldconfig -p | awk -v so="$so" '$1 == so { print $NF; exit }'
+			ldconfig -p | awk -v so="$so" '$1 == so && !lib { lib = $NF } END { print lib }'
 		done
 	done | sort -u |
 	while read -r lib; do
