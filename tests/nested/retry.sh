@@ -13,6 +13,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 BOOT_RETRIES=2
 . tests/linux/boot-lib.sh
+. tests/nested/l1-watch.sh
 
 check() {	# NAME EXPECTED-STATUS
 	local got
@@ -138,3 +139,12 @@ got=$(printf 'PASS /nested/x\nFAIL /nested/y: late\nPASS /nested/z\nnested: prog
 want=$(printf 'PASS /nested/z\nnested: progress')
 [ "$got" = "$want" ] && echo "PASS /nested/retry/rerun-reports-the-rest" ||
 	echo "FAIL /nested/retry/rerun-reports-the-rest: got '$(echo "$got" | tr '\n' '|')'"
+
+# run.sh's wedge signal: RCU stall reports on L1's console, counted.
+printf '[  337.35] rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:\n[  337.36] rcu: \t0-...0: (93 ticks this GP)\n[  400.37] rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:\n' >"$tmp/stalled.log"
+printf '[    1.0] Run /init as init process\n[    9.0] rcu: RCU calculated value of scheduler-enlistment delay is 25 jiffies.\n' >"$tmp/calm.log"
+[ "$(l1_stall_reports "$tmp/stalled.log")" = 2 ] &&
+	[ "$(l1_stall_reports "$tmp/calm.log")" = 0 ] &&
+	[ "$(l1_stall_reports "$tmp/no-such.log")" = 0 ] &&
+	echo "PASS /nested/retry/l1-stall-reports" ||
+	echo "FAIL /nested/retry/l1-stall-reports: counted $(l1_stall_reports "$tmp/stalled.log"), $(l1_stall_reports "$tmp/calm.log"), $(l1_stall_reports "$tmp/no-such.log") (want 2, 0, 0)"

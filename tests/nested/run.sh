@@ -15,6 +15,8 @@
 #   --boot-timeout S  L1 must be up within S seconds (default 300)
 #   --idle-timeout S  the command must print a line every S seconds (600)
 #   --timeout S       the whole run, L1 boot included (default 3600)
+#   --stall-reports N L1 is taken for wedged at its Nth RCU stall report
+#                     (default 2: a CPU stuck for over a minute; 0: never)
 #   --keep DIR        keep L1's console log and the results there
 #   --name TEXT       what the progress lines call the command
 # Every stage is bounded: on expiry QEMU is killed, L1's console tail is
@@ -25,8 +27,10 @@
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
+. tests/nested/l1-watch.sh
 
 interactive= mem=5G smp=2 boot_timeout=300 idle_timeout=600 timeout=3600 keep=
+stall_reports=2
 name=
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -36,9 +40,10 @@ while [ $# -gt 0 ]; do
 	--boot-timeout) boot_timeout=$2; shift 2 ;;
 	--idle-timeout) idle_timeout=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
+	--stall-reports) stall_reports=$2; shift 2 ;;
 	--keep) keep=$2; shift 2 ;;
 	--name) name=$2; shift 2 ;;
-	-h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	--) shift; break ;;
 	-*) echo "nested/run.sh: unknown option '$1' (try --help)" >&2; exit 125 ;;
 	*) break ;;
@@ -200,6 +205,11 @@ while :; do
 	[ -z "$up" ] || [ $((now - last)) -lt "$idle_timeout" ] ||
 		stop "no output from the command for ${idle_timeout}s (L1 hung?)"
 	[ $((now - T0)) -lt "$timeout" ] || stop "the run took more than ${timeout}s"
+	if [ "$stall_reports" -gt 0 ]; then
+		stalls=$(l1_stall_reports "$work/console.log")
+		[ "$stalls" -lt "$stall_reports" ] ||
+			stop "L1's console has $stalls RCU stall reports (a CPU stuck for over a minute: L1 wedged)"
+	fi
 	if [ $((now - beat)) -ge 30 ]; then
 		say "$stage: alive, last output $((now - last))s ago"
 		beat=$now

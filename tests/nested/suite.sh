@@ -41,9 +41,17 @@ NESTED_SUITES="tests/nested/hold-check.sh tests/linux/boot.sh tests/linux/full-b
 export NESTED_MODULES="${NESTED_MODULES:-} tun"
 # nested_run: the suites in one L1, results renamed /nested/...; its
 # status is run.sh's. A line every boot at most (BOOT_TIMEOUT is 420 s),
-# so 480 s without one means L1 has stopped.
+# so 480 s without one means L1 has stopped. Each run gets what is left
+# of NESTED_BUDGET (3000 s for the first run and every rerun together:
+# the first run takes 700-900 s, and CI's 90 minutes hold the rest of
+# make test and the sanitizer pass beside it).
+budget_end=$(($(date +%s) + ${NESTED_BUDGET:-3000}))
+budget_left() { echo $((budget_end - $(date +%s))); }
 nested_run() {
-	tests/nested/run.sh --timeout "${NESTED_TIMEOUT:-2400}" \
+	local left
+	left=$(budget_left)
+	[ "$left" -le "${NESTED_TIMEOUT:-2400}" ] || left=${NESTED_TIMEOUT:-2400}
+	tests/nested/run.sh --timeout "$left" \
 		--idle-timeout "${NESTED_IDLE_TIMEOUT:-480}" \
 		--name "$NESTED_SUITES" -- \
 		env SANITIZE="${SANITIZE:-}" bash -c \
@@ -55,18 +63,24 @@ nested_run | tee "$out"
 status=${PIPESTATUS[0]}
 # L1 has wedged with both CPUs in its own text patching (QEMU 7.2's
 # multi-threaded TCG; kvm-hold keeps KVM's static keys from flipping, the
-# trigger in these runs; docs/nested.md). If it wedges anyway, the run is
-# repeated, saying so, for the tests the earlier runs did not report, at
-# most NESTED_L1_RETRIES times (2: session 8's afternoon lost an L1 in
-# both the first run and the rerun of one CI run, at a rate the morning
-# never showed; docs/nested.md). An L1 that dies under the tests (status
-# 126: an L1 kernel panic, "Attempted to kill the idle task", as the
-# first L2s started) is treated the same way.
+# trigger in these runs; docs/nested.md). If it wedges anyway (run.sh
+# 124: silent for 480 s, or RCU stall reports on its console), or dies
+# under the tests (126: an L1 kernel panic, "Attempted to kill the idle
+# task", as the first L2s started), the run is repeated, saying so, for
+# the tests the earlier runs did not report, at most NESTED_L1_RETRIES
+# times (3: session 9's last CI failed on a wedged L1, RCU stall
+# reports from 337 s then 480 s of silence, after at most two reruns) and
+# while 600 s of the budget are left (a rerun needs 100-200 s to boot L1
+# and start its first boot).
 retries=0
 while { [ "$status" -eq 124 ] || [ "$status" -eq 126 ]; } &&
-      [ "$retries" -lt "${NESTED_L1_RETRIES:-2}" ]; do
+      [ "$retries" -lt "${NESTED_L1_RETRIES:-3}" ]; do
+	if [ "$(budget_left)" -lt 600 ]; then
+		echo "nested: no rerun: $(budget_left) s of NESTED_BUDGET (${NESTED_BUDGET:-3000} s) left, a rerun needs 600"
+		break
+	fi
 	retries=$((retries + 1))
-	echo "RETRY /nested/harness: L1 $([ "$status" -eq 124 ] && echo 'stopped answering' || echo 'died') (status $status, its console tail is above); running the nested suites again ($retries of ${NESTED_L1_RETRIES:-2}) for the tests not yet reported"
+	echo "RETRY /nested/harness: L1 $([ "$status" -eq 124 ] && echo 'stopped answering' || echo 'died') (status $status, its console tail is above); running the nested suites again ($retries of ${NESTED_L1_RETRIES:-3}) for the tests not yet reported"
 	nested_run | results_not_in "$out" | tee "$again"
 	status=${PIPESTATUS[0]}
 	cat "$again" >>"$out"
