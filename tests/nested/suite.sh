@@ -42,10 +42,10 @@ export NESTED_MODULES="${NESTED_MODULES:-} tun"
 # nested_run: the suites in one L1, results renamed /nested/...; its
 # status is run.sh's. A line every boot at most (BOOT_TIMEOUT is 420 s),
 # so 480 s without one means L1 has stopped. Each run gets what is left
-# of NESTED_BUDGET (3000 s for the first run and every rerun together:
+# of NESTED_BUDGET (2700 s for the first run and every rerun together:
 # the first run takes 700-900 s, and CI's 90 minutes hold the rest of
 # make test and the sanitizer pass beside it).
-budget_end=$(($(date +%s) + ${NESTED_BUDGET:-3000}))
+budget_end=$(($(date +%s) + ${NESTED_BUDGET:-2700}))
 budget_left() { echo $((budget_end - $(date +%s))); }
 nested_run() {
 	local left
@@ -76,7 +76,7 @@ retries=0
 while { [ "$status" -eq 124 ] || [ "$status" -eq 126 ]; } &&
       [ "$retries" -lt "${NESTED_L1_RETRIES:-3}" ]; do
 	if [ "$(budget_left)" -lt 600 ]; then
-		echo "nested: no rerun: $(budget_left) s of NESTED_BUDGET (${NESTED_BUDGET:-3000} s) left, a rerun needs 600"
+		echo "nested: no rerun: $(budget_left) s of NESTED_BUDGET (${NESTED_BUDGET:-2700} s) left, a rerun needs 600"
 		break
 	fi
 	retries=$((retries + 1))
