@@ -14,6 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
+. bench/nested/lib.sh
 rounds=${1:-3} blocks=${2:-4096}
 for f in "$BUILD/bench/nested/runstat" "$BUILD/tests/linux/disk-read"; do
 	[ -x "$f" ] || {
@@ -23,20 +24,9 @@ for f in "$BUILD/bench/nested/runstat" "$BUILD/tests/linux/disk-read"; do
 done
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-NESTED_BINS="qemu-system-x86_64" \
-NESTED_FILES="/usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin
-	/usr/share/qemu/pvh.bin /usr/share/qemu/kvmvapic.bin" \
-	tests/nested/run.sh --smp 2 --name "disk bench, $rounds rounds" -- \
-	bash bench/nested/disk-in-l1.sh "$rounds" "$blocks" | tee "$out"
-awk -v n="$blocks" '
-	function med(list,    a, k, i, j, t) {
-		k = split(list, a, " ")
-		for (i = 1; i <= k; i++)
-			for (j = i + 1; j <= k; j++)
-				if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
-		lo = a[1]; hi = a[k]
-		return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
-	}
+bench_in_l1 "$out" "disk bench, $rounds rounds" \
+	bash bench/nested/disk-in-l1.sh "$rounds" "$blocks"
+awk -v n="$blocks" "$AWK_MEDIAN"'
 	$1 ~ /^(boardvm|qemu-)/ && NF > 5 {
 		delete f
 		for (i = 4; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }

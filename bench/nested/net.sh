@@ -18,6 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
+. bench/nested/lib.sh
 rounds=${1:-3} mib=${2:-64} mode=${3:-userspace}
 modules=tun
 [ "$mode" = vhost ] && modules="tun vhost_net"
@@ -28,21 +29,11 @@ modules=tun
 }
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-NESTED_MODULES="$modules" NESTED_BINS="qemu-system-x86_64" \
-NESTED_FILES="/usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin
-	/usr/share/qemu/pvh.bin /usr/share/qemu/kvmvapic.bin" \
-	tests/nested/run.sh --smp 2 --name "net bench ($mode), $rounds rounds" -- \
+NESTED_MODULES="$modules" \
+	bench_in_l1 "$out" "net bench ($mode), $rounds rounds" \
 	env NET_BENCH_CPUID="${NET_BENCH_CPUID:-}" \
-	bash bench/nested/net-in-l1.sh "$rounds" "$mib" "$mode" | tee "$out"
-awk -v mib="$mib" '
-	function med(list,    a, n, i, j, t) {
-		n = split(list, a, " ")
-		for (i = 1; i <= n; i++)
-			for (j = i + 1; j <= n; j++)
-				if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
-		lo = a[1]; hi = a[n]
-		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-	}
+	bash bench/nested/net-in-l1.sh "$rounds" "$mib" "$mode"
+awk -v mib="$mib" "$AWK_MEDIAN"'
 	$1 ~ /^(boardvm|qemu-)/ && NF > 5 {
 		delete f
 		for (i = 4; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
