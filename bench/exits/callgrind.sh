@@ -24,6 +24,7 @@
 #                                 if any figure is above its budget
 set -u
 BUILD=${BUILD:-build}
+. "$(dirname "$0")/../callgrind-lib.sh"
 ITERS=20000			# BENCH_ITERS in bench/exits/guest.c
 HALF=10000			# the half/ guests
 ADDR=0x100000
@@ -37,15 +38,7 @@ fi
 tmp=$(mktemp -d)
 [ -n "${CG_KEEP-}" ] || trap 'rm -rf "$tmp"' EXIT
 
-if ! command -v valgrind >/dev/null || ! command -v callgrind_annotate \
-	>/dev/null; then
-	echo "SKIP bench-callgrind: valgrind not installed"
-	exit 0
-fi
-if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then
-	echo "SKIP bench-callgrind: /dev/kvm not available"
-	exit 0
-fi
+cg_require bench-callgrind
 
 # cg OUT PROGRAM ARGS...: run under callgrind, keep its profile in $tmp/OUT
 cg() {
@@ -80,12 +73,7 @@ self() {
 		} END { print n + 0 }' "$tmp/$1.self"
 }
 
-# per ITEM A B: (A - B) / HALF, rounded
-per() { awk -v a="$1" -v b="$2" -v n="$HALF" \
-	'BEGIN { printf "%d\n", (a - b) / n + 0.5 }'; }
-
 declare -A fig
-put() { fig[$1]=$2; order+=" $1"; }
 order=
 
 vmm_run() {
@@ -152,31 +140,8 @@ put bare.pio.exit "$(per "$(total bare.pio_trivial)" \
 put bare.mmio.exit "$(per "$(total bare.mmio_unclaimed)" \
 			 "$(total bare.mmio_unclaimed.half)")"
 
-echo "bench-callgrind: userspace instructions per access ($ITERS - $HALF" \
-     "accesses, over $HALF), bindings board, $vmm"
-for k in $order; do
-	printf '%-24s %6s\n' "$k" "${fig[$k]}"
-done
-
+cg_print "bench-callgrind: userspace instructions per access ($ITERS - $HALF accesses, over $HALF), bindings board, $vmm"
 [ -n "$budgets" ] || exit 0
-status=0
-while read -r key max _; do
-	# blk.*: bench/virtio/callgrind.sh's figures, checked by that script
-	case $key in ''|'#'*|blk.*) continue ;; esac
-	have=${fig[$key]-}
-	# MAX is a count, or another figure's name: at most that figure
-	what=$max
-	case $max in
-	*[!0-9]*) max=${fig[$what]-}; what="$what ($max)" ;;
-	esac
-	if [ -z "$have" ] || [ -z "$max" ]; then
-		echo "FAIL bench-check: $key: no such figure ($key or $what)"
-		status=1
-	elif [ "$have" -gt "$max" ]; then
-		echo "FAIL bench-check: $key: $have instructions, budget $what"
-		status=1
-	else
-		echo "PASS bench-check: $key $have <= $what"
-	fi
-done <"$budgets"
-exit $status
+# blk.*: bench/virtio/callgrind.sh's figures, checked by that script
+cg_owns() { case $1 in blk.*) return 1 ;; esac; }
+cg_check "$budgets"

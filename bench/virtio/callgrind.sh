@@ -21,6 +21,7 @@
 #                                 the commit before io_uring)
 set -u
 BUILD=${BUILD:-build}
+. "$(dirname "$0")/../callgrind-lib.sh"
 REQS=2048			# BENCH_VIRTIO_CG_REQS in virtio.mk
 HALF=1024
 ADDR=0x100000
@@ -33,14 +34,7 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-if ! command -v valgrind >/dev/null; then
-	echo "SKIP bench-virtio-callgrind: valgrind not installed"
-	exit 0
-fi
-if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then
-	echo "SKIP bench-virtio-callgrind: /dev/kvm not available"
-	exit 0
-fi
+cg_require bench-virtio-callgrind
 
 # An 8 MiB disk for each device, read once so it is in the page cache.
 head -c 8388608 /dev/urandom >"$tmp/disk0"
@@ -62,13 +56,12 @@ total() {
 	awk '/^summary:/ { print $2 }' "$out"
 }
 
-# per KIND: (total(KIND) - total(KIND.half)) / HALF, rounded
-per() {
+# per_read KIND: (total(KIND) - total(KIND.half)) / HALF, rounded
+per_read() {
 	local a b
 	a=$(total "cg-$1") || exit 1
 	b=$(total "cg-$1-half") || exit 1
-	awk -v a="$a" -v b="$b" -v n="$HALF" \
-		'BEGIN { printf "%d\n", (a - b) / n + 0.5 }'
+	per "$a" "$b"
 }
 
 declare -A fig
@@ -79,29 +72,11 @@ for kind in async1 async16 sync1; do
 	async16) key=blk.read4k.async.qd16 ;;
 	sync1) key=blk.read4k.sync.qd1 ;;
 	esac
-	fig[$key]=$(per "$kind") || exit 1
-	order+=" $key"
+	n=$(per_read "$kind") || exit 1
+	put "$key" "$n"
 done
 
-echo "bench-virtio-callgrind: userspace instructions per 4 KiB read" \
-     "($REQS - $HALF reads, over $HALF), virtio-guest board, $vmm"
-for k in $order; do
-	printf '%-24s %6s\n' "$k" "${fig[$k]}"
-done
-
+cg_print "bench-virtio-callgrind: userspace instructions per 4 KiB read ($REQS - $HALF reads, over $HALF), virtio-guest board, $vmm"
 [ -n "$budgets" ] || exit 0
-status=0
-while read -r key max _; do
-	case $key in blk.read4k.*) ;; *) continue ;; esac
-	have=${fig[$key]-}
-	if [ -z "$have" ]; then
-		echo "FAIL bench-check: $key: no such figure"
-		status=1
-	elif [ "$have" -gt "$max" ]; then
-		echo "FAIL bench-check: $key: $have instructions, budget $max"
-		status=1
-	else
-		echo "PASS bench-check: $key $have <= $max"
-	fi
-done <"$budgets"
-exit $status
+cg_owns() { case $1 in blk.read4k.*) return 0 ;; esac; return 1; }
+cg_check "$budgets"
