@@ -223,50 +223,71 @@ void vm_irq_set_level(struct irq_line *line, int level)
 		irqfd_signal(g->fd);
 }
 
-/* Vector m's route says addr/data, its irqfd on its GSI: under msi_lock. */
+/* A new route for vector m, its irqfd fd: under msi_lock. */
+static int msi_route_add(struct vm *vm, struct vm_msi *m, int fd)
+{
+	struct vm_irqs *q = &vm->irqs;
+	struct kvm_irq_routing_entry *e = &q->routes->entries[q->routes->nr];
+	int err;
+
+	memset(e, 0, sizeof(*e));
+	e->gsi = q->next_msi_gsi;
+	e->type = KVM_IRQ_ROUTING_MSI;
+	e->u.msi.address_lo = (uint32_t)m->addr;
+	e->u.msi.address_hi = (uint32_t)(m->addr >> 32);
+	e->u.msi.data = m->data;
+	q->routes->nr++;
+	if (commit_routes(vm) == 0 && irqfd_assign(vm, fd, e->gsi, -1) == 0) {
+		m->route = q->routes->nr - 1;
+		m->fd = fd;
+		q->next_msi_gsi++;
+		return 0;
+	}
+	err = errno;
+	q->routes->nr--;	/* the entry is the last */
+	commit_routes(vm);
+	errno = err;
+	return -1;
+}
+
+/*
+ * Vector m's route says addr/data, its irqfd on its GSI: under msi_lock.
+ * A new vector's eventfd comes first, so a process out of file
+ * descriptors (EMFILE) costs no routing-table ioctl per interrupt.
+ */
 static int msi_route(struct vm *vm, struct vm_msi *m, uint64_t addr,
 		     uint32_t data)
 {
 	struct vm_irqs *q = &vm->irqs;
 	struct kvm_irq_routing_entry *e;
+	uint64_t old_addr = m->addr;
+	uint32_t old_data = m->data;
+	int fd;
 
 	if (m->fd < 0) {
 		if (q->routes->nr >= q->max_routes) {
 			errno = ENOSPC;
 			return -1;
 		}
-		m->route = q->routes->nr;
-		e = &q->routes->entries[m->route];
-		memset(e, 0, sizeof(*e));
-		e->gsi = q->next_msi_gsi;
-		e->type = KVM_IRQ_ROUTING_MSI;
+		fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (fd < 0)
+			return -1;
+		m->addr = addr;
+		m->data = data;
+		if (msi_route_add(vm, m, fd) == 0)
+			return 0;
+		close_fd(&fd);
+		return -1;
 	}
 	e = &q->routes->entries[m->route];
 	e->u.msi.address_lo = (uint32_t)addr;
 	e->u.msi.address_hi = (uint32_t)(addr >> 32);
 	e->u.msi.data = data;
-	if (m->fd < 0)
-		q->routes->nr++;
 	if (commit_routes(vm) < 0) {
-		if (m->fd < 0)
-			q->routes->nr--;
+		e->u.msi.address_lo = (uint32_t)old_addr;
+		e->u.msi.address_hi = (uint32_t)(old_addr >> 32);
+		e->u.msi.data = old_data;
 		return -1;
-	}
-	if (m->fd < 0) {
-		int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-
-		if (fd < 0 || irqfd_assign(vm, fd, e->gsi, -1) < 0) {
-			int err = errno;
-
-			if (fd >= 0)
-				close(fd);
-			q->routes->nr--;	/* the entry is the last */
-			commit_routes(vm);
-			errno = err;
-			return -1;
-		}
-		m->fd = fd;
-		q->next_msi_gsi++;
 	}
 	m->addr = addr;
 	m->data = data;

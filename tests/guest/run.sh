@@ -64,10 +64,10 @@ expect_no_err() {
 
 # test NAME FUNCTION: run it, print PASS or FAIL.
 run_test() {
-	WHY=
+	WHY= NOTE=
 	"$2"
 	if [ -z "$WHY" ]; then
-		echo "PASS $1"
+		echo "PASS $1${NOTE:+ ($NOTE)}"
 	else
 		echo "FAIL $1: $WHY"
 	fi

@@ -110,6 +110,38 @@ t_virtio_msix() {
 	expect_doorbells_async blk0
 }
 
+# msix_nofile N: the MSI-X guest with at most N open files (both limits);
+# true when it passed (status 33), STATUS and OUT set.
+msix_nofile() {
+	(ulimit -n "$1" && exec timeout -k 5 "$TIMEOUT" "$BUILD/$VBOARD/boardvm" \
+		--flat "$BUILD/guest/$VBOARD/virtio-msix.bin@$LOAD_ADDR" \
+		--disk "$tmp/disk0" --disk "$tmp/disk1") \
+		<"$STDIN" >"$tmp/out" 2>"$tmp/err"
+	STATUS=$? OUT=$(cat "$tmp/out")
+	[ "$STATUS" -eq 33 ]
+}
+
+# Out of file descriptors when the vector first fires: no eventfd, so no
+# irqfd, and every interrupt goes by KVM_SIGNAL_MSI instead, none lost.
+# The least RLIMIT_NOFILE the guest passes under (a binary search; below
+# it startup fails with its reason) is one where the vector's eventfd was
+# the only open that failed: its run must show the fallback, every time.
+t_virtio_msix_signal_fallback() {
+	local lo=8 hi=4096 mid
+	virtio_disks
+	msix_nofile "$hi" || { fail "fails even with $hi open files: $(tail -n 2 "$tmp/err" | tr '\n' '|')"; return; }
+	while [ $((hi - lo)) -gt 1 ]; do
+		mid=$(((lo + hi) / 2))
+		if msix_nofile "$mid"; then hi=$mid; else lo=$mid; fi
+	done
+	msix_nofile "$hi"
+	expect_status 33
+	expect_out "virtio msix: 4 reads, 4 interrupts on vector 0x41, no INTx"
+	expect_err "^boardvm: blk0: no irqfd for MSI-X vector 0 \(0xfee00000/0x41\): Too many open files; sent with KVM_SIGNAL_MSI$"
+	expect_no_err "KVM_SIGNAL_MSI 0x"
+	NOTE="at $hi open files"
+}
+
 t_virtio_intx() {
 	virtio_disks
 	run_virtio virtio-intx --disk "$tmp/disk0" --disk "$tmp/disk1"
@@ -181,6 +213,7 @@ guest_test /guest/virtio/blk-durable t_virtio_blk_durable
 guest_test /guest/virtio/rng t_virtio_rng
 guest_test /guest/virtio/console t_virtio_console
 guest_test /guest/virtio/msix t_virtio_msix
+guest_test /guest/virtio/msix-signal-fallback t_virtio_msix_signal_fallback
 guest_test /guest/virtio/intx t_virtio_intx
 guest_test /guest/virtio/bar-move t_virtio_bar_move
 guest_test /guest/virtio/log-flood t_virtio_log_flood
