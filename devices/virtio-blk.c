@@ -624,14 +624,9 @@ static unsigned blk_counters(struct device *dev, struct device_counter *out,
 			     unsigned max)
 {
 	struct virtio_blk *vb = to_blk(dev->state);
-	unsigned n = 0;
 
-	virtio_pci_lock(&vb->vp);
-	for (; n < NR_BLK_COUNTERS && n < max; n++)
-		out[n] = (struct device_counter) { blk_counter_names[n],
-						   vb->count[n] };
-	virtio_pci_unlock(&vb->vp);
-	return n;
+	return virtio_pci_counters(&vb->vp, blk_counter_names, vb->count,
+				   NR_BLK_COUNTERS, out, max);
 }
 
 /* Set-up */

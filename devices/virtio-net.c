@@ -532,14 +532,9 @@ static unsigned net_counters(struct device *dev, struct device_counter *out,
 			     unsigned max)
 {
 	struct virtio_net *net = to_net(dev->state);
-	unsigned n = 0;
 
-	virtio_pci_lock(&net->vp);
-	for (; n < NR_NET_COUNTERS && n < max; n++)
-		out[n] = (struct device_counter) { net_counter_names[n],
-						   net->count[n] };
-	virtio_pci_unlock(&net->vp);
-	return n;
+	return virtio_pci_counters(&net->vp, net_counter_names, net->count,
+				   NR_NET_COUNTERS, out, max);
 }
 
 /* Set-up */

@@ -47,6 +47,19 @@ void virtio_pci_unlock(struct virtio_pci *vp)
 	pthread_mutex_unlock(&vp->lock);
 }
 
+unsigned virtio_pci_counters(struct virtio_pci *vp, const char *const *names,
+			     const uint64_t *count, unsigned nr,
+			     struct device_counter *out, unsigned max)
+{
+	unsigned n;
+
+	virtio_pci_lock(vp);
+	for (n = 0; n < nr && n < max; n++)
+		out[n] = (struct device_counter) { names[n], count[n] };
+	virtio_pci_unlock(vp);
+	return n;
+}
+
 bool virtio_pci_driver_ok(const struct virtio_pci *vp)
 {
 	return (vp->status & VIRTIO_STATUS_DRIVER_OK) &&

@@ -182,6 +182,13 @@ void virtio_pci_set_broken(struct virtio_pci *vp, const char *why);
 /* Not locked: take the device's lock and run a model's work. */
 void virtio_pci_lock(struct virtio_pci *vp);
 void virtio_pci_unlock(struct virtio_pci *vp);
+/*
+ * A model's counters() under its lock: the first min(nr, max) of names[]
+ * and count[] into out; returns how many.
+ */
+unsigned virtio_pci_counters(struct virtio_pci *vp, const char *const *names,
+			     const uint64_t *count, unsigned nr,
+			     struct device_counter *out, unsigned max);
 
 /*
  * For the other transport (virtio-mmio.c), locked: the state machine
