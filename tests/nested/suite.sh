@@ -43,8 +43,8 @@ export NESTED_MODULES="${NESTED_MODULES:-} tun"
 # status is run.sh's. A line every boot at most (BOOT_TIMEOUT is 420 s),
 # so 480 s without one means L1 has stopped. Each run gets what is left
 # of NESTED_BUDGET (2700 s for the first run and every rerun together:
-# the first run takes 700-900 s, and CI's 90 minutes hold the rest of
-# make test and the sanitizer pass beside it).
+# CI's 90 minutes hold the rest of make test and the sanitizer pass
+# beside it).
 budget_end=$(($(date +%s) + ${NESTED_BUDGET:-2700}))
 budget_left() { echo $((budget_end - $(date +%s))); }
 nested_run() {
@@ -70,8 +70,8 @@ status=${PIPESTATUS[0]}
 # the tests the earlier runs did not report, at most NESTED_L1_RETRIES
 # times (3: session 9's last CI failed on a wedged L1, RCU stall
 # reports from 337 s then 480 s of silence, after at most two reruns) and
-# while 600 s of the budget are left (a rerun needs 100-200 s to boot L1
-# and start its first boot).
+# while 600 s of the budget are left (L1 boots in about 20 s, but a rerun
+# that cannot see one L2 boot through its 420 s bound is no use).
 retries=0
 while { [ "$status" -eq 124 ] || [ "$status" -eq 126 ]; } &&
       [ "$retries" -lt "${NESTED_L1_RETRIES:-3}" ]; do
