@@ -16,12 +16,7 @@ cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 . bench/nested/lib.sh
 rounds=${1:-3} blocks=${2:-4096}
-for f in "$BUILD/bench/nested/runstat" "$BUILD/tests/linux/disk-read"; do
-	[ -x "$f" ] || {
-		echo "bench/nested/disk.sh: no $f (make bench-nested-disk builds it)" >&2
-		exit 1
-	}
-done
+bench_need bench-nested-disk "$BUILD/bench/nested/runstat" "$BUILD/tests/linux/disk-read"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 bench_in_l1 "$out" "disk bench, $rounds rounds" \

@@ -14,12 +14,8 @@ cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 . bench/nested/lib.sh
 runs=${1:-3}
-for f in exits-guest.bin exits-guest-mb.elf; do
-	[ -f "$BUILD/bench/nested/$f" ] || {
-		echo "bench/nested/exits.sh: no $BUILD/bench/nested/$f (make bench-nested-exits builds it)" >&2
-		exit 1
-	}
-done
+bench_need bench-nested-exits "$BUILD/bench/nested/exits-guest.bin" \
+	"$BUILD/bench/nested/exits-guest-mb.elf"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 BENCH_FILES="/usr/share/qemu/multiboot_dma.bin" \

@@ -5,6 +5,18 @@
 QEMU_FIRMWARE="/usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin
 	/usr/share/qemu/pvh.bin /usr/share/qemu/kvmvapic.bin"
 
+# bench_need TARGET FILE...: exit 1, saying which make target builds
+# them, unless every FILE is there.
+bench_need() {
+	local target=$1 f
+	shift
+	for f; do
+		[ -f "$f" ] && continue
+		echo "$0: no $f (make $target builds it)" >&2
+		exit 1
+	done
+}
+
 # bench_in_l1 OUT NAME COMMAND [ARG...]: COMMAND in an L1 of two CPUs
 # that has qemu-system-x86_64, its firmware and $BENCH_FILES; its output
 # goes to stdout and to OUT; the status is tests/nested/run.sh's.
