@@ -111,9 +111,13 @@ t_virtio_msix() {
 }
 
 # msix_nofile N: the MSI-X guest with at most N open files (both limits);
-# true when it passed (status 33), STATUS and OUT set.
+# true when it passed (status 33), STATUS and OUT set. No leak check under
+# SANITIZE=1: LeakSanitizer opens /proc/PID/task at exit, which fails at
+# the very limit the test looks for (other tests check for leaks).
 msix_nofile() {
-	(ulimit -n "$1" && exec timeout -k 5 "$TIMEOUT" "$BUILD/$VBOARD/boardvm" \
+	(ulimit -n "$1" &&
+	 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" &&
+	 exec timeout -k 5 "$TIMEOUT" "$BUILD/$VBOARD/boardvm" \
 		--flat "$BUILD/guest/$VBOARD/virtio-msix.bin@$LOAD_ADDR" \
 		--disk "$tmp/disk0" --disk "$tmp/disk1") \
 		<"$STDIN" >"$tmp/out" 2>"$tmp/err"
