@@ -223,70 +223,66 @@ void vm_irq_set_level(struct irq_line *line, int level)
 		irqfd_signal(g->fd);
 }
 
-/* A new route for vector m, its irqfd fd: under msi_lock. */
-static int msi_route_add(struct vm *vm, struct vm_msi *m, int fd)
+static void route_msi_set(struct kvm_irq_routing_entry *e, uint64_t addr,
+			  uint32_t data)
+{
+	e->u.msi.address_lo = (uint32_t)addr;
+	e->u.msi.address_hi = (uint32_t)(addr >> 32);
+	e->u.msi.data = data;
+}
+
+/*
+ * Vector m's first route, addr/data, and its irqfd: under msi_lock. The
+ * eventfd comes first, so a process out of file descriptors (EMFILE)
+ * costs no routing-table ioctl per interrupt.
+ */
+static int msi_route_new(struct vm *vm, struct vm_msi *m, uint64_t addr,
+			 uint32_t data)
 {
 	struct vm_irqs *q = &vm->irqs;
-	struct kvm_irq_routing_entry *e = &q->routes->entries[q->routes->nr];
-	int err;
+	struct kvm_irq_routing_entry *e;
+	int fd, err;
 
+	if (q->routes->nr >= q->max_routes) {
+		errno = ENOSPC;
+		return -1;
+	}
+	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	e = &q->routes->entries[q->routes->nr++];
 	memset(e, 0, sizeof(*e));
 	e->gsi = q->next_msi_gsi;
 	e->type = KVM_IRQ_ROUTING_MSI;
-	e->u.msi.address_lo = (uint32_t)m->addr;
-	e->u.msi.address_hi = (uint32_t)(m->addr >> 32);
-	e->u.msi.data = m->data;
-	q->routes->nr++;
+	route_msi_set(e, addr, data);
 	if (commit_routes(vm) == 0 && irqfd_assign(vm, fd, e->gsi, -1) == 0) {
 		m->route = q->routes->nr - 1;
 		m->fd = fd;
+		m->addr = addr;
+		m->data = data;
 		q->next_msi_gsi++;
 		return 0;
 	}
 	err = errno;
 	q->routes->nr--;	/* the entry is the last */
 	commit_routes(vm);
+	close_fd(&fd);
 	errno = err;
 	return -1;
 }
 
-/*
- * Vector m's route says addr/data, its irqfd on its GSI: under msi_lock.
- * A new vector's eventfd comes first, so a process out of file
- * descriptors (EMFILE) costs no routing-table ioctl per interrupt.
- */
+/* Vector m's route says addr/data, its irqfd on its GSI: under msi_lock. */
 static int msi_route(struct vm *vm, struct vm_msi *m, uint64_t addr,
 		     uint32_t data)
 {
-	struct vm_irqs *q = &vm->irqs;
 	struct kvm_irq_routing_entry *e;
-	uint64_t old_addr = m->addr;
-	uint32_t old_data = m->data;
-	int fd;
 
-	if (m->fd < 0) {
-		if (q->routes->nr >= q->max_routes) {
-			errno = ENOSPC;
-			return -1;
-		}
-		fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-		if (fd < 0)
-			return -1;
-		m->addr = addr;
-		m->data = data;
-		if (msi_route_add(vm, m, fd) == 0)
-			return 0;
-		close_fd(&fd);
-		return -1;
-	}
-	e = &q->routes->entries[m->route];
-	e->u.msi.address_lo = (uint32_t)addr;
-	e->u.msi.address_hi = (uint32_t)(addr >> 32);
-	e->u.msi.data = data;
+	if (m->fd < 0)
+		return msi_route_new(vm, m, addr, data);
+	e = &vm->irqs.routes->entries[m->route];
+	route_msi_set(e, addr, data);
 	if (commit_routes(vm) < 0) {
-		e->u.msi.address_lo = (uint32_t)old_addr;
-		e->u.msi.address_hi = (uint32_t)(old_addr >> 32);
-		e->u.msi.data = old_data;
+		route_msi_set(e, m->addr, m->data);	/* what KVM still has */
 		return -1;
 	}
 	m->addr = addr;
