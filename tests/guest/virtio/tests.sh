@@ -117,10 +117,8 @@ t_virtio_msix() {
 msix_nofile() {
 	(ulimit -n "$1" &&
 	 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" &&
-	 exec timeout -k 5 "$TIMEOUT" "$BUILD/$VBOARD/boardvm" \
-		--flat "$BUILD/guest/$VBOARD/virtio-msix.bin@$LOAD_ADDR" \
-		--disk "$tmp/disk0" --disk "$tmp/disk1") \
-		<"$STDIN" >"$tmp/out" 2>"$tmp/err"
+	 run_virtio virtio-msix --disk "$tmp/disk0" --disk "$tmp/disk1" &&
+	 exit "$STATUS")
 	STATUS=$? OUT=$(cat "$tmp/out")
 	[ "$STATUS" -eq 33 ]
 }
