@@ -16,7 +16,7 @@ cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 . bench/nested/lib.sh
 rounds=${1:-3} blocks=${2:-4096}
-bench_need bench-nested-disk "$BUILD/bench/nested/runstat" "$BUILD/tests/linux/disk-read"
+bench_need -x bench-nested-disk "$BUILD/bench/nested/runstat" "$BUILD/tests/linux/disk-read"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 bench_in_l1 "$out" "disk bench, $rounds rounds" \

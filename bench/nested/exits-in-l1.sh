@@ -24,7 +24,7 @@ run() {
 	sed -n "s/^exits: round \([0-9]*\) /$vmm $n \1 /p" "$tmp/out"
 }
 
-echo "exits: L1 $(grep -m1 -o 'tsc: Detected [0-9.]* MHz' /dev/kmsg 2>/dev/null </dev/null || dmesg | grep -m1 -o 'tsc: Detected [0-9.]* MHz')"
+echo "exits: L1 $(dmesg | grep -m1 -o 'tsc: Detected [0-9.]* MHz')"
 for n in $(seq "$runs"); do
 	run boardvm "$n" 33 "$BUILD/bindings/boardvm" \
 		--flat "$dir/exits-guest.bin@0x100000"

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 . bench/nested/lib.sh
 runs=${1:-3}
-bench_need bench-nested-exits "$BUILD/bench/nested/exits-guest.bin" \
+bench_need -f bench-nested-exits "$BUILD/bench/nested/exits-guest.bin" \
 	"$BUILD/bench/nested/exits-guest-mb.elf"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT

@@ -5,13 +5,14 @@
 QEMU_FIRMWARE="/usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin
 	/usr/share/qemu/pvh.bin /usr/share/qemu/kvmvapic.bin"
 
-# bench_need TARGET FILE...: exit 1, saying which make target builds
-# them, unless every FILE is there.
+# bench_need TEST TARGET FILE...: exit 1, saying which make target builds
+# them, unless every FILE passes test(1)'s TEST (-x: a program, -f: a
+# file).
 bench_need() {
-	local target=$1 f
-	shift
+	local op=$1 target=$2 f
+	shift 2
 	for f; do
-		[ -f "$f" ] && continue
+		test "$op" "$f" && continue
 		echo "$0: no $f (make $target builds it)" >&2
 		exit 1
 	done

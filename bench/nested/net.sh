@@ -23,7 +23,7 @@ rounds=${1:-3} mib=${2:-64} mode=${3:-userspace}
 modules=tun
 [ "$mode" = vhost ] && modules="tun vhost_net"
 # Without it every round fails in L1 and the medians read "inf".
-bench_need bench-nested-net "$BUILD/bench/nested/runstat"
+bench_need -x bench-nested-net "$BUILD/bench/nested/runstat"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 NESTED_MODULES="$modules" \
