@@ -255,6 +255,51 @@ static unsigned command_line_seccomp_options(void)
 	       (tap_any_vhost() ? SECCOMP_OPT_VHOST : 0);
 }
 
+static bool has_virtio_mmio_device(void)
+{
+	for (unsigned i = 0; i < board_info.nr_devices; i++)
+		if (board_devices[i].type->virtio_mmio)
+			return true;
+	return false;
+}
+
+/* WORD is one of LINE's space-separated words. */
+static bool cmdline_has_word(const char *line, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = line; p && (p = strstr(p, word)); p += n)
+		if ((p == line || p[-1] == ' ') && (!p[n] || p[n] == ' '))
+			return true;
+	return false;
+}
+
+/*
+ * --virtio-mmio-cmdline needs --kernel and a board with virtio-mmio
+ * devices; on a board whose DSDT names them too, a guest that reads ACPI
+ * finds each device twice, so without acpi=off that is said.
+ */
+static int virtio_mmio_cmdline_check(const struct boot_request *boot)
+{
+	if (!boot->kernel) {
+		fprintf(stderr, "boardvm: --virtio-mmio-cmdline needs --kernel\n");
+		return -1;
+	}
+	if (!has_virtio_mmio_device()) {
+		fprintf(stderr, "boardvm: --virtio-mmio-cmdline: board %s has "
+			"no virtio-mmio device (its virtio devices, if any, are "
+			"on PCI)\n", board_info.name);
+		return -1;
+	}
+	if (board_firmware.acpi &&
+	    !cmdline_has_word(boot->append ? boot->append : "", "acpi=off"))
+		log_msg(LOG_WARN, "boardvm: --virtio-mmio-cmdline: board %s's "
+			"DSDT names its virtio-mmio devices too; a guest that "
+			"reads ACPI finds each twice (add acpi=off to "
+			"--append)\n", board_info.name);
+	return 0;
+}
+
 /* --seccomp-policy: the allowlist with what the other options add. */
 static int print_policy(void)
 {
@@ -432,6 +477,8 @@ static int parse_args(int argc, char **argv, struct vm_options *opts,
 			boot->initrd ? "initrd" : "append");
 		return -1;
 	}
+	if (boot->virtio_mmio_cmdline && virtio_mmio_cmdline_check(boot) < 0)
+		return -1;
 	if (check_disks() < 0 || tap_check() < 0 ||
 	    console_backends_resolve() < 0 || jail_options_check(&jail) < 0)
 		return -1;

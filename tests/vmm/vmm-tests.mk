@@ -13,13 +13,14 @@ TEST_DEPS += $(VMM_TEST_GUESTS) guest-vmm-pc guest-vmm-minimal \
 	guest-vmm-virtio-guest \
 	guest-vmm-bindings
 
-# --virtio-mmio-cmdline on the kvmtool board (no ACPI): the command line
-# boardvm hands the kernel (tests/vmm/virtio-mmio-cmdline.sh).
+# --virtio-mmio-cmdline on the firecracker board: the command line
+# boardvm hands the kernel; refused on the kvmtool board (virtio-pci)
+# (tests/vmm/virtio-mmio-cmdline.sh).
 TEST_SUITES += tests/vmm/virtio-mmio-cmdline.sh
-TEST_DEPS += vmm-test-kvmtool
-.PHONY: vmm-test-kvmtool
-vmm-test-kvmtool: $(BOARDC)
-	@$(MAKE) --no-print-directory BOARD=kvmtool vmm
+TEST_DEPS += vmm-test-kvmtool vmm-test-firecracker
+.PHONY: vmm-test-kvmtool vmm-test-firecracker
+vmm-test-kvmtool vmm-test-firecracker: vmm-test-%: $(BOARDC)
+	@$(MAKE) --no-print-directory BOARD=$* vmm
 
 # Console backends (--serial): tests/vmm/consoles.sh; the API socket and
 # the JSON outputs: tests/vmm/api.sh; with the pc and virtio-guest guests
