@@ -46,9 +46,9 @@ extern const struct device_ops cmos_rtc_ops;
 extern const struct device_ops i8042_ops;
 extern const struct device_ops pci_host_ops;
 extern const struct device_ops uart16550_ops;
-extern const struct device_ops virtio_blk_mmio_ops;
-extern const struct device_ops virtio_console_mmio_ops;
-extern const struct device_ops virtio_rng_mmio_ops;
+extern const struct device_ops virtio_blk_pci_ops;
+extern const struct device_ops virtio_console_pci_ops;
+extern const struct device_ops virtio_rng_pci_ops;
 
 static const struct board_device_kind kind_cmos_rtc = { &device_type_cmos_rtc, &cmos_rtc_ops };
 static const struct board_device_kind kind_i8042 = { &device_type_i8042, &i8042_ops };
@@ -58,16 +58,18 @@ static const struct board_device_kind kind_ioapic = { &device_type_ioapic, 0 };
 static const struct board_device_kind kind_lapic = { &device_type_lapic, 0 };
 static const struct board_device_kind kind_pci_host = { &device_type_pci_host, &pci_host_ops };
 static const struct board_device_kind kind_uart16550 = { &device_type_uart16550, &uart16550_ops };
-static const struct board_device_kind kind_virtio_blk_mmio = { &device_type_virtio_blk_mmio, &virtio_blk_mmio_ops };
-static const struct board_device_kind kind_virtio_console_mmio = { &device_type_virtio_console_mmio, &virtio_console_mmio_ops };
-static const struct board_device_kind kind_virtio_rng_mmio = { &device_type_virtio_rng_mmio, &virtio_rng_mmio_ops };
+static const struct board_device_kind kind_virtio_blk_pci = { &device_type_virtio_blk_pci, &virtio_blk_pci_ops };
+static const struct board_device_kind kind_virtio_console_pci = { &device_type_virtio_console_pci, &virtio_console_pci_ops };
+static const struct board_device_kind kind_virtio_rng_pci = { &device_type_virtio_rng_pci, &virtio_rng_pci_ops };
 
 /* The regions named below (board_regions[] indices). */
-#define BOARD_REGION_VIRTIO_BLK0_CONTROL	15
+#define BOARD_REGION_VIRTIO_BLK0_NOTIFY	18
+#define BOARD_REGION_VIRTIO_RNG0_NOTIFY	24
+#define BOARD_REGION_VIRTIO_CONSOLE0_NOTIFY	30
 
-const struct board_info board_info = {	/* 22:1 */
+const struct board_info board_info = {	/* 25:1 */
 	.name = "kvmtool",
-	.description = "kvmtool's x86 machine with virtio-mmio devices",
+	.description = "kvmtool's x86 machine with virtio-pci devices",
 	.source = BOARD_SOURCE,
 	.cpus_default = 1,
 	.cpus_max = 8,
@@ -88,7 +90,7 @@ const struct board_info board_info = {	/* 22:1 */
 };
 
 static const struct board_prop props_com1[] = {
-	{ .name = "console", .kind = PROP_BOOL, .number = 0x1, .string = "true" },	/* 91:7 */
+	{ .name = "console", .kind = PROP_BOOL, .number = 0x1, .string = "true" },	/* 94:7 */
 };
 
 static const struct board_prop props_com2[] = {
@@ -108,44 +110,44 @@ static const struct board_prop props_virtio_console0[] = {
 };
 
 const struct board_device_entry board_device_list[BOARD_NR_DEVICES] = {
-	DEVICE(PIC, "pic", i8259, 67, 5, PIO),
-	DEVICE(PIT, "pit", i8254, 70, 5, PIO),
-	DEVICE(IOAPIC, "ioapic", ioapic, 73, 5, MMIO),
-	DEVICE(LAPIC, "lapic", lapic, 76, 5, MMIO),
-	DEVICE(KBD, "kbd", i8042, 79, 5, PIO, IRQ(1)),
-	DEVICE(RTC, "rtc", cmos_rtc, 83, 5, PIO),
-	DEVICE(COM1, "com1", uart16550, 86, 5, PIO, PROPS(props_com1), IRQ(4)),
-	DEVICE(COM2, "com2", uart16550, 92, 5, PIO, PROPS(props_com2), IRQ(3)),
-	DEVICE(COM3, "com3", uart16550, 96, 5, PIO, PROPS(props_com2)),
-	DEVICE(COM4, "com4", uart16550, 99, 5, PIO, PROPS(props_com2)),
-	DEVICE(PCI_HOST, "pci-host", pci_host, 102, 5, PIO, PROPS(props_pci_host)),
-	DEVICE(VIRTIO_BLK0, "virtio-blk0", virtio_blk_mmio, 105, 5, MMIO, PROPS(props_virtio_blk0), IRQ(5)),
-	DEVICE(VIRTIO_RNG0, "virtio-rng0", virtio_rng_mmio, 110, 5, MMIO, IRQ(6)),
-	DEVICE(VIRTIO_CONSOLE0, "virtio-console0", virtio_console_mmio, 115, 5, MMIO, PROPS(props_virtio_console0), IRQ(7)),
+	DEVICE(PIC, "pic", i8259, 70, 5, PIO),
+	DEVICE(PIT, "pit", i8254, 73, 5, PIO),
+	DEVICE(IOAPIC, "ioapic", ioapic, 76, 5, MMIO),
+	DEVICE(LAPIC, "lapic", lapic, 79, 5, MMIO),
+	DEVICE(KBD, "kbd", i8042, 82, 5, PIO, IRQ(1)),
+	DEVICE(RTC, "rtc", cmos_rtc, 86, 5, PIO),
+	DEVICE(COM1, "com1", uart16550, 89, 5, PIO, PROPS(props_com1), IRQ(4)),
+	DEVICE(COM2, "com2", uart16550, 95, 5, PIO, PROPS(props_com2), IRQ(3)),
+	DEVICE(COM3, "com3", uart16550, 99, 5, PIO, PROPS(props_com2)),
+	DEVICE(COM4, "com4", uart16550, 102, 5, PIO, PROPS(props_com2)),
+	DEVICE(PCI_HOST, "pci-host", pci_host, 105, 5, PIO, PROPS(props_pci_host)),
+	DEVICE(VIRTIO_BLK0, "virtio-blk0", virtio_blk_pci, 108, 5, MMIO, PROPS(props_virtio_blk0), IRQ(5), PCI(1, 0x4000)),
+	DEVICE(VIRTIO_RNG0, "virtio-rng0", virtio_rng_pci, 113, 5, MMIO, IRQ(6), PCI(2, 0x4000)),
+	DEVICE(VIRTIO_CONSOLE0, "virtio-console0", virtio_console_pci, 118, 5, MMIO, PROPS(props_virtio_console0), IRQ(7), PCI(3, 0x4000)),
 };
 
 struct board_device board_devices[BOARD_NR_DEVICES];
 
 const struct board_region_entry board_region_list[BOARD_NR_REGION_ENTRIES] = {
 	{ .srcpos = BOARD_SOURCE },	/* 0: unmapped */
-	REGION(PIC, "master", KERNEL, 69, 15),
-	REGION(PIT, "counters", KERNEL, 72, 15),
-	REGION(KBD, "data", SYNC, 81, 15),
-	REGION(PIT, "speaker", KERNEL, 72, 15),
-	REGION(KBD, "command", SYNC, 81, 15),
-	REGION(RTC, "regs", SYNC, 85, 15),
-	REGION(PIC, "slave", KERNEL, 69, 15),
-	REGION(COM4, "regs", SYNC, 101, 15),
-	REGION(COM2, "regs", SYNC, 94, 15),
-	REGION(COM3, "regs", SYNC, 98, 15),
-	REGION(COM1, "regs", SYNC, 88, 15),
-	REGION(PIC, "elcr", KERNEL, 69, 15),
-	REGIONS(PCI_HOST, "config-address", 2, 104, 15),
-	REGIONS(VIRTIO_BLK0, "control", 4, 108, 11),
-	REGIONS(VIRTIO_RNG0, "control", 4, 113, 11),
-	REGIONS(VIRTIO_CONSOLE0, "control", 4, 118, 11),
-	REGION(IOAPIC, "regs", KERNEL, 75, 11),
-	REGION(LAPIC, "regs", KERNEL, 78, 11),
+	REGION(PIC, "master", KERNEL, 72, 15),
+	REGION(PIT, "counters", KERNEL, 75, 15),
+	REGION(KBD, "data", SYNC, 84, 15),
+	REGION(PIT, "speaker", KERNEL, 75, 15),
+	REGION(KBD, "command", SYNC, 84, 15),
+	REGION(RTC, "regs", SYNC, 88, 15),
+	REGION(PIC, "slave", KERNEL, 72, 15),
+	REGION(COM4, "regs", SYNC, 104, 15),
+	REGION(COM2, "regs", SYNC, 97, 15),
+	REGION(COM3, "regs", SYNC, 101, 15),
+	REGION(COM1, "regs", SYNC, 91, 15),
+	REGION(PIC, "elcr", KERNEL, 72, 15),
+	REGIONS(PCI_HOST, "config-address", 2, 107, 15),
+	REGIONS(VIRTIO_BLK0, "common", 6, 111, 11),
+	REGIONS(VIRTIO_RNG0, "common", 6, 116, 11),
+	REGIONS(VIRTIO_CONSOLE0, "common", 6, 121, 11),
+	REGION(IOAPIC, "regs", KERNEL, 78, 11),
+	REGION(LAPIC, "regs", KERNEL, 81, 11),
 };
 
 struct board_region board_regions[BOARD_NR_REGIONS];
@@ -158,14 +160,16 @@ static BOARD_INDEX_TYPE board_pages_1[0x10];
 static BOARD_INDEX_TYPE board_pages_2[0x201];
 
 struct board_mmio_window board_mmio_windows[BOARD_NR_MMIO_WINDOWS] = {
-	[0] = { .name = "pci", .base = 0xd2000000, .size = 0x1000000, .pages = board_pages_0, .relocatable = true, .srcpos = AT(56:5) },
-	[1] = { .name = "virtio-mmio", .base = 0xd3000000, .size = 0x10000, .pages = board_pages_1, .relocatable = true, .srcpos = AT(59:5) },
-	[2] = { .name = "fixed@0xfec00000", .base = 0xfec00000, .size = 0x201000, .pages = board_pages_2, .relocatable = false, .srcpos = AT(75:11) },
+	[0] = { .name = "pci", .base = 0xd2000000, .size = 0x1000000, .pages = board_pages_0, .relocatable = true, .srcpos = AT(59:5) },
+	[1] = { .name = "virtio-mmio", .base = 0xd3000000, .size = 0x10000, .pages = board_pages_1, .relocatable = true, .srcpos = AT(62:5) },
+	[2] = { .name = "fixed@0xfec00000", .base = 0xfec00000, .size = 0x201000, .pages = board_pages_2, .relocatable = false, .srcpos = AT(78:11) },
 };
 
 /* Pages several regions share (BOARD_SUBPAGE | index in a page map). */
 const struct board_subpage_run board_subpage_list[BOARD_NR_SUBPAGE_RUNS] = {
-	SUBPAGE(0xd3000000, VIRTIO_BLK0_CONTROL, 12, 0x0, 2),
+	SUBPAGE(0xd2003000, VIRTIO_BLK0_NOTIFY, 3, 0x0, 3),
+	SUBPAGE(0xd2007000, VIRTIO_RNG0_NOTIFY, 3, 0x121, 3),
+	SUBPAGE(0xd200b000, VIRTIO_CONSOLE0_NOTIFY, 3, 0x242, 3),
 };
 
 struct board_subpage board_subpages[BOARD_NR_SUBPAGES];
@@ -173,16 +177,16 @@ BOARD_INDEX_TYPE board_subpage_map[BOARD_SUBPAGE_MAP_SIZE];
 
 /* Guest RAM fills these in order (machine/ram-layout.h). */
 const struct board_ram_region board_ram[BOARD_NR_RAM] = {
-	[0] = { .name = "base-ram", .base = 0x0, .size = 0x9f000, .srcpos = AT(31:7) },
-	[1] = { .name = "low-ram", .base = 0x100000, .size = 0xcff00000, .srcpos = AT(34:7) },
-	[2] = { .name = "high-ram", .base = 0x100000000, .size = 0x10000000000, .srcpos = AT(37:7) },
+	[0] = { .name = "base-ram", .base = 0x0, .size = 0x9f000, .srcpos = AT(34:7) },
+	[1] = { .name = "low-ram", .base = 0x100000, .size = 0xcff00000, .srcpos = AT(37:7) },
+	[2] = { .name = "high-ram", .base = 0x100000000, .size = 0x10000000000, .srcpos = AT(40:7) },
 };
 
 const struct board_reserved board_reserved[BOARD_NR_RESERVED] = {
-	[0] = { .name = "ebda", .base = 0x9f000, .size = 0x1000, .backed = true, .srcpos = AT(41:5) },
-	[1] = { .name = "vga", .base = 0xa0000, .size = 0x20000, .backed = false, .srcpos = AT(45:5) },
-	[2] = { .name = "bios-rom", .base = 0xf0000, .size = 0x10000, .backed = true, .srcpos = AT(48:5) },
-	[3] = { .name = "pci-cfg", .base = 0xd1000000, .size = 0x1000000, .backed = false, .srcpos = AT(52:5) },
+	[0] = { .name = "ebda", .base = 0x9f000, .size = 0x1000, .backed = true, .srcpos = AT(44:5) },
+	[1] = { .name = "vga", .base = 0xa0000, .size = 0x20000, .backed = false, .srcpos = AT(48:5) },
+	[2] = { .name = "bios-rom", .base = 0xf0000, .size = 0x10000, .backed = true, .srcpos = AT(51:5) },
+	[3] = { .name = "pci-cfg", .base = 0xd1000000, .size = 0x1000000, .backed = false, .srcpos = AT(55:5) },
 };
 
 /* Doorbells and coalesced zones the board binds itself. */
@@ -197,7 +201,7 @@ static void __attribute__((constructor)) board_start(void)
 	board_tables_fill();
 }
 
-/* firmware-tables: boards/kvmtool.yaml:120:1 */
+/* firmware-tables: boards/kvmtool.yaml:123:1 */
 const struct board_firmware board_firmware = {
 	.mptable = true,
 };
