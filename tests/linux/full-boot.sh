@@ -42,6 +42,15 @@
 #                   (include/hw/i386/microvm.h, hw/i386/microvm.c:
 #                   0xfeb00000 + 512 * i on GSI 16 + i), written here, not
 #                   taken from the board
+# Then the broiler and kvmtool boards (virtio-pci, MP table, no ACPI):
+# the pc tests but acpi, each with a peer-layout test of the peer's
+# addresses (broiler: BAR0 at 0xc2000000; kvmtool: KVM_PCI_CFG_AREA
+# reserved, BAR0 at KVM_PCI_MMIO_AREA 0xd2000000). Then the firecracker
+# board (virtio-mmio, hardware-reduced ACPI, no virtio console): the
+# microvm tests but hvc0, its interrupts test the local APIC timers (Linux
+# drops the 8259s and the PIT there) and the pins, not Linux's numbers,
+# and peer-layout: block at 0xd0000000 on pin 5, entropy at 0xd0001000
+# on 6, the RSDP at 0xe0000.
 # Then Debian's cloud kernel (no MP-table parser: only ACPI tells it of
 # the second CPU), where the cache has it (scripts/guest-image.sh
 # --flavour cloud-amd64): its bzImage at 512M, /init reached, 2 CPUs,
@@ -241,7 +250,10 @@ check_acpi() {
 			fail "the kernel did not list the $sig table"
 	done
 	check_ecam "$name"
-	for sig in APIC DSDT FACP FACS $mcfg; do
+	# A hardware-reduced FADT has no FACS (boardc writes none then).
+	local facs=
+	[ -f "$dir/facs.dat" ] && facs=FACS
+	for sig in APIC DSDT FACP $facs $mcfg; do
 		f=$dir/$(echo "$sig" | tr A-Z a-z).dat
 		want=$(od -An -tx1 -v "$f" | tr -d ' \n')
 		got=$(section "$name" acpi | sed -n "s/^$sig //p")
@@ -354,12 +366,15 @@ full_boot() {
 	echo "  ($name: ${BOOT_SECS}s from launch to exit)"
 }
 
-# check_virtio_mmio NAME: /init's virtio section ("virtioN device-id
-# driver parent") has blk, rng and console bound, on LNRO0005 parents.
+# check_virtio_mmio NAME [ID-DRIVER...]: /init's virtio section
+# ("virtioN device-id driver parent") has each (default: blk, rng and
+# console) bound, on LNRO0005 parents.
 check_virtio_mmio() {
 	local name=$1 want
+	shift
+	[ $# != 0 ] || set -- "0x0002 virtio_blk" "0x0004 virtio_rng" "0x0003 virtio_console"
 	section "$name" virtio >"$tmp/$name.virtio"
-	for want in "0x0002 virtio_blk" "0x0004 virtio_rng" "0x0003 virtio_console"; do
+	for want in "$@"; do
 		awk -v id="${want% *}" -v drv="${want#* }" \
 			'$2 == id && $3 == drv && $4 ~ /^LNRO0005:[0-9a-f][0-9a-f]$/ { ok = 1 }
 			 END { exit !ok }' "$tmp/$name.virtio" ||
@@ -367,23 +382,37 @@ check_virtio_mmio() {
 	done
 }
 
-# check_mmio_interrupts NAME: the timer on pin 2, ttyS0 on com1's irq,
-# each virtio-mmio device's board irq on its IOAPIC pin for a virtio
+# check_mmio_interrupts NAME [lapic]: the timer on pin 2 (with lapic: on
+# a hardware-reduced ACPI board, where Linux drops the 8259s and the PIT,
+# the local APIC timers ticking on every CPU instead), ttyS0 on com1's
+# irq, each virtio-mmio device's board irq on its IOAPIC pin for a virtio
 # device.
 check_mmio_interrupts() {
-	local name=$1 irq dev type
+	local name=$1 timer=${2:-ioapic} irq dev type
 	section "$name" interrupts >"$tmp/$name.interrupts"
-	awk '$1 == "0:" && / IO-APIC +2-edge +timer$/ { n = 0
-		for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i
-		ok = n > 0 } END { exit !ok }' "$tmp/$name.interrupts" ||
-		fail "timer not on IO-APIC pin 2 or no ticks there: '$(grep timer "$tmp/$name.interrupts")'"
+	if [ "$timer" = lapic ]; then
+		awk '$1 == "LOC:" { ok = NF > 2
+			for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) ok = ok && $i > 0
+		} END { exit !ok }' "$tmp/$name.interrupts" ||
+			fail "the local APIC timers do not tick on every CPU: '$(grep 'LOC:' "$tmp/$name.interrupts" | tr -s ' ')'"
+	else
+		awk '$1 == "0:" && / IO-APIC +2-edge +timer$/ { n = 0
+			for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i
+			ok = n > 0 } END { exit !ok }' "$tmp/$name.interrupts" ||
+			fail "timer not on IO-APIC pin 2 or no ticks there: '$(grep timer "$tmp/$name.interrupts")'"
+	fi
+	# Linux numbers its irqs after the pins where the 8259s are in use;
+	# without them (lapic) the number is its own, the pin is checked.
+	local num='$irq'
+	[ "$timer" = lapic ] && num='[0-9]+'
 	while IFS=$'\t' read -r dev type irq; do
+		local at="^ *${num//\$irq/$irq}: .* IO-APIC +$irq"
 		case $type in
 		uart16550) [ "$dev" = com1 ] || continue
-			grep -Eq "^ *$irq: .* IO-APIC +$irq-edge +ttyS0\$" "$tmp/$name.interrupts" ||
+			grep -Eq "$at-edge +ttyS0\$" "$tmp/$name.interrupts" ||
 				fail "ttyS0 not on IO-APIC pin $irq: '$(grep ttyS0 "$tmp/$name.interrupts")'" ;;
 		virtio-*-mmio)
-			grep -Eq "^ *$irq: .* IO-APIC +$irq-(edge|fasteoi) +virtio[0-9]+\$" "$tmp/$name.interrupts" ||
+			grep -Eq "$at-(edge|fasteoi) +virtio[0-9]+\$" "$tmp/$name.interrupts" ||
 				fail "$dev: no virtio interrupt on IO-APIC pin $irq: $(grep -E 'virtio|^ *'"$irq"':' "$tmp/$name.interrupts" | tr -s ' ' | tr '\n' '|')" ;;
 		esac
 	done < <(board_devices)
@@ -403,9 +432,10 @@ check_microvm_layout() {
 }
 
 # board_boot NAME BOARD TESTS CHECK: Linux on boards/BOARD.yaml under its
-# own boardvm, with the pc boots' disk, virtio and console, to a poweroff;
-# then each of TESTS, judged by CHECK NAME TEST DISK. SKIPs where that
-# boardvm is not built.
+# own boardvm, with the pc boots' disk, virtio and (where the board has
+# virtio-console0) console, BOARD_APPEND added to the command line, to a
+# poweroff; then each of TESTS, judged by CHECK NAME TEST DISK. SKIPs
+# where that boardvm is not built.
 board_boot() {
 	local name=$1 board=$2 tests=$3 check=$4 disk t booted=1
 	local BOARD_FILE=boards/$board.yaml BOARDVM=$BUILD/$board/boardvm
@@ -415,14 +445,18 @@ board_boot() {
 		done
 		return
 	fi
+	local console=()
+	board_devices | grep -q '^virtio-console0'$'\t' &&
+		console=(--serial "virtio-console0=file:$tmp/$name.hvc0")
 	disk=$(new_disk "$name")
 	boot_run "$name" "$VMLINUX" 512M \
-		"$APPEND_BASE boardvm.virtio=1 boardvm.disktest=1 boardvm.test=$name" "$disk" \
-		--serial "virtio-console0=file:$tmp/$name.hvc0"
+		"$APPEND_BASE boardvm.virtio=1 boardvm.disktest=1 boardvm.test=$name${BOARD_APPEND:+ $BOARD_APPEND}" \
+		"$disk" "${console[@]}"
 	boot_ended "$name"
 	[ -z "$WHY" ] || booted=
 	report "/linux/full-boot/$name"
 	section "$name" iomem >"$tmp/$name.iomem"
+	section "$name" interrupts >"$tmp/$name.interrupts"
 	for t in $tests; do
 		if [ -z "$booted" ]; then
 			fail "the boot failed (see /linux/full-boot/$name)"
@@ -488,6 +522,87 @@ broiler_check() {
 broiler_boot() {
 	local VIRTIO_DEVS="virtio-blk0:0x1042 virtio-console0:0x1043 virtio-rng0:0x1044"
 	board_boot broiler-pvh-512M broiler "$BROILER_TESTS" broiler_check
+}
+
+# check_kvmtool_layout NAME: kvmtool's x86 map (kvm-arch.h, the board's
+# header cites it) in the guest's iomem: System RAM from 1 MiB, the PCI
+# config area KVM_PCI_CFG_AREA reserved, and the first PCI function's BAR
+# at KVM_PCI_MMIO_AREA, written here, not taken from the board.
+check_kvmtool_layout() {
+	local name=$1
+	grep -Eq '^00100000-[0-9a-f]+ : System RAM$' "$tmp/$name.iomem" ||
+		fail "no System RAM from 0x100000 in the guest's iomem"
+	grep -Eq '^d1000000-d1ffffff : Reserved$' "$tmp/$name.iomem" ||
+		fail "0xd1000000-0xd1ffffff (kvmtool's KVM_PCI_CFG_AREA) is not Reserved in the guest's iomem: '$(grep -E '^d1' "$tmp/$name.iomem")'"
+	grep -Eq '^ *d2000000-d2003fff : 0000:00:01\.0$' "$tmp/$name.iomem" ||
+		fail "00:01.0's BAR0 is not at 0xd2000000 (kvmtool's KVM_PCI_MMIO_AREA): '$(grep -E '0000:00:01\.0$' "$tmp/$name.iomem" | head -n 1)'"
+}
+
+# kvmtool_boot: the kvmtool board (lkvm run's default: virtio-pci, an MP
+# table and no ACPI).
+KVMTOOL_TESTS="iomem ioports cpus interrupts virtio-pci disk hwrng hvc0 clean-log peer-layout"
+kvmtool_check() {
+	case $2 in
+	peer-layout) check_kvmtool_layout "$1" ;;
+	*) broiler_check "$@" ;;
+	esac
+}
+kvmtool_boot() {
+	local VIRTIO_DEVS="virtio-blk0:0x1042 virtio-rng0:0x1044 virtio-console0:0x1043"
+	board_boot kvmtool-pvh-512M kvmtool "$KVMTOOL_TESTS" kvmtool_check
+}
+
+# check_firecracker_layout NAME: Firecracker's x86_64 layout (layout.rs,
+# mod.rs, device_manager/mmio.rs, as the board's header cites them): the
+# block device in the first 0x1000 slot at MMIO_MEM_START 0xd0000000 on
+# IRQ_BASE 5, the entropy device in the next on 6, the RSDP at
+# RSDP_ADDR 0xe0000; written here, not taken from the board.
+check_firecracker_layout() {
+	local name=$1 i base
+	for i in 0 1; do
+		base=$((0xd0000000 + 0x1000 * i))
+		grep -Eq "^ *$(printf '%08x' $base)-[0-9a-f]+ : LNRO0005:0$i\$" "$tmp/$name.iomem" ||
+			fail "no LNRO0005:0$i at $(printf '0x%x' $base) (Firecracker's slot $i) in the guest's iomem"
+		grep -Eq "^ *[0-9]+: .* IO-APIC +$((5 + i))-(edge|fasteoi) +virtio$i\$" "$tmp/$name.interrupts" ||
+			fail "no virtio$i interrupt on IOAPIC pin $((5 + i)) (Firecracker's IRQ_BASE + $i)"
+	done
+	section "$name" virtio | awk '$4 == "LNRO0005:00" { id0 = $2 } $4 == "LNRO0005:01" { id1 = $2 }
+		END { exit !(id0 == "0x0002" && id1 == "0x0004") }' ||
+		fail "slot 0 is not the block device and slot 1 the entropy device: $(section "$name" virtio | tr '\n' '|')"
+	log_lines "$name" | grep -qi 'ACPI: RSDP 0x00000000000E0000 ' ||
+		fail "the RSDP is not at 0xe0000: '$(log_lines "$name" | grep 'ACPI: RSDP')'"
+}
+
+# firecracker_boot: the firecracker board (virtio-mmio, hardware-reduced
+# ACPI, no virtio console). Inside L1 the guest boots without the CPUID
+# hypervisor bit (boot-lib.sh), so without kvm-clock, and this board has
+# no PM timer or HPET and Linux drops its PIT (hardware-reduced ACPI):
+# nothing to calibrate the TSC against. There the command line gets
+# L1's own TSC rate as tsc_early_khz (L2 runs at L1's rate: no TSC
+# scaling in the emulated SVM), as kvm-clock would have told the guest.
+FIRECRACKER_TESTS="iomem ioports cpus interrupts virtio-mmio disk hwrng acpi clean-log peer-layout"
+firecracker_check() {
+	case $2 in
+	interrupts) check_mmio_interrupts "$1" lapic ;;
+	virtio-mmio) check_virtio_mmio "$1" "0x0002 virtio_blk" "0x0004 virtio_rng" ;;
+	peer-layout) check_firecracker_layout "$1" ;;
+	*) board_check "$@" ;;
+	esac
+}
+# l1_tsc_khz: the TSC rate L1's kernel settled on, in kHz ("" if none).
+l1_tsc_khz() {
+	dmesg 2>/dev/null | sed -n \
+		-e 's/.*tsc: Refined TSC clocksource calibration: \([0-9]*\)\.\([0-9]*\) MHz.*/\1 \2/p' \
+		-e 's/.*tsc: Detected \([0-9]*\)\.\([0-9]*\) MHz processor.*/\1 \2/p' |
+		tail -n 1 | awk '{ printf "%d", $1 * 1000 + substr($2 "000", 1, 3) }'
+}
+firecracker_boot() {
+	local BOARD_APPEND= khz
+	if [ ${#L2_ARGS[@]} != 0 ]; then
+		khz=$(l1_tsc_khz)
+		[ -n "$khz" ] && BOARD_APPEND="tsc_early_khz=$khz"
+	fi
+	board_boot firecracker-pvh-512M firecracker "$FIRECRACKER_TESTS" firecracker_check
 }
 
 # cloud_boot: the cloud kernel with --cpus 2 (no virtio: its initrd's
@@ -638,6 +753,14 @@ ALL_TESTS+=" /linux/full-boot/broiler-pvh-512M"
 for s in $BROILER_TESTS; do
 	ALL_TESTS+=" /linux/full-boot/broiler-pvh-512M/$s"
 done
+ALL_TESTS+=" /linux/full-boot/kvmtool-pvh-512M"
+for s in $KVMTOOL_TESTS; do
+	ALL_TESTS+=" /linux/full-boot/kvmtool-pvh-512M/$s"
+done
+ALL_TESTS+=" /linux/full-boot/firecracker-pvh-512M"
+for s in $FIRECRACKER_TESTS; do
+	ALL_TESTS+=" /linux/full-boot/firecracker-pvh-512M/$s"
+done
 ALL_TESTS+=" /linux/full-boot/cloud-bzimage-512M /linux/full-boot/cloud-bzimage-512M/cpus /linux/full-boot/cloud-bzimage-512M/interrupts"
 ALL_TESTS+=" /linux/full-boot/cloud-bzimage-512M/acpi /linux/full-boot/cloud-bzimage-512M/clean-log"
 ALL_TESTS+=" /linux/power/guest-reboot /linux/power/reboot-twice /linux/power/power-button /linux/console/stdout-pipe"
@@ -671,6 +794,7 @@ APPEND_BASE+=" no_timer_check"
 # FULL_BOOT_ONLY=mmio: the microvm boot alone (a quicker nested check of
 # the virtio-mmio boot; make test runs everything).
 # FULL_BOOT_ONLY=broiler: the broiler board's boot alone.
+# FULL_BOOT_ONLY=kvmtool, =firecracker: that board's boot alone.
 # FULL_BOOT_ONLY=power: the reboot, power-button and console boots alone.
 if [ "${FULL_BOOT_ONLY:-}" = mmio ]; then
 	mmio_boot
@@ -678,6 +802,14 @@ if [ "${FULL_BOOT_ONLY:-}" = mmio ]; then
 fi
 if [ "${FULL_BOOT_ONLY:-}" = broiler ]; then
 	broiler_boot
+	exit 0
+fi
+if [ "${FULL_BOOT_ONLY:-}" = kvmtool ]; then
+	kvmtool_boot
+	exit 0
+fi
+if [ "${FULL_BOOT_ONLY:-}" = firecracker ]; then
+	firecracker_boot
 	exit 0
 fi
 if [ "${FULL_BOOT_ONLY:-}" = power ]; then
@@ -700,6 +832,8 @@ full_boot bzimage-512M "$BZIMAGE" 512M bzimage
 full_boot bzimage-3.5G "$BZIMAGE" 3.5G bzimage
 mmio_boot
 broiler_boot
+kvmtool_boot
+firecracker_boot
 cloud_boot
 power_reboot
 power_reboot_twice

@@ -38,16 +38,14 @@ TEST_DEPS += $(LINUX_TEST)
 # (only on hosts with vmx/svm, else SKIPs).
 TEST_SUITES += tests/linux/power.sh tests/linux/boot.sh \
 	tests/linux/full-boot.sh tests/linux/net.sh
-TEST_DEPS += guests guest-vmm-pc linux-vmm-microvm linux-vmm-broiler
+LINUX_PEER_BOARDS := microvm broiler kvmtool firecracker
+TEST_DEPS += guests guest-vmm-pc $(LINUX_PEER_BOARDS:%=linux-vmm-%)
 
-# full-boot.sh's virtio-mmio boot runs the microvm board's VMM, its
-# broiler boot the broiler board's (the nested L1 gets every
-# $(BUILD)/*/boardvm).
-.PHONY: linux-vmm-microvm linux-vmm-broiler
-linux-vmm-microvm: $(BOARDC)
-	@$(MAKE) --no-print-directory BOARD=microvm vmm
-linux-vmm-broiler: $(BOARDC)
-	@$(MAKE) --no-print-directory BOARD=broiler vmm
+# full-boot.sh's boots on the peer boards run each board's own VMM (the
+# nested L1 gets every $(BUILD)/*/boardvm).
+.PHONY: $(LINUX_PEER_BOARDS:%=linux-vmm-%)
+$(LINUX_PEER_BOARDS:%=linux-vmm-%): linux-vmm-%: $(BOARDC)
+	@$(MAKE) --no-print-directory BOARD=$* vmm
 
 # The instruction names of the emulation failure message (vmm/insn.c).
 INSN_TEST := $(BUILD)/tests/linux/insn-test
