@@ -10,7 +10,7 @@ BENCH_TARGETS += bench-boot
 .PHONY: bench-boot
 bench-boot: bench-sanitize-check $(BENCH_BOOT_DIR)/launch \
 	    $(BENCH_BOOT_DIR)/first.bin $(BENCH_BOOT_DIR)/first.elf \
-	    $(BUILD)/bench/exits/bare guest-vmm-pc
+	    $(BUILD)/bench/exits/bare guest-vmm-pc guest-vmm-minimal
 	@BUILD=$(BUILD) bench/boot/run.sh
 
 $(BENCH_BOOT_DIR)/launch: bench/boot/launch.c
