@@ -494,15 +494,25 @@ mmio_check() {
 mmio_boot() { board_boot microvm-pvh-512M microvm "$MMIO_TESTS" mmio_check; }
 MMIO_TESTS="iomem ioports cpus interrupts virtio-mmio disk hwrng hvc0 acpi clean-log peer-layout"
 
+# check_ram_from_1m NAME: System RAM from 0x100000 in the guest's iomem.
+check_ram_from_1m() {
+	grep -Eq '^00100000-[0-9a-f]+ : System RAM$' "$tmp/$1.iomem" ||
+		fail "no System RAM from 0x100000 in the guest's iomem"
+}
+
+# check_first_bar NAME START-END WHAT: 00:01.0's BAR0 at START-END (hex,
+# as iomem writes it), WHAT the peer's name for the area.
+check_first_bar() {
+	grep -Eq "^ *$2 : 0000:00:01\.0\$" "$tmp/$1.iomem" ||
+		fail "00:01.0's BAR0 is not at 0x${2%-*} ($3): '$(grep -E '0000:00:01\.0$' "$tmp/$1.iomem" | head -n 1)'"
+}
+
 # check_broiler_layout NAME: the Broiler article's layout (the board's
 # header cites it) in the guest's iomem: System RAM from 1 MiB, and the
 # first PCI function's BAR at 0xc2000000, kvmtool's KVM_PCI_MMIO_AREA.
 check_broiler_layout() {
-	local name=$1
-	grep -Eq '^00100000-[0-9a-f]+ : System RAM$' "$tmp/$name.iomem" ||
-		fail "no System RAM from 0x100000 in the guest's iomem"
-	grep -Eq '^ *c2000000-c2003fff : 0000:00:01\.0$' "$tmp/$name.iomem" ||
-		fail "00:01.0's BAR0 is not at 0xc2000000 (kvmtool's PCI MMIO area): '$(grep -E '0000:00:01\.0$' "$tmp/$name.iomem" | head -n 1)'"
+	check_ram_from_1m "$1"
+	check_first_bar "$1" c2000000-c2003fff "kvmtool's PCI MMIO area"
 }
 
 # broiler_boot: the broiler board (kvmtool-derived: virtio-pci, an MP
@@ -529,13 +539,10 @@ broiler_boot() {
 # config area KVM_PCI_CFG_AREA reserved, and the first PCI function's BAR
 # at KVM_PCI_MMIO_AREA, written here, not taken from the board.
 check_kvmtool_layout() {
-	local name=$1
-	grep -Eq '^00100000-[0-9a-f]+ : System RAM$' "$tmp/$name.iomem" ||
-		fail "no System RAM from 0x100000 in the guest's iomem"
-	grep -Eq '^d1000000-d1ffffff : Reserved$' "$tmp/$name.iomem" ||
-		fail "0xd1000000-0xd1ffffff (kvmtool's KVM_PCI_CFG_AREA) is not Reserved in the guest's iomem: '$(grep -E '^d1' "$tmp/$name.iomem")'"
-	grep -Eq '^ *d2000000-d2003fff : 0000:00:01\.0$' "$tmp/$name.iomem" ||
-		fail "00:01.0's BAR0 is not at 0xd2000000 (kvmtool's KVM_PCI_MMIO_AREA): '$(grep -E '0000:00:01\.0$' "$tmp/$name.iomem" | head -n 1)'"
+	check_ram_from_1m "$1"
+	grep -Eq '^d1000000-d1ffffff : Reserved$' "$tmp/$1.iomem" ||
+		fail "0xd1000000-0xd1ffffff (kvmtool's KVM_PCI_CFG_AREA) is not Reserved in the guest's iomem: '$(grep -E '^d1' "$tmp/$1.iomem")'"
+	check_first_bar "$1" d2000000-d2003fff "kvmtool's KVM_PCI_MMIO_AREA"
 }
 
 # kvmtool_boot: the kvmtool board (lkvm run's default: virtio-pci, an MP
