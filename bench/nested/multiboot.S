@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A multiboot (v1) header and entry for bench/nested/exits-guest.c under
+ * A multiboot (v1) header and entry for bench/nested/exits-guest.c (and
+ * bench/exits/guest.c, for bench/exits/callgrind-qemu.sh) under
  * QEMU's -kernel: linked first (its .text.start ahead of start.S's, so the
  * header is in the file's first 8 KiB) with -e mb_start. QEMU loads the
  * ELF's segments and enters mb_start in flat 32-bit protected mode,
