@@ -244,6 +244,41 @@ boot_flaked_late() {
 	echo "RETRY $name: a triple fault after /init ran, testing it again from a new boot ($((tries + 1)) of $BOOT_RETRIES): $(boot_failure "$name")"
 }
 
+# done_before TEST: every test of ALL_TESTS (the suite's list) named TEST
+# or TEST/... was reported by an earlier L1 of the nested suite, whose
+# reruns (tests/nested/suite.sh) pass those names in NESTED_DONE: the boot
+# behind them need not run again. Says so on a line of its own.
+done_before() {
+	local t n=0
+	[ -n "${NESTED_DONE:-}" ] || return 1
+	for t in $ALL_TESTS; do
+		case $t in "$1" | "$1"/*) ;; *) continue ;; esac
+		case " $NESTED_DONE " in *" $t "*) ;; *) return 1 ;; esac
+		n=$((n + 1))
+	done
+	[ "$n" -gt 0 ] || return 1
+	echo "  (${1##*/}: reported by an earlier L1, not run again)"
+}
+
+# nested_reported FILE: the tests FILE (the nested suite's output) has a
+# result for, as L1 names them (/linux/..., not /nested/linux/...), on one
+# line: tests/nested/suite.sh's NESTED_DONE for a rerun.
+nested_reported() {
+	awk '$1 ~ /^(PASS|FAIL|SKIP)$/ { n = $2; sub(/:$/, "", n)
+		sub(/^\/nested\//, "/", n); printf "%s ", n }' "$1"
+}
+
+# nested_suites_left FILE SUITE...: the SUITEs without their end marker
+# ("== nested SUITE: done") in FILE: those a rerun must start again.
+nested_suites_left() {
+	local file=$1 s left=
+	shift
+	for s; do
+		grep -qxF "== nested $s: done" "$file" || left+=" $s"
+	done
+	echo "${left# }"
+}
+
 # results_not_in FILE: stdin without the PASS/FAIL/SKIP results of tests
 # that FILE already has (a rerun reports only what the first run did not).
 results_not_in() {

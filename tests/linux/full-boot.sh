@@ -333,6 +333,7 @@ boot_ended() {
 
 full_boot() {
 	local name=$1 kernel=$2 mem=$3 how=$4 disk t booted=1
+	done_before "/linux/full-boot/$name" && return
 	disk=$(new_disk "$name")
 	boot_run "$name" "$kernel" "$mem" \
 		"$APPEND_BASE boardvm.virtio=1 boardvm.disktest=1 boardvm.test=$name" "$disk" \
@@ -439,6 +440,7 @@ check_microvm_layout() {
 board_boot() {
 	local name=$1 board=$2 tests=$3 check=$4 disk t booted=1
 	local BOARD_FILE=boards/$board.yaml BOARDVM=$BUILD/$board/boardvm
+	done_before "/linux/full-boot/$name" && return
 	if [ ! -x "$BOARDVM" ]; then
 		for t in "" $tests; do
 			echo "SKIP /linux/full-boot/$name${t:+/$t}: $BOARDVM not built (make BOARD=$board)"
@@ -616,6 +618,7 @@ firecracker_boot() {
 # modules are the cloud kernel's, but /init's checks here need none).
 cloud_boot() {
 	local name=cloud-bzimage-512M out disk status t
+	done_before "/linux/full-boot/$name" && return
 	if ! out=$(scripts/guest-image.sh --offline --flavour cloud-amd64 2>&1); then
 		for t in "" /cpus /interrupts /acpi /clean-log; do
 			echo "SKIP /linux/full-boot/$name$t: no cloud kernel in the cache (scripts/guest-image.sh --flavour cloud-amd64 fetches it): $(echo "$out" | tail -n 1)"
@@ -669,6 +672,7 @@ nested_reset_skipped() {
 
 power_reboot() {
 	local name=guest-reboot
+	done_before "/linux/power/$name" && return
 	if nested_reset_skipped "$name"; then
 		return
 	fi
@@ -681,6 +685,7 @@ power_reboot() {
 # With --reboot, a guest that reboots once boots twice, then powers off.
 power_reboot_twice() {
 	local name=reboot-twice
+	done_before "/linux/power/$name" && return
 	if nested_reset_skipped "$name"; then
 		return
 	fi
@@ -719,6 +724,7 @@ sigterm_when() {
 # poweroff -f, which enters S5 through the acpi-pm: status 0.
 power_button() {
 	local name=power-button
+	done_before "/linux/power/$name" && return
 	sigterm_when "$name" '^boardvm-init: waiting for the power button'
 	# A loaded nested L1 is slow: the timeout is not what is tested.
 	boot_run "$name" "$VMLINUX" 512M "$APPEND_BASE boardvm.end=wait" \
@@ -739,6 +745,7 @@ power_button() {
 # boardvm's stdout a pipe (issue 20: once seen to freeze a nested L1).
 console_pipe() {
 	local name=stdout-pipe
+	done_before "/linux/console/$name" && return
 	BOOT_STDOUT=pipe boot_run "$name" "$VMLINUX" 512M \
 		"$APPEND_BASE boardvm.test=$name" "$(new_disk "$name")"
 	expect_end "$name" 0 "with stdout a pipe"

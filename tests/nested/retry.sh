@@ -148,3 +148,28 @@ printf '[    1.0] Run /init as init process\n[    9.0] rcu: RCU calculated value
 	[ "$(l1_stall_reports "$tmp/no-such.log")" = 0 ] &&
 	echo "PASS /nested/retry/l1-stall-reports" ||
 	echo "FAIL /nested/retry/l1-stall-reports: counted $(l1_stall_reports "$tmp/stalled.log"), $(l1_stall_reports "$tmp/calm.log"), $(l1_stall_reports "$tmp/no-such.log") (want 2, 0, 0)"
+
+# A rerun leaves out what an earlier L1 finished: the suites with their
+# end marker (nested_suites_left), and in full-boot.sh the boots whose
+# every test has a result (NESTED_DONE from nested_reported, done_before).
+printf '== nested s1\nPASS /nested/linux/a/x\n== nested s1: done\n== nested s2\nFAIL /nested/linux/b: why\nSKIP /nested/linux/b/y: why\n' >"$tmp/run1.out"
+got=$(nested_suites_left "$tmp/run1.out" s1 s2 s3)
+[ "$got" = "s2 s3" ] && echo "PASS /nested/retry/rerun-suites-left" ||
+	echo "FAIL /nested/retry/rerun-suites-left: got '$got', want 's2 s3'"
+got=$(nested_reported "$tmp/run1.out")
+[ "$got" = "/linux/a/x /linux/b /linux/b/y " ] &&
+	echo "PASS /nested/retry/rerun-reported" ||
+	echo "FAIL /nested/retry/rerun-reported: got '$got'"
+ALL_TESTS="/linux/b /linux/b/y /linux/bz /linux/c /linux/c/z"
+done_ok=1
+NESTED_DONE=$got
+done_before /linux/b >"$tmp/done.out" || done_ok=0	# every test of b
+grep -qxF '  (b: reported by an earlier L1, not run again)' "$tmp/done.out" || done_ok=0
+! done_before /linux/bz >/dev/null || done_ok=0		# not b's: no result
+NESTED_DONE="/linux/c"
+! done_before /linux/c >/dev/null || done_ok=0		# c/z has none yet
+! done_before /linux/none >/dev/null || done_ok=0	# no such tests
+NESTED_DONE=
+! done_before /linux/b >/dev/null || done_ok=0		# a first run
+[ "$done_ok" = 1 ] && echo "PASS /nested/retry/rerun-done-before" ||
+	echo "FAIL /nested/retry/rerun-done-before: a boot left out or run again wrongly"
