@@ -12,3 +12,12 @@ l1_stall_reports() {
 	n=$(grep -c 'rcu: INFO: rcu_[a-z]* detected stalls' "$1" 2>/dev/null)
 	echo "${n:-0}"
 }
+
+# l1_first_oops CONSOLE: the first oops, BUG or panic on L1's console and
+# the 30 lines after it (what it was, where, the task), or nothing. A
+# dead L1's last lines are the end of the last backtrace; the reason is
+# at the start of the first report.
+l1_first_oops() {
+	awk '!found && /(BUG: |Oops: |Kernel panic - |general protection fault|invalid opcode: |WARNING: CPU: |watchdog: BUG: )/ { found = 1 }
+	     found && n++ < 31' "$1" 2>/dev/null
+}

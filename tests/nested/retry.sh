@@ -173,3 +173,12 @@ NESTED_DONE=
 ! done_before /linux/b >/dev/null || done_ok=0		# a first run
 [ "$done_ok" = 1 ] && echo "PASS /nested/retry/rerun-done-before" ||
 	echo "FAIL /nested/retry/rerun-done-before: a boot left out or run again wrongly"
+
+# run.sh's account of a dead L1: the first oops report, not only the tail.
+printf '[  1.0] Run /init as init process\n[ 669.8] BUG: kernel NULL pointer dereference, address: 0000000000000008\n[ 669.8] #PF: supervisor read access in kernel mode\n' >"$tmp/oops.log"
+for i in $(seq 40); do echo "[ 669.9] frame $i" >>"$tmp/oops.log"; done
+got=$(l1_first_oops "$tmp/oops.log")
+[ "$(echo "$got" | head -n 1)" = "[ 669.8] BUG: kernel NULL pointer dereference, address: 0000000000000008" ] &&
+	[ "$(echo "$got" | wc -l)" = 31 ] && [ -z "$(l1_first_oops "$tmp/calm.log")" ] &&
+	echo "PASS /nested/retry/l1-first-oops" ||
+	echo "FAIL /nested/retry/l1-first-oops: got '$(echo "$got" | head -n 2 | tr '\n' '|')' ($(echo "$got" | wc -l) lines)"

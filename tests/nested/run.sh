@@ -154,6 +154,15 @@ for sample in (1, 2):
 PY
 }
 
+# console_oops: L1's first oops or panic report, if its console has one.
+console_oops() {
+	local oops
+	oops=$(l1_first_oops "$work/console.log")
+	[ -n "$oops" ] || return 0
+	say "L1 console, its first oops or panic report:"
+	echo "$oops" | sed 's/^/nested:   | /'
+}
+
 # stop WHY: QEMU is killed, the console's tail printed.
 stop() {
 	say "$1: L1's CPUs:"
@@ -162,6 +171,7 @@ stop() {
 	kill -9 "$qemu_pid" 2>/dev/null
 	wait "$qemu_pid" 2>/dev/null
 	qemu_pid=
+	console_oops
 	say "L1 console, last lines:"
 	tail -n 60 "$work/console.log" | sed 's/^/nested:   | /'
 	exit 124
@@ -196,6 +206,7 @@ while :; do
 		qemu_pid=
 		[ -n "$status" ] && break
 		say "QEMU exited (status $qemu_status) before the command finished: $(tail -n 3 "$work/qemu.log" | tr '\n' ' ')"
+		console_oops
 		say "L1 console, last lines:"
 		tail -n 25 "$work/console.log" | sed 's/^/nested:   | /'
 		exit 126
