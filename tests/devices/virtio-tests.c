@@ -577,6 +577,16 @@ static int blk_up(uint64_t disk_size, bool readonly)
 	return 0;
 }
 
+/* `len` bytes of the disk image at `off`, read back past the device. */
+static void disk_read_back(void *buf, size_t len, off_t off)
+{
+	int fd = open(f.disk_path, O_RDONLY);
+
+	CHECK(fd >= 0);
+	CHECK_EQ(pread(fd, buf, len, off), len);
+	close(fd);
+}
+
 /* Tests: the transport */
 
 static void test_pci_header(void)
@@ -731,7 +741,6 @@ static void test_msix(void)
 static void test_blk_read_write(void)
 {
 	uint8_t *data = gpa(DATA_GPA), back[1024];
-	int fd;
 
 	CHECK_EQ(blk_up(64 * 512, false), 0);
 	CHECK_EQ(device_features() & (1ull << 5), 0);	/* not RO */
@@ -741,10 +750,7 @@ static void test_blk_read_write(void)
 		data[i] = i * 7 + 3;
 	CHECK_EQ(blk_do(BLK_T_OUT, 5, 1024, false), BLK_S_OK);
 	CHECK_EQ(ring_used(0)->ring[0].len, 1);
-	fd = open(f.disk_path, O_RDONLY);
-	CHECK(fd >= 0);
-	CHECK_EQ(pread(fd, back, sizeof(back), 5 * 512), sizeof(back));
-	close(fd);
+	disk_read_back(back, sizeof(back), 5 * 512);
 	CHECK(!memcmp(back, data, sizeof(back)));
 	memset(data, 0, 1024);
 	CHECK_EQ(blk_do(BLK_T_IN, 5, 1024, true), BLK_S_OK);
@@ -805,16 +811,12 @@ static void test_blk_async_notify(void)
 static void test_blk_read_only(void)
 {
 	uint8_t *data = gpa(DATA_GPA), back[512];
-	int fd;
 
 	CHECK_EQ(blk_up(4096, true), 0);
 	CHECK(device_features() & (1ull << 5));		/* VIRTIO_BLK_F_RO */
 	memset(data, 0x5a, 512);
 	CHECK_EQ(blk_do(BLK_T_OUT, 0, 512, false), BLK_S_IOERR);
-	fd = open(f.disk_path, O_RDONLY);
-	CHECK(fd >= 0);
-	CHECK_EQ(pread(fd, back, sizeof(back), 0), sizeof(back));
-	close(fd);
+	disk_read_back(back, sizeof(back), 0);
 	for (unsigned i = 0; i < sizeof(back); i++)
 		if (back[i])
 			CHECK_EQ(back[i], 0);
@@ -887,7 +889,7 @@ static void test_blk_missing_file(void)
 static void test_blk_durability(void)
 {
 	uint8_t back[4096];
-	int fds[2], fd, st;
+	int fds[2], st;
 	char ok = 0;
 	pid_t pid;
 
@@ -920,10 +922,7 @@ static void test_blk_durability(void)
 	waitpid(pid, &st, 0);
 	close(fds[0]);
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
-	fd = open(f.disk_path, O_RDONLY);
-	CHECK(fd >= 0);
-	CHECK_EQ(pread(fd, back, sizeof(back), 100 * 512), sizeof(back));
-	close(fd);
+	disk_read_back(back, sizeof(back), 100 * 512);
 	for (unsigned i = 0; i < sizeof(back); i++)
 		if (back[i] != 0xc3) {
 			CHECK_EQ(back[i], 0xc3);
@@ -1008,7 +1007,6 @@ static void test_blk_flush_after_writes(void)
 {
 	uint8_t back[4096];
 	struct virtq_used *u;
-	int fd;
 
 	CHECK_EQ(blk_up(64 * 512, false), 0);
 	memset(gpa(BATCH_DATA(0)), 0xa1, 4096);
@@ -1024,12 +1022,10 @@ static void test_blk_flush_after_writes(void)
 	CHECK_EQ(u->ring[0].id + u->ring[1].id, 0 + 3);
 	for (unsigned i = 0; i < 3; i++)
 		CHECK_EQ(*(uint8_t *)gpa(BATCH_STATUS(i)), BLK_S_OK);
-	fd = open(f.disk_path, O_RDONLY);
-	CHECK_EQ(pread(fd, back, 4096, 0), 4096);
+	disk_read_back(back, 4096, 0);
 	CHECK(back[0] == 0xa1 && back[4095] == 0xa1);
-	CHECK_EQ(pread(fd, back, 4096, 8 * 512), 4096);
+	disk_read_back(back, 4096, 8 * 512);
 	CHECK(back[0] == 0xb2 && back[4095] == 0xb2);
-	close(fd);
 }
 
 /* Byte i of the short-read tests' image. */
@@ -1239,7 +1235,6 @@ static void test_blk_flush_waits_for_write(void)
 	struct virtq_used *u;
 	uint8_t back[4096];
 	bool resolved;
-	int fd;
 
 	CHECK_EQ(blk_up(64 * 512, false), 0);
 	batch_post(0, BLK_T_OUT, 0, 4096);
@@ -1277,10 +1272,8 @@ static void test_blk_flush_waits_for_write(void)
 	CHECK_EQ(u->ring[1].id, 3);			/* then the FLUSH */
 	CHECK_EQ(*(uint8_t *)gpa(BATCH_STATUS(0)), BLK_S_OK);
 	CHECK_EQ(*(uint8_t *)gpa(BATCH_STATUS(1)), BLK_S_OK);
-	fd = open(f.disk_path, O_RDONLY);
-	CHECK_EQ(pread(fd, back, 4096, 0), 4096);
+	disk_read_back(back, 4096, 0);
 	CHECK(back[0] == 0xa1 && back[4095] == 0xa1);
-	close(fd);
 }
 
 /*
@@ -1330,7 +1323,6 @@ static void test_blk_short_write_resubmit(void)
 {
 	struct fsize_cut cut;
 	uint8_t back[4096];
-	int fd;
 
 	CHECK_EQ(blk_up(64 * 512, false), 0);
 	short_write_post();
@@ -1343,9 +1335,7 @@ static void test_blk_short_write_resubmit(void)
 	blk_wait_used(0, 1);
 	CHECK_EQ(*(uint8_t *)gpa(BATCH_STATUS(0)), BLK_S_OK);
 	CHECK_EQ(counter("sqes"), 2);
-	fd = open(f.disk_path, O_RDONLY);
-	CHECK_EQ(pread(fd, back, 4096, 0), 4096);
-	close(fd);
+	disk_read_back(back, 4096, 0);
 	for (unsigned i = 0; i < 4096; i++)
 		if (back[i] != short_byte(i)) {
 			CHECK_EQ(back[i], short_byte(i));
@@ -1361,7 +1351,6 @@ static void test_blk_short_write_error(void)
 {
 	struct fsize_cut cut;
 	uint8_t back[4096];
-	int fd;
 
 	CHECK_EQ(blk_up(64 * 512, false), 0);
 	short_write_post();
@@ -1373,9 +1362,7 @@ static void test_blk_short_write_error(void)
 	CHECK_EQ(ring_used(0)->ring[0].len, 1);
 	CHECK_EQ(counter("resubmits"), 1);
 	CHECK_EQ(counter("io-errors"), 1);
-	fd = open(f.disk_path, O_RDONLY);
-	CHECK_EQ(pread(fd, back, 4096, 0), 4096);
-	close(fd);
+	disk_read_back(back, 4096, 0);
 	CHECK_EQ(back[0], short_byte(0));
 	CHECK_EQ(back[1279], short_byte(1279));
 	CHECK_EQ(back[1280], 0);
