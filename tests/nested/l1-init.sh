@@ -41,7 +41,6 @@ thp=$(sed -n 's/.*nested\.thp=\([a-z]*\).*/\1/p' /proc/cmdline)
 echo "${thp:-never}" >/sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null ||
 	say "warning: cannot set THP to ${thp:-never} in L1"
 [ -c /dev/kvm ] || { say "no /dev/kvm after loading kvm-amd (does the CPU model have svm?)"; finish 3; }
-say "L1 up at $(cut -d' ' -f1 /proc/uptime)s: $(nproc) CPUs, $(sed -n 's/^MemTotal: *//p' /proc/meminfo), /dev/kvm from kvm-amd"
 # Two idle VMs held open for the whole run, so that the tests' VMs never
 # make L1's kernel patch its own text (KVM's static keys), which wedges
 # L1 under QEMU 7.2's multi-threaded TCG (kvm-hold.c, docs/nested.md).
@@ -54,7 +53,19 @@ if ! grep -qw nested.nohold /proc/cmdline; then
 	done
 	grep -q holding /tmp/kvm-hold.out ||
 		{ say "kvm-hold failed: $(cat /tmp/kvm-hold.out)"; finish 3; }
+	# The deferred LAPIC key's patch comes a second after the flip.
+	sleep 2
 fi
+# L1 boots with one CPU (maxcpus=1, run.sh) and gets the others only now:
+# the boot's own static-key flips and kvm-hold's (the first VM flips the
+# preempt-notifier key) patch L1's text with no second TCG thread to run
+# a stale copy of it. A session 12 L1 wedged in exactly that patch, both
+# CPUs at finish_task_switch+0x9f from kvm-hold's KVM_CREATE_VM on.
+for c in /sys/devices/system/cpu/cpu[0-9]*/online; do
+	[ "$(cat "$c")" = 1 ] || echo 1 >"$c" ||
+		{ say "cannot bring ${c%/online} online"; finish 3; }
+done
+say "L1 up at $(cut -d' ' -f1 /proc/uptime)s: $(nproc) CPUs, $(sed -n 's/^MemTotal: *//p' /proc/meminfo), /dev/kvm from kvm-amd"
 cd /repo
 if [ "$out" = /dev/console ]; then
 	setsid cttyhack bash /nested/run

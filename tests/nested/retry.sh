@@ -148,6 +148,12 @@ printf '[    1.0] Run /init as init process\n[    9.0] rcu: RCU calculated value
 	[ "$(l1_stall_reports "$tmp/no-such.log")" = 0 ] &&
 	echo "PASS /nested/retry/l1-stall-reports" ||
 	echo "FAIL /nested/retry/l1-stall-reports: counted $(l1_stall_reports "$tmp/stalled.log"), $(l1_stall_reports "$tmp/calm.log"), $(l1_stall_reports "$tmp/no-such.log") (want 2, 0, 0)"
+# The stalled CPU's own reports count too (the wedge of session 12 had only
+# those), each once: the kthread-starved line that follows is no report.
+printf '[   24.80] rcu: INFO: rcu_preempt self-detected stall on CPU\n[   24.80] rcu: \t0-...!: (5240 ticks this GP)\n[   24.80] rcu: rcu_preempt kthread starved for 5250 jiffies!\n[   87.85] rcu: INFO: rcu_preempt self-detected stall on CPU\n' >"$tmp/self.log"
+[ "$(l1_stall_reports "$tmp/self.log")" = 2 ] &&
+	echo "PASS /nested/retry/l1-self-detected-stalls" ||
+	echo "FAIL /nested/retry/l1-self-detected-stalls: counted $(l1_stall_reports "$tmp/self.log"), want 2"
 
 # A rerun leaves out what an earlier L1 finished: the suites with their
 # end marker (nested_suites_left), and in full-boot.sh the boots whose

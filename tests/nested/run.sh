@@ -89,7 +89,9 @@ mkdir -p "$work/run/nested"
 # NESTED_L1_APPEND: more of L1's kernel command line (e.g. loglevel=8).
 # nokaslr: L1 kernel addresses (the CPU dump on a stall) read against the
 # package's System.map.
-append="console=ttyS0 panic=-1 rdinit=/init nokaslr"
+# maxcpus=1: L1's other CPUs come online only after kvm-hold holds its VMs
+# (l1-init.sh says why).
+append="console=ttyS0 panic=-1 rdinit=/init nokaslr maxcpus=1"
 # NESTED_TCG: more -accel tcg options, e.g. thread=single (one host thread
 # for all of L1's CPUs: far slower on a loaded host; for experiments).
 qemu=(qemu-system-x86_64 -accel "tcg${NESTED_TCG:+,$NESTED_TCG}" -cpu qemu64,+svm,+npt -m "$mem"
