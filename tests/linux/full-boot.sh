@@ -276,7 +276,7 @@ boot_run() {
 }
 
 boot_run_once() {
-	local name=$1 kernel=$2 mem=$3 append=$4 disk=$5 pid start
+	local name=$1 kernel=$2 mem=$3 append=$4 disk=$5 pid start cat_pid=
 	local out=$tmp/$1.log status
 	shift 5
 	if [ "${BOOT_STDOUT:-file}" = pipe ]; then
@@ -284,6 +284,7 @@ boot_run_once() {
 		rm -f "$out"
 		mkfifo "$out"
 		cat <"$out" >"$tmp/$name.log" &
+		cat_pid=$!
 	fi
 	start=$(date +%s)
 	"$BOARDVM" --kernel "$kernel" --initrd "$INITRD" --mem "$mem" \
@@ -304,7 +305,8 @@ boot_run_once() {
 		wait "$pid"
 		status=$?
 	fi
-	wait
+	# Only the pipe's reader: a sigterm_when watcher lives on to a retry.
+	[ -z "$cat_pid" ] || wait "$cat_pid"
 	rm -f "$tmp/$name.pid"
 	echo "$status" >"$tmp/$name.status"
 	BOOT_SECS=$(($(date +%s) - start))
@@ -701,22 +703,32 @@ power_reboot_twice() {
 }
 
 # sigterm_when NAME PATTERN: in the background, once boot NAME's log has
-# PATTERN, send its boardvm SIGTERM (and note it in $tmp/NAME.sigterm);
-# gives up when boardvm is gone.
+# PATTERN, send its boardvm SIGTERM (and note it in $tmp/NAME.sigterm).
+# It watches every attempt of the boot, a retry's too (each writes its
+# pid file), until sigterm_watch_end: session 12's CI lost the power
+# button test when the first attempt triple-faulted and the watcher,
+# which then gave up with that boardvm, never saw the retry wait.
 sigterm_when() {
 	local name=$1 pattern=$2 pid
 	(
 		while :; do
 			sleep 0.5
 			pid=$(cat "$tmp/$name.pid" 2>/dev/null)
-			[ -n "$pid" ] || continue
-			kill -0 "$pid" 2>/dev/null || exit 0
+			[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || continue
 			grep -q -- "$pattern" "$tmp/$name.log" 2>/dev/null || continue
 			kill -TERM "$pid"
 			date +%s >"$tmp/$name.sigterm"
 			exit 0
 		done
 	) &
+	SIGTERM_WATCHER=$!
+}
+
+# sigterm_watch_end: stop sigterm_when's watcher (the boot and its
+# retries are over).
+sigterm_watch_end() {
+	kill "$SIGTERM_WATCHER" 2>/dev/null
+	wait "$SIGTERM_WATCHER" 2>/dev/null
 }
 
 # SIGTERM once /init waits (boardvm.end=wait): boardvm presses the ACPI
@@ -729,6 +741,7 @@ power_button() {
 	# A loaded nested L1 is slow: the timeout is not what is tested.
 	boot_run "$name" "$VMLINUX" 512M "$APPEND_BASE boardvm.end=wait" \
 		"$(new_disk "$name")" --shutdown-timeout 300
+	sigterm_watch_end
 	[ -f "$tmp/$name.sigterm" ] ||
 		fail "/init never waited for the power button: $(tail -n 5 "$tmp/$name.log" | tr '\n' '|')"
 	log_lines "$name" | grep -q '^boardvm-init: power button: listening on /dev/input/event' ||
