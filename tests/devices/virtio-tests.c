@@ -1304,14 +1304,21 @@ static void fsize_restore(struct fsize_cut *c)
 	CHECK_EQ(sigaction(SIGXFSZ, &c->old_xfsz, NULL), 0);
 }
 
-/* short_byte() in the data page of request 0, a 4 KiB OUT at sector 0. */
-static void short_write_post(void)
+/*
+ * A disk up, short_byte() in the data page of request 0, a 4 KiB OUT at
+ * sector 0 posted and kicked under a 1280-byte RLIMIT_FSIZE (`cut`).
+ */
+static void short_write_kick(struct fsize_cut *cut)
 {
-	uint8_t *data = gpa(BATCH_DATA(0));
+	uint8_t *data;
 
+	CHECK_EQ(blk_up(64 * 512, false), 0);
+	data = gpa(BATCH_DATA(0));
 	for (unsigned i = 0; i < 4096; i++)
 		data[i] = short_byte(i);
 	batch_post(0, BLK_T_OUT, 0, 4096);
+	fsize_cut(cut, 1280);
+	kick(0);
 }
 
 /*
@@ -1324,10 +1331,7 @@ static void test_blk_short_write_resubmit(void)
 	struct fsize_cut cut;
 	uint8_t back[4096];
 
-	CHECK_EQ(blk_up(64 * 512, false), 0);
-	short_write_post();
-	fsize_cut(&cut, 1280);
-	kick(0);
+	short_write_kick(&cut);
 	CHECK(blk_event_wait());		/* the short CQE: 1280 bytes */
 	fsize_restore(&cut);
 	f.dev.ops->poll_ready(&f.dev);		/* resubmits bytes 1280.. */
@@ -1352,10 +1356,7 @@ static void test_blk_short_write_error(void)
 	struct fsize_cut cut;
 	uint8_t back[4096];
 
-	CHECK_EQ(blk_up(64 * 512, false), 0);
-	short_write_post();
-	fsize_cut(&cut, 1280);
-	kick(0);
+	short_write_kick(&cut);
 	blk_wait_used(0, 1);
 	fsize_restore(&cut);
 	CHECK_EQ(*(uint8_t *)gpa(BATCH_STATUS(0)), BLK_S_IOERR);
